@@ -1,0 +1,26 @@
+import { verifyStripeWebhook } from "@/server/integrations/stripe";
+import { handleStripeEvent } from "@/server/services/stripe-webhooks";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Stripe's calls. A bad signature gets 400 and changes nothing; a processed, duplicate or ignored event gets
+ * 200; anything else (the database away, Stripe unreachable while re-reading an object) gets 500 so that
+ * Stripe retries later.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const rawBody = await request.text();
+  let event;
+  try {
+    event = verifyStripeWebhook(rawBody, request.headers.get("stripe-signature"));
+  } catch {
+    return Response.json({ error: "invalid signature" }, { status: 400 });
+  }
+  try {
+    const outcome = await handleStripeEvent(event);
+    return Response.json({ received: true, outcome });
+  } catch (error) {
+    console.error(`[stripe webhook] ${event.type} ${event.id} failed`, error);
+    return Response.json({ error: "temporary failure, retry later" }, { status: 500 });
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { activeHref, navigationFor } from "@/components/layout/navigation";
+import { areaForPath, roleCanEnter } from "@/server/auth/areas";
+import type { Role } from "@/server/generated/prisma/enums";
+
+describe("navigationFor", () => {
+  it.each<Role>(["MEMBER", "PERFORMER", "ADMIN"])("only links %s to areas the role may enter", (role) => {
+    for (const { href } of navigationFor(role)) {
+      const area = areaForPath(href);
+      if (area) expect(roleCanEnter(role, area)).toBe(true);
+    }
+  });
+
+  it("links visitors to no protected area", () => {
+    expect(navigationFor(null).every(({ href }) => areaForPath(href.split("#")[0] ?? href) === null)).toBe(true);
+  });
+});
+
+describe("activeHref", () => {
+  const admin = navigationFor("ADMIN");
+  it.each([
+    ["/admin", "/admin"],
+    ["/admin/users", "/admin/users"],
+    ["/admin/users/123", "/admin/users"],
+    ["/account", "/account"],
+    ["/wallet", null],
+  ])("%s highlights %s", (pathname, expected) => {
+    expect(activeHref(admin, pathname)).toBe(expected);
+  });
+
+  it("lights up Buy credits, not Wallet, on the buy page", () => {
+    const member = navigationFor("MEMBER");
+    expect(activeHref(member, "/wallet/buy")).toBe("/wallet/buy");
+    expect(activeHref(member, "/wallet/purchases/123")).toBe("/wallet");
+  });
+
+  it("matches / only on the home page", () => {
+    const member = navigationFor("MEMBER");
+    expect(activeHref(member, "/")).toBe("/");
+    expect(activeHref(member, "/p/luna")).toBeNull();
+  });
+});

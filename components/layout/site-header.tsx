@@ -1,0 +1,87 @@
+import { MobileNav, DesktopNav } from "@/components/layout/header-nav";
+import { Logo } from "@/components/layout/logo";
+import { navigationFor } from "@/components/layout/navigation";
+import { SignOutButton } from "@/components/layout/sign-out-button";
+import { ButtonLink } from "@/components/ui/button";
+import type { SessionUser } from "@/server/auth/session-user";
+
+const ROLE_NAMES = { MEMBER: "Member", PERFORMER: "Performer", ADMIN: "Admin" } as const;
+
+function Initials({ name }: { name: string }) {
+  const initials = name
+    .split(/\s+/)
+    .filter((word) => /^[\p{L}\p{N}]/u.test(word))
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase())
+    .join("");
+  return (
+    <span
+      aria-hidden="true"
+      className="grid size-8 shrink-0 place-items-center rounded-full bg-linear-to-br from-accent-500 to-violet-600 text-xs font-bold text-white"
+    >
+      {initials || "?"}
+    </span>
+  );
+}
+
+function UserSummary({ user }: { user: SessionUser }) {
+  return (
+    <div className="flex min-w-0 items-center gap-2.5">
+      <Initials name={user.displayName} />
+      <div className="min-w-0 leading-tight">
+        <p className="truncate text-sm font-semibold text-white">{user.displayName}</p>
+        <p className="truncate text-xs text-night-300">
+          @{user.username} · {ROLE_NAMES[user.role]}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export function SiteHeader({ user }: { user: SessionUser | null }) {
+  const items = navigationFor(user?.role ?? null);
+  const accountActions = user ? (
+    <div className="flex items-center justify-between gap-4">
+      <UserSummary user={user} />
+      <SignOutButton />
+    </div>
+  ) : (
+    <div className="flex gap-2">
+      <ButtonLink href="/sign-in" variant="inverse" className="flex-1">
+        Sign in
+      </ButtonLink>
+      <ButtonLink href="/sign-up" className="flex-1">
+        Join free
+      </ButtonLink>
+    </div>
+  );
+
+  return (
+    <header className="sticky top-0 z-30 border-b border-white/10 bg-night-950">
+      <div className="container-page relative flex h-16 items-center justify-between gap-4">
+        <div className="flex items-center gap-6">
+          <Logo />
+          <DesktopNav items={items} />
+        </div>
+        <div className="hidden items-center gap-3 md:flex">
+          {user ? (
+            <>
+              <UserSummary user={user} />
+              <SignOutButton />
+            </>
+          ) : (
+            <>
+              <ButtonLink href="/sign-in" variant="ghost" size="sm" className="text-night-300 hover:bg-white/5 hover:text-white">
+                Sign in
+              </ButtonLink>
+              <ButtonLink href="/sign-up" size="sm">
+                Join free
+              </ButtonLink>
+            </>
+          )}
+        </div>
+        <MobileNav items={items} footer={accountActions} />
+      </div>
+    </header>
+  );
+}

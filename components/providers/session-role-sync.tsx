@@ -1,0 +1,36 @@
+"use client";
+
+import { useSession } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import type { Role } from "@/server/generated/prisma/enums";
+
+/**
+ * The proxy reads the role from the JWT, which was written at sign-in. When the database says otherwise (an
+ * admin approved this member as a performer), the token needs refreshing: fetching the session does that (the
+ * jwt callback reloads the role), and so does update() when the fetched session is older than the change.
+ * With `thenGoTo`, continue there once the token carries the role.
+ */
+export function SessionRoleSync({ role, thenGoTo }: { role: Role; thenGoTo?: string }) {
+  const { data: session, status, update } = useSession();
+  const router = useRouter();
+  const done = useRef(false);
+
+  useEffect(() => {
+    if (status !== "authenticated" || done.current) return;
+    if (session.user.role === role) {
+      if (thenGoTo) {
+        done.current = true;
+        router.replace(thenGoTo);
+      }
+      return;
+    }
+    done.current = true;
+    void update().then(() => {
+      if (thenGoTo) router.replace(thenGoTo);
+      else router.refresh();
+    });
+  }, [status, session, role, update, router, thenGoTo]);
+
+  return null;
+}

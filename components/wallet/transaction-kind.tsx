@@ -1,0 +1,51 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Select } from "@/components/ui/input";
+import type { TransactionKind } from "@/server/generated/prisma/enums";
+
+const KINDS: Record<TransactionKind, { label: string; tone: BadgeTone }> = {
+  PURCHASE: { label: "Purchase", tone: "success" },
+  PURCHASE_REFUND: { label: "Refund", tone: "warning" },
+  DISPUTE_HOLD: { label: "Dispute hold", tone: "danger" },
+  DISPUTE_RELEASE: { label: "Dispute release", tone: "info" },
+  ADJUSTMENT: { label: "Adjustment", tone: "violet" },
+  TIP: { label: "Tip", tone: "accent" },
+  REVERSAL: { label: "Reversal", tone: "neutral" },
+};
+
+const TRANSACTION_KINDS = Object.keys(KINDS) as TransactionKind[];
+
+export function isTransactionKind(value: string | null | undefined): value is TransactionKind {
+  return TRANSACTION_KINDS.some((kind) => kind === value);
+}
+
+export function KindBadge({ kind }: { kind: TransactionKind }) {
+  return <Badge tone={KINDS[kind].tone}>{KINDS[kind].label}</Badge>;
+}
+
+interface KindSelectProps {
+  id: string;
+  name?: string;
+  value?: TransactionKind | "";
+  defaultValue?: TransactionKind | "";
+  onChange?: (kind: TransactionKind | "") => void;
+}
+
+/** Every kind of transaction, plus "All kinds" (the empty value). */
+export function KindSelect({ id, name, value, defaultValue, onChange }: KindSelectProps) {
+  return (
+    <Select
+      id={id}
+      name={name}
+      value={value}
+      defaultValue={defaultValue}
+      onChange={onChange ? (event) => onChange(isTransactionKind(event.target.value) ? event.target.value : "") : undefined}
+    >
+      <option value="">All kinds</option>
+      {TRANSACTION_KINDS.map((kind) => (
+        <option key={kind} value={kind}>
+          {KINDS[kind].label}
+        </option>
+      ))}
+    </Select>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Page } from "@playwright/test";
+import { formatCredits } from "@/server/domain/money";
+import { expect, signIn, test } from "./fixtures";
+import { availableAmount, expectSameDocument, markDocument, readAvailableCredits } from "./fixtures/wallet";
+
+/**
+ * Buying credits end to end: the shop, Stripe Checkout (the local emulator's pay page), the signed webhook
+ * crediting the ledger, and the purchase page following the purchase until the credits are in.
+ */
+
+const STARTER_CREDITS = 100n;
+
+/** From the wallet to the emulator's pay page for the Starter package; returns the balance before buying. */
+async function checkOutStarter(page: Page): Promise<bigint> {
+  await signIn(page, "member1");
+  const before = await readAvailableCredits(page);
+  await page.getByRole("main").getByRole("link", { name: "Buy credits" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Buy credits" })).toBeVisible();
+  await page.getByRole("button", { name: "Buy Starter" }).click();
+  await expect(page).toHaveURL((url) => url.port === "12112" && url.pathname.startsWith("/pay/"));
+  await expect(page.getByRole("table", { name: "Order summary" })).toContainText("Starter: 100 credits");
+  return before;
+}
+
+test("a member buys Starter and sees the credits land without reloading", async ({ page }) => {
+  const before = await checkOutStarter(page);
+  const after = formatCredits(before + STARTER_CREDITS);
+
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/wallet\/purchases\/[0-9a-f-]{36}\?session_id=/);
+  await markDocument(page);
+  await expect(page.getByRole("heading", { level: 1, name: "100 credits added" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "credits added" })).toContainText(`Your available balance is now ${after} credits`);
+
+  await page.getByRole("link", { name: "Back to wallet" }).click();
+  await expect(page).toHaveURL(/\/wallet$/);
+  await expect(availableAmount(page)).toHaveText(after);
+  const purchaseLine = page.getByRole("row").filter({ hasText: "Card payment" }).first();
+  await expect(purchaseLine).toContainText("+100");
+  await expectSameDocument(page);
+});
+
+test("a bank debit shows the payment as pending until it settles", async ({ page }) => {
+  const before = await checkOutStarter(page);
+
+  // The emulator settles a delayed payment a couple of seconds later and only then sends the paid webhook.
+  await page.getByRole("button", { name: "Pay (delayed)", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/wallet\/purchases\/[0-9a-f-]{36}/);
+  await markDocument(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Payment pending…" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "100 credits added" })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(`Your available balance is now ${formatCredits(before + STARTER_CREDITS)} credits`)).toBeVisible();
+  await expectSameDocument(page);
+});
+
+test("cancelling checkout returns to the shop with a notice", async ({ page }) => {
+  await checkOutStarter(page);
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(page).toHaveURL(/\/wallet\/buy\?cancelled=[0-9a-f-]{36}$/);
+  await expect(page.getByRole("status").filter({ hasText: "Checkout cancelled" })).toBeVisible();
+});

@@ -1,0 +1,8 @@
+import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { listCommissionSchedule, setCommissionRate, setCommissionRateSchema } from "@/server/services/commissions";
+
+export const commissionsRouter = createTRPCRouter({
+  list: adminProcedure.query(() => listCommissionSchedule()),
+
+  set: adminProcedure.input(setCommissionRateSchema).mutation(({ ctx, input }) => setCommissionRate(ctx.user.id, input)),
+});

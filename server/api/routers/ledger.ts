@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
+import { USER_SORTS } from "@/server/domain/user-sorts";
+import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/ledger-admin";
+import { PACKAGE_CURRENCIES, allPackages, createPackage, updatePackage } from "@/server/services/packages";
+
+const packageInput = z.object({
+  name: z.string().trim().min(2).max(60),
+  credits: z.bigint().positive(),
+  bonusCredits: z.bigint().nonnegative(),
+  priceMinor: z.bigint().positive(),
+  currency: z.enum(PACKAGE_CURRENCIES),
+  active: z.boolean(),
+  sortOrder: z.number().int().min(0).max(1000),
+});
+
+/** Admin money tools: balances, adjustments, the ledger explorer, credit packages and the books. */
+export const ledgerRouter = createTRPCRouter({
+  users: adminProcedure
+    .input(
+      z.object({
+        search: z.string().max(100).optional(),
+        role: z.enum(Role).optional(),
+        status: z.enum(UserStatus).optional(),
+        sort: z.enum(USER_SORTS).default("createdAt"),
+        direction: z.enum(["asc", "desc"]).default("desc"),
+        page: z.number().int().min(1).default(1),
+        pageSize: z.number().int().min(5).max(100).default(20),
+      }),
+    )
+    .query(({ input }) => usersWithBalances(input)),
+
+  adjust: adminProcedure
+    .input(
+      z.object({
+        userId: z.uuid(),
+        account: z.enum(["available", "pending", "held"]),
+        amount: z.bigint().refine((n) => n !== 0n, "An adjustment cannot be zero.").refine((n) => n <= 10n ** 12n && n >= -(10n ** 12n), "That amount is too large."),
+        reason: z.string().trim().min(3, "Give a reason for the adjustment.").max(500),
+        idempotencyKey: z.uuid(),
+      }),
+    )
+    .mutation(({ ctx, input }) => adjustBalance({ adminId: ctx.user.id, ...input })),
+
+  explore: adminProcedure
+    .input(
+      z.object({
+        userId: z.uuid().optional(),
+        kind: z.enum(TransactionKind).optional(),
+        from: z.date().optional(),
+        to: z.date().optional(),
+        cursor: z.bigint().positive().optional(),
+        limit: z.number().int().min(1).max(100).default(25),
+      }),
+    )
+    .query(({ input }) => exploreLedger(input)),
+
+  books: adminProcedure.query(() => books()),
+
+  packages: adminProcedure.query(() => allPackages()),
+
+  createPackage: adminProcedure.input(packageInput).mutation(({ ctx, input }) => createPackage(ctx.user.id, input)),
+
+  updatePackage: adminProcedure
+    .input(packageInput.extend({ id: z.uuid() }))
+    .mutation(({ ctx, input: { id, ...fields } }) => updatePackage(ctx.user.id, id, fields)),
+});

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
+import { TransactionKind } from "@/server/generated/prisma/enums";
+import { activePackages } from "@/server/services/packages";
+import { purchaseForMember, startCheckout } from "@/server/services/purchases";
+import { balancesOf, historyOf } from "@/server/services/wallet";
+
+export const historyInput = z.object({
+  kind: z.enum(TransactionKind).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+  cursor: z.bigint().positive().optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+export const walletRouter = createTRPCRouter({
+  balances: memberProcedure.query(({ ctx }) => balancesOf(ctx.user.id)),
+
+  history: memberProcedure.input(historyInput).query(({ ctx, input }) => historyOf(ctx.user.id, input)),
+
+  packages: publicProcedure.query(() => activePackages()),
+
+  startCheckout: memberProcedure
+    .input(z.object({ packageId: z.uuid(), idempotencyKey: z.uuid() }))
+    .mutation(({ ctx, input }) => startCheckout({ userId: ctx.user.id, ...input })),
+
+  purchase: memberProcedure
+    .input(z.object({ purchaseId: z.uuid() }))
+    .query(({ ctx, input }) => purchaseForMember(ctx.user.id, input.purchaseId)),
+});

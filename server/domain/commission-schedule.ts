@@ -1,0 +1,37 @@
+import type { SaleKind } from "@/server/generated/prisma/enums";
+
+/** One row of the commission schedule: a site-wide default when `performerId` is null, else that performer's override. */
+export interface ScheduledRate {
+  kind: SaleKind;
+  performerId: string | null;
+  performerShareBps: number;
+  effectiveFrom: Date;
+}
+
+function latestInEffect(rates: readonly ScheduledRate[], at: Date): ScheduledRate | null {
+  let latest: ScheduledRate | null = null;
+  for (const rate of rates) {
+    if (rate.effectiveFrom.getTime() > at.getTime()) continue;
+    if (!latest || rate.effectiveFrom.getTime() >= latest.effectiveFrom.getTime()) latest = rate;
+  }
+  return latest;
+}
+
+/**
+ * The rate that applies to a sale of `kind` by `performerId` at `at`: the performer's own override in effect
+ * then, else the site-wide default in effect then; among rows in effect, the latest effective-from wins (on a
+ * tie, the row listed last, which callers order by creation). Null when no rate is in effect.
+ */
+export function effectiveRate(
+  rates: readonly ScheduledRate[],
+  kind: SaleKind,
+  performerId: string,
+  at: Date,
+): ScheduledRate | null {
+  const ofKind = rates.filter((rate) => rate.kind === kind);
+  const override = latestInEffect(
+    ofKind.filter((rate) => rate.performerId === performerId),
+    at,
+  );
+  return override ?? latestInEffect(ofKind.filter((rate) => rate.performerId === null), at);
+}

@@ -1,0 +1,55 @@
+import Stripe from "stripe";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startStripeEmulator, type StripeEmulator } from "@/server/local/stripe/server";
+import { CHECKOUT_PARAMS, submitPayPage, WebhookReceiver } from "@/server/local/stripe/testing";
+
+const API_KEY = "sk_test_integration_client";
+const WEBHOOK_SECRET = "whsec_integration_client";
+
+let emulator: StripeEmulator;
+let webhooks: WebhookReceiver;
+
+beforeAll(async () => {
+  webhooks = await WebhookReceiver.start(WEBHOOK_SECRET);
+  emulator = await startStripeEmulator({ port: 0, webhookUrl: webhooks.url, webhookSecret: WEBHOOK_SECRET, apiKey: API_KEY, log: () => {} });
+  process.env.STRIPE_API_URL = emulator.url;
+  process.env.STRIPE_SECRET_KEY = API_KEY;
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET;
+  // server/env.ts requires a database URL; nothing here connects to it.
+  process.env.DATABASE_URL ??= "postgres://unused@127.0.0.1:1/unused";
+});
+
+afterAll(async () => {
+  await emulator.close();
+  await webhooks.close();
+});
+
+it("talks to the emulator named by STRIPE_API_URL with the SDK's defaults and two retries", async () => {
+  const { stripe } = await import("@/server/integrations/stripe");
+
+  const session = await stripe().checkout.sessions.create(CHECKOUT_PARAMS);
+
+  expect(session.url).toBe(`${emulator.url}/pay/${session.id}`);
+  expect(session.lastResponse.apiVersion).toBe(Stripe.API_VERSION);
+  expect(stripe().getMaxNetworkRetries()).toBe(2);
+  expect(stripe()).toBe(stripe());
+});
+
+it("verifies a delivered webhook and refuses a forged, altered or unsigned one", async () => {
+  const { stripe, verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  const session = await stripe().checkout.sessions.create(CHECKOUT_PARAMS);
+  await submitPayPage(session, "pay");
+  await webhooks.waitForEvent("checkout.session.completed");
+  const delivery = webhooks.requests.find((request) => request.event?.type === "checkout.session.completed");
+  if (!delivery) throw new Error("no delivery recorded");
+
+  const event = verifyStripeWebhook(delivery.rawBody, delivery.signature);
+
+  expect(event).toMatchObject({ type: "checkout.session.completed", data: { object: { id: session.id } } });
+  const forged = Stripe.webhooks.generateTestHeaderString({ payload: delivery.rawBody, secret: "whsec_someone_else" });
+  expect(() => verifyStripeWebhook(delivery.rawBody, forged)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+  expect(() => verifyStripeWebhook(delivery.rawBody.replace(session.id, "cs_test_other"), delivery.signature)).toThrow(
+    Stripe.errors.StripeSignatureVerificationError,
+  );
+  expect(() => verifyStripeWebhook(delivery.rawBody, null)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+});

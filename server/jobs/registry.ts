@@ -1,0 +1,14 @@
+import { ledgerFoldJob } from "@/server/ledger/fold-job";
+import type { JobDefinition } from "./definition";
+
+export { defineJob, type JobDefinition } from "./definition";
+
+/** Every background job the worker runs. */
+export const jobs = [ledgerFoldJob] as const satisfies readonly JobDefinition[];
+
+type RegisteredJob = (typeof jobs)[number];
+
+export type JobName = RegisteredJob["name"];
+
+export type JobData<Name extends JobName> =
+  Extract<RegisteredJob, { name: Name }> extends JobDefinition<Name, infer Data> ? Data : never;

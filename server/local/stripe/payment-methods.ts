@@ -1,0 +1,77 @@
+import { invalidRequest, noSuchResource } from "./errors";
+import { newId, randomToken } from "./ids";
+import type { Store } from "./store";
+
+/** How a payment with this method ends; `settles_later` is a bank debit whose result arrives after a delay. */
+export type PaymentBehaviour =
+  | { kind: "succeeds" }
+  | { kind: "declines"; code: string; declineCode: string; message: string }
+  | { kind: "settles_later"; succeeds: boolean };
+
+export interface TestPaymentMethod {
+  id: string;
+  type: "card" | "us_bank_account";
+  brand: string;
+  last4: string;
+  fingerprint: string;
+  behaviour: PaymentBehaviour;
+}
+
+type Spec = Omit<TestPaymentMethod, "id" | "fingerprint">;
+
+const GENERIC_DECLINE: PaymentBehaviour = {
+  kind: "declines",
+  code: "card_declined",
+  declineCode: "generic_decline",
+  message: "Your card was declined.",
+};
+const INSUFFICIENT_FUNDS: PaymentBehaviour = {
+  kind: "declines",
+  code: "card_declined",
+  declineCode: "insufficient_funds",
+  message: "Your card has insufficient funds.",
+};
+
+/** Stripe's test payment method tokens that the emulator understands, named as in Stripe's testing docs. */
+export const TEST_PAYMENT_METHODS: Record<string, Spec> = {
+  pm_card_visa: { type: "card", brand: "visa", last4: "4242", behaviour: { kind: "succeeds" } },
+  pm_card_mastercard: { type: "card", brand: "mastercard", last4: "4444", behaviour: { kind: "succeeds" } },
+  pm_card_amex: { type: "card", brand: "amex", last4: "8431", behaviour: { kind: "succeeds" } },
+  pm_card_chargeDeclined: { type: "card", brand: "visa", last4: "0002", behaviour: GENERIC_DECLINE },
+  pm_card_visa_chargeDeclined: { type: "card", brand: "visa", last4: "0002", behaviour: GENERIC_DECLINE },
+  pm_card_chargeDeclinedInsufficientFunds: { type: "card", brand: "visa", last4: "9995", behaviour: INSUFFICIENT_FUNDS },
+  pm_card_visa_chargeDeclinedInsufficientFunds: { type: "card", brand: "visa", last4: "9995", behaviour: INSUFFICIENT_FUNDS },
+  pm_card_chargeDeclinedExpiredCard: {
+    type: "card",
+    brand: "visa",
+    last4: "0069",
+    behaviour: { kind: "declines", code: "expired_card", declineCode: "expired_card", message: "Your card has expired." },
+  },
+  pm_usBankAccount_success: {
+    type: "us_bank_account",
+    brand: "us_bank_account",
+    last4: "6789",
+    behaviour: { kind: "settles_later", succeeds: true },
+  },
+  pm_usBankAccount_accountClosed: {
+    type: "us_bank_account",
+    brand: "us_bank_account",
+    last4: "0004",
+    behaviour: { kind: "settles_later", succeeds: false },
+  },
+};
+
+/**
+ * A test token (`pm_card_visa`) becomes a fresh `pm_…` id, as in Stripe test mode; an id the emulator issued
+ * earlier is reused as is.
+ */
+export function resolvePaymentMethod(store: Store, idOrToken: string, param = "payment_method"): TestPaymentMethod {
+  const spec = TEST_PAYMENT_METHODS[idOrToken];
+  if (spec) return store.paymentMethods.add({ ...spec, id: newId("pm"), fingerprint: randomToken(16) });
+  const known = store.paymentMethods.get(idOrToken);
+  if (known) return known;
+  if (!idOrToken.startsWith("pm_")) {
+    throw invalidRequest(`Invalid payment_method: the emulator accepts pm_… ids and Stripe's test tokens (pm_card_visa, …)`, { param });
+  }
+  throw noSuchResource("PaymentMethod", idOrToken, param);
+}

@@ -1,0 +1,400 @@
+import type Stripe from "stripe";
+import type { Caller, Context } from "./context";
+import { invalidRequest, StripeApiError } from "./errors";
+import { unixNow } from "./ids";
+import { DISPUTE_FEE, formatAmount, processingFee } from "./money";
+import {
+  approvedOutcome,
+  buildBalanceTransaction,
+  buildCharge,
+  buildDispute,
+  buildPaymentIntent,
+  buildRefund,
+  declinedOutcome,
+  type BalanceTransactionInput,
+  type Charge,
+  type Dispute,
+  type Metadata,
+  type PaymentIntent,
+  type PaymentIntentInput,
+  type Refund,
+} from "./objects";
+import type { PaymentBehaviour, TestPaymentMethod } from "./payment-methods";
+
+/**
+ * The payment lifecycle: PaymentIntents and their Charges, captures, cancellations, refunds and disputes,
+ * with the balance transactions and events Stripe produces at each step.
+ */
+
+const UNEXPECTED_STATE = "payment_intent_unexpected_state";
+
+function recordBalanceTransaction(ctx: Context, input: BalanceTransactionInput, account: string | null = null) {
+  return ctx.store.balanceTransactions.add(buildBalanceTransaction(input), account);
+}
+
+export function createPaymentIntent(ctx: Context, input: PaymentIntentInput, caller: Caller): PaymentIntent {
+  const paymentIntent = ctx.store.paymentIntents.add(buildPaymentIntent(input));
+  ctx.events.emit("payment_intent.created", paymentIntent, { origin: caller.origin });
+  return paymentIntent;
+}
+
+export function attachPaymentMethod(paymentIntent: PaymentIntent, method: TestPaymentMethod): void {
+  if (!paymentIntent.payment_method_types.includes(method.type)) {
+    throw invalidRequest(
+      `The PaymentMethod provided (${method.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod ` +
+        `of one of the following types: ${paymentIntent.payment_method_types.join(", ")}.`,
+      { param: "payment_method", code: "payment_intent_incompatible_payment_method" },
+    );
+  }
+  paymentIntent.payment_method = method.id;
+  paymentIntent.status = "requires_confirmation";
+}
+
+/** Funds move: a charge is captured (fully, or partly with the rest released) and enters the balance. */
+function captureCharge(ctx: Context, charge: Charge, amount: number, methodType: TestPaymentMethod["type"]): void {
+  const transaction = recordBalanceTransaction(ctx, {
+    amount,
+    fee: processingFee(amount, methodType),
+    currency: charge.currency,
+    type: "charge",
+    reportingCategory: "charge",
+    source: charge.id,
+    description: charge.description,
+  });
+  charge.captured = true;
+  charge.amount_captured = amount;
+  charge.balance_transaction = transaction.id;
+  // Stripe releases the uncaptured remainder of a partial capture and reports it as refunded.
+  charge.amount_refunded = charge.amount - amount;
+}
+
+export interface ConfirmOptions {
+  billingEmail: string | null;
+  /** Called when a delayed (bank debit) payment finally succeeds or fails. */
+  onSettled?: (succeeded: boolean) => void;
+}
+
+/**
+ * Confirms with the given method. A decline leaves the PaymentIntent awaiting a new method and returns the
+ * card error the API answers with (402); every other outcome returns null.
+ */
+export function confirmPaymentIntent(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  method: TestPaymentMethod,
+  options: ConfirmOptions,
+  caller: Caller,
+): StripeApiError | null {
+  const confirmable = ["requires_payment_method", "requires_confirmation", "requires_action"];
+  if (!confirmable.includes(paymentIntent.status)) {
+    throw invalidRequest(
+      `You cannot confirm this PaymentIntent because it has a status of ${paymentIntent.status}. Only a PaymentIntent ` +
+        `with one of the following statuses may be confirmed: ${confirmable.join(", ")}.`,
+      { code: UNEXPECTED_STATE },
+    );
+  }
+  if (method.type === "us_bank_account" && paymentIntent.capture_method === "manual") {
+    throw invalidRequest("The payment method type us_bank_account does not support capture_method=manual.", {
+      param: "payment_method",
+    });
+  }
+  attachPaymentMethod(paymentIntent, method);
+  paymentIntent.last_payment_error = null;
+  const { behaviour } = method;
+  if (behaviour.kind === "declines") return decline(ctx, paymentIntent, method, behaviour, options, caller);
+
+  const emit = { origin: caller.origin };
+  const charge = ctx.store.charges.add(
+    buildCharge({
+      paymentIntent,
+      method,
+      billingEmail: options.billingEmail,
+      status: behaviour.kind === "settles_later" ? "pending" : "succeeded",
+      outcome: approvedOutcome(),
+      failure: null,
+    }),
+  );
+  paymentIntent.latest_charge = charge.id;
+
+  if (behaviour.kind === "settles_later") {
+    paymentIntent.status = "processing";
+    ctx.events.emit("payment_intent.processing", paymentIntent, emit);
+    ctx.events.emit("charge.pending", charge, emit);
+    ctx.schedule(ctx.asyncPaymentDelayMs, () => settle(ctx, paymentIntent, charge, method, behaviour.succeeds, options));
+    return null;
+  }
+  if (paymentIntent.capture_method === "manual") {
+    paymentIntent.status = "requires_capture";
+    paymentIntent.amount_capturable = paymentIntent.amount;
+    ctx.events.emit("charge.succeeded", charge, emit);
+    ctx.events.emit("payment_intent.amount_capturable_updated", paymentIntent, emit);
+    return null;
+  }
+  captureCharge(ctx, charge, paymentIntent.amount, method.type);
+  paymentIntent.status = "succeeded";
+  paymentIntent.amount_received = paymentIntent.amount;
+  ctx.events.emit("charge.succeeded", charge, emit);
+  ctx.events.emit("payment_intent.succeeded", paymentIntent, emit);
+  return null;
+}
+
+function decline(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  method: TestPaymentMethod,
+  behaviour: Extract<PaymentBehaviour, { kind: "declines" }>,
+  options: ConfirmOptions,
+  caller: Caller,
+): StripeApiError {
+  const charge = ctx.store.charges.add(
+    buildCharge({
+      paymentIntent,
+      method,
+      billingEmail: options.billingEmail,
+      status: "failed",
+      outcome: declinedOutcome(behaviour.declineCode),
+      failure: { code: behaviour.code, message: behaviour.message },
+    }),
+  );
+  const docUrl = `https://stripe.com/docs/error-codes/${behaviour.code.replaceAll("_", "-")}`;
+  paymentIntent.latest_charge = charge.id;
+  paymentIntent.status = "requires_payment_method";
+  paymentIntent.payment_method = null;
+  paymentIntent.last_payment_error = {
+    charge: charge.id,
+    code: behaviour.code,
+    decline_code: behaviour.declineCode,
+    doc_url: docUrl,
+    message: behaviour.message,
+    type: "card_error",
+  };
+  ctx.events.emit("charge.failed", charge, { origin: caller.origin });
+  ctx.events.emit("payment_intent.payment_failed", paymentIntent, { origin: caller.origin });
+  return new StripeApiError(402, {
+    type: "card_error",
+    code: behaviour.code,
+    decline_code: behaviour.declineCode,
+    message: behaviour.message,
+    doc_url: docUrl,
+    charge: charge.id,
+    payment_intent: structuredClone(paymentIntent),
+  });
+}
+
+function settle(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  charge: Charge,
+  method: TestPaymentMethod,
+  succeeded: boolean,
+  options: ConfirmOptions,
+): void {
+  if (paymentIntent.status !== "processing") return;
+  if (succeeded) {
+    charge.status = "succeeded";
+    charge.paid = true;
+    captureCharge(ctx, charge, charge.amount, method.type);
+    paymentIntent.status = "succeeded";
+    paymentIntent.amount_received = paymentIntent.amount;
+    ctx.events.emit("charge.succeeded", charge);
+    ctx.events.emit("payment_intent.succeeded", paymentIntent);
+  } else {
+    const message = "The customer's bank account has been closed.";
+    charge.status = "failed";
+    charge.failure_code = "account_closed";
+    charge.failure_message = message;
+    paymentIntent.status = "requires_payment_method";
+    paymentIntent.payment_method = null;
+    paymentIntent.last_payment_error = {
+      charge: charge.id,
+      code: "payment_method_provider_decline",
+      message,
+      payment_method_type: method.type,
+      type: "invalid_request_error",
+    };
+    ctx.events.emit("charge.failed", charge);
+    ctx.events.emit("payment_intent.payment_failed", paymentIntent);
+  }
+  options.onSettled?.(succeeded);
+}
+
+export interface CaptureInput {
+  amountToCapture: number | undefined;
+  metadata: Metadata;
+}
+
+export function capturePaymentIntent(ctx: Context, paymentIntent: PaymentIntent, input: CaptureInput, caller: Caller) {
+  if (paymentIntent.status !== "requires_capture") {
+    throw invalidRequest(
+      `This PaymentIntent could not be captured because it has a status of ${paymentIntent.status}. Only a ` +
+        "PaymentIntent with one of the following statuses may be captured: requires_capture.",
+      { code: UNEXPECTED_STATE },
+    );
+  }
+  const amount = input.amountToCapture ?? paymentIntent.amount_capturable;
+  if (amount > paymentIntent.amount_capturable) {
+    throw invalidRequest(
+      `The amount to capture (${amount}) must be less than or equal to the amount capturable ` +
+        `(${paymentIntent.amount_capturable}) on this PaymentIntent.`,
+      { param: "amount_to_capture", code: "amount_too_large" },
+    );
+  }
+  const charge = ctx.store.charges.require(String(paymentIntent.latest_charge));
+  const method = ctx.store.paymentMethods.require(String(charge.payment_method));
+  const previousAttributes = {
+    amount_captured: charge.amount_captured,
+    amount_refunded: charge.amount_refunded,
+    balance_transaction: charge.balance_transaction,
+    captured: charge.captured,
+  };
+  captureCharge(ctx, charge, amount, method.type);
+  paymentIntent.status = "succeeded";
+  paymentIntent.amount_capturable = 0;
+  paymentIntent.amount_received = amount;
+  paymentIntent.metadata = input.metadata;
+  ctx.events.emit("charge.captured", charge, { origin: caller.origin, previousAttributes });
+  ctx.events.emit("payment_intent.succeeded", paymentIntent, { origin: caller.origin });
+  return paymentIntent;
+}
+
+export function cancelPaymentIntent(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  reason: Stripe.PaymentIntent.CancellationReason | null,
+  caller: Caller,
+) {
+  const cancelable = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"];
+  if (!cancelable.includes(paymentIntent.status)) {
+    throw invalidRequest(
+      `You cannot cancel this PaymentIntent because it has a status of ${paymentIntent.status}. Only a PaymentIntent ` +
+        `with one of the following statuses may be canceled: ${cancelable.join(", ")}.`,
+      { code: UNEXPECTED_STATE },
+    );
+  }
+  if (paymentIntent.status === "requires_capture") {
+    // Releasing an authorisation: the charge shows the whole amount as refunded, nothing was ever captured.
+    const charge = ctx.store.charges.require(String(paymentIntent.latest_charge));
+    charge.amount_refunded = charge.amount;
+    charge.refunded = true;
+  }
+  paymentIntent.status = "canceled";
+  paymentIntent.canceled_at = unixNow();
+  paymentIntent.cancellation_reason = reason;
+  paymentIntent.amount_capturable = 0;
+  ctx.events.emit("payment_intent.canceled", paymentIntent, { origin: caller.origin });
+  return paymentIntent;
+}
+
+function refundedByRefunds(ctx: Context, charge: Charge): number {
+  return ctx.store.refunds
+    .list(undefined, (refund) => refund.charge === charge.id && refund.status === "succeeded")
+    .reduce((sum, refund) => sum + refund.amount, 0);
+}
+
+export interface RefundRequest {
+  charge: Charge;
+  amount: number | undefined;
+  reason: Stripe.Refund.Reason | null;
+  metadata: Metadata;
+}
+
+export function createRefund(ctx: Context, request: RefundRequest, caller: Caller): Refund {
+  const { charge } = request;
+  if (charge.status !== "succeeded" || !charge.captured) {
+    const why = charge.status === "succeeded" ? "has not been captured; cancel its PaymentIntent to release it" : `is ${charge.status}`;
+    throw invalidRequest(`Charge ${charge.id} ${why}, so it cannot be refunded.`, { code: "charge_not_refundable" });
+  }
+  const openDispute = ctx.store.disputes.list(undefined, (d) => d.charge === charge.id && d.status !== "won")[0];
+  if (openDispute) {
+    throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, { code: "charge_disputed" });
+  }
+  const remaining = charge.amount_captured - refundedByRefunds(ctx, charge);
+  if (remaining <= 0) {
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
+  }
+  const amount = request.amount ?? remaining;
+  if (amount > remaining) {
+    throw invalidRequest(
+      `Refund amount (${formatAmount(amount, charge.currency)}) is greater than unrefunded amount on charge ` +
+        `(${formatAmount(remaining, charge.currency)})`,
+      { param: "amount" },
+    );
+  }
+  const refund = ctx.store.refunds.add(
+    buildRefund({ charge, amount, reason: request.reason, metadata: request.metadata }),
+  );
+  refund.balance_transaction = recordBalanceTransaction(ctx, {
+    amount: -amount,
+    fee: 0,
+    currency: charge.currency,
+    type: "refund",
+    reportingCategory: "refund",
+    source: refund.id,
+    description: "REFUND FOR CHARGE",
+  }).id;
+  const previousAttributes = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+  charge.amount_refunded += amount;
+  charge.refunded = charge.amount_refunded >= charge.amount;
+  ctx.events.emit("refund.created", refund, { origin: caller.origin });
+  ctx.events.emit("charge.refunded", charge, { origin: caller.origin, previousAttributes });
+  return refund;
+}
+
+export interface DisputeRequest {
+  charge: Charge;
+  amount: number | undefined;
+  reason: string;
+}
+
+export function createDispute(ctx: Context, request: DisputeRequest): Dispute {
+  const { charge } = request;
+  if (charge.status !== "succeeded" || !charge.captured) {
+    throw invalidRequest(`Charge ${charge.id} was not captured, so it cannot be disputed.`, { param: "charge" });
+  }
+  if (charge.disputed) throw invalidRequest(`Charge ${charge.id} already has a dispute.`, { param: "charge" });
+  const amount = request.amount ?? charge.amount_captured;
+  if (amount > charge.amount_captured) {
+    throw invalidRequest(`The dispute amount (${amount}) exceeds the captured amount (${charge.amount_captured}).`, {
+      param: "amount",
+    });
+  }
+  const dispute = ctx.store.disputes.add(buildDispute({ charge, amount, reason: request.reason }));
+  const withdrawal = recordBalanceTransaction(ctx, {
+    amount: -amount,
+    fee: DISPUTE_FEE,
+    currency: charge.currency,
+    type: "adjustment",
+    reportingCategory: "dispute",
+    source: dispute.id,
+    description: `Chargeback withdrawal for ${charge.id}`,
+  });
+  dispute.balance_transactions = [withdrawal];
+  charge.disputed = true;
+  ctx.events.emit("charge.dispute.created", dispute);
+  ctx.events.emit("charge.dispute.funds_withdrawn", dispute);
+  return dispute;
+}
+
+export function closeDispute(ctx: Context, dispute: Dispute, outcome: "won" | "lost", caller: Caller): Dispute {
+  if (dispute.status === "won" || dispute.status === "lost") {
+    throw invalidRequest(`Dispute ${dispute.id} is already closed (${dispute.status}).`, { code: "dispute_already_closed" });
+  }
+  const previousAttributes = { status: dispute.status };
+  dispute.status = outcome;
+  dispute.is_charge_refundable = false;
+  if (outcome === "won") {
+    const reinstatement = recordBalanceTransaction(ctx, {
+      amount: dispute.amount,
+      fee: -DISPUTE_FEE,
+      currency: dispute.currency,
+      type: "adjustment",
+      reportingCategory: "dispute_reversal",
+      source: dispute.id,
+      description: `Chargeback reversal for ${String(dispute.charge)}`,
+    });
+    dispute.balance_transactions = [...dispute.balance_transactions, reinstatement];
+  }
+  ctx.events.emit("charge.dispute.closed", dispute, { origin: caller.origin, previousAttributes });
+  if (outcome === "won") ctx.events.emit("charge.dispute.funds_reinstated", dispute, { origin: caller.origin });
+  return dispute;
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { PAY_CHOICES, paySession, type PayChoice } from "../checkout";
+import { completeOnboarding, disablePayouts, PAYOUT_FAILURES, settlePayout } from "../connect";
+import { CUSTOMER } from "../context";
+import { invalidRequest } from "../errors";
+import { email, oneOf, parseParams, positiveInteger, text } from "../params";
+import { closeDispute, createDispute } from "../payments";
+import { route, type Route } from "../router";
+
+/**
+ * Test controls under /_emulator: things that happen at Stripe or at the bank, not through Stripe's API
+ * (a customer disputes a charge, a payout bounces). Documented in README.md.
+ */
+
+const disputeSchema = z.strictObject({
+  charge: text().optional(),
+  payment_intent: text().optional(),
+  amount: positiveInteger().optional(),
+  reason: oneOf(["fraudulent", "product_not_received", "duplicate", "subscription_canceled", "general"]).optional(),
+});
+
+const closeDisputeSchema = z.strictObject({ outcome: oneOf(["won", "lost"]) });
+const failPayoutSchema = z.strictObject({
+  failure_code: oneOf(Object.keys(PAYOUT_FAILURES) as [string, ...string[]]).optional(),
+});
+const eventListSchema = z.strictObject({ type: text().optional() });
+const paySchema = z.strictObject({
+  outcome: oneOf(Object.keys(PAY_CHOICES) as [PayChoice, ...PayChoice[]]),
+  email: email().optional(),
+});
+
+export const controlRoutes: Route[] = [
+  route("GET", "/_emulator/events", ({ input }, ctx) => {
+    const params = parseParams(eventListSchema, input);
+    const events = ctx.store.events.list(undefined, (event) => params.type === undefined || event.type === params.type);
+    return {
+      object: "list",
+      data: events.map((event) => ({ ...event, deliveries: ctx.events.deliveriesOf(event.id) })),
+    };
+  }),
+
+  route("POST", "/_emulator/resend/:id", ({ id }, ctx) => ({ id, deliveries: ctx.events.resend(id) })),
+
+  route("POST", "/_emulator/disputes", ({ input }, ctx) => {
+    const params = parseParams(disputeSchema, input);
+    let chargeId = params.charge;
+    if (params.payment_intent !== undefined) {
+      const latest = ctx.store.paymentIntents.require(params.payment_intent, { param: "payment_intent" }).latest_charge;
+      chargeId = typeof latest === "string" ? latest : undefined;
+    }
+    if (chargeId === undefined) throw invalidRequest("Pass charge or payment_intent.", { param: "charge" });
+    const charge = ctx.store.charges.require(chargeId, { param: "charge" });
+    return createDispute(ctx, { charge, amount: params.amount, reason: params.reason ?? "fraudulent" });
+  }),
+
+  route("POST", "/_emulator/disputes/:id/close", ({ id, input }, ctx) => {
+    const params = parseParams(closeDisputeSchema, input);
+    return closeDispute(ctx, ctx.store.disputes.require(id), params.outcome, CUSTOMER);
+  }),
+
+  route("POST", "/_emulator/accounts/:id/complete_onboarding", ({ id }, ctx) =>
+    completeOnboarding(ctx, ctx.store.accounts.require(id), CUSTOMER),
+  ),
+
+  route("POST", "/_emulator/accounts/:id/disable_payouts", ({ id }, ctx) =>
+    disablePayouts(ctx, ctx.store.accounts.require(id), CUSTOMER),
+  ),
+
+  route("POST", "/_emulator/payouts/:id/paid", ({ id }, ctx) => settlePayout(ctx, ctx.store.payouts.require(id), { paid: true })),
+
+  route("POST", "/_emulator/payouts/:id/fail", ({ id, input }, ctx) => {
+    const params = parseParams(failPayoutSchema, input);
+    return settlePayout(ctx, ctx.store.payouts.require(id), { paid: false, failureCode: params.failure_code ?? "account_closed" });
+  }),
+
+  route("POST", "/_emulator/checkout/sessions/:id/pay", ({ id, input }, ctx) => {
+    const params = parseParams(paySchema, input);
+    const session = ctx.store.sessions.require(id);
+    if (session.status !== "open") {
+      throw invalidRequest(`Checkout Session ${session.id} is ${session.status}, not open.`, { code: "checkout_session_not_open" });
+    }
+    const result = paySession(ctx, session, params.outcome, params.email ?? session.customer_email ?? "customer@example.com");
+    return { ...result, session };
+  }),
+];

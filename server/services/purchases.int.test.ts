@@ -1,0 +1,394 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import Pusher from "pusher-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPusherServer } from "@/server/local/pusher/server";
+import { startStripeEmulator } from "@/server/local/stripe/server";
+
+/**
+ * Buying credits end to end below the browser: the real `stripe` SDK against the emulator, whose signed webhooks
+ * reach the real route handler; the real `pusher` library against the local Pusher server, watched by pusher-js.
+ * Environment first, app modules after (server/env parses once, at first import).
+ */
+const API_KEY = "sk_test_purchases_int";
+const WEBHOOK_SECRET = "whsec_purchases_int";
+
+interface HeldDelivery {
+  body: string;
+  signature: string;
+}
+
+let emulator: { url: string; close(): Promise<void> };
+let realtime: { url: string; close(): Promise<void> };
+let receiver: http.Server;
+/** While true, webhooks are acknowledged but kept here instead of processed, to replay them in any order. */
+let holdDeliveries = false;
+const held: HeldDelivery[] = [];
+const outcomes: { status: number; body: string }[] = [];
+
+let app: {
+  POST: (request: Request) => Promise<Response>;
+  pool: import("pg").Pool;
+  closeDb: () => Promise<void>;
+  startCheckout: typeof import("./purchases").startCheckout;
+  balancesOf: typeof import("./wallet").balancesOf;
+  checkInvariants: typeof import("@/server/ledger/invariants").checkInvariants;
+  insertUser: typeof import("@/server/testing/factories").insertUser;
+  post: typeof import("@/server/ledger/post").post;
+  saleLegs: typeof import("@/server/domain/ledger").saleLegs;
+  splitSale: typeof import("@/server/domain/commission").splitSale;
+  stripe: typeof import("@/server/integrations/stripe").stripe;
+};
+
+function deliver(body: string, signature: string): Promise<Response> {
+  return app.POST(
+    new Request("http://127.0.0.1/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", async () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const signature = String(request.headers["stripe-signature"] ?? "");
+      if (holdDeliveries) {
+        held.push({ body, signature });
+        response.writeHead(200).end();
+        return;
+      }
+      const answer = await deliver(body, signature);
+      const text = await answer.text();
+      outcomes.push({ status: answer.status, body: text });
+      response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiverPort = (receiver.address() as AddressInfo).port;
+
+  emulator = await startStripeEmulator({
+    port: 0,
+    apiKey: API_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: `http://127.0.0.1:${receiverPort}/`,
+    asyncPaymentDelayMs: 200,
+    webhookRetryDelaysMs: [200, 400],
+    log: () => undefined,
+  });
+  realtime = await startPusherServer({ port: 0, appId: "int", key: "int-key", secret: "int-secret" });
+
+  const pusherUrl = new URL(realtime.url);
+  Object.assign(process.env, {
+    STRIPE_API_URL: emulator.url,
+    STRIPE_SECRET_KEY: API_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PUSHER_APP_ID: "int",
+    PUSHER_KEY: "int-key",
+    PUSHER_SECRET: "int-secret",
+    PUSHER_HOST: pusherUrl.hostname,
+    PUSHER_PORT: pusherUrl.port,
+    APP_URL: "http://127.0.0.1:3999",
+  });
+
+  const [route, db, purchases, wallet, invariants, factories, ledgerPost, ledger, commission, stripeModule] = await Promise.all([
+    import("@/app/api/webhooks/stripe/route"),
+    import("@/server/db/client"),
+    import("./purchases"),
+    import("./wallet"),
+    import("@/server/ledger/invariants"),
+    import("@/server/testing/factories"),
+    import("@/server/ledger/post"),
+    import("@/server/domain/ledger"),
+    import("@/server/domain/commission"),
+    import("@/server/integrations/stripe"),
+  ]);
+  app = {
+    POST: route.POST,
+    pool: db.pool,
+    closeDb: db.closeDb,
+    startCheckout: purchases.startCheckout,
+    balancesOf: wallet.balancesOf,
+    checkInvariants: invariants.checkInvariants,
+    insertUser: factories.insertUser,
+    post: ledgerPost.post,
+    saleLegs: ledger.saleLegs,
+    splitSale: commission.splitSale,
+    stripe: stripeModule.stripe,
+  };
+});
+
+afterAll(async () => {
+  await app?.closeDb();
+  await emulator?.close();
+  await realtime?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+async function control(path: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const response = await fetch(`${emulator.url}/_emulator${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function eventsOf(type?: string): Promise<{ id: string; type: string; data: { object: Record<string, unknown> } }[]> {
+  const response = await fetch(`${emulator.url}/_emulator/events${type ? `?type=${type}` : ""}`, {
+    headers: { authorization: `Bearer ${API_KEY}` },
+  });
+  const json = (await response.json()) as { data: { id: string; type: string; data: { object: Record<string, unknown> } }[] };
+  return json.data;
+}
+
+async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function createPackage(credits: bigint, bonus: bigint, priceMinor: bigint): Promise<string> {
+  const { rows } = await app.pool.query<{ id: string }>(
+    `INSERT INTO credit_packages (id, name, credits, bonus_credits, price_minor, currency, updated_at)
+     VALUES (gen_random_uuid(), 'Pack', $1, $2, $3, 'usd', now()) RETURNING id`,
+    [credits.toString(), bonus.toString(), priceMinor.toString()],
+  );
+  return rows[0]?.id as string;
+}
+
+async function purchaseRow(purchaseId: string) {
+  const { rows } = await app.pool.query<{ status: string; refunded_minor: string; stripe_payment_intent_id: string | null; stripe_checkout_session_id: string }>(
+    "SELECT status, refunded_minor, stripe_payment_intent_id, stripe_checkout_session_id FROM credit_purchases WHERE id = $1",
+    [purchaseId],
+  );
+  return rows[0];
+}
+
+async function creditTransactions(purchaseId: string): Promise<number> {
+  const { rows } = await app.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM ledger_transactions WHERE metadata->>'purchaseId' = $1 AND kind = 'PURCHASE'",
+    [purchaseId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function expectBooksBalance() {
+  const failed = (await app.checkInvariants(app.pool)).filter((result) => !result.passed);
+  expect(failed).toEqual([]);
+}
+
+/** A member with a paid purchase of `credits` (bought for `priceMinor`), credited through the webhook. */
+async function paidPurchase(credits = 1000n, priceMinor = 999n) {
+  const member = await app.insertUser(app.pool, "MEMBER");
+  const packageId = await createPackage(credits, 0n, priceMinor);
+  const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
+  const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
+  await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+  await until(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the purchase to be paid");
+  const paymentIntent = (await purchaseRow(purchaseId))?.stripe_payment_intent_id as string;
+  return { member, purchaseId, sessionId, paymentIntent };
+}
+
+describe("buying credits with Stripe Checkout", () => {
+  it("credits package plus bonus once the webhook arrives, and tells the member's open pages", async () => {
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const packageId = await createPackage(500n, 50n, 499n);
+
+    const socket = new Pusher("int-key", {
+      cluster: "local",
+      wsHost: new URL(realtime.url).hostname,
+      wsPort: Number(new URL(realtime.url).port),
+      forceTLS: false,
+      enabledTransports: ["ws"],
+      channelAuthorization: {
+        endpoint: "unused",
+        transport: "ajax",
+        customHandler: async ({ socketId, channelName }, callback) => {
+          const { authorizeChannel } = await import("@/server/integrations/pusher");
+          callback(null, authorizeChannel(socketId, channelName));
+        },
+      },
+    });
+    const updates: { available: string }[] = [];
+    try {
+      const channel = socket.subscribe(`private-user-${member}`);
+      await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+      channel.bind("wallet.updated", (payload: { available: string }) => updates.push(payload));
+
+      const key = randomUUID();
+      const started = await app.startCheckout({ userId: member, packageId, idempotencyKey: key });
+      expect(started.checkoutUrl).toMatch(/\/pay\/cs_test_/);
+      const again = await app.startCheckout({ userId: member, packageId, idempotencyKey: key });
+      expect(again).toEqual(started);
+      const otherPackage = await createPackage(100n, 0n, 99n);
+      await expect(app.startCheckout({ userId: member, packageId: otherPackage, idempotencyKey: key })).rejects.toMatchObject({ code: "CONFLICT" });
+
+      expect((await purchaseRow(started.purchaseId))?.status).toBe("PENDING");
+      expect((await app.balancesOf(member)).available).toBe(0n);
+
+      const session = await app.stripe().checkout.sessions.retrieve((await purchaseRow(started.purchaseId))?.stripe_checkout_session_id as string);
+      await control(`/checkout/sessions/${session.id}/pay`, { outcome: "pay" });
+
+      await until(async () => (await app.balancesOf(member)).available === 550n, "the credits");
+      await until(async () => updates.some((u) => u.available === "550"), "the wallet update over Pusher");
+      expect((await purchaseRow(started.purchaseId))?.status).toBe("PAID");
+      expect(await creditTransactions(started.purchaseId)).toBe(1);
+      await expectBooksBalance();
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it("a delayed payment credits only when it succeeds, and a failed one never", async () => {
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const packageId = await createPackage(300n, 0n, 299n);
+    const good = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
+    const bad = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
+    await control(`/checkout/sessions/${(await purchaseRow(good.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed" });
+    await control(`/checkout/sessions/${(await purchaseRow(bad.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed_fail" });
+
+    await until(async () => (await purchaseRow(good.purchaseId))?.status === "PAID", "the delayed payment");
+    await until(async () => (await purchaseRow(bad.purchaseId))?.status === "FAILED", "the failed payment");
+    expect((await app.balancesOf(member)).available).toBe(300n);
+    expect(await creditTransactions(bad.purchaseId)).toBe(0);
+    await expectBooksBalance();
+  });
+
+  it("every event replayed three times changes nothing", async () => {
+    const { member, purchaseId, paymentIntent } = await paidPurchase(1000n, 1000n);
+    await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 250 });
+    await until(async () => (await purchaseRow(purchaseId))?.status === "PARTIALLY_REFUNDED", "the refund");
+    expect((await app.balancesOf(member)).available).toBe(750n);
+
+    const events = (await eventsOf()).filter((event) => JSON.stringify(event.data.object).includes(paymentIntent));
+    expect(events.length).toBeGreaterThan(3);
+    const processedBefore = outcomes.length;
+    for (let round = 0; round < 3; round++) {
+      for (const event of events) await control(`/resend/${event.id}`);
+    }
+    await until(async () => outcomes.length >= processedBefore + events.length * 3, "the replays");
+    expect(outcomes.slice(processedBefore).every((o) => o.status === 200)).toBe(true);
+    expect(await creditTransactions(purchaseId)).toBe(1);
+    expect((await app.balancesOf(member)).available).toBe(750n);
+    await expectBooksBalance();
+  });
+
+  it("events delivered in reverse order end in the same books", async () => {
+    holdDeliveries = true;
+    held.length = 0;
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const packageId = await createPackage(1000n, 100n, 1000n);
+    const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
+    const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
+    await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    const session = await app.stripe().checkout.sessions.retrieve(sessionId);
+    const paymentIntent = String(session.payment_intent);
+    await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 300 });
+    await app.stripe().refunds.create({ payment_intent: paymentIntent });
+    await until(async () => held.filter((d) => d.body.includes('"charge.refunded"')).length === 2 && held.some((d) => d.body.includes('"checkout.session.completed"')), "the held events");
+    holdDeliveries = false;
+    expect(await purchaseRow(purchaseId)).toMatchObject({ status: "PENDING" });
+
+    for (const delivery of [...held].reverse()) {
+      const response = await deliver(delivery.body, delivery.signature);
+      expect(response.status).toBe(200);
+    }
+    for (const delivery of held) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
+
+    expect(await purchaseRow(purchaseId)).toMatchObject({ status: "REFUNDED", refunded_minor: "1000" });
+    expect(await creditTransactions(purchaseId)).toBe(1);
+    expect((await app.balancesOf(member)).available).toBe(0n);
+    await expectBooksBalance();
+  });
+
+  it("a bad signature gets 400 and changes nothing", async () => {
+    const body = JSON.stringify({ id: "evt_forged", type: "checkout.session.completed", data: { object: {} } });
+    const forged = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: "whsec_wrong" });
+    const response = await deliver(body, forged);
+    expect(response.status).toBe(400);
+    expect((await deliver(body, "")).status).toBe(400);
+    const { rowCount } = await app.pool.query("SELECT 1 FROM stripe_events WHERE id = 'evt_forged'");
+    expect(rowCount).toBe(0);
+  });
+
+  it("a refund of spent credits leaves the wallet negative and restricted until settled", async () => {
+    const { member, paymentIntent } = await paidPurchase(1000n, 1000n);
+    const performer = await app.insertUser(app.pool, "PERFORMER");
+    await app.post(app.pool, {
+      kind: "TIP",
+      idempotencyKey: randomUUID(),
+      actorId: member,
+      description: "Tip",
+      legs: app.saleLegs(member, performer, app.splitSale(800n, 7000)),
+    });
+    await app.stripe().refunds.create({ payment_intent: paymentIntent });
+    await until(async () => (await app.balancesOf(member)).available === -800n, "the clawback");
+    expect((await app.balancesOf(member)).restricted).toBe(true);
+    await expect(
+      app.post(app.pool, {
+        kind: "TIP",
+        idempotencyKey: randomUUID(),
+        actorId: member,
+        description: "Tip",
+        legs: app.saleLegs(member, performer, app.splitSale(1n, 7000)),
+      }),
+    ).rejects.toMatchObject({ code: "ACCOUNT_RESTRICTED" });
+    await expectBooksBalance();
+  });
+
+  it("a dispute takes the credits back, and gives them back when won", async () => {
+    const { member, purchaseId, paymentIntent } = await paidPurchase(1000n, 1000n);
+    const dispute = await control("/disputes", { payment_intent: paymentIntent });
+    await until(async () => (await purchaseRow(purchaseId))?.status === "DISPUTED", "the dispute");
+    expect((await app.balancesOf(member)).available).toBe(0n);
+    await control(`/disputes/${String(dispute.id)}/close`, { outcome: "won" });
+    await until(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the dispute to close");
+    expect((await app.balancesOf(member)).available).toBe(1000n);
+
+    const lost = await paidPurchase(400n, 400n);
+    const lostDispute = await control("/disputes", { payment_intent: lost.paymentIntent });
+    await control(`/disputes/${String(lostDispute.id)}/close`, { outcome: "lost" });
+    await until(async () => (await eventsOf("charge.dispute.closed")).some((e) => e.data.object.id === lostDispute.id), "the close event");
+    await until(async () => outcomes.some((o) => o.body.includes("processed")) && (await purchaseRow(lost.purchaseId))?.status === "DISPUTED", "the lost dispute");
+    expect((await app.balancesOf(lost.member)).available).toBe(0n);
+    await expectBooksBalance();
+  });
+
+  it("a failure while processing answers 500, changes nothing, and the retry succeeds", async () => {
+    holdDeliveries = true;
+    held.length = 0;
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const packageId = await createPackage(200n, 0n, 199n);
+    const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
+    await control(`/checkout/sessions/${(await purchaseRow(purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "pay" });
+    const completed = await until(async () => held.find((d) => d.body.includes('"checkout.session.completed"')), "the event");
+    holdDeliveries = false;
+
+    await app.pool.query("ALTER TABLE credit_purchases RENAME TO credit_purchases_away");
+    try {
+      const failed = await deliver(completed.body, completed.signature);
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).not.toHaveProperty("stack");
+    } finally {
+      await app.pool.query("ALTER TABLE credit_purchases_away RENAME TO credit_purchases");
+    }
+    expect((await app.balancesOf(member)).available).toBe(0n);
+    const eventId = (JSON.parse(completed.body) as { id: string }).id;
+    expect((await app.pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [eventId])).rowCount).toBe(0);
+
+    expect((await deliver(completed.body, completed.signature)).status).toBe(200);
+    expect((await app.balancesOf(member)).available).toBe(200n);
+    await expectBooksBalance();
+  });
+});

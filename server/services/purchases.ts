@@ -1,0 +1,103 @@
+import type Stripe from "stripe";
+import { prisma } from "@/server/db/client";
+import { env } from "@/server/env";
+import { DomainError } from "@/server/domain/errors";
+import { stripe } from "@/server/integrations/stripe";
+
+export interface CheckoutStart {
+  purchaseId: string;
+  checkoutUrl: string;
+}
+
+/**
+ * Starts buying a credit package: the purchase row first, then the Checkout Session (outside any database
+ * transaction, with a Stripe idempotency key derived from the purchase), then the session's id on the row.
+ * A retry with the member's key returns the same purchase and the same session.
+ */
+export async function startCheckout(input: { userId: string; packageId: string; idempotencyKey: string }): Promise<CheckoutStart> {
+  const existing = await prisma.creditPurchase.findUnique({
+    where: { userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey } },
+  });
+  if (existing && existing.packageId !== input.packageId) {
+    throw new DomainError("CONFLICT", "This checkout was already started for another package.");
+  }
+  const purchase =
+    existing ??
+    (await createPurchase(input.userId, input.packageId, input.idempotencyKey));
+
+  const session = await createCheckoutSession(purchase);
+  if (purchase.stripeCheckoutSessionId !== session.id) {
+    await prisma.creditPurchase.update({ where: { id: purchase.id }, data: { stripeCheckoutSessionId: session.id } });
+  }
+  if (!session.url) throw new Error(`Checkout session ${session.id} has no url`);
+  return { purchaseId: purchase.id, checkoutUrl: session.url };
+}
+
+async function createPurchase(userId: string, packageId: string, idempotencyKey: string) {
+  const pack = await prisma.creditPackage.findUnique({ where: { id: packageId } });
+  if (!pack || !pack.active) throw new DomainError("NOT_FOUND", "That credit package is not on sale.");
+  try {
+    return await prisma.creditPurchase.create({
+      data: {
+        userId,
+        packageId,
+        idempotencyKey,
+        credits: pack.credits + pack.bonusCredits,
+        priceMinor: pack.priceMinor,
+        currency: pack.currency,
+      },
+      include: { package: true },
+    });
+  } catch (error) {
+    const concurrent = await prisma.creditPurchase.findUnique({
+      where: { userId_idempotencyKey: { userId, idempotencyKey } },
+      include: { package: true },
+    });
+    if (concurrent) return concurrent;
+    throw error;
+  }
+}
+
+async function createCheckoutSession(purchase: {
+  id: string;
+  credits: bigint;
+  priceMinor: bigint;
+  currency: string;
+  userId: string;
+  packageId: string;
+}): Promise<Stripe.Checkout.Session> {
+  const pack = await prisma.creditPackage.findUniqueOrThrow({ where: { id: purchase.packageId } });
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: purchase.userId }, select: { email: true } });
+  const metadata = { purchase_id: purchase.id, user_id: purchase.userId };
+  return stripe().checkout.sessions.create(
+    {
+      mode: "payment",
+      client_reference_id: purchase.id,
+      customer_email: user.email,
+      metadata,
+      payment_intent_data: { metadata },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: purchase.currency,
+            unit_amount: Number(purchase.priceMinor),
+            product_data: { name: `${pack.name}: ${purchase.credits.toString()} credits` },
+          },
+        },
+      ],
+      success_url: `${env.APP_URL}/wallet/purchases/${purchase.id}?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${env.APP_URL}/wallet/buy?cancelled=${purchase.id}`,
+    },
+    { idempotencyKey: `checkout:${purchase.id}` },
+  );
+}
+
+export async function purchaseForMember(userId: string, purchaseId: string) {
+  const purchase = await prisma.creditPurchase.findUnique({
+    where: { id: purchaseId },
+    select: { id: true, userId: true, status: true, credits: true, priceMinor: true, currency: true, createdAt: true, package: { select: { name: true } } },
+  });
+  if (!purchase || purchase.userId !== userId) throw new DomainError("NOT_FOUND", "That purchase does not exist.");
+  return purchase;
+}

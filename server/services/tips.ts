@@ -1,0 +1,172 @@
+import { z } from "zod";
+import { pool } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
+import { splitSale } from "@/server/domain/commission";
+import { DomainError } from "@/server/domain/errors";
+import { saleLegs } from "@/server/domain/ledger";
+import { pusherServer, userChannel } from "@/server/integrations/pusher";
+import { post } from "@/server/ledger/post";
+import { resolveRate } from "./commissions";
+import { publishWalletUpdate } from "./realtime";
+
+/** Event on the performer's private channel when a tip lands. */
+export const TIP_RECEIVED = "tip.received";
+
+export interface TipReceivedPayload {
+  transactionId: string;
+  fromDisplayName: string;
+  amount: string;
+  net: string;
+  message: string | null;
+  at: string;
+}
+
+export const MAX_TIP = 100_000n;
+export const MAX_TIP_MESSAGE = 280;
+
+export const sendTipSchema = z
+  .object({
+    performerUsername: z.string().trim().min(1).max(64).optional(),
+    performerId: z.uuid().optional(),
+    amount: z.bigint().min(1n, "A tip is at least 1 credit.").max(MAX_TIP, `A tip is at most ${MAX_TIP} credits.`),
+    message: z.string().trim().max(MAX_TIP_MESSAGE, `A message is at most ${MAX_TIP_MESSAGE} characters.`).optional(),
+    idempotencyKey: z.uuid(),
+  })
+  .refine((input) => Boolean(input.performerUsername) !== Boolean(input.performerId), {
+    message: "Name the performer by username or by id.",
+    path: ["performerUsername"],
+  });
+export type SendTipInput = z.input<typeof sendTipSchema>;
+
+export interface TipResult {
+  transactionId: bigint;
+  replayed: boolean;
+  amount: bigint;
+  /** The performer's share, in their pending earnings. */
+  net: bigint;
+  rateBps: number;
+  stageName: string;
+}
+
+interface TipMetadata {
+  performerId: string;
+  amount: string;
+  net: string;
+  rateBps: number;
+  stageName: string;
+  message: string | null;
+}
+
+async function findTippablePerformer(input: { performerUsername?: string; performerId?: string }) {
+  const { rows } = await pool.query<{ id: string; stage_name: string }>(
+    `SELECT u.id, p.stage_name
+       FROM users u JOIN performer_profiles p ON p.user_id = u.id
+      WHERE ($1::uuid IS NULL OR u.id = $1::uuid) AND ($2::text IS NULL OR u.username = lower($2))
+        AND u.role = 'PERFORMER' AND u.status = 'ACTIVE' AND p.status = 'APPROVED'`,
+    [input.performerId ?? null, input.performerUsername ?? null],
+  );
+  const performer = rows[0];
+  if (!performer) throw new DomainError("NOT_FOUND", "No approved performer goes by that name.");
+  return { id: performer.id, stageName: performer.stage_name };
+}
+
+/**
+ * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
+ * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
+ * transaction that records the rate. A retry with the same key returns the first tip and notifies no one again.
+ */
+export async function sendTip(memberId: string, input: SendTipInput): Promise<TipResult> {
+  const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
+  const performer = await findTippablePerformer(who);
+  if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
+  const tipper = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [memberId]);
+  const fromDisplayName = tipper.rows[0]?.display_name;
+  if (fromDisplayName === undefined) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+
+  const { posted, metadata } = await withTransaction(pool, async (db) => {
+    const rate = await resolveRate(db, "TIP", performer.id);
+    const split = splitSale(amount, rate.performerShareBps);
+    const tipMetadata: TipMetadata = {
+      performerId: performer.id,
+      amount: amount.toString(),
+      net: split.performer.toString(),
+      rateBps: split.rateBps,
+      stageName: performer.stageName,
+      message: message || null,
+    };
+    const result = await post(db, {
+      kind: "TIP",
+      idempotencyKey: `tip:${memberId}:${idempotencyKey}`,
+      request: { performerId: performer.id, amount, message: tipMetadata.message },
+      actorId: memberId,
+      description: `Tip to ${performer.stageName}`,
+      metadata: { ...tipMetadata },
+      legs: saleLegs(memberId, performer.id, split),
+    });
+    if (!result.replayed) return { posted: result, metadata: tipMetadata };
+    const first = await db.query<{ metadata: TipMetadata }>("SELECT metadata FROM ledger_transactions WHERE id = $1", [
+      result.transactionId.toString(),
+    ]);
+    return { posted: result, metadata: first.rows[0]?.metadata ?? tipMetadata };
+  });
+
+  await publishWalletUpdate(memberId);
+  if (!posted.replayed) await publishTipReceived(performer.id, posted.transactionId, fromDisplayName, metadata);
+  return {
+    transactionId: posted.transactionId,
+    replayed: posted.replayed,
+    amount: BigInt(metadata.amount),
+    net: BigInt(metadata.net),
+    rateBps: metadata.rateBps,
+    stageName: metadata.stageName,
+  };
+}
+
+/** Best effort, after commit: the performer's dashboard also refetches its feed when it regains focus. */
+async function publishTipReceived(performerId: string, transactionId: bigint, fromDisplayName: string, metadata: TipMetadata): Promise<void> {
+  const payload: TipReceivedPayload = {
+    transactionId: transactionId.toString(),
+    fromDisplayName,
+    amount: metadata.amount,
+    net: metadata.net,
+    message: metadata.message,
+    at: new Date().toISOString(),
+  };
+  try {
+    await pusherServer.trigger(userChannel(performerId), TIP_RECEIVED, payload);
+  } catch (error) {
+    console.error(`tip ${transactionId} not announced to ${performerId}`, error);
+  }
+  await publishWalletUpdate(performerId);
+}
+
+export interface ReceivedTip {
+  transactionId: bigint;
+  fromDisplayName: string;
+  amount: bigint;
+  net: bigint;
+  message: string | null;
+  at: Date;
+}
+
+/** The performer's latest tips, newest first, for the dashboard feed. */
+export async function recentTipsFor(performerId: string, limit = 20): Promise<ReceivedTip[]> {
+  const { rows } = await pool.query<{ id: string; display_name: string | null; metadata: TipMetadata; created_at: Date }>(
+    `SELECT t.id, u.display_name, t.metadata, t.created_at
+       FROM ledger_accounts a
+       JOIN ledger_entries e ON e.account_id = a.id
+       JOIN ledger_transactions t ON t.id = e.transaction_id AND t.kind = 'TIP'
+       LEFT JOIN users u ON u.id = t.actor_id
+      WHERE a.owner_id = $1 AND a.type = 'PENDING'
+      ORDER BY e.id DESC LIMIT $2`,
+    [performerId, Math.min(Math.max(limit, 1), 100)],
+  );
+  return rows.map((row) => ({
+    transactionId: BigInt(row.id),
+    fromDisplayName: row.display_name ?? "A former member",
+    amount: BigInt(row.metadata.amount),
+    net: BigInt(row.metadata.net),
+    message: row.metadata.message,
+    at: row.created_at,
+  }));
+}

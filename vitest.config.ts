@@ -1,0 +1,37 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+const notTests = [...configDefaults.exclude, "**/node_modules/**", ".next/**", "e2e/**", ".tmp/**", ".data/**"];
+
+export default defineConfig({
+  resolve: { alias: { "@": repoRoot } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts", "**/*.test.tsx"],
+          exclude: [...notTests, "**/*.int.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["**/*.int.test.ts"],
+          exclude: notTests,
+          globalSetup: ["server/testing/global-setup.ts"],
+          setupFiles: ["server/testing/setup-database.ts"],
+          // Real PostgreSQL, concurrency tests, migrations through the Wasm schema engine: slow but not stuck.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
