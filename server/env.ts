@@ -45,6 +45,11 @@ const schema = z
     MAIL_FROM: z.string().min(3).default("Tipmeter <no-reply@tipmeter.test>"),
     /** The local mail sink's HTTP API, read by tests and the dev inbox page. */
     MAIL_SINK_URL: z.url().optional(),
+
+    /** Where uploaded files (protected content, teasers, digital goods) live on local disk. */
+    STORAGE_DIR: z.string().min(1).default(".data/uploads"),
+    /** The largest upload accepted, in bytes (default 200 MiB). */
+    MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   })
   .superRefine((value, ctx) => {
     const usesEmulator = value.STRIPE_API_URL !== undefined && /127\.0\.0\.1|localhost/.test(value.STRIPE_API_URL);

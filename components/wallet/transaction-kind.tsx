@@ -10,6 +10,17 @@ const KINDS: Record<TransactionKind, { label: string; tone: BadgeTone }> = {
   ADJUSTMENT: { label: "Adjustment", tone: "violet" },
   TIP: { label: "Tip", tone: "accent" },
   REVERSAL: { label: "Reversal", tone: "neutral" },
+  CONTENT_UNLOCK: { label: "Content", tone: "accent" },
+  MEMBERSHIP_CHARGE: { label: "Membership", tone: "violet" },
+  STORE_SALE: { label: "Store", tone: "accent" },
+  STORE_HOLD: { label: "Store hold", tone: "info" },
+  SALE_REFUND: { label: "Sale refund", tone: "warning" },
+  TRANSFER: { label: "Transfer", tone: "info" },
+  EARNINGS_MATURED: { label: "Earnings matured", tone: "success" },
+  SHOW_HOLD: { label: "Show hold", tone: "info" },
+  SHOW_CHARGE: { label: "Show", tone: "accent" },
+  WITHDRAWAL_HOLD: { label: "Withdrawal hold", tone: "info" },
+  WITHDRAWAL_PAID: { label: "Withdrawal paid", tone: "success" },
 };
 
 const TRANSACTION_KINDS = Object.keys(KINDS) as TransactionKind[];

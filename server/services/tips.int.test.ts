@@ -80,7 +80,7 @@ describe("sending a tip", () => {
       "SELECT kind, description, metadata FROM ledger_transactions WHERE id = $1",
       [result.transactionId.toString()],
     );
-    expect(rows[0]).toMatchObject({ kind: "TIP", description: "Tip to Aria Stage", metadata: { rateBps: 8000, amount: "101", net: "80" } });
+    expect(rows[0]).toMatchObject({ kind: "TIP", description: "Tip to Aria Stage", metadata: { rateBps: 8000, amount: "101", performerShare: "80", platformShare: "21" } });
     const { rows: revenue } = await pool.query<{ amount: string }>(
       `SELECT e.amount FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
         WHERE e.transaction_id = $1 AND a.type = 'REVENUE'`,

@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
-import { splitSale } from "@/server/domain/commission";
 import { DomainError } from "@/server/domain/errors";
-import { saleLegs } from "@/server/domain/ledger";
 import { pusherServer, userChannel } from "@/server/integrations/pusher";
-import { post } from "@/server/ledger/post";
-import { resolveRate } from "./commissions";
 import { publishWalletUpdate } from "./realtime";
+import { findSellingPerformer, postSale } from "./sales";
 
 /** Event on the performer's private channel when a tip lands. */
 export const TIP_RECEIVED = "tip.received";
@@ -48,6 +45,13 @@ export interface TipResult {
   stageName: string;
 }
 
+/** What a TIP posting records: the sale's split (server/services/sales.ts) plus the tip's own details. */
+interface StoredTipMetadata {
+  amount: string;
+  performerShare: string;
+  message: string | null;
+}
+
 interface TipMetadata {
   performerId: string;
   amount: string;
@@ -57,19 +61,6 @@ interface TipMetadata {
   message: string | null;
 }
 
-async function findTippablePerformer(input: { performerUsername?: string; performerId?: string }) {
-  const { rows } = await pool.query<{ id: string; stage_name: string }>(
-    `SELECT u.id, p.stage_name
-       FROM users u JOIN performer_profiles p ON p.user_id = u.id
-      WHERE ($1::uuid IS NULL OR u.id = $1::uuid) AND ($2::text IS NULL OR u.username = lower($2))
-        AND u.role = 'PERFORMER' AND u.status = 'ACTIVE' AND p.status = 'APPROVED'`,
-    [input.performerId ?? null, input.performerUsername ?? null],
-  );
-  const performer = rows[0];
-  if (!performer) throw new DomainError("NOT_FOUND", "No approved performer goes by that name.");
-  return { id: performer.id, stageName: performer.stage_name };
-}
-
 /**
  * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
  * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
@@ -77,37 +68,33 @@ async function findTippablePerformer(input: { performerUsername?: string; perfor
  */
 export async function sendTip(memberId: string, input: SendTipInput): Promise<TipResult> {
   const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
-  const performer = await findTippablePerformer(who);
+  const performer = await findSellingPerformer(pool, who);
   if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
   const tipper = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [memberId]);
   const fromDisplayName = tipper.rows[0]?.display_name;
   if (fromDisplayName === undefined) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
 
   const { posted, metadata } = await withTransaction(pool, async (db) => {
-    const rate = await resolveRate(db, "TIP", performer.id);
-    const split = splitSale(amount, rate.performerShareBps);
+    const sale = await postSale(db, {
+      kind: "TIP",
+      saleKind: "TIP",
+      buyerId: memberId,
+      performerId: performer.id,
+      amount,
+      idempotencyKey: `tip:${memberId}:${idempotencyKey}`,
+      request: { performerId: performer.id, amount, message: message || null },
+      description: `Tip to ${performer.stageName}`,
+      metadata: { stageName: performer.stageName, message: message || null },
+    });
     const tipMetadata: TipMetadata = {
       performerId: performer.id,
       amount: amount.toString(),
-      net: split.performer.toString(),
-      rateBps: split.rateBps,
+      net: sale.split.performer.toString(),
+      rateBps: sale.split.rateBps,
       stageName: performer.stageName,
       message: message || null,
     };
-    const result = await post(db, {
-      kind: "TIP",
-      idempotencyKey: `tip:${memberId}:${idempotencyKey}`,
-      request: { performerId: performer.id, amount, message: tipMetadata.message },
-      actorId: memberId,
-      description: `Tip to ${performer.stageName}`,
-      metadata: { ...tipMetadata },
-      legs: saleLegs(memberId, performer.id, split),
-    });
-    if (!result.replayed) return { posted: result, metadata: tipMetadata };
-    const first = await db.query<{ metadata: TipMetadata }>("SELECT metadata FROM ledger_transactions WHERE id = $1", [
-      result.transactionId.toString(),
-    ]);
-    return { posted: result, metadata: first.rows[0]?.metadata ?? tipMetadata };
+    return { posted: sale, metadata: tipMetadata };
   });
 
   await publishWalletUpdate(memberId);
@@ -151,7 +138,7 @@ export interface ReceivedTip {
 
 /** The performer's latest tips, newest first, for the dashboard feed. */
 export async function recentTipsFor(performerId: string, limit = 20): Promise<ReceivedTip[]> {
-  const { rows } = await pool.query<{ id: string; display_name: string | null; metadata: TipMetadata; created_at: Date }>(
+  const { rows } = await pool.query<{ id: string; display_name: string | null; metadata: StoredTipMetadata; created_at: Date }>(
     `SELECT t.id, u.display_name, t.metadata, t.created_at
        FROM ledger_accounts a
        JOIN ledger_entries e ON e.account_id = a.id
@@ -165,7 +152,7 @@ export async function recentTipsFor(performerId: string, limit = 20): Promise<Re
     transactionId: BigInt(row.id),
     fromDisplayName: row.display_name ?? "A former member",
     amount: BigInt(row.metadata.amount),
-    net: BigInt(row.metadata.net),
+    net: BigInt(row.metadata.performerShare),
     message: row.metadata.message,
     at: row.created_at,
   }));

@@ -1,0 +1,27 @@
+import type { Queryable } from "@/server/db/transaction";
+
+/**
+ * Whether a membership grants access right now, as SQL over `memberships m` at the database's clock: an active
+ * or cancelled membership until its period ends, one in grace until the grace ends.
+ */
+export const MEMBERSHIP_GRANTS_ACCESS_SQL = `(
+  (m.status IN ('ACTIVE', 'CANCELLED') AND m.current_period_end > now())
+  OR (m.status = 'GRACE' AND m.grace_until > now())
+)`;
+
+/** The plans whose content and rooms the member may open now. */
+export async function planIdsWithAccess(db: Queryable, memberId: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ plan_id: string }>(
+    `SELECT m.plan_id FROM memberships m WHERE m.member_id = $1 AND ${MEMBERSHIP_GRANTS_ACCESS_SQL}`,
+    [memberId],
+  );
+  return new Set(rows.map((row) => row.plan_id));
+}
+
+export async function hasPlanAccess(db: Queryable, memberId: string, planId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM memberships m WHERE m.member_id = $1 AND m.plan_id = $2 AND ${MEMBERSHIP_GRANTS_ACCESS_SQL}`,
+    [memberId, planId],
+  );
+  return rows.length > 0;
+}

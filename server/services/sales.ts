@@ -1,0 +1,231 @@
+import type { PoolClient } from "pg";
+import type { Queryable } from "@/server/db/transaction";
+import { splitSale, type SaleSplit } from "@/server/domain/commission";
+import { holdDaysFor, planEarningsClawback } from "@/server/domain/earnings";
+import { DomainError } from "@/server/domain/errors";
+import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
+import type { SaleKind, TransactionKind } from "@/server/generated/prisma/enums";
+import { post } from "@/server/ledger/post";
+import { resolveRate } from "./commissions";
+import { getSetting } from "./settings";
+
+/**
+ * Every sale goes through here: the rate in effect, the split, one ledger posting that records both, and the
+ * performer's earnings lot that says when their share matures. Site sales (no performer) go wholly to revenue.
+ */
+
+export interface SellingPerformer {
+  id: string;
+  username: string;
+  stageName: string;
+}
+
+/** An approved, active performer, by id or username; anyone else cannot sell, so nothing is posted. */
+export async function findSellingPerformer(
+  db: Queryable,
+  who: { performerId?: string; performerUsername?: string },
+): Promise<SellingPerformer> {
+  const { rows } = await db.query<{ id: string; username: string; stage_name: string; status: string; profile_status: string | null }>(
+    `SELECT u.id, u.username, u.status, p.stage_name, p.status AS profile_status
+       FROM users u LEFT JOIN performer_profiles p ON p.user_id = u.id
+      WHERE ($1::uuid IS NULL OR u.id = $1::uuid) AND ($2::text IS NULL OR u.username = lower($2)) AND u.role = 'PERFORMER'`,
+    [who.performerId ?? null, who.performerUsername ?? null],
+  );
+  const performer = rows[0];
+  if (!performer || performer.profile_status !== "APPROVED" || !performer.stage_name) {
+    throw new DomainError("NOT_FOUND", "No approved performer goes by that name.");
+  }
+  if (performer.status !== "ACTIVE") {
+    throw new DomainError("PRECONDITION_FAILED", `${performer.stage_name} is suspended and cannot be paid right now.`);
+  }
+  return { id: performer.id, username: performer.username, stageName: performer.stage_name };
+}
+
+export interface SaleInput {
+  kind: TransactionKind;
+  saleKind: SaleKind;
+  buyerId: string;
+  /** Null for a sale by the site itself (a site plan, a site store item): all of it is revenue. */
+  performerId: string | null;
+  amount: bigint;
+  idempotencyKey: string;
+  /** What the buyer asked for; the same key with a different request is a conflict. */
+  request: unknown;
+  description: string;
+  metadata?: Record<string, unknown>;
+  /**
+   * Where the credits come from, as negative legs summing to -amount. Default: the buyer's available credits.
+   * A mixed store order pays from the buyer's held credits and gateway clearing (the card part).
+   */
+  sources?: readonly Leg[];
+}
+
+export interface SaleResult {
+  transactionId: bigint;
+  replayed: boolean;
+  split: SaleSplit;
+  /** When the performer's share becomes available; null for a site sale. */
+  maturesAt: Date | null;
+}
+
+interface SaleMetadata {
+  saleKind: SaleKind;
+  performerId: string | null;
+  amount: string;
+  performerShare: string;
+  platformShare: string;
+  rateBps: number;
+}
+
+function saleLegsFrom(sources: readonly Leg[], performerId: string | null, split: SaleSplit): Leg[] {
+  const legs = [...sources];
+  if (performerId && split.performer > 0n) legs.push({ account: userAccount(performerId, "pending"), amount: split.performer });
+  if (split.platform > 0n) legs.push({ account: systemAccount("revenue"), amount: split.platform });
+  return legs;
+}
+
+/** Posts a sale inside the caller's transaction. A replay returns the first sale's split and lot unchanged. */
+export async function postSale(db: PoolClient, sale: SaleInput): Promise<SaleResult> {
+  if (sale.performerId === sale.buyerId) throw new DomainError("FORBIDDEN", "You cannot buy from yourself.");
+  const sources = sale.sources ?? [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }];
+  const rate = sale.performerId ? (await resolveRate(db, sale.saleKind, sale.performerId)).performerShareBps : 0;
+  const split = splitSale(sale.amount, rate);
+  const saleMetadata: SaleMetadata = {
+    saleKind: sale.saleKind,
+    performerId: sale.performerId,
+    amount: sale.amount.toString(),
+    performerShare: split.performer.toString(),
+    platformShare: split.platform.toString(),
+    rateBps: split.rateBps,
+  };
+  const posted = await post(db, {
+    kind: sale.kind,
+    idempotencyKey: sale.idempotencyKey,
+    request: sale.request,
+    actorId: sale.buyerId,
+    description: sale.description,
+    metadata: { ...sale.metadata, ...saleMetadata },
+    legs: saleLegsFrom(sources, sale.performerId, split),
+  });
+
+  if (posted.replayed) return replayedSale(db, posted.transactionId);
+  if (!sale.performerId || split.performer === 0n) {
+    return { transactionId: posted.transactionId, replayed: false, split, maturesAt: null };
+  }
+  const hold = holdDaysFor(await getSetting(db, "earningsHold"), sale.saleKind);
+  const { rows } = await db.query<{ matures_at: Date }>(
+    `INSERT INTO earnings_lots (performer_id, sale_kind, transaction_id, amount, remaining, matures_at)
+     VALUES ($1, $2::"SaleKind", $3, $4, $4, now() + make_interval(days => $5))
+     RETURNING matures_at`,
+    [sale.performerId, sale.saleKind, posted.transactionId.toString(), split.performer.toString(), hold],
+  );
+  return { transactionId: posted.transactionId, replayed: false, split, maturesAt: rows[0]?.matures_at ?? null };
+}
+
+async function replayedSale(db: Queryable, transactionId: bigint): Promise<SaleResult> {
+  const { rows } = await db.query<{ metadata: SaleMetadata; matures_at: Date | null }>(
+    `SELECT t.metadata, l.matures_at FROM ledger_transactions t
+       LEFT JOIN earnings_lots l ON l.transaction_id = t.id
+      WHERE t.id = $1`,
+    [transactionId.toString()],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`sale ${transactionId} vanished`);
+  return {
+    transactionId,
+    replayed: true,
+    split: {
+      performer: BigInt(row.metadata.performerShare),
+      platform: BigInt(row.metadata.platformShare),
+      rateBps: row.metadata.rateBps,
+    },
+    maturesAt: row.matures_at,
+  };
+}
+
+export interface SaleRefundInput {
+  saleTransactionId: bigint;
+  idempotencyKey: string;
+  actorId: string | null;
+  description: string;
+  /**
+   * Where the money goes back, as positive legs summing to the sale amount. Default: the buyer's available
+   * credits. A mixed store order returns the card part to gateway clearing (refunded by Stripe).
+   */
+  destinations?: readonly Leg[];
+  metadata?: Record<string, unknown>;
+}
+
+export interface SaleRefundResult {
+  transactionId: bigint;
+  replayed: boolean;
+  fromPending: bigint;
+  fromAvailable: bigint;
+}
+
+/**
+ * Takes a whole sale back with a SALE_REFUND posting that points at it: the buyer is repaid; the performer's
+ * share comes out of the sale's own pending lot first, then any other pending lot (soonest to mature first), and
+ * only the rest from available earnings, which may go negative (and restricted) like any clawback.
+ */
+export async function refundSale(db: PoolClient, refund: SaleRefundInput): Promise<SaleRefundResult> {
+  const { rows } = await db.query<{ actor_id: string | null; metadata: SaleMetadata }>(
+    "SELECT actor_id, metadata FROM ledger_transactions WHERE id = $1",
+    [refund.saleTransactionId.toString()],
+  );
+  const sale = rows[0];
+  if (!sale?.actor_id || !sale.metadata.saleKind) throw new DomainError("NOT_FOUND", "That sale does not exist.");
+  const amount = BigInt(sale.metadata.amount);
+  const performerShare = BigInt(sale.metadata.performerShare);
+  const platformShare = BigInt(sale.metadata.platformShare);
+  const performerId = sale.metadata.performerId;
+
+  // One refund per sale: concurrent refunds of the same sale queue here, and the later ones see the first.
+  await db.query("SELECT pg_advisory_xact_lock(hashtextextended('sale-refund:' || $1, 0))", [refund.saleTransactionId.toString()]);
+  const earlier = await db.query<{ id: string; idempotency_key: string; metadata: { fromPending?: string; fromAvailable?: string } }>(
+    "SELECT id, idempotency_key, metadata FROM ledger_transactions WHERE reverses_id = $1 AND kind = 'SALE_REFUND'",
+    [refund.saleTransactionId.toString()],
+  );
+  const first = earlier.rows[0];
+  if (first) {
+    if (first.idempotency_key !== refund.idempotencyKey) throw new DomainError("CONFLICT", "This sale was already refunded.");
+    return {
+      transactionId: BigInt(first.id),
+      replayed: true,
+      fromPending: BigInt(first.metadata.fromPending ?? "0"),
+      fromAvailable: BigInt(first.metadata.fromAvailable ?? "0"),
+    };
+  }
+  const lots = performerId && performerShare > 0n
+    ? await db.query<{ id: string; remaining: string }>(
+        `SELECT id, remaining FROM earnings_lots
+          WHERE performer_id = $1 AND remaining > 0 AND matured_at IS NULL
+          ORDER BY (transaction_id = $2) DESC, matures_at, id
+          FOR UPDATE`,
+        [performerId, refund.saleTransactionId.toString()],
+      )
+    : { rows: [] };
+  const plan = planEarningsClawback(lots.rows.map((lot) => ({ id: BigInt(lot.id), remaining: BigInt(lot.remaining) })), performerShare);
+
+  const destinations = refund.destinations ?? [{ account: userAccount(sale.actor_id, "available"), amount }];
+  const legs: Leg[] = [...destinations];
+  if (performerId && plan.fromPending > 0n) legs.push({ account: userAccount(performerId, "pending"), amount: -plan.fromPending });
+  if (performerId && plan.fromAvailable > 0n) legs.push({ account: userAccount(performerId, "available"), amount: -plan.fromAvailable });
+  if (platformShare > 0n) legs.push({ account: systemAccount("revenue"), amount: -platformShare });
+
+  const posted = await post(db, {
+    kind: "SALE_REFUND",
+    idempotencyKey: refund.idempotencyKey,
+    request: { saleTransactionId: refund.saleTransactionId.toString() },
+    actorId: refund.actorId,
+    description: refund.description,
+    reversesId: refund.saleTransactionId,
+    metadata: { ...refund.metadata, saleKind: sale.metadata.saleKind, performerId, fromPending: plan.fromPending.toString(), fromAvailable: plan.fromAvailable.toString() },
+    legs,
+    allowOverdraft: true,
+  });
+  for (const taken of plan.fromLots) {
+    await db.query("UPDATE earnings_lots SET remaining = remaining - $2 WHERE id = $1", [taken.id.toString(), taken.amount.toString()]);
+  }
+  return { transactionId: posted.transactionId, replayed: false, fromPending: plan.fromPending, fromAvailable: plan.fromAvailable };
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { pool } from "@/server/db/client";
+import { type Queryable, withTransaction } from "@/server/db/transaction";
+import { DomainError } from "@/server/domain/errors";
+
+const credits = z.coerce.bigint().min(0n);
+const days = z.number().int().min(0).max(365);
+const bps = z.number().int().min(0).max(10_000);
+
+/**
+ * Every admin-set setting: its schema and its default. A key absent from platform_settings has its default, so a
+ * fresh database behaves sensibly before an admin touches anything.
+ */
+export const SETTINGS = {
+  /** Days a performer's share of a sale stays pending before it can be withdrawn; per kind of sale if set. */
+  earningsHold: {
+    schema: z.object({
+      defaultDays: days,
+      byKind: z.partialRecord(
+        z.enum(["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"]),
+        days,
+      ),
+    }),
+    default: { defaultDays: 7, byKind: {} },
+  },
+  transfers: {
+    schema: z.object({ enabled: z.boolean(), dailyLimit: credits, feeBps: bps, minFee: credits }),
+    default: { enabled: true, dailyLimit: 5_000n, feeBps: 0, minFee: 0n },
+  },
+  store: {
+    schema: z.object({
+      /** The most of an order's total that may be paid from the wallet, in basis points; the rest is paid by card. */
+      maxWalletShareBps: bps,
+      /** What one credit costs when paid by card, in minor units of `currency`. */
+      creditPriceMinor: z.coerce.bigint().min(1n),
+      currency: z.string().length(3),
+    }),
+    default: { maxWalletShareBps: 10_000, creditPriceMinor: 10n, currency: "usd" },
+  },
+  memberships: {
+    schema: z.object({ graceDays: days }),
+    default: { graceDays: 3 },
+  },
+  shows: {
+    schema: z.object({
+      minPricePerMinute: credits,
+      maxPricePerMinute: credits,
+      defaultPrivatePricePerMinute: credits,
+      defaultGroupPricePerMinute: credits,
+      freeSeconds: z.number().int().min(0).max(3_600),
+      minimumMinutes: z.number().int().min(0).max(60),
+      incrementSeconds: z.number().int().min(1).max(600),
+      /** Unposted charges are collected whenever they reach this many credits. */
+      settleThreshold: z.coerce.bigint().min(1n),
+      offlineTimeoutSeconds: z.number().int().min(10).max(3_600),
+    }),
+    default: {
+      minPricePerMinute: 5n,
+      maxPricePerMinute: 500n,
+      defaultPrivatePricePerMinute: 60n,
+      defaultGroupPricePerMinute: 20n,
+      freeSeconds: 0,
+      minimumMinutes: 1,
+      incrementSeconds: 30,
+      settleThreshold: 100n,
+      offlineTimeoutSeconds: 90,
+    },
+  },
+  payouts: {
+    schema: z.object({
+      /** Days withdrawals stay blocked after a performer changes their payout method or details. */
+      methodLockDays: days,
+      /** Requests at or below this many credits are approved without review; null (the default) means never. */
+      autoApproveBelowCredits: credits.nullable(),
+    }),
+    default: { methodLockDays: 7, autoApproveBelowCredits: null },
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<Key extends SettingKey> = z.infer<(typeof SETTINGS)[Key]["schema"]>;
+
+/** JSON has no bigint: amounts are stored as strings and coerced back by the schemas. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item));
+}
+
+/** TypeScript cannot narrow the union of schemas by a generic key; each entry's schema does produce its value. */
+function settingSchema<Key extends SettingKey>(key: Key): z.ZodType<SettingValue<Key>> {
+  return SETTINGS[key].schema as unknown as z.ZodType<SettingValue<Key>>;
+}
+
+export async function getSetting<Key extends SettingKey>(db: Queryable, key: Key): Promise<SettingValue<Key>> {
+  const { rows } = await db.query<{ value: unknown }>("SELECT value FROM platform_settings WHERE key = $1", [key]);
+  const schema = settingSchema(key);
+  const stored = rows[0]?.value;
+  return schema.parse(stored === undefined ? JSON.parse(toJson(SETTINGS[key].default)) : stored);
+}
+
+/** An admin changes a setting; the whole value is checked, and the old and new values are audited together. */
+export async function setSetting<Key extends SettingKey>(adminId: string, key: Key, value: unknown): Promise<SettingValue<Key>> {
+  const schema = settingSchema(key);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new DomainError("BAD_REQUEST", parsed.error.issues.map((issue) => `${issue.path.join(".") || key}: ${issue.message}`).join("; "));
+  }
+  return withTransaction(pool, async (db) => {
+    const before = await getSetting(db, key);
+    await db.query(
+      `INSERT INTO platform_settings (key, value, updated_by_id, updated_at) VALUES ($1, $2::jsonb, $3, now())
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by_id = excluded.updated_by_id, updated_at = now()`,
+      [key, toJson(parsed.data), adminId],
+    );
+    await db.query(
+      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'setting.set', 'setting', $2, $3::jsonb)`,
+      [adminId, key, toJson({ before, after: parsed.data })],
+    );
+    return parsed.data;
+  });
+}
