@@ -36,6 +36,7 @@ test("a tip larger than the wallet is refused with a clear message", async ({ pa
   await panel.getByRole("button", { name: "Send tip" }).click();
   await page.getByRole("dialog", { name: "Tip Chef Rex?" }).getByRole("button", { name: "Send tip" }).click();
   await expect(panel).toContainText("You don't have enough credits for this tip.");
+  await expect(panel.getByRole("link", { name: "Buy credits" })).toHaveAttribute("href", "/wallet/buy");
 });
 
 test("a signed-out visitor is offered sign-in instead of the tip form", async ({ page }) => {

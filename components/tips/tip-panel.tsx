@@ -1,14 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useRef, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { Field, FormAlert } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
+import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { Input, Textarea } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { cn } from "@/components/ui/cn";
@@ -29,16 +28,6 @@ interface TipPanelProps {
   ownPage: boolean;
 }
 
-/** A refusal the tipper can act on, worded for them; anything else keeps the server's message. */
-function tipErrorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError) {
-    const domainCode = (error.data as { domainCode?: string | null } | undefined)?.domainCode;
-    if (domainCode === "INSUFFICIENT_FUNDS") return "You don't have enough credits for this tip. Buy credits and try again.";
-    if (domainCode === "ACCOUNT_RESTRICTED") return "Your wallet is restricted until its negative balance is settled, so tips are paused.";
-  }
-  return describeTrpcError(error).message;
-}
-
 /** Tip a performer: a preset or custom amount, an optional message, a confirmation, then a toast. */
 export function TipPanel({ performerUsername, stageName, signedIn, signInHref, ownPage }: TipPanelProps) {
   const trpc = useTRPC();
@@ -48,7 +37,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
   const [amountText, setAmountText] = useState("25");
   const [message, setMessage] = useState("");
   const [amountError, setAmountError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<PaymentError | null>(null);
   const [confirming, setConfirming] = useState<bigint | null>(null);
   // One key per intended tip: a retry after a lost response reuses it, so the tip is not sent twice.
   const idempotencyKey = useRef(crypto.randomUUID());
@@ -90,9 +79,9 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
         },
         onError: (error) => {
           setConfirming(null);
-          const text = tipErrorMessage(error);
-          setFormError(text);
-          toast.error("Tip not sent", text);
+          const refusal = describePaymentError(error, "this tip");
+          setFormError(refusal);
+          toast.error("Tip not sent", refusal.message);
         },
       },
     );
@@ -112,7 +101,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
             review();
           }}
         >
-          {formError ? <FormAlert>{formError}</FormAlert> : null}
+          {formError ? <PaymentErrorNotice error={formError} /> : null}
           <div role="group" aria-label="Preset amounts" className="flex flex-wrap gap-2">
             {PRESETS.map((preset) => (
               <Button
