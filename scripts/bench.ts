@@ -3,6 +3,7 @@ import path from "node:path";
 import { findFreePort, startEmbeddedPostgres } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrations";
 import { benchLedger } from "./bench/ledger";
+import { benchMetering } from "./bench/metering";
 
 /**
  * `npm run bench`: each part measures a baseline and the shipped design in the same run against a real
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   try {
     await deployMigrations(url);
     await benchLedger(url);
+    await benchMetering(url);
   } finally {
     await embedded?.stop();
     if (embedded) await rm(dataDir, { recursive: true, force: true });

@@ -45,6 +45,8 @@ interface Profile {
   mailHttpPort: number;
   /** Always use the local stand-ins, whatever STRIPE_/PUSHER_/SMTP_ variables the shell has. */
   localServicesOnly: boolean;
+  /** Uploads of a fresh database's run, emptied with it; without one, STORAGE_DIR (default .data/uploads). */
+  storageDir?: string;
 }
 
 const PROFILES: Record<StackMode, Profile> = {
@@ -69,6 +71,7 @@ const PROFILES: Record<StackMode, Profile> = {
     smtpPort: 1026,
     mailHttpPort: 8026,
     localServicesOnly: true,
+    storageDir: ".tmp/e2e-uploads",
   },
 };
 
@@ -236,6 +239,8 @@ class Stack {
     log(applied.length > 0 ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
     if (this.stopping) return;
 
+    // Files of an earlier run would belong to rows that no longer exist.
+    if (profile.storageDir) rmSync(path.join(repoRoot, profile.storageDir), { recursive: true, force: true });
     if (profile.freshDatabase || !(await hasUsers(databaseUrl))) {
       log("seeding demo data");
       const { seed } = await import("@/prisma/seed");
@@ -343,6 +348,7 @@ async function planStack(options: StackOptions): Promise<Plan> {
       SMTP_URL: `smtp://${HOST}:${profile.smtpPort}`,
       MAIL_SINK_URL: `http://${HOST}:${profile.mailHttpPort}`,
     }),
+    ...(profile.storageDir && { STORAGE_DIR: path.join(repoRoot, profile.storageDir) }),
     ...(process.stdout.isTTY && { FORCE_COLOR: "1" }),
     // Offline machines can't send it anyway, and the notice clutters the first start.
     NEXT_TELEMETRY_DISABLED: inherited.NEXT_TELEMETRY_DISABLED ?? "1",

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PerformerProfileForm } from "@/components/account/performer-profile-form";
+import { MaturingEarnings } from "@/components/earnings/maturing-earnings";
 import { PageHeader } from "@/components/layout/page-header";
 import { ApplicationBadge } from "@/components/layout/role-badge";
 import { PerformerAvatar } from "@/components/performers/performer-card";
@@ -36,17 +37,21 @@ export default async function PerformerDashboardPage() {
       <PageHeader
         eyebrow="Performer dashboard"
         title={profile.stageName}
-        description="Your tips and earnings, and your public profile as members see it."
+        description="Your tips, when your earnings become available, and your public profile as members see it."
         actions={
-          <ButtonLink href={`/p/${account.username}`} variant="secondary">
-            View public page
-          </ButtonLink>
+          <>
+            <ButtonLink href={`/p/${account.username}`} variant="secondary">
+              View public page
+            </ButtonLink>
+            <ButtonLink href={`/room/${account.username}`}>Go to my room</ButtonLink>
+          </>
         }
       />
       <div className="mt-8 grid gap-6 lg:grid-cols-3 lg:items-start">
-        <div className="lg:col-span-3">
+        <div className="lg:col-span-2">
           <TipsFeed config={publicPusherConfig()} channel={userChannel(user.id)} />
         </div>
+        <MaturingEarnings />
         <Card aria-labelledby="profile-status-heading">
           <CardHeader id="profile-status-heading" title="Profile" action={<ApplicationBadge status={profile.status} />} />
           <CardBody className="space-y-4 text-sm">

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
 import { formatBps, percentToBps } from "@/components/commissions/rate-input";
 import { useTRPC } from "@/components/providers/trpc";
+import { SALE_KIND_LABELS, SALE_KINDS } from "@/components/sales/sale-kind";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -16,17 +17,6 @@ import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/compon
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
 import type { SaleKind } from "@/server/generated/prisma/enums";
-
-const KIND_LABELS: Record<SaleKind, string> = {
-  TIP: "Tips",
-  PRIVATE_SHOW: "Private shows",
-  GROUP_SHOW: "Group shows",
-  CONTENT: "Content",
-  MEMBERSHIP: "Memberships",
-  STORE: "Store",
-  PAYMENT_REQUEST: "Payment requests",
-};
-const KINDS = Object.keys(KIND_LABELS) as SaleKind[];
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -88,7 +78,7 @@ function NewRateForm() {
       {
         onSuccess: () => {
           void queryClient.invalidateQueries(trpc.commissions.list.pathFilter());
-          toast.success("Rate saved", `${KIND_LABELS[kind]}: performers keep ${formatBps(performerShareBps)}${performerUsername.trim() ? ` (@${performerUsername.trim()})` : ""}.`);
+          toast.success("Rate saved", `${SALE_KIND_LABELS[kind]}: performers keep ${formatBps(performerShareBps)}${performerUsername.trim() ? ` (@${performerUsername.trim()})` : ""}.`);
           setPercent("");
           setPerformerUsername("");
           setStartsAt("");
@@ -108,9 +98,9 @@ function NewRateForm() {
       <Field label="Kind of sale" name="kind">
         {(control) => (
           <Select {...control} value={kind} onChange={(event) => setKind(event.target.value as SaleKind)}>
-            {KINDS.map((value) => (
+            {SALE_KINDS.map((value) => (
               <option key={value} value={value}>
-                {KIND_LABELS[value]}
+                {SALE_KIND_LABELS[value]}
               </option>
             ))}
           </Select>
@@ -168,7 +158,7 @@ export function CommissionSchedule() {
           <tbody>
             {schedule.data.map((row) => (
               <TableRow key={row.id.toString()}>
-                <TableCell className="font-medium">{KIND_LABELS[row.kind]}</TableCell>
+                <TableCell className="font-medium">{SALE_KIND_LABELS[row.kind]}</TableCell>
                 <TableCell>{row.performerId ? `${row.performerStageName ?? "Performer"} (@${row.performerUsername ?? "?"})` : "Site default"}</TableCell>
                 <TableCell className="text-right tabular-nums">{formatBps(row.performerShareBps)}</TableCell>
                 <TableCell>{dateFormat.format(row.effectiveFrom)}</TableCell>

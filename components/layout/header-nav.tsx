@@ -6,23 +6,37 @@ import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { type NavItem, activeHref } from "@/components/layout/navigation";
 import { cn } from "@/components/ui/cn";
 
+/** The label, with a count badge when something waits there; the count is read out as part of the link. */
+function NavLabel({ item }: { item: NavItem }) {
+  if (!item.count) return item.label;
+  return (
+    <>
+      {item.label}{" "}
+      <span className="ml-1 inline-grid min-w-5 place-items-center rounded-full bg-accent-500 px-1.5 text-xs leading-5 font-semibold text-white">
+        {item.count}
+        <span className="sr-only"> waiting</span>
+      </span>
+    </>
+  );
+}
+
 export function DesktopNav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   const current = activeHref(items, pathname);
   return (
     <nav aria-label="Main" className="hidden md:block">
-      <ul className="flex items-center gap-1">
+      <ul className="flex items-center gap-0.5">
         {items.map((item) => (
-          <li key={item.href}>
+          <li key={item.href} className="shrink-0">
             <Link
               href={item.href}
               aria-current={item.href === current ? "page" : undefined}
               className={cn(
-                "rounded-md px-3 py-2 text-sm font-medium transition-colors",
+                "block rounded-md px-2.5 py-2 text-sm font-medium whitespace-nowrap transition-colors",
                 item.href === current ? "bg-white/10 text-white" : "text-night-300 hover:bg-white/5 hover:text-white",
               )}
             >
-              {item.label}
+              <NavLabel item={item} />
             </Link>
           </li>
         ))}
@@ -102,7 +116,7 @@ export function MobileNav({ items, footer }: { items: NavItem[]; footer: ReactNo
                     item.href === current ? "bg-white/10 text-white" : "text-night-300 hover:bg-white/5 hover:text-white",
                   )}
                 >
-                  {item.label}
+                  <NavLabel item={item} />
                 </Link>
               </li>
             ))}

@@ -34,9 +34,24 @@ describe("activeHref", () => {
     expect(activeHref(member, "/wallet/purchases/123")).toBe("/wallet");
   });
 
+  it("lights up Earnings, not Dashboard, on the performer's earnings page", () => {
+    const performer = navigationFor("PERFORMER");
+    expect(activeHref(performer, "/performer/earnings")).toBe("/performer/earnings");
+    expect(activeHref(performer, "/performer")).toBe("/performer");
+  });
+
   it("matches / only on the home page", () => {
     const member = navigationFor("MEMBER");
     expect(activeHref(member, "/")).toBe("/");
     expect(activeHref(member, "/p/luna")).toBeNull();
+  });
+});
+
+describe("navigation counts", () => {
+  it("badges the admin's Withdrawals link with what waits for review, and nothing else", () => {
+    const items = navigationFor("ADMIN", { pendingWithdrawals: 3 });
+    expect(items.find((item) => item.href === "/admin/withdrawals")?.count).toBe(3);
+    expect(items.filter((item) => item.count !== undefined)).toHaveLength(1);
+    expect(navigationFor("ADMIN").find((item) => item.href === "/admin/withdrawals")?.count).toBeUndefined();
   });
 });

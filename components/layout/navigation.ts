@@ -3,27 +3,47 @@ import type { Role } from "@/server/generated/prisma/enums";
 export interface NavItem {
   href: string;
   label: string;
+  /** Things waiting there for the visitor (withdrawals to review), shown as a badge when above zero. */
+  count?: number;
+}
+
+/** Counts read for the signed-in user's navigation; absent ones show no badge. */
+export interface NavCounts {
+  pendingWithdrawals?: number;
 }
 
 /** The header links each kind of visitor sees; the areas they point to are the ones their role may enter. */
-export function navigationFor(role: Role | null): NavItem[] {
+export function navigationFor(role: Role | null, counts: NavCounts = {}): NavItem[] {
   switch (role) {
     case null:
       return [
         { href: "/#how-it-works", label: "How it works" },
         { href: "/#performers", label: "Performers" },
         { href: "/#for-performers", label: "For performers" },
+        { href: "/store", label: "Store" },
       ];
     case "MEMBER":
       return [
         { href: "/", label: "Discover" },
         { href: "/wallet", label: "Wallet" },
         { href: "/wallet/buy", label: "Buy credits" },
+        { href: "/library", label: "Library" },
+        { href: "/shows", label: "Shows" },
+        { href: "/store", label: "Store" },
+        { href: "/orders", label: "Orders" },
+        { href: "/memberships", label: "Memberships" },
         { href: "/account", label: "Account" },
       ];
     case "PERFORMER":
       return [
         { href: "/performer", label: "Dashboard" },
+        { href: "/performer/shows", label: "Shows" },
+        { href: "/performer/content", label: "Content" },
+        { href: "/performer/store", label: "Store" },
+        { href: "/performer/orders", label: "Orders" },
+        { href: "/performer/earnings", label: "Earnings" },
+        { href: "/performer/withdrawals", label: "Withdrawals" },
+        { href: "/performer/memberships", label: "Fan club" },
         { href: "/wallet", label: "Wallet" },
         { href: "/account", label: "Account" },
       ];
@@ -35,7 +55,12 @@ export function navigationFor(role: Role | null): NavItem[] {
         { href: "/admin/ledger", label: "Ledger" },
         { href: "/admin/packages", label: "Packages" },
         { href: "/admin/commissions", label: "Commissions" },
+        { href: "/admin/store", label: "Store" },
+        { href: "/admin/orders", label: "Orders" },
+        { href: "/admin/memberships", label: "Memberships" },
+        { href: "/admin/withdrawals", label: "Withdrawals", count: counts.pendingWithdrawals },
         { href: "/admin/books", label: "Books" },
+        { href: "/admin/settings", label: "Settings" },
         { href: "/account", label: "Account" },
       ];
   }

@@ -3,6 +3,7 @@ import { Logo } from "@/components/layout/logo";
 import { navigationFor } from "@/components/layout/navigation";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { ButtonLink } from "@/components/ui/button";
+import { getServerApi } from "@/server/api/server";
 import type { SessionUser } from "@/server/auth/session-user";
 
 const ROLE_NAMES = { MEMBER: "Member", PERFORMER: "Performer", ADMIN: "Admin" } as const;
@@ -38,8 +39,9 @@ function UserSummary({ user }: { user: SessionUser }) {
   );
 }
 
-export function SiteHeader({ user }: { user: SessionUser | null }) {
-  const items = navigationFor(user?.role ?? null);
+export async function SiteHeader({ user }: { user: SessionUser | null }) {
+  const counts = user?.role === "ADMIN" ? { pendingWithdrawals: await (await getServerApi()).payouts.admin.pendingCount() } : {};
+  const items = navigationFor(user?.role ?? null, counts);
   const accountActions = user ? (
     <div className="flex items-center justify-between gap-4">
       <UserSummary user={user} />
@@ -61,7 +63,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
       <div className="container-page relative flex h-16 items-center justify-between gap-4">
         <div className="flex items-center gap-6">
           <Logo />
-          <DesktopNav items={items} />
+          {user ? null : <DesktopNav items={items} />}
         </div>
         <div className="hidden items-center gap-3 md:flex">
           {user ? (
@@ -82,6 +84,15 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         </div>
         <MobileNav items={items} footer={accountActions} />
       </div>
+      {/* Signed-in areas have many links: they get a row of their own under the logo, which scrolls sideways
+          rather than wrapping when the window is narrow. */}
+      {user ? (
+        <div className="hidden border-t border-white/5 md:block">
+          <div className="container-page overflow-x-auto py-1.5">
+            <DesktopNav items={items} />
+          </div>
+        </div>
+      ) : null}
     </header>
   );
 }

@@ -1,20 +1,19 @@
 "use client";
 
 import { focusManager, useQueryClient } from "@tanstack/react-query";
-import Pusher from "pusher-js";
-import { useEffect, useRef, useState } from "react";
+import { useEffect } from "react";
 import { useTRPC } from "@/components/providers/trpc";
+import { SUBSCRIPTION_SUCCEEDED, useSharedChannel } from "@/components/realtime/shared-pusher";
 import { WALLET_UPDATED_EVENT, balancesFromWalletUpdate } from "@/components/realtime/wallet-update";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 export type RealtimeStatus = "connecting" | "live" | "offline";
 
-const PUSHER_AUTH_ENDPOINT = "/api/pusher/auth";
-
 /**
  * Keeps the wallet queries current: a `wallet.updated` event on the member's private channel replaces the
  * cached balances and refetches history and purchases. Events sent while the tab was not subscribed are lost,
- * so every (re)subscription and every return to the tab refetches as well.
+ * so every (re)subscription and every return to the tab refetches as well. The channel is followed on the tab's
+ * one connection (components/realtime/shared-pusher.ts), shared with every other follower on the page.
  */
 export function useWalletRealtime({
   config,
@@ -28,52 +27,31 @@ export function useWalletRealtime({
 }): RealtimeStatus {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<RealtimeStatus>("connecting");
-  // Read through a ref so a new callback each render doesn't reconnect.
-  const onEventRef = useRef(onEvent);
-  useEffect(() => {
-    onEventRef.current = onEvent;
-  });
 
   useEffect(() => {
-    const refetchActivity = () => {
+    return focusManager.subscribe((focused) => {
+      if (!focused) return;
+      void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
       void queryClient.invalidateQueries(trpc.wallet.history.pathFilter());
       void queryClient.invalidateQueries(trpc.wallet.purchase.pathFilter());
-    };
-    const refetchEverything = () => {
-      void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
-      refetchActivity();
-    };
+    });
+  }, [queryClient, trpc]);
 
-    const pusher = new Pusher(config.key, {
-      ...config,
-      channelAuthorization: { endpoint: PUSHER_AUTH_ENDPOINT, transport: "ajax" },
-    });
-    pusher.connection.bind("state_change", ({ current }: { current: string }) => {
-      if (current === "connecting") setStatus("connecting");
-      else if (current !== "connected") setStatus("offline");
-    });
-    const subscription = pusher.subscribe(channel);
-    subscription.bind("pusher:subscription_succeeded", () => {
-      setStatus("live");
-      refetchEverything();
-    });
-    subscription.bind("pusher:subscription_error", () => setStatus("offline"));
-    subscription.bind(WALLET_UPDATED_EVENT, (data: unknown) => {
-      const balances = balancesFromWalletUpdate(data);
-      if (balances) queryClient.setQueryData(trpc.wallet.balances.queryKey(), balances);
-      refetchActivity();
-    });
-    subscription.bind_global((event: string, data: unknown) => onEventRef.current?.(event, data));
-    const stopWatchingFocus = focusManager.subscribe((focused) => {
-      if (focused) refetchEverything();
-    });
-
-    return () => {
-      stopWatchingFocus();
-      pusher.disconnect();
-    };
-  }, [config, channel, queryClient, trpc]);
-
-  return status;
+  const status = useSharedChannel({
+    config,
+    channel,
+    onEvent: (event, data) => {
+      if (event === SUBSCRIPTION_SUCCEEDED) void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
+      if (event === WALLET_UPDATED_EVENT) {
+        const balances = balancesFromWalletUpdate(data);
+        if (balances) queryClient.setQueryData(trpc.wallet.balances.queryKey(), balances);
+      }
+      if (event === SUBSCRIPTION_SUCCEEDED || event === WALLET_UPDATED_EVENT) {
+        void queryClient.invalidateQueries(trpc.wallet.history.pathFilter());
+        void queryClient.invalidateQueries(trpc.wallet.purchase.pathFilter());
+      }
+      onEvent?.(event, data);
+    },
+  });
+  return status === "refused" ? "offline" : status;
 }

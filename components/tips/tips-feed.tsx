@@ -3,7 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/providers/trpc";
 import { useWalletRealtime } from "@/components/realtime/use-wallet-realtime";
-import { tipFromEvent } from "@/components/tips/tip-received";
+import { WALLET_UPDATED_EVENT } from "@/components/realtime/wallet-update";
+import { TIP_RECEIVED_EVENT, tipFromEvent } from "@/components/tips/tip-received";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -21,17 +22,18 @@ const STATUS_BADGE = {
   offline: <Badge>Offline</Badge>,
 } as const;
 
-/** The performer's earnings and latest tips; each tip arrives live on their private channel, with a toast. */
+/** The performer's latest tips; each arrives live on their private channel, with a toast. */
 export function TipsFeed({ config, channel }: { config: PublicPusherConfig; channel: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const tips = useQuery(trpc.tips.received.queryOptions());
-  const balances = useQuery(trpc.wallet.balances.queryOptions());
   const status = useWalletRealtime({
     config,
     channel,
     onEvent: (event, data) => {
+      // Every sale and maturation changes what the maturing-earnings card next to the feed shows.
+      if (event === WALLET_UPDATED_EVENT || event === TIP_RECEIVED_EVENT) void queryClient.invalidateQueries(trpc.earnings.pathFilter());
       const tip = tipFromEvent(event, data);
       if (!tip) return;
       toast.success(
@@ -78,21 +80,7 @@ export function TipsFeed({ config, channel }: { config: PublicPusherConfig; chan
   return (
     <Card aria-labelledby="tips-heading">
       <CardHeader id="tips-heading" title="Tips" description="Your share of each tip, as it arrives." action={STATUS_BADGE[status]} />
-      <CardBody className="space-y-4">
-        {balances.data ? (
-          <dl className="grid grid-cols-2 gap-3 text-sm">
-            <div className="rounded-card bg-subtle p-3">
-              <dt className="text-muted">Pending earnings</dt>
-              <dd className="text-lg font-semibold tabular-nums">{formatCredits(balances.data.pending)}</dd>
-            </div>
-            <div className="rounded-card bg-subtle p-3">
-              <dt className="text-muted">Available</dt>
-              <dd className="text-lg font-semibold tabular-nums">{formatCredits(balances.data.available)}</dd>
-            </div>
-          </dl>
-        ) : null}
-        {list()}
-      </CardBody>
+      <CardBody>{list()}</CardBody>
     </Card>
   );
 }

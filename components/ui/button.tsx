@@ -20,7 +20,7 @@ const SIZES: Record<Size, string> = {
   lg: "h-12 gap-2 px-6 text-base",
 };
 
-function buttonClasses({
+export function buttonClasses({
   variant = "primary",
   size = "md",
   className,

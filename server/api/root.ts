@@ -1,9 +1,18 @@
 import { adminRouter } from "@/server/api/routers/admin";
 import { authRouter } from "@/server/api/routers/auth";
 import { commissionsRouter } from "@/server/api/routers/commissions";
+import { contentRouter } from "@/server/api/routers/content";
+import { earningsRouter } from "@/server/api/routers/earnings";
 import { ledgerRouter } from "@/server/api/routers/ledger";
+import { membershipsRouter } from "@/server/api/routers/memberships";
+import { payoutsRouter } from "@/server/api/routers/payouts";
 import { performersRouter } from "@/server/api/routers/performers";
+import { roomsRouter } from "@/server/api/routers/rooms";
+import { settingsRouter } from "@/server/api/routers/settings";
+import { showsRouter } from "@/server/api/routers/shows";
+import { storeRouter } from "@/server/api/routers/store";
 import { tipsRouter } from "@/server/api/routers/tips";
+import { transfersRouter } from "@/server/api/routers/transfers";
 import { walletRouter } from "@/server/api/routers/wallet";
 import { createTRPCRouter } from "@/server/api/trpc";
 
@@ -15,6 +24,15 @@ export const appRouter = createTRPCRouter({
   ledger: ledgerRouter,
   commissions: commissionsRouter,
   tips: tipsRouter,
+  store: storeRouter,
+  content: contentRouter,
+  memberships: membershipsRouter,
+  transfers: transfersRouter,
+  earnings: earningsRouter,
+  settings: settingsRouter,
+  rooms: roomsRouter,
+  shows: showsRouter,
+  payouts: payoutsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,8 @@ describe("areaForPath", () => {
     ["/wallet", "member"],
     ["/wallet/history", "member"],
     ["/account", "member"],
+    ["/orders/123", "member"],
+    ["/store", null],
     ["/performer", "performer"],
     ["/performer/rooms/1", "performer"],
     ["/performers", null],

@@ -9,6 +9,10 @@ export type Area = "member" | "performer" | "admin";
 const AREA_ROOTS: ReadonlyArray<readonly [prefix: string, area: Area]> = [
   ["/wallet", "member"],
   ["/account", "member"],
+  ["/library", "member"],
+  ["/orders", "member"],
+  ["/memberships", "member"],
+  ["/shows", "member"],
   ["/performer", "performer"],
   ["/admin", "admin"],
 ];

@@ -11,7 +11,8 @@ import { env } from "@/server/env";
  */
 export interface FileStorage {
   put(prefix: string, data: Uint8Array): Promise<{ key: string; sizeBytes: number }>;
-  open(key: string): Promise<{ stream: Readable; sizeBytes: number } | null>;
+  /** The whole file, or the inclusive byte `range` of it; `sizeBytes` is always the whole file's size. */
+  open(key: string, range?: { start: number; end: number }): Promise<{ stream: Readable; sizeBytes: number } | null>;
   remove(key: string): Promise<void>;
 }
 
@@ -34,11 +35,11 @@ export function localDiskStorage(root: string): FileStorage {
       await rename(partial, file);
       return { key, sizeBytes: data.byteLength };
     },
-    async open(key) {
+    async open(key, range) {
       const file = fileOf(key);
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) return null;
-      return { stream: createReadStream(file), sizeBytes: info.size };
+      return { stream: createReadStream(file, range), sizeBytes: info.size };
     },
     async remove(key) {
       await rm(fileOf(key), { force: true });

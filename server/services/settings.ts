@@ -3,9 +3,21 @@ import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 
-const credits = z.coerce.bigint().min(0n);
-const days = z.number().int().min(0).max(365);
-const bps = z.number().int().min(0).max(10_000);
+const credits = z.coerce.bigint({ error: "Enter a whole number of credits." }).min(0n, "Credits cannot be negative.");
+const days = z
+  .number({ error: "Enter a whole number of days." })
+  .int("Enter a whole number of days.")
+  .min(0, "Days cannot be negative.")
+  .max(365, "At most 365 days.");
+const bps = z
+  .number({ error: "Enter a rate in basis points." })
+  .int("Enter a whole number of basis points.")
+  .min(0, "A rate cannot be negative.")
+  .max(10_000, "A rate cannot be above 100%.");
+
+function isWithinPriceBounds(bounds: { minPricePerMinute: bigint; maxPricePerMinute: bigint }, price: bigint): boolean {
+  return price >= bounds.minPricePerMinute && price <= bounds.maxPricePerMinute;
+}
 
 /**
  * Every admin-set setting: its schema and its default. A key absent from platform_settings has its default, so a
@@ -53,7 +65,19 @@ export const SETTINGS = {
       /** Unposted charges are collected whenever they reach this many credits. */
       settleThreshold: z.coerce.bigint().min(1n),
       offlineTimeoutSeconds: z.number().int().min(10).max(3_600),
-    }),
+    })
+      .refine((shows) => shows.minPricePerMinute <= shows.maxPricePerMinute, {
+        message: "The highest price per minute cannot be below the lowest.",
+        path: ["maxPricePerMinute"],
+      })
+      .refine((shows) => isWithinPriceBounds(shows, shows.defaultPrivatePricePerMinute), {
+        message: "The default private show price must lie between the lowest and highest price.",
+        path: ["defaultPrivatePricePerMinute"],
+      })
+      .refine((shows) => isWithinPriceBounds(shows, shows.defaultGroupPricePerMinute), {
+        message: "The default group show price must lie between the lowest and highest price.",
+        path: ["defaultGroupPricePerMinute"],
+      }),
     default: {
       minPricePerMinute: 5n,
       maxPricePerMinute: 500n,
@@ -90,11 +114,23 @@ function settingSchema<Key extends SettingKey>(key: Key): z.ZodType<SettingValue
   return SETTINGS[key].schema as unknown as z.ZodType<SettingValue<Key>>;
 }
 
+function settingFrom<Key extends SettingKey>(key: Key, stored: unknown): SettingValue<Key> {
+  return settingSchema(key).parse(stored === undefined ? JSON.parse(toJson(SETTINGS[key].default)) : stored);
+}
+
 export async function getSetting<Key extends SettingKey>(db: Queryable, key: Key): Promise<SettingValue<Key>> {
   const { rows } = await db.query<{ value: unknown }>("SELECT value FROM platform_settings WHERE key = $1", [key]);
-  const schema = settingSchema(key);
-  const stored = rows[0]?.value;
-  return schema.parse(stored === undefined ? JSON.parse(toJson(SETTINGS[key].default)) : stored);
+  return settingFrom(key, rows[0]?.value);
+}
+
+export type AllSettings = { [Key in SettingKey]: SettingValue<Key> };
+
+/** Every setting at once, for the admin settings page. */
+export async function getAllSettings(): Promise<AllSettings> {
+  const { rows } = await pool.query<{ key: string; value: unknown }>("SELECT key, value FROM platform_settings");
+  const stored = new Map(rows.map((row) => [row.key, row.value]));
+  const keys = Object.keys(SETTINGS) as SettingKey[];
+  return Object.fromEntries(keys.map((key) => [key, settingFrom(key, stored.get(key))])) as AllSettings;
 }
 
 /** An admin changes a setting; the whole value is checked, and the old and new values are audited together. */

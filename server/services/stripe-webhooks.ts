@@ -6,7 +6,9 @@ import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } fr
 import { stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
+import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
 import { publishWalletUpdate } from "./realtime";
+import { handleStoreOrderEvent, isStoreOrderEvent } from "./store-checkout";
 
 /**
  * Stripe webhooks. The event is a trigger; Stripe's current object is the truth: each handler re-reads what it
@@ -30,6 +32,8 @@ type Effect = (db: PoolClient, purchase: PurchaseRow) => Promise<void>;
 export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
   const seen = await pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [event.id]);
   if (seen.rowCount) return "duplicate";
+  if (isStoreOrderEvent(event)) return handleStoreOrderEvent(event);
+  if (isPayoutEvent(event)) return handlePayoutEvent(event);
 
   const plan = await planFor(event);
   if (!plan) return recordIgnored(event);

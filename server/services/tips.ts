@@ -4,6 +4,7 @@ import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { pusherServer, userChannel } from "@/server/integrations/pusher";
 import { publishWalletUpdate } from "./realtime";
+import { publishRoomTip } from "./rooms";
 import { findSellingPerformer, postSale } from "./sales";
 
 /** Event on the performer's private channel when a tip lands. */
@@ -109,7 +110,10 @@ export async function sendTip(memberId: string, input: SendTipInput): Promise<Ti
   };
 }
 
-/** Best effort, after commit: the performer's dashboard also refetches its feed when it regains focus. */
+/**
+ * Best effort, after commit: the performer's dashboard also refetches its feed when it regains focus. The tip also
+ * shows in the performer's room feed, to everyone there.
+ */
 async function publishTipReceived(performerId: string, transactionId: bigint, fromDisplayName: string, metadata: TipMetadata): Promise<void> {
   const payload: TipReceivedPayload = {
     transactionId: transactionId.toString(),
@@ -124,6 +128,7 @@ async function publishTipReceived(performerId: string, transactionId: bigint, fr
   } catch (error) {
     console.error(`tip ${transactionId} not announced to ${performerId}`, error);
   }
+  await publishRoomTip(performerId, { fromDisplayName, amount: metadata.amount, message: metadata.message, at: payload.at });
   await publishWalletUpdate(performerId);
 }
 

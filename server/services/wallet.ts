@@ -1,4 +1,5 @@
 import { pool } from "@/server/db/client";
+import { transferLineDescription } from "@/server/domain/transfers";
 import type { AccountType, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances, type WalletBalances } from "@/server/ledger/balances";
 
@@ -59,11 +60,13 @@ export async function historyOf(userId: string, filter: HistoryFilter): Promise<
     account_type: AccountType;
     amount: string;
     description: string;
+    metadata: unknown;
     created_at: Date;
     other_name: string | null;
     other_type: AccountType | null;
   }>(
     `SELECT e.id AS entry_id, t.id AS transaction_id, t.kind, a.type AS account_type, e.amount, t.description,
+            CASE WHEN t.kind = 'TRANSFER' THEN t.metadata END AS metadata,
             e.created_at, other.display_name AS other_name, other.type AS other_type
        FROM ledger_accounts a
        JOIN ledger_entries e ON e.account_id = a.id
@@ -92,7 +95,7 @@ export async function historyOf(userId: string, filter: HistoryFilter): Promise<
     kind: row.kind,
     account: row.account_type,
     amount: BigInt(row.amount),
-    description: row.description,
+    description: row.kind === "TRANSFER" ? transferLineDescription(row.metadata, userId, row.description) : row.description,
     counterparty: counterpartyLabel(row.other_name, row.other_type, row.account_type),
     createdAt: row.created_at,
   }));

@@ -3,6 +3,7 @@ import { AccountSummary } from "@/components/account/account-summary";
 import { PerformerProfileForm } from "@/components/account/performer-profile-form";
 import { ApplicationBadge } from "@/components/layout/role-badge";
 import { PageHeader } from "@/components/layout/page-header";
+import { PayoutProfileForm } from "@/components/payouts/payout-profile-form";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { getServerApi } from "@/server/api/server";
@@ -53,6 +54,14 @@ export default async function AccountPage() {
                     dashboard as soon as an admin approves it.
                   </p>
                   {application.bio ? <p className="whitespace-pre-line text-muted">{application.bio}</p> : null}
+                </div>
+              ) : null}
+
+              {application?.status === "PENDING" ? (
+                <div className="space-y-3 border-t border-line pt-5">
+                  <h3 className="text-sm font-semibold">Payout details</h3>
+                  <p className="text-sm text-muted">Add where your earnings should be paid; the admin reviewing you sees them.</p>
+                  <PayoutProfileForm returnTo="account" />
                 </div>
               ) : null}
 

@@ -25,7 +25,14 @@ export default async function WalletPage() {
         eyebrow={`Hi, ${user.displayName}`}
         title="Wallet"
         description="Your credits, purchases and spending, all in one place."
-        actions={<ButtonLink href="/wallet/buy">Buy credits</ButtonLink>}
+        actions={
+          <>
+            <ButtonLink href="/wallet/transfer" variant="secondary">
+              Send credits
+            </ButtonLink>
+            <ButtonLink href="/wallet/buy">Buy credits</ButtonLink>
+          </>
+        }
       />
       <BalanceCards className="mt-8" />
       <div className="mt-6">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ApplicationReviewActions } from "@/components/admin/application-review-actions";
 import { PageHeader } from "@/components/layout/page-header";
 import { ApplicationBadge } from "@/components/layout/role-badge";
+import { PayoutProfileReview } from "@/components/payouts/payout-profile-review";
 import { PerformerAvatar } from "@/components/performers/performer-card";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -47,6 +48,7 @@ export default async function AdminApplicationsPage() {
                   {application.user.status === "SUSPENDED" ? <Badge tone="danger">Suspended</Badge> : null}
                 </div>
                 <p className="line-clamp-4 text-sm whitespace-pre-line text-fg">{application.bio || <span className="text-muted">No bio given.</span>}</p>
+                <PayoutProfileReview performerId={application.userId} />
                 <div className="mt-auto">
                   <ApplicationReviewActions application={application} />
                 </div>

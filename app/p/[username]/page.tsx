@@ -2,9 +2,12 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { PerformerContent } from "@/components/content/performer-content";
+import { PlanList } from "@/components/memberships/plan-list";
 import { PerformerAvatar } from "@/components/performers/performer-card";
 import { TipPanel } from "@/components/tips/tip-panel";
 import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { getServerApi } from "@/server/api/server";
 import { getCurrentUser } from "@/server/auth/session";
@@ -33,6 +36,9 @@ export default async function PerformerProfilePage({ params }: { params: Params 
   const performer = await loadPerformer((await params).username);
   const viewer = await getCurrentUser();
   const signInHref = `/sign-in?${new URLSearchParams({ callbackUrl: `/p/${performer.username}` }).toString()}`;
+  const room = await (await getServerApi()).rooms.get({ username: performer.username });
+  const fanClubs = await (await getServerApi()).memberships.performerPlans({ username: performer.username });
+  const content = await (await getServerApi()).content.byPerformer({ username: performer.username });
 
   return (
     <>
@@ -45,6 +51,17 @@ export default async function PerformerProfilePage({ params }: { params: Params 
             <p className="mt-1 text-night-300">
               @{performer.username} · on Tipmeter since {joinedFormat.format(performer.createdAt)}
             </p>
+          </div>
+          <div className="flex items-center gap-3 sm:ml-auto">
+            {room.online ? (
+              <Badge tone="danger" className="uppercase">
+                <span aria-hidden="true" className="size-1.5 animate-pulse rounded-full bg-red-600" />
+                Live
+              </Badge>
+            ) : null}
+            <ButtonLink href={`/room/${performer.username}`} variant={room.online ? "primary" : "inverse"}>
+              Enter room
+            </ButtonLink>
           </div>
         </div>
       </section>
@@ -67,6 +84,23 @@ export default async function PerformerProfilePage({ params }: { params: Params 
           ownPage={viewer?.username === performer.username}
         />
       </div>
+      <PerformerContent items={content} stageName={performer.stageName} />
+      {fanClubs.length > 0 ? (
+        <section aria-labelledby="fan-club-heading" className="container-page pb-12">
+          <h2 id="fan-club-heading" className="text-xl font-bold tracking-tight text-fg">
+            Fan club
+          </h2>
+          <p className="mt-1 text-muted">
+            Members-only perks from {performer.stageName}, paid from your credits. Renews until you cancel.
+          </p>
+          <PlanList
+            className="mt-6"
+            plans={fanClubs}
+            signInHref={viewer ? null : signInHref}
+            ownPlans={viewer?.username === performer.username}
+          />
+        </section>
+      ) : null}
     </>
   );
 }

@@ -1,6 +1,9 @@
 import type { NextRequest } from "next/server";
+import type Pusher from "pusher";
 import { resolveSession } from "@/server/auth/session-token";
-import { authorizeChannel, userChannel } from "@/server/integrations/pusher";
+import { pool } from "@/server/db/client";
+import { authorizeChannel, roomChannel, userChannel } from "@/server/integrations/pusher";
+import { roomPresenceFor } from "@/server/services/rooms";
 
 export const dynamic = "force-dynamic";
 
@@ -16,9 +19,14 @@ async function readChannelRequest(request: NextRequest): Promise<{ socketId: str
   return socketId && channel ? { socketId, channel } : null;
 }
 
+const ROOM_CHANNEL_PREFIX = roomChannel("");
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
- * Signs pusher-js's subscription to a private channel. A signed-in, active user may join only their own
- * `private-user-<id>` channel; presence rooms are refused until rooms exist.
+ * Signs pusher-js's subscription to a private or presence channel. A signed-in, active user may join their own
+ * `private-user-<id>` channel, and a performer's `presence-room-<performerId>` when the room lets them in
+ * (server/services/rooms.ts canEnterRoom: not removed, membership or paid access as the room requires); the
+ * presence data shows them to the room by name and role.
  */
 export async function POST(request: NextRequest): Promise<Response> {
   const session = await resolveSession(request.cookies);
@@ -26,15 +34,20 @@ export async function POST(request: NextRequest): Promise<Response> {
 
   const channelRequest = await readChannelRequest(request);
   if (!channelRequest) return refuse(400, "Expected socket_id and channel_name.");
-  if (channelRequest.channel !== userChannel(session.user.id)) return refuse(403, "You may not join that channel.");
+  const { socketId, channel } = channelRequest;
+  if (channel === userChannel(session.user.id)) return signSubscription(socketId, channel);
 
-  return signSubscription(channelRequest.socketId, channelRequest.channel);
+  const performerId = channel.startsWith(ROOM_CHANNEL_PREFIX) ? channel.slice(ROOM_CHANNEL_PREFIX.length) : null;
+  if (performerId === null || !UUID.test(performerId)) return refuse(403, "You may not join that channel.");
+  const entry = await roomPresenceFor(pool, performerId, session.user);
+  if (!entry.ok) return refuse(403, entry.reason);
+  return signSubscription(socketId, channel, entry.presence);
 }
 
 /** The signature pusher-js expects; the library refuses a malformed socket id, which is the client's fault. */
-function signSubscription(socketId: string, channel: string): Response {
+function signSubscription(socketId: string, channel: string, presence?: Pusher.PresenceChannelData): Response {
   try {
-    return Response.json(authorizeChannel(socketId, channel), { headers: { "Cache-Control": "no-store" } });
+    return Response.json(authorizeChannel(socketId, channel, presence), { headers: { "Cache-Control": "no-store" } });
   } catch {
     return refuse(400, "Malformed socket id.");
   }

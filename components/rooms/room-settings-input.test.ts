@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { type RoomSettingsFormValues, settingsInputFrom } from "./room-settings-input";
+
+const bounds = { minPricePerMinute: 5n, maxPricePerMinute: 500n };
+const blank: RoomSettingsFormValues = {
+  privatePricePerMinute: "",
+  groupPricePerMinute: "",
+  freeSeconds: "",
+  minimumMinutes: "",
+  incrementSeconds: "",
+  meterControl: "AUTOMATIC",
+  access: "PUBLIC",
+  requiredPlanId: "",
+  accessItemId: "",
+};
+
+describe("settingsInputFrom", () => {
+  it("sends blanks as the site defaults", () => {
+    expect(settingsInputFrom(blank, bounds)).toEqual({
+      ok: true,
+      input: {
+        privatePricePerMinute: null,
+        groupPricePerMinute: null,
+        freeSeconds: null,
+        minimumMinutes: null,
+        incrementSeconds: null,
+        meterControl: "AUTOMATIC",
+        access: "PUBLIC",
+        requiredPlanId: null,
+        accessItemId: null,
+      },
+    });
+  });
+
+  it("reads typed prices and terms, and only the choice the access needs", () => {
+    const result = settingsInputFrom(
+      {
+        ...blank,
+        privatePricePerMinute: " 1,00 ",
+        groupPricePerMinute: "5",
+        freeSeconds: "0",
+        minimumMinutes: "60",
+        incrementSeconds: "600",
+        meterControl: "PERFORMER_CONTROLS",
+        access: "MEMBERSHIP",
+        requiredPlanId: "plan-1",
+        accessItemId: "item-1",
+      },
+      bounds,
+    );
+    expect(result).toEqual({
+      ok: true,
+      input: {
+        privatePricePerMinute: 100n,
+        groupPricePerMinute: 5n,
+        freeSeconds: 0,
+        minimumMinutes: 60,
+        incrementSeconds: 600,
+        meterControl: "PERFORMER_CONTROLS",
+        access: "MEMBERSHIP",
+        requiredPlanId: "plan-1",
+        accessItemId: null,
+      },
+    });
+  });
+
+  it.each<[string, Partial<RoomSettingsFormValues>, string, string]>([
+    ["a price under the minimum", { privatePricePerMinute: "4" }, "privatePricePerMinute", "Enter whole credits from 5 to 500, or leave it blank."],
+    ["a price over the maximum", { groupPricePerMinute: "501" }, "groupPricePerMinute", "Enter whole credits from 5 to 500, or leave it blank."],
+    ["a fractional price", { privatePricePerMinute: "7.5" }, "privatePricePerMinute", "Enter whole credits from 5 to 500, or leave it blank."],
+    ["too much free time", { freeSeconds: "3601" }, "freeSeconds", "Free time is a whole number of seconds from 0 to 3600, or blank."],
+    ["a negative minimum", { minimumMinutes: "-1" }, "minimumMinutes", "The minimum charge is a whole number of minutes from 0 to 60, or blank."],
+    ["a zero increment", { incrementSeconds: "0" }, "incrementSeconds", "The billing increment is a whole number of seconds from 1 to 600, or blank."],
+    ["a members-only room without a plan", { access: "MEMBERSHIP" }, "requiredPlanId", "Choose the plan whose members may enter."],
+    ["a paid room without an item", { access: "PAID" }, "accessItemId", "Choose the room-access item members unlock to enter."],
+  ])("refuses %s", (_case, change, field, message) => {
+    expect(settingsInputFrom({ ...blank, ...change }, bounds)).toEqual({ ok: false, fieldErrors: { [field]: message } });
+  });
+});

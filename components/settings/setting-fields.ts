@@ -1,0 +1,228 @@
+import { formatBps, percentToBps } from "@/components/commissions/rate-input";
+import { SALE_KIND_LABELS, SALE_KINDS } from "@/components/sales/sale-kind";
+import type { AllSettings, SettingKey } from "@/server/services/settings";
+
+/**
+ * The admin settings form, described as data: each setting's fields, how a stored value becomes what the inputs
+ * show, and how what an admin typed becomes a value, with a plain message for anything that isn't one. The
+ * server checks the whole value again (server/services/settings.ts) and its messages land on the same fields.
+ */
+
+interface FieldBase {
+  /** Where the field's value sits in the setting, dot-separated ("byKind.TIP"). */
+  path: string;
+  label: string;
+  hint?: string;
+}
+
+export type SettingField =
+  | (FieldBase & { kind: "whole"; unit: "days" | "seconds" | "minutes"; min: number; max: number; optional?: true })
+  | (FieldBase & { kind: "credits"; min: bigint; optional?: { toggleLabel: string; warning: string } })
+  | (FieldBase & { kind: "percent" })
+  | (FieldBase & { kind: "minor" })
+  | (FieldBase & { kind: "toggle" })
+  | (FieldBase & { kind: "currency" });
+
+export interface SettingSection {
+  key: SettingKey;
+  title: string;
+  description: string;
+  fields: SettingField[];
+}
+
+/** What the inputs hold: text for text inputs, on/off for toggles (an optional amount's toggle is `<path>:on`). */
+export type FormState = Record<string, string | boolean>;
+
+export const toggleKey = (path: string) => `${path}:on`;
+
+type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+const WHOLE = /^\d{1,9}$/;
+const CREDITS = /^\d{1,15}$/;
+
+function parseWhole(field: Extract<SettingField, { kind: "whole" }>, text: string): Parsed {
+  if (text === "" && field.optional) return { ok: true, value: undefined };
+  if (!WHOLE.test(text)) return { ok: false, error: `Enter a whole number of ${field.unit}.` };
+  const value = Number(text);
+  if (value < field.min || value > field.max) return { ok: false, error: `Enter ${field.min} to ${field.max} ${field.unit}.` };
+  return { ok: true, value };
+}
+
+function parseCreditsText(text: string, min: bigint): Parsed {
+  const cleaned = text.replace(/,/g, "");
+  if (!CREDITS.test(cleaned)) return { ok: false, error: "Enter a whole number of credits." };
+  const value = BigInt(cleaned);
+  if (value < min) return { ok: false, error: `Enter at least ${min} credit${min === 1n ? "" : "s"}.` };
+  return { ok: true, value };
+}
+
+export function parseField(field: SettingField, state: FormState): Parsed {
+  const input = state[field.path];
+  const text = typeof input === "string" ? input.trim() : "";
+  switch (field.kind) {
+    case "whole":
+      return parseWhole(field, text);
+    case "credits":
+      if (field.optional && state[toggleKey(field.path)] !== true) return { ok: true, value: null };
+      return parseCreditsText(text, field.min);
+    case "percent": {
+      const bps = percentToBps(text);
+      return bps === null ? { ok: false, error: "Enter a percentage from 0 to 100, with up to two decimals." } : { ok: true, value: bps };
+    }
+    case "minor": {
+      const cleaned = text.replace(/,/g, "");
+      if (!CREDITS.test(cleaned) || BigInt(cleaned) < 1n) return { ok: false, error: "Enter a whole number of minor units (cents), at least 1." };
+      return { ok: true, value: BigInt(cleaned) };
+    }
+    case "toggle":
+      return { ok: true, value: input === true };
+    case "currency":
+      return /^[a-z]{3}$/i.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false, error: "Enter a three-letter currency code, such as usd." };
+  }
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, segment) => (node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined), value);
+}
+
+function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split(".");
+  const last = segments.pop() as string;
+  let node = target;
+  for (const segment of segments) node = (node[segment] ??= {}) as Record<string, unknown>;
+  if (value !== undefined) node[last] = value;
+}
+
+/** What the inputs show for a stored setting. */
+export function formStateFrom(section: SettingSection, value: unknown): FormState {
+  const state: FormState = {};
+  for (const field of section.fields) {
+    const current = valueAt(value, field.path);
+    if (field.kind === "toggle") state[field.path] = current === true;
+    else if (field.kind === "percent") state[field.path] = typeof current === "number" ? formatBps(current).replace("%", "") : "";
+    else state[field.path] = current === undefined || current === null ? "" : String(current);
+    if (field.kind === "credits" && field.optional) state[toggleKey(field.path)] = current !== null && current !== undefined;
+  }
+  return state;
+}
+
+/** The setting an admin typed, or a message per field that isn't valid. */
+export function settingFromForm(section: SettingSection, state: FormState): { value: Record<string, unknown> } | { errors: Record<string, string> } {
+  const value: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const field of section.fields) {
+    const parsed = parseField(field, state);
+    if (parsed.ok) setAt(value, field.path, parsed.value);
+    else errors[field.path] = parsed.error;
+  }
+  return Object.keys(errors).length > 0 ? { errors } : { value };
+}
+
+/**
+ * The server names an invalid field by its last path segment (server/api/errors.ts); this finds the form's field.
+ * Anything it can't place is shown for the whole section.
+ */
+export function placeServerErrors(section: SettingSection, fieldErrors: Record<string, string[]>): { fields: Record<string, string>; section: string[] } {
+  const fields: Record<string, string> = {};
+  const unplaced: string[] = [];
+  for (const [name, messages] of Object.entries(fieldErrors)) {
+    const field = section.fields.find((candidate) => candidate.path.split(".").at(-1) === name);
+    if (field && messages[0]) fields[field.path] = messages[0];
+    else unplaced.push(...messages);
+  }
+  return { fields, section: unplaced };
+}
+
+export const SETTING_SECTIONS: SettingSection[] = [
+  {
+    key: "earningsHold",
+    title: "Earnings hold",
+    description:
+      "How long a performer's share of a sale stays pending before it can be withdrawn. New sales use the hold in force when they are made; earnings already pending keep their date.",
+    fields: [
+      { path: "defaultDays", kind: "whole", unit: "days", min: 0, max: 365, label: "Default hold (days)" },
+      ...SALE_KINDS.map((kind) => ({
+        path: `byKind.${kind}`,
+        kind: "whole" as const,
+        unit: "days" as const,
+        min: 0,
+        max: 365,
+        optional: true as const,
+        label: `${SALE_KIND_LABELS[kind]} (days)`,
+        hint: "Blank: the default hold.",
+      })),
+    ],
+  },
+  {
+    key: "transfers",
+    title: "Transfers",
+    description: "Members sending credits to each other.",
+    fields: [
+      { path: "enabled", kind: "toggle", label: "Members may transfer credits" },
+      { path: "dailyLimit", kind: "credits", min: 0n, label: "Daily limit per member (credits)" },
+      { path: "feeBps", kind: "percent", label: "Fee (%)", hint: "Of the amount sent." },
+      { path: "minFee", kind: "credits", min: 0n, label: "Minimum fee (credits)" },
+    ],
+  },
+  {
+    key: "store",
+    title: "Store",
+    description: "Store orders may be paid partly from the wallet and the rest by card.",
+    fields: [
+      { path: "maxWalletShareBps", kind: "percent", label: "Most of an order payable from the wallet (%)" },
+      { path: "creditPriceMinor", kind: "minor", label: "Price of one credit paid by card (minor units)", hint: "In cents for usd: 10 is $0.10." },
+      { path: "currency", kind: "currency", label: "Card currency" },
+    ],
+  },
+  {
+    key: "memberships",
+    title: "Memberships",
+    description: "What happens when a renewal cannot be paid.",
+    fields: [{ path: "graceDays", kind: "whole", unit: "days", min: 0, max: 365, label: "Grace period (days)", hint: "Access continues this long while the renewal is retried." }],
+  },
+  {
+    key: "shows",
+    title: "Shows",
+    description: "Bounds and defaults for per-minute private and group shows.",
+    fields: [
+      { path: "minPricePerMinute", kind: "credits", min: 0n, label: "Lowest price per minute (credits)" },
+      { path: "maxPricePerMinute", kind: "credits", min: 0n, label: "Highest price per minute (credits)" },
+      { path: "defaultPrivatePricePerMinute", kind: "credits", min: 0n, label: "Default private show price (credits/min)" },
+      { path: "defaultGroupPricePerMinute", kind: "credits", min: 0n, label: "Default group show price (credits/min)" },
+      { path: "freeSeconds", kind: "whole", unit: "seconds", min: 0, max: 3_600, label: "Free preview (seconds)" },
+      { path: "minimumMinutes", kind: "whole", unit: "minutes", min: 0, max: 60, label: "Minimum charge (minutes)" },
+      { path: "incrementSeconds", kind: "whole", unit: "seconds", min: 1, max: 600, label: "Billing increment (seconds)" },
+      { path: "settleThreshold", kind: "credits", min: 1n, label: "Collect charges every (credits)", hint: "Unposted charges are collected when they reach this." },
+      { path: "offlineTimeoutSeconds", kind: "whole", unit: "seconds", min: 10, max: 3_600, label: "End a show after silence of (seconds)" },
+    ],
+  },
+  {
+    key: "payouts",
+    title: "Payouts",
+    description: "Withdrawals of performers' available earnings.",
+    fields: [
+      { path: "methodLockDays", kind: "whole", unit: "days", min: 0, max: 365, label: "Lock after payout details change (days)" },
+      {
+        path: "autoApproveBelowCredits",
+        kind: "credits",
+        min: 0n,
+        label: "Approve without review up to (credits)",
+        optional: {
+          toggleLabel: "Approve small withdrawals automatically",
+          warning:
+            "Withdrawals at or below this amount will be paid without anyone reviewing them, including those from accounts that were just compromised or are disputing sales. Keep the amount small.",
+        },
+      },
+    ],
+  },
+];
+
+/** Type-checks at compile time that the sections cover every setting the server has, no more. */
+export const SECTION_KEYS: Record<keyof AllSettings, true> = {
+  earningsHold: true,
+  transfers: true,
+  store: true,
+  memberships: true,
+  shows: true,
+  payouts: true,
+};

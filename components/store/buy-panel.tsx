@@ -1,0 +1,277 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { useTRPC } from "@/components/providers/trpc";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { useToast } from "@/components/ui/toast";
+import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
+import { formatCredits, formatMinor } from "@/server/domain/money";
+import { MAX_ORDER_QUANTITY, type PaymentSplit, type ShippingAddress, shippingAddressSchema, splitPayment, walletCap } from "@/server/domain/store";
+import type { StoreItemKind } from "@/server/generated/prisma/enums";
+
+interface BuyPanelProps {
+  item: { id: string; kind: StoreItemKind; title: string; price: bigint; stock: number | null; soldOut: boolean };
+  terms: { maxWalletShareBps: number; creditPriceMinor: bigint; currency: string };
+  signedIn: boolean;
+  signInHref: string;
+  /** A seller looking at their own item cannot buy it. */
+  ownItem: boolean;
+}
+
+type AddressDraft = Record<"name" | "line1" | "line2" | "city" | "postalCode" | "country", string>;
+type Errors = Partial<Record<keyof AddressDraft | "quantity" | "walletPart", string>>;
+
+const EMPTY_ADDRESS: AddressDraft = { name: "", line1: "", line2: "", city: "", postalCode: "", country: "" };
+const ADDRESS_FIELDS: Array<{ key: keyof AddressDraft; label: string; autoComplete: string; optional?: boolean }> = [
+  { key: "name", label: "Full name", autoComplete: "name" },
+  { key: "line1", label: "Address", autoComplete: "address-line1" },
+  { key: "line2", label: "Address line 2", autoComplete: "address-line2", optional: true },
+  { key: "city", label: "City", autoComplete: "address-level2" },
+  { key: "postalCode", label: "Postal code", autoComplete: "postal-code" },
+  { key: "country", label: "Country", autoComplete: "country" },
+];
+
+interface OrderRequest {
+  quantity: number;
+  split: PaymentSplit;
+  shippingAddress?: ShippingAddress;
+}
+
+const percent = (bps: number) => `${(bps / 100).toLocaleString("en", { maximumFractionDigits: 2 })}%`;
+
+/**
+ * Buy an item: a quantity, a shipping address for physical goods, and how much of the total comes from the
+ * wallet (up to the admin's cap and the balance); the rest is paid by card in Stripe Checkout. A confirmation
+ * comes first; a refusal is shown where the form is, with the way out when credits are short.
+ */
+export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPanelProps) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const toast = useToast();
+  const balances = useQuery(trpc.wallet.balances.queryOptions(undefined, { enabled: signedIn && !ownItem }));
+  const buy = useMutation(trpc.store.buy.mutationOptions());
+  const [quantityText, setQuantityText] = useState("1");
+  /** Null until the buyer types a wallet amount: the default is as much as the wallet may and can pay. */
+  const [walletText, setWalletText] = useState<string | null>(null);
+  const [address, setAddress] = useState<AddressDraft>(EMPTY_ADDRESS);
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<PaymentError | null>(null);
+  const [confirming, setConfirming] = useState<OrderRequest | null>(null);
+  // One key per intended order: a retry after a lost answer reuses it, so the order is not placed twice.
+  const idempotencyKey = useRef(crypto.randomUUID());
+
+  if (!signedIn) {
+    return (
+      <Card>
+        <CardHeader title="Buy this item" />
+        <CardBody className="space-y-3 text-sm">
+          <p className="text-muted">Sign in to buy with your credits.</p>
+          <ButtonLink href={signInHref}>Sign in to buy</ButtonLink>
+        </CardBody>
+      </Card>
+    );
+  }
+  if (ownItem) {
+    return (
+      <Card>
+        <CardHeader title="Your item" />
+        <CardBody className="space-y-3 text-sm">
+          <p className="text-muted">This is how members see your item. You can&apos;t buy it yourself.</p>
+          <ButtonLink href="/performer/store" variant="secondary">
+            Manage your store
+          </ButtonLink>
+        </CardBody>
+      </Card>
+    );
+  }
+  if (item.soldOut) {
+    return (
+      <Card>
+        <CardHeader title="Sold out" />
+        <CardBody className="text-sm text-muted">Every one of these has found a home. Check back later.</CardBody>
+      </Card>
+    );
+  }
+
+  const digital = item.kind === "DIGITAL";
+  const quantity = digital ? 1 : /^\d{1,2}$/.test(quantityText.trim()) ? Number(quantityText.trim()) : null;
+  const validQuantity = quantity !== null && quantity >= 1 && quantity <= MAX_ORDER_QUANTITY ? quantity : null;
+  const total = item.price * BigInt(validQuantity ?? 1);
+  const cap = walletCap(total, terms.maxWalletShareBps);
+  const available = balances.data && balances.data.available > 0n && !balances.data.restricted ? balances.data.available : 0n;
+  const walletMax = cap < available ? cap : available;
+  const walletPart = walletText === null ? walletMax : /^\d{1,15}$/.test(walletText.trim()) ? BigInt(walletText.trim()) : null;
+  const split = walletPart !== null && walletPart <= cap ? splitPayment({ total, walletPart, ...terms }) : null;
+
+  function review() {
+    setFormError(null);
+    const problems: Errors = {};
+    if (validQuantity === null) problems.quantity = `Order between 1 and ${MAX_ORDER_QUANTITY}.`;
+    if (walletPart === null) problems.walletPart = "Enter a whole number of credits, or 0.";
+    else if (walletPart > cap) problems.walletPart = `At most ${formatCredits(cap)} credits of this order can come from your wallet.`;
+    else if (walletPart > available) problems.walletPart = `You have ${formatCredits(available)} credits available.`;
+    let shippingAddress: ShippingAddress | undefined;
+    if (!digital) {
+      const parsed = shippingAddressSchema.safeParse({ ...address, line2: address.line2.trim() || undefined });
+      if (parsed.success) shippingAddress = parsed.data;
+      else for (const issue of parsed.error.issues) problems[issue.path[0] as keyof AddressDraft] ??= issue.message;
+    }
+    setErrors(problems);
+    if (Object.keys(problems).length > 0 || validQuantity === null || !split) return;
+    setConfirming({ quantity: validQuantity, split, shippingAddress });
+  }
+
+  function confirm() {
+    if (!confirming) return;
+    const request = confirming;
+    buy.mutate(
+      {
+        itemId: item.id,
+        quantity: request.quantity,
+        walletPart: request.split.walletPart,
+        expectedTotal: request.split.total,
+        shippingAddress: request.shippingAddress,
+        idempotencyKey: idempotencyKey.current,
+      },
+      {
+        onSuccess: (placed) => {
+          idempotencyKey.current = crypto.randomUUID();
+          if (placed.checkoutUrl) {
+            window.location.assign(placed.checkoutUrl);
+            return;
+          }
+          setConfirming(null);
+          toast.success("Order placed", `${formatCredits(request.split.total)} credits paid from your wallet.`);
+          router.push(`/orders/${placed.orderId}`);
+        },
+        onError: (error) => {
+          setConfirming(null);
+          // A refusal created nothing, so the next attempt is a new order; a lost answer keeps the key for the retry.
+          if (error instanceof TRPCClientError && error.data?.httpStatus && error.data.httpStatus < 500) idempotencyKey.current = crypto.randomUUID();
+          const refusal = describePaymentError(error, "this order");
+          setFormError(refusal);
+          const fieldErrors = (error.data as { fieldErrors?: Record<string, string[]> | null } | undefined)?.fieldErrors ?? {};
+          setErrors(Object.fromEntries(Object.entries(fieldErrors).map(([key, messages]) => [key, messages[0]])));
+          toast.error("Order not placed", refusal.message);
+        },
+      },
+    );
+  }
+
+  const byCard = confirming !== null && confirming.split.cardPart > 0n;
+  return (
+    <Card aria-labelledby="buy-heading">
+      <CardHeader id="buy-heading" title="Buy this item" description={`${formatCredits(item.price)} credits each.`} />
+      <CardBody>
+        <form
+          className="space-y-4"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            review();
+          }}
+        >
+          {formError ? <PaymentErrorNotice error={formError} /> : null}
+          {digital ? null : (
+            <Field label="Quantity" name="quantity" error={errors.quantity} hint={item.stock !== null ? `${item.stock} in stock.` : undefined}>
+              {(control) => (
+                <Input {...control} inputMode="numeric" autoComplete="off" value={quantityText} onChange={(event) => setQuantityText(event.target.value)} />
+              )}
+            </Field>
+          )}
+          <fieldset className="space-y-3 rounded-control border border-line p-4">
+            <legend className="px-1 text-sm font-semibold">Payment</legend>
+            <Field
+              label="From your wallet"
+              name="walletPart"
+              error={errors.walletPart}
+              hint={
+                <>
+                  Up to {formatCredits(cap)} credits ({percent(terms.maxWalletShareBps)} of the order) can come from your wallet; you have{" "}
+                  {balances.data ? formatCredits(available) : "…"}. The rest is paid by card at {formatMinor(terms.creditPriceMinor, terms.currency)} a
+                  credit.
+                </>
+              }
+            >
+              {(control) => (
+                <div className="flex gap-2">
+                  <Input
+                    {...control}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    value={walletText ?? walletMax.toString()}
+                    onChange={(event) => setWalletText(event.target.value)}
+                  />
+                  <Button variant="secondary" onClick={() => setWalletText(null)}>
+                    Most
+                  </Button>
+                </div>
+              )}
+            </Field>
+            <dl className="space-y-1 text-sm" aria-label="Order total">
+              <div className="flex justify-between gap-4">
+                <dt className="text-muted">Total</dt>
+                <dd className="font-semibold tabular-nums">{formatCredits(total)} credits</dd>
+              </div>
+              <div className="flex justify-between gap-4">
+                <dt className="text-muted">From your wallet</dt>
+                <dd className="tabular-nums">{split ? `${formatCredits(split.walletPart)} credits` : "—"}</dd>
+              </div>
+              <div className="flex justify-between gap-4">
+                <dt className="text-muted">By card</dt>
+                <dd className="tabular-nums">
+                  {split ? (split.cardPart > 0n ? `${formatMinor(split.cardAmountMinor, terms.currency)} (${formatCredits(split.cardPart)} credits)` : "Nothing") : "—"}
+                </dd>
+              </div>
+            </dl>
+          </fieldset>
+          {digital ? (
+            <p className="text-sm text-muted">A digital download: it&apos;s on your order page as soon as you&apos;ve paid.</p>
+          ) : (
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-semibold">Shipping address</legend>
+              {ADDRESS_FIELDS.map((field) => (
+                <Field key={field.key} label={field.label} name={field.key} error={errors[field.key]} labelSuffix={field.optional ? "optional" : undefined}>
+                  {(control) => (
+                    <Input
+                      {...control}
+                      autoComplete={field.autoComplete}
+                      placeholder={field.key === "country" ? "US" : undefined}
+                      value={address[field.key]}
+                      onChange={(event) => setAddress((current) => ({ ...current, [field.key]: event.target.value }))}
+                    />
+                  )}
+                </Field>
+              ))}
+            </fieldset>
+          )}
+          <Button type="submit" className="w-full" disabled={!balances.data}>
+            Review order
+          </Button>
+        </form>
+      </CardBody>
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        onConfirm={confirm}
+        pending={buy.isPending}
+        title={`Buy ${item.title}?`}
+        description={
+          confirming
+            ? byCard
+              ? `${formatCredits(confirming.split.walletPart)} credits are set aside from your wallet now, and ${formatMinor(confirming.split.cardAmountMinor, terms.currency)} is charged to your card on the next page. The order completes when the card payment succeeds.`
+              : `${formatCredits(confirming.split.total)} credits leave your wallet now.`
+            : undefined
+        }
+        confirmLabel={byCard ? "Continue to card payment" : "Place order"}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,79 @@
+import type { Page } from "@playwright/test";
+import { expect, signIn, test } from "./fixtures";
+import { expectSameDocument, markDocument } from "./fixtures/wallet";
+
+/**
+ * The store end to end: a member pays a seeded item from the wallet and finds the order; another order is paid
+ * partly from the wallet and partly by card through the Stripe emulator's pay page, and its order page turns to
+ * paid by itself once the webhook settles it.
+ */
+
+const ORDER_PAGE = /\/orders\/[0-9a-f-]{36}/;
+
+async function openItem(page: Page, title: string) {
+  await page.goto("/store");
+  await page.getByRole("link", { name: title, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  return page.getByRole("region", { name: "Buy this item" });
+}
+
+async function fillAddress(page: Page) {
+  const panel = page.getByRole("region", { name: "Buy this item" });
+  await panel.getByLabel("Full name").fill("Mia Member");
+  await panel.getByLabel("Address", { exact: true }).fill("1 Main Street");
+  await panel.getByLabel("City").fill("Springfield");
+  await panel.getByLabel("Postal code").fill("12345");
+  await panel.getByLabel("Country").fill("US");
+}
+
+test("a member buys a T-shirt with credits and finds the order", async ({ page, mail }) => {
+  await signIn(page, "member1");
+  const panel = await openItem(page, "Tipmeter T-shirt");
+  await expect(panel.getByRole("textbox", { name: "From your wallet" })).toHaveValue("150");
+  await expect(panel.getByLabel("Order total")).toContainText("Nothing");
+  await fillAddress(page);
+  await panel.getByRole("button", { name: "Review order" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Buy Tipmeter T-shirt?" });
+  await expect(dialog).toContainText("150 credits leave your wallet now.");
+  await dialog.getByRole("button", { name: "Place order" }).click();
+
+  await expect(page).toHaveURL(ORDER_PAGE);
+  await expect(page.getByRole("status").filter({ hasText: "Order paid." })).toContainText("The seller ships it next.");
+  await expect(page.getByRole("region", { name: "Summary" })).toContainText("1 Main Street");
+  const receipt = await mail.waitFor("member1@tipmeter.test", (message) => message.subject === "Receipt: Tipmeter T-shirt");
+  expect(receipt.text).toContain("Total: 150 credits");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your orders" })).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: "Tipmeter T-shirt" }).first();
+  await expect(row).toContainText("Paid");
+  await expect(row).toContainText("150");
+});
+
+test("a wallet-and-card order completes through Stripe Checkout and its page turns to paid by itself", async ({ page }) => {
+  await signIn(page, "member1");
+  const panel = await openItem(page, "Signed photo");
+  await panel.getByRole("textbox", { name: "From your wallet" }).fill("20");
+  await expect(panel.getByLabel("Order total")).toContainText("$10.00 (100 credits)");
+  await fillAddress(page);
+  await panel.getByRole("button", { name: "Review order" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Buy Signed photo?" });
+  await expect(dialog).toContainText("20 credits are set aside from your wallet now, and $10.00 is charged to your card");
+  await dialog.getByRole("button", { name: "Continue to card payment" }).click();
+
+  await expect(page).toHaveURL((url) => url.port === "12112" && url.pathname.startsWith("/pay/"));
+  await expect(page.getByRole("table", { name: "Order summary" })).toContainText("Signed photo: 100 credits by card");
+  // A bank debit settles a couple of seconds later, so the order page is seen waiting before it turns paid.
+  await page.getByRole("button", { name: "Pay (delayed)", exact: true }).click();
+
+  await expect(page).toHaveURL(ORDER_PAGE);
+  await markDocument(page);
+  await expect(page.getByRole("status").filter({ hasText: "Awaiting card payment" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Order paid." })).toBeVisible({ timeout: 15_000 });
+  const summary = page.getByRole("region", { name: "Summary" });
+  await expect(summary).toContainText("$10.00 (100 credits)");
+  await expect(summary).toContainText("20 credits");
+  await expectSameDocument(page);
+});

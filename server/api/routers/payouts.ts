@@ -1,0 +1,90 @@
+import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure } from "@/server/api/trpc";
+import {
+  adminPayoutProfile,
+  getMyPayoutProfile,
+  performerIdSchema,
+  revealPayoutProfile,
+  savePayoutProfile,
+  savePayoutProfileSchema,
+  startStripeOnboarding,
+  stripeAccountStatus,
+  stripeOnboardingSchema,
+} from "@/server/services/payout-profiles";
+import {
+  getPayoutConfiguration,
+  methodTermsSchema,
+  payoutFieldSchema,
+  payoutRateSchema,
+  removePayoutRate,
+  removePayoutRateSchema,
+  savePayoutField,
+  setMethodTerms,
+  setPayoutRate,
+  withdrawMethod,
+  withdrawMethodSchema,
+} from "@/server/services/payout-settings";
+import {
+  approveWithdrawal,
+  approveWithdrawals,
+  bulkIdsSchema,
+  bulkRejectSchema,
+  cancelWithdrawal,
+  listMyWithdrawals,
+  markPaidSchema,
+  markWithdrawalPaid,
+  pendingWithdrawalCount,
+  rejectWithdrawal,
+  rejectWithdrawalSchema,
+  rejectWithdrawals,
+  requestWithdrawal,
+  requestWithdrawalSchema,
+  retryStripePayout,
+  revealWithdrawalDetails,
+  withdrawalFiltersSchema,
+  withdrawalIdSchema,
+  withdrawalOverview,
+  withdrawalQueue,
+} from "@/server/services/payouts";
+
+export const payoutsRouter = createTRPCRouter({
+  /** Admin configuration: profile fields, rates per currency, fee and limits per method (the policy is settings.set "payouts"). */
+  settings: createTRPCRouter({
+    get: adminProcedure.query(() => getPayoutConfiguration(undefined, { includeInactiveFields: true })),
+    saveField: adminProcedure.input(payoutFieldSchema).mutation(({ ctx, input }) => savePayoutField(ctx.user.id, input)),
+    setRate: adminProcedure.input(payoutRateSchema).mutation(({ ctx, input }) => setPayoutRate(ctx.user.id, input)),
+    removeRate: adminProcedure.input(removePayoutRateSchema).mutation(({ ctx, input }) => removePayoutRate(ctx.user.id, input)),
+    setMethod: adminProcedure.input(methodTermsSchema).mutation(({ ctx, input }) => setMethodTerms(ctx.user.id, input)),
+    removeMethod: adminProcedure.input(withdrawMethodSchema).mutation(({ ctx, input }) => withdrawMethod(ctx.user.id, input)),
+  }),
+
+  /** The signed-in performer's (or applicant's) own payout profile. */
+  profile: createTRPCRouter({
+    get: memberProcedure.query(({ ctx }) => getMyPayoutProfile(ctx.user.id)),
+    save: memberProcedure.input(savePayoutProfileSchema).mutation(({ ctx, input }) => savePayoutProfile(ctx.user.id, input)),
+    startStripeOnboarding: memberProcedure.input(stripeOnboardingSchema).mutation(({ ctx, input }) => startStripeOnboarding(ctx.user.id, input)),
+    stripeStatus: memberProcedure.query(({ ctx }) => stripeAccountStatus(ctx.user.id)),
+  }),
+
+  /** The signed-in performer's withdrawals. */
+  withdrawals: createTRPCRouter({
+    overview: performerProcedure.query(({ ctx }) => withdrawalOverview(ctx.user.id)),
+    list: performerProcedure.query(({ ctx }) => listMyWithdrawals(ctx.user.id)),
+    request: performerProcedure.input(requestWithdrawalSchema).mutation(({ ctx, input }) => requestWithdrawal(ctx.user.id, input)),
+    cancel: performerProcedure.input(withdrawalIdSchema).mutation(({ ctx, input }) => cancelWithdrawal(ctx.user.id, input)),
+  }),
+
+  /** The admin queue. */
+  admin: createTRPCRouter({
+    queue: adminProcedure.input(withdrawalFiltersSchema).query(({ input }) => withdrawalQueue(input)),
+    pendingCount: adminProcedure.query(() => pendingWithdrawalCount()),
+    revealDetails: adminProcedure.input(withdrawalIdSchema).mutation(({ ctx, input }) => revealWithdrawalDetails(ctx.user.id, input)),
+    approve: adminProcedure.input(withdrawalIdSchema).mutation(({ ctx, input }) => approveWithdrawal(ctx.user.id, input)),
+    approveMany: adminProcedure.input(bulkIdsSchema).mutation(({ ctx, input }) => approveWithdrawals(ctx.user.id, input)),
+    reject: adminProcedure.input(rejectWithdrawalSchema).mutation(({ ctx, input }) => rejectWithdrawal(ctx.user.id, input)),
+    rejectMany: adminProcedure.input(bulkRejectSchema).mutation(({ ctx, input }) => rejectWithdrawals(ctx.user.id, input)),
+    markPaid: adminProcedure.input(markPaidSchema).mutation(({ ctx, input }) => markWithdrawalPaid(ctx.user.id, input)),
+    retryPayout: adminProcedure.input(withdrawalIdSchema).mutation(({ ctx, input }) => retryStripePayout(ctx.user.id, input)),
+    profile: adminProcedure.input(performerIdSchema).query(({ input }) => adminPayoutProfile(input)),
+    revealProfile: adminProcedure.input(performerIdSchema).mutation(({ ctx, input }) => revealPayoutProfile(ctx.user.id, input)),
+  }),
+});

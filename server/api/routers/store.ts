@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
+import {
+  cancelOrder,
+  paymentTerms,
+  placeOrder,
+  placeOrderSchema,
+  refundOrder,
+  refundOrderSchema,
+  resumeCheckout,
+} from "@/server/services/store-checkout";
+import { catalogue, catalogueItem, itemOwnerFor, managedItems, saveItem, saveItemSchema } from "@/server/services/store-items";
+import {
+  adminOrderFilterSchema,
+  changeOrderStatus,
+  changeOrderStatusSchema,
+  orderFor,
+  ordersForAdmin,
+  ordersOfBuyer,
+  ordersOfSeller,
+} from "@/server/services/store-orders";
+
+const orderId = z.object({ orderId: z.uuid() });
+
+export const storeRouter = createTRPCRouter({
+  catalogue: publicProcedure.query(() => catalogue()),
+
+  item: publicProcedure.input(z.object({ itemId: z.uuid() })).query(({ input }) => catalogueItem(input.itemId)),
+
+  /** How an order may be split between wallet and card, for the buy form. */
+  paymentTerms: publicProcedure.query(() => paymentTerms()),
+
+  buy: memberProcedure.input(placeOrderSchema).mutation(({ ctx, input }) => placeOrder(ctx.user.id, input)),
+
+  resumeCheckout: memberProcedure.input(orderId).mutation(({ ctx, input }) => resumeCheckout(ctx.user.id, input.orderId)),
+
+  cancel: memberProcedure.input(orderId).mutation(({ ctx, input }) => cancelOrder(ctx.user, input.orderId)),
+
+  myOrders: memberProcedure.query(({ ctx }) => ordersOfBuyer(ctx.user)),
+
+  /** The buyer's, the seller's or an admin's view of one order. */
+  order: memberProcedure.input(orderId).query(({ ctx, input }) => orderFor(ctx.user, input.orderId)),
+
+  changeStatus: memberProcedure.input(changeOrderStatusSchema).mutation(({ ctx, input }) => changeOrderStatus(ctx.user, input)),
+
+  refund: memberProcedure.input(refundOrderSchema).mutation(({ ctx, input }) => refundOrder(ctx.user, input)),
+
+  myItems: performerProcedure.query(({ ctx }) => managedItems(itemOwnerFor(ctx.user))),
+
+  saveMyItem: performerProcedure.input(saveItemSchema).mutation(({ ctx, input }) => saveItem(itemOwnerFor(ctx.user), input)),
+
+  sellerOrders: performerProcedure.query(({ ctx }) => ordersOfSeller(ctx.user)),
+
+  siteItems: adminProcedure.query(({ ctx }) => managedItems(itemOwnerFor(ctx.user))),
+
+  saveSiteItem: adminProcedure.input(saveItemSchema).mutation(({ ctx, input }) => saveItem(itemOwnerFor(ctx.user), input)),
+
+  allOrders: adminProcedure.input(adminOrderFilterSchema).query(({ ctx, input }) => ordersForAdmin(ctx.user, input)),
+});

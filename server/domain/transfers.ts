@@ -1,0 +1,73 @@
+import { DomainError } from "./errors";
+import { formatCredits, mulDivFloor } from "./money";
+
+/** Transfer rules, pure: the fee, the daily limit and what the sender pays in all. */
+
+export interface TransferTerms {
+  enabled: boolean;
+  /** The most credits one sender may send per UTC day (fees not counted). */
+  dailyLimit: bigint;
+  feeBps: number;
+  minFee: bigint;
+}
+
+/** The fee on a transfer: feeBps of the amount, rounded down in the sender's favour, but at least minFee. */
+export function transferFee(amount: bigint, terms: { feeBps: number; minFee: bigint }): bigint {
+  if (amount <= 0n) throw new RangeError("a transfer amount must be positive");
+  const proportional = mulDivFloor(amount, BigInt(terms.feeBps), 10_000n);
+  return proportional > terms.minFee ? proportional : terms.minFee;
+}
+
+export interface TransferQuote {
+  amount: bigint;
+  fee: bigint;
+  /** What leaves the sender's wallet: amount + fee. */
+  total: bigint;
+  /** What the sender may still send today after this transfer. */
+  remainingToday: bigint;
+}
+
+/** Prices a transfer, or refuses it while transfers are off or when it would pass today's limit. */
+export function quoteTransfer(amount: bigint, sentToday: bigint, terms: TransferTerms): TransferQuote {
+  if (!terms.enabled) throw new DomainError("PRECONDITION_FAILED", "Transfers are turned off at the moment.");
+  const left = terms.dailyLimit > sentToday ? terms.dailyLimit - sentToday : 0n;
+  if (amount > left) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      left === 0n
+        ? `You have reached today's transfer limit of ${formatCredits(terms.dailyLimit)} credits. It resets at midnight UTC.`
+        : `That is over today's transfer limit: you can send ${formatCredits(left)} more credits today.`,
+    );
+  }
+  const fee = transferFee(amount, terms);
+  return { amount, fee, total: amount + fee, remainingToday: left - amount };
+}
+
+/** What a TRANSFER posting records, so each side's history can name the other. */
+export interface TransferMetadata {
+  transferId: string;
+  senderId: string;
+  senderName: string;
+  recipientId: string;
+  recipientName: string;
+  amount: string;
+  fee: string;
+  note: string | null;
+}
+
+function isTransferMetadata(metadata: unknown): metadata is TransferMetadata {
+  const candidate = metadata as Partial<TransferMetadata> | null;
+  return typeof candidate?.senderId === "string" && typeof candidate.senderName === "string" && typeof candidate.recipientName === "string";
+}
+
+/**
+ * A transfer as one side's history reads it: one posting, two points of view. The sender's line names the
+ * recipient (and the fee included in its amount), the recipient's line names the sender; the note goes on both.
+ */
+export function transferLineDescription(metadata: unknown, viewerId: string, fallback: string): string {
+  if (!isTransferMetadata(metadata)) return fallback;
+  const sent = metadata.senderId === viewerId;
+  const fee = sent && metadata.fee !== "0" ? ` (incl. ${formatCredits(BigInt(metadata.fee))} fee)` : "";
+  const note = metadata.note ? `: “${metadata.note}”` : "";
+  return sent ? `Transfer to ${metadata.recipientName}${fee}${note}` : `Transfer from ${metadata.senderName}${note}`;
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { appRouter } from "@/server/api/root";
+import { closeDb, pool } from "@/server/db/client";
+import { setRoomOnline } from "@/server/services/rooms";
+import { requestPrivateShow, respondToRequest } from "@/server/services/shows";
+import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { fundUser } from "@/server/testing/factories";
+import { enqueueJob } from "./enqueue";
+import { showsSweepJob } from "./shows-sweep";
+import { startWorker } from "./worker";
+
+vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
+  pusherServer: { trigger: vi.fn(async () => ({})) },
+}));
+vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => {}) }));
+
+let showId: string;
+
+beforeAll(async () => {
+  const admin = await makeAdmin();
+  await appRouter.createCaller({ user: admin, ip: "127.0.0.1" }).commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
+  const performer = await makePerformer(admin);
+  await setRoomOnline(performer, { online: true });
+  const member = await makeMember();
+  await fundUser(pool, member.id, 1_000n);
+  const requested = await requestPrivateShow(member, { performerId: performer.id, idempotencyKey: randomUUID() });
+  showId = (await respondToRequest(performer, { showId: requested.showId, accept: true })).showId;
+});
+
+afterAll(async () => {
+  await closeDb();
+});
+
+/** Moves the meter's start `seconds` back in time, with both sides seen just now. */
+async function runMeterBack(seconds: number): Promise<void> {
+  await pool.query("UPDATE shows SET performer_seen_at = now() WHERE id = $1", [showId]);
+  await pool.query(
+    "UPDATE show_participants SET running_since = running_since - make_interval(secs => $2), member_seen_at = now() WHERE show_id = $1",
+    [showId, seconds],
+  );
+}
+
+async function settledSoon(expected: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let settled = "";
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query<{ settled: string }>("SELECT settled FROM show_participants WHERE show_id = $1", [showId]);
+    settled = rows[0]?.settled ?? "";
+    if (settled === expected) return settled;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return settled;
+}
+
+it("runs every few seconds by queueing its own next run", async () => {
+  const worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, jobs: [showsSweepJob] });
+  try {
+    await runMeterBack(100);
+    await enqueueJob("shows.sweep", {});
+    // 100 s owe 120 (the first minute and two increments): past the threshold of 100, so the sweep collects it.
+    expect(await settledSoon("120", 15_000)).toBe("120");
+    // 130 s more owe 240 in all; only the chain of self-queued runs (the cron fires once a minute) collects it.
+    await runMeterBack(130);
+    expect(await settledSoon("240", 15_000)).toBe("240");
+  } finally {
+    await worker.close();
+  }
+});

@@ -1,0 +1,312 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { pool } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
+import { type BucketTotal, EARNINGS_GRANULARITIES, type EarningsGranularity, fillBuckets, periodRange } from "@/server/domain/earnings-report";
+import { DomainError, isDomainError } from "@/server/domain/errors";
+import { userAccount } from "@/server/domain/ledger";
+import type { Role, SaleKind, TransactionKind } from "@/server/generated/prisma/enums";
+import { walletBalances } from "@/server/ledger/balances";
+import { post } from "@/server/ledger/post";
+import { publishWalletUpdate } from "./realtime";
+
+/**
+ * A performer's earnings: their share of each sale waits in pending, one earnings lot per sale (written by
+ * postSale), until the lot's hold ends; maturation then moves it to available, where it can be withdrawn. The
+ * dashboard reads earnings straight from the ledger: the entries that sales post to the performer's accounts,
+ * net of the refunds that took them back. Job code imports this module: nothing here may pull in next/*.
+ */
+
+export interface MaturedBatch {
+  performerId: string;
+  transactionId: bigint;
+  lots: number;
+  amount: bigint;
+}
+
+export interface MaturationRun {
+  batches: MaturedBatch[];
+  /** Performers whose due lots could not move (a ledger refusal), left for a later run and logged. */
+  refused: { performerId: string; reason: string }[];
+}
+
+export const DEFAULT_MATURATION_LIMIT = 500;
+
+/** The same lots always make the same key, so a posting can never move them twice. */
+function maturationKey(performerId: string, lotIds: readonly string[]): string {
+  const digest = createHash("sha256").update(lotIds.join(",")).digest("hex").slice(0, 32);
+  return `earnings-matured:${performerId}:${digest}`;
+}
+
+/**
+ * Moves every due lot's remaining share from pending to available: one EARNINGS_MATURED posting per performer,
+ * each in a database transaction of its own with the lots it marks, so a busy performer's pending account is
+ * locked only for its own batch and performers never wait on each other. Lots are locked FOR UPDATE SKIP LOCKED:
+ * concurrent runs take disjoint lots, and a lot a refund is taking from (refundSale locks it FOR UPDATE) waits
+ * for the next run, after which the refund has already lowered what remains. `at` stands in for the clock
+ * (tests, demo data); `limit` caps the lots moved in one run. Each performer's pages hear of it after the commit.
+ */
+export async function matureDueEarnings(options: {
+  at?: Date;
+  limit?: number;
+  /** False where no realtime server runs yet (the demo seed); performers' pages catch up when they reconnect. */
+  announce?: boolean;
+} = {}): Promise<MaturationRun> {
+  const at = options.at ?? null;
+  let budget = options.limit ?? DEFAULT_MATURATION_LIMIT;
+  const { rows: performers } = await pool.query<{ performer_id: string }>(
+    `SELECT performer_id FROM earnings_lots
+      WHERE matures_at <= coalesce($1::timestamptz, now()) AND remaining > 0 AND matured_at IS NULL
+      GROUP BY performer_id ORDER BY min(matures_at), performer_id LIMIT $2`,
+    [at, budget],
+  );
+  const run: MaturationRun = { batches: [], refused: [] };
+  for (const { performer_id: performerId } of performers) {
+    if (budget <= 0) break;
+    try {
+      const batch = await maturePerformerLots(performerId, at, budget);
+      if (!batch) continue;
+      run.batches.push(batch);
+      budget -= batch.lots;
+    } catch (error) {
+      // One performer's refusal (a pending balance an adjustment took below their lots) must not hold up the rest.
+      if (!isDomainError(error)) throw error;
+      console.error(`[earnings] lots of ${performerId} not matured: ${error.message}`);
+      run.refused.push({ performerId, reason: error.message });
+      continue;
+    }
+    if (options.announce !== false) await publishWalletUpdate(performerId);
+  }
+  return run;
+}
+
+async function maturePerformerLots(performerId: string, at: Date | null, limit: number): Promise<MaturedBatch | null> {
+  return withTransaction(pool, async (db) => {
+    const { rows: lots } = await db.query<{ id: string; remaining: string }>(
+      `SELECT id, remaining FROM earnings_lots
+        WHERE performer_id = $1 AND matures_at <= coalesce($2::timestamptz, now()) AND remaining > 0 AND matured_at IS NULL
+        ORDER BY id LIMIT $3
+        FOR UPDATE SKIP LOCKED`,
+      [performerId, at, limit],
+    );
+    if (lots.length === 0) return null;
+    const lotIds = lots.map((lot) => lot.id);
+    const amount = lots.reduce((sum, lot) => sum + BigInt(lot.remaining), 0n);
+    const posted = await post(db, {
+      kind: "EARNINGS_MATURED",
+      idempotencyKey: maturationKey(performerId, lotIds),
+      request: { performerId, lots: lots.map((lot) => [lot.id, lot.remaining]) },
+      actorId: null,
+      description: lots.length === 1 ? "Earnings from 1 sale now available" : `Earnings from ${lots.length} sales now available`,
+      metadata: { performerId, lotIds },
+      legs: [
+        { account: userAccount(performerId, "pending"), amount: -amount },
+        { account: userAccount(performerId, "available"), amount },
+      ],
+    });
+    await db.query(
+      "UPDATE earnings_lots SET remaining = 0, matured_at = now(), matured_transaction_id = $2 WHERE id = ANY($1::bigint[])",
+      [lotIds, posted.transactionId.toString()],
+    );
+    return { performerId, transactionId: posted.transactionId, lots: lots.length, amount };
+  });
+}
+
+/** Whose earnings a caller may read: a performer only their own; an admin any performer's, named by id. */
+export async function earningsOwnerFor(viewer: { id: string; role: Role }, performerId: string | undefined): Promise<string> {
+  if (viewer.role === "PERFORMER") {
+    if (performerId !== undefined && performerId !== viewer.id) throw new DomainError("FORBIDDEN", "You can only see your own earnings.");
+    return viewer.id;
+  }
+  if (viewer.role !== "ADMIN") throw new DomainError("FORBIDDEN", "Only performers have earnings.");
+  if (performerId === undefined) throw new DomainError("BAD_REQUEST", "Choose the performer whose earnings to show.");
+  const { rows } = await pool.query("SELECT 1 FROM users WHERE id = $1 AND role = 'PERFORMER'", [performerId]);
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", "No performer has that id.");
+  return performerId;
+}
+
+/**
+ * One row per entry that a sale (any posting whose metadata names a saleKind and this performer) or a refund of
+ * one made on the performer's accounts: positive shares credited to pending, negative shares taken back from
+ * pending or available. The buyer of a refund is the buyer of the sale it reverses. $1 is the performer.
+ */
+const EARNING_ENTRIES_SQL = `
+  SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata,
+         t.metadata->>'saleKind' AS sale_kind, coalesce(sale.actor_id, t.actor_id) AS buyer_id
+    FROM ledger_accounts a
+    JOIN ledger_entries e ON e.account_id = a.id
+    JOIN ledger_transactions t ON t.id = e.transaction_id
+    LEFT JOIN ledger_transactions sale ON sale.id = t.reverses_id
+   WHERE a.owner_id = $1 AND a.type IN ('PENDING', 'AVAILABLE')
+     AND t.metadata ? 'saleKind' AND t.metadata->>'performerId' = $1::text`;
+
+export const earningsOverviewSchema = z.object({
+  granularity: z.enum(EARNINGS_GRANULARITIES).default("day"),
+  performerId: z.uuid().optional(),
+});
+
+export interface EarningsOverview {
+  granularity: EarningsGranularity;
+  from: Date;
+  to: Date;
+  /** Net earnings per bucket, oldest first, every bucket of the range present. */
+  series: BucketTotal[];
+  totals: {
+    /** Shares credited by sales in the range. */
+    earned: bigint;
+    /** Shares taken back by refunds in the range. */
+    refunded: bigint;
+    net: bigint;
+    sales: number;
+  };
+  byKind: { saleKind: SaleKind; net: bigint; sales: number }[];
+  topSupporters: { userId: string; displayName: string; net: bigint; sales: number }[];
+}
+
+const TOP_SUPPORTERS = 5;
+
+/** Earnings over the range a chart of `granularity` shows at the database's clock, aggregated in SQL (UTC). */
+export async function earningsOverview(performerId: string, granularity: EarningsGranularity): Promise<EarningsOverview> {
+  const clock = await pool.query<{ now: Date }>("SELECT now() AS now");
+  const range = periodRange(granularity, clock.rows[0]?.now ?? new Date());
+  const inRange = `WITH earning AS (${EARNING_ENTRIES_SQL} AND e.created_at >= $2 AND e.created_at < $3)`;
+  const params = [performerId, range.from, range.to];
+  const [series, totals, byKind, supporters] = await Promise.all([
+    pool.query<{ bucket: Date; net: string }>(
+      `${inRange} SELECT date_trunc($4, created_at, 'UTC') AS bucket, sum(amount) AS net FROM earning GROUP BY 1`,
+      [...params, granularity],
+    ),
+    pool.query<{ earned: string; refunded: string; sales: number }>(
+      `${inRange}
+       SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS earned,
+              coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS refunded,
+              (count(DISTINCT transaction_id) FILTER (WHERE amount > 0))::int AS sales
+         FROM earning`,
+      params,
+    ),
+    pool.query<{ sale_kind: SaleKind; net: string; sales: number }>(
+      `${inRange}
+       SELECT sale_kind, sum(amount) AS net, (count(DISTINCT transaction_id) FILTER (WHERE amount > 0))::int AS sales
+         FROM earning GROUP BY sale_kind ORDER BY sum(amount) DESC, sale_kind`,
+      params,
+    ),
+    pool.query<{ buyer_id: string; display_name: string | null; net: string; sales: number }>(
+      `${inRange}
+       SELECT x.buyer_id, u.display_name, sum(x.amount) AS net,
+              (count(DISTINCT x.transaction_id) FILTER (WHERE x.amount > 0))::int AS sales
+         FROM earning x LEFT JOIN users u ON u.id = x.buyer_id
+        WHERE x.buyer_id IS NOT NULL
+        GROUP BY x.buyer_id, u.display_name
+       HAVING sum(x.amount) > 0
+        ORDER BY sum(x.amount) DESC, x.buyer_id LIMIT $4`,
+      [...params, TOP_SUPPORTERS],
+    ),
+  ]);
+  const total = totals.rows[0];
+  const earned = BigInt(total?.earned ?? 0);
+  const refunded = BigInt(total?.refunded ?? 0);
+  return {
+    granularity,
+    from: range.from,
+    to: range.to,
+    series: fillBuckets(range, series.rows.map((row) => ({ start: row.bucket, amount: BigInt(row.net) }))),
+    totals: { earned, refunded, net: earned - refunded, sales: total?.sales ?? 0 },
+    byKind: byKind.rows.map((row) => ({ saleKind: row.sale_kind, net: BigInt(row.net), sales: row.sales })),
+    topSupporters: supporters.rows.map((row) => ({
+      userId: row.buyer_id,
+      displayName: row.display_name ?? "A former member",
+      net: BigInt(row.net),
+      sales: row.sales,
+    })),
+  };
+}
+
+export const recentEarningsSchema = z.object({
+  performerId: z.uuid().optional(),
+  limit: z.number().int().min(1).max(50).default(20),
+});
+
+export interface RecentEarning {
+  entryId: bigint;
+  transactionId: bigint;
+  kind: TransactionKind;
+  saleKind: SaleKind;
+  /** The performer's share: positive for a sale, negative for a refund taking it back. */
+  amount: bigint;
+  /** What the buyer paid, for a sale. */
+  saleAmount: bigint | null;
+  fromDisplayName: string;
+  message: string | null;
+  at: Date;
+  /** When the sale's share leaves pending (null for a refund). */
+  maturesAt: Date | null;
+  maturedAt: Date | null;
+}
+
+/** The latest sales and refunds on the performer's earnings, newest first. */
+export async function recentEarnings(performerId: string, limit: number): Promise<RecentEarning[]> {
+  const { rows } = await pool.query<{
+    entry_id: string;
+    transaction_id: string;
+    kind: TransactionKind;
+    sale_kind: SaleKind;
+    amount: string;
+    metadata: { amount?: string; message?: string | null };
+    display_name: string | null;
+    created_at: Date;
+    matures_at: Date | null;
+    matured_at: Date | null;
+  }>(
+    `SELECT x.entry_id, x.transaction_id, x.kind, x.sale_kind, x.amount, x.metadata, x.created_at, u.display_name,
+            l.matures_at, l.matured_at
+       FROM (${EARNING_ENTRIES_SQL} ORDER BY e.id DESC LIMIT $2) x
+       LEFT JOIN users u ON u.id = x.buyer_id
+       LEFT JOIN earnings_lots l ON l.transaction_id = x.transaction_id AND l.performer_id = $1 AND x.amount > 0
+      ORDER BY x.entry_id DESC`,
+    [performerId, limit],
+  );
+  return rows.map((row) => {
+    const amount = BigInt(row.amount);
+    return {
+      entryId: BigInt(row.entry_id),
+      transactionId: BigInt(row.transaction_id),
+      kind: row.kind,
+      saleKind: row.sale_kind,
+      amount,
+      saleAmount: amount > 0n && row.metadata.amount ? BigInt(row.metadata.amount) : null,
+      fromDisplayName: row.display_name ?? "A former member",
+      message: row.metadata.message ?? null,
+      at: row.created_at,
+      maturesAt: row.matures_at,
+      maturedAt: row.matured_at,
+    };
+  });
+}
+
+export interface MaturingEarnings {
+  pending: bigint;
+  available: bigint;
+  /** What is still pending, by the UTC day it matures, soonest first. */
+  schedule: { day: Date; amount: bigint; sales: number; firstMaturesAt: Date }[];
+}
+
+const SCHEDULE_DAYS = 60;
+
+export async function maturingEarnings(performerId: string): Promise<MaturingEarnings> {
+  const [balances, { rows }] = await Promise.all([
+    walletBalances(pool, performerId),
+    pool.query<{ day: Date; amount: string; sales: number; first_matures_at: Date }>(
+      `SELECT date_trunc('day', matures_at, 'UTC') AS day, sum(remaining) AS amount, count(*)::int AS sales,
+              min(matures_at) AS first_matures_at
+         FROM earnings_lots
+        WHERE performer_id = $1 AND matured_at IS NULL AND remaining > 0
+        GROUP BY 1 ORDER BY 1 LIMIT $2`,
+      [performerId, SCHEDULE_DAYS],
+    ),
+  ]);
+  return {
+    pending: balances.pending,
+    available: balances.available,
+    schedule: rows.map((row) => ({ day: row.day, amount: BigInt(row.amount), sales: row.sales, firstMaturesAt: row.first_matures_at })),
+  };
+}

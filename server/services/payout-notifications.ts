@@ -1,0 +1,112 @@
+import { pool } from "@/server/db/client";
+import { formatCredits, formatMinor } from "@/server/domain/money";
+import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
+import { env } from "@/server/env";
+import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
+import { sendEmail } from "@/server/integrations/email";
+import { publishWalletUpdate } from "./realtime";
+import type { StatusNotice } from "./withdrawal-state";
+
+/**
+ * After a withdrawal's status change committed: an email to the performer for every change, and a wallet
+ * update for their open pages. Best effort: the change itself is done and recorded; a lost email is logged.
+ */
+
+interface EmailFacts {
+  credits: string;
+  net: string;
+  fee: string;
+  method: string;
+  reference: string | null;
+  reason: string | null;
+  note: string | null;
+}
+
+const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: string; body: string }> = {
+  REQUESTED: (facts) => ({
+    subject: `Withdrawal requested: ${facts.credits} credits`,
+    body:
+      `We received your request to withdraw ${facts.credits} credits: ${facts.net} to your ${facts.method} after a ${facts.fee} fee. ` +
+      "The credits are held until the withdrawal is paid. An admin reviews every request; we'll email you at each step.",
+  }),
+  APPROVED: (facts) => ({
+    subject: `Withdrawal approved: ${facts.net}`,
+    body: `Your withdrawal of ${facts.credits} credits was approved. ${facts.net} goes to your ${facts.method}; we'll email you when it's paid.`,
+  }),
+  PROCESSING: (facts) => ({
+    subject: `Withdrawal on its way: ${facts.net}`,
+    body: `${facts.net} for your withdrawal of ${facts.credits} credits is on its way to your bank through Stripe.`,
+  }),
+  PAID: (facts) => ({
+    subject: `Withdrawal paid: ${facts.net}`,
+    body: `Your withdrawal of ${facts.credits} credits is paid: ${facts.net} to your ${facts.method}.${facts.reference ? ` Reference: ${facts.reference}.` : ""}`,
+  }),
+  REJECTED: (facts) => ({
+    subject: "Withdrawal rejected",
+    body: `Your withdrawal of ${facts.credits} credits was rejected${facts.reason ? `: ${facts.reason}` : "."} The credits are back in your available balance.`,
+  }),
+  CANCELLED: (facts) => ({
+    subject: "Withdrawal cancelled",
+    body: `You cancelled your withdrawal of ${facts.credits} credits. The credits are back in your available balance.`,
+  }),
+  FAILED: (facts) => ({
+    subject: "Withdrawal failed: credits returned",
+    body:
+      `The payout of ${facts.net} for your withdrawal of ${facts.credits} credits failed${facts.note ? ` (${facts.note})` : ""}. ` +
+      "The credits are back in your available balance. Check your payout details before requesting again.",
+  }),
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char);
+}
+
+async function emailStatus(notice: StatusNotice): Promise<void> {
+  const { rows } = await pool.query<{
+    email: string;
+    display_name: string;
+    credits: string;
+    currency: string;
+    fee_minor: string;
+    net_minor: string;
+    method: keyof typeof PAYOUT_METHOD_LABELS;
+    reference: string | null;
+    reason: string | null;
+    note: string | null;
+  }>(
+    `SELECT u.email, u.display_name, w.credits, w.currency, w.fee_minor, w.net_minor, w.method, w.reference, w.reason,
+            (SELECT e.note FROM withdrawal_events e WHERE e.withdrawal_id = w.id AND e.to_status = $2::"WithdrawalStatus"
+              ORDER BY e.id DESC LIMIT 1) AS note
+       FROM withdrawals w JOIN users u ON u.id = w.performer_id WHERE w.id = $1`,
+    [notice.withdrawalId, notice.status],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const { subject, body } = MESSAGES[notice.status]({
+    credits: formatCredits(BigInt(row.credits)),
+    net: formatMinor(BigInt(row.net_minor), row.currency),
+    fee: formatMinor(BigInt(row.fee_minor), row.currency),
+    method: PAYOUT_METHOD_LABELS[row.method],
+    reference: row.reference,
+    reason: row.reason,
+    note: row.note,
+  });
+  const link = `${env.APP_URL}/performer/withdrawals`;
+  await sendEmail({
+    to: row.email,
+    subject,
+    text: `Hi ${row.display_name},\n\n${body}\n\nYour withdrawals: ${link}\n\nTipmeter`,
+    html: `<p>Hi ${escapeHtml(row.display_name)},</p><p>${escapeHtml(body)}</p><p><a href="${escapeHtml(link)}">See your withdrawals</a></p><p>Tipmeter</p>`,
+  });
+}
+
+export async function announceWithdrawalChanges(notices: readonly StatusNotice[]): Promise<void> {
+  for (const notice of notices) {
+    try {
+      await emailStatus(notice);
+    } catch (error) {
+      console.error(`email for withdrawal ${notice.withdrawalId} (${notice.status}) not sent`, error);
+    }
+  }
+  for (const performerId of new Set(notices.map((notice) => notice.performerId))) await publishWalletUpdate(performerId);
+}

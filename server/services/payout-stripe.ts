@@ -1,0 +1,134 @@
+import Stripe from "stripe";
+import { pool } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
+import { DomainError } from "@/server/domain/errors";
+import { type PayoutDetailsSnapshot, withdrawalKeys } from "@/server/domain/payouts";
+import { stripe } from "@/server/integrations/stripe";
+import { announceWithdrawalChanges } from "./payout-notifications";
+import { type StatusNotice, type TransitionActor, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
+
+/**
+ * Withdrawals paid through Stripe Connect: a transfer from the platform to the performer's connected account,
+ * then a payout from that account to their bank (Stripe-Account header), each under an idempotency key derived
+ * from the withdrawal, so a retry never pays twice. The withdrawal is PROCESSING until Stripe's payout.paid or
+ * payout.failed webhook, which (re-reading the payout from Stripe, the truth) marks it PAID or FAILED.
+ */
+
+const SYSTEM: TransitionActor = { kind: "system", id: null };
+
+function stripeRefusal(error: unknown): never {
+  if (error instanceof Stripe.errors.StripeError) {
+    throw new DomainError("PRECONDITION_FAILED", `Stripe refused the payout: ${error.message}`);
+  }
+  throw error;
+}
+
+/** Refuses, before anything is approved, a connected account that can't take a transfer and pay it out. */
+export async function assertStripeAccountReady(snapshot: PayoutDetailsSnapshot): Promise<void> {
+  if (!snapshot.stripeAccountId) throw new DomainError("PRECONDITION_FAILED", "This withdrawal names no Stripe account.");
+  const account = await stripe().accounts.retrieve(snapshot.stripeAccountId).catch(stripeRefusal);
+  if (!account.payouts_enabled || account.capabilities?.transfers !== "active") {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "The performer's Stripe account can't receive payouts yet (onboarding is unfinished). Ask them to complete it, or reject the request.",
+    );
+  }
+}
+
+/**
+ * Sends an approved Stripe withdrawal: transfer, payout, then PROCESSING. A failure leaves it APPROVED, so an
+ * admin can send it again (the same keys replay what already happened) or reject it while no money moved.
+ */
+export async function sendStripePayout(withdrawalId: string, actor: TransitionActor): Promise<StatusNotice[]> {
+  const withdrawal = await findWithdrawal(pool, withdrawalId);
+  if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
+  if (withdrawal.method !== "STRIPE_CONNECT") throw new DomainError("BAD_REQUEST", "This withdrawal is not paid through Stripe.");
+  if (withdrawal.status !== "APPROVED") throw new DomainError("CONFLICT", `This withdrawal is ${withdrawal.status.toLowerCase()}; only an approved one can be sent.`);
+  const accountId = withdrawal.payout_details.stripeAccountId;
+  if (!accountId) throw new DomainError("PRECONDITION_FAILED", "This withdrawal names no Stripe account.");
+
+  const amount = Number(withdrawal.net_minor);
+  const currency = withdrawal.currency.toLowerCase();
+  const metadata = { withdrawal_id: withdrawal.id };
+  if (!withdrawal.stripe_transfer_id) {
+    const transfer = await stripe()
+      .transfers.create(
+        { amount, currency, destination: accountId, transfer_group: `withdrawal_${withdrawal.id}`, metadata, description: "Tipmeter earnings" },
+        { idempotencyKey: withdrawalKeys.stripeTransfer(withdrawal.id) },
+      )
+      .catch(stripeRefusal);
+    // Recorded at once: from here on money sits in the performer's Stripe account, so rejecting is no longer safe.
+    await pool.query("UPDATE withdrawals SET stripe_transfer_id = $2, updated_at = now() WHERE id = $1 AND stripe_transfer_id IS NULL", [
+      withdrawal.id,
+      transfer.id,
+    ]);
+  }
+  const payout = await stripe()
+    .payouts.create(
+      { amount, currency, metadata, description: "Tipmeter earnings" },
+      { stripeAccount: accountId, idempotencyKey: withdrawalKeys.stripePayout(withdrawal.id) },
+    )
+    .catch(stripeRefusal);
+
+  return withTransaction(pool, async (db) => {
+    const locked = await lockWithdrawal(db, withdrawal.id);
+    // The payout's webhook may have got here first and moved it on.
+    if (locked.status !== "APPROVED") return [];
+    return [await applyTransition(db, locked, "PROCESSING", actor, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` })];
+  });
+}
+
+export type PayoutEvent = Stripe.PayoutPaidEvent | Stripe.PayoutFailedEvent | Stripe.PayoutCanceledEvent;
+
+export function isPayoutEvent(event: Stripe.Event): event is PayoutEvent {
+  return event.type === "payout.paid" || event.type === "payout.failed" || event.type === "payout.canceled";
+}
+
+async function withdrawalForPayout(payout: Stripe.Payout): Promise<string | null> {
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE stripe_payout_id = $1", [payout.id]);
+  if (rows[0]) return rows[0].id;
+  const id = payout.metadata?.withdrawal_id;
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const byMetadata = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE id = $1", [id]);
+  return byMetadata.rows[0]?.id ?? null;
+}
+
+/**
+ * payout.paid / payout.failed / payout.canceled on a connected account. Deduplicated by event id in the same
+ * transaction as the status change and its postings; any order or replay of deliveries ends the same way.
+ */
+export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed" | "duplicate" | "ignored"> {
+  const withdrawalId = await withdrawalForPayout(event.data.object);
+  if (!withdrawalId) {
+    await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
+    return "ignored";
+  }
+  const payout = await stripe().payouts.retrieve(event.data.object.id, {}, event.account ? { stripeAccount: event.account } : undefined);
+
+  const result = await withTransaction(pool, async (db) => {
+    const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [
+      event.id,
+      event.type,
+    ]);
+    if (!inserted.rowCount) return { outcome: "duplicate" as const, notices: [] };
+    const withdrawal = await lockWithdrawal(db, withdrawalId);
+    const notices: StatusNotice[] = [];
+    const arrived = payout.status === "paid";
+    const failed = payout.status === "failed" || payout.status === "canceled";
+    if ((arrived || failed) && withdrawal.status === "APPROVED") {
+      notices.push(await applyTransition(db, withdrawal, "PROCESSING", SYSTEM, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` }));
+    }
+    if (arrived && withdrawal.status === "PROCESSING") {
+      notices.push(await applyTransition(db, withdrawal, "PAID", SYSTEM, { reference: payout.id, note: `Stripe payout ${payout.id} arrived` }));
+    }
+    if (failed && (withdrawal.status === "PROCESSING" || withdrawal.status === "PAID")) {
+      // Stripe returns a failed payout's money to the connected account's balance, not to the platform; without
+      // transfer reversals (which the local emulator lacks) that balance is reconciled outside this flow.
+      const note = payout.failure_message ?? payout.failure_code ?? `Stripe payout ${payout.status}`;
+      notices.push(await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note }));
+    }
+    return { outcome: "processed" as const, notices };
+  });
+  await announceWithdrawalChanges(result.notices);
+  return result.outcome;
+}

@@ -1,0 +1,435 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "@/server/auth/session-user";
+import type { OutgoingEmail } from "@/server/integrations/email";
+import { startStripeEmulator } from "@/server/local/stripe/server";
+
+/**
+ * Store orders paid partly from the wallet and partly by card, below the browser: the real `stripe` SDK against
+ * the emulator, whose signed webhooks reach the real route handler, on real PostgreSQL. Environment first, app
+ * modules after (server/env parses once, at first import).
+ */
+const API_KEY = "sk_test_store_int";
+const WEBHOOK_SECRET = "whsec_store_int";
+
+const trigger = vi.hoisted(() => vi.fn(async () => ({})));
+vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
+  pusherServer: { trigger },
+}));
+
+const sent = vi.hoisted(() => [] as OutgoingEmail[]);
+vi.mock("@/server/integrations/email", () => ({
+  sendEmail: vi.fn(async (message: OutgoingEmail) => {
+    sent.push(message);
+  }),
+}));
+
+interface HeldDelivery {
+  body: string;
+  signature: string;
+}
+
+let emulator: { url: string; close(): Promise<void> };
+let receiver: http.Server;
+/** While true, webhooks are acknowledged but kept here instead of processed, to deliver them in any order. */
+let holdDeliveries = false;
+const held: HeldDelivery[] = [];
+const outcomes: { status: number; body: string }[] = [];
+
+let app: {
+  POST: (request: Request) => Promise<Response>;
+  pool: import("pg").Pool;
+  closeDb: () => Promise<void>;
+  appRouter: typeof import("@/server/api/root").appRouter;
+  walletBalances: typeof import("@/server/ledger/balances").walletBalances;
+  checkInvariants: typeof import("@/server/ledger/invariants").checkInvariants;
+  fundUser: typeof import("@/server/testing/factories").fundUser;
+  setSetting: typeof import("./settings").setSetting;
+  stripe: typeof import("@/server/integrations/stripe").stripe;
+  makeAdmin: typeof import("./users.testing").makeAdmin;
+  makeMember: typeof import("./users.testing").makeMember;
+  makePerformer: typeof import("./users.testing").makePerformer;
+};
+
+let admin: SessionUser;
+let luna: SessionUser;
+
+function deliver(body: string, signature: string): Promise<Response> {
+  return app.POST(
+    new Request("http://127.0.0.1/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", async () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const signature = String(request.headers["stripe-signature"] ?? "");
+      if (holdDeliveries) {
+        held.push({ body, signature });
+        response.writeHead(200).end();
+        return;
+      }
+      const answer = await deliver(body, signature);
+      const text = await answer.text();
+      outcomes.push({ status: answer.status, body: text });
+      response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiverPort = (receiver.address() as AddressInfo).port;
+
+  emulator = await startStripeEmulator({
+    port: 0,
+    apiKey: API_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: `http://127.0.0.1:${receiverPort}/`,
+    asyncPaymentDelayMs: 200,
+    webhookRetryDelaysMs: [200, 400],
+    log: () => undefined,
+  });
+  Object.assign(process.env, {
+    STRIPE_API_URL: emulator.url,
+    STRIPE_SECRET_KEY: API_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    APP_URL: "http://127.0.0.1:3999",
+  });
+
+  const [route, db, root, balances, invariants, factories, settings, stripeModule, users] = await Promise.all([
+    import("@/app/api/webhooks/stripe/route"),
+    import("@/server/db/client"),
+    import("@/server/api/root"),
+    import("@/server/ledger/balances"),
+    import("@/server/ledger/invariants"),
+    import("@/server/testing/factories"),
+    import("./settings"),
+    import("@/server/integrations/stripe"),
+    import("./users.testing"),
+  ]);
+  app = {
+    POST: route.POST,
+    pool: db.pool,
+    closeDb: db.closeDb,
+    appRouter: root.appRouter,
+    walletBalances: balances.walletBalances,
+    checkInvariants: invariants.checkInvariants,
+    fundUser: factories.fundUser,
+    setSetting: settings.setSetting,
+    stripe: stripeModule.stripe,
+    makeAdmin: users.makeAdmin,
+    makeMember: users.makeMember,
+    makePerformer: users.makePerformer,
+  };
+  admin = await app.makeAdmin();
+  luna = await app.makePerformer(admin, "Luna Vale");
+  await as(admin).commissions.set({ kind: "STORE", performerShareBps: 8000 });
+});
+
+afterAll(async () => {
+  await app?.closeDb();
+  await emulator?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+beforeEach(() => {
+  sent.length = 0;
+});
+
+const as = (user: SessionUser) => app.appRouter.createCaller({ user, ip: "127.0.0.1" });
+
+const ADDRESS = { name: "Mia Member", line1: "1 Main Street", city: "Springfield", postalCode: "12345", country: "US" };
+
+async function control(path: string, body: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(`${emulator.url}/_emulator${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+async function eventsAbout(objectId: string): Promise<{ id: string; type: string }[]> {
+  const response = await fetch(`${emulator.url}/_emulator/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
+  const json = (await response.json()) as { data: { id: string; type: string; data: { object: Record<string, unknown> } }[] };
+  return json.data.filter((event) => JSON.stringify(event.data.object).includes(objectId));
+}
+
+async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function orderRow(orderId: string) {
+  const { rows } = await app.pool.query<{
+    status: string;
+    wallet_part: string;
+    card_part: string;
+    card_amount_minor: string;
+    currency: string | null;
+    stripe_checkout_session_id: string | null;
+    stripe_payment_intent_id: string | null;
+  }>(
+    "SELECT status, wallet_part, card_part, card_amount_minor, currency, stripe_checkout_session_id, stripe_payment_intent_id FROM store_orders WHERE id = $1",
+    [orderId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no order ${orderId}`);
+  return row;
+}
+
+async function stockOf(itemId: string): Promise<number | null> {
+  const { rows } = await app.pool.query<{ stock: number | null }>("SELECT stock FROM store_items WHERE id = $1", [itemId]);
+  return rows[0]?.stock ?? null;
+}
+
+/** Kinds of the order's postings, in order (keys `store-order:<id>:...`). */
+async function postingsOf(orderId: string): Promise<string[]> {
+  const { rows } = await app.pool.query<{ kind: string; idempotency_key: string }>(
+    "SELECT kind, idempotency_key FROM ledger_transactions WHERE idempotency_key LIKE $1 ORDER BY id",
+    [`store-order:${orderId}:%`],
+  );
+  return rows.map((row) => `${row.kind} ${row.idempotency_key.split(":").at(-1)}`);
+}
+
+async function systemBalance(type: "GATEWAY_CLEARING" | "REVENUE"): Promise<bigint> {
+  const { rows } = await app.pool.query<{ balance: string }>(
+    `SELECT sum(a.balance + coalesce((SELECT sum(d.amount) FROM ledger_unfolded_deltas d WHERE d.account_id = a.id), 0)) AS balance
+       FROM ledger_accounts a WHERE a.type = $1::"AccountType" AND a.owner_id IS NULL`,
+    [type],
+  );
+  return BigInt(rows[0]?.balance ?? "0");
+}
+
+async function expectBooksBalance() {
+  const failed = (await app.checkInvariants(app.pool)).filter((result) => !result.passed);
+  expect(failed).toEqual([]);
+}
+
+async function physicalItem(price: bigint, stock: number | null) {
+  return as(luna).store.saveMyItem({ kind: "PHYSICAL", title: `Signed photo ${randomUUID().slice(0, 6)}`, description: "", price, stock, active: true });
+}
+
+async function fundedMember(credits = 1000n) {
+  const member = await app.makeMember("buyer");
+  await app.fundUser(app.pool, member.id, credits);
+  return member;
+}
+
+/** Every event about `objectId` delivered again, `rounds` times; each must be answered 200. */
+async function replayAll(objectId: string, rounds = 2) {
+  const events = await eventsAbout(objectId);
+  expect(events.length).toBeGreaterThan(0);
+  const before = outcomes.length;
+  for (let round = 0; round < rounds; round++) for (const event of events) expect((await control(`/resend/${event.id}`)).ok).toBe(true);
+  await until(async () => outcomes.length >= before + events.length * rounds, "the replays");
+  expect(outcomes.slice(before).every((outcome) => outcome.status === 200)).toBe(true);
+}
+
+describe("paying a store order with wallet and card", () => {
+  it("holds the wallet part, then the card payment completes the order; replays change nothing", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 3);
+    const revenueBefore = await systemBalance("REVENUE");
+    const clearingBefore = await systemBalance("GATEWAY_CLEARING");
+    const key = randomUUID();
+    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
+
+    expect(placed).toMatchObject({ status: "AWAITING_PAYMENT", replayed: false });
+    expect(placed.checkoutUrl).toMatch(/\/pay\/cs_test_/);
+    expect(await orderRow(placed.orderId)).toMatchObject({ wallet_part: "40", card_part: "60", card_amount_minor: "600", currency: "usd" });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 40n });
+    expect(await stockOf(item.id)).toBe(2);
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold"]);
+    const again = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
+    expect(again).toEqual({ ...placed, replayed: true });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    const session = await app.stripe().checkout.sessions.retrieve(sessionId);
+    expect(session).toMatchObject({ amount_total: 600, currency: "usd", metadata: { kind: "store_order", store_order_id: placed.orderId } });
+    expect((await as(member).store.order({ orderId: placed.orderId })).awaitingCard).toBe(true);
+
+    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
+    await until(async () => (await orderRow(placed.orderId)).status === "PAID", "the order to be paid");
+
+    const settled = async () => {
+      expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 0n });
+      expect(await stockOf(item.id)).toBe(2);
+      expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale"]);
+      expect(await systemBalance("REVENUE")).toBe(revenueBefore + 20n);
+      expect(await systemBalance("GATEWAY_CLEARING")).toBe(clearingBefore - 60n);
+      expect((await orderRow(placed.orderId)).stripe_payment_intent_id).toMatch(/^pi_/);
+    };
+    await settled();
+    expect(sent.map((message) => message.subject)).toEqual([`Receipt: ${item.title}`, `New order: ${item.title}`]);
+    expect(sent[0]?.text).toContain("By card: $6.00 (60 credits)");
+    expect(sent[0]?.text).toContain("From your wallet: 40 credits");
+    const order = await as(member).store.order({ orderId: placed.orderId });
+    expect(order.events.map((event) => event.status)).toEqual(["AWAITING_PAYMENT", "PAID"]);
+    expect(await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key })).toMatchObject({
+      status: "PAID",
+      checkoutUrl: null,
+      replayed: true,
+    });
+
+    await replayAll(sessionId);
+    await settled();
+    expect(sent).toHaveLength(2);
+    await expectBooksBalance();
+  });
+
+  it("a card payment that fails releases the wallet part and the stock and cancels the order; replays change nothing", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 1);
+    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 70n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    expect(await stockOf(item.id)).toBe(0);
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+
+    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed_fail" })).ok).toBe(true);
+    await until(async () => (await orderRow(placed.orderId)).status === "CANCELLED", "the order to be cancelled");
+
+    const released = async () => {
+      expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+      expect(await stockOf(item.id)).toBe(1);
+      expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
+    };
+    await released();
+    expect(sent.map((message) => message.subject)).toEqual([`Order cancelled: ${item.title}`]);
+    expect(sent[0]?.text).toContain("The 70 credits set aside from your wallet are available again.");
+
+    await replayAll(sessionId);
+    await released();
+    await expectBooksBalance();
+  });
+
+  it("the buyer cancels while the card is unpaid: the checkout is expired at Stripe and the hold released once", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(50n, 5);
+    const placed = await as(member).store.buy({ itemId: item.id, quantity: 2, walletPart: 30n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+
+    const cancelled = await as(member).store.cancel({ orderId: placed.orderId });
+
+    expect(cancelled).toMatchObject({ status: "CANCELLED", canCancel: false, awaitingCard: false });
+    expect((await app.stripe().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
+    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(false);
+    await until(async () => outcomes.some((outcome) => outcome.body.includes("processed")) && (await eventsAbout(sessionId)).length > 0, "the expiry event");
+    await replayAll(sessionId);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect(await stockOf(item.id)).toBe(5);
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
+    const other = await app.makeMember("stranger");
+    const refusal = await as(other).store.cancel({ orderId: placed.orderId }).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: "NOT_FOUND" });
+    await expectBooksBalance();
+  });
+
+  it("events delivered in reverse order, then again in order, end in the same books", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(80n, 4);
+    holdDeliveries = true;
+    held.length = 0;
+    let placed;
+    try {
+      placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 20n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+      const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+      await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed" });
+      await until(() => Promise.resolve(held.some((d) => d.body.includes('"checkout.session.async_payment_succeeded"'))), "the held events");
+    } finally {
+      holdDeliveries = false;
+    }
+    expect((await orderRow(placed.orderId)).status).toBe("AWAITING_PAYMENT");
+
+    for (const delivery of [...held].reverse()) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
+    for (const delivery of held) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
+
+    expect((await orderRow(placed.orderId)).status).toBe("PAID");
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 980n, held: 0n });
+    await expectBooksBalance();
+  });
+
+  it("a digital item paid wholly by card is delivered once paid, with no hold", async () => {
+    const member = await fundedMember(1n);
+    const item = await as(admin).store.saveSiteItem({ kind: "DIGITAL", title: "Wallpaper pack", description: "", price: 25n, stock: null, active: true });
+    await app.pool.query("UPDATE store_items SET storage_key = 'store/00000000-0000-0000-0000-000000000000', file_name = 'w.zip', mime_type = 'application/zip' WHERE id = $1", [item.id]);
+    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 0n, idempotencyKey: randomUUID() });
+    expect(await postingsOf(placed.orderId)).toEqual([]);
+    await control(`/checkout/sessions/${(await orderRow(placed.orderId)).stripe_checkout_session_id}/pay`, { outcome: "pay" });
+    await until(async () => (await orderRow(placed.orderId)).status === "DELIVERED", "the delivery");
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_SALE sale"]);
+    expect((await as(member).store.order({ orderId: placed.orderId })).canDownload).toBe(true);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1n, held: 0n });
+    await expectBooksBalance();
+  });
+
+  it("keeps the wallet part within the admin's cap", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, null);
+    await app.setSetting(admin.id, "store", { maxWalletShareBps: 5000, creditPriceMinor: 12n, currency: "usd" });
+    try {
+      const over = await as(member)
+        .store.buy({ itemId: item.id, quantity: 1, walletPart: 51n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() })
+        .catch((error: unknown) => error);
+      expect(over).toMatchObject({ code: "BAD_REQUEST", message: "At most 50 credits of this order can come from your wallet; the rest is paid by card." });
+      const walletOnly = await as(member)
+        .store.buy({ itemId: item.id, quantity: 1, shippingAddress: ADDRESS, idempotencyKey: randomUUID() })
+        .catch((error: unknown) => error);
+      expect(walletOnly).toMatchObject({ code: "BAD_REQUEST" });
+      expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+
+      const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 50n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+      expect(await orderRow(placed.orderId)).toMatchObject({ wallet_part: "50", card_part: "50", card_amount_minor: "600" });
+      await as(member).store.cancel({ orderId: placed.orderId });
+    } finally {
+      await app.setSetting(admin.id, "store", { maxWalletShareBps: 10_000, creditPriceMinor: 10n, currency: "usd" });
+    }
+    await expectBooksBalance();
+  });
+});
+
+describe("refunding a mixed order", () => {
+  it("refunds the card part at Stripe and the wallet part to the wallet, takes the share back and restocks", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 2);
+    const lunaBefore = await app.walletBalances(app.pool, luna.id);
+    const clearingBefore = await systemBalance("GATEWAY_CLEARING");
+    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await until(async () => (await orderRow(placed.orderId)).status === "PAID", "the payment");
+    expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending + 80n);
+    sent.length = 0;
+
+    const refunded = await as(luna).store.refund({ orderId: placed.orderId, reason: "Sold out at the printer" });
+
+    expect(refunded.status).toBe("REFUNDED");
+    const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
+    const charges = await app.stripe().charges.list({ payment_intent: paymentIntent });
+    expect(charges.data[0]).toMatchObject({ amount: 600, amount_refunded: 600, refunded: true });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending);
+    expect(await systemBalance("GATEWAY_CLEARING")).toBe(clearingBefore);
+    expect(await stockOf(item.id)).toBe(2);
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
+    expect(sent.map((message) => message.subject)).toEqual([`Refunded: ${item.title}`]);
+    expect(sent[0]?.text).toContain("40 credits are back in your wallet. $6.00 is refunded to your card.");
+
+    await until(async () => (await eventsAbout(paymentIntent)).some((event) => event.type === "charge.refunded"), "the refund event");
+    await replayAll(paymentIntent, 1);
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    await expectBooksBalance();
+  });
+});
