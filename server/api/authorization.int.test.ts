@@ -5,6 +5,7 @@ import type { TRPCContext } from "@/server/api/trpc";
 import type { SessionUser } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { trpcCodeOf } from "@/server/testing/api";
 
 type Tier = "anonymous" | "member" | "performer" | "admin";
 
@@ -21,16 +22,6 @@ beforeAll(async () => {
 function callerFor(tier: Tier) {
   const ctx: TRPCContext = { user: tier === "anonymous" ? null : users[tier], ip: "127.0.0.1" };
   return appRouter.createCaller(ctx);
-}
-
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 type Caller = ReturnType<typeof callerFor>;
@@ -75,13 +66,13 @@ describe("procedure tiers", () => {
   );
 
   it.each(cases)("$name as $tier → $code", async ({ tier, call, code }) => {
-    expect(await outcome(() => call(callerFor(tier)))).toBe(code);
+    expect(await trpcCodeOf(() => call(callerFor(tier)))).toBe(code);
   });
 });
 
 describe("acting on other users", () => {
   it.each<Tier>(["anonymous", "member", "performer"])("%s can't suspend another user", async (tier) => {
-    const code = await outcome(() => callerFor(tier).admin.users.suspend({ userId: bystander.id, reason: "Not allowed" }));
+    const code = await trpcCodeOf(() => callerFor(tier).admin.users.suspend({ userId: bystander.id, reason: "Not allowed" }));
     expect(code).toBe(tier === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN");
     expect((await prisma.user.findUniqueOrThrow({ where: { id: bystander.id } })).status).toBe("ACTIVE");
   });
@@ -89,7 +80,7 @@ describe("acting on other users", () => {
   it.each<Tier>(["member", "performer"])("%s can't review someone's application", async (tier) => {
     const applicant = await makeMember("applicant");
     await appRouter.createCaller({ user: applicant, ip: "127.0.0.1" }).performers.submitApplication({ stageName: "Hopeful", bio: "" });
-    expect(await outcome(() => callerFor(tier).admin.applications.review({ userId: applicant.id, decision: "APPROVE" }))).toBe(
+    expect(await trpcCodeOf(() => callerFor(tier).admin.applications.review({ userId: applicant.id, decision: "APPROVE" }))).toBe(
       "FORBIDDEN",
     );
     expect((await prisma.performerProfile.findUniqueOrThrow({ where: { userId: applicant.id } })).status).toBe("PENDING");
@@ -129,6 +120,6 @@ describe("error mapping", () => {
   });
 
   it("rejects invalid input before the service runs", async () => {
-    expect(await outcome(() => callerFor("admin").admin.users.suspend({ userId: "not-a-uuid", reason: "x" }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(() => callerFor("admin").admin.users.suspend({ userId: "not-a-uuid", reason: "x" }))).toBe("BAD_REQUEST");
   });
 });

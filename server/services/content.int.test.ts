@@ -5,18 +5,17 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ZodError } from "zod";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
 import { env } from "@/server/env";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { fundUser } from "@/server/testing/factories";
 import { addContentFile, createContentItem, hasContentAccess } from "@/server/services/content";
 import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/services/content.testing";
 import { suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 
 // Each run stores its files in its own folder, removed afterwards.
 vi.hoisted(() => {
@@ -37,8 +36,6 @@ let otherPerformer: SessionUser;
 let member: SessionUser;
 let otherMember: SessionUser;
 
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
 /** The domain code of a refusal (INSUFFICIENT_FUNDS...), else the tRPC code (UNAUTHORIZED...), else "OK". */
 async function refusalOf(call: () => Promise<unknown>): Promise<string> {
   try {
@@ -52,11 +49,6 @@ async function refusalOf(call: () => Promise<unknown>): Promise<string> {
   }
 }
 
-async function transactionCount(): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
-  return rows[0]?.n ?? 0;
-}
-
 async function revenueOf(transactionId: bigint): Promise<bigint[]> {
   const { rows } = await pool.query<{ amount: string }>(
     `SELECT e.amount FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
@@ -67,7 +59,7 @@ async function revenueOf(transactionId: bigint): Promise<bigint[]> {
 }
 
 const unlock = (user: SessionUser | null, itemId: string, idempotencyKey: string = randomUUID()) =>
-  as(user).content.unlock({ itemId, idempotencyKey });
+  callerAs(user).content.unlock({ itemId, idempotencyKey });
 
 async function storedPath(fileId: string): Promise<string> {
   const { rows } = await pool.query<{ storage_key: string }>("SELECT storage_key FROM content_files WHERE id = $1", [fileId]);
@@ -80,7 +72,7 @@ beforeAll(async () => {
   otherPerformer = await makePerformer(admin, "Rex Test");
   member = await makeMember();
   otherMember = await makeMember("other");
-  await as(admin).commissions.set({ kind: "CONTENT", performerShareBps: 7500 });
+  await callerAs(admin).commissions.set({ kind: "CONTENT", performerShareBps: 7500 });
   await fundUser(pool, member.id, 10_000n);
   await fundUser(pool, otherMember.id, 10_000n);
 });
@@ -90,10 +82,7 @@ beforeEach(() => {
   sendEmail.mockClear();
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -110,56 +99,56 @@ describe("creating and editing items", () => {
     ["no title", { title: " " }, "Give the item a title."],
     ["members only without a plan", { membersOnly: true }, "Choose the plan whose members may get this item."],
   ])("refuses %s with a clear message and creates nothing", async (_name, override, message) => {
-    const before = (await as(performer).content.mine()).length;
-    const error = await as(performer).content.create({ ...input, ...override }).catch((caught: unknown) => caught);
+    const before = (await callerAs(performer).content.mine()).length;
+    const error = await callerAs(performer).content.create({ ...input, ...override }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
     expect(((error as TRPCError).cause as ZodError).issues.map((issue) => issue.message)).toContain(message);
-    expect((await as(performer).content.mine()).length).toBe(before);
+    expect((await callerAs(performer).content.mine()).length).toBe(before);
   });
 
   it("refuses another performer's plan, and accepts their own and the site's", async () => {
     const theirs = await insertPlan(pool, otherPerformer.id, "Rex Club");
     const mine = await insertPlan(pool, performer.id, "Luna Club");
     const site = await insertPlan(pool, null, "Premium");
-    expect(await refusalOf(() => as(performer).content.create({ ...input, planId: theirs }))).toBe("BAD_REQUEST");
-    expect(await refusalOf(() => as(performer).content.create({ ...input, planId: mine, membersOnly: true }))).toBe("OK");
-    expect(await refusalOf(() => as(performer).content.create({ ...input, planId: site }))).toBe("OK");
-    const choices = await as(performer).content.planChoices();
+    expect(await refusalOf(() => callerAs(performer).content.create({ ...input, planId: theirs }))).toBe("BAD_REQUEST");
+    expect(await refusalOf(() => callerAs(performer).content.create({ ...input, planId: mine, membersOnly: true }))).toBe("OK");
+    expect(await refusalOf(() => callerAs(performer).content.create({ ...input, planId: site }))).toBe("OK");
+    const choices = await callerAs(performer).content.planChoices();
     expect(choices.map((plan) => plan.id)).toEqual(expect.arrayContaining([mine, site]));
     expect(choices.map((plan) => plan.id)).not.toContain(theirs);
   });
 
   it("keeps a draft from publishing until it has what it sells", async () => {
-    const { id } = await as(performer).content.create(input);
-    expect(await refusalOf(() => as(performer).content.setStatus({ itemId: id, status: "PUBLISHED" }))).toBe("PRECONDITION_FAILED");
+    const { id } = await callerAs(performer).content.create(input);
+    expect(await refusalOf(() => callerAs(performer).content.setStatus({ itemId: id, status: "PUBLISHED" }))).toBe("PRECONDITION_FAILED");
     await addContentFile(performer.id, { itemId: id, role: "PROTECTED", fileName: "clip.webm", declaredType: "video/webm", data: TEST_VIDEO });
-    await as(performer).content.setStatus({ itemId: id, status: "PUBLISHED" });
-    expect((await as(performer).content.get({ itemId: id })).status).toBe("PUBLISHED");
-    const post = await as(performer).content.create({ ...input, kind: "POST", body: "" });
-    expect(await refusalOf(() => as(performer).content.setStatus({ itemId: post.id, status: "PUBLISHED" }))).toBe("PRECONDITION_FAILED");
+    await callerAs(performer).content.setStatus({ itemId: id, status: "PUBLISHED" });
+    expect((await callerAs(performer).content.get({ itemId: id })).status).toBe("PUBLISHED");
+    const post = await callerAs(performer).content.create({ ...input, kind: "POST", body: "" });
+    expect(await refusalOf(() => callerAs(performer).content.setStatus({ itemId: post.id, status: "PUBLISHED" }))).toBe("PRECONDITION_FAILED");
   });
 
   it("lets a performer edit and see only their own items and drafts", async () => {
-    const { id } = await as(performer).content.create({ ...input, title: "Private draft" });
+    const { id } = await callerAs(performer).content.create({ ...input, title: "Private draft" });
     const published = await makePublishedItem(performer);
     const update = { itemId: id, title: "Taken over", price: 1n };
     expect({
-      get: await refusalOf(() => as(otherPerformer).content.get({ itemId: id })),
-      update: await refusalOf(() => as(otherPerformer).content.update(update)),
-      publish: await refusalOf(() => as(otherPerformer).content.setStatus({ itemId: id, status: "PUBLISHED" })),
-      archive: await refusalOf(() => as(otherPerformer).content.setStatus({ itemId: published.id, status: "ARCHIVED" })),
-      delete: await refusalOf(() => as(otherPerformer).content.delete({ itemId: id })),
-      deleteFile: await refusalOf(() => as(otherPerformer).content.deleteFile({ fileId: published.teaserFileId })),
+      get: await refusalOf(() => callerAs(otherPerformer).content.get({ itemId: id })),
+      update: await refusalOf(() => callerAs(otherPerformer).content.update(update)),
+      publish: await refusalOf(() => callerAs(otherPerformer).content.setStatus({ itemId: id, status: "PUBLISHED" })),
+      archive: await refusalOf(() => callerAs(otherPerformer).content.setStatus({ itemId: published.id, status: "ARCHIVED" })),
+      delete: await refusalOf(() => callerAs(otherPerformer).content.delete({ itemId: id })),
+      deleteFile: await refusalOf(() => callerAs(otherPerformer).content.deleteFile({ fileId: published.teaserFileId })),
       upload: await refusalOf(() =>
         addContentFile(otherPerformer.id, { itemId: id, role: "TEASER", fileName: "x.jpg", declaredType: "image/jpeg", data: TEST_IMAGE }),
       ),
-      viewDraft: await refusalOf(() => as(otherPerformer).content.item({ itemId: id })),
-      memberViewsDraft: await refusalOf(() => as(member).content.item({ itemId: id })),
-      anonymousViewsDraft: await refusalOf(() => as(null).content.item({ itemId: id })),
-      memberUpdates: await refusalOf(() => as(member).content.update(update)),
-      memberLists: await refusalOf(() => as(member).content.mine()),
-      anonymousCreates: await refusalOf(() => as(null).content.create(input)),
+      viewDraft: await refusalOf(() => callerAs(otherPerformer).content.item({ itemId: id })),
+      memberViewsDraft: await refusalOf(() => callerAs(member).content.item({ itemId: id })),
+      anonymousViewsDraft: await refusalOf(() => callerAs(null).content.item({ itemId: id })),
+      memberUpdates: await refusalOf(() => callerAs(member).content.update(update)),
+      memberLists: await refusalOf(() => callerAs(member).content.mine()),
+      anonymousCreates: await refusalOf(() => callerAs(null).content.create(input)),
     }).toEqual({
       get: "NOT_FOUND",
       update: "NOT_FOUND",
@@ -175,23 +164,23 @@ describe("creating and editing items", () => {
       memberLists: "FORBIDDEN",
       anonymousCreates: "UNAUTHORIZED",
     });
-    expect((await as(otherPerformer).content.mine()).map((item) => item.id)).not.toContain(id);
-    expect((await as(performer).content.get({ itemId: id })).title).toBe("Private draft");
-    expect((await as(performer).content.item({ itemId: id })).access).toBe("owner");
-    expect((await as(admin).content.item({ itemId: id })).access).toBe("admin");
-    expect((await as(performer).content.get({ itemId: published.id })).status).toBe("PUBLISHED");
+    expect((await callerAs(otherPerformer).content.mine()).map((item) => item.id)).not.toContain(id);
+    expect((await callerAs(performer).content.get({ itemId: id })).title).toBe("Private draft");
+    expect((await callerAs(performer).content.item({ itemId: id })).access).toBe("owner");
+    expect((await callerAs(admin).content.item({ itemId: id })).access).toBe("admin");
+    expect((await callerAs(performer).content.get({ itemId: published.id })).status).toBe("PUBLISHED");
   });
 
   it("edits fields, and the public sees only published items", async () => {
-    const { id } = await as(performer).content.create({ ...input, kind: "POST", title: "Notes", body: "Secret words" });
-    await as(performer).content.update({ itemId: id, title: "Tour notes", teaser: "What happened on tour", body: "Secret words, revised", price: 15n });
-    await as(performer).content.setStatus({ itemId: id, status: "PUBLISHED" });
-    const listed = await as(null).content.byPerformer({ username: performer.username });
+    const { id } = await callerAs(performer).content.create({ ...input, kind: "POST", title: "Notes", body: "Secret words" });
+    await callerAs(performer).content.update({ itemId: id, title: "Tour notes", teaser: "What happened on tour", body: "Secret words, revised", price: 15n });
+    await callerAs(performer).content.setStatus({ itemId: id, status: "PUBLISHED" });
+    const listed = await callerAs(null).content.byPerformer({ username: performer.username });
     expect(listed.find((item) => item.id === id)).toMatchObject({ title: "Tour notes", teaser: "What happened on tour", price: 15n, access: null });
-    const publicView = await as(null).content.item({ itemId: id });
+    const publicView = await callerAs(null).content.item({ itemId: id });
     expect(publicView).toMatchObject({ body: null, files: [], unlockRefusal: null });
-    await as(performer).content.setStatus({ itemId: id, status: "DRAFT" });
-    expect((await as(null).content.byPerformer({ username: performer.username })).map((item) => item.id)).not.toContain(id);
+    await callerAs(performer).content.setStatus({ itemId: id, status: "DRAFT" });
+    expect((await callerAs(null).content.byPerformer({ username: performer.username })).map((item) => item.id)).not.toContain(id);
   });
 });
 
@@ -226,11 +215,11 @@ describe("unlocking an item", () => {
       expect.objectContaining({ to: buyer.email, subject: "Receipt: Moonlight", text: expect.stringContaining("Paid: 101 credits from your wallet") as string }),
     );
 
-    const view = await as(buyer).content.item({ itemId: item.id });
+    const view = await callerAs(buyer).content.item({ itemId: item.id });
     expect(view).toMatchObject({ access: "unlocked", unlockRefusal: "You already unlocked “Moonlight”; it is in your library." });
     expect(view.files.map((file) => file.id)).toEqual([item.protectedFileId]);
-    expect((await as(buyer).content.library()).map((entry) => [entry.id, entry.via, entry.paid])).toEqual([[item.id, "unlock", 101n]]);
-    const mine = await as(performer).content.mine();
+    expect((await callerAs(buyer).content.library()).map((entry) => [entry.id, entry.via, entry.paid])).toEqual([[item.id, "unlock", 101n]]);
+    const mine = await callerAs(performer).content.mine();
     expect(mine.find((own) => own.id === item.id)).toMatchObject({ salesCount: 1, earned: 75n });
     expect(await hasContentAccess(pool, item.id, buyer.id)).toBe(true);
   });
@@ -239,13 +228,13 @@ describe("unlocking an item", () => {
     const item = await makePublishedItem(performer, { price: 30n });
     const buyer = await makeMember("racer");
     await fundUser(pool, buyer.id, 100n);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     const key = randomUUID();
 
     const results = await Promise.all(Array.from({ length: 6 }, () => unlock(buyer, item.id, key)));
     expect(new Set(results.map((result) => result.transactionId)).size).toBe(1);
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
-    expect(await transactionCount()).toBe(count + 1);
+    expect(await ledgerTransactionCount()).toBe(count + 1);
     expect((await walletBalances(pool, buyer.id)).available).toBe(70n);
     expect(sendEmail).toHaveBeenCalledTimes(1);
   });
@@ -254,7 +243,7 @@ describe("unlocking an item", () => {
     const item = await makePublishedItem(performer, { price: 30n, title: "Encore" });
     const buyer = await makeMember("double");
     await fundUser(pool, buyer.id, 100n);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
 
     const settled = await Promise.allSettled(Array.from({ length: 6 }, () => unlock(buyer, item.id)));
     const refused = settled.filter((result): result is PromiseRejectedResult => result.status === "rejected");
@@ -265,24 +254,24 @@ describe("unlocking an item", () => {
       expect((refusal.reason as TRPCError).code).toBe("CONFLICT");
       expect((refusal.reason as TRPCError).message).toBe("You already unlocked “Encore”; it is in your library.");
     }
-    expect(await transactionCount()).toBe(count + 1);
+    expect(await ledgerTransactionCount()).toBe(count + 1);
     expect((await walletBalances(pool, buyer.id)).available).toBe(70n);
 
     const later = await refusalOf(() => unlock(buyer, item.id));
     expect(later).toBe("CONFLICT");
-    expect(await transactionCount()).toBe(count + 1);
+    expect(await ledgerTransactionCount()).toBe(count + 1);
   });
 
   it("answers a retry with the first unlock even after the item left sale", async () => {
     const item = await makePublishedItem(performer, { price: 12n });
     const key = randomUUID();
     const first = await unlock(member, item.id, key);
-    await as(performer).content.setStatus({ itemId: item.id, status: "ARCHIVED" });
+    await callerAs(performer).content.setStatus({ itemId: item.id, status: "ARCHIVED" });
     const retry = await unlock(member, item.id, key);
     expect(retry).toMatchObject({ transactionId: first.transactionId, replayed: true, price: 12n });
-    expect((await as(member).content.item({ itemId: item.id })).access).toBe("unlocked");
-    expect((await as(member).content.library()).map((entry) => entry.id)).toContain(item.id);
-    expect(await refusalOf(() => as(otherMember).content.item({ itemId: item.id }))).toBe("NOT_FOUND");
+    expect((await callerAs(member).content.item({ itemId: item.id })).access).toBe("unlocked");
+    expect((await callerAs(member).content.library()).map((entry) => entry.id)).toContain(item.id);
+    expect(await refusalOf(() => callerAs(otherMember).content.item({ itemId: item.id }))).toBe("NOT_FOUND");
   });
 });
 
@@ -298,7 +287,7 @@ describe("unlocks that are refused post nothing", () => {
     onSale = (await makePublishedItem(performer, { price: 10n })).id;
     draft = (await createContentItem(performer.id, { kind: "POST", title: "Draft", body: "Hidden", price: 10n })).id;
     archived = (await makePublishedItem(performer, { kind: "POST", price: 10n })).id;
-    await as(performer).content.setStatus({ itemId: archived, status: "ARCHIVED" });
+    await callerAs(performer).content.setStatus({ itemId: archived, status: "ARCHIVED" });
     const plan = await insertPlan(pool, performer.id, "Moon Club");
     membersOnly = (await makePublishedItem(performer, { kind: "POST", price: 10n, planId: plan, membersOnly: true })).id;
     expensive = (await makePublishedItem(performer, { kind: "POST", price: 50_000n })).id;
@@ -316,12 +305,12 @@ describe("unlocks that are refused post nothing", () => {
     ["an item of a suspended performer", () => unlock(member, suspendedItem), "PRECONDITION_FAILED"],
     ["an item that does not exist", () => unlock(member, randomUUID()), "NOT_FOUND"],
     ["while signed out", () => unlock(null, onSale), "UNAUTHORIZED"],
-    ["with a malformed key", () => as(member).content.unlock({ itemId: onSale, idempotencyKey: "again" }), "BAD_REQUEST"],
+    ["with a malformed key", () => callerAs(member).content.unlock({ itemId: onSale, idempotencyKey: "again" }), "BAD_REQUEST"],
   ])("%s", async (_case, call, expected) => {
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     const before = await walletBalances(pool, member.id);
     expect(await refusalOf(call)).toBe(expected);
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
     expect((await walletBalances(pool, member.id)).available).toBe(before.available);
   });
 
@@ -340,17 +329,17 @@ describe("membership gating", () => {
     await fundUser(pool, fan.id, 100n);
     await insertMembership(pool, plan, fan.id);
 
-    const view = await as(fan).content.item({ itemId: item.id });
+    const view = await callerAs(fan).content.item({ itemId: item.id });
     expect(view).toMatchObject({ access: "membership", planName: "Luna Circle" });
     expect(view.files).toHaveLength(1);
     expect(await hasContentAccess(pool, item.id, fan.id)).toBe(true);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     await expect(unlock(fan, item.id)).rejects.toThrow("“Circle video” comes with your Luna Circle membership, so there is nothing to pay.");
-    expect(await transactionCount()).toBe(count);
-    expect((await as(fan).content.library()).map((entry) => [entry.id, entry.via, entry.paid])).toEqual([[item.id, "membership", null]]);
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect((await callerAs(fan).content.library()).map((entry) => [entry.id, entry.via, entry.paid])).toEqual([[item.id, "membership", null]]);
 
     // A non-member may still buy it, since it is not members-only.
-    expect((await as(otherMember).content.item({ itemId: item.id })).unlockRefusal).toBeNull();
+    expect((await callerAs(otherMember).content.item({ itemId: item.id })).unlockRefusal).toBeNull();
     expect(await hasContentAccess(pool, item.id, otherMember.id)).toBe(false);
   });
 
@@ -360,8 +349,8 @@ describe("membership gating", () => {
     const former = await makeMember("former");
     await fundUser(pool, former.id, 100n);
     await insertMembership(pool, plan, former.id, -1);
-    expect((await as(former).content.item({ itemId: item.id })).access).toBeNull();
-    expect(await as(former).content.library()).toEqual([]);
+    expect((await callerAs(former).content.item({ itemId: item.id })).access).toBeNull();
+    expect(await callerAs(former).content.library()).toEqual([]);
     expect((await unlock(former, item.id)).replayed).toBe(false);
   });
 
@@ -370,8 +359,8 @@ describe("membership gating", () => {
     const item = await makePublishedItem(performer, { kind: "POST", price: 20n, planId: plan, membersOnly: true });
     const vip = await makeMember("vip");
     await insertMembership(pool, plan, vip.id);
-    expect(await as(vip).content.item({ itemId: item.id })).toMatchObject({ access: "membership", body: "The protected text" });
-    expect(await as(member).content.item({ itemId: item.id })).toMatchObject({
+    expect(await callerAs(vip).content.item({ itemId: item.id })).toMatchObject({ access: "membership", body: "The protected text" });
+    expect(await callerAs(member).content.item({ itemId: item.id })).toMatchObject({
       access: null,
       body: null,
       membersOnly: true,
@@ -407,7 +396,7 @@ describe("files", () => {
     expect(await upload(TEST_VIDEO, "video/webm")).toBe("BAD_REQUEST");
     expect(await upload(TEST_IMAGE, "image/jpeg", "COVER")).toBe("BAD_REQUEST");
     expect(await upload(new Uint8Array(), "")).toBe("BAD_REQUEST");
-    expect((await as(performer).content.get({ itemId: id })).files).toEqual([]);
+    expect((await callerAs(performer).content.get({ itemId: id })).files).toEqual([]);
     expect(await upload(TEST_IMAGE, "")).toBe("OK");
   });
 
@@ -417,14 +406,14 @@ describe("files", () => {
     expect(existsSync(oldTeaser)).toBe(true);
     const teaser = await addContentFile(performer.id, { itemId: item.id, role: "TEASER", fileName: "new.jpg", declaredType: "image/jpeg", data: TEST_IMAGE });
     expect(existsSync(oldTeaser)).toBe(false);
-    expect((await as(performer).content.get({ itemId: item.id })).files.filter((file) => file.role === "TEASER").map((file) => file.id)).toEqual([teaser.id]);
+    expect((await callerAs(performer).content.get({ itemId: item.id })).files.filter((file) => file.role === "TEASER").map((file) => file.id)).toEqual([teaser.id]);
 
     // The last picture of a set on sale stays until the set goes back to draft.
     const picture = item.protectedFileId as string;
-    expect(await refusalOf(() => as(performer).content.deleteFile({ fileId: picture }))).toBe("PRECONDITION_FAILED");
-    await as(performer).content.setStatus({ itemId: item.id, status: "DRAFT" });
+    expect(await refusalOf(() => callerAs(performer).content.deleteFile({ fileId: picture }))).toBe("PRECONDITION_FAILED");
+    await callerAs(performer).content.setStatus({ itemId: item.id, status: "DRAFT" });
     const picturePath = await storedPath(picture);
-    await as(performer).content.deleteFile({ fileId: picture });
+    await callerAs(performer).content.deleteFile({ fileId: picture });
     expect(existsSync(picturePath)).toBe(false);
     const { rows } = await pool.query("SELECT 1 FROM content_files WHERE id = $1", [picture]);
     expect(rows).toEqual([]);
@@ -433,11 +422,11 @@ describe("files", () => {
   it("keeps a sold item (archive instead) and deletes an unsold one with its files", async () => {
     const sold = await makePublishedItem(performer, { price: 3n });
     await unlock(otherMember, sold.id);
-    expect(await refusalOf(() => as(performer).content.delete({ itemId: sold.id }))).toBe("CONFLICT");
+    expect(await refusalOf(() => callerAs(performer).content.delete({ itemId: sold.id }))).toBe("CONFLICT");
     const unsold = await makePublishedItem(performer, { price: 3n });
     const files = [await storedPath(unsold.teaserFileId), await storedPath(unsold.protectedFileId as string)];
-    await as(performer).content.delete({ itemId: unsold.id });
+    await callerAs(performer).content.delete({ itemId: unsold.id });
     expect(files.map((file) => existsSync(file))).toEqual([false, false]);
-    expect(await refusalOf(() => as(performer).content.get({ itemId: unsold.id }))).toBe("NOT_FOUND");
+    expect(await refusalOf(() => callerAs(performer).content.get({ itemId: unsold.id }))).toBe("NOT_FOUND");
   });
 });

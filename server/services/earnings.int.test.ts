@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
@@ -16,6 +14,7 @@ import { matureDueEarnings } from "./earnings";
 import { postSale, refundSale } from "./sales";
 import { setSetting } from "./settings";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -30,8 +29,6 @@ let otherMember: SessionUser;
 
 const DAY_MS = 86_400_000;
 const later = (days: number) => new Date(Date.now() + days * DAY_MS);
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
 function sell(
   performer: SessionUser,
   amount: bigint,
@@ -72,16 +69,6 @@ async function maturations(performerId: string): Promise<{ id: string; metadata:
     [performerId],
   );
   return rows;
-}
-
-async function codeOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 beforeAll(async () => {
@@ -259,7 +246,7 @@ describe("the earnings reports", () => {
     // Another performer's sale to the same buyer is not this performer's earning.
     await sell(await makePerformer(admin), 1_000n);
 
-    const overview = await as(performer).earnings.overview({ granularity: "day" });
+    const overview = await callerAs(performer).earnings.overview({ granularity: "day" });
     expect(overview.series).toHaveLength(30);
     expect(overview.series.at(-1)?.amount).toBe(80n + 150n + 40n);
     expect(overview.series.slice(0, -1).every((bucket) => bucket.amount === 0n)).toBe(true);
@@ -272,9 +259,9 @@ describe("the earnings reports", () => {
       { userId: member.id, displayName: member.displayName, net: 230n, sales: 2 },
       { userId: otherMember.id, displayName: otherMember.displayName, net: 40n, sales: 2 },
     ]);
-    expect((await as(performer).earnings.overview({ granularity: "month" })).series.at(-1)?.amount).toBe(270n);
+    expect((await callerAs(performer).earnings.overview({ granularity: "month" })).series.at(-1)?.amount).toBe(270n);
 
-    const recent = await as(performer).earnings.recent({});
+    const recent = await callerAs(performer).earnings.recent({});
     expect(recent.map((line) => [line.kind, line.amount, line.fromDisplayName])).toEqual([
       ["SALE_REFUND", -16n, otherMember.displayName],
       ["TIP", 16n, otherMember.displayName],
@@ -285,7 +272,7 @@ describe("the earnings reports", () => {
     expect(recent.at(-1)).toMatchObject({ transactionId: tip.transactionId, saleAmount: 100n, maturesAt: tip.maturesAt, maturedAt: null });
     expect(recent[0]).toMatchObject({ saleAmount: null, maturesAt: null });
 
-    const maturing = await as(performer).earnings.maturing({});
+    const maturing = await callerAs(performer).earnings.maturing({});
     expect(maturing.pending).toBe(270n);
     expect(maturing.schedule.map((day) => [day.amount, day.sales])).toEqual([
       [120n, 2],
@@ -294,11 +281,11 @@ describe("the earnings reports", () => {
     expect(maturing.schedule[0]?.firstMaturesAt).toEqual(tip.maturesAt);
 
     await matureDueEarnings({ at: later(2) });
-    const afterMaturing = await as(performer).earnings.maturing({});
+    const afterMaturing = await callerAs(performer).earnings.maturing({});
     expect(afterMaturing).toMatchObject({ pending: 150n, available: 120n });
     expect(afterMaturing.schedule.map((day) => day.amount)).toEqual([150n]);
-    expect((await as(performer).earnings.recent({})).at(-1)?.maturedAt).toEqual(expect.any(Date));
-    expect((await as(performer).earnings.overview({ granularity: "week" })).totals.net).toBe(270n);
+    expect((await callerAs(performer).earnings.recent({})).at(-1)?.maturedAt).toEqual(expect.any(Date));
+    expect((await callerAs(performer).earnings.overview({ granularity: "week" })).totals.net).toBe(270n);
   });
 
   it("who may read them: a performer their own, an admin anyone's, a member nobody's", async () => {
@@ -306,21 +293,21 @@ describe("the earnings reports", () => {
     const other = await makePerformer(admin);
     await sell(other, 100n);
     const calls = {
-      overview: (user: SessionUser | null, performerId?: string) => () => as(user).earnings.overview({ performerId }),
-      recent: (user: SessionUser | null, performerId?: string) => () => as(user).earnings.recent({ performerId }),
-      maturing: (user: SessionUser | null, performerId?: string) => () => as(user).earnings.maturing({ performerId }),
+      overview: (user: SessionUser | null, performerId?: string) => () => callerAs(user).earnings.overview({ performerId }),
+      recent: (user: SessionUser | null, performerId?: string) => () => callerAs(user).earnings.recent({ performerId }),
+      maturing: (user: SessionUser | null, performerId?: string) => () => callerAs(user).earnings.maturing({ performerId }),
     };
     for (const call of Object.values(calls)) {
       expect({
-        anonymous: await codeOf(call(null)),
-        member: await codeOf(call(member)),
-        memberNamingPerformer: await codeOf(call(member, other.id)),
-        performerOwn: await codeOf(call(performer)),
-        performerOwnById: await codeOf(call(performer, performer.id)),
-        performerOther: await codeOf(call(performer, other.id)),
-        adminWithoutPerformer: await codeOf(call(admin)),
-        adminNamingMember: await codeOf(call(admin, member.id)),
-        admin: await codeOf(call(admin, other.id)),
+        anonymous: await trpcCodeOf(call(null)),
+        member: await trpcCodeOf(call(member)),
+        memberNamingPerformer: await trpcCodeOf(call(member, other.id)),
+        performerOwn: await trpcCodeOf(call(performer)),
+        performerOwnById: await trpcCodeOf(call(performer, performer.id)),
+        performerOther: await trpcCodeOf(call(performer, other.id)),
+        adminWithoutPerformer: await trpcCodeOf(call(admin)),
+        adminNamingMember: await trpcCodeOf(call(admin, member.id)),
+        admin: await trpcCodeOf(call(admin, other.id)),
       }).toEqual({
         anonymous: "UNAUTHORIZED",
         member: "FORBIDDEN",
@@ -333,7 +320,7 @@ describe("the earnings reports", () => {
         admin: "OK",
       });
     }
-    expect((await as(admin).earnings.overview({ performerId: other.id })).totals.net).toBe(80n);
-    expect((await as(performer).earnings.overview({})).totals.net).toBe(0n);
+    expect((await callerAs(admin).earnings.overview({ performerId: other.id })).totals.net).toBe(80n);
+    expect((await callerAs(performer).earnings.overview({})).totals.net).toBe(0n);
   });
 });

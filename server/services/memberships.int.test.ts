@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import type { CapturedMessage } from "@/server/local/mail/server";
 import { fundUser } from "@/server/testing/factories";
 import { hasPlanAccess } from "@/server/services/access";
 import { renewDueMemberships } from "@/server/services/memberships";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 // Emails really go out through nodemailer, to a mail sink of this file's own (SMTP_URL must be set before
 // server/env is first imported, hence hoisted).
@@ -36,23 +34,6 @@ let admin: SessionUser;
 let luna: SessionUser;
 let rex: SessionUser;
 let innerCircleId: string;
-
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
-async function refusalOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return isDomainError(error.cause) ? error.cause.code : error.code;
-    throw error;
-  }
-}
-
-async function transactionCount(): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
-  return rows[0]?.n ?? 0;
-}
 
 async function mailTo(user: SessionUser): Promise<CapturedMessage[]> {
   const response = await fetch(`${mailSink.url}/messages?to=${encodeURIComponent(user.email)}`);
@@ -92,23 +73,20 @@ async function fundedMember(credits: bigint, label = "member"): Promise<SessionU
   return member;
 }
 
-const join = (member: SessionUser, planId: string, idempotencyKey = randomUUID()) => as(member).memberships.subscribe({ planId, idempotencyKey });
+const join = (member: SessionUser, planId: string, idempotencyKey = randomUUID()) => callerAs(member).memberships.subscribe({ planId, idempotencyKey });
 
 const fanClub = (performer: SessionUser, price: bigint, periodDays = 30, name = "Fan club") =>
-  as(performer).memberships.createPlan({ name, description: "Behind the scenes", perks: "Members-only posts\nEarly access", price, periodDays });
+  callerAs(performer).memberships.createPlan({ name, description: "Behind the scenes", perks: "Members-only posts\nEarly access", price, periodDays });
 
 beforeAll(async () => {
   admin = await makeAdmin();
   luna = await makePerformer(admin, "Luna Test");
   rex = await makePerformer(admin, "Rex Test");
-  await as(admin).commissions.set({ kind: "MEMBERSHIP", performerShareBps: 7500 });
+  await callerAs(admin).commissions.set({ kind: "MEMBERSHIP", performerShareBps: 7500 });
   innerCircleId = (await fanClub(luna, 101n, 30, "Inner Circle")).id;
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -157,7 +135,7 @@ describe("joining a plan", () => {
     expect(await subjectsTo(member)).toEqual(["Welcome to Inner Circle (Luna Test)"]);
     expect(trigger).toHaveBeenCalledWith(`private-user-${member.id}`, "wallet.updated", expect.anything());
 
-    const mine = await as(member).memberships.mine();
+    const mine = await callerAs(member).memberships.mine();
     expect(mine).toEqual([
       expect.objectContaining({
         id: result.membershipId,
@@ -168,7 +146,7 @@ describe("joining a plan", () => {
         performer: { username: luna.username, stageName: "Luna Test" },
       }),
     ]);
-    const offered = await as(member).memberships.performerPlans({ username: luna.username });
+    const offered = await callerAs(member).memberships.performerPlans({ username: luna.username });
     expect(offered.find((plan) => plan.id === innerCircleId)?.viewerMembership).toMatchObject({ status: "ACTIVE", hasAccess: true });
   });
 
@@ -176,34 +154,34 @@ describe("joining a plan", () => {
     const member = await fundedMember(1_000n);
     const key = randomUUID();
     const first = await join(member, innerCircleId, key);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     const retry = await join(member, innerCircleId, key);
     expect(retry).toMatchObject({ replayed: true, transactionId: first.transactionId, membershipId: first.membershipId, price: 101n });
     expect(retry.currentPeriodEnd).toEqual(first.currentPeriodEnd);
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
     const other = await fanClub(rex, 10n);
-    expect(await refusalOf(() => join(member, other.id, key))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => join(member, other.id, key))).toBe("CONFLICT");
     expect(await subjectsTo(member)).toHaveLength(1);
   });
 
   it("refuses a second membership of the same plan while the first runs, posting nothing", async () => {
     const member = await fundedMember(1_000n);
     await join(member, innerCircleId);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     await expect(join(member, innerCircleId)).rejects.toThrow("You are already a member. Your membership renews on");
-    expect(await refusalOf(() => join(member, innerCircleId))).toBe("CONFLICT");
-    expect(await transactionCount()).toBe(count);
+    expect(await refusalCodeOf(() => join(member, innerCircleId))).toBe("CONFLICT");
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 
   it("lets only one of two simultaneous joins through", async () => {
     const member = await fundedMember(1_000n);
-    const outcomes = await Promise.all([refusalOf(() => join(member, innerCircleId)), refusalOf(() => join(member, innerCircleId))]);
+    const outcomes = await Promise.all([refusalCodeOf(() => join(member, innerCircleId)), refusalCodeOf(() => join(member, innerCircleId))]);
     expect(outcomes.sort()).toEqual(["CONFLICT", "OK"]);
     expect((await walletBalances(pool, member.id)).available).toBe(899n);
   });
 
   it("sends a site plan's whole price to revenue, with no earnings lot", async () => {
-    const plan = await as(admin).memberships.siteAdmin.createPlan({ name: "Premium", price: 200n, periodDays: 30 });
+    const plan = await callerAs(admin).memberships.siteAdmin.createPlan({ name: "Premium", price: 200n, periodDays: 30 });
     expect(plan.performerId).toBeNull();
     const member = await fundedMember(500n);
     const result = await join(member, plan.id);
@@ -217,23 +195,23 @@ describe("joining a plan", () => {
     ]);
     const { rows: lots } = await pool.query("SELECT 1 FROM earnings_lots WHERE transaction_id = $1", [result.transactionId.toString()]);
     expect(lots).toEqual([]);
-    expect((await as(null).memberships.sitePlans()).map((offered) => offered.name)).toContain("Premium");
+    expect((await callerAs(null).memberships.sitePlans()).map((offered) => offered.name)).toContain("Premium");
   });
 
   it.each([
     ["more than the wallet holds", async () => [await fundedMember(100n), innerCircleId] as const, "INSUFFICIENT_FUNDS"],
     ["a plan that takes no new members", async () => {
       const plan = await fanClub(rex, 10n);
-      await as(rex).memberships.updatePlan({ ...plan, active: false });
+      await callerAs(rex).memberships.updatePlan({ ...plan, active: false });
       return [await fundedMember(100n), plan.id] as const;
     }, "PRECONDITION_FAILED"],
     ["one's own fan club", async () => [luna, innerCircleId] as const, "FORBIDDEN"],
     ["a plan that does not exist", async () => [await fundedMember(100n), randomUUID()] as const, "NOT_FOUND"],
   ])("refuses joining %s, posting nothing", async (_case, setUp, expected) => {
     const [member, planId] = await setUp();
-    const count = await transactionCount();
-    expect(await refusalOf(() => join(member, planId))).toBe(expected);
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(() => join(member, planId))).toBe(expected);
+    expect(await ledgerTransactionCount()).toBe(count);
     const { rows } = await pool.query("SELECT 1 FROM memberships WHERE member_id = $1 AND plan_id = $2", [member.id, planId]);
     expect(rows).toEqual([]);
   });
@@ -267,7 +245,7 @@ describe("renewals on a controlled clock", () => {
     await renewDueMemberships({ at: later(secondEnd, DAY) });
     expect((await membershipOf(member.id, innerCircleId)).status).toBe("GRACE");
     expect(await chargesOf(renewed.id)).toHaveLength(2);
-    const inGrace = (await as(member).memberships.mine())[0];
+    const inGrace = (await callerAs(member).memberships.mine())[0];
     expect(inGrace).toMatchObject({ status: "GRACE", nextRenewalAt: null, renewalPrice: 101n, graceUntil: later(secondEnd, 3 * DAY) });
 
     await fundUser(pool, member.id, 100n);
@@ -318,14 +296,14 @@ describe("renewals on a controlled clock", () => {
     const { membershipId } = await join(member, innerCircleId);
     const end = (await membershipOf(member.id, innerCircleId)).current_period_end;
 
-    expect(await as(member).memberships.cancel({ membershipId })).toMatchObject({ status: "CANCELLED", currentPeriodEnd: end });
+    expect(await callerAs(member).memberships.cancel({ membershipId })).toMatchObject({ status: "CANCELLED", currentPeriodEnd: end });
     expect(await hasPlanAccess(pool, member.id, innerCircleId)).toBe(true);
-    expect((await as(member).memberships.mine())[0]).toMatchObject({ status: "CANCELLED", hasAccess: true, nextRenewalAt: null });
-    expect(await refusalOf(() => join(member, innerCircleId))).toBe("CONFLICT");
-    expect(await refusalOf(() => as(member).memberships.cancel({ membershipId }))).toBe("CONFLICT");
+    expect((await callerAs(member).memberships.mine())[0]).toMatchObject({ status: "CANCELLED", hasAccess: true, nextRenewalAt: null });
+    expect(await refusalCodeOf(() => join(member, innerCircleId))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(member).memberships.cancel({ membershipId }))).toBe("CONFLICT");
 
-    expect(await as(member).memberships.resume({ membershipId })).toMatchObject({ status: "ACTIVE" });
-    await as(member).memberships.cancel({ membershipId });
+    expect(await callerAs(member).memberships.resume({ membershipId })).toMatchObject({ status: "ACTIVE" });
+    await callerAs(member).memberships.cancel({ membershipId });
 
     await renewDueMemberships({ at: later(end, -MINUTE) });
     expect((await membershipOf(member.id, innerCircleId)).status).toBe("CANCELLED");
@@ -335,14 +313,14 @@ describe("renewals on a controlled clock", () => {
     expect((await walletBalances(pool, member.id)).available).toBe(balance);
     expect(await chargesOf(membershipId)).toHaveLength(1);
     expect(await subjectsTo(member)).toContain("Your membership of Inner Circle (Luna Test) ended");
-    expect(await refusalOf(() => as(member).memberships.resume({ membershipId }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(member).memberships.resume({ membershipId }))).toBe("CONFLICT");
   });
 
   it("ends memberships of a retired plan at their period end without charging", async () => {
     const plan = await fanClub(rex, 40n);
     const member = await fundedMember(100n);
     const { membershipId } = await join(member, plan.id);
-    await as(rex).memberships.updatePlan({ ...plan, active: false });
+    await callerAs(rex).memberships.updatePlan({ ...plan, active: false });
     const end = (await membershipOf(member.id, plan.id)).current_period_end;
     await renewDueMemberships({ at: later(end, MINUTE) });
     expect((await membershipOf(member.id, plan.id)).status).toBe("LAPSED");
@@ -394,11 +372,11 @@ describe("who may do what", () => {
   it("lets a performer edit only their own plans, and admins only site plans", async () => {
     const plan = await fanClub(luna, 50n);
     const edit = { ...plan, name: "Renamed", price: 60n };
-    expect(await refusalOf(() => as(rex).memberships.updatePlan(edit))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(admin).memberships.siteAdmin.updatePlan(edit))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(luna).memberships.updatePlan(edit))).toBe("OK");
-    expect((await as(rex).memberships.myPlans()).map((mine) => mine.id)).not.toContain(plan.id);
-    expect((await as(luna).memberships.myPlans()).find((mine) => mine.id === plan.id)).toMatchObject({ name: "Renamed", price: 60n });
+    expect(await refusalCodeOf(() => callerAs(rex).memberships.updatePlan(edit))).toBe("FORBIDDEN");
+    expect(await refusalCodeOf(() => callerAs(admin).memberships.siteAdmin.updatePlan(edit))).toBe("FORBIDDEN");
+    expect(await refusalCodeOf(() => callerAs(luna).memberships.updatePlan(edit))).toBe("OK");
+    expect((await callerAs(rex).memberships.myPlans()).map((mine) => mine.id)).not.toContain(plan.id);
+    expect((await callerAs(luna).memberships.myPlans()).find((mine) => mine.id === plan.id)).toMatchObject({ name: "Renamed", price: 60n });
     const { rows } = await pool.query<{ actor_id: string }>(
       "SELECT actor_id FROM audit_log WHERE target_type = 'membership_plan' AND target_id = $1 ORDER BY id",
       [plan.id],
@@ -410,12 +388,12 @@ describe("who may do what", () => {
     const member = await makeMember();
     const plan = { name: "Mine", price: 10n, periodDays: 30 };
     expect({
-      anonymous: await refusalOf(() => as(null).memberships.createPlan(plan)),
-      member: await refusalOf(() => as(member).memberships.createPlan(plan)),
-      admin: await refusalOf(() => as(admin).memberships.createPlan(plan)),
-      performerSitePlan: await refusalOf(() => as(luna).memberships.siteAdmin.createPlan(plan)),
-      memberSitePlans: await refusalOf(() => as(member).memberships.siteAdmin.plans()),
-      anonymousJoin: await refusalOf(() => as(null).memberships.subscribe({ planId: innerCircleId, idempotencyKey: randomUUID() })),
+      anonymous: await refusalCodeOf(() => callerAs(null).memberships.createPlan(plan)),
+      member: await refusalCodeOf(() => callerAs(member).memberships.createPlan(plan)),
+      admin: await refusalCodeOf(() => callerAs(admin).memberships.createPlan(plan)),
+      performerSitePlan: await refusalCodeOf(() => callerAs(luna).memberships.siteAdmin.createPlan(plan)),
+      memberSitePlans: await refusalCodeOf(() => callerAs(member).memberships.siteAdmin.plans()),
+      anonymousJoin: await refusalCodeOf(() => callerAs(null).memberships.subscribe({ planId: innerCircleId, idempotencyKey: randomUUID() })),
     }).toEqual({
       anonymous: "UNAUTHORIZED",
       member: "FORBIDDEN",
@@ -430,11 +408,11 @@ describe("who may do what", () => {
     const owner = await fundedMember(500n);
     const other = await fundedMember(500n);
     const { membershipId } = await join(owner, innerCircleId);
-    expect(await refusalOf(() => as(other).memberships.cancel({ membershipId }))).toBe("NOT_FOUND");
-    await as(owner).memberships.cancel({ membershipId });
-    expect(await refusalOf(() => as(other).memberships.resume({ membershipId }))).toBe("NOT_FOUND");
+    expect(await refusalCodeOf(() => callerAs(other).memberships.cancel({ membershipId }))).toBe("NOT_FOUND");
+    await callerAs(owner).memberships.cancel({ membershipId });
+    expect(await refusalCodeOf(() => callerAs(other).memberships.resume({ membershipId }))).toBe("NOT_FOUND");
     expect((await membershipOf(owner.id, innerCircleId)).status).toBe("CANCELLED");
-    expect(await as(other).memberships.mine()).toEqual([]);
+    expect(await callerAs(other).memberships.mine()).toEqual([]);
   });
 
   it.each([
@@ -448,7 +426,7 @@ describe("who may do what", () => {
   ])("refuses a plan with %o", async (change, message) => {
     let fieldErrors: unknown;
     try {
-      await as(luna).memberships.createPlan({ name: "Valid", price: 10n, periodDays: 30, ...change });
+      await callerAs(luna).memberships.createPlan({ name: "Valid", price: 10n, periodDays: 30, ...change });
     } catch (error) {
       fieldErrors = error instanceof TRPCError ? error.cause : error;
     }

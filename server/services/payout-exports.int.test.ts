@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/admin/withdrawals/export/route";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { fundUser } from "@/server/testing/factories";
 import { sessionCookie } from "@/server/testing/session-cookie";
-import { as, configurePayouts, readyToWithdraw } from "./payouts.testing";
+import { configurePayouts, readyToWithdraw } from "./payouts.testing";
+import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
@@ -63,18 +63,17 @@ beforeAll(async () => {
   performer = await makePerformer(admin, 'Exporter, "The" Star');
   await readyToWithdraw(performer);
   await fundUser(pool, performer.id, 10_000n);
-  const request = (credits: bigint) => as(performer).payouts.withdrawals.request({ credits, idempotencyKey: randomUUID() });
+  const request = (credits: bigint) => callerAs(performer).payouts.withdrawals.request({ credits, idempotencyKey: randomUUID() });
   paidId = (await request(1_000n)).withdrawal.id;
-  await as(admin).payouts.admin.approve({ id: paidId });
-  await as(admin).payouts.admin.markPaid({ id: paidId, reference: "PP-1, batch 7" });
+  await callerAs(admin).payouts.admin.approve({ id: paidId });
+  await callerAs(admin).payouts.admin.markPaid({ id: paidId, reference: "PP-1, batch 7" });
   rejectedId = (await request(333n)).withdrawal.id;
-  await as(admin).payouts.admin.reject({ id: rejectedId, reason: "=HYPERLINK(\"http://evil.test\")" });
+  await callerAs(admin).payouts.admin.reject({ id: rejectedId, reason: "=HYPERLINK(\"http://evil.test\")" });
   await request(2_000n);
 });
 
 afterAll(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
+  await expectLedgerInvariantsHold();
   await closeDb();
 });
 

@@ -5,11 +5,11 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "./users";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
-import { PROFILE_DETAILS, as, configurePayouts, endPayoutLock, readyToWithdraw, transactionCount } from "./payouts.testing";
+import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "./payouts.testing";
+import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 const sendEmail = vi.hoisted(() => vi.fn(async () => undefined));
 vi.mock("@/server/integrations/email", () => ({ sendEmail }));
@@ -21,17 +21,6 @@ vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
 
 let admin: SessionUser;
 let member: SessionUser;
-
-/** The domain code of a refusal (INSUFFICIENT_FUNDS...), else the tRPC code (FORBIDDEN...), else "OK". */
-async function refusalOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return isDomainError(error.cause) ? error.cause.code : error.code;
-    throw error;
-  }
-}
 
 async function fieldErrorsOf(call: () => Promise<unknown>): Promise<Record<string, string[]>> {
   try {
@@ -54,7 +43,7 @@ async function messageOf(call: () => Promise<unknown>): Promise<string> {
 }
 
 const request = (performer: SessionUser, credits: bigint, idempotencyKey: string = randomUUID()) =>
-  as(performer).payouts.withdrawals.request({ credits, idempotencyKey });
+  callerAs(performer).payouts.withdrawals.request({ credits, idempotencyKey });
 
 /** A performer with a complete PayPal profile past its lock and `credits` available. */
 async function fundedPerformer(credits: bigint, label = "Payee"): Promise<SessionUser> {
@@ -88,10 +77,7 @@ beforeEach(() => {
   sendEmail.mockClear();
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -121,11 +107,11 @@ describe("requesting a withdrawal", () => {
     const performer = await fundedPerformer(5_000n);
     const key = randomUUID();
     const first = await request(performer, 500n, key);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     const retry = await request(performer, 500n, key);
     expect(retry).toMatchObject({ replayed: true, withdrawal: { id: first.withdrawal.id } });
-    expect(await refusalOf(() => request(performer, 600n, key))).toBe("CONFLICT");
-    expect(await transactionCount()).toBe(count);
+    expect(await refusalCodeOf(() => request(performer, 600n, key))).toBe("CONFLICT");
+    expect(await ledgerTransactionCount()).toBe(count);
     expect((await walletBalances(pool, performer.id)).held).toBe(500n);
   });
 
@@ -134,13 +120,13 @@ describe("requesting a withdrawal", () => {
     [10, 300n, 2_000n, 6],
   ])("%i concurrent requests of %s from %s available: %i succeed, the rest are refused", async (requests, credits, available, succeeding) => {
     const performer = await fundedPerformer(available);
-    const outcomes = await Promise.all(Array.from({ length: requests }, () => refusalOf(() => request(performer, credits))));
+    const outcomes = await Promise.all(Array.from({ length: requests }, () => refusalCodeOf(() => request(performer, credits))));
     expect(outcomes.filter((outcome) => outcome === "OK")).toHaveLength(succeeding);
     expect(outcomes.filter((outcome) => outcome !== "OK").every((outcome) => outcome === "INSUFFICIENT_FUNDS")).toBe(true);
     const balances = await walletBalances(pool, performer.id);
     expect(balances).toMatchObject({ available: available - credits * BigInt(succeeding), held: credits * BigInt(succeeding) });
     expect(balances.available >= 0n).toBe(true);
-    expect(await as(performer).payouts.withdrawals.list()).toHaveLength(succeeding);
+    expect(await callerAs(performer).payouts.withdrawals.list()).toHaveLength(succeeding);
   });
 });
 
@@ -156,24 +142,24 @@ describe("requests that are refused post nothing", () => {
     ["above the method's maximum", 100_001n, "BAD_REQUEST", "The maximum withdrawal for PayPal is 100,000 credits."],
     ["zero credits", 0n, "BAD_REQUEST", null],
   ])("%s", async (_case, credits, code, message) => {
-    const count = await transactionCount();
-    expect(await refusalOf(() => request(performer, credits))).toBe(code);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(() => request(performer, credits))).toBe(code);
     if (message) expect(await messageOf(() => request(performer, credits))).toBe(message);
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
   });
 
   it("without a payout profile", async () => {
     const bare = await makePerformer(admin, "No profile");
     await fundUser(pool, bare.id, 1_000n);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     expect(await messageOf(() => request(bare, 500n))).toBe("Add your payout details before requesting a withdrawal.");
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 
   it("with a profile an admin's new required field made incomplete", async () => {
     const other = await fundedPerformer(1_000n, "Incomplete");
-    const field = await as(admin).payouts.settings.saveField({
+    const field = await callerAs(admin).payouts.settings.saveField({
       key: "phone_for_payouts",
       label: "Payout phone",
       format: "text",
@@ -184,12 +170,12 @@ describe("requests that are refused post nothing", () => {
       active: true,
     });
     try {
-      const count = await transactionCount();
-      expect(await refusalOf(() => request(other, 500n))).toBe("PRECONDITION_FAILED");
+      const count = await ledgerTransactionCount();
+      expect(await refusalCodeOf(() => request(other, 500n))).toBe("PRECONDITION_FAILED");
       expect(await messageOf(() => request(other, 500n))).toBe("Your payout profile is incomplete: add Payout phone.");
-      expect(await transactionCount()).toBe(count);
+      expect(await ledgerTransactionCount()).toBe(count);
     } finally {
-      await as(admin).payouts.settings.saveField({ ...field, methods: [...field.methods], active: false });
+      await callerAs(admin).payouts.settings.saveField({ ...field, methods: [...field.methods], active: false });
     }
     expect((await request(other, 500n)).withdrawal.status).toBe("REQUESTED");
   });
@@ -198,11 +184,11 @@ describe("requests that are refused post nothing", () => {
     const banker = await makePerformer(admin, "Banker");
     await readyToWithdraw(banker, { method: "BANK_TRANSFER" });
     await fundUser(pool, banker.id, 2_000n);
-    await as(admin).payouts.settings.removeMethod({ method: "BANK_TRANSFER" });
+    await callerAs(admin).payouts.settings.removeMethod({ method: "BANK_TRANSFER" });
     try {
-      expect(await refusalOf(() => request(banker, 1_500n))).toBe("PRECONDITION_FAILED");
+      expect(await refusalCodeOf(() => request(banker, 1_500n))).toBe("PRECONDITION_FAILED");
     } finally {
-      await as(admin).payouts.settings.setMethod({ method: "BANK_TRANSFER", fixedMinor: 100n, percentBps: 0, minCredits: 1_000n, maxCredits: 500_000n });
+      await callerAs(admin).payouts.settings.setMethod({ method: "BANK_TRANSFER", fixedMinor: 100n, percentBps: 0, minCredits: 1_000n, maxCredits: 500_000n });
     }
     expect((await request(banker, 1_500n)).withdrawal).toMatchObject({ method: "BANK_TRANSFER", grossMinor: 7_500n, feeMinor: 100n, netMinor: 7_400n });
   });
@@ -212,36 +198,36 @@ describe("the payout-method lock", () => {
   it("blocks withdrawals after the first setup and after each change of method or details, not after an unchanged save", async () => {
     const performer = await makePerformer(admin, "Locked");
     await fundUser(pool, performer.id, 2_000n);
-    const saved = await as(performer).payouts.profile.save({ method: "PAYPAL", currency: "usd", details: PROFILE_DETAILS.PAYPAL });
+    const saved = await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "usd", details: PROFILE_DETAILS.PAYPAL });
     expect(saved.changed).toBe(true);
     expect(saved.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
-    const count = await transactionCount();
-    expect(await refusalOf(() => request(performer, 500n))).toBe("PRECONDITION_FAILED");
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(() => request(performer, 500n))).toBe("PRECONDITION_FAILED");
     expect(await messageOf(() => request(performer, 500n))).toMatch(/^Your payout details changed recently, so withdrawals are paused until /);
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
 
     await endPayoutLock(performer.id);
-    const unchanged = await as(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: { ...PROFILE_DETAILS.PAYPAL, legal_name: " Test   Performer " } });
+    const unchanged = await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: { ...PROFILE_DETAILS.PAYPAL, legal_name: " Test   Performer " } });
     expect(unchanged).toEqual({ changed: false, lockedUntil: null });
     expect((await request(performer, 500n)).withdrawal.status).toBe("REQUESTED");
 
-    await as(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: { ...PROFILE_DETAILS.PAYPAL, paypal_email: "new@example.com" } });
-    expect(await refusalOf(() => request(performer, 500n))).toBe("PRECONDITION_FAILED");
+    await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: { ...PROFILE_DETAILS.PAYPAL, paypal_email: "new@example.com" } });
+    expect(await refusalCodeOf(() => request(performer, 500n))).toBe("PRECONDITION_FAILED");
     await endPayoutLock(performer.id);
-    await as(performer).payouts.profile.save({ method: "BANK_TRANSFER", currency: "USD", details: PROFILE_DETAILS.BANK_TRANSFER });
-    expect(await refusalOf(() => request(performer, 1_000n))).toBe("PRECONDITION_FAILED");
-    expect((await as(performer).payouts.withdrawals.overview()).lockedUntil).not.toBeNull();
+    await callerAs(performer).payouts.profile.save({ method: "BANK_TRANSFER", currency: "USD", details: PROFILE_DETAILS.BANK_TRANSFER });
+    expect(await refusalCodeOf(() => request(performer, 1_000n))).toBe("PRECONDITION_FAILED");
+    expect((await callerAs(performer).payouts.withdrawals.overview()).lockedUntil).not.toBeNull();
   });
 
   it("follows the admin's number of days", async () => {
     const performer = await makePerformer(admin, "Quick");
     await fundUser(pool, performer.id, 1_000n);
-    await as(admin).settings.set({ key: "payouts", value: { methodLockDays: 0, autoApproveBelowCredits: null } });
+    await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 0, autoApproveBelowCredits: null } });
     try {
-      await as(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL });
+      await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL });
       expect((await request(performer, 300n)).withdrawal.status).toBe("REQUESTED");
     } finally {
-      await as(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
+      await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
     }
   });
 });
@@ -250,7 +236,7 @@ describe("payout profiles", () => {
   it("checks details against the admin's fields and formats, per method", async () => {
     const performer = await makePerformer(admin, "Formats");
     const fieldErrors = await fieldErrorsOf(() =>
-      as(performer).payouts.profile.save({
+      callerAs(performer).payouts.profile.save({
         method: "BANK_TRANSFER",
         currency: "USD",
         details: { legal_name: "", country: "ZZ", tax_id: "1", iban: "DE89370400440532013001", swift: "DEUT" },
@@ -258,26 +244,26 @@ describe("payout profiles", () => {
     );
     expect(Object.keys(fieldErrors).sort()).toEqual(["country", "iban", "legal_name", "swift", "tax_id"]);
     expect(fieldErrors.iban).toEqual(["This IBAN is not valid; check it against your bank statement."]);
-    expect(await refusalOf(() => as(performer).payouts.profile.save({ method: "PAYPAL", currency: "EUR", details: PROFILE_DETAILS.PAYPAL }))).toBe("BAD_REQUEST");
-    expect((await as(performer).payouts.profile.get()).profile).toBeNull();
+    expect(await refusalCodeOf(() => callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "EUR", details: PROFILE_DETAILS.PAYPAL }))).toBe("BAD_REQUEST");
+    expect((await callerAs(performer).payouts.profile.get()).profile).toBeNull();
   });
 
   it("lets an applicant fill one, which the reviewing admin sees masked, and reveals it in full with an audit row", async () => {
     const applicant = await makeMember("applicant");
     await applyAsPerformer(applicant, { stageName: "Hopeful", bio: "Bio" });
-    await as(applicant).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL });
-    const masked = await as(admin).payouts.admin.profile({ performerId: applicant.id });
+    await callerAs(applicant).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL });
+    const masked = await callerAs(admin).payouts.admin.profile({ performerId: applicant.id });
     expect(masked?.lines.map((line) => [line.label, line.value])).toEqual([
       ["Legal name", "Test Performer"],
       ["Country", "US"],
       ["Tax ID", "•••• 4321"],
       ["PayPal email", "p••••@example.com"],
     ]);
-    const revealed = await as(admin).payouts.admin.revealProfile({ performerId: applicant.id });
+    const revealed = await callerAs(admin).payouts.admin.revealProfile({ performerId: applicant.id });
     expect(revealed.lines.find((line) => line.key === "paypal_email")?.value).toBe("performer@example.com");
     const { rows } = await pool.query("SELECT 1 FROM audit_log WHERE action = 'payout_profile.revealed' AND actor_id = $1 AND target_id = $2", [admin.id, applicant.id]);
     expect(rows).toHaveLength(1);
-    expect(await refusalOf(() => as(applicant).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() }))).toBe("FORBIDDEN");
+    expect(await refusalCodeOf(() => callerAs(applicant).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() }))).toBe("FORBIDDEN");
   });
 });
 
@@ -285,7 +271,7 @@ describe("cancel, reject, approve and pay", () => {
   it("lets the performer cancel a requested withdrawal, reversing the hold once", async () => {
     const performer = await fundedPerformer(2_000n);
     const { withdrawal } = await request(performer, 800n);
-    const cancelled = await as(performer).payouts.withdrawals.cancel({ id: withdrawal.id });
+    const cancelled = await callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id });
     expect(cancelled.status).toBe("CANCELLED");
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 2_000n, held: 0n });
     const { rows } = await pool.query<{ kind: string; reverses: string }>(
@@ -293,38 +279,38 @@ describe("cancel, reject, approve and pay", () => {
       [withdrawal.id],
     );
     expect(rows[0]).toEqual({ kind: "REVERSAL", reverses: (await holdIdOf(withdrawal.id)).toString() });
-    const count = await transactionCount();
-    expect(await messageOf(() => as(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("This withdrawal is already cancelled.");
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await messageOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("This withdrawal is already cancelled.");
+    expect(await ledgerTransactionCount()).toBe(count);
     expect(emailsTo(performer).map((email) => email.subject)).toEqual(["Withdrawal requested: 800 credits", "Withdrawal cancelled"]);
   });
 
   it("lets an admin reject with a reason the performer reads, reversing the hold", async () => {
     const performer = await fundedPerformer(2_000n);
     const { withdrawal } = await request(performer, 800n);
-    expect(await refusalOf(() => as(admin).payouts.admin.reject({ id: withdrawal.id, reason: "" }))).toBe("BAD_REQUEST");
-    const rejected = await as(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Tax ID does not match the legal name" });
+    expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "" }))).toBe("BAD_REQUEST");
+    const rejected = await callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Tax ID does not match the legal name" });
     expect(rejected).toMatchObject({ status: "REJECTED", reason: "Tax ID does not match the legal name" });
     expect(rejected.events.at(-1)).toMatchObject({ fromStatus: "REQUESTED", toStatus: "REJECTED", actorName: admin.displayName, note: "Tax ID does not match the legal name" });
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 2_000n, held: 0n });
     expect(emailsTo(performer).at(-1)?.text).toContain("was rejected: Tax ID does not match the legal name");
-    expect(await refusalOf(() => as(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
   });
 
   it("approves, then marks paid with a reference: held credits leave for payout clearing, once", async () => {
     const performer = await fundedPerformer(2_000n);
     const { withdrawal } = await request(performer, 1_000n);
     const clearingBefore = await clearingBalance();
-    const approved = await as(admin).payouts.admin.approve({ id: withdrawal.id });
+    const approved = await callerAs(admin).payouts.admin.approve({ id: withdrawal.id });
     expect(approved).toMatchObject({ payoutError: null, withdrawal: { status: "APPROVED" } });
 
-    const count = await transactionCount();
-    expect(await messageOf(() => as(admin).payouts.admin.approve({ id: withdrawal.id }))).toBe("This withdrawal is already approved.");
-    expect(await refusalOf(() => as(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
-    expect(await refusalOf(() => as(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "" }))).toBe("BAD_REQUEST");
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await messageOf(() => callerAs(admin).payouts.admin.approve({ id: withdrawal.id }))).toBe("This withdrawal is already approved.");
+    expect(await refusalCodeOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "" }))).toBe("BAD_REQUEST");
+    expect(await ledgerTransactionCount()).toBe(count);
 
-    const paid = await as(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "PAYPAL-7XK2" });
+    const paid = await callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "PAYPAL-7XK2" });
     expect(paid).toMatchObject({ status: "PAID", reference: "PAYPAL-7XK2" });
     expect(paid.events.map((event) => [event.toStatus, event.actorName])).toEqual([
       ["REQUESTED", performer.displayName],
@@ -333,8 +319,8 @@ describe("cancel, reject, approve and pay", () => {
     ]);
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
     expect((await clearingBalance()) - clearingBefore).toBe(1_000n);
-    expect(await refusalOf(() => as(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "AGAIN" }))).toBe("CONFLICT");
-    expect(await refusalOf(() => as(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Too late" }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "AGAIN" }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Too late" }))).toBe("CONFLICT");
     expect(emailsTo(performer).map((email) => email.subject)).toEqual([
       "Withdrawal requested: 1,000 credits",
       "Withdrawal approved: $48.70",
@@ -347,21 +333,21 @@ describe("cancel, reject, approve and pay", () => {
     const performer = await fundedPerformer(3_000n);
     const ids = [];
     for (let index = 0; index < 3; index += 1) ids.push((await request(performer, 500n)).withdrawal.id);
-    await as(admin).payouts.admin.approve({ id: ids[0] ?? "" });
-    const outcomes = await as(admin).payouts.admin.approveMany({ ids });
+    await callerAs(admin).payouts.admin.approve({ id: ids[0] ?? "" });
+    const outcomes = await callerAs(admin).payouts.admin.approveMany({ ids });
     expect(outcomes).toEqual([
       { id: ids[0], ok: false, error: "This withdrawal is already approved." },
       { id: ids[1], ok: true, status: "APPROVED", payoutError: null },
       { id: ids[2], ok: true, status: "APPROVED", payoutError: null },
     ]);
-    const rejected = await as(admin).payouts.admin.rejectMany({ ids, reason: "Duplicate requests" });
+    const rejected = await callerAs(admin).payouts.admin.rejectMany({ ids, reason: "Duplicate requests" });
     expect(rejected.map((outcome) => outcome.ok)).toEqual([true, true, true]);
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
   });
 
   it("approves at request time below the admin's auto-approval amount, and only then", async () => {
     const performer = await fundedPerformer(2_000n);
-    await as(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: 500n } });
+    await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: 500n } });
     try {
       const small = await request(performer, 500n);
       const large = await request(performer, 501n);
@@ -369,7 +355,7 @@ describe("cancel, reject, approve and pay", () => {
       expect(small.withdrawal.events.at(-1)).toMatchObject({ toStatus: "APPROVED", actorName: null, note: "Approved automatically: at or below 500 credits" });
       expect(large.withdrawal.status).toBe("REQUESTED");
     } finally {
-      await as(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
+      await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
     }
   });
 });
@@ -387,29 +373,29 @@ describe("the admin queue", () => {
     await fundUser(pool, banker.id, 5_000n);
     const paypal = (await request(performer, 1_000n)).withdrawal;
     const bank = (await request(banker, 2_000n)).withdrawal;
-    await as(admin).payouts.admin.reject({ id: (await request(performer, 300n)).withdrawal.id, reason: "Split it" });
+    await callerAs(admin).payouts.admin.reject({ id: (await request(performer, 300n)).withdrawal.id, reason: "Split it" });
 
-    const mine = await as(admin).payouts.admin.queue({ performer: "queue star" });
+    const mine = await callerAs(admin).payouts.admin.queue({ performer: "queue star" });
     expect(mine.map((row) => row.credits)).toEqual([300n, 1_000n]);
-    expect((await as(admin).payouts.admin.queue({ performer: "Queue", status: "OPEN" })).map((row) => row.id)).toEqual([paypal.id, bank.id]);
-    expect((await as(admin).payouts.admin.queue({ performer: "Queue", method: "BANK_TRANSFER" })).map((row) => row.id)).toEqual([bank.id]);
-    expect((await as(admin).payouts.admin.queue({ performer: "Queue", status: "REJECTED" })).map((row) => row.credits)).toEqual([300n]);
+    expect((await callerAs(admin).payouts.admin.queue({ performer: "Queue", status: "OPEN" })).map((row) => row.id)).toEqual([paypal.id, bank.id]);
+    expect((await callerAs(admin).payouts.admin.queue({ performer: "Queue", method: "BANK_TRANSFER" })).map((row) => row.id)).toEqual([bank.id]);
+    expect((await callerAs(admin).payouts.admin.queue({ performer: "Queue", status: "REJECTED" })).map((row) => row.credits)).toEqual([300n]);
     const today = new Date().toISOString().slice(0, 10);
-    expect(await as(admin).payouts.admin.queue({ performer: "Queue", from: today, to: today })).toHaveLength(3);
-    expect(await as(admin).payouts.admin.queue({ performer: "Queue", to: "2020-01-01" })).toHaveLength(0);
+    expect(await callerAs(admin).payouts.admin.queue({ performer: "Queue", from: today, to: today })).toHaveLength(3);
+    expect(await callerAs(admin).payouts.admin.queue({ performer: "Queue", to: "2020-01-01" })).toHaveLength(0);
 
-    const bankRow = (await as(admin).payouts.admin.queue({ performer: "Queue Banker" }))[0];
+    const bankRow = (await callerAs(admin).payouts.admin.queue({ performer: "Queue Banker" }))[0];
     expect(bankRow?.details.find((line) => line.key === "iban")).toMatchObject({ value: "•••• 3000", masked: true });
-    const revealed = await as(admin).payouts.admin.revealDetails({ id: bank.id });
+    const revealed = await callerAs(admin).payouts.admin.revealDetails({ id: bank.id });
     expect(revealed.find((line) => line.key === "iban")?.value).toBe("DE89370400440532013000");
     const audit = await pool.query("SELECT 1 FROM audit_log WHERE action = 'withdrawal.details_revealed' AND target_id = $1 AND actor_id = $2", [bank.id, admin.id]);
     expect(audit.rows).toHaveLength(1);
 
-    const waiting = await as(admin).payouts.admin.pendingCount();
-    await as(admin).payouts.admin.approve({ id: bank.id });
-    expect(await as(admin).payouts.admin.pendingCount()).toBe(waiting);
-    await as(admin).payouts.admin.markPaid({ id: bank.id, reference: "SEPA-1" });
-    expect(await as(admin).payouts.admin.pendingCount()).toBe(waiting - 1);
+    const waiting = await callerAs(admin).payouts.admin.pendingCount();
+    await callerAs(admin).payouts.admin.approve({ id: bank.id });
+    expect(await callerAs(admin).payouts.admin.pendingCount()).toBe(waiting);
+    await callerAs(admin).payouts.admin.markPaid({ id: bank.id, reference: "SEPA-1" });
+    expect(await callerAs(admin).payouts.admin.pendingCount()).toBe(waiting - 1);
   });
 });
 
@@ -418,24 +404,24 @@ describe("who may do what", () => {
     const owner = await fundedPerformer(2_000n, "Owner");
     const other = await fundedPerformer(2_000n, "Other");
     const { withdrawal } = await request(owner, 500n);
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     expect({
-      otherCancels: await refusalOf(() => as(other).payouts.withdrawals.cancel({ id: withdrawal.id })),
-      otherSeesInList: (await as(other).payouts.withdrawals.list()).some((row) => row.id === withdrawal.id),
-      otherReadsProfile: await refusalOf(() => as(other).payouts.admin.profile({ performerId: owner.id })),
-      otherRevealsProfile: await refusalOf(() => as(other).payouts.admin.revealProfile({ performerId: owner.id })),
-      otherRevealsDetails: await refusalOf(() => as(other).payouts.admin.revealDetails({ id: withdrawal.id })),
-      performerApproves: await refusalOf(() => as(owner).payouts.admin.approve({ id: withdrawal.id })),
-      performerMarksPaid: await refusalOf(() => as(owner).payouts.admin.markPaid({ id: withdrawal.id, reference: "SELF" })),
-      performerQueue: await refusalOf(() => as(owner).payouts.admin.queue({})),
-      performerConfigures: await refusalOf(() => as(owner).payouts.settings.setRate({ currency: "USD", credits: 1n, amountMinor: 100n })),
-      memberRequests: await refusalOf(() => as(member).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
-      memberOverview: await refusalOf(() => as(member).payouts.withdrawals.overview()),
-      memberProfile: await refusalOf(() => as(member).payouts.profile.get()),
-      memberSavesProfile: await refusalOf(() => as(member).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL })),
-      adminRequests: await refusalOf(() => as(admin).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
-      anonymousQueue: await refusalOf(() => as(null).payouts.admin.queue({})),
-      anonymousRequests: await refusalOf(() => as(null).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
+      otherCancels: await refusalCodeOf(() => callerAs(other).payouts.withdrawals.cancel({ id: withdrawal.id })),
+      otherSeesInList: (await callerAs(other).payouts.withdrawals.list()).some((row) => row.id === withdrawal.id),
+      otherReadsProfile: await refusalCodeOf(() => callerAs(other).payouts.admin.profile({ performerId: owner.id })),
+      otherRevealsProfile: await refusalCodeOf(() => callerAs(other).payouts.admin.revealProfile({ performerId: owner.id })),
+      otherRevealsDetails: await refusalCodeOf(() => callerAs(other).payouts.admin.revealDetails({ id: withdrawal.id })),
+      performerApproves: await refusalCodeOf(() => callerAs(owner).payouts.admin.approve({ id: withdrawal.id })),
+      performerMarksPaid: await refusalCodeOf(() => callerAs(owner).payouts.admin.markPaid({ id: withdrawal.id, reference: "SELF" })),
+      performerQueue: await refusalCodeOf(() => callerAs(owner).payouts.admin.queue({})),
+      performerConfigures: await refusalCodeOf(() => callerAs(owner).payouts.settings.setRate({ currency: "USD", credits: 1n, amountMinor: 100n })),
+      memberRequests: await refusalCodeOf(() => callerAs(member).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
+      memberOverview: await refusalCodeOf(() => callerAs(member).payouts.withdrawals.overview()),
+      memberProfile: await refusalCodeOf(() => callerAs(member).payouts.profile.get()),
+      memberSavesProfile: await refusalCodeOf(() => callerAs(member).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL })),
+      adminRequests: await refusalCodeOf(() => callerAs(admin).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
+      anonymousQueue: await refusalCodeOf(() => callerAs(null).payouts.admin.queue({})),
+      anonymousRequests: await refusalCodeOf(() => callerAs(null).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() })),
     }).toEqual({
       otherCancels: "NOT_FOUND",
       otherSeesInList: false,
@@ -454,8 +440,8 @@ describe("who may do what", () => {
       anonymousQueue: "UNAUTHORIZED",
       anonymousRequests: "UNAUTHORIZED",
     });
-    expect((await as(other).payouts.profile.get()).profile?.performerId).toBe(other.id);
-    expect(await transactionCount()).toBe(count);
-    expect((await as(owner).payouts.withdrawals.list()).map((row) => row.status)).toEqual(["REQUESTED"]);
+    expect((await callerAs(other).payouts.profile.get()).profile?.performerId).toBe(other.id);
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect((await callerAs(owner).payouts.withdrawals.list()).map((row) => row.status)).toEqual(["REQUESTED"]);
   });
 });

@@ -1,19 +1,17 @@
 import type { SessionUser } from "@/server/auth/session-user";
-import { appRouter } from "@/server/api/root";
 import { pool } from "@/server/db/client";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
+import { callerAs } from "@/server/testing/api";
 import { DEMO_PAYOUT_FIELDS, DEMO_PAYOUT_METHODS } from "@/prisma/seed";
 import type { SavePayoutProfileInput } from "./payout-profiles";
 
 /** Test helpers for withdrawals: the demo payout configuration, and performers ready to withdraw. */
 
-export const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
 /** The demo configuration: 20 credits = $1; PayPal 30¢ + 2% for 200 to 100,000 credits; bank, Stripe. */
 export async function configurePayouts(admin: SessionUser): Promise<void> {
-  for (const field of DEMO_PAYOUT_FIELDS) await as(admin).payouts.settings.saveField(field);
-  await as(admin).payouts.settings.setRate({ currency: "USD", credits: 20n, amountMinor: 100n });
-  for (const terms of DEMO_PAYOUT_METHODS) await as(admin).payouts.settings.setMethod(terms);
+  for (const field of DEMO_PAYOUT_FIELDS) await callerAs(admin).payouts.settings.saveField(field);
+  await callerAs(admin).payouts.settings.setRate({ currency: "USD", credits: 20n, amountMinor: 100n });
+  for (const terms of DEMO_PAYOUT_METHODS) await callerAs(admin).payouts.settings.setMethod(terms);
 }
 
 export const PROFILE_DETAILS: Record<Exclude<PayoutMethod, "STRIPE_CONNECT">, Record<string, string>> = {
@@ -29,15 +27,10 @@ export async function endPayoutLock(performerId: string): Promise<void> {
 /** Saves a complete profile and ends its lock, so the performer can withdraw at once. */
 export async function readyToWithdraw(performer: SessionUser, profile: Partial<SavePayoutProfileInput> = {}): Promise<void> {
   const method = profile.method ?? "PAYPAL";
-  await as(performer).payouts.profile.save({
+  await callerAs(performer).payouts.profile.save({
     method,
     currency: profile.currency ?? "USD",
     details: profile.details ?? (method === "STRIPE_CONNECT" ? PROFILE_DETAILS.PAYPAL : PROFILE_DETAILS[method]),
   });
   await endPayoutLock(performer.id);
-}
-
-export async function transactionCount(): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
-  return rows[0]?.n ?? 0;
 }

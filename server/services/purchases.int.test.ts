@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import Pusher from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPusherServer } from "@/server/local/pusher/server";
-import { startStripeEmulator } from "@/server/local/stripe/server";
+import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
 /**
  * Buying credits end to end below the browser: the real `stripe` SDK against the emulator, whose signed webhooks
@@ -14,21 +12,10 @@ import { startStripeEmulator } from "@/server/local/stripe/server";
 const API_KEY = "sk_test_purchases_int";
 const WEBHOOK_SECRET = "whsec_purchases_int";
 
-interface HeldDelivery {
-  body: string;
-  signature: string;
-}
-
-let emulator: { url: string; close(): Promise<void> };
+let stripeHarness: StripeWebhooksHarness;
 let realtime: { url: string; close(): Promise<void> };
-let receiver: http.Server;
-/** While true, webhooks are acknowledged but kept here instead of processed, to replay them in any order. */
-let holdDeliveries = false;
-const held: HeldDelivery[] = [];
-const outcomes: { status: number; body: string }[] = [];
 
 let app: {
-  POST: (request: Request) => Promise<Response>;
   pool: import("pg").Pool;
   closeDb: () => Promise<void>;
   startCheckout: typeof import("./purchases").startCheckout;
@@ -41,63 +28,20 @@ let app: {
   stripe: typeof import("@/server/integrations/stripe").stripe;
 };
 
-function deliver(body: string, signature: string): Promise<Response> {
-  return app.POST(
-    new Request("http://127.0.0.1/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-      body,
-    }),
-  );
-}
-
 beforeAll(async () => {
-  receiver = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const signature = String(request.headers["stripe-signature"] ?? "");
-      if (holdDeliveries) {
-        held.push({ body, signature });
-        response.writeHead(200).end();
-        return;
-      }
-      const answer = await deliver(body, signature);
-      const text = await answer.text();
-      outcomes.push({ status: answer.status, body: text });
-      response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const receiverPort = (receiver.address() as AddressInfo).port;
-
-  emulator = await startStripeEmulator({
-    port: 0,
-    apiKey: API_KEY,
-    webhookSecret: WEBHOOK_SECRET,
-    webhookUrl: `http://127.0.0.1:${receiverPort}/`,
-    asyncPaymentDelayMs: 200,
-    webhookRetryDelaysMs: [200, 400],
-    log: () => undefined,
-  });
+  stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 200 } });
   realtime = await startPusherServer({ port: 0, appId: "int", key: "int-key", secret: "int-secret" });
 
   const pusherUrl = new URL(realtime.url);
   Object.assign(process.env, {
-    STRIPE_API_URL: emulator.url,
-    STRIPE_SECRET_KEY: API_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     PUSHER_APP_ID: "int",
     PUSHER_KEY: "int-key",
     PUSHER_SECRET: "int-secret",
     PUSHER_HOST: pusherUrl.hostname,
     PUSHER_PORT: pusherUrl.port,
-    APP_URL: "http://127.0.0.1:3999",
   });
 
-  const [route, db, purchases, wallet, invariants, factories, ledgerPost, ledger, commission, stripeModule] = await Promise.all([
-    import("@/app/api/webhooks/stripe/route"),
+  const [db, purchases, wallet, invariants, factories, ledgerPost, ledger, commission, stripeModule] = await Promise.all([
     import("@/server/db/client"),
     import("./purchases"),
     import("./wallet"),
@@ -109,7 +53,6 @@ beforeAll(async () => {
     import("@/server/integrations/stripe"),
   ]);
   app = {
-    POST: route.POST,
     pool: db.pool,
     closeDb: db.closeDb,
     startCheckout: purchases.startCheckout,
@@ -125,38 +68,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.closeDb();
-  await emulator?.close();
+  await stripeHarness?.close();
   await realtime?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
 });
-
-async function control(path: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(`${emulator.url}/_emulator${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-async function eventsOf(type?: string): Promise<{ id: string; type: string; data: { object: Record<string, unknown> } }[]> {
-  const response = await fetch(`${emulator.url}/_emulator/events${type ? `?type=${type}` : ""}`, {
-    headers: { authorization: `Bearer ${API_KEY}` },
-  });
-  const json = (await response.json()) as { data: { id: string; type: string; data: { object: Record<string, unknown> } }[] };
-  return json.data;
-}
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function createPackage(credits: bigint, bonus: bigint, priceMinor: bigint): Promise<string> {
   const { rows } = await app.pool.query<{ id: string }>(
@@ -194,8 +108,8 @@ async function paidPurchase(credits = 1000n, priceMinor = 999n) {
   const packageId = await createPackage(credits, 0n, priceMinor);
   const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
   const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
-  await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
-  await until(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the purchase to be paid");
+  await stripeHarness.control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+  await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the purchase to be paid");
   const paymentIntent = (await purchaseRow(purchaseId))?.stripe_payment_intent_id as string;
   return { member, purchaseId, sessionId, paymentIntent };
 }
@@ -238,10 +152,10 @@ describe("buying credits with Stripe Checkout", () => {
       expect((await app.balancesOf(member)).available).toBe(0n);
 
       const session = await app.stripe().checkout.sessions.retrieve((await purchaseRow(started.purchaseId))?.stripe_checkout_session_id as string);
-      await control(`/checkout/sessions/${session.id}/pay`, { outcome: "pay" });
+      await stripeHarness.control(`/checkout/sessions/${session.id}/pay`, { outcome: "pay" });
 
-      await until(async () => (await app.balancesOf(member)).available === 550n, "the credits");
-      await until(async () => updates.some((u) => u.available === "550"), "the wallet update over Pusher");
+      await waitUntil(async () => (await app.balancesOf(member)).available === 550n, "the credits");
+      await waitUntil(async () => updates.some((u) => u.available === "550"), "the wallet update over Pusher");
       expect((await purchaseRow(started.purchaseId))?.status).toBe("PAID");
       expect(await creditTransactions(started.purchaseId)).toBe(1);
       await expectBooksBalance();
@@ -255,11 +169,11 @@ describe("buying credits with Stripe Checkout", () => {
     const packageId = await createPackage(300n, 0n, 299n);
     const good = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
     const bad = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
-    await control(`/checkout/sessions/${(await purchaseRow(good.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed" });
-    await control(`/checkout/sessions/${(await purchaseRow(bad.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed_fail" });
+    await stripeHarness.control(`/checkout/sessions/${(await purchaseRow(good.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed" });
+    await stripeHarness.control(`/checkout/sessions/${(await purchaseRow(bad.purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "delayed_fail" });
 
-    await until(async () => (await purchaseRow(good.purchaseId))?.status === "PAID", "the delayed payment");
-    await until(async () => (await purchaseRow(bad.purchaseId))?.status === "FAILED", "the failed payment");
+    await waitUntil(async () => (await purchaseRow(good.purchaseId))?.status === "PAID", "the delayed payment");
+    await waitUntil(async () => (await purchaseRow(bad.purchaseId))?.status === "FAILED", "the failed payment");
     expect((await app.balancesOf(member)).available).toBe(300n);
     expect(await creditTransactions(bad.purchaseId)).toBe(0);
     await expectBooksBalance();
@@ -268,43 +182,42 @@ describe("buying credits with Stripe Checkout", () => {
   it("every event replayed three times changes nothing", async () => {
     const { member, purchaseId, paymentIntent } = await paidPurchase(1000n, 1000n);
     await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 250 });
-    await until(async () => (await purchaseRow(purchaseId))?.status === "PARTIALLY_REFUNDED", "the refund");
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PARTIALLY_REFUNDED", "the refund");
     expect((await app.balancesOf(member)).available).toBe(750n);
 
-    const events = (await eventsOf()).filter((event) => JSON.stringify(event.data.object).includes(paymentIntent));
+    const events = (await stripeHarness.events()).filter((event) => JSON.stringify(event.data.object).includes(paymentIntent));
     expect(events.length).toBeGreaterThan(3);
-    const processedBefore = outcomes.length;
+    const processedBefore = stripeHarness.outcomes.length;
     for (let round = 0; round < 3; round++) {
-      for (const event of events) await control(`/resend/${event.id}`);
+      for (const event of events) await stripeHarness.control(`/resend/${event.id}`);
     }
-    await until(async () => outcomes.length >= processedBefore + events.length * 3, "the replays");
-    expect(outcomes.slice(processedBefore).every((o) => o.status === 200)).toBe(true);
+    await waitUntil(async () => stripeHarness.outcomes.length >= processedBefore + events.length * 3, "the replays");
+    expect(stripeHarness.outcomes.slice(processedBefore).every((o) => o.status === 200)).toBe(true);
     expect(await creditTransactions(purchaseId)).toBe(1);
     expect((await app.balancesOf(member)).available).toBe(750n);
     await expectBooksBalance();
   });
 
   it("events delivered in reverse order end in the same books", async () => {
-    holdDeliveries = true;
-    held.length = 0;
+    stripeHarness.hold();
     const member = await app.insertUser(app.pool, "MEMBER");
     const packageId = await createPackage(1000n, 100n, 1000n);
     const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
     const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
-    await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await stripeHarness.control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
     const session = await app.stripe().checkout.sessions.retrieve(sessionId);
     const paymentIntent = String(session.payment_intent);
     await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 300 });
     await app.stripe().refunds.create({ payment_intent: paymentIntent });
-    await until(async () => held.filter((d) => d.body.includes('"charge.refunded"')).length === 2 && held.some((d) => d.body.includes('"checkout.session.completed"')), "the held events");
-    holdDeliveries = false;
+    await waitUntil(async () => stripeHarness.held.filter((d) => d.body.includes('"charge.refunded"')).length === 2 && stripeHarness.held.some((d) => d.body.includes('"checkout.session.completed"')), "the held events");
+    stripeHarness.release();
     expect(await purchaseRow(purchaseId)).toMatchObject({ status: "PENDING" });
 
-    for (const delivery of [...held].reverse()) {
-      const response = await deliver(delivery.body, delivery.signature);
+    for (const delivery of [...stripeHarness.held].reverse()) {
+      const response = await stripeHarness.deliver(delivery.body, delivery.signature);
       expect(response.status).toBe(200);
     }
-    for (const delivery of held) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
+    for (const delivery of stripeHarness.held) expect((await stripeHarness.deliver(delivery.body, delivery.signature)).status).toBe(200);
 
     expect(await purchaseRow(purchaseId)).toMatchObject({ status: "REFUNDED", refunded_minor: "1000" });
     expect(await creditTransactions(purchaseId)).toBe(1);
@@ -315,9 +228,9 @@ describe("buying credits with Stripe Checkout", () => {
   it("a bad signature gets 400 and changes nothing", async () => {
     const body = JSON.stringify({ id: "evt_forged", type: "checkout.session.completed", data: { object: {} } });
     const forged = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: "whsec_wrong" });
-    const response = await deliver(body, forged);
+    const response = await stripeHarness.deliver(body, forged);
     expect(response.status).toBe(400);
-    expect((await deliver(body, "")).status).toBe(400);
+    expect((await stripeHarness.deliver(body, "")).status).toBe(400);
     const { rowCount } = await app.pool.query("SELECT 1 FROM stripe_events WHERE id = 'evt_forged'");
     expect(rowCount).toBe(0);
   });
@@ -333,7 +246,7 @@ describe("buying credits with Stripe Checkout", () => {
       legs: app.saleLegs(member, performer, app.splitSale(800n, 7000)),
     });
     await app.stripe().refunds.create({ payment_intent: paymentIntent });
-    await until(async () => (await app.balancesOf(member)).available === -800n, "the clawback");
+    await waitUntil(async () => (await app.balancesOf(member)).available === -800n, "the clawback");
     expect((await app.balancesOf(member)).restricted).toBe(true);
     await expect(
       app.post(app.pool, {
@@ -349,35 +262,34 @@ describe("buying credits with Stripe Checkout", () => {
 
   it("a dispute takes the credits back, and gives them back when won", async () => {
     const { member, purchaseId, paymentIntent } = await paidPurchase(1000n, 1000n);
-    const dispute = await control("/disputes", { payment_intent: paymentIntent });
-    await until(async () => (await purchaseRow(purchaseId))?.status === "DISPUTED", "the dispute");
+    const dispute = await stripeHarness.control("/disputes", { payment_intent: paymentIntent });
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "DISPUTED", "the dispute");
     expect((await app.balancesOf(member)).available).toBe(0n);
-    await control(`/disputes/${String(dispute.id)}/close`, { outcome: "won" });
-    await until(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the dispute to close");
+    await stripeHarness.control(`/disputes/${String(dispute.id)}/close`, { outcome: "won" });
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the dispute to close");
     expect((await app.balancesOf(member)).available).toBe(1000n);
 
     const lost = await paidPurchase(400n, 400n);
-    const lostDispute = await control("/disputes", { payment_intent: lost.paymentIntent });
-    await control(`/disputes/${String(lostDispute.id)}/close`, { outcome: "lost" });
-    await until(async () => (await eventsOf("charge.dispute.closed")).some((e) => e.data.object.id === lostDispute.id), "the close event");
-    await until(async () => outcomes.some((o) => o.body.includes("processed")) && (await purchaseRow(lost.purchaseId))?.status === "DISPUTED", "the lost dispute");
+    const lostDispute = await stripeHarness.control("/disputes", { payment_intent: lost.paymentIntent });
+    await stripeHarness.control(`/disputes/${String(lostDispute.id)}/close`, { outcome: "lost" });
+    await waitUntil(async () => (await stripeHarness.events("charge.dispute.closed")).some((e) => e.data.object.id === lostDispute.id), "the close event");
+    await waitUntil(async () => stripeHarness.outcomes.some((o) => o.body.includes("processed")) && (await purchaseRow(lost.purchaseId))?.status === "DISPUTED", "the lost dispute");
     expect((await app.balancesOf(lost.member)).available).toBe(0n);
     await expectBooksBalance();
   });
 
   it("a failure while processing answers 500, changes nothing, and the retry succeeds", async () => {
-    holdDeliveries = true;
-    held.length = 0;
+    stripeHarness.hold();
     const member = await app.insertUser(app.pool, "MEMBER");
     const packageId = await createPackage(200n, 0n, 199n);
     const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
-    await control(`/checkout/sessions/${(await purchaseRow(purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "pay" });
-    const completed = await until(async () => held.find((d) => d.body.includes('"checkout.session.completed"')), "the event");
-    holdDeliveries = false;
+    await stripeHarness.control(`/checkout/sessions/${(await purchaseRow(purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "pay" });
+    const completed = await waitUntil(async () => stripeHarness.held.find((d) => d.body.includes('"checkout.session.completed"')), "the event");
+    stripeHarness.release();
 
     await app.pool.query("ALTER TABLE credit_purchases RENAME TO credit_purchases_away");
     try {
-      const failed = await deliver(completed.body, completed.signature);
+      const failed = await stripeHarness.deliver(completed.body, completed.signature);
       expect(failed.status).toBe(500);
       expect(await failed.json()).not.toHaveProperty("stack");
     } finally {
@@ -387,7 +299,7 @@ describe("buying credits with Stripe Checkout", () => {
     const eventId = (JSON.parse(completed.body) as { id: string }).id;
     expect((await app.pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [eventId])).rowCount).toBe(0);
 
-    expect((await deliver(completed.body, completed.signature)).status).toBe(200);
+    expect((await stripeHarness.deliver(completed.body, completed.signature)).status).toBe(200);
     expect((await app.balancesOf(member)).available).toBe(200n);
     await expectBooksBalance();
   });

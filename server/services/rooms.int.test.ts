@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
@@ -10,6 +9,7 @@ import { canEnterRoom } from "@/server/services/rooms";
 import { setSetting } from "@/server/services/settings";
 import { suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -24,8 +24,6 @@ let performer: SessionUser;
 let otherPerformer: SessionUser;
 let member: SessionUser;
 let bystander: SessionUser;
-
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
 
 /** The domain code of a refusal and its message, else the tRPC code, else "OK". */
 async function refusalOf(call: () => Promise<unknown>): Promise<string> {
@@ -92,7 +90,7 @@ afterAll(async () => {
 
 describe("the room view", () => {
   it("shows a room nobody configured as public, offline, on the admin defaults, and invites visitors to sign in", async () => {
-    const room = await as(null).rooms.get({ username: performer.username.toUpperCase() });
+    const room = await callerAs(null).rooms.get({ username: performer.username.toUpperCase() });
     expect(room).toEqual({
       performerId: performer.id,
       username: performer.username,
@@ -111,27 +109,27 @@ describe("the room view", () => {
   });
 
   it("tells a signed-in member they may join", async () => {
-    const room = await as(member).rooms.get({ username: performer.username });
+    const room = await callerAs(member).rooms.get({ username: performer.username });
     expect(room).toMatchObject({ canJoin: true, joinRefusal: null, viewer: { id: member.id, role: "MEMBER", muted: false, removed: false } });
   });
 
   it("has no room for a username that is not an approved performer", async () => {
-    expect(await refusalOf(() => as(member).rooms.get({ username: "nobody-at-all" }))).toBe("NOT_FOUND: No performer goes by that name.");
-    expect(await refusalOf(() => as(member).rooms.get({ username: member.username }))).toBe("NOT_FOUND: No performer goes by that name.");
+    expect(await refusalOf(() => callerAs(member).rooms.get({ username: "nobody-at-all" }))).toBe("NOT_FOUND: No performer goes by that name.");
+    expect(await refusalOf(() => callerAs(member).rooms.get({ username: member.username }))).toBe("NOT_FOUND: No performer goes by that name.");
   });
 });
 
 describe("going online", () => {
   it("opens and closes the room and tells everyone in it", async () => {
-    const opened = await as(performer).rooms.setOnline({ online: true });
+    const opened = await callerAs(performer).rooms.setOnline({ online: true });
     expect(opened.online).toBe(true);
     expect(opened.onlineSince).toBeInstanceOf(Date);
     expect(roomEvents(performer.id, "room.status")).toEqual([[`presence-room-${performer.id}`, "room.status", { online: true }]]);
-    const again = await as(performer).rooms.setOnline({ online: true });
+    const again = await callerAs(performer).rooms.setOnline({ online: true });
     expect(again.onlineSince).toEqual(opened.onlineSince);
-    expect(await as(null).rooms.get({ username: performer.username })).toMatchObject({ online: true, onlineSince: opened.onlineSince });
+    expect(await callerAs(null).rooms.get({ username: performer.username })).toMatchObject({ online: true, onlineSince: opened.onlineSince });
 
-    const closed = await as(performer).rooms.setOnline({ online: false });
+    const closed = await callerAs(performer).rooms.setOnline({ online: false });
     expect(closed).toEqual({ online: false, onlineSince: null });
     expect(roomEvents(performer.id, "room.status").at(-1)?.[2]).toEqual({ online: false });
   });
@@ -139,46 +137,46 @@ describe("going online", () => {
   it("ends the performer's live show when they go offline", async () => {
     const host = await makePerformer(admin, "Show Host");
     const viewer = await makeMember("show-viewer");
-    await as(admin).commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
+    await callerAs(admin).commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
     await fundUser(pool, viewer.id, 500n);
-    await as(host).rooms.setOnline({ online: true });
-    const requested = await as(viewer).shows.requestPrivate({ performerId: host.id, idempotencyKey: randomUUID() });
-    await as(host).shows.respond({ showId: requested.showId, accept: true });
-    expect((await as(viewer).shows.current({ performerId: host.id }))?.status).toBe("LIVE");
+    await callerAs(host).rooms.setOnline({ online: true });
+    const requested = await callerAs(viewer).shows.requestPrivate({ performerId: host.id, idempotencyKey: randomUUID() });
+    await callerAs(host).shows.respond({ showId: requested.showId, accept: true });
+    expect((await callerAs(viewer).shows.current({ performerId: host.id }))?.status).toBe("LIVE");
 
-    await as(host).rooms.setOnline({ online: false });
+    await callerAs(host).rooms.setOnline({ online: false });
     const { rows } = await pool.query<{ status: string; end_reason: string }>("SELECT status, end_reason FROM shows WHERE id = $1", [requested.showId]);
     expect(rows).toEqual([{ status: "ENDED", end_reason: "performer_offline" }]);
   });
 
   it("is for performers, each for their own room only", async () => {
-    expect(await refusalOf(() => as(member).rooms.setOnline({ online: true }))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(admin).rooms.setOnline({ online: true }))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(null).rooms.setOnline({ online: true }))).toBe("UNAUTHORIZED");
+    expect(await refusalOf(() => callerAs(member).rooms.setOnline({ online: true }))).toBe("FORBIDDEN");
+    expect(await refusalOf(() => callerAs(admin).rooms.setOnline({ online: true }))).toBe("FORBIDDEN");
+    expect(await refusalOf(() => callerAs(null).rooms.setOnline({ online: true }))).toBe("UNAUTHORIZED");
   });
 });
 
 describe("room settings", () => {
   it("keeps prices within the admin's bounds, with a clear message and nothing changed", async () => {
-    const before = await as(performer).rooms.settings();
+    const before = await callerAs(performer).rooms.settings();
     expect(before).toMatchObject({
       bounds: { minPricePerMinute: 5n, maxPricePerMinute: 500n },
       defaults: { privatePricePerMinute: 60n, groupPricePerMinute: 20n },
       overrides: { privatePricePerMinute: null },
     });
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ privatePricePerMinute: 501n }))).toBe(
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ privatePricePerMinute: 501n }))).toBe(
       "BAD_REQUEST: The private show price must be between 5 and 500 credits a minute.",
     );
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ groupPricePerMinute: 4n, meterControl: "PERFORMER_STARTS" }))).toBe(
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ groupPricePerMinute: 4n, meterControl: "PERFORMER_STARTS" }))).toBe(
       "BAD_REQUEST: The group show price must be between 5 and 500 credits a minute.",
     );
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ freeSeconds: 3_601 }))).toBe("BAD_REQUEST");
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ incrementSeconds: 0 }))).toBe("BAD_REQUEST");
-    expect(await as(performer).rooms.settings()).toEqual(before);
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ freeSeconds: 3_601 }))).toBe("BAD_REQUEST");
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ incrementSeconds: 0 }))).toBe("BAD_REQUEST");
+    expect(await callerAs(performer).rooms.settings()).toEqual(before);
   });
 
   it("saves prices, terms and meter control, shows them in the room, and audits the change", async () => {
-    const saved = await as(performer).rooms.updateSettings({
+    const saved = await callerAs(performer).rooms.updateSettings({
       privatePricePerMinute: 90n,
       groupPricePerMinute: 500n,
       freeSeconds: 30,
@@ -190,14 +188,14 @@ describe("room settings", () => {
       meterControl: "PERFORMER_CONTROLS",
       overrides: { privatePricePerMinute: 90n, groupPricePerMinute: 500n, freeSeconds: 30, minimumMinutes: 2, incrementSeconds: 60 },
     });
-    expect(await as(member).rooms.get({ username: performer.username })).toMatchObject({
+    expect(await callerAs(member).rooms.get({ username: performer.username })).toMatchObject({
       meterControl: "PERFORMER_CONTROLS",
       terms: { privatePricePerMinute: 90n, groupPricePerMinute: 500n, freeSeconds: 30, minimumMinutes: 2, incrementSeconds: 60 },
     });
 
-    const partly = await as(performer).rooms.updateSettings({ privatePricePerMinute: null, minimumMinutes: 0 });
+    const partly = await callerAs(performer).rooms.updateSettings({ privatePricePerMinute: null, minimumMinutes: 0 });
     expect(partly.overrides).toEqual({ privatePricePerMinute: null, groupPricePerMinute: 500n, freeSeconds: 30, minimumMinutes: 0, incrementSeconds: 60 });
-    expect((await as(member).rooms.get({ username: performer.username })).terms).toMatchObject({ privatePricePerMinute: 60n, minimumMinutes: 0 });
+    expect((await callerAs(member).rooms.get({ username: performer.username })).terms).toMatchObject({ privatePricePerMinute: 60n, minimumMinutes: 0 });
 
     const { rows } = await pool.query<{ actor_id: string; details: { after: { private_price_per_minute: string | null } } }>(
       "SELECT actor_id, details FROM audit_log WHERE action = 'room.settings' AND target_id = $1 ORDER BY id",
@@ -220,10 +218,10 @@ describe("room settings", () => {
       offlineTimeoutSeconds: 90,
     });
     try {
-      expect(await refusalOf(() => as(otherPerformer).rooms.updateSettings({ privatePricePerMinute: 150n }))).toBe(
+      expect(await refusalOf(() => callerAs(otherPerformer).rooms.updateSettings({ privatePricePerMinute: 150n }))).toBe(
         "BAD_REQUEST: The private show price must be between 10 and 100 credits a minute.",
       );
-      expect((await as(otherPerformer).rooms.updateSettings({ privatePricePerMinute: 100n })).overrides.privatePricePerMinute).toBe(100n);
+      expect((await callerAs(otherPerformer).rooms.updateSettings({ privatePricePerMinute: 100n })).overrides.privatePricePerMinute).toBe(100n);
     } finally {
       await setSetting(admin.id, "shows", {
         minPricePerMinute: 5n,
@@ -240,12 +238,12 @@ describe("room settings", () => {
   });
 
   it("lets only performers change room settings, and only their own", async () => {
-    expect(await refusalOf(() => as(member).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(admin).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
-    expect(await refusalOf(() => as(member).rooms.settings())).toBe("FORBIDDEN");
-    const before = await as(performer).rooms.settings();
-    await as(otherPerformer).rooms.updateSettings({ groupPricePerMinute: 7n });
-    expect(await as(performer).rooms.settings()).toEqual(before);
+    expect(await refusalOf(() => callerAs(member).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
+    expect(await refusalOf(() => callerAs(admin).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
+    expect(await refusalOf(() => callerAs(member).rooms.settings())).toBe("FORBIDDEN");
+    const before = await callerAs(performer).rooms.settings();
+    await callerAs(otherPerformer).rooms.updateSettings({ groupPricePerMinute: 7n });
+    expect(await callerAs(performer).rooms.settings()).toEqual(before);
   });
 
   it("makes a room members-only with one of the performer's own active plans", async () => {
@@ -253,16 +251,16 @@ describe("room settings", () => {
     const retiredPlan = await insertPlan(performer.id, "Old Club", false);
     const someoneElsesPlan = await insertPlan(otherPerformer.id, "Other Club");
     const refusal = "BAD_REQUEST: Choose one of your active membership plans for a members-only room.";
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ access: "MEMBERSHIP" }))).toBe(refusal);
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: someoneElsesPlan }))).toBe(refusal);
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: retiredPlan }))).toBe(refusal);
-    expect(await refusalOf(() => as(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: randomUUID() }))).toBe(refusal);
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ access: "MEMBERSHIP" }))).toBe(refusal);
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: someoneElsesPlan }))).toBe(refusal);
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: retiredPlan }))).toBe(refusal);
+    expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: randomUUID() }))).toBe(refusal);
 
-    const saved = await as(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: ownPlan, accessItemId: randomUUID() });
+    const saved = await callerAs(performer).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: ownPlan, accessItemId: randomUUID() });
     expect(saved).toMatchObject({ access: "MEMBERSHIP", requiredPlanId: ownPlan, accessItemId: null });
     expect(saved.plans).toEqual([{ id: ownPlan, name: "Nova Fan Club" }]);
-    await as(performer).rooms.updateSettings({ access: "PUBLIC" });
-    expect(await as(performer).rooms.settings()).toMatchObject({ access: "PUBLIC", requiredPlanId: null });
+    await callerAs(performer).rooms.updateSettings({ access: "PUBLIC" });
+    expect(await callerAs(performer).rooms.settings()).toMatchObject({ access: "PUBLIC", requiredPlanId: null });
   });
 
   it("makes a room paid with one of the performer's own published room-access items", async () => {
@@ -272,12 +270,12 @@ describe("room settings", () => {
     const othersPass = await insertItem(otherPerformer.id, "Other pass");
     const refusal = "BAD_REQUEST: Choose one of your published room-access items for a paid room.";
     for (const accessItemId of [undefined, draft, video, othersPass]) {
-      expect(await refusalOf(() => as(performer).rooms.updateSettings({ access: "PAID", accessItemId })), String(accessItemId)).toBe(refusal);
+      expect(await refusalOf(() => callerAs(performer).rooms.updateSettings({ access: "PAID", accessItemId })), String(accessItemId)).toBe(refusal);
     }
-    const saved = await as(performer).rooms.updateSettings({ access: "PAID", accessItemId: pass });
+    const saved = await callerAs(performer).rooms.updateSettings({ access: "PAID", accessItemId: pass });
     expect(saved).toMatchObject({ access: "PAID", accessItemId: pass, requiredPlanId: null });
     expect(saved.accessItems).toEqual([{ id: pass, title: "Backstage pass", price: 50n }]);
-    await as(performer).rooms.updateSettings({ access: "PUBLIC" });
+    await callerAs(performer).rooms.updateSettings({ access: "PUBLIC" });
   });
 });
 
@@ -285,7 +283,7 @@ describe("who may enter a room", () => {
   it("refuses a membership-only room to members without a current membership of its plan", async () => {
     const host = await makePerformer(admin, "Members Host");
     const plan = await insertPlan(host.id, "Inner Circle");
-    await as(host).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: plan });
+    await callerAs(host).rooms.updateSettings({ access: "MEMBERSHIP", requiredPlanId: plan });
     const current = await makeMember("current");
     const lapsed = await makeMember("lapsed");
     await insertMembership(plan, current.id, "10 days");
@@ -297,13 +295,13 @@ describe("who may enter a room", () => {
     expect(await canEnterRoom(pool, host.id, member.id)).toEqual(refusal);
     expect(await canEnterRoom(pool, host.id, host.id)).toEqual({ ok: true });
     expect(await canEnterRoom(pool, host.id, admin.id)).toEqual({ ok: true });
-    expect(await as(member).rooms.get({ username: host.username })).toMatchObject({ access: "MEMBERSHIP", canJoin: false, joinRefusal: refusal.reason });
+    expect(await callerAs(member).rooms.get({ username: host.username })).toMatchObject({ access: "MEMBERSHIP", canJoin: false, joinRefusal: refusal.reason });
   });
 
   it("refuses a paid room to members who did not unlock its access item", async () => {
     const host = await makePerformer(admin, "Paid Host");
     const pass = await insertItem(host.id, "Front row");
-    await as(host).rooms.updateSettings({ access: "PAID", accessItemId: pass });
+    await callerAs(host).rooms.updateSettings({ access: "PAID", accessItemId: pass });
     const buyer = await makeMember("buyer");
     await insertUnlock(pass, buyer.id);
 
@@ -323,7 +321,7 @@ describe("who may enter a room", () => {
 
 describe("chat", () => {
   it("stores and announces a member's message and the performer's reply, listed oldest first", async () => {
-    const sent = await as(member).rooms.sendMessage({ performerId: performer.id, body: "  Play the\r\nloop song!  " });
+    const sent = await callerAs(member).rooms.sendMessage({ performerId: performer.id, body: "  Play the\r\nloop song!  " });
     expect(sent).toMatchObject({ senderId: member.id, senderName: member.displayName, fromPerformer: false, body: "Play the\nloop song!" });
     expect(roomEvents(performer.id, "chat.message")).toEqual([
       [
@@ -339,10 +337,10 @@ describe("chat", () => {
         },
       ],
     ]);
-    const reply = await as(performer).rooms.sendMessage({ performerId: performer.id, body: "Coming up" });
+    const reply = await callerAs(performer).rooms.sendMessage({ performerId: performer.id, body: "Coming up" });
     expect(reply).toMatchObject({ senderName: "Nova Stage", fromPerformer: true });
 
-    const messages = await as(bystander).rooms.messages({ performerId: performer.id });
+    const messages = await callerAs(bystander).rooms.messages({ performerId: performer.id });
     expect(messages.slice(-2).map((message) => [message.senderName, message.body])).toEqual([
       [member.displayName, "Play the\nloop song!"],
       ["Nova Stage", "Coming up"],
@@ -351,24 +349,24 @@ describe("chat", () => {
 
   it("refuses empty and overlong messages", async () => {
     for (const body of ["   ", "x".repeat(501)]) {
-      expect(await refusalOf(() => as(member).rooms.sendMessage({ performerId: performer.id, body }))).toBe("BAD_REQUEST");
+      expect(await refusalOf(() => callerAs(member).rooms.sendMessage({ performerId: performer.id, body }))).toBe("BAD_REQUEST");
     }
   });
 
   it("refuses a muted member's messages until they are unmuted", async () => {
     const chatty = await makeMember("chatty");
-    await as(performer).rooms.mute({ memberId: chatty.id });
+    await callerAs(performer).rooms.mute({ memberId: chatty.id });
     expect(roomEvents(performer.id, "member.muted")).toEqual([[`presence-room-${performer.id}`, "member.muted", { memberId: chatty.id, muted: true }]]);
-    expect((await as(chatty).rooms.get({ username: performer.username })).viewer).toMatchObject({ muted: true, removed: false });
-    const count = (await as(performer).rooms.messages({ performerId: performer.id })).length;
-    expect(await refusalOf(() => as(chatty).rooms.sendMessage({ performerId: performer.id, body: "hello?" }))).toBe(
+    expect((await callerAs(chatty).rooms.get({ username: performer.username })).viewer).toMatchObject({ muted: true, removed: false });
+    const count = (await callerAs(performer).rooms.messages({ performerId: performer.id })).length;
+    expect(await refusalOf(() => callerAs(chatty).rooms.sendMessage({ performerId: performer.id, body: "hello?" }))).toBe(
       "FORBIDDEN: You're muted in this room: your messages aren't sent.",
     );
-    expect((await as(performer).rooms.messages({ performerId: performer.id })).length).toBe(count);
-    expect(await as(chatty).rooms.messages({ performerId: performer.id })).toHaveLength(count);
+    expect((await callerAs(performer).rooms.messages({ performerId: performer.id })).length).toBe(count);
+    expect(await callerAs(chatty).rooms.messages({ performerId: performer.id })).toHaveLength(count);
 
-    await as(performer).rooms.unmute({ memberId: chatty.id });
-    expect(await refusalOf(() => as(chatty).rooms.sendMessage({ performerId: performer.id, body: "thanks" }))).toBe("OK");
+    await callerAs(performer).rooms.unmute({ memberId: chatty.id });
+    expect(await refusalOf(() => callerAs(chatty).rooms.sendMessage({ performerId: performer.id, body: "thanks" }))).toBe("OK");
   });
 
   it("limits how fast one member can send", async () => {
@@ -376,7 +374,7 @@ describe("chat", () => {
     // Five a ten-second window, windows aligned to the clock: eleven quick messages always meet the limit.
     const outcomes: string[] = [];
     for (let index = 0; index < 11; index += 1) {
-      outcomes.push(await refusalOf(() => as(spammer).rooms.sendMessage({ performerId: performer.id, body: `message ${index}` })));
+      outcomes.push(await refusalOf(() => callerAs(spammer).rooms.sendMessage({ performerId: performer.id, body: `message ${index}` })));
     }
     expect(outcomes.slice(0, 5)).not.toContain("FORBIDDEN");
     expect(outcomes.filter((outcome) => outcome.startsWith("RATE_LIMITED: You're sending messages too fast.")).length).toBeGreaterThan(0);
@@ -384,33 +382,33 @@ describe("chat", () => {
   });
 
   it("is only for signed-in people who may enter the room", async () => {
-    expect(await refusalOf(() => as(null).rooms.messages({ performerId: performer.id }))).toBe("UNAUTHORIZED");
-    expect(await refusalOf(() => as(null).rooms.sendMessage({ performerId: performer.id, body: "hi" }))).toBe("UNAUTHORIZED");
+    expect(await refusalOf(() => callerAs(null).rooms.messages({ performerId: performer.id }))).toBe("UNAUTHORIZED");
+    expect(await refusalOf(() => callerAs(null).rooms.sendMessage({ performerId: performer.id, body: "hi" }))).toBe("UNAUTHORIZED");
   });
 });
 
 describe("moderation", () => {
   it("removes a member: they are told to leave, can't chat, read or rejoin until readmitted", async () => {
     const troll = await makeMember("troll");
-    await as(troll).rooms.sendMessage({ performerId: performer.id, body: "first" });
-    await as(performer).rooms.remove({ memberId: troll.id });
+    await callerAs(troll).rooms.sendMessage({ performerId: performer.id, body: "first" });
+    await callerAs(performer).rooms.remove({ memberId: troll.id });
     expect(roomEvents(performer.id, "member.removed")).toEqual([[`presence-room-${performer.id}`, "member.removed", { memberId: troll.id }]]);
 
     const removed = "FORBIDDEN: You were removed from this room.";
     expect(await canEnterRoom(pool, performer.id, troll.id)).toEqual({ ok: false, reason: "You were removed from this room." });
-    expect(await refusalOf(() => as(troll).rooms.sendMessage({ performerId: performer.id, body: "again" }))).toBe(removed);
-    expect(await refusalOf(() => as(troll).rooms.messages({ performerId: performer.id }))).toBe(removed);
-    expect(await as(troll).rooms.get({ username: performer.username })).toMatchObject({
+    expect(await refusalOf(() => callerAs(troll).rooms.sendMessage({ performerId: performer.id, body: "again" }))).toBe(removed);
+    expect(await refusalOf(() => callerAs(troll).rooms.messages({ performerId: performer.id }))).toBe(removed);
+    expect(await callerAs(troll).rooms.get({ username: performer.username })).toMatchObject({
       canJoin: false,
       joinRefusal: "You were removed from this room.",
       viewer: { removed: true },
     });
     expect(await canEnterRoom(pool, otherPerformer.id, troll.id)).toEqual({ ok: true });
-    expect(await as(performer).rooms.restrictions({ performerId: performer.id })).toContainEqual(
+    expect(await callerAs(performer).rooms.restrictions({ performerId: performer.id })).toContainEqual(
       expect.objectContaining({ memberId: troll.id, displayName: troll.displayName, kind: "REMOVED" }),
     );
 
-    await as(performer).rooms.readmit({ memberId: troll.id });
+    await callerAs(performer).rooms.readmit({ memberId: troll.id });
     expect(await canEnterRoom(pool, performer.id, troll.id)).toEqual({ ok: true });
     const { rows } = await pool.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE target_type = 'room' AND target_id = $1 AND details->>'memberId' = $2 ORDER BY id",
@@ -423,12 +421,12 @@ describe("moderation", () => {
     const target = await makeMember("target");
     const inPerformersRoom = { performerId: performer.id, memberId: target.id };
     expect({
-      otherPerformerMutes: await refusalOf(() => as(otherPerformer).rooms.mute(inPerformersRoom)),
-      otherPerformerRemoves: await refusalOf(() => as(otherPerformer).rooms.remove(inPerformersRoom)),
-      otherPerformerLists: await refusalOf(() => as(otherPerformer).rooms.restrictions({ performerId: performer.id })),
-      memberMutes: await refusalOf(() => as(member).rooms.mute(inPerformersRoom)),
-      memberRemoves: await refusalOf(() => as(member).rooms.remove({ memberId: target.id })),
-      anonymousRemoves: await refusalOf(() => as(null).rooms.remove(inPerformersRoom)),
+      otherPerformerMutes: await refusalOf(() => callerAs(otherPerformer).rooms.mute(inPerformersRoom)),
+      otherPerformerRemoves: await refusalOf(() => callerAs(otherPerformer).rooms.remove(inPerformersRoom)),
+      otherPerformerLists: await refusalOf(() => callerAs(otherPerformer).rooms.restrictions({ performerId: performer.id })),
+      memberMutes: await refusalOf(() => callerAs(member).rooms.mute(inPerformersRoom)),
+      memberRemoves: await refusalOf(() => callerAs(member).rooms.remove({ memberId: target.id })),
+      anonymousRemoves: await refusalOf(() => callerAs(null).rooms.remove(inPerformersRoom)),
     }).toEqual({
       otherPerformerMutes: "FORBIDDEN: You can only moderate your own room.",
       otherPerformerRemoves: "FORBIDDEN: You can only moderate your own room.",
@@ -440,27 +438,27 @@ describe("moderation", () => {
     expect(await canEnterRoom(pool, performer.id, target.id)).toEqual({ ok: true });
     expect(roomEvents(performer.id, "member.removed")).toEqual([]);
 
-    expect(await refusalOf(() => as(admin).rooms.remove({ memberId: target.id }))).toBe("BAD_REQUEST: Name the room's performer.");
-    await as(admin).rooms.remove(inPerformersRoom);
+    expect(await refusalOf(() => callerAs(admin).rooms.remove({ memberId: target.id }))).toBe("BAD_REQUEST: Name the room's performer.");
+    await callerAs(admin).rooms.remove(inPerformersRoom);
     expect(await canEnterRoom(pool, performer.id, target.id)).toMatchObject({ ok: false });
-    await as(admin).rooms.readmit(inPerformersRoom);
+    await callerAs(admin).rooms.readmit(inPerformersRoom);
   });
 
   it("never mutes or removes the room's performer or an admin, nor acts on unknown people or rooms", async () => {
-    expect(await refusalOf(() => as(performer).rooms.remove({ memberId: performer.id }))).toBe(
+    expect(await refusalOf(() => callerAs(performer).rooms.remove({ memberId: performer.id }))).toBe(
       "BAD_REQUEST: The performer can't be muted or removed in their own room.",
     );
-    expect(await refusalOf(() => as(performer).rooms.mute({ memberId: admin.id }))).toBe("FORBIDDEN: Administrators can't be muted or removed.");
-    expect(await refusalOf(() => as(performer).rooms.remove({ memberId: randomUUID() }))).toBe("NOT_FOUND: There is no such member.");
-    expect(await refusalOf(() => as(admin).rooms.remove({ performerId: member.id, memberId: bystander.id }))).toBe("NOT_FOUND: There is no such room.");
+    expect(await refusalOf(() => callerAs(performer).rooms.mute({ memberId: admin.id }))).toBe("FORBIDDEN: Administrators can't be muted or removed.");
+    expect(await refusalOf(() => callerAs(performer).rooms.remove({ memberId: randomUUID() }))).toBe("NOT_FOUND: There is no such member.");
+    expect(await refusalOf(() => callerAs(admin).rooms.remove({ performerId: member.id, memberId: bystander.id }))).toBe("NOT_FOUND: There is no such room.");
   });
 });
 
 describe("tips in the room", () => {
   it("shows a committed tip in the room feed", async () => {
-    await as(admin).commissions.set({ kind: "TIP", performerShareBps: 8000 });
+    await callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 8000 });
     await fundUser(pool, member.id, 100n);
-    await as(member).tips.send({ performerId: performer.id, amount: 15n, message: "Encore", idempotencyKey: randomUUID() });
+    await callerAs(member).tips.send({ performerId: performer.id, amount: 15n, message: "Encore", idempotencyKey: randomUUID() });
     expect(roomEvents(performer.id, "room.tip")).toEqual([
       [`presence-room-${performer.id}`, "room.tip", { fromDisplayName: member.displayName, amount: "15", message: "Encore", at: expect.any(String) as string }],
     ]);

@@ -5,7 +5,6 @@ import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { fundUser } from "@/server/testing/factories";
 import { removeMember, setRoomOnline, updateRoomSettings } from "./rooms";
 import { getSetting, setSetting } from "./settings";
@@ -28,6 +27,7 @@ import {
   startMeter,
 } from "./shows";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -57,10 +57,7 @@ beforeEach(() => {
   sendEmail.mockClear();
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -558,13 +555,6 @@ describe("exactly once", () => {
 });
 
 describe("refusals post nothing", () => {
-  const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
-  async function transactionCount(): Promise<number> {
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
-    return rows[0]?.n ?? 0;
-  }
-
   async function refusal(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
     try {
       await call();
@@ -579,27 +569,27 @@ describe("refusals post nothing", () => {
     const performer = await onlinePerformer();
     const poor = await fundedMember(59n);
     const poorer = await fundedMember(19n);
-    const count = await transactionCount();
-    expect(await refusal(() => as(poor).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
+    const count = await ledgerTransactionCount();
+    expect(await refusal(() => callerAs(poor).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
       code: "INSUFFICIENT_FUNDS",
       message: "A private show with Aria Stage needs 60 credits for the minimum charge; you have 59.",
     });
-    const { showId } = await as(performer).shows.startGroup({});
-    expect((await refusal(() => as(poorer).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("INSUFFICIENT_FUNDS");
-    expect(await transactionCount()).toBe(count);
-    await as(performer).shows.end({ showId });
+    const { showId } = await callerAs(performer).shows.startGroup({});
+    expect((await refusal(() => callerAs(poorer).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("INSUFFICIENT_FUNDS");
+    expect(await ledgerTransactionCount()).toBe(count);
+    await callerAs(performer).shows.end({ showId });
   });
 
   it("a member whose credits are gone by the time the performer accepts", async () => {
     const performer = await onlinePerformer();
     const other = await onlinePerformer("Other");
     const member = await fundedMember(60n);
-    const { showId } = await as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
-    await as(member).tips.send({ performerId: other.id, amount: 10n, idempotencyKey: randomUUID() });
-    const count = await transactionCount();
-    expect((await refusal(() => as(performer).shows.respond({ showId, accept: true }))).code).toBe("PRECONDITION_FAILED");
-    expect(await as(member).shows.meter({ showId })).toMatchObject({ status: "DECLINED", endReason: "member_funds" });
-    expect(await transactionCount()).toBe(count);
+    const { showId } = await callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
+    await callerAs(member).tips.send({ performerId: other.id, amount: 10n, idempotencyKey: randomUUID() });
+    const count = await ledgerTransactionCount();
+    expect((await refusal(() => callerAs(performer).shows.respond({ showId, accept: true }))).code).toBe("PRECONDITION_FAILED");
+    expect(await callerAs(member).shows.meter({ showId })).toMatchObject({ status: "DECLINED", endReason: "member_funds" });
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 
   it("two private shows at once, per member and per performer", async () => {
@@ -607,30 +597,30 @@ describe("refusals post nothing", () => {
     const second = await onlinePerformer("Second");
     const member = await fundedMember(1_000n);
     const otherMember = await fundedMember(1_000n);
-    const first = await as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
-    expect((await refusal(() => as(member).shows.requestPrivate({ performerId: second.id, idempotencyKey: randomUUID() }))).code).toBe("CONFLICT");
-    const queued = await as(otherMember).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
-    await as(performer).shows.respond({ showId: first.showId, accept: true });
+    const first = await callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
+    expect((await refusal(() => callerAs(member).shows.requestPrivate({ performerId: second.id, idempotencyKey: randomUUID() }))).code).toBe("CONFLICT");
+    const queued = await callerAs(otherMember).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
+    await callerAs(performer).shows.respond({ showId: first.showId, accept: true });
     const third = await fundedMember(1_000n);
-    const count = await transactionCount();
-    expect((await refusal(() => as(performer).shows.respond({ showId: queued.showId, accept: true }))).code).toBe("CONFLICT");
-    expect((await refusal(() => as(performer).shows.startGroup({}))).code).toBe("CONFLICT");
-    expect((await refusal(() => as(third).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).code).toBe("PRECONDITION_FAILED");
-    expect(await transactionCount()).toBe(count);
-    await as(performer).shows.end({ showId: first.showId });
-    await as(otherMember).shows.end({ showId: queued.showId });
+    const count = await ledgerTransactionCount();
+    expect((await refusal(() => callerAs(performer).shows.respond({ showId: queued.showId, accept: true }))).code).toBe("CONFLICT");
+    expect((await refusal(() => callerAs(performer).shows.startGroup({}))).code).toBe("CONFLICT");
+    expect((await refusal(() => callerAs(third).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).code).toBe("PRECONDITION_FAILED");
+    expect(await ledgerTransactionCount()).toBe(count);
+    await callerAs(performer).shows.end({ showId: first.showId });
+    await callerAs(otherMember).shows.end({ showId: queued.showId });
   });
 
   it("a price outside the admin's bounds", async () => {
     const performer = await onlinePerformer();
-    expect((await refusal(() => as(performer).shows.startGroup({ pricePerMinute: 501n }))).code).toBe("BAD_REQUEST");
-    expect((await refusal(() => as(performer).shows.startGroup({ pricePerMinute: 4n }))).code).toBe("BAD_REQUEST");
+    expect((await refusal(() => callerAs(performer).shows.startGroup({ pricePerMinute: 501n }))).code).toBe("BAD_REQUEST");
+    expect((await refusal(() => callerAs(performer).shows.startGroup({ pricePerMinute: 4n }))).code).toBe("BAD_REQUEST");
     await updateRoomSettings(performer, { privatePricePerMinute: 400n });
     const bounds = await getSetting(pool, "shows");
     await setSetting(admin.id, "shows", { ...bounds, maxPricePerMinute: 300n });
     try {
       const member = await fundedMember(1_000n);
-      const refused = await refusal(() => as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }));
+      const refused = await refusal(() => callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }));
       expect(refused.code).toBe("PRECONDITION_FAILED");
       expect(refused.message).toContain("outside the site's limits");
     } finally {
@@ -643,39 +633,39 @@ describe("refusals post nothing", () => {
     const otherPerformer = await onlinePerformer("Other");
     const member = await fundedMember(1_000n);
     const stranger = await fundedMember(1_000n);
-    const requested = await as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
+    const requested = await callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
     const showId = requested.showId;
-    expect((await refusal(() => as(member).shows.respond({ showId, accept: true }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(otherPerformer).shows.respond({ showId, accept: true }))).code).toBe("FORBIDDEN");
-    await as(performer).shows.respond({ showId, accept: true });
-    const count = await transactionCount();
-    expect(await refusal(() => as(stranger).shows.end({ showId }))).toEqual({ code: "FORBIDDEN", message: "You can only end your own show." });
-    expect((await refusal(() => as(otherPerformer).shows.end({ showId }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(stranger).shows.meter({ showId }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(member).shows.pauseMeter({ showId }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(otherPerformer).shows.startMeter({ showId }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(performer).shows.requestPrivate({ performerId: otherPerformer.id, idempotencyKey: randomUUID() }))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(member).shows.startGroup({}))).code).toBe("FORBIDDEN");
-    expect((await refusal(() => as(null).shows.current({ performerId: performer.id }))).code).toBe("UNAUTHORIZED");
-    expect((await refusal(() => as(member).shows.requestPrivate({ performerId: member.id, idempotencyKey: randomUUID() }))).code).toBe("NOT_FOUND");
-    expect(await transactionCount()).toBe(count);
-    expect((await as(stranger).shows.history()).length).toBe(0);
-    await as(performer).shows.end({ showId });
+    expect((await refusal(() => callerAs(member).shows.respond({ showId, accept: true }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(otherPerformer).shows.respond({ showId, accept: true }))).code).toBe("FORBIDDEN");
+    await callerAs(performer).shows.respond({ showId, accept: true });
+    const count = await ledgerTransactionCount();
+    expect(await refusal(() => callerAs(stranger).shows.end({ showId }))).toEqual({ code: "FORBIDDEN", message: "You can only end your own show." });
+    expect((await refusal(() => callerAs(otherPerformer).shows.end({ showId }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(stranger).shows.meter({ showId }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(member).shows.pauseMeter({ showId }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(otherPerformer).shows.startMeter({ showId }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(performer).shows.requestPrivate({ performerId: otherPerformer.id, idempotencyKey: randomUUID() }))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(member).shows.startGroup({}))).code).toBe("FORBIDDEN");
+    expect((await refusal(() => callerAs(null).shows.current({ performerId: performer.id }))).code).toBe("UNAUTHORIZED");
+    expect((await refusal(() => callerAs(member).shows.requestPrivate({ performerId: member.id, idempotencyKey: randomUUID() }))).code).toBe("NOT_FOUND");
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect((await callerAs(stranger).shows.history()).length).toBe(0);
+    await callerAs(performer).shows.end({ showId });
   });
 
   it("joining or requesting after removal from the room", async () => {
     const performer = await onlinePerformer();
     const member = await fundedMember(1_000n);
     await removeMember(performer, { memberId: member.id });
-    const count = await transactionCount();
-    expect(await refusal(() => as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
+    const count = await ledgerTransactionCount();
+    expect(await refusal(() => callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
       code: "FORBIDDEN",
       message: "You were removed from this room.",
     });
-    const { showId } = await as(performer).shows.startGroup({});
-    expect((await refusal(() => as(member).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("FORBIDDEN");
-    expect(await transactionCount()).toBe(count);
-    await as(performer).shows.end({ showId });
+    const { showId } = await callerAs(performer).shows.startGroup({});
+    expect((await refusal(() => callerAs(member).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("FORBIDDEN");
+    expect(await ledgerTransactionCount()).toBe(count);
+    await callerAs(performer).shows.end({ showId });
   });
 
   it("removal from the room ends the member's private show at once, settled", async () => {
@@ -698,7 +688,7 @@ describe("refusals post nothing", () => {
   it("a performer who is offline", async () => {
     const performer = await makePerformer(admin, "Sleepy");
     const member = await fundedMember(1_000n);
-    expect(await refusal(() => as(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
+    expect(await refusal(() => callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
       code: "PRECONDITION_FAILED",
       message: "Sleepy is offline right now.",
     });

@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { startStripeEmulator } from "@/server/local/stripe/server";
+import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
 /**
  * Store orders paid partly from the wallet and partly by card, below the browser: the real `stripe` SDK against
@@ -27,23 +25,12 @@ vi.mock("@/server/integrations/email", () => ({
   }),
 }));
 
-interface HeldDelivery {
-  body: string;
-  signature: string;
-}
-
-let emulator: { url: string; close(): Promise<void> };
-let receiver: http.Server;
-/** While true, webhooks are acknowledged but kept here instead of processed, to deliver them in any order. */
-let holdDeliveries = false;
-const held: HeldDelivery[] = [];
-const outcomes: { status: number; body: string }[] = [];
+let stripeHarness: StripeWebhooksHarness;
 
 let app: {
-  POST: (request: Request) => Promise<Response>;
   pool: import("pg").Pool;
   closeDb: () => Promise<void>;
-  appRouter: typeof import("@/server/api/root").appRouter;
+  callerAs: typeof import("@/server/testing/api").callerAs;
   walletBalances: typeof import("@/server/ledger/balances").walletBalances;
   checkInvariants: typeof import("@/server/ledger/invariants").checkInvariants;
   fundUser: typeof import("@/server/testing/factories").fundUser;
@@ -57,57 +44,12 @@ let app: {
 let admin: SessionUser;
 let luna: SessionUser;
 
-function deliver(body: string, signature: string): Promise<Response> {
-  return app.POST(
-    new Request("http://127.0.0.1/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-      body,
-    }),
-  );
-}
-
 beforeAll(async () => {
-  receiver = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const signature = String(request.headers["stripe-signature"] ?? "");
-      if (holdDeliveries) {
-        held.push({ body, signature });
-        response.writeHead(200).end();
-        return;
-      }
-      const answer = await deliver(body, signature);
-      const text = await answer.text();
-      outcomes.push({ status: answer.status, body: text });
-      response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const receiverPort = (receiver.address() as AddressInfo).port;
+  stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 200 } });
 
-  emulator = await startStripeEmulator({
-    port: 0,
-    apiKey: API_KEY,
-    webhookSecret: WEBHOOK_SECRET,
-    webhookUrl: `http://127.0.0.1:${receiverPort}/`,
-    asyncPaymentDelayMs: 200,
-    webhookRetryDelaysMs: [200, 400],
-    log: () => undefined,
-  });
-  Object.assign(process.env, {
-    STRIPE_API_URL: emulator.url,
-    STRIPE_SECRET_KEY: API_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    APP_URL: "http://127.0.0.1:3999",
-  });
-
-  const [route, db, root, balances, invariants, factories, settings, stripeModule, users] = await Promise.all([
-    import("@/app/api/webhooks/stripe/route"),
+  const [db, api, balances, invariants, factories, settings, stripeModule, users] = await Promise.all([
     import("@/server/db/client"),
-    import("@/server/api/root"),
+    import("@/server/testing/api"),
     import("@/server/ledger/balances"),
     import("@/server/ledger/invariants"),
     import("@/server/testing/factories"),
@@ -116,10 +58,9 @@ beforeAll(async () => {
     import("./users.testing"),
   ]);
   app = {
-    POST: route.POST,
     pool: db.pool,
     closeDb: db.closeDb,
-    appRouter: root.appRouter,
+    callerAs: api.callerAs,
     walletBalances: balances.walletBalances,
     checkInvariants: invariants.checkInvariants,
     fundUser: factories.fundUser,
@@ -131,45 +72,22 @@ beforeAll(async () => {
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Vale");
-  await as(admin).commissions.set({ kind: "STORE", performerShareBps: 8000 });
+  await app.callerAs(admin).commissions.set({ kind: "STORE", performerShareBps: 8000 });
 });
 
 afterAll(async () => {
   await app?.closeDb();
-  await emulator?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await stripeHarness?.close();
 });
 
 beforeEach(() => {
   sent.length = 0;
 });
 
-const as = (user: SessionUser) => app.appRouter.createCaller({ user, ip: "127.0.0.1" });
-
 const ADDRESS = { name: "Mia Member", line1: "1 Main Street", city: "Springfield", postalCode: "12345", country: "US" };
 
-async function control(path: string, body: Record<string, unknown> = {}): Promise<Response> {
-  return fetch(`${emulator.url}/_emulator${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
 async function eventsAbout(objectId: string): Promise<{ id: string; type: string }[]> {
-  const response = await fetch(`${emulator.url}/_emulator/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
-  const json = (await response.json()) as { data: { id: string; type: string; data: { object: Record<string, unknown> } }[] };
-  return json.data.filter((event) => JSON.stringify(event.data.object).includes(objectId));
-}
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await stripeHarness.events()).filter((event) => JSON.stringify(event.data.object).includes(objectId));
 }
 
 async function orderRow(orderId: string) {
@@ -219,7 +137,7 @@ async function expectBooksBalance() {
 }
 
 async function physicalItem(price: bigint, stock: number | null) {
-  return as(luna).store.saveMyItem({ kind: "PHYSICAL", title: `Signed photo ${randomUUID().slice(0, 6)}`, description: "", price, stock, active: true });
+  return app.callerAs(luna).store.saveMyItem({ kind: "PHYSICAL", title: `Signed photo ${randomUUID().slice(0, 6)}`, description: "", price, stock, active: true });
 }
 
 async function fundedMember(credits = 1000n) {
@@ -232,10 +150,10 @@ async function fundedMember(credits = 1000n) {
 async function replayAll(objectId: string, rounds = 2) {
   const events = await eventsAbout(objectId);
   expect(events.length).toBeGreaterThan(0);
-  const before = outcomes.length;
-  for (let round = 0; round < rounds; round++) for (const event of events) expect((await control(`/resend/${event.id}`)).ok).toBe(true);
-  await until(async () => outcomes.length >= before + events.length * rounds, "the replays");
-  expect(outcomes.slice(before).every((outcome) => outcome.status === 200)).toBe(true);
+  const before = stripeHarness.outcomes.length;
+  for (let round = 0; round < rounds; round++) for (const event of events) expect((await stripeHarness.controlResponse(`/resend/${event.id}`)).ok).toBe(true);
+  await waitUntil(async () => stripeHarness.outcomes.length >= before + events.length * rounds, "the replays");
+  expect(stripeHarness.outcomes.slice(before).every((outcome) => outcome.status === 200)).toBe(true);
 }
 
 describe("paying a store order with wallet and card", () => {
@@ -245,7 +163,7 @@ describe("paying a store order with wallet and card", () => {
     const revenueBefore = await systemBalance("REVENUE");
     const clearingBefore = await systemBalance("GATEWAY_CLEARING");
     const key = randomUUID();
-    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
 
     expect(placed).toMatchObject({ status: "AWAITING_PAYMENT", replayed: false });
     expect(placed.checkoutUrl).toMatch(/\/pay\/cs_test_/);
@@ -253,15 +171,15 @@ describe("paying a store order with wallet and card", () => {
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 40n });
     expect(await stockOf(item.id)).toBe(2);
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold"]);
-    const again = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
+    const again = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key });
     expect(again).toEqual({ ...placed, replayed: true });
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
     const session = await app.stripe().checkout.sessions.retrieve(sessionId);
     expect(session).toMatchObject({ amount_total: 600, currency: "usd", metadata: { kind: "store_order", store_order_id: placed.orderId } });
-    expect((await as(member).store.order({ orderId: placed.orderId })).awaitingCard).toBe(true);
+    expect((await app.callerAs(member).store.order({ orderId: placed.orderId })).awaitingCard).toBe(true);
 
-    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
-    await until(async () => (await orderRow(placed.orderId)).status === "PAID", "the order to be paid");
+    expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
+    await waitUntil(async () => (await orderRow(placed.orderId)).status === "PAID", "the order to be paid");
 
     const settled = async () => {
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 0n });
@@ -275,9 +193,9 @@ describe("paying a store order with wallet and card", () => {
     expect(sent.map((message) => message.subject)).toEqual([`Receipt: ${item.title}`, `New order: ${item.title}`]);
     expect(sent[0]?.text).toContain("By card: $6.00 (60 credits)");
     expect(sent[0]?.text).toContain("From your wallet: 40 credits");
-    const order = await as(member).store.order({ orderId: placed.orderId });
+    const order = await app.callerAs(member).store.order({ orderId: placed.orderId });
     expect(order.events.map((event) => event.status)).toEqual(["AWAITING_PAYMENT", "PAID"]);
-    expect(await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key })).toMatchObject({
+    expect(await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: key })).toMatchObject({
       status: "PAID",
       checkoutUrl: null,
       replayed: true,
@@ -292,12 +210,12 @@ describe("paying a store order with wallet and card", () => {
   it("a card payment that fails releases the wallet part and the stock and cancels the order; replays change nothing", async () => {
     const member = await fundedMember();
     const item = await physicalItem(100n, 1);
-    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 70n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 70n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
     expect(await stockOf(item.id)).toBe(0);
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
 
-    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed_fail" })).ok).toBe(true);
-    await until(async () => (await orderRow(placed.orderId)).status === "CANCELLED", "the order to be cancelled");
+    expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed_fail" })).ok).toBe(true);
+    await waitUntil(async () => (await orderRow(placed.orderId)).status === "CANCELLED", "the order to be cancelled");
 
     const released = async () => {
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
@@ -316,21 +234,21 @@ describe("paying a store order with wallet and card", () => {
   it("the buyer cancels while the card is unpaid: the checkout is expired at Stripe and the hold released once", async () => {
     const member = await fundedMember();
     const item = await physicalItem(50n, 5);
-    const placed = await as(member).store.buy({ itemId: item.id, quantity: 2, walletPart: 30n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 2, walletPart: 30n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
 
-    const cancelled = await as(member).store.cancel({ orderId: placed.orderId });
+    const cancelled = await app.callerAs(member).store.cancel({ orderId: placed.orderId });
 
     expect(cancelled).toMatchObject({ status: "CANCELLED", canCancel: false, awaitingCard: false });
     expect((await app.stripe().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
-    expect((await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(false);
-    await until(async () => outcomes.some((outcome) => outcome.body.includes("processed")) && (await eventsAbout(sessionId)).length > 0, "the expiry event");
+    expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(false);
+    await waitUntil(async () => stripeHarness.outcomes.some((outcome) => outcome.body.includes("processed")) && (await eventsAbout(sessionId)).length > 0, "the expiry event");
     await replayAll(sessionId);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
     expect(await stockOf(item.id)).toBe(5);
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
     const other = await app.makeMember("stranger");
-    const refusal = await as(other).store.cancel({ orderId: placed.orderId }).catch((error: unknown) => error);
+    const refusal = await app.callerAs(other).store.cancel({ orderId: placed.orderId }).catch((error: unknown) => error);
     expect(refusal).toMatchObject({ code: "NOT_FOUND" });
     await expectBooksBalance();
   });
@@ -338,21 +256,20 @@ describe("paying a store order with wallet and card", () => {
   it("events delivered in reverse order, then again in order, end in the same books", async () => {
     const member = await fundedMember();
     const item = await physicalItem(80n, 4);
-    holdDeliveries = true;
-    held.length = 0;
+    stripeHarness.hold();
     let placed;
     try {
-      placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 20n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+      placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 20n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
       const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
-      await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed" });
-      await until(() => Promise.resolve(held.some((d) => d.body.includes('"checkout.session.async_payment_succeeded"'))), "the held events");
+      await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed" });
+      await waitUntil(() => Promise.resolve(stripeHarness.held.some((d) => d.body.includes('"checkout.session.async_payment_succeeded"'))), "the held events");
     } finally {
-      holdDeliveries = false;
+      stripeHarness.release();
     }
     expect((await orderRow(placed.orderId)).status).toBe("AWAITING_PAYMENT");
 
-    for (const delivery of [...held].reverse()) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
-    for (const delivery of held) expect((await deliver(delivery.body, delivery.signature)).status).toBe(200);
+    for (const delivery of [...stripeHarness.held].reverse()) expect((await stripeHarness.deliver(delivery.body, delivery.signature)).status).toBe(200);
+    for (const delivery of stripeHarness.held) expect((await stripeHarness.deliver(delivery.body, delivery.signature)).status).toBe(200);
 
     expect((await orderRow(placed.orderId)).status).toBe("PAID");
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale"]);
@@ -362,14 +279,14 @@ describe("paying a store order with wallet and card", () => {
 
   it("a digital item paid wholly by card is delivered once paid, with no hold", async () => {
     const member = await fundedMember(1n);
-    const item = await as(admin).store.saveSiteItem({ kind: "DIGITAL", title: "Wallpaper pack", description: "", price: 25n, stock: null, active: true });
+    const item = await app.callerAs(admin).store.saveSiteItem({ kind: "DIGITAL", title: "Wallpaper pack", description: "", price: 25n, stock: null, active: true });
     await app.pool.query("UPDATE store_items SET storage_key = 'store/00000000-0000-0000-0000-000000000000', file_name = 'w.zip', mime_type = 'application/zip' WHERE id = $1", [item.id]);
-    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 0n, idempotencyKey: randomUUID() });
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 0n, idempotencyKey: randomUUID() });
     expect(await postingsOf(placed.orderId)).toEqual([]);
-    await control(`/checkout/sessions/${(await orderRow(placed.orderId)).stripe_checkout_session_id}/pay`, { outcome: "pay" });
-    await until(async () => (await orderRow(placed.orderId)).status === "DELIVERED", "the delivery");
+    await stripeHarness.controlResponse(`/checkout/sessions/${(await orderRow(placed.orderId)).stripe_checkout_session_id}/pay`, { outcome: "pay" });
+    await waitUntil(async () => (await orderRow(placed.orderId)).status === "DELIVERED", "the delivery");
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_SALE sale"]);
-    expect((await as(member).store.order({ orderId: placed.orderId })).canDownload).toBe(true);
+    expect((await app.callerAs(member).store.order({ orderId: placed.orderId })).canDownload).toBe(true);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1n, held: 0n });
     await expectBooksBalance();
   });
@@ -379,19 +296,19 @@ describe("paying a store order with wallet and card", () => {
     const item = await physicalItem(100n, null);
     await app.setSetting(admin.id, "store", { maxWalletShareBps: 5000, creditPriceMinor: 12n, currency: "usd" });
     try {
-      const over = await as(member)
+      const over = await app.callerAs(member)
         .store.buy({ itemId: item.id, quantity: 1, walletPart: 51n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() })
         .catch((error: unknown) => error);
       expect(over).toMatchObject({ code: "BAD_REQUEST", message: "At most 50 credits of this order can come from your wallet; the rest is paid by card." });
-      const walletOnly = await as(member)
+      const walletOnly = await app.callerAs(member)
         .store.buy({ itemId: item.id, quantity: 1, shippingAddress: ADDRESS, idempotencyKey: randomUUID() })
         .catch((error: unknown) => error);
       expect(walletOnly).toMatchObject({ code: "BAD_REQUEST" });
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
 
-      const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 50n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+      const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 50n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
       expect(await orderRow(placed.orderId)).toMatchObject({ wallet_part: "50", card_part: "50", card_amount_minor: "600" });
-      await as(member).store.cancel({ orderId: placed.orderId });
+      await app.callerAs(member).store.cancel({ orderId: placed.orderId });
     } finally {
       await app.setSetting(admin.id, "store", { maxWalletShareBps: 10_000, creditPriceMinor: 10n, currency: "usd" });
     }
@@ -405,14 +322,14 @@ describe("refunding a mixed order", () => {
     const item = await physicalItem(100n, 2);
     const lunaBefore = await app.walletBalances(app.pool, luna.id);
     const clearingBefore = await systemBalance("GATEWAY_CLEARING");
-    const placed = await as(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
-    await control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
-    await until(async () => (await orderRow(placed.orderId)).status === "PAID", "the payment");
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await waitUntil(async () => (await orderRow(placed.orderId)).status === "PAID", "the payment");
     expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending + 80n);
     sent.length = 0;
 
-    const refunded = await as(luna).store.refund({ orderId: placed.orderId, reason: "Sold out at the printer" });
+    const refunded = await app.callerAs(luna).store.refund({ orderId: placed.orderId, reason: "Sold out at the printer" });
 
     expect(refunded.status).toBe("REFUNDED");
     const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
@@ -426,7 +343,7 @@ describe("refunding a mixed order", () => {
     expect(sent.map((message) => message.subject)).toEqual([`Refunded: ${item.title}`]);
     expect(sent[0]?.text).toContain("40 credits are back in your wallet. $6.00 is refunded to your card.");
 
-    await until(async () => (await eventsAbout(paymentIntent)).some((event) => event.type === "charge.refunded"), "the refund event");
+    await waitUntil(async () => (await eventsAbout(paymentIntent)).some((event) => event.type === "charge.refunded"), "the refund event");
     await replayAll(paymentIntent, 1);
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });

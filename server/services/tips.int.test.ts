@@ -1,17 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { isDomainError } from "@/server/domain/errors";
 import { clawbackLegs } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -24,34 +21,16 @@ let member: SessionUser;
 let performer: SessionUser;
 let starPerformer: SessionUser;
 
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
-/** The domain code of a refusal (INSUFFICIENT_FUNDS...), else the tRPC code (UNAUTHORIZED...), else "OK". */
-async function refusalOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return isDomainError(error.cause) ? error.cause.code : error.code;
-    throw error;
-  }
-}
-
-async function transactionCount(): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
-  return rows[0]?.n ?? 0;
-}
-
 const tip = (user: SessionUser, to: SessionUser, amount: bigint, extra: { message?: string; idempotencyKey?: string } = {}) =>
-  as(user).tips.send({ performerUsername: to.username, amount, idempotencyKey: extra.idempotencyKey ?? randomUUID(), message: extra.message });
+  callerAs(user).tips.send({ performerUsername: to.username, amount, idempotencyKey: extra.idempotencyKey ?? randomUUID(), message: extra.message });
 
 beforeAll(async () => {
   admin = await makeAdmin();
   member = await makeMember();
   performer = await makePerformer(admin, "Aria Stage");
   starPerformer = await makePerformer(admin, "Star");
-  await as(admin).commissions.set({ kind: "TIP", performerShareBps: 8000 });
-  await as(admin).commissions.set({ kind: "TIP", performerId: starPerformer.id, performerShareBps: 9000 });
+  await callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 8000 });
+  await callerAs(admin).commissions.set({ kind: "TIP", performerId: starPerformer.id, performerShareBps: 9000 });
   await fundUser(pool, member.id, 10_000n);
 });
 
@@ -59,10 +38,7 @@ beforeEach(() => {
   trigger.mockClear();
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -97,14 +73,14 @@ describe("sending a tip", () => {
       at: expect.any(String) as string,
     });
     expect(trigger).toHaveBeenCalledWith(`private-user-${member.id}`, "wallet.updated", expect.anything());
-    const feed = await as(performer).tips.received();
+    const feed = await callerAs(performer).tips.received();
     expect(feed[0]).toMatchObject({ transactionId: result.transactionId, fromDisplayName: member.displayName, amount: 101n, net: 80n });
   });
 
   it("uses the performer's override over the default", async () => {
     const result = await tip(member, starPerformer, 100n);
     expect(result).toMatchObject({ net: 90n, rateBps: 9000 });
-    const byId = await as(member).tips.send({ performerId: starPerformer.id, amount: 10n, idempotencyKey: randomUUID() });
+    const byId = await callerAs(member).tips.send({ performerId: starPerformer.id, amount: 10n, idempotencyKey: randomUUID() });
     expect(byId).toMatchObject({ net: 9n, rateBps: 9000, stageName: "Star" });
     expect((await walletBalances(pool, starPerformer.id)).pending).toBe(99n);
   });
@@ -112,8 +88,8 @@ describe("sending a tip", () => {
   it("applies a rate change only to later tips, and a future rate not yet", async () => {
     const other = await makePerformer(admin, "Later");
     const first = await tip(member, other, 100n);
-    await as(admin).commissions.set({ kind: "TIP", performerId: other.id, performerShareBps: 7000 });
-    await as(admin).commissions.set({
+    await callerAs(admin).commissions.set({ kind: "TIP", performerId: other.id, performerShareBps: 7000 });
+    await callerAs(admin).commissions.set({
       kind: "TIP",
       performerId: other.id,
       performerShareBps: 5000,
@@ -127,13 +103,13 @@ describe("sending a tip", () => {
   it("returns the first tip for a retry with the same key, posting and announcing once", async () => {
     const key = randomUUID();
     const first = await tip(member, performer, 40n, { idempotencyKey: key });
-    const count = await transactionCount();
+    const count = await ledgerTransactionCount();
     trigger.mockClear();
     const retry = await tip(member, performer, 40n, { idempotencyKey: key });
     expect(retry).toMatchObject({ transactionId: first.transactionId, replayed: true, net: 32n, rateBps: 8000 });
-    expect(await transactionCount()).toBe(count);
+    expect(await ledgerTransactionCount()).toBe(count);
     expect(trigger).not.toHaveBeenCalledWith(expect.anything(), "tip.received", expect.anything());
-    expect(await refusalOf(() => tip(member, performer, 41n, { idempotencyKey: key }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => tip(member, performer, 41n, { idempotencyKey: key }))).toBe("CONFLICT");
   });
 });
 
@@ -144,25 +120,25 @@ describe("tips that are refused post nothing", () => {
     ["zero credits", () => tip(member, performer, 0n), "BAD_REQUEST"],
     ["more than the largest tip", () => tip(member, performer, 100_001n), "BAD_REQUEST"],
     ["a message over 280 characters", () => tip(member, performer, 5n, { message: "x".repeat(281) }), "BAD_REQUEST"],
-    ["while signed out", () => as(null).tips.send({ performerUsername: performer.username, amount: 5n, idempotencyKey: randomUUID() }), "UNAUTHORIZED"],
+    ["while signed out", () => callerAs(null).tips.send({ performerUsername: performer.username, amount: 5n, idempotencyKey: randomUUID() }), "UNAUTHORIZED"],
     [
       "naming the performer twice",
-      () => as(member).tips.send({ performerUsername: performer.username, performerId: performer.id, amount: 5n, idempotencyKey: randomUUID() }),
+      () => callerAs(member).tips.send({ performerUsername: performer.username, performerId: performer.id, amount: 5n, idempotencyKey: randomUUID() }),
       "BAD_REQUEST",
     ],
-    ["to a username nobody has", () => as(member).tips.send({ performerUsername: "nobody-here", amount: 5n, idempotencyKey: randomUUID() }), "NOT_FOUND"],
+    ["to a username nobody has", () => callerAs(member).tips.send({ performerUsername: "nobody-here", amount: 5n, idempotencyKey: randomUUID() }), "NOT_FOUND"],
   ])("%s", async (_case, call, expected) => {
-    const count = await transactionCount();
-    expect(await refusalOf(call)).toBe(expected);
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(call)).toBe(expected);
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 
   it("to a performer whose application is not approved", async () => {
     const applicant = await makeMember("applicant");
     await applyAsPerformer(applicant, { stageName: "Hopeful", bio: "Bio" });
-    const count = await transactionCount();
-    expect(await refusalOf(() => tip(member, applicant, 5n))).toBe("NOT_FOUND");
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(() => tip(member, applicant, 5n))).toBe("NOT_FOUND");
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 
   it("from a wallet a clawback left negative", async () => {
@@ -176,38 +152,38 @@ describe("tips that are refused post nothing", () => {
       legs: clawbackLegs(clawedBack.id, 30n),
       allowOverdraft: true,
     });
-    const count = await transactionCount();
-    expect(await refusalOf(() => tip(clawedBack, performer, 5n))).toBe("ACCOUNT_RESTRICTED");
-    expect(await transactionCount()).toBe(count);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(() => tip(clawedBack, performer, 5n))).toBe("ACCOUNT_RESTRICTED");
+    expect(await ledgerTransactionCount()).toBe(count);
   });
 });
 
 describe("the commission schedule", () => {
   it("only an admin may list or set rates; a performer cannot set their own", async () => {
     const setOwn = (user: SessionUser | null) => () =>
-      as(user).commissions.set({ kind: "TIP", performerId: performer.id, performerShareBps: 10_000 });
+      callerAs(user).commissions.set({ kind: "TIP", performerId: performer.id, performerShareBps: 10_000 });
     expect({
-      anonymousSet: await refusalOf(setOwn(null)),
-      memberSet: await refusalOf(setOwn(member)),
-      performerSetsOwn: await refusalOf(setOwn(performer)),
-      memberList: await refusalOf(() => as(member).commissions.list()),
-      performerList: await refusalOf(() => as(performer).commissions.list()),
+      anonymousSet: await refusalCodeOf(setOwn(null)),
+      memberSet: await refusalCodeOf(setOwn(member)),
+      performerSetsOwn: await refusalCodeOf(setOwn(performer)),
+      memberList: await refusalCodeOf(() => callerAs(member).commissions.list()),
+      performerList: await refusalCodeOf(() => callerAs(performer).commissions.list()),
     }).toEqual({ anonymousSet: "UNAUTHORIZED", memberSet: "FORBIDDEN", performerSetsOwn: "FORBIDDEN", memberList: "FORBIDDEN", performerList: "FORBIDDEN" });
     expect((await tip(member, performer, 10n)).rateBps).toBe(8000);
   });
 
   it("adds rows with an audit entry, refuses a start in the past or a rate out of range, and lists everything", async () => {
-    const { id } = await as(admin).commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 6500 });
+    const { id } = await callerAs(admin).commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 6500 });
     const { rows } = await pool.query<{ actor_id: string; details: Record<string, unknown> }>(
       "SELECT actor_id, details FROM audit_log WHERE action = 'commission.set' AND target_id = $1",
       [id.toString()],
     );
     expect(rows).toEqual([{ actor_id: admin.id, details: expect.objectContaining({ kind: "PRIVATE_SHOW", performerShareBps: 6500, performerId: null }) as unknown }]);
-    expect(await refusalOf(() => as(admin).commissions.set({ kind: "TIP", performerShareBps: 5000, effectiveFrom: new Date(Date.now() - 60_000) }))).toBe("BAD_REQUEST");
-    expect(await refusalOf(() => as(admin).commissions.set({ kind: "TIP", performerShareBps: 10_001 }))).toBe("BAD_REQUEST");
-    expect(await refusalOf(() => as(admin).commissions.set({ kind: "TIP", performerId: member.id, performerShareBps: 5000 }))).toBe("NOT_FOUND");
-    const byName = await as(admin).commissions.set({ kind: "CONTENT", performerUsername: performer.username.toUpperCase(), performerShareBps: 7700 });
-    const schedule = await as(admin).commissions.list();
+    expect(await refusalCodeOf(() => callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 5000, effectiveFrom: new Date(Date.now() - 60_000) }))).toBe("BAD_REQUEST");
+    expect(await refusalCodeOf(() => callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 10_001 }))).toBe("BAD_REQUEST");
+    expect(await refusalCodeOf(() => callerAs(admin).commissions.set({ kind: "TIP", performerId: member.id, performerShareBps: 5000 }))).toBe("NOT_FOUND");
+    const byName = await callerAs(admin).commissions.set({ kind: "CONTENT", performerUsername: performer.username.toUpperCase(), performerShareBps: 7700 });
+    const schedule = await callerAs(admin).commissions.list();
     expect(schedule.find((rate) => rate.id === id)).toMatchObject({ kind: "PRIVATE_SHOW", performerId: null, performerShareBps: 6500 });
     expect(schedule.find((rate) => rate.id === byName.id)).toMatchObject({ kind: "CONTENT", performerId: performer.id, performerShareBps: 7700 });
     expect(schedule.find((rate) => rate.performerId === starPerformer.id)).toMatchObject({ performerStageName: "Star", performerShareBps: 9000 });

@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
-import { checkInvariants } from "@/server/ledger/invariants";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "@/server/services/settings";
 import { suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -19,18 +16,6 @@ vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
 }));
 
 let admin: SessionUser;
-
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-
-async function refusalOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return isDomainError(error.cause) ? error.cause.code : error.code;
-    throw error;
-  }
-}
 
 async function counts(): Promise<{ transactions: number; transfers: number }> {
   const { rows } = await pool.query<{ transactions: number; transfers: number }>(
@@ -46,7 +31,7 @@ async function fundedMember(credits: bigint, label = "member"): Promise<SessionU
 }
 
 const send = (from: SessionUser, recipient: string, amount: bigint, extra: { note?: string; idempotencyKey?: string } = {}) =>
-  as(from).transfers.send({ recipient, amount, note: extra.note, idempotencyKey: extra.idempotencyKey ?? randomUUID() });
+  callerAs(from).transfers.send({ recipient, amount, note: extra.note, idempotencyKey: extra.idempotencyKey ?? randomUUID() });
 
 const terms = (changes: Partial<{ enabled: boolean; dailyLimit: bigint; feeBps: number; minFee: bigint }> = {}) =>
   setSetting(admin.id, "transfers", { enabled: true, dailyLimit: 5_000n, feeBps: 0, minFee: 0n, ...changes });
@@ -68,10 +53,7 @@ beforeEach(async () => {
   await terms();
 });
 
-afterEach(async () => {
-  const failed = (await checkInvariants(pool)).filter((result) => !result.passed);
-  expect(failed).toEqual([]);
-});
+afterEach(expectLedgerInvariantsHold);
 
 afterAll(async () => {
   await closeDb();
@@ -81,7 +63,7 @@ describe("sending credits", () => {
   it("moves credits to the recipient, shows each side the other in its history, and updates both wallets live", async () => {
     const mia = await fundedMember(1_000n, "mia");
     const max = await makeMember("max");
-    const preview = await as(mia).transfers.preview({ recipient: max.username.toUpperCase(), amount: 150n });
+    const preview = await callerAs(mia).transfers.preview({ recipient: max.username.toUpperCase(), amount: 150n });
     expect(preview).toEqual({ recipient: { username: max.username, displayName: max.displayName }, amount: 150n, fee: 0n, total: 150n, remainingToday: 4_850n });
 
     const result = await send(mia, max.username, 150n, { note: "For the pizza" });
@@ -93,11 +75,11 @@ describe("sending credits", () => {
       { sender_id: mia.id, recipient_id: max.id, amount: "150", fee: "0", note: "For the pizza", transaction_id: result.transactionId.toString() },
     ]);
 
-    const sent = (await as(mia).wallet.history({ kind: "TRANSFER" })).lines;
+    const sent = (await callerAs(mia).wallet.history({ kind: "TRANSFER" })).lines;
     expect(sent).toEqual([
       expect.objectContaining({ amount: -150n, description: `Transfer to ${max.displayName}: “For the pizza”`, counterparty: max.displayName }),
     ]);
-    const received = (await as(max).wallet.history({})).lines;
+    const received = (await callerAs(max).wallet.history({})).lines;
     expect(received).toEqual([
       expect.objectContaining({ amount: 150n, kind: "TRANSFER", description: `Transfer from ${mia.displayName}: “For the pizza”`, counterparty: mia.displayName }),
     ]);
@@ -119,7 +101,7 @@ describe("sending credits", () => {
     await terms({ feeBps: 250, minFee: 5n });
     const sender = await fundedMember(1_000n);
     const recipient = await makeMember();
-    expect(await as(sender).transfers.preview({ recipient: recipient.username, amount: 100n })).toMatchObject({ fee: 5n, total: 105n });
+    expect(await callerAs(sender).transfers.preview({ recipient: recipient.username, amount: 100n })).toMatchObject({ fee: 5n, total: 105n });
     const small = await send(sender, recipient.username, 100n);
     const large = await send(sender, recipient.username, 400n);
     expect([small.fee, large.fee]).toEqual([5n, 10n]);
@@ -127,7 +109,7 @@ describe("sending credits", () => {
     expect(await feesOf(large.transactionId)).toEqual(["10"]);
     expect((await walletBalances(pool, sender.id)).available).toBe(1_000n - 105n - 410n);
     expect((await walletBalances(pool, recipient.id)).available).toBe(500n);
-    const line = (await as(sender).wallet.history({ kind: "TRANSFER" })).lines[0];
+    const line = (await callerAs(sender).wallet.history({ kind: "TRANSFER" })).lines[0];
     expect(line).toMatchObject({ amount: -410n, description: `Transfer to ${recipient.displayName} (incl. 10 fee)` });
   });
 
@@ -141,7 +123,7 @@ describe("sending credits", () => {
     expect(await send(sender, recipient.username, 10n, { idempotencyKey: key })).toEqual({ ...first, replayed: true });
     expect(await counts()).toEqual(before);
     expect(trigger).not.toHaveBeenCalled();
-    expect(await refusalOf(() => send(sender, recipient.username, 11n, { idempotencyKey: key }))).toBe("CONFLICT");
+    expect(await refusalCodeOf(() => send(sender, recipient.username, 11n, { idempotencyKey: key }))).toBe("CONFLICT");
   });
 });
 
@@ -150,7 +132,7 @@ describe("the daily limit", () => {
     await terms({ dailyLimit: 500n });
     const sender = await fundedMember(10_000n);
     const recipient = await makeMember();
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => refusalOf(() => send(sender, recipient.username, 100n))));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => refusalCodeOf(() => send(sender, recipient.username, 100n))));
     expect(outcomes.filter((outcome) => outcome === "OK")).toHaveLength(5);
     expect(outcomes.filter((outcome) => outcome === "PRECONDITION_FAILED")).toHaveLength(5);
     expect((await walletBalances(pool, recipient.id)).available).toBe(500n);
@@ -164,9 +146,9 @@ describe("the daily limit", () => {
     const sender = await fundedMember(10_000n);
     const recipient = await makeMember();
     await send(sender, recipient.username, 400n);
-    expect((await as(sender).transfers.preview({ recipient: recipient.username, amount: 100n })).remainingToday).toBe(0n);
+    expect((await callerAs(sender).transfers.preview({ recipient: recipient.username, amount: 100n })).remainingToday).toBe(0n);
     await expect(send(sender, recipient.username, 150n)).rejects.toThrow("you can send 100 more credits today");
-    await expect(as(sender).transfers.preview({ recipient: recipient.username, amount: 150n })).rejects.toThrow("you can send 100 more credits today");
+    await expect(callerAs(sender).transfers.preview({ recipient: recipient.username, amount: 150n })).rejects.toThrow("you can send 100 more credits today");
   });
 });
 
@@ -196,11 +178,11 @@ describe("refused transfers post nothing", () => {
       await terms({ enabled: false });
       return send(sender, recipient.username, 5n);
     }, "PRECONDITION_FAILED"],
-    ["while signed out", () => as(null).transfers.send({ recipient: recipient.username, amount: 5n, idempotencyKey: randomUUID() }), "UNAUTHORIZED"],
+    ["while signed out", () => callerAs(null).transfers.send({ recipient: recipient.username, amount: 5n, idempotencyKey: randomUUID() }), "UNAUTHORIZED"],
   ])("%s", async (_case, call, expected) => {
     const before = await counts();
     const balance = (await walletBalances(pool, sender.id)).available;
-    expect(await refusalOf(call)).toBe(expected);
+    expect(await refusalCodeOf(call)).toBe(expected);
     expect(await counts()).toEqual(before);
     expect((await walletBalances(pool, sender.id)).available).toBe(balance);
   });
@@ -209,8 +191,8 @@ describe("refused transfers post nothing", () => {
     const suspended = await makeMember("suspended");
     await suspendUser({ id: admin.id, role: "ADMIN" }, { userId: suspended.id, reason: "Test suspension" });
     const before = await counts();
-    expect(await refusalOf(() => send(sender, suspended.username, 5n))).toBe("PRECONDITION_FAILED");
-    expect(await refusalOf(() => as(sender).transfers.preview({ recipient: suspended.username, amount: 5n }))).toBe("PRECONDITION_FAILED");
+    expect(await refusalCodeOf(() => send(sender, suspended.username, 5n))).toBe("PRECONDITION_FAILED");
+    expect(await refusalCodeOf(() => callerAs(sender).transfers.preview({ recipient: suspended.username, amount: 5n }))).toBe("PRECONDITION_FAILED");
     expect(await counts()).toEqual(before);
   });
 });

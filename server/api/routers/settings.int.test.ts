@@ -2,29 +2,18 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { fieldErrorsFromIssues } from "@/server/api/errors";
-import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { SETTINGS, getSetting } from "@/server/services/settings";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 /** The admin settings procedures: every setting readable and settable, bad values refused whole, admins only. */
 let admin: SessionUser;
 let member: SessionUser;
 let performer: SessionUser;
 
-const as = (user: SessionUser | null) => appRouter.createCaller({ user, ip: "127.0.0.1" });
-type SetInput = Parameters<ReturnType<typeof as>["settings"]["set"]>[0];
-
-async function codeOf(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
+type SetInput = Parameters<ReturnType<typeof callerAs>["settings"]["set"]>[0];
 
 async function writes(): Promise<{ settings: number; audits: number }> {
   const { rows } = await pool.query<{ settings: number; audits: number }>(
@@ -48,7 +37,7 @@ afterAll(async () => {
 
 describe("settings", () => {
   it("get returns every setting, with its default before an admin sets it", async () => {
-    const all = await as(admin).settings.get();
+    const all = await callerAs(admin).settings.get();
     expect(Object.keys(all).sort()).toEqual(Object.keys(SETTINGS).sort());
     expect(all.earningsHold).toEqual({ defaultDays: 7, byKind: {} });
     expect(all.payouts).toEqual({ methodLockDays: 7, autoApproveBelowCredits: null });
@@ -56,18 +45,18 @@ describe("settings", () => {
   });
 
   it("set accepts every setting back as it is (each key is settable)", async () => {
-    const all = await as(admin).settings.get();
+    const all = await callerAs(admin).settings.get();
     for (const key of Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]) {
-      expect(await as(admin).settings.set({ key, value: all[key] } as SetInput)).toEqual(all[key]);
+      expect(await callerAs(admin).settings.set({ key, value: all[key] } as SetInput)).toEqual(all[key]);
     }
   });
 
   it("set stores the value, audits before and after, and later reads see it", async () => {
     const before = await writes();
-    const saved = await as(admin).settings.set({ key: "transfers", value: { enabled: false, dailyLimit: 2_500n, feeBps: 150, minFee: 2n } });
+    const saved = await callerAs(admin).settings.set({ key: "transfers", value: { enabled: false, dailyLimit: 2_500n, feeBps: 150, minFee: 2n } });
     expect(saved).toEqual({ enabled: false, dailyLimit: 2_500n, feeBps: 150, minFee: 2n });
     expect(await getSetting(pool, "transfers")).toEqual(saved);
-    expect((await as(admin).settings.get()).transfers).toEqual(saved);
+    expect((await callerAs(admin).settings.get()).transfers).toEqual(saved);
     const { rows } = await pool.query("SELECT actor_id, target_id, details FROM audit_log WHERE action = 'setting.set' ORDER BY id DESC LIMIT 1");
     expect(rows[0]).toEqual({
       actor_id: admin.id,
@@ -76,9 +65,9 @@ describe("settings", () => {
     });
     expect((await writes()).audits).toBe(before.audits + 1);
 
-    await as(admin).settings.set({ key: "payouts", value: { methodLockDays: 3, autoApproveBelowCredits: 200n } });
+    await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 3, autoApproveBelowCredits: 200n } });
     expect(await getSetting(pool, "payouts")).toEqual({ methodLockDays: 3, autoApproveBelowCredits: 200n });
-    await as(admin).settings.set({ key: "earningsHold", value: { defaultDays: 10, byKind: { TIP: 2 } } });
+    await callerAs(admin).settings.set({ key: "earningsHold", value: { defaultDays: 10, byKind: { TIP: 2 } } });
     expect(await getSetting(pool, "earningsHold")).toEqual({ defaultDays: 10, byKind: { TIP: 2 } });
   });
 
@@ -104,7 +93,7 @@ describe("settings", () => {
     const before = await writes();
     let caught: unknown;
     try {
-      await as(admin).settings.set(input as SetInput);
+      await callerAs(admin).settings.set(input as SetInput);
     } catch (error) {
       caught = error;
     }
@@ -122,16 +111,16 @@ describe("settings", () => {
   });
 
   it("only an admin may read or change settings", async () => {
-    const set = (user: SessionUser | null) => () => as(user).settings.set({ key: "memberships", value: { graceDays: 1 } });
-    const get = (user: SessionUser | null) => () => as(user).settings.get();
+    const set = (user: SessionUser | null) => () => callerAs(user).settings.set({ key: "memberships", value: { graceDays: 1 } });
+    const get = (user: SessionUser | null) => () => callerAs(user).settings.get();
     const before = await writes();
     expect({
-      anonymousGet: await codeOf(get(null)),
-      memberGet: await codeOf(get(member)),
-      performerGet: await codeOf(get(performer)),
-      anonymousSet: await codeOf(set(null)),
-      memberSet: await codeOf(set(member)),
-      performerSet: await codeOf(set(performer)),
+      anonymousGet: await trpcCodeOf(get(null)),
+      memberGet: await trpcCodeOf(get(member)),
+      performerGet: await trpcCodeOf(get(performer)),
+      anonymousSet: await trpcCodeOf(set(null)),
+      memberSet: await trpcCodeOf(set(member)),
+      performerSet: await trpcCodeOf(set(performer)),
     }).toEqual({
       anonymousGet: "UNAUTHORIZED",
       memberGet: "FORBIDDEN",
