@@ -33,3 +33,17 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null): 
   // An absent header is rejected by the SDK itself ("No stripe-signature header value was provided").
   return stripe().webhooks.constructEvent(rawBody, signature ?? "", env.STRIPE_WEBHOOK_SECRET);
 }
+
+/** The id of an expandable field, whether Stripe sent the id or the expanded object. */
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === "string" ? value : value.id;
+}
+
+/** A completed session that is still unpaid has either an async payment on its way or one that failed. */
+export async function asyncPaymentFailed(session: Stripe.Checkout.Session): Promise<boolean> {
+  const intentId = idOf(session.payment_intent);
+  if (session.status !== "complete" || session.payment_status !== "unpaid" || !intentId) return false;
+  const intent = await stripe().paymentIntents.retrieve(intentId);
+  return intent.status === "requires_payment_method" || intent.status === "canceled";
+}

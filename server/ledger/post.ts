@@ -76,6 +76,25 @@ export async function post(db: Queryable, posting: Posting): Promise<PostingResu
   }
 }
 
+/**
+ * The transaction already posted under `idempotencyKey`, for callers that must look before posting (a daily limit,
+ * a period to charge); the same key with another request is the ledger's own conflict.
+ */
+export async function earlierPosting<Metadata>(
+  db: Queryable,
+  idempotencyKey: string,
+  request: unknown,
+): Promise<{ transactionId: bigint; metadata: Metadata } | null> {
+  const { rows } = await db.query<{ id: string; request_hash: string; metadata: Metadata }>(
+    "SELECT id, request_hash, metadata FROM ledger_transactions WHERE idempotency_key = $1",
+    [idempotencyKey],
+  );
+  const first = rows[0];
+  if (!first) return null;
+  if (first.request_hash !== requestHash(request)) return mapLedgerError({ code: "TM002" });
+  return { transactionId: BigInt(first.id), metadata: first.metadata };
+}
+
 /** Reverses a posted transaction in full with a new transaction that points at it. */
 export async function reverse(
   db: Queryable,

@@ -46,7 +46,7 @@ export interface Viewer {
 
 const STORAGE_PREFIX = "content";
 
-export function contentFileUrl(fileId: string): string {
+function contentFileUrl(fileId: string): string {
   return `/api/content/files/${fileId}`;
 }
 

@@ -18,7 +18,7 @@ import {
   renewalStep,
 } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
-import { requestHash } from "@/server/ledger/request-hash";
+import { earlierPosting } from "@/server/ledger/post";
 import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "./access";
 import { type MembershipNotice, sendMembershipNotice } from "./membership-emails";
 import { publishWalletUpdate } from "./realtime";
@@ -31,7 +31,7 @@ import { getSetting } from "./settings";
  * The rules are pure, in server/domain/memberships.ts; this file loads, locks, posts and persists.
  */
 
-export const MAX_PLAN_PRICE = 100_000n;
+const MAX_PLAN_PRICE = 100_000n;
 const MAX_PERKS = 12;
 
 export const planInputSchema = z.object({
@@ -351,17 +351,11 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
 
 /** The first subscription made with this key, for a retry; the same key with another request is a conflict. */
 async function earlierSubscription(db: Queryable, key: string, request: unknown) {
-  const { rows } = await db.query<{
-    id: string;
-    request_hash: string;
-    metadata: { membershipId: string; amount: string; periodStart: string; periodEnd: string };
-  }>("SELECT id, request_hash, metadata FROM ledger_transactions WHERE idempotency_key = $1", [key]);
-  const first = rows[0];
+  const first = await earlierPosting<{ membershipId: string; amount: string; periodStart: string; periodEnd: string }>(db, key, request);
   if (!first) return null;
-  if (first.request_hash !== requestHash(request)) throw new DomainError("CONFLICT", "This request was already made with different details.");
   return {
     membershipId: first.metadata.membershipId,
-    transactionId: BigInt(first.id),
+    transactionId: first.transactionId,
     replayed: true,
     price: BigInt(first.metadata.amount),
     period: { start: new Date(first.metadata.periodStart), end: new Date(first.metadata.periodEnd) },

@@ -89,14 +89,14 @@ export async function loadPayoutFields(db: Queryable, options: { includeInactive
   return rows.map(toField);
 }
 
-export async function loadPayoutRates(db: Queryable): Promise<PayoutRate[]> {
+async function loadPayoutRates(db: Queryable): Promise<PayoutRate[]> {
   const { rows } = await db.query<{ currency: string; credits: string; amount_minor: string; updated_at: Date }>(
     "SELECT currency, credits, amount_minor, updated_at FROM payout_rates ORDER BY currency",
   );
   return rows.map((row) => ({ currency: row.currency, credits: BigInt(row.credits), amountMinor: BigInt(row.amount_minor), updatedAt: row.updated_at }));
 }
 
-export async function loadMethodTerms(db: Queryable): Promise<MethodTerms[]> {
+async function loadMethodTerms(db: Queryable): Promise<MethodTerms[]> {
   const { rows } = await db.query<{
     method: PayoutMethod;
     fixed_minor: string;

@@ -257,7 +257,7 @@ export async function listMyWithdrawals(performerId: string): Promise<Withdrawal
 // ---------------------------------------------------------------------------------------------------------------
 // The admin's side
 
-export const WITHDRAWAL_STATUS_FILTERS = ["OPEN", ...WITHDRAWAL_STATUSES] as const;
+const WITHDRAWAL_STATUS_FILTERS = ["OPEN", ...WITHDRAWAL_STATUSES] as const;
 
 /**
  * The queue's filters, shared by the page and the export. OPEN: waiting for an admin (requested or approved).
@@ -322,7 +322,7 @@ export async function queryWithdrawals(db: Queryable, input: WithdrawalFilters, 
   }));
 }
 
-export const QUEUE_LIMIT = 200;
+const QUEUE_LIMIT = 200;
 
 export function withdrawalQueue(filters: WithdrawalFilters): Promise<AdminWithdrawalView[]> {
   return queryWithdrawals(pool, filters, QUEUE_LIMIT);

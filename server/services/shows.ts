@@ -407,8 +407,7 @@ interface ShowPlan {
 
 /** The terms a show starting now gets (the room's, within the admin's bounds) and the hold it needs. */
 async function planShow(db: Queryable, performerId: string, kind: ShowKind, stageName: string, price?: bigint): Promise<ShowPlan> {
-  // The room's terms come through the pool: loadRoomTerms reads in parallel, which a transaction's client can't.
-  const room = await loadRoomTerms(pool, performerId);
+  const room = await loadRoomTerms(db, performerId);
   const shows = await getSetting(db, "shows");
   const pricePerMinute = price ?? (kind === "PRIVATE" ? room.terms.privatePricePerMinute : room.terms.groupPricePerMinute);
   const problem = priceProblem(kind === "PRIVATE" ? "private show" : "group show", pricePerMinute, shows);
@@ -911,23 +910,12 @@ export async function endShowsForPerformer(performerId: string, reason: ShowEndR
     "SELECT id FROM shows WHERE performer_id = $1 AND status IN ('REQUESTED', 'LIVE') ORDER BY created_at",
     [performerId],
   );
-  let ended = 0;
-  for (const { id } of rows) {
-    const changes = await withTransaction(pool, async (db) => {
-      const show = await lockShow(db, id);
-      if (show.status === "REQUESTED") return closeRequest(db, id, "declined", options);
-      if (show.status !== "LIVE") return [];
-      return settleShows(db, [id], await meterParams(db), { at: options.at, endReason: reason, actorId: performerId });
-    });
-    if (changes.length > 0) ended += 1;
-    await announce(changes, options);
-  }
-  return ended;
+  return endEach(rows, performerId, reason, null, options);
 }
 
 /**
  * Ends the member's part in the performer's shows (removed from the room): their open request is closed, a private
- * show ends, and in a group show only their meter stops; each settled in its own transaction.
+ * show ends, and in a group show only their meter stops.
  */
 export async function endShowsForMember(performerId: string, memberId: string, reason: ShowEndReason, options: ShowOptions = {}): Promise<number> {
   const { rows } = await pool.query<{ id: string }>(
@@ -936,13 +924,24 @@ export async function endShowsForMember(performerId: string, memberId: string, r
       ORDER BY s.created_at`,
     [performerId, memberId],
   );
+  return endEach(rows, performerId, reason, memberId, options);
+}
+
+/** Ends each show in its own transaction, so one refusal cannot hold up the others; `memberId` limits a group show to that member. */
+async function endEach(
+  shows: readonly { id: string }[],
+  performerId: string,
+  reason: ShowEndReason,
+  memberId: string | null,
+  options: ShowOptions,
+): Promise<number> {
   let ended = 0;
-  for (const { id } of rows) {
+  for (const { id } of shows) {
     const changes = await withTransaction(pool, async (db) => {
       const show = await lockShow(db, id);
-      if (show.status === "REQUESTED") return closeRequest(db, id, reason, options);
+      if (show.status === "REQUESTED") return closeRequest(db, id, memberId ? reason : "declined", options);
       if (show.status !== "LIVE") return [];
-      const onlyMember = show.kind === "GROUP" ? { onlyMemberId: memberId } : {};
+      const onlyMember = memberId && show.kind === "GROUP" ? { onlyMemberId: memberId } : {};
       return settleShows(db, [id], await meterParams(db), { at: options.at, endReason: reason, actorId: performerId, ...onlyMember });
     });
     if (changes.length > 0) ended += 1;

@@ -10,7 +10,7 @@ import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } f
 import { assertTransition, orderActorsFor, statusAfterPayment } from "@/server/domain/store-orders";
 import { env } from "@/server/env";
 import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
-import { stripe } from "@/server/integrations/stripe";
+import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
 import { findSellingPerformer, postSale } from "./sales";
 import { getSetting } from "./settings";
@@ -297,15 +297,7 @@ type CardOutcome = "paid" | "failed" | "pending";
 async function cardOutcome(session: Stripe.Checkout.Session): Promise<CardOutcome> {
   if (session.payment_status === "paid") return "paid";
   if (session.status === "expired") return "failed";
-  if (session.status !== "complete" || !session.payment_intent) return "pending";
-  const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent.id;
-  const intent = await stripe().paymentIntents.retrieve(intentId);
-  return intent.status === "requires_payment_method" || intent.status === "canceled" ? "failed" : "pending";
-}
-
-function paymentIntentOf(session: Stripe.Checkout.Session): string | null {
-  if (!session.payment_intent) return null;
-  return typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent.id;
+  return (await asyncPaymentFailed(session)) ? "failed" : "pending";
 }
 
 const SESSION_EVENTS = new Set<string>([
@@ -350,7 +342,7 @@ export async function handleStoreOrderEvent(event: Stripe.Event): Promise<Webhoo
       await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, session.id]);
     }
     let change: OrderChange | null = null;
-    if (outcome === "paid") change = await completeCardOrder(db, order, paymentIntentOf(session));
+    if (outcome === "paid") change = await completeCardOrder(db, order, idOf(session.payment_intent));
     if (outcome === "failed") {
       change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
     }

@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } from "@/server/domain/ledger";
-import { stripe } from "@/server/integrations/stripe";
+import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
@@ -108,14 +108,6 @@ async function planForSession(payload: Stripe.Checkout.Session): Promise<Plan | 
   };
 }
 
-/** A completed session that is still unpaid has either an async payment on its way or one that failed. */
-async function asyncPaymentFailed(session: Stripe.Checkout.Session): Promise<boolean> {
-  if (session.status !== "complete" || session.payment_status !== "unpaid" || !session.payment_intent) return false;
-  const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent.id;
-  const intent = await stripe().paymentIntents.retrieve(intentId);
-  return intent.status === "requires_payment_method" || intent.status === "canceled";
-}
-
 async function purchaseForPaymentIntent(paymentIntentId: string): Promise<string | null> {
   const { rows } = await pool.query<{ id: string }>("SELECT id FROM credit_purchases WHERE stripe_payment_intent_id = $1", [
     paymentIntentId,
@@ -123,11 +115,6 @@ async function purchaseForPaymentIntent(paymentIntentId: string): Promise<string
   if (rows[0]) return rows[0].id;
   const intent = await stripe().paymentIntents.retrieve(paymentIntentId);
   return purchaseIdOf(intent.metadata);
-}
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
 }
 
 async function planForRefund(payload: Stripe.Charge): Promise<Plan | null> {

@@ -6,8 +6,7 @@ import { DomainError } from "@/server/domain/errors";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
-import { post } from "@/server/ledger/post";
-import { requestHash } from "@/server/ledger/request-hash";
+import { earlierPosting, post } from "@/server/ledger/post";
 import { publishWalletUpdate } from "./realtime";
 import { getSetting } from "./settings";
 
@@ -17,8 +16,8 @@ import { getSetting } from "./settings";
  * each sender's transfers are serialized (an advisory lock) before today's total is summed.
  */
 
-export const MAX_TRANSFER = 100_000n;
-export const MAX_TRANSFER_NOTE = 140;
+const MAX_TRANSFER = 100_000n;
+const MAX_TRANSFER_NOTE = 140;
 
 const transferRequestSchema = z.object({
   /** A username, or an email address. */
@@ -124,15 +123,8 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
   const result = await withTransaction(pool, async (db) => {
     // Serializes this sender's transfers, so the sum below sees every transfer that committed before this one.
     await db.query("SELECT pg_advisory_xact_lock(hashtextextended('transfer-sender:' || $1, 0))", [senderId]);
-    const earlier = await db.query<{ id: string; request_hash: string; metadata: TransferMetadata }>(
-      "SELECT id, request_hash, metadata FROM ledger_transactions WHERE idempotency_key = $1",
-      [key],
-    );
-    const first = earlier.rows[0];
-    if (first) {
-      if (first.request_hash !== requestHash(request)) throw new DomainError("CONFLICT", "This request was already made with different details.");
-      return { metadata: first.metadata, transactionId: BigInt(first.id), replayed: true };
-    }
+    const first = await earlierPosting<TransferMetadata>(db, key, request);
+    if (first) return { ...first, replayed: true };
 
     const quote = quoteTransfer(amount, await sentToday(db, senderId), await getSetting(db, "transfers"));
     const metadata: TransferMetadata = {
