@@ -9,7 +9,8 @@ import type { Role } from "@/server/generated/prisma/enums";
  * The proxy reads the role from the JWT, which was written at sign-in. When the database says otherwise (an
  * admin approved this member as a performer), the token needs refreshing: fetching the session does that (the
  * jwt callback reloads the role), and so does update() when the fetched session is older than the change.
- * With `thenGoTo`, continue there once the token carries the role.
+ * With `thenGoTo`, continue there once the token carries the role, by a full page load: the client router may
+ * hold a prefetch of that page made with the old token (a redirect back here), which a soft navigation would reuse.
  */
 export function SessionRoleSync({ role, thenGoTo }: { role: Role; thenGoTo?: string }) {
   const { data: session, status, update } = useSession();
@@ -21,13 +22,13 @@ export function SessionRoleSync({ role, thenGoTo }: { role: Role; thenGoTo?: str
     if (session.user.role === role) {
       if (thenGoTo) {
         done.current = true;
-        router.replace(thenGoTo);
+        window.location.replace(thenGoTo);
       }
       return;
     }
     done.current = true;
     void update().then(() => {
-      if (thenGoTo) router.replace(thenGoTo);
+      if (thenGoTo) window.location.replace(thenGoTo);
       else router.refresh();
     });
   }, [status, session, role, update, router, thenGoTo]);
