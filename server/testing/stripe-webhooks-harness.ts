@@ -14,10 +14,13 @@ export interface WebhookDelivery {
   signature: string;
 }
 
-/** The app route's answer to one processed delivery. */
+/** The app route's answer to one processed delivery, and which event it answered. */
 export interface WebhookOutcome {
   status: number;
   body: string;
+  eventType: string;
+  /** The id of the event's object (`cs_...`, `pi_...`). */
+  objectId: string;
 }
 
 export interface EmulatorEvent {
@@ -38,6 +41,11 @@ export interface StripeWebhooksHarness {
   release(): void;
   /** Posts a delivery to the app's webhook route, as Stripe would. */
   deliver(body: string, signature: string): Promise<Response>;
+  /**
+   * Waits until the route has answered a delivery of `eventType` about `objectId`. The route answers only after
+   * its handler finished, emails and realtime events included, so a test that waits here sees all of them.
+   */
+  answered(eventType: string, objectId: string): Promise<WebhookOutcome>;
   /** Calls a /_emulator test control and returns its JSON answer; throws unless it succeeded. */
   control(path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Calls a /_emulator test control and returns the response as it is. */
@@ -81,7 +89,8 @@ export async function startStripeWebhooksHarness(options: {
       }
       const answer = await deliver(body, signature);
       const text = await answer.text();
-      outcomes.push({ status: answer.status, body: text });
+      const event = JSON.parse(body) as EmulatorEvent;
+      outcomes.push({ status: answer.status, body: text, eventType: event.type, objectId: String(event.data.object.id) });
       response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
     });
   });
@@ -125,6 +134,12 @@ export async function startStripeWebhooksHarness(options: {
     },
     deliver,
     controlResponse,
+    answered(eventType, objectId) {
+      return waitUntil(
+        () => Promise.resolve(outcomes.find((outcome) => outcome.eventType === eventType && outcome.objectId === objectId)),
+        `the answer to ${eventType} about ${objectId}`,
+      );
+    },
     async control(path, body = {}) {
       const response = await controlResponse(path, body);
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
