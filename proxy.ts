@@ -31,6 +31,7 @@ export async function proxy(request: NextRequest) {
   if (!roleCanEnter(token.role, area)) {
     const forbidden = new URL("/forbidden", request.url);
     forbidden.searchParams.set("area", area);
+    forbidden.searchParams.set("from", `${pathname}${search}`);
     return NextResponse.redirect(forbidden);
   }
   return pass();

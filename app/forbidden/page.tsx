@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { SessionRoleSync } from "@/components/providers/session-role-sync";
 import { ButtonLink } from "@/components/ui/button";
-import { AREA_HOME_PATHS, AREA_LABELS, type Area, homePathForRole, roleCanEnter } from "@/server/auth/areas";
+import { AREA_LABELS, type Area, continuePathInArea, homePathForRole, roleCanEnter } from "@/server/auth/areas";
 import { getCurrentUser } from "@/server/auth/session";
 
 export const metadata: Metadata = { title: "Not allowed", robots: { index: false } };
@@ -11,7 +11,7 @@ function isArea(value: unknown): value is Area {
 }
 
 export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { area } = await searchParams;
+  const { area, from } = await searchParams;
   const requestedArea = isArea(area) ? area : null;
   const user = await getCurrentUser();
   // The proxy judged by the role in the JWT. If the database already allows it (just approved as a performer),
@@ -20,7 +20,7 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="container-page flex justify-center py-16 sm:py-24">
-      {user && nowAllowed ? <SessionRoleSync role={user.role} thenGoTo={AREA_HOME_PATHS[requestedArea]} /> : null}
+      {user && nowAllowed ? <SessionRoleSync role={user.role} thenGoTo={continuePathInArea(requestedArea, typeof from === "string" ? from : null)} /> : null}
       <div className="max-w-lg text-center">
         <p className="text-sm font-semibold tracking-wide text-accent-700 uppercase">Error 403</p>
         <h1 className="mt-2 text-3xl font-bold tracking-tight">

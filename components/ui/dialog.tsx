@@ -1,6 +1,7 @@
 "use client";
 
-import { type FormEvent, type ReactNode, useEffect, useId, useRef } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useSyncExternalStore } from "react";
+import { createPortal } from "react-dom";
 import { Button } from "@/components/ui/button";
 
 interface DialogProps {
@@ -13,24 +14,40 @@ interface DialogProps {
   busy?: boolean;
 }
 
+const noSubscription = () => () => {};
+
+/** False while rendering on the server and hydrating, true once the browser owns the page. */
+function useIsClient(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * A modal on the native <dialog>: showModal() gives the focus trap, Escape, the inert page behind, focus on the
- * first field or button and focus return for free, and the top layer keeps it above everything. It still
- * inherits text styles from where it sits in the DOM (often a right-aligned table cell), hence text-left.
+ * first field or button and focus return for free, and the top layer keeps it above everything.
+ *
+ * It is portalled to <body> and keeps submit events from bubbling out, because dialogs are often declared inside
+ * the form whose action they confirm: a <form> nested in a <form> is dropped by the HTML parser (the confirm
+ * button then submits the outer form as a GET), and React would bubble the inner submit to the outer handler.
  */
 export function Dialog({ open, onClose, title, description, children, busy = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
+  const isClient = useIsClient();
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
-  }, [open]);
+  }, [open, isClient]);
 
-  return (
+  if (!isClient) return null;
+  return createPortal(
     <dialog
       ref={ref}
       aria-labelledby={titleId}
@@ -42,6 +59,7 @@ export function Dialog({ open, onClose, title, description, children, busy = fal
       onClick={(event) => {
         if (event.target === event.currentTarget && !busy) onClose();
       }}
+      onSubmit={(event) => event.stopPropagation()}
       className="m-auto w-[calc(100%-2rem)] max-w-md rounded-card border border-line bg-surface p-0 text-left text-fg shadow-pop open:animate-fade-in"
     >
       <div className="space-y-2 px-6 pt-6">
@@ -55,7 +73,8 @@ export function Dialog({ open, onClose, title, description, children, busy = fal
         ) : null}
       </div>
       {children}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
 

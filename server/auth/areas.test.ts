@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Area, areaForPath, homePathForRole, roleCanEnter, safeCallbackPath, signInPathFor } from "@/server/auth/areas";
+import { type Area, areaForPath, continuePathInArea, homePathForRole, roleCanEnter, safeCallbackPath, signInPathFor } from "@/server/auth/areas";
 import type { Role } from "@/server/generated/prisma/enums";
 
 describe("areaForPath", () => {
@@ -60,6 +60,22 @@ describe("safeCallbackPath", () => {
     ["/wallet\n", null],
   ])("%j → %j", (input, expected) => {
     expect(safeCallbackPath(input)).toBe(expected);
+  });
+});
+
+describe("continuePathInArea", () => {
+  it.each<[Area, string | null, string]>([
+    ["performer", "/performer/payout-profile", "/performer/payout-profile"],
+    ["performer", "/performer/withdrawals?status=PAID", "/performer/withdrawals?status=PAID"],
+    ["performer", "/performer", "/performer"],
+    ["performer", "/admin/users", "/performer"],
+    ["performer", "/performerx", "/performer"],
+    ["performer", "//evil.test/performer", "/performer"],
+    ["performer", "https://evil.test/performer/x", "/performer"],
+    ["performer", null, "/performer"],
+    ["admin", "/admin/withdrawals", "/admin/withdrawals"],
+  ])("%s, %j → %j", (area, requested, expected) => {
+    expect(continuePathInArea(area, requested)).toBe(expected);
   });
 });
 

@@ -66,6 +66,12 @@ export function safeCallbackPath(value: string | null | undefined): string | nul
   return value;
 }
 
+/** Where to go once `area` opened to the user: the page they asked for when it is a local path in that area, else its home. */
+export function continuePathInArea(area: Area, requested: string | null): string {
+  const path = safeCallbackPath(requested);
+  return path && areaForPath(new URL(path, "http://local").pathname) === area ? path : AREA_HOME_PATHS[area];
+}
+
 export function signInPathFor(callbackPath: string, reason?: "session-ended"): string {
   const params = new URLSearchParams({ callbackUrl: callbackPath });
   if (reason) params.set("reason", reason);

@@ -1,0 +1,87 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, signIn, test } from "./fixtures";
+
+/**
+ * Payout details and the payout policy saved through their pages, each behind a confirmation dialog declared
+ * inside the form it confirms: from an empty form to the stored values, and still there after a reload.
+ */
+
+function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+async function signUpApplicant(page: Page): Promise<string> {
+  const username = uniqueName("payee");
+  await page.goto("/sign-up?performer=1");
+  await page.getByLabel("Email").fill(`${username}@tipmeter.test`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Display name").fill("Payee Pia");
+  await page.getByLabel("Password").fill("a brand new passphrase");
+  await page.getByLabel("Stage name").fill(`Stage ${username}`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return username;
+}
+
+async function fillPayPalDetails(page: Page, paypalEmail: string): Promise<void> {
+  const form = page.getByRole("form", { name: "Payout details" });
+  await form.getByLabel("Payout method").selectOption("PAYPAL");
+  await form.getByLabel("Legal name").fill("Pia Payee");
+  await form.getByLabel("Country").fill("DE");
+  await form.getByLabel("Tax ID").fill("DE123456789");
+  await form.getByLabel("PayPal email").fill(paypalEmail);
+  await form.getByRole("button", { name: "Save payout details" }).click();
+  const confirm = page.getByRole("dialog", { name: "Change your payout details?" });
+  await confirm.getByRole("button", { name: "Save and pause withdrawals" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Payout details saved");
+  await expect(confirm).toBeHidden();
+}
+
+async function expectStoredPayPalDetails(page: Page, paypalEmail: string): Promise<void> {
+  await page.reload();
+  const form = page.getByRole("form", { name: "Payout details" });
+  await expect(form.getByLabel("Legal name")).toHaveValue("Pia Payee");
+  await expect(form.getByLabel("PayPal email")).toHaveValue(paypalEmail);
+  await expect(form).toContainText("withdrawals are paused until");
+}
+
+async function approve(browser: Browser, stageName: string): Promise<void> {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin");
+  await admin.goto("/admin/applications");
+  await admin.getByRole("button", { name: `Approve ${stageName}` }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Approve application" }).click();
+  await expect(admin.getByText(`${stageName} is approved`)).toBeVisible();
+  await admin.context().close();
+}
+
+test("an applicant saves payout details on their account page, and as a performer changes them on the payout page", async ({ page, browser }) => {
+  const username = await signUpApplicant(page);
+  await fillPayPalDetails(page, `${username}@paypal.example`);
+  await expectStoredPayPalDetails(page, `${username}@paypal.example`);
+
+  await approve(browser, `Stage ${username}`);
+  await page.goto("/performer/payout-profile");
+  await expect(page).toHaveURL(/\/performer\/payout-profile$/);
+  await fillPayPalDetails(page, `${username}.new@paypal.example`);
+  await expectStoredPayPalDetails(page, `${username}.new@paypal.example`);
+});
+
+test("an admin turns on auto-approval through its warning, and off again", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin/payouts/settings");
+  await page.getByLabel("Approve small requests automatically").check();
+  await page.getByLabel("Up to (credits)").fill("150");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  const warning = page.getByRole("dialog", { name: "Approve withdrawals without review?" });
+  await warning.getByRole("button", { name: "Turn on auto-approval" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Payout policy saved");
+
+  await page.reload();
+  await expect(page.getByText("Auto-approval is on: requests of up to 150 credits are approved without review.")).toBeVisible();
+  await page.getByLabel("Approve small requests automatically").uncheck();
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Payout policy saved");
+  await page.reload();
+  await expect(page.getByText("Off: an admin reviews every request.")).toBeVisible();
+});
