@@ -192,7 +192,7 @@ export const SETTING_SECTIONS: SettingSection[] = [
       { path: "freeSeconds", kind: "whole", unit: "seconds", min: 0, max: 3_600, label: "Free preview (seconds)" },
       { path: "minimumMinutes", kind: "whole", unit: "minutes", min: 0, max: 60, label: "Minimum charge (minutes)" },
       { path: "incrementSeconds", kind: "whole", unit: "seconds", min: 1, max: 600, label: "Billing increment (seconds)" },
-      { path: "settleThreshold", kind: "credits", min: 1n, label: "Collect charges every (credits)", hint: "Unposted charges are collected when they reach this." },
+      { path: "settleThreshold", kind: "credits", min: 1n, label: "Collect charges every (credits)", hint: "1 collects at every tick of the meter, so wallets and earnings move as the show runs; more posts fewer, larger charges, and wallets lag by up to this much." },
       { path: "offlineTimeoutSeconds", kind: "whole", unit: "seconds", min: 10, max: 3_600, label: "End a show after silence of (seconds)" },
     ],
   },

@@ -104,8 +104,13 @@ export function MeterReadout({ view, fetchedAt }: { view: MeterView; fetchedAt: 
   );
 }
 
-/** The performer's list of a group show's members and their meters. */
-export function ParticipantList({ view }: { view: MeterView }) {
+/**
+ * The performer's list of a group show's members and their meters. Each running clock moves on by itself between
+ * refreshes, as the member's own readout does, so both sides show the same time.
+ */
+export function ParticipantList({ view, fetchedAt }: { view: MeterView; fetchedAt: number }) {
+  const ticking = view.status === "LIVE" && view.participants.some((participant) => participant.running);
+  const extra = useSecondsSince(fetchedAt, ticking);
   if (view.participants.length === 0) return <p className="text-sm text-muted">No members have joined yet.</p>;
   return (
     <ul className="divide-y divide-line text-sm" aria-label="Members in this show">
@@ -113,7 +118,8 @@ export function ParticipantList({ view }: { view: MeterView }) {
         <li key={participant.memberId} className="flex items-center justify-between gap-3 py-2">
           <span className="min-w-0 truncate font-medium">{participant.displayName}</span>
           <span className="flex shrink-0 items-center gap-3 tabular-nums text-muted">
-            {formatMeterDuration(participant.meteredSeconds)} · {formatCredits(participant.charged)} cr
+            <span data-testid="participant-duration">{formatMeterDuration(participant.meteredSeconds + (participant.running ? extra : 0))}</span> ·{" "}
+            {formatCredits(participant.charged)} cr
             {participant.status === "ENDED" ? <Badge>Left</Badge> : participant.running ? <Badge tone="success">On</Badge> : <Badge tone="warning">Paused</Badge>}
           </span>
         </li>

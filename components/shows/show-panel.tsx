@@ -17,7 +17,7 @@ import { Field, FormAlert } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
-import { HEARTBEAT_SECONDS, startHold } from "@/server/domain/metering";
+import { HEARTBEAT_SECONDS, showBillingText } from "@/server/domain/metering";
 import { formatCredits, parseCredits } from "@/server/domain/money";
 import type { ShowTerms } from "@/server/domain/rooms";
 import { type ShowSide, endReasonText, isShowEndReason } from "@/server/domain/shows";
@@ -211,7 +211,7 @@ function ShowBody({ view, fetchedAt, onChange, onDismiss }: { view: MeterView; f
       ) : (
         <MeterReadout view={view} fetchedAt={fetchedAt} />
       )}
-      {view.side === "performer" && view.kind === "GROUP" ? <ParticipantList view={view} /> : null}
+      {view.side === "performer" && view.kind === "GROUP" ? <ParticipantList view={view} fetchedAt={fetchedAt} /> : null}
       {finished ? (
         <Button variant="secondary" onClick={onDismiss}>
           Done
@@ -362,7 +362,6 @@ function RequestPrivateShow({ performerId, room, onRequested }: { performerId: s
   const idempotencyKey = useRef(crypto.randomUUID());
 
   const terms = room ? { ...room.terms, pricePerMinute: room.terms.privatePricePerMinute } : null;
-  const hold = terms ? startHold(terms) : null;
 
   return (
     <div className="space-y-4">
@@ -394,11 +393,7 @@ function RequestPrivateShow({ performerId, room, onRequested }: { performerId: s
         }
         pending={request.isPending}
         title="Request a private show?"
-        description={
-          hold !== null && hold > 0n
-            ? `When ${room?.stageName ?? "the performer"} accepts, ${formatCredits(hold)} credits (the minimum charge) are held from your wallet and the meter starts.`
-            : "When the performer accepts, the meter starts."
-        }
+        description={terms ? showBillingText(terms, `When ${room?.stageName ?? "the performer"} accepts`) : "When the performer accepts, the meter starts."}
         confirmLabel="Send request"
       />
     </div>
@@ -411,7 +406,6 @@ function JoinGroupShow({ view, onJoined }: { view: MeterView; onJoined: (view: M
   const [confirming, setConfirming] = useState(false);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const idempotencyKey = useRef(crypto.randomUUID());
-  const hold = startHold(view);
 
   return (
     <div className="space-y-4">
@@ -442,7 +436,7 @@ function JoinGroupShow({ view, onJoined }: { view: MeterView; onJoined: (view: M
         }
         pending={join.isPending}
         title="Join the group show?"
-        description={`${hold > 0n ? `${formatCredits(hold)} credits (the minimum charge) are held from your wallet and ` : ""}your own meter starts now.`}
+        description={showBillingText(view, "Your own meter starts now")}
         confirmLabel="Join"
       />
     </div>

@@ -10,6 +10,7 @@ import {
   planSettlement,
   secondsLeft,
   shouldSettle,
+  showBillingText,
   startHold,
 } from "./metering";
 
@@ -279,5 +280,29 @@ describe("formatMeterDuration", () => {
     [-3, "0:00"],
   ])("%i s reads %s", (seconds, expected) => {
     expect(formatMeterDuration(seconds)).toBe(expected);
+  });
+});
+
+describe("showBillingText", () => {
+  const base = { pricePerMinute: 90n, freeSeconds: 0, minimumMinutes: 1, incrementSeconds: 30 };
+  it.each<[MeterTerms, string]>([
+    [
+      base,
+      "When Luna accepts, 90 credits (the 1-minute minimum) move to Held in your wallet and are charged once the meter runs. After that, each started 30 s is charged at 90 credits a minute, straight from your wallet.",
+    ],
+    [
+      { ...base, freeSeconds: 30, minimumMinutes: 2, pricePerMinute: 1_500n },
+      "When Luna accepts, 3,000 credits (the 2-minute minimum) move to Held in your wallet and are charged once the meter runs past the free 0:30. After that, each started 30 s is charged at 1,500 credits a minute, straight from your wallet.",
+    ],
+    [
+      { ...base, minimumMinutes: 0, freeSeconds: 60, incrementSeconds: 10 },
+      "When Luna accepts, 15 credits (the first 10 s) move to Held in your wallet and are charged once the meter runs past the free 1:00. After that, each started 10 s is charged at 90 credits a minute, straight from your wallet.",
+    ],
+    [
+      { pricePerMinute: 1n, freeSeconds: 0, minimumMinutes: 0, incrementSeconds: 10 },
+      "When Luna accepts, the meter starts. Once it runs, each started 10 s is charged at 1 credits a minute, straight from your wallet.",
+    ],
+  ])("%#", (terms, expected) => {
+    expect(showBillingText(terms, "When Luna accepts")).toBe(expected);
   });
 });

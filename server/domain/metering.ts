@@ -1,5 +1,5 @@
 import { DomainError } from "./errors";
-import { mulDivFloor } from "./money";
+import { formatCredits, mulDivFloor } from "./money";
 
 /**
  * The taxi meter of a per-minute show, as pure integer rules. Time is whole metered seconds (the database clock
@@ -156,4 +156,17 @@ export function formatMeterDuration(totalSeconds: number): string {
   const minutes = Math.floor((seconds % 3600) / 60);
   const rest = String(seconds % 60).padStart(2, "0");
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
+}
+
+/**
+ * What a member agrees to when a show starts, in the order it happens: the first charge due moves to Held, is
+ * charged once the meter runs past any free time, then every started increment is charged as the meter reaches it.
+ */
+export function showBillingText(terms: MeterTerms, startsWhen: string): string {
+  const hold = startHold(terms);
+  const free = terms.freeSeconds > 0 ? ` past the free ${formatMeterDuration(terms.freeSeconds)}` : "";
+  const increments = `each started ${terms.incrementSeconds} s is charged at ${formatCredits(terms.pricePerMinute)} credits a minute, straight from your wallet`;
+  if (hold === 0n) return `${startsWhen}, the meter starts. Once it runs${free}, ${increments}.`;
+  const first = terms.minimumMinutes > 0 ? `the ${terms.minimumMinutes}-minute minimum` : `the first ${terms.incrementSeconds} s`;
+  return `${startsWhen}, ${formatCredits(hold)} credits (${first}) move to Held in your wallet and are charged once the meter runs${free}. After that, ${increments}.`;
 }

@@ -14,6 +14,11 @@ export interface JobDefinition<Name extends string = string, Data extends object
   handler(jobs: PgBoss.Job<Data>[]): Promise<void>;
   /** Cron (5 fields, UTC unless tz is set); pg-boss sends one job per tick across all workers. */
   schedule?: { cron: string; data?: Data; tz?: string };
+  /**
+   * Sent once whenever a worker starts, for a job that reschedules itself: the chain then runs from the start
+   * instead of waiting up to a minute for its cron watchdog. The queue's policy must drop the extra sends.
+   */
+  startOnBoot?: { data: Data };
   queue?: Omit<PgBoss.Queue, "name">;
   work?: Omit<PgBoss.WorkOptions, "includeMetadata">;
 }

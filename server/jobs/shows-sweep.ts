@@ -11,13 +11,14 @@ export const SHOW_SWEEP_INTERVAL_SECONDS = 5;
  * pg-boss cron fires at most once a minute, and meters need a sweep every few seconds, so the job reschedules
  * itself: each run queues the next one SHOW_SWEEP_INTERVAL_SECONDS later. The queue is `stately` (at most one
  * queued and one running job), so any number of workers run one sweep at a time and extra sends are dropped. The
- * per-minute cron is only the watchdog that restarts the chain when a worker died between a run and its
- * successor; a run that dies mid-sweep expires after a minute and is retried. Money never depends on the cadence:
+ * chain starts when a worker starts (startOnBoot); the per-minute cron is only the watchdog that restarts it when a
+ * worker died between a run and its successor; a run that dies mid-sweep expires after a minute and is retried. Money never depends on the cadence:
  * charges follow the database clock, so a late sweep posts the same charges, only later.
  */
 export const showsSweepJob = defineJob({
   name: "shows.sweep",
   schedule: { cron: "* * * * *" },
+  startOnBoot: { data: {} },
   queue: { policy: "stately", retryLimit: 3, retryDelay: 2, expireInSeconds: 60 },
   work: { pollingIntervalSeconds: 1 },
   async handler(): Promise<void> {

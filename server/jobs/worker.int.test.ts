@@ -89,3 +89,17 @@ it("enqueueJob sends through the app's lazily started sender", async () => {
     await worker.close();
   }
 });
+
+it("sends a job marked startOnBoot once when the worker starts, so a self-rescheduling chain needs no cron tick", async () => {
+  const received: { value: number }[] = [];
+  let jobDone!: () => void;
+  const done = new Promise<void>((resolve) => (jobDone = resolve));
+  const chain = { ...echoJob(received, () => jobDone()), name: "test-boot", startOnBoot: { data: { value: 1 } } };
+  const worker = await startWorker({ databaseUrl, jobs: [chain] });
+  try {
+    await done;
+    expect(received).toEqual([{ value: 1 }]);
+  } finally {
+    await worker.close();
+  }
+});

@@ -33,6 +33,9 @@ export async function startWorker({ databaseUrl, jobs = registeredJobs }: Worker
     for (const job of jobs) {
       await boss.work<object>(job.name, job.work ?? {}, (batch) => runLogged(job, batch));
     }
+    for (const job of jobs) {
+      if (job.startOnBoot) await boss.send(job.name, job.startOnBoot.data);
+    }
   } catch (error) {
     await boss.stop({ graceful: false });
     throw error;

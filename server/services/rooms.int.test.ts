@@ -231,7 +231,7 @@ describe("room settings", () => {
         freeSeconds: 0,
         minimumMinutes: 1,
         incrementSeconds: 30,
-        settleThreshold: 100n,
+        settleThreshold: 1n,
         offlineTimeoutSeconds: 90,
       });
     }

@@ -62,7 +62,7 @@ export const SETTINGS = {
       freeSeconds: z.number().int().min(0).max(3_600),
       minimumMinutes: z.number().int().min(0).max(60),
       incrementSeconds: z.number().int().min(1).max(600),
-      /** Unposted charges are collected whenever they reach this many credits. */
+      /** Unposted charges are collected whenever they reach this many credits; 1 collects on every sweep. */
       settleThreshold: z.coerce.bigint().min(1n),
       offlineTimeoutSeconds: z.number().int().min(10).max(3_600),
     })
@@ -86,7 +86,7 @@ export const SETTINGS = {
       freeSeconds: 0,
       minimumMinutes: 1,
       incrementSeconds: 30,
-      settleThreshold: 100n,
+      settleThreshold: 1n,
       offlineTimeoutSeconds: 90,
     },
   },

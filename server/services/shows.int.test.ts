@@ -39,13 +39,19 @@ vi.mock("@/server/integrations/email", () => ({ sendEmail }));
 
 /**
  * Shows against real PostgreSQL with time driven by `at`: the defaults are 60 credits a minute for private shows
- * and 20 for group shows, no free time, a one-minute minimum, 30-second increments and a settle threshold of 100.
+ * and 20 for group shows, no free time, a one-minute minimum and 30-second increments. Most tests batch charges
+ * with a settle threshold of 100 (an admin's choice); "collecting on every tick" runs the default of 1.
  * Private shows pay the performer 70%, group shows 60%.
  */
 let admin: SessionUser;
 
+async function setSettleThreshold(settleThreshold: bigint): Promise<void> {
+  await setSetting(admin.id, "shows", { ...(await getSetting(pool, "shows")), settleThreshold });
+}
+
 beforeAll(async () => {
   admin = await makeAdmin();
+  await setSettleThreshold(100n);
   const api = appRouter.createCaller({ user: admin, ip: "127.0.0.1" });
   await api.commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
   await api.commissions.set({ kind: "GROUP_SHOW", performerShareBps: 6000 });
@@ -234,6 +240,63 @@ describe("a private show", () => {
     const again = await requestPrivateShow(member, { performerId: performer.id, idempotencyKey: key }, clock.at(1));
     expect(again.showId).toBe(first.showId);
     await endShow(member, { showId: first.showId }, clock.at(2));
+  });
+});
+
+describe("collecting on every tick (the default)", () => {
+  beforeAll(() => setSettleThreshold(1n));
+  afterAll(() => setSettleThreshold(100n));
+
+  /** What each side's screens show after a tick: the member's panel and wallet, the performer's panel and earnings. */
+  async function screens(showId: string, member: SessionUser, performer: SessionUser, second: number, clock: Clock) {
+    const memberView = await showMeter(member, { showId }, clock.at(second));
+    const performerView = await showMeter(performer, { showId }, clock.at(second));
+    return { memberView, performerView, memberWallet: await wallet(member.id), performerWallet: await wallet(performer.id) };
+  }
+
+  it("posts every charge on the tick that bills it, and tells both sides' wallets and panels", async () => {
+    const clock = await Clock.begin();
+    const performer = await onlinePerformer("Tick Stage");
+    const member = await fundedMember(1_000n);
+    const pendingBefore = (await wallet(performer.id)).pending;
+    const requested = await requestPrivateShow(member, { performerId: performer.id, idempotencyKey: randomUUID() }, clock.at(0));
+    trigger.mockClear();
+
+    const { showId } = await respondToRequest(performer, { showId: requested.showId, accept: true }, clock.at(0));
+    expect(await wallet(member.id)).toMatchObject({ available: 940n, held: 60n });
+    expect(eventsTo(member.id, "wallet.updated")).toContainEqual(expect.objectContaining({ available: "940", held: "60" }));
+
+    for (const [second, collected] of [
+      [15, 60n],
+      [61, 90n],
+      [95, 120n],
+    ] as const) {
+      trigger.mockClear();
+      await heartbeat(member, { showId }, clock.at(second));
+      await heartbeat(performer, { showId }, clock.at(second));
+      await runShowSweep(clock.at(second));
+      const { memberView, performerView, memberWallet, performerWallet } = await screens(showId, member, performer, second, clock);
+
+      expect(memberView).toMatchObject({ charged: collected, settled: collected, held: 0n });
+      expect(memberWallet).toMatchObject({ available: 1_000n - collected, held: 0n });
+      expect(memberView.balanceLeft).toBe(memberWallet.available + memberWallet.held);
+      expect(performerView).toMatchObject({ charged: collected, settled: collected });
+      expect(performerView.earned).toBe(performerWallet.pending - pendingBefore);
+      expect(performerView.earned).toBeGreaterThan(0n);
+
+      expect(eventsTo(member.id, "wallet.updated")).toEqual([expect.objectContaining({ available: (1_000n - collected).toString(), held: "0" })]);
+      expect(eventsTo(performer.id, "wallet.updated")).toEqual([expect.objectContaining({ pending: performerWallet.pending.toString() })]);
+      expect(eventsTo(member.id, "show.updated")).toEqual([expect.objectContaining({ showId, charged: collected.toString(), settled: collected.toString() })]);
+      expect(eventsTo(performer.id, "show.updated")).toEqual([expect.objectContaining({ showId, earned: performerView.earned?.toString() })]);
+    }
+
+    trigger.mockClear();
+    await heartbeat(member, { showId }, clock.at(100));
+    await heartbeat(performer, { showId }, clock.at(100));
+    await runShowSweep(clock.at(100));
+    expect(eventsTo(member.id, "wallet.updated")).toEqual([]);
+    expect(eventsTo(member.id, "show.updated")).toEqual([]);
+    await endShow(member, { showId }, clock.at(100));
   });
 });
 

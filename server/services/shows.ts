@@ -42,8 +42,8 @@ import { type MeterChange, type MeterParams, type SweepResult, settleShows, swee
  *    minimum charge) from the member's available to held credits, or refuses with nothing posted.
  *  - While it runs: the `shows.sweep` job settles every few seconds, posting SHOW_CHARGE (held first, then
  *    available; the performer's share at the PRIVATE_SHOW / GROUP_SHOW rate to pending earnings with an earnings
- *    lot, the rest to revenue) whenever the unposted charge reaches the show's settle threshold, so an interrupted
- *    show never owes more than that. It pauses a meter whose other side missed its heartbeats, resumes it when
+ *    lot, the rest to revenue) whenever the unposted charge reaches the show's settle threshold (by default every
+ *    credit, so each sweep collects what the meter billed and wallets and earnings move with it). It pauses a meter whose other side missed its heartbeats, resumes it when
  *    both are back, and ends it when a side stays away past the offline timeout or the member's credits run out.
  *  - End: the final charge and the unused hold's release, exactly once.
  * Realtime events and emails go out after commit, best effort: pages poll `shows.meter` and history is the truth.
@@ -519,7 +519,7 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
     const show = await lockShow(db, showId);
     if (show.performer_id !== actor.id) throw new DomainError("FORBIDDEN", "This request was made to another performer.");
     if (show.status !== "REQUESTED") {
-      if (show.status === "LIVE" && accept) return { changes: [] as MeterChange[], refusal: null };
+      if (show.status === "LIVE" && accept) return { changes: [] as MeterChange[], refusal: null, heldFrom: null };
       throw new DomainError("CONFLICT", "This request is no longer open.");
     }
     const { rows: members } = await db.query<{ id: string; member_id: string }>(
@@ -528,13 +528,17 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
     );
     const participant = members[0];
     if (!participant) throw new Error(`request ${showId} has no member`);
-    if (!accept) return { changes: await closeRequest(db, showId, "declined", options), refusal: null };
+    if (!accept) return { changes: await closeRequest(db, showId, "declined", options), refusal: null, heldFrom: null };
 
     await lockShowsOf(db, "performer", actor.id);
     await assertPerformerFree(db, actor.id, showId);
     const entry = await canEnterRoom(db, actor.id, participant.member_id);
     if (!entry.ok) {
-      return { changes: await closeRequest(db, showId, "declined", options), refusal: `The member can't be in your room anymore: ${entry.reason}` };
+      return {
+        changes: await closeRequest(db, showId, "declined", options),
+        refusal: `The member can't be in your room anymore: ${entry.reason}`,
+        heldFrom: null,
+      };
     }
     const terms = termsOf(show);
     const hold = startHold(terms);
@@ -548,6 +552,7 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
       return {
         changes: await closeRequest(db, showId, "member_funds", options),
         refusal: "The member no longer has the credits for the minimum charge, so the request was declined.",
+        heldFrom: null,
       };
     }
     await db.query("UPDATE show_participants SET held = $2 WHERE id = $1", [participant.id, hold.toString()]);
@@ -557,8 +562,9 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
         WHERE id = $1`,
       [showId, options.at ?? null],
     );
-    return { changes: await settleShows(db, [showId], await meterParams(db), { at: options.at }), refusal: null };
+    return { changes: await settleShows(db, [showId], await meterParams(db), { at: options.at }), refusal: null, heldFrom: participant.member_id };
   });
+  if (outcome.heldFrom && !options.quiet) await publishWalletUpdate(outcome.heldFrom);
   await announce(outcome.changes, options);
   await publishViews(showId, { performer: true, members: "all" }, options);
   if (outcome.refusal) throw new DomainError("PRECONDITION_FAILED", outcome.refusal);
@@ -1022,25 +1028,30 @@ async function publishViews(
 }
 
 /**
- * Tells both sides what a settlement changed: ended meters and shows (event, wallet, receipt or revenue note),
- * and meters that paused, resumed or ran low. Plain charges send nothing: pages poll the meter.
+ * Tells both sides what a settlement changed: ended meters and shows (event, wallet, receipt or revenue note);
+ * meters that paused, resumed or ran low; and every charge posted, so that the member's wallet, the performer's
+ * earnings and both show panels move on the same tick with the same numbers.
  */
 async function announce(changes: readonly MeterChange[], options: ShowOptions): Promise<void> {
   if (options.quiet) return;
   const refresh = new Map<string, Set<string>>();
+  const walletsMoved = new Set<string>();
   for (const change of changes) {
     if (change.participantId && change.memberId) {
       if (change.endReason) {
         await announceMemberEnded(change);
-      } else if (change.paused || change.resumed || change.lowBalance) {
+      } else if (change.paused || change.resumed || change.lowBalance || change.charged > 0n || change.released > 0n) {
         const members = refresh.get(change.showId) ?? new Set<string>();
         members.add(change.memberId);
         refresh.set(change.showId, members);
+        if (change.charged > 0n || change.released > 0n) walletsMoved.add(change.memberId);
+        if (change.charged > 0n) walletsMoved.add(change.performerId);
       }
     } else if (change.endReason) {
       await announceShowEnded(change);
     }
   }
+  for (const userId of walletsMoved) await publishWalletUpdate(userId);
   for (const [showId, members] of refresh) await publishViews(showId, { performer: true, members: [...members] }, options);
 }
 

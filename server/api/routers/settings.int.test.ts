@@ -41,7 +41,7 @@ describe("settings", () => {
     expect(Object.keys(all).sort()).toEqual(Object.keys(SETTINGS).sort());
     expect(all.earningsHold).toEqual({ defaultDays: 7, byKind: {} });
     expect(all.payouts).toEqual({ methodLockDays: 7, autoApproveBelowCredits: null });
-    expect(all.shows.settleThreshold).toBe(100n);
+    expect(all.shows.settleThreshold).toBe(1n);
   });
 
   it("set accepts every setting back as it is (each key is settable)", async () => {
