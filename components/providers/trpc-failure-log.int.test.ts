@@ -23,8 +23,11 @@ const probeRouter = createTRPCRouter({
   }),
 });
 
-function clientFor<Router extends typeof appRouter | typeof probeRouter>(router: Router, user: SessionUser | null) {
-  return createTRPCClient<Router>({
+/** The real API next to the probes, so both are called through the same client and server stack. */
+const router = createTRPCRouter({ app: appRouter, probe: probeRouter });
+
+function clientFor(user: SessionUser | null) {
+  return createTRPCClient<typeof router>({
     links: [
       failureLoggerLink({ enabled: true }),
       httpBatchLink({
@@ -50,13 +53,13 @@ describe("logging failed calls", () => {
   it.each([
     [
       "not enough credits",
-      () => clientFor(probeRouter, null).outOfCredits.mutate(),
+      () => clientFor(null).probe.outOfCredits.mutate(),
       "You don't have enough credits for this tip.",
     ],
     [
       "an unknown recipient",
       async () =>
-        clientFor(appRouter, await makeMember("sender")).transfers.send.mutate({
+        clientFor(await makeMember("sender")).app.transfers.send.mutate({
           recipient: "nobody-goes-by-this-name",
           amount: 5n,
           idempotencyKey: crypto.randomUUID(),
@@ -67,14 +70,14 @@ describe("logging failed calls", () => {
       "a taken email",
       async () => {
         const identity = uniqueIdentity("taken");
-        const client = clientFor(appRouter, null);
+        const client = clientFor(null).app;
         await client.auth.signUp.mutate({ ...identity, password: TEST_PASSWORD });
         return client.auth.signUp.mutate({ ...uniqueIdentity("other"), email: identity.email, password: TEST_PASSWORD });
       },
       "An account with this email already exists.",
     ],
-    ["invalid input", () => clientFor(appRouter, null).auth.signUp.mutate({ email: "nope", username: "x", displayName: "", password: "short" }), "Some fields need attention."],
-    ["a signed-out caller", () => clientFor(appRouter, null).auth.me.query(), "Sign in to continue."],
+    ["invalid input", () => clientFor(null).app.auth.signUp.mutate({ email: "nope", username: "x", displayName: "", password: "short" }), "Some fields need attention."],
+    ["a signed-out caller", () => clientFor(null).app.auth.me.query(), "Sign in to continue."],
   ])("logs a refusal (%s) as info, never with console.error", async (_case, call, message) => {
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
@@ -87,9 +90,9 @@ describe("logging failed calls", () => {
   it("logs an unexpected error with console.error on the server and in the browser", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
-    await expect(clientFor(probeRouter, null).crash.query()).rejects.toThrow("Something went wrong on our side");
+    await expect(clientFor(null).probe.crash.query()).rejects.toThrow("Something went wrong on our side");
     const lines = error.mock.calls.map((call) => String(call[0]));
-    expect(lines).toEqual(["[trpc] crash failed", "[trpc] query crash failed"]);
+    expect(lines).toEqual(["[trpc] probe.crash failed", "[trpc] query probe.crash failed"]);
     expect(String(error.mock.calls[0]?.[1])).toContain("connection to the database lost");
     expect(info).not.toHaveBeenCalled();
   });
