@@ -80,7 +80,7 @@ export function PictureGallery({ title, pictures }: { title: string; pictures: r
           if (event.key === "ArrowLeft") step(-1);
           if (event.key === "ArrowRight") step(1);
         }}
-        className="m-auto h-[calc(100dvh-2rem)] max-h-none w-[calc(100vw-2rem)] max-w-6xl bg-transparent p-0 text-white backdrop:bg-night-950/90 open:flex open:animate-fade-in open:flex-col"
+        className="m-auto h-[calc(100dvh-2rem)] max-h-none w-[calc(100vw-2rem)] max-w-6xl bg-transparent p-0 text-white backdrop:bg-night-950/95 open:flex open:animate-fade-in open:flex-col"
       >
         {shown && open !== null ? (
           <>
@@ -92,9 +92,14 @@ export function PictureGallery({ title, pictures }: { title: string; pictures: r
                 Close
               </Button>
             </div>
-            <div className="flex min-h-0 flex-1 items-center justify-center">
+            <div
+              className="flex min-h-0 flex-1 items-center justify-center"
+              onClick={(event) => {
+                if (event.target === event.currentTarget) close();
+              }}
+            >
               {/* eslint-disable-next-line @next/next/no-img-element -- served by the access-checked file route, not cacheable by an image proxy */}
-              <img src={shown.url} alt={pictureName(title, open, count)} className="max-h-full max-w-full rounded-control object-contain" />
+              <img src={shown.url} alt={pictureName(title, open, count)} className="h-full w-full object-contain" />
             </div>
             {count > 1 ? (
               <div className="flex justify-center gap-3 pt-3">

@@ -209,7 +209,13 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
                     value={walletText ?? walletMax.toString()}
                     onChange={(event) => setWalletText(event.target.value)}
                   />
-                  <Button variant="secondary" size="sm" disabled={!balances.data} onClick={() => setWalletText(null)}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    className="h-auto min-h-8 w-full py-1.5 text-balance whitespace-normal"
+                    disabled={!balances.data}
+                    onClick={() => setWalletText(null)}
+                  >
                     Pay the most from your wallet{balances.data ? ` (${formatCredits(walletMax)} credits)` : ""}
                   </Button>
                 </div>
