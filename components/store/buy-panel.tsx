@@ -209,15 +209,14 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
                     value={walletText ?? walletMax.toString()}
                     onChange={(event) => setWalletText(event.target.value)}
                   />
-                  <Button
-                    variant="secondary"
-                    size="sm"
-                    className="h-auto min-h-8 w-full py-1.5 text-balance whitespace-normal"
+                  <button
+                    type="button"
+                    className="text-left text-sm font-semibold text-accent-700 hover:underline disabled:cursor-not-allowed disabled:opacity-60"
                     disabled={!balances.data}
                     onClick={() => setWalletText(null)}
                   >
                     Pay the most from your wallet{balances.data ? ` (${formatCredits(walletMax)} credits)` : ""}
-                  </Button>
+                  </button>
                 </div>
               )}
             </Field>
