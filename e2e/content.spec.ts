@@ -82,3 +82,36 @@ test("a performer creates a video item, sees a mislabelled upload refused, uploa
   await page.goto("/p/rex");
   await expect(page.getByRole("region", { name: "Content" }).getByRole("link", { name: title })).toBeVisible();
 });
+
+test("a member unlocks a set of pictures and pages through them large, with the mouse and the keyboard", async ({ page }) => {
+  const title = "Backstage at the Blue Room";
+  await signIn(page, "member2");
+  await page.goto("/p/luna");
+  await page.getByRole("region", { name: "Content" }).getByRole("link", { name: title }).click();
+  await page.getByRole("button", { name: "Unlock for 25 credits" }).click();
+  await page.getByRole("dialog", { name: `Unlock “${title}”?` }).getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`Unlocked “${title}”`);
+
+  const pictures = page.getByRole("list", { name: "Pictures" });
+  await pictures.getByRole("button", { name: "Open picture 1 of 3" }).click();
+  const viewer = page.getByRole("dialog", { name: `${title}, picture 1 of 3` });
+  await expect(viewer).toBeVisible();
+  const large = viewer.getByRole("img", { name: `${title}, picture 1 of 3` });
+  await expect.poll(() => large.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBeGreaterThan(0);
+  // Shown large: wider than the thumbnail it was opened from.
+  const thumbnailWidth = (await pictures.getByRole("img").first().boundingBox())?.width ?? 0;
+  expect((await large.boundingBox())?.width ?? 0).toBeGreaterThan(thumbnailWidth);
+
+  await viewer.getByRole("button", { name: "Next picture" }).click();
+  await expect(page.getByRole("dialog", { name: `${title}, picture 2 of 3` })).toBeVisible();
+  await page.keyboard.press("ArrowRight");
+  const last = page.getByRole("dialog", { name: `${title}, picture 3 of 3` });
+  await expect(last).toBeVisible();
+  await expect(last.getByRole("button", { name: "Next picture" })).toBeDisabled();
+  await last.getByRole("button", { name: "Previous picture" }).click();
+  await expect(page.getByRole("dialog", { name: `${title}, picture 2 of 3` })).toBeVisible();
+
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(pictures.getByRole("button", { name: "Open picture 2 of 3" })).toBeFocused();
+});

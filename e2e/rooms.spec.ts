@@ -76,7 +76,11 @@ test("a performer goes live; members chat, tip into the room feed, and a removed
   await expect(chatLine(memberPage, `Coming right up ${suffix}`)).toContainText("Luna Vale");
   await expect(chatLine(memberPage, `Coming right up ${suffix}`)).toContainText("Performer");
 
+  const balance = memberPage.getByRole("region", { name: "Tip Luna Vale" }).getByRole("status", { name: "Your balance" });
+  await expect(balance).toHaveText(/^[\d,]+ credits$/);
+  const balanceBefore = BigInt((await balance.innerText()).replace(/\D/g, ""));
   await tipInRoom(memberPage, "25", `For the loop ${suffix}`);
+  await expect(balance).toHaveText(`${(balanceBefore - 25n).toLocaleString("en")} credits`);
   const feedLine = performerPage.getByRole("region", { name: "Room feed" }).getByRole("listitem").filter({ hasText: `For the loop ${suffix}` });
   await expect(feedLine).toContainText("Mia Member tipped 25 credits");
 

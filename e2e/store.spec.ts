@@ -14,7 +14,10 @@ async function openItem(page: Page, title: string) {
   await page.goto("/store");
   await page.getByRole("link", { name: title, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  return page.getByRole("region", { name: "Buy this item" });
+  const panel = page.getByRole("region", { name: "Buy this item" });
+  // Enabled once the panel is interactive and knows the balance, so what the test types is not overwritten.
+  await expect(panel.getByRole("button", { name: "Review order" })).toBeEnabled();
+  return panel;
 }
 
 async function fillAddress(page: Page) {
@@ -29,7 +32,13 @@ async function fillAddress(page: Page) {
 test("a member buys a T-shirt with credits and finds the order", async ({ page, mail }) => {
   await signIn(page, "member1");
   const panel = await openItem(page, "Tipmeter T-shirt");
-  await expect(panel.getByRole("textbox", { name: "From your wallet" })).toHaveValue("150");
+  const walletPart = panel.getByRole("textbox", { name: "From your wallet" });
+  await expect(walletPart).toHaveValue("150");
+  await walletPart.fill("20");
+  await expect(panel.getByLabel("Order total")).toContainText("(130 credits)");
+  // The button names what it does and how much, instead of a bare "Most".
+  await panel.getByRole("button", { name: "Pay the most from your wallet (150 credits)" }).click();
+  await expect(walletPart).toHaveValue("150");
   await expect(panel.getByLabel("Order total")).toContainText("Nothing");
   await fillAddress(page);
   await panel.getByRole("button", { name: "Review order" }).click();

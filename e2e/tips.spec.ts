@@ -1,4 +1,5 @@
 import { expect, signIn, test } from "./fixtures";
+import { availableAmount, expectSameDocument, markDocument, readAvailableCredits } from "./fixtures/wallet";
 
 /** A member tips a performer from the public page; the performer's open dashboard shows it live. */
 
@@ -26,6 +27,33 @@ test("a member tips a performer, whose open dashboard shows the tip as it arrive
   const line = feed.getByRole("listitem").filter({ hasText: message });
   await expect(line).toContainText("+20");
   await expect(line).toContainText("of 25");
+});
+
+test("the tip box shows the member's balance, live, and it agrees with the wallet", async ({ browser }) => {
+  const context = await browser.newContext();
+  const otherTab = await context.newPage();
+  await signIn(otherTab, "member1");
+  const before = await readAvailableCredits(otherTab);
+
+  const page = await context.newPage();
+  await page.goto("/p/luna");
+  const balance = page.getByRole("region", { name: "Tip Luna Vale" }).getByRole("status", { name: "Your balance" });
+  await expect(balance).toHaveText(`${before.toLocaleString("en")} credits`);
+  await markDocument(page);
+
+  // A tip sent from another tab: this page learns of it through the wallet's live updates, not a reload.
+  await otherTab.goto("/p/rex");
+  const rexPanel = otherTab.getByRole("region", { name: "Tip Chef Rex" });
+  await rexPanel.getByRole("textbox", { name: "Amount" }).fill("10");
+  await rexPanel.getByRole("button", { name: "Send tip" }).click();
+  await otherTab.getByRole("dialog", { name: "Tip Chef Rex?" }).getByRole("button", { name: "Send tip" }).click();
+  await expect(otherTab.getByRole("region", { name: "Notifications" })).toContainText("You tipped 10 credits");
+  await expect(rexPanel.getByRole("status", { name: "Your balance" })).toHaveText(`${(before - 10n).toLocaleString("en")} credits`);
+
+  await expect(balance).toHaveText(`${(before - 10n).toLocaleString("en")} credits`);
+  await expectSameDocument(page);
+  await otherTab.goto("/wallet");
+  await expect(availableAmount(otherTab)).toHaveText((before - 10n).toLocaleString("en"));
 });
 
 test("a tip larger than the wallet is refused with a clear message", async ({ page }) => {

@@ -193,7 +193,7 @@ export const DEMO_PAYOUT_FIELDS: Array<Omit<PayoutFieldInput, "id">> = [
   { key: "tax_id", label: "Tax ID", format: "tax_id", required: true, sensitive: true, methods: [], sortOrder: 30, active: true },
   { key: "paypal_email", label: "PayPal email", format: "email", required: true, sensitive: true, methods: ["PAYPAL"], sortOrder: 40, active: true },
   { key: "iban", label: "IBAN", format: "iban", required: true, sensitive: true, methods: ["BANK_TRANSFER"], sortOrder: 50, active: true },
-  { key: "swift", label: "SWIFT / BIC", format: "swift", required: true, sensitive: false, methods: ["BANK_TRANSFER"], sortOrder: 60, active: true },
+  { key: "swift", label: "SWIFT/BIC", format: "swift", required: true, sensitive: false, methods: ["BANK_TRANSFER"], sortOrder: 60, active: true },
 ];
 
 /** Fees in cents of the payout currency plus basis points; limits in credits (20 credits = $1). */

@@ -1,3 +1,4 @@
+import { PictureGallery } from "@/components/content/picture-gallery";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ContentItemView } from "@/server/services/content";
@@ -16,21 +17,6 @@ function PostBody({ body }: { body: string }) {
   );
 }
 
-function Gallery({ item }: { item: ContentItemView }) {
-  return (
-    <ul className="grid gap-3 sm:grid-cols-2" aria-label="Pictures">
-      {item.files.map((file, index) => (
-        <li key={file.id}>
-          <a href={file.url} target="_blank" rel="noreferrer" className="block overflow-hidden rounded-control border border-line">
-            {/* eslint-disable-next-line @next/next/no-img-element -- served by the access-checked file route, not cacheable by an image proxy */}
-            <img src={file.url} alt={`${item.title}, picture ${index + 1} of ${item.files.length}`} className="aspect-square w-full object-cover" loading="lazy" />
-          </a>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** The protected part of an item, for a viewer with access: the video, the pictures, the post or the room. */
 export function ContentViewer({ item }: { item: ContentItemView }) {
   switch (item.kind) {
@@ -44,12 +30,12 @@ export function ContentViewer({ item }: { item: ContentItemView }) {
       );
     }
     case "PICTURES":
-      return item.files.length > 0 ? <Gallery item={item} /> : <EmptyState title="No pictures yet" />;
+      return item.files.length > 0 ? <PictureGallery title={item.title} pictures={item.files} /> : <EmptyState title="No pictures yet" />;
     case "POST":
       return (
         <div className="space-y-6">
           <PostBody body={item.body ?? ""} />
-          {item.files.length > 0 ? <Gallery item={item} /> : null}
+          {item.files.length > 0 ? <PictureGallery title={item.title} pictures={item.files} /> : null}
         </div>
       );
     case "ROOM_ACCESS":

@@ -40,9 +40,11 @@ describe("activeHref", () => {
     expect(activeHref(performer, "/performer")).toBe("/performer");
   });
 
-  it("matches / only on the home page", () => {
+  it("leads a member's Discover to the Discover page, not back to the landing page", () => {
     const member = navigationFor("MEMBER");
-    expect(activeHref(member, "/")).toBe("/");
+    expect(member.find((item) => item.label === "Discover")?.href).toBe("/discover");
+    expect(activeHref(member, "/discover")).toBe("/discover");
+    expect(activeHref(member, "/")).toBeNull();
     expect(activeHref(member, "/p/luna")).toBeNull();
   });
 });

@@ -24,7 +24,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
       ];
     case "MEMBER":
       return [
-        { href: "/", label: "Discover" },
+        { href: "/discover", label: "Discover" },
         { href: "/wallet", label: "Wallet" },
         { href: "/wallet/buy", label: "Buy credits" },
         { href: "/library", label: "Library" },

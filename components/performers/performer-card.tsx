@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
 
 const GRADIENTS = [
   "from-accent-500 to-violet-600",
@@ -28,7 +29,7 @@ export function PerformerAvatar({ stageName, username, size = "md" }: { stageNam
   );
 }
 
-export function PerformerCard({ performer }: { performer: { username: string; stageName: string; bio: string } }) {
+export function PerformerCard({ performer, live = false }: { performer: { username: string; stageName: string; bio: string }; live?: boolean }) {
   return (
     <li className="group relative flex flex-col gap-4 rounded-card border border-line bg-surface p-5 shadow-card transition-shadow hover:shadow-pop">
       <div className="flex items-center gap-3">
@@ -41,6 +42,11 @@ export function PerformerCard({ performer }: { performer: { username: string; st
           </h3>
           <p className="truncate text-sm text-muted">@{performer.username}</p>
         </div>
+        {live ? (
+          <Badge tone="danger" className="ml-auto uppercase">
+            Live
+          </Badge>
+        ) : null}
       </div>
       <p className="line-clamp-3 text-sm text-muted">{performer.bio || "No bio yet."}</p>
       <span className="mt-auto text-sm font-semibold text-accent-700 group-hover:underline" aria-hidden="true">

@@ -1,10 +1,11 @@
 "use client";
 
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from "@tanstack/react-query";
-import { TRPCClientError, createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
+import { TRPCClientError, createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { failureLoggerLink } from "@/components/providers/trpc-failure-log";
 import type { AppRouter } from "@/server/api/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -42,10 +43,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        loggerLink({
-          enabled: (operation) =>
-            process.env.NODE_ENV === "development" && operation.direction === "down" && operation.result instanceof Error,
-        }),
+        failureLoggerLink({ enabled: process.env.NODE_ENV === "development" }),
         httpBatchLink({ url: "/api/trpc", transformer: superjson }),
       ],
     }),

@@ -34,6 +34,8 @@ const STATUS_BADGES: Record<ChannelStatus, ReactNode> = {
 interface RoomViewProps {
   initialRoom: Room;
   config: PublicPusherConfig;
+  /** The viewer's private channel (userChannel), for the live balance in the tip box; null when signed out. */
+  walletChannel: string | null;
   signInHref: string;
   /** The shows panel (components/shows) for signed-in viewers, placed by the page. */
   showPanel: ReactNode;
@@ -93,7 +95,7 @@ function OnlineSwitch({ online }: { online: boolean }) {
  * room feed, tips and shows over the room's presence channel. A member removed while here leaves the channel at
  * once and sees why; the server refuses them everything in the room anyway.
  */
-export function RoomView({ initialRoom, config, signInHref, showPanel }: RoomViewProps) {
+export function RoomView({ initialRoom, config, walletChannel, signInHref, showPanel }: RoomViewProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -157,6 +159,7 @@ export function RoomView({ initialRoom, config, signInHref, showPanel }: RoomVie
         signedIn={viewer !== null}
         signInHref={signInHref}
         ownPage={isPerformer}
+        wallet={walletChannel ? { config, channel: walletChannel } : null}
       />
     );
     if (!viewer) {

@@ -201,7 +201,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
               }
             >
               {(control) => (
-                <div className="flex gap-2">
+                <div className="space-y-2">
                   <Input
                     {...control}
                     inputMode="numeric"
@@ -209,9 +209,14 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
                     value={walletText ?? walletMax.toString()}
                     onChange={(event) => setWalletText(event.target.value)}
                   />
-                  <Button variant="secondary" onClick={() => setWalletText(null)}>
-                    Most
-                  </Button>
+                  <button
+                    type="button"
+                    className="text-left text-sm font-semibold text-accent-700 hover:underline disabled:cursor-not-allowed disabled:opacity-60"
+                    disabled={!balances.data}
+                    onClick={() => setWalletText(null)}
+                  >
+                    Pay the most from your wallet{balances.data ? ` (${formatCredits(walletMax)} credits)` : ""}
+                  </button>
                 </div>
               )}
             </Field>

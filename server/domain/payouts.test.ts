@@ -14,6 +14,7 @@ import {
   isLocked,
   isValidIban,
   isValidSwift,
+  labelInSentence,
   lockEndsAt,
   maskValue,
   missingPayoutFields,
@@ -229,6 +230,31 @@ describe("payout profile fields", () => {
     ["a malformed tax id", { legal_name: "A", country: "US", paypal_email: "a@b.co", tax_id: "#!" }, "tax_id", "Enter the tax ID as issued: 4 to 30 letters and digits."],
   ])("reports %s on its field", (_case, input, key, message) => {
     expect(validatePayoutDetails(fields, "PAYPAL", input).fieldErrors).toEqual({ [key]: [message] });
+  });
+
+  it.each([
+    ["IBAN", "Enter your IBAN."],
+    ["Tax ID", "Enter your tax ID."],
+    ["SWIFT/BIC", "Enter your SWIFT/BIC."],
+    ["SWIFT / BIC", "Enter your SWIFT / BIC."],
+    ["Legal name", "Enter your legal name."],
+    ["PayPal email", "Enter your PayPal email."],
+    ["Country", "Enter your country."],
+    ["VAT number", "Enter your VAT number."],
+    ["  Bank account holder ", "Enter your bank account holder."],
+  ])("asks for a missing %j by its label", (label, message) => {
+    const field: PayoutFieldDefinition = { key: "field", label, format: "text", required: true, sensitive: false, methods: [] };
+    expect(validatePayoutDetails([field], "BANK_TRANSFER", {}).fieldErrors).toEqual({ field: [message] });
+  });
+
+  it.each([
+    ["Tax ID", "tax ID"],
+    ["IBAN", "IBAN"],
+    ["A", "A"],
+    ["Sort code", "sort code"],
+    ["iPhone number", "iPhone number"],
+  ])("writes the label %j as %j inside a sentence", (label, expected) => {
+    expect(labelInSentence(label)).toBe(expected);
   });
 
   it("lists the required fields a stored profile lacks", () => {

@@ -248,7 +248,7 @@ export const PAYOUT_FIELD_FORMAT_LABELS: Record<PayoutFieldFormat, string> = {
   email: "Email",
   country: "Country (ISO code)",
   iban: "IBAN",
-  swift: "SWIFT / BIC",
+  swift: "SWIFT/BIC",
   tax_id: "Tax ID",
 };
 
@@ -337,6 +337,16 @@ export function fieldFormatError(format: PayoutFieldFormat, value: string): stri
   }
 }
 
+/**
+ * An admin-defined label as it reads inside a sentence: only a plain capitalised first word is lowered
+ * ("Legal name" → "legal name", "Tax ID" → "tax ID"); acronyms and brand names keep their case ("IBAN",
+ * "SWIFT/BIC", "PayPal email").
+ */
+export function labelInSentence(label: string): string {
+  const trimmed = label.trim();
+  return trimmed.replace(/^[A-Z][a-z]*(?=[^A-Za-z]|$)/, (word) => (word.length > 1 ? word.toLowerCase() : word));
+}
+
 export function fieldsForMethod<Field extends PayoutFieldDefinition>(fields: readonly Field[], method: PayoutMethod): Field[] {
   return fields.filter((field) => field.methods.length === 0 || field.methods.includes(method));
 }
@@ -359,7 +369,7 @@ export function validatePayoutDetails(
   for (const field of fieldsForMethod(fields, method)) {
     const value = normalizeFieldValue(field.format, input[field.key] ?? "");
     if (value === "") {
-      if (field.required) fieldErrors[field.key] = [`Enter your ${field.label.toLowerCase()}.`];
+      if (field.required) fieldErrors[field.key] = [`Enter your ${labelInSentence(field.label)}.`];
       continue;
     }
     const problem = fieldFormatError(field.format, value);

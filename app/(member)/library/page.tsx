@@ -23,7 +23,7 @@ export default async function LibraryPage() {
           className="mt-8"
           title="Nothing here yet"
           description="Content you unlock from performers' pages shows up here, and stays."
-          action={<ButtonLink href="/#performers">Browse performers</ButtonLink>}
+          action={<ButtonLink href="/discover">Discover performers</ButtonLink>}
         />
       ) : (
         <>

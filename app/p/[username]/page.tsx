@@ -11,6 +11,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { getServerApi } from "@/server/api/server";
 import { getCurrentUser } from "@/server/auth/session";
+import { publicPusherConfig, userChannel } from "@/server/integrations/pusher";
 
 type Params = Promise<{ username: string }>;
 
@@ -82,6 +83,7 @@ export default async function PerformerProfilePage({ params }: { params: Params 
           signedIn={viewer !== null}
           signInHref={signInHref}
           ownPage={viewer?.username === performer.username}
+          wallet={viewer ? { config: publicPusherConfig(), channel: userChannel(viewer.id) } : null}
         />
       </div>
       <PerformerContent items={content} stageName={performer.stageName} />

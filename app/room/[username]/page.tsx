@@ -41,5 +41,13 @@ export default async function RoomPage({ params }: { params: Params }) {
         realtime={{ config, channel: userChannel(viewer.id) }}
       />
     ) : null;
-  return <RoomView initialRoom={room} config={config} signInHref={signInHref} showPanel={showPanel} />;
+  return (
+    <RoomView
+      initialRoom={room}
+      config={config}
+      walletChannel={viewer ? userChannel(viewer.id) : null}
+      signInHref={signInHref}
+      showPanel={showPanel}
+    />
+  );
 }

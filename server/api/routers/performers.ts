@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import { performerApplicationSchema } from "@/server/domain/user-rules";
+import { discover, discoverSchema } from "@/server/services/discover";
 import {
   applyAsPerformer,
   getPublicPerformer,
@@ -12,6 +13,9 @@ export const performersRouter = createTRPCRouter({
   list: publicProcedure
     .input(z.object({ limit: z.number().int().min(1).max(100).default(24) }).default({ limit: 24 }))
     .query(({ input }) => listApprovedPerformers(input.limit)),
+
+  /** The Discover page: live rooms and a page of the performer directory. */
+  discover: publicProcedure.input(discoverSchema).query(({ input }) => discover(input)),
 
   byUsername: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(24) }))
