@@ -79,10 +79,11 @@ test("an admin sees the seeded commission schedule and adds a performer's rate",
   const schedule = page.getByRole("region", { name: "Schedule" });
   await expect(schedule.getByRole("row").filter({ hasText: "Tips" }).filter({ hasText: "Site default" })).toContainText("80%");
 
-  await page.getByLabel("Kind of sale").selectOption("STORE");
-  await page.getByLabel("Performer username").fill("rex");
-  await page.getByLabel("Performer's share (%)").fill("85.5");
-  await page.getByRole("button", { name: "Add rate" }).click();
+  const newRate = page.getByRole("region", { name: "Add a rate" });
+  await newRate.getByLabel("Kind of sale").selectOption("STORE");
+  await newRate.getByLabel("Performer username").fill("rex");
+  await newRate.getByLabel("Performer's share (%)").fill("85.5");
+  await newRate.getByRole("button", { name: "Add rate" }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Rate saved");
   await expect(schedule.getByRole("row").filter({ hasText: "Chef Rex (@rex)" }).filter({ hasText: "Store" })).toContainText("85.5%");
 });
