@@ -1,5 +1,6 @@
-import type { Browser, Locator, Page } from "@playwright/test";
-import { type DemoAccountName, expect, signIn, test } from "./fixtures";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { credits, openAs, stat, statHint } from "./fixtures/shows";
 import { expectSameDocument, markDocument, readAvailableCredits } from "./fixtures/wallet";
 
 /**
@@ -7,26 +8,6 @@ import { expectSameDocument, markDocument, readAvailableCredits } from "./fixtur
  * the performer's panel show the same charges on every tick of the meter, without a reload; in group shows the
  * performer's clock for each member keeps time with the member's own.
  */
-
-async function openAs(browser: Browser, account: DemoAccountName): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, account);
-  return page;
-}
-
-function credits(text: string): bigint {
-  const match = /-?[\d,]+/.exec(text);
-  if (!match) throw new Error(`no amount in "${text}"`);
-  return BigInt(match[0].replace(/,/g, ""));
-}
-
-function stat(scope: Locator, label: string): Locator {
-  return scope.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
-}
-
-function statHint(scope: Locator, label: string): Locator {
-  return scope.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[2]");
-}
 
 async function walletCard(page: Page, label: string): Promise<bigint> {
   return credits(await page.getByRole("region", { name: label }).getByText(/^-?[\d,]+$/).innerText());

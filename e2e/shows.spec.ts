@@ -1,5 +1,6 @@
-import type { Browser, Locator, Page } from "@playwright/test";
-import { type DemoAccountName, expect, signIn, test } from "./fixtures";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { credits, openAs, stat } from "./fixtures/shows";
 import { readAvailableCredits } from "./fixtures/wallet";
 
 /**
@@ -7,22 +8,6 @@ import { readAvailableCredits } from "./fixtures/wallet";
  * both see the meter tick, Mia tips during the show, Mia ends it, and both balances move by exactly what the
  * meter charged (and the tip). Amounts are read from the pages, so admin-set prices and rates can be anything.
  */
-
-async function openAs(browser: Browser, account: DemoAccountName): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, account);
-  return page;
-}
-
-function credits(text: string): bigint {
-  const match = /-?[\d,]+/.exec(text);
-  if (!match) throw new Error(`no amount in "${text}"`);
-  return BigInt(match[0].replace(/,/g, ""));
-}
-
-function stat(scope: Locator, label: string): Locator {
-  return scope.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
-}
 
 async function meterSeconds(panel: Locator): Promise<number> {
   const [minutes, seconds] = (await panel.getByTestId("meter-duration").innerText()).split(":").map(Number);
