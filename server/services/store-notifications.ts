@@ -1,6 +1,6 @@
 import { pool } from "@/server/db/client";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
-import { formatCredits, formatMinor } from "@/server/domain/money";
+import { formatMinor } from "@/server/domain/money";
 import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { sendAfterCommit } from "./emails/send";
