@@ -29,13 +29,17 @@ async function signInAs(browser: Browser, account: DemoAccountName): Promise<Pag
 }
 
 test.describe("sign-up", () => {
-  test("a visitor creates a member account and lands on the wallet, signed in", async ({ page }) => {
+  test("a visitor creates a member account, lands on the wallet signed in, and is welcomed by email", async ({ page, mail }) => {
     const username = uniqueName("newbie");
     await signUp(page, { username, displayName: "Newbie Nora" });
     await expect(page).toHaveURL(/\/wallet$/);
     await expect(page.getByRole("heading", { level: 1, name: "Wallet" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText("Newbie Nora");
     await expect(page.getByText(`@${username}`).first()).toBeVisible();
+
+    const welcome = await mail.waitFor(`${username}@tipmeter.test`, (message) => message.subject === "Welcome to Tipmeter");
+    expect(welcome.text).toContain(`Your Tipmeter account @${username} is ready.`);
+    expect(welcome.html).toContain('<a href="http://127.0.0.1:3100/wallet">Your wallet</a>');
   });
 
   test("a taken email and username are reported on their fields", async ({ page }) => {
@@ -133,7 +137,7 @@ test.describe("role areas", () => {
 });
 
 test.describe("performer applications", () => {
-  test("an approved applicant reaches the performer dashboard without signing in again", async ({ page, browser }) => {
+  test("an approved applicant reaches the performer dashboard without signing in again", async ({ page, browser, mail }) => {
     const username = uniqueName("artist");
     const stageName = `Stage ${username}`;
     await signUp(page, { username, displayName: "Applicant Ari", performer: { stageName } });
@@ -150,6 +154,29 @@ test.describe("performer applications", () => {
     await page.goto("/performer");
     await expect(page).toHaveURL(/\/performer$/);
     await expect(page.getByRole("heading", { level: 1, name: stageName })).toBeVisible();
+
+    const approved = await mail.waitFor(`${username}@tipmeter.test`, (message) => message.subject === "Your performer application is approved");
+    expect(approved.text).toContain(`Welcome aboard, ${stageName}`);
+  });
+
+  test("a rejected applicant reads the reviewer's note in an email", async ({ page, browser, mail }) => {
+    const username = uniqueName("hopeful");
+    const stageName = `Stage ${username}`;
+    await signUp(page, { username, displayName: "Hopeful Hal", performer: { stageName } });
+    await expect(page).toHaveURL(/\/account$/);
+
+    const admin = await signInAs(browser, "admin");
+    await admin.goto("/admin/applications");
+    await admin.getByRole("button", { name: `Reject ${stageName}` }).click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Note to the applicant").fill("Add a bio & a photo, please");
+    await dialog.getByRole("button", { name: "Reject application" }).click();
+    await expect(admin.getByText(`${stageName} was rejected`)).toBeVisible();
+    await admin.context().close();
+
+    const rejected = await mail.waitFor(`${username}@tipmeter.test`, (message) => message.subject === "Your performer application was not approved");
+    expect(rejected.text).toContain("The reviewer's note: Add a bio & a photo, please");
+    expect(rejected.html).toContain("Add a bio &#38; a photo, please");
   });
 });
 

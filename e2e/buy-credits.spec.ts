@@ -22,13 +22,14 @@ async function checkOutStarter(page: Page): Promise<bigint> {
   return before;
 }
 
-test("a member buys Starter and sees the credits land without reloading", async ({ page }) => {
+test("a member buys Starter and sees the credits land without reloading", async ({ page, mail }) => {
   const before = await checkOutStarter(page);
   const after = formatCredits(before + STARTER_CREDITS);
 
   await page.getByRole("button", { name: "Pay", exact: true }).click();
 
   await expect(page).toHaveURL(/\/wallet\/purchases\/[0-9a-f-]{36}\?session_id=/);
+  const purchaseId = new URL(page.url()).pathname.split("/").pop() ?? "";
   await markDocument(page);
   await expect(page.getByRole("heading", { level: 1, name: "100 credits added" })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "credits added" })).toContainText(`Your available balance is now ${after} credits`);
@@ -39,6 +40,13 @@ test("a member buys Starter and sees the credits land without reloading", async 
   const purchaseLine = page.getByRole("row").filter({ hasText: "Card payment" }).first();
   await expect(purchaseLine).toContainText("+100");
   await expectSameDocument(page);
+
+  const receipt = await mail.waitFor("member1@tipmeter.test", (message) => (message.text ?? "").includes(`Receipt number: ${purchaseId}`));
+  expect(receipt.subject).toBe("Receipt: 100 credits for $9.99");
+  expect(receipt.text).toContain("Credits received: 100 credits");
+  expect(receipt.text).toContain("Paid with: Visa ending in 4242");
+  expect(receipt.html).toContain('<a href="http://127.0.0.1:3100/wallet">Your wallet</a>');
+  expect((await mail.messages("member1@tipmeter.test")).filter((message) => message.text?.includes(purchaseId))).toHaveLength(1);
 });
 
 test("a bank debit shows the payment as pending until it settles", async ({ page }) => {

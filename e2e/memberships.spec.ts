@@ -38,6 +38,20 @@ test("member1 joins Luna's fan club from /p/luna and sees the next renewal on /m
   await expect(page.getByText("Every night of the winter tour ended with a different encore")).toBeVisible();
 });
 
+test("member1 cancels the fan club on /memberships and is told by email that access lasts until the period ends", async ({ page, mail }) => {
+  await signIn(page, "member1");
+  await page.goto("/memberships");
+  const membership = page.getByRole("region", { name: "Luna's Inner Circle" });
+  await membership.getByRole("button", { name: "Cancel membership" }).click();
+  await page.getByRole("dialog", { name: "Cancel Luna's Inner Circle?" }).getByRole("button", { name: "Cancel membership" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Membership cancelled");
+  await expect(membership).toContainText("Cancelled: your access continues until");
+
+  const email = await mail.waitFor("member1@tipmeter.test", (message) => message.subject === "Cancelled: Luna's Inner Circle (Luna Vale)");
+  expect(email.text).toMatch(/Your access lasts until .+ UTC, the end of the period you paid for\./);
+  expect(email.html).toContain('<a href="http://127.0.0.1:3100/memberships">Manage your memberships</a>');
+});
+
 test("a signed-out visitor sees the site plans on /premium with a sign-in link", async ({ page }) => {
   await page.goto("/premium");
   const premium = page.getByRole("region", { name: "Premium", exact: true });

@@ -2,7 +2,7 @@ import { expect, signIn, test } from "./fixtures";
 
 /** Credits from one member to another: a confirmation with fee and total, then both histories name the other side. */
 
-test("member1 sends credits to member2, and both see the transfer in their history", async ({ browser }) => {
+test("member1 sends credits to member2, both see the transfer in their history, and member2 gets an email", async ({ browser, mail }) => {
   const recipientPage = await (await browser.newContext()).newPage();
   await signIn(recipientPage, "member2");
   const recipientHistory = recipientPage.getByRole("region", { name: "History" });
@@ -35,6 +35,11 @@ test("member1 sends credits to member2, and both see the transfer in their histo
   const received = recipientHistory.getByRole("row").filter({ hasText: note });
   await expect(received).toContainText(`Transfer from Mia Member: “${note}”`);
   await expect(received).toContainText("+10");
+
+  const email = await mail.waitFor("member2@tipmeter.test", (message) => (message.text ?? "").includes(note));
+  expect(email.subject).toBe("Mia Member sent you 10 credits");
+  expect(email.text).toContain(`Their note: “${note}”`);
+  expect(email.text).toContain("Your wallet: http://127.0.0.1:3100/wallet");
 });
 
 test("a transfer to oneself is refused before anything moves", async ({ page }) => {

@@ -70,7 +70,7 @@ async function seedAdmin(): Promise<UserActor> {
 async function seedMember(account: { email: string; username: string; displayName: string }): Promise<string> {
   const existing = await existingUserId(account.email);
   if (existing) return existing;
-  const user = await createMember(null, { ...account, password: DEMO_PASSWORD });
+  const user = await createMember(null, { ...account, password: DEMO_PASSWORD }, { announce: false });
   return user.id;
 }
 
@@ -82,9 +82,9 @@ async function seedApprovedPerformer(
   const existing = await existingUserId(account.email);
   if (existing) return existing;
   const { stageName, bio, ...identity } = account;
-  const member = await createMember(null, { ...identity, password: DEMO_PASSWORD });
+  const member = await createMember(null, { ...identity, password: DEMO_PASSWORD }, { announce: false });
   await applyAsPerformer({ id: member.id, role: "MEMBER" }, { stageName, bio });
-  await reviewApplication(admin, { userId: member.id, decision: "APPROVE", note: "Demo performer" });
+  await reviewApplication(admin, { userId: member.id, decision: "APPROVE", note: "Demo performer" }, { announce: false });
   return member.id;
 }
 

@@ -444,7 +444,7 @@ async function lockOwnMembership(db: Queryable, memberId: string, membershipId: 
 
 /** Stops renewals: access stays until the paid period ends. A membership in grace ends now (nothing was paid). */
 export async function cancelMembership(memberId: string, membershipId: string): Promise<{ status: MembershipStatus; currentPeriodEnd: Date }> {
-  return withTransaction(pool, async (db) => {
+  const result = await withTransaction(pool, async (db) => {
     const row = await lockOwnMembership(db, memberId, membershipId);
     const next = cancellation(row.status);
     await db.query(
@@ -453,6 +453,20 @@ export async function cancelMembership(memberId: string, membershipId: string): 
     );
     return { status: next, currentPeriodEnd: row.current_period_end };
   });
+  await announceCancellation(memberId, membershipId, result.status === "CANCELLED" ? result.currentPeriodEnd : null);
+  return result;
+}
+
+/** After the cancellation committed; a failure here is logged and the cancellation stands. */
+async function announceCancellation(memberId: string, membershipId: string, accessUntil: Date | null): Promise<void> {
+  try {
+    const { rows } = await pool.query<{ plan_id: string }>("SELECT plan_id FROM memberships WHERE id = $1", [membershipId]);
+    const plan = await loadPlan(pool, rows[0]?.plan_id ?? "");
+    const member = await memberContact(pool, memberId);
+    await sendMembershipNotice({ kind: "cancelled", to: member.email, memberName: member.display_name, planTitle: planTitle(plan), accessUntil });
+  } catch (error) {
+    console.error(`cancellation of membership ${membershipId} not announced`, error);
+  }
 }
 
 /** Undoes a cancellation before the period ends: renewals continue as before. */

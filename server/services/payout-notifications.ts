@@ -4,6 +4,7 @@ import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { env } from "@/server/env";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { sendEmail } from "@/server/integrations/email";
+import { appLink, renderEmail } from "./emails/template";
 import { publishWalletUpdate } from "./realtime";
 import type { StatusNotice } from "./withdrawal-state";
 
@@ -57,10 +58,6 @@ const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: strin
   }),
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char);
-}
-
 async function emailStatus(notice: StatusNotice): Promise<void> {
   const { rows } = await pool.query<{
     email: string;
@@ -91,13 +88,14 @@ async function emailStatus(notice: StatusNotice): Promise<void> {
     reason: row.reason,
     note: row.note,
   });
-  const link = `${env.APP_URL}/performer/withdrawals`;
-  await sendEmail({
-    to: row.email,
-    subject,
-    text: `Hi ${row.display_name},\n\n${body}\n\nYour withdrawals: ${link}\n\nTipmeter`,
-    html: `<p>Hi ${escapeHtml(row.display_name)},</p><p>${escapeHtml(body)}</p><p><a href="${escapeHtml(link)}">See your withdrawals</a></p><p>Tipmeter</p>`,
-  });
+  await sendEmail(
+    renderEmail({
+      to: row.email,
+      subject,
+      paragraphs: [`Hi ${row.display_name},`, body],
+      link: appLink(env.APP_URL, "Your withdrawals", "/performer/withdrawals"),
+    }),
+  );
 }
 
 export async function announceWithdrawalChanges(notices: readonly StatusNotice[]): Promise<void> {

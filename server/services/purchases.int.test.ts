@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Pusher from "pusher-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { OutgoingEmail } from "@/server/integrations/email";
 import { startPusherServer } from "@/server/local/pusher/server";
 import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
@@ -9,6 +10,13 @@ import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } fro
  * reach the real route handler; the real `pusher` library against the local Pusher server, watched by pusher-js.
  * Environment first, app modules after (server/env parses once, at first import).
  */
+const sent = vi.hoisted(() => [] as OutgoingEmail[]);
+vi.mock("@/server/integrations/email", () => ({
+  sendEmail: vi.fn(async (message: OutgoingEmail) => {
+    sent.push(message);
+  }),
+}));
+
 const API_KEY = "sk_test_purchases_int";
 const WEBHOOK_SECRET = "whsec_purchases_int";
 
@@ -80,6 +88,9 @@ async function createPackage(credits: bigint, bonus: bigint, priceMinor: bigint)
   );
   return rows[0]?.id as string;
 }
+
+/** The receipts sent for one purchase (each names its purchase). */
+const receiptsFor = (purchaseId: string) => sent.filter((message) => message.text.includes(`Receipt number: ${purchaseId}`));
 
 async function purchaseRow(purchaseId: string) {
   const { rows } = await app.pool.query<{ status: string; refunded_minor: string; stripe_payment_intent_id: string | null; stripe_checkout_session_id: string }>(
@@ -195,7 +206,20 @@ describe("buying credits with Stripe Checkout", () => {
     expect(stripeHarness.outcomes.slice(processedBefore).every((o) => o.status === 200)).toBe(true);
     expect(await creditTransactions(purchaseId)).toBe(1);
     expect((await app.balancesOf(member)).available).toBe(750n);
+    expect(receiptsFor(purchaseId)).toHaveLength(1);
     await expectBooksBalance();
+  });
+
+  it("sends one receipt with the amount paid, the credits, the card's last four and the wallet link", async () => {
+    const { purchaseId } = await paidPurchase(1000n, 999n);
+    await waitUntil(async () => receiptsFor(purchaseId).length > 0, "the receipt");
+    const [receipt] = receiptsFor(purchaseId);
+    expect(receipt?.subject).toBe("Receipt: 1,000 credits for $9.99");
+    expect(receipt?.text).toContain("Paid: $9.99");
+    expect(receipt?.text).toContain("Credits received: 1,000 credits");
+    expect(receipt?.text).toContain("Paid with: Visa ending in 4242");
+    expect(receipt?.text).toContain("Your wallet: http://127.0.0.1:3999/wallet");
+    expect(receipt?.html).toContain('<a href="http://127.0.0.1:3999/wallet">Your wallet</a>');
   });
 
   it("events delivered in reverse order end in the same books", async () => {

@@ -1,8 +1,8 @@
 import { formatMeterDuration } from "@/server/domain/metering";
 import { type ShowEndReason, endReasonText } from "@/server/domain/shows";
-import { formatCredits } from "@/server/domain/money";
 import type { ShowKind } from "@/server/generated/prisma/enums";
 import type { OutgoingEmail } from "@/server/integrations/email";
+import { appLink, creditsText as credits, renderEmail } from "./emails/template";
 
 /**
  * What each side is told when a show ends, sent after the settlement committed. Best effort: a lost email loses no
@@ -12,10 +12,6 @@ import type { OutgoingEmail } from "@/server/integrations/email";
 const SHOW_NAME: Record<ShowKind, string> = { PRIVATE: "private show", GROUP: "group show" };
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
-
-function credits(amount: bigint): string {
-  return `${formatCredits(amount)} ${amount === 1n ? "credit" : "credits"}`;
-}
 
 export interface ShowReceipt {
   to: string;
@@ -33,21 +29,21 @@ export interface ShowReceipt {
 /** The member's receipt: how long, at what price, what was charged. */
 export function showReceiptEmail(receipt: ShowReceipt): OutgoingEmail {
   const why = receipt.endReason ? ` (${endReasonText(receipt.endReason, "member")})` : "";
-  const text = [
-    `Hi ${receipt.memberName},`,
-    "",
-    `Your ${SHOW_NAME[receipt.kind]} with ${receipt.stageName} ended${why}.`,
-    "",
-    `Duration: ${formatMeterDuration(receipt.meteredSeconds)}`,
-    `Price: ${credits(receipt.pricePerMinute)} a minute`,
-    `Charged: ${credits(receipt.charged)} from your wallet`,
-    `Ended: ${dateFormat.format(receipt.endedAt)} UTC`,
-    "",
-    `Your shows: ${new URL("/shows", receipt.appUrl).toString()}`,
-    "",
-    "Tipmeter",
-  ].join("\n");
-  return { to: receipt.to, subject: `Receipt: ${SHOW_NAME[receipt.kind]} with ${receipt.stageName}`, text };
+  return renderEmail({
+    to: receipt.to,
+    subject: `Receipt: ${SHOW_NAME[receipt.kind]} with ${receipt.stageName}`,
+    paragraphs: [
+      `Hi ${receipt.memberName},`,
+      `Your ${SHOW_NAME[receipt.kind]} with ${receipt.stageName} ended${why}.`,
+      [
+        `Duration: ${formatMeterDuration(receipt.meteredSeconds)}`,
+        `Price: ${credits(receipt.pricePerMinute)} a minute`,
+        `Charged: ${credits(receipt.charged)} from your wallet`,
+        `Ended: ${dateFormat.format(receipt.endedAt)} UTC`,
+      ].join("\n"),
+    ],
+    link: appLink(receipt.appUrl, "Your shows", "/shows"),
+  });
 }
 
 export interface ShowRevenueNote {
@@ -67,20 +63,20 @@ export interface ShowRevenueNote {
 export function showRevenueEmail(note: ShowRevenueNote): OutgoingEmail {
   const why = note.endReason ? ` (${endReasonText(note.endReason, "performer")})` : "";
   const audience = note.kind === "GROUP" ? [`Members: ${note.members}`] : [];
-  const text = [
-    `Hi ${note.stageName},`,
-    "",
-    `Your ${SHOW_NAME[note.kind]} ended${why}.`,
-    "",
-    ...audience,
-    `Metered time: ${formatMeterDuration(note.meteredSeconds)}`,
-    `Charged to members: ${credits(note.charged)}`,
-    `Your share: ${credits(note.earned)}, in your pending earnings`,
-    `Ended: ${dateFormat.format(note.endedAt)} UTC`,
-    "",
-    `Your shows: ${new URL("/performer/shows", note.appUrl).toString()}`,
-    "",
-    "Tipmeter",
-  ].join("\n");
-  return { to: note.to, subject: `Your ${SHOW_NAME[note.kind]} earned ${credits(note.earned)}`, text };
+  return renderEmail({
+    to: note.to,
+    subject: `Your ${SHOW_NAME[note.kind]} earned ${credits(note.earned)}`,
+    paragraphs: [
+      `Hi ${note.stageName},`,
+      `Your ${SHOW_NAME[note.kind]} ended${why}.`,
+      [
+        ...audience,
+        `Metered time: ${formatMeterDuration(note.meteredSeconds)}`,
+        `Charged to members: ${credits(note.charged)}`,
+        `Your share: ${credits(note.earned)}, in your pending earnings`,
+        `Ended: ${dateFormat.format(note.endedAt)} UTC`,
+      ].join("\n"),
+    ],
+    link: appLink(note.appUrl, "Your shows", "/performer/shows"),
+  });
 }

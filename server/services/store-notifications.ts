@@ -1,8 +1,10 @@
 import { pool } from "@/server/db/client";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
-import { formatCredits, formatMinor } from "@/server/domain/money";
+import { formatMinor } from "@/server/domain/money";
 import { env } from "@/server/env";
-import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
+import type { OutgoingEmail } from "@/server/integrations/email";
+import { sendAfterCommit } from "./emails/send";
+import { appLink, creditsText as credits, renderEmail } from "./emails/template";
 import { publishWalletUpdate } from "./realtime";
 
 /**
@@ -90,21 +92,9 @@ async function orderFacts(orderId: string): Promise<OrderFacts | null> {
   };
 }
 
-const credits = (amount: bigint) => `${formatCredits(amount)} ${amount === 1n ? "credit" : "credits"}`;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** Plain text with a matching HTML body: paragraphs separated by blank lines, the order link last. */
+/** The shared layout, with the link on the app's URL. */
 function email(to: string, subject: string, paragraphs: string[], link: { label: string; path: string }): OutgoingEmail {
-  const url = new URL(link.path, env.APP_URL).toString();
-  const text = [...paragraphs, `${link.label}: ${url}`, "Tipmeter"].join("\n\n");
-  const html = [
-    ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, "<br>")}</p>`),
-    `<p><a href="${escapeHtml(url)}">${escapeHtml(link.label)}</a></p>`,
-  ].join("\n");
-  return { to, subject, text, html };
+  return renderEmail({ to, subject, paragraphs, link: appLink(env.APP_URL, link.label, link.path) });
 }
 
 function itemLine(order: OrderFacts): string {
@@ -177,13 +167,7 @@ function statusEmail(order: OrderFacts, event: "shipped" | "delivered" | "refund
   }
 }
 
-async function send(message: OutgoingEmail, orderId: string): Promise<void> {
-  try {
-    await sendEmail(message);
-  } catch (error) {
-    console.error(`store order ${orderId}: email "${message.subject}" to ${message.to} not sent`, error);
-  }
-}
+const send = (message: OutgoingEmail, orderId: string) => sendAfterCommit(message, `store order ${orderId}`);
 
 /** Call after the change committed, never inside its transaction. */
 export async function announceOrderChange(change: OrderChange | null): Promise<void> {

@@ -7,6 +7,7 @@ import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
+import { sendPurchaseReceipt } from "./purchases";
 import { publishWalletUpdate } from "./realtime";
 import { handleStoreOrderEvent, isStoreOrderEvent } from "./store-checkout";
 
@@ -25,6 +26,8 @@ interface PurchaseRow {
   credits: string;
   price_minor: string;
   refunded_minor: string;
+  /** Set when this event's posting credited the purchase, so its receipt goes out once, after commit. */
+  creditedNow?: boolean;
 }
 
 type Effect = (db: PoolClient, purchase: PurchaseRow) => Promise<void>;
@@ -51,9 +54,10 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOut
     const purchase = rows[0];
     if (!purchase) return { outcome: "ignored" as const };
     await plan.effect(db, purchase);
-    return { outcome: "processed" as const, userId: purchase.user_id };
+    return { outcome: "processed" as const, userId: purchase.user_id, receiptFor: purchase.creditedNow ? purchase.id : null };
   });
   if (result.userId) await publishWalletUpdate(result.userId);
+  if (result.receiptFor) await sendPurchaseReceipt(result.receiptFor);
   return result.outcome;
 }
 
@@ -216,6 +220,7 @@ async function creditPurchase(db: PoolClient, purchase: PurchaseRow, paymentInte
     [purchase.id, result.transactionId.toString(), paymentIntentId],
   );
   if (["PENDING", "FAILED", "EXPIRED"].includes(purchase.status)) purchase.status = "PAID";
+  if (!result.replayed) purchase.creditedNow = true;
 }
 
 async function setStatus(db: PoolClient, purchaseId: string, status: PurchaseStatus): Promise<void> {

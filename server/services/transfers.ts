@@ -7,6 +7,9 @@ import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
 import { earlierPosting, post } from "@/server/ledger/post";
+import { env } from "@/server/env";
+import { transferReceivedEmail } from "./emails/account-emails";
+import { sendAfterCommit } from "./emails/send";
 import { publishWalletUpdate } from "./realtime";
 import { getSetting } from "./settings";
 
@@ -43,17 +46,21 @@ interface Party {
   displayName: string;
 }
 
+interface Recipient extends Party {
+  email: string;
+}
+
 /** The recipient named by username or email (both stored lower-case); oneself, nobody and a suspended account are refused. */
-async function findRecipient(db: Queryable, senderId: string, recipient: string): Promise<Party> {
-  const { rows } = await db.query<{ id: string; username: string; display_name: string; status: string }>(
-    `SELECT id, username, display_name, status FROM users WHERE ${recipient.includes("@") ? "email" : "username"} = lower($1)`,
+async function findRecipient(db: Queryable, senderId: string, recipient: string): Promise<Recipient> {
+  const { rows } = await db.query<{ id: string; email: string; username: string; display_name: string; status: string }>(
+    `SELECT id, email, username, display_name, status FROM users WHERE ${recipient.includes("@") ? "email" : "username"} = lower($1)`,
     [recipient],
   );
   const found = rows[0];
   if (!found) throw new DomainError("NOT_FOUND", "No one on Tipmeter goes by that username or email address.");
   if (found.id === senderId) throw new DomainError("BAD_REQUEST", "You cannot send credits to yourself.");
   if (found.status !== "ACTIVE") throw new DomainError("PRECONDITION_FAILED", `${found.display_name} cannot receive credits right now.`);
-  return { id: found.id, username: found.username, displayName: found.display_name };
+  return { id: found.id, email: found.email, username: found.username, displayName: found.display_name };
 }
 
 async function sender(db: Queryable, senderId: string): Promise<Party> {
@@ -161,6 +168,18 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
   if (!result.replayed) {
     await publishWalletUpdate(senderId);
     await publishWalletUpdate(to.id);
+    await sendAfterCommit(
+      transferReceivedEmail({
+        to: to.email,
+        name: to.displayName,
+        senderName: from.displayName,
+        senderUsername: from.username,
+        amount: BigInt(result.metadata.amount),
+        note: result.metadata.note,
+        appUrl: env.APP_URL,
+      }),
+      `transfer ${result.metadata.transferId}`,
+    );
   }
   return {
     transferId: result.metadata.transferId,

@@ -20,13 +20,13 @@ export async function makeAdmin(): Promise<SessionUser> {
 }
 
 export async function makeMember(label = "member"): Promise<SessionUser> {
-  return asSessionUser(await createMember(null, { ...uniqueIdentity(label), password: TEST_PASSWORD }));
+  return asSessionUser(await createMember(null, { ...uniqueIdentity(label), password: TEST_PASSWORD }, { announce: false }));
 }
 
 /** A member who applied and was approved, so a PERFORMER with an APPROVED profile. */
 export async function makePerformer(admin: SessionUser, stageName = "Test Performer"): Promise<SessionUser> {
   const member = await makeMember("performer");
   await applyAsPerformer(member, { stageName, bio: "Bio" });
-  await reviewApplication(admin, { userId: member.id, decision: "APPROVE" });
+  await reviewApplication(admin, { userId: member.id, decision: "APPROVE" }, { announce: false });
   return { ...member, role: "PERFORMER" };
 }

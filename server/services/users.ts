@@ -12,6 +12,9 @@ import {
 } from "@/server/domain/user-rules";
 import { Prisma } from "@/server/generated/prisma/client";
 import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/prisma/enums";
+import { env } from "@/server/env";
+import { applicationDecisionEmail, welcomeEmail } from "./emails/account-emails";
+import { sendAfterCommit } from "./emails/send";
 
 /**
  * Accounts and performer applications: sign-up, applying, admin review, suspension and the user directory.
@@ -23,6 +26,11 @@ import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/pri
 export interface UserActor {
   id: string;
   role: Role;
+}
+
+/** `announce: false` sends no email: for the demo seed and test fixtures, whose addresses read no mail. */
+export interface Announce {
+  announce?: boolean;
 }
 
 /** Trusted code acting without a signed-in user (the seed, operator scripts). Audit rows record no actor. */
@@ -140,12 +148,25 @@ async function insertUser(
  * A new member account: a visitor signing up (actor null), optionally applying as a performer in the same
  * step, or an admin creating one (audited). A signed-in non-admin can't create accounts.
  */
-export async function createMember(actor: UserActor | null, input: SignUpInput): Promise<PublicUser> {
+export async function createMember(actor: UserActor | null, input: SignUpInput, options: Announce = {}): Promise<PublicUser> {
   if (actor && actor.role !== "ADMIN") {
     throw new DomainError("CONFLICT", "You're already signed in. Sign out to create another account.");
   }
   const parsed = parseInput(signUpSchema, input);
-  return insertUser(parsed, "MEMBER", actor ? { actorId: actor.id, action: "user.created" } : null);
+  const user = await insertUser(parsed, "MEMBER", actor ? { actorId: actor.id, action: "user.created" } : null);
+  if (options.announce !== false) {
+    await sendAfterCommit(
+      welcomeEmail({
+        to: user.email,
+        name: user.displayName,
+        username: user.username,
+        appliedAsPerformer: parsed.performerApplication !== undefined,
+        appUrl: env.APP_URL,
+      }),
+      `sign-up of ${user.id}`,
+    );
+  }
+  return user;
 }
 
 /** Admin accounts are only made by other admins or by trusted code such as the seed; there is no sign-up. */
@@ -237,12 +258,12 @@ export type ReviewApplicationInput = z.input<typeof reviewApplicationSchema>;
  * Approves (the member becomes a PERFORMER) or rejects (with a note the applicant sees) a pending application.
  * The status check is part of the UPDATE, so two admins reviewing at once can't both win.
  */
-export async function reviewApplication(actor: UserActor, input: ReviewApplicationInput): Promise<void> {
+export async function reviewApplication(actor: UserActor, input: ReviewApplicationInput, options: Announce = {}): Promise<void> {
   assertAdmin(actor);
   const review = parseInput(reviewApplicationSchema, input);
   const note = review.note?.length ? review.note : null;
 
-  await prisma.$transaction(async (tx) => {
+  const applicant = await prisma.$transaction(async (tx) => {
     const reviewed = await tx.performerProfile.updateMany({
       where: { userId: review.userId, status: "PENDING" },
       data: {
@@ -275,7 +296,23 @@ export async function reviewApplication(actor: UserActor, input: ReviewApplicati
       targetId: review.userId,
       details: note ? { note } : {},
     });
+    return tx.user.findUniqueOrThrow({
+      where: { id: review.userId },
+      select: { email: true, displayName: true, performerProfile: { select: { stageName: true } } },
+    });
   });
+  if (options.announce === false) return;
+  await sendAfterCommit(
+    applicationDecisionEmail({
+      to: applicant.email,
+      name: applicant.displayName,
+      stageName: applicant.performerProfile?.stageName ?? applicant.displayName,
+      decision: review.decision,
+      note,
+      appUrl: env.APP_URL,
+    }),
+    `performer application of ${review.userId}`,
+  );
 }
 
 export const suspendUserSchema = z.object({

@@ -1,0 +1,67 @@
+import type { OutgoingEmail } from "@/server/integrations/email";
+import { appLink, creditsText, renderEmail } from "./template";
+
+/** Emails about a person's account: the welcome, their performer application's decision, credits received. */
+
+interface Recipient {
+  to: string;
+  name: string;
+  appUrl: string;
+}
+
+export function welcomeEmail(recipient: Recipient & { username: string; appliedAsPerformer: boolean }): OutgoingEmail {
+  return renderEmail({
+    to: recipient.to,
+    subject: "Welcome to Tipmeter",
+    paragraphs: [
+      `Hi ${recipient.name},`,
+      `Your Tipmeter account @${recipient.username} is ready. Buy credits for your wallet, then tip performers, join their fan clubs and unlock their content.`,
+      ...(recipient.appliedAsPerformer ? ["We received your performer application too; we'll email you as soon as an admin has reviewed it."] : []),
+    ],
+    link: appLink(recipient.appUrl, "Your wallet", "/wallet"),
+  });
+}
+
+export function applicationDecisionEmail(
+  recipient: Recipient & { stageName: string; decision: "APPROVE" | "REJECT"; note: string | null },
+): OutgoingEmail {
+  if (recipient.decision === "APPROVE") {
+    return renderEmail({
+      to: recipient.to,
+      subject: "Your performer application is approved",
+      paragraphs: [
+        `Hi ${recipient.name},`,
+        `Welcome aboard, ${recipient.stageName}: your performer application is approved and your profile is public now.`,
+        ...(recipient.note ? [`A note from the team: ${recipient.note}`] : []),
+        "Set your prices, go live and add your payout details to withdraw what you earn.",
+      ],
+      link: appLink(recipient.appUrl, "Your performer dashboard", "/performer"),
+    });
+  }
+  return renderEmail({
+    to: recipient.to,
+    subject: "Your performer application was not approved",
+    paragraphs: [
+      `Hi ${recipient.name},`,
+      `We couldn't approve your performer application as ${recipient.stageName} this time.`,
+      `The reviewer's note: ${recipient.note ?? "(none)"}`,
+      "You can update your application and apply again from your account page.",
+    ],
+    link: appLink(recipient.appUrl, "Your account", "/account"),
+  });
+}
+
+export function transferReceivedEmail(
+  recipient: Recipient & { senderName: string; senderUsername: string; amount: bigint; note: string | null },
+): OutgoingEmail {
+  return renderEmail({
+    to: recipient.to,
+    subject: `${recipient.senderName} sent you ${creditsText(recipient.amount)}`,
+    paragraphs: [
+      `Hi ${recipient.name},`,
+      `${recipient.senderName} (@${recipient.senderUsername}) sent you ${creditsText(recipient.amount)}. They are in your wallet now, ready to spend.`,
+      ...(recipient.note ? [`Their note: “${recipient.note}”`] : []),
+    ],
+    link: appLink(recipient.appUrl, "Your wallet", "/wallet"),
+  });
+}
