@@ -9,6 +9,10 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { DomainError } from "@/server/domain/errors";
 import { TEST_PASSWORD, makeMember, uniqueIdentity } from "@/server/services/users.testing";
 
+// Sign-up sends a welcome email, and a mail server that isn't there is a fault logged with console.error: this
+// test is about refusals only.
+vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => {}) }));
+
 /**
  * What reaches console.error (the error Next's dev overlay badges) when a call fails, on both sides of a real
  * tRPC round trip: the server's error formatter and the browser client's logger link.
