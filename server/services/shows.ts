@@ -43,8 +43,9 @@ import { type MeterChange, type MeterParams, type SweepResult, settleShows, swee
  *  - While it runs: the `shows.sweep` job settles every few seconds, posting SHOW_CHARGE (held first, then
  *    available; the performer's share at the PRIVATE_SHOW / GROUP_SHOW rate to pending earnings with an earnings
  *    lot, the rest to revenue) whenever the unposted charge reaches the show's settle threshold (by default every
- *    credit, so each sweep collects what the meter billed and wallets and earnings move with it). It pauses a meter whose other side missed its heartbeats, resumes it when
- *    both are back, and ends it when a side stays away past the offline timeout or the member's credits run out.
+ *    credit, so each sweep collects what the meter billed and wallets and earnings move with it). It pauses a
+ *    meter whose other side missed its heartbeats, resumes it when both are back, and ends it when a side stays
+ *    away past the offline timeout or the member's credits run out.
  *  - End: the final charge and the unused hold's release, exactly once.
  * Realtime events and emails go out after commit, best effort: pages poll `shows.meter` and history is the truth.
  */
