@@ -1,6 +1,6 @@
 "use client";
 
-import { useSession } from "next-auth/react";
+import { SessionProvider, useSession } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { Role } from "@/server/generated/prisma/enums";
@@ -12,7 +12,19 @@ import type { Role } from "@/server/generated/prisma/enums";
  * With `thenGoTo`, continue there once the token carries the role, by a full page load: the client router may
  * hold a prefetch of that page made with the old token (a redirect back here), which a soft navigation would reuse.
  */
-export function SessionRoleSync({ role, thenGoTo }: { role: Role; thenGoTo?: string }) {
+export function SessionRoleSync(props: { role: Role; thenGoTo?: string }) {
+  // The session context lives here and nowhere above the page: SessionProvider changes its value when its
+  // first fetch returns, and a context change above a Suspense boundary that is still streaming makes React
+  // client-render the boundary instead of hydrating it, throwing away the server HTML (and, until the
+  // streamed copy is discarded, leaving a second, hidden copy of the page in the document).
+  return (
+    <SessionProvider>
+      <SyncRole {...props} />
+    </SessionProvider>
+  );
+}
+
+function SyncRole({ role, thenGoTo }: { role: Role; thenGoTo?: string }) {
   const { data: session, status, update } = useSession();
   const router = useRouter();
   const done = useRef(false);
