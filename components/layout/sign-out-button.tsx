@@ -2,6 +2,7 @@
 
 import { signOut } from "next-auth/react";
 import { useState } from "react";
+import { expectSessionToEnd } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 
 export function SignOutButton({ className, variant = "inverse" }: { className?: string; variant?: "inverse" | "secondary" }) {
@@ -14,6 +15,7 @@ export function SignOutButton({ className, variant = "inverse" }: { className?: 
       loading={pending}
       onClick={() => {
         setPending(true);
+        expectSessionToEnd();
         void signOut({ callbackUrl: "/" });
       }}
     >

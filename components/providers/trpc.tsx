@@ -10,12 +10,22 @@ import type { AppRouter } from "@/server/api/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+let signingOut = false;
+
+/**
+ * Called when the user signs out: requests refused from then on are expected, and must not send the browser to
+ * /session-ended in place of where sign-out is taking it.
+ */
+export function expectSessionToEnd(): void {
+  signingOut = true;
+}
+
 /**
  * A request the server refused because the session ended (suspension, sign-out elsewhere) sends the browser
  * to the route that clears the cookie and asks to sign in again, instead of leaving a page that can't work.
  */
 function endSessionIfUnauthorized(error: unknown) {
-  if (!(error instanceof TRPCClientError) || error.data?.code !== "UNAUTHORIZED") return;
+  if (signingOut || !(error instanceof TRPCClientError) || error.data?.code !== "UNAUTHORIZED") return;
   const here = `${window.location.pathname}${window.location.search}`;
   const sessionEnded = new URL("/session-ended", window.location.origin);
   sessionEnded.searchParams.set("callbackUrl", here);
