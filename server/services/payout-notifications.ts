@@ -4,7 +4,7 @@ import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { env } from "@/server/env";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { sendEmail } from "@/server/integrations/email";
-import { publishWalletUpdate } from "./realtime";
+import { publishWalletUpdate, publishWithdrawalUpdate } from "./realtime";
 import type { StatusNotice } from "./withdrawal-state";
 
 /**
@@ -101,6 +101,7 @@ async function emailStatus(notice: StatusNotice): Promise<void> {
 }
 
 export async function announceWithdrawalChanges(notices: readonly StatusNotice[]): Promise<void> {
+  for (const notice of notices) await publishWithdrawalUpdate(notice);
   for (const notice of notices) {
     try {
       await emailStatus(notice);

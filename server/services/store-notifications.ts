@@ -3,7 +3,7 @@ import { type ShippingAddress, addressLines } from "@/server/domain/store";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
-import { publishWalletUpdate } from "./realtime";
+import { publishOrderUpdate, publishWalletUpdate } from "./realtime";
 
 /**
  * What people hear about a store order once a change committed: emails to the buyer (receipt, shipped,
@@ -188,6 +188,7 @@ async function send(message: OutgoingEmail, orderId: string): Promise<void> {
 /** Call after the change committed, never inside its transaction. */
 export async function announceOrderChange(change: OrderChange | null): Promise<void> {
   if (!change) return;
+  await publishOrderUpdate(change.orderId);
   let order: OrderFacts | null;
   try {
     order = await orderFacts(change.orderId);
