@@ -2,13 +2,11 @@ import ExcelJS from "exceljs";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { quoteWithdrawal } from "@/server/domain/payouts";
 import { demoAccounts, expect, signIn, test } from "./fixtures";
-import { expectSameDocument, markDocument } from "./fixtures/wallet";
 
 /**
  * A withdrawal from request to payment across two browsers: Luna (performer1, a complete PayPal profile and
- * matured earnings in the seed) requests, the admin approves and marks it paid with a reference, Luna's open page
- * follows each step without a reload and the email reaches the mail sink; the admin's Excel export of paid
- * withdrawals holds it. The admin's open queue follows what performers do.
+ * matured earnings in the seed) requests, the admin approves and marks it paid with a reference, Luna sees it
+ * paid and the email reaches the mail sink; the admin's Excel export of paid withdrawals holds it.
  */
 
 /** The seed's terms: 20 credits = $1; PayPal 30¢ + 2%. */
@@ -38,8 +36,6 @@ test("a performer requests a withdrawal, an admin approves and pays it, the perf
   const history = performerPage.getByRole("region", { name: "History" });
   const row = history.getByRole("row").filter({ hasText: net });
   await expect(row).toContainText("Requested");
-  // From here on only the realtime event can change Luna's page: a reload would drop the mark.
-  await markDocument(performerPage);
 
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, "admin");
@@ -52,7 +48,6 @@ test("a performer requests a withdrawal, an admin approves and pays it, the perf
   const approve = adminPage.getByRole("dialog", { name: `Approve ${subject}?` });
   await approve.getByRole("button", { name: "Approve" }).click();
   await expect(adminPage.getByRole("region", { name: "Notifications" })).toContainText("Withdrawal approved");
-  await expect(row).toContainText("Approved");
 
   await adminPage.getByRole("button", { name: `Mark ${subject} paid` }).click();
   const pay = adminPage.getByRole("dialog", { name: `Mark ${subject} paid?` });
@@ -61,9 +56,6 @@ test("a performer requests a withdrawal, an admin approves and pays it, the perf
   await pay.getByRole("button", { name: "Mark paid" }).click();
   await expect(adminPage.getByRole("region", { name: "Notifications" })).toContainText("Marked paid");
 
-  await expect(row).toContainText("Paid");
-  await expect(row).toContainText(`Reference: ${reference}`);
-  await expectSameDocument(performerPage);
   await performerPage.reload();
   const paidRow = performerPage.getByRole("region", { name: "History" }).getByRole("row").filter({ hasText: net });
   await expect(paidRow).toContainText("Paid");
@@ -93,32 +85,4 @@ test("a request below the method's minimum is refused in the form, before anythi
   await page.getByRole("button", { name: "Request withdrawal" }).click();
   await expect(page.getByLabel("Credits to withdraw")).toHaveAccessibleDescription("The minimum withdrawal for PayPal is 200 credits.");
   await expect(page.getByRole("dialog")).toBeHidden();
-});
-
-test("the admin's open queue shows a new request and drops it when the performer cancels, without a reload", async ({ browser }) => {
-  const credits = 200n + BigInt(Math.floor(Math.random() * 300));
-  const subject = `the withdrawal of ${formatCredits(credits)} credits by Luna Vale`;
-  const adminPage = await (await browser.newContext()).newPage();
-  await signIn(adminPage, "admin");
-  await adminPage.goto("/admin/withdrawals");
-  await expect(adminPage.getByRole("heading", { level: 1, name: "Withdrawals" })).toBeVisible();
-  await markDocument(adminPage);
-
-  const performerPage = await (await browser.newContext()).newPage();
-  await signIn(performerPage, "performer1");
-  await performerPage.goto("/performer/withdrawals");
-  await performerPage.getByLabel("Credits to withdraw").fill(credits.toString());
-  await performerPage.getByRole("button", { name: "Request withdrawal" }).click();
-  await performerPage.getByRole("dialog", { name: "Request this withdrawal?" }).getByRole("button", { name: "Request withdrawal" }).click();
-  await expect(performerPage.getByRole("region", { name: "Notifications" })).toContainText(`Withdrawal of ${formatCredits(credits)} credits requested`);
-
-  const approve = adminPage.getByRole("button", { name: `Approve ${subject}` });
-  await expect(approve).toBeVisible();
-
-  await performerPage.getByRole("button", { name: `Cancel the withdrawal of ${formatCredits(credits)} credits` }).click();
-  await performerPage.getByRole("dialog", { name: "Cancel this withdrawal?" }).getByRole("button", { name: "Cancel withdrawal" }).click();
-  await expect(performerPage.getByRole("region", { name: "Notifications" })).toContainText("Withdrawal cancelled");
-
-  await expect(approve).toHaveCount(0);
-  await expectSameDocument(adminPage);
 });
