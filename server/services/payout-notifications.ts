@@ -101,7 +101,6 @@ async function emailStatus(notice: StatusNotice): Promise<void> {
 }
 
 export async function announceWithdrawalChanges(notices: readonly StatusNotice[]): Promise<void> {
-  for (const notice of notices) await publishWithdrawalUpdate(notice);
   for (const notice of notices) {
     try {
       await emailStatus(notice);
@@ -109,5 +108,6 @@ export async function announceWithdrawalChanges(notices: readonly StatusNotice[]
       console.error(`email for withdrawal ${notice.withdrawalId} (${notice.status}) not sent`, error);
     }
   }
+  for (const notice of notices) await publishWithdrawalUpdate(notice);
   for (const performerId of new Set(notices.map((notice) => notice.performerId))) await publishWalletUpdate(performerId);
 }

@@ -188,7 +188,6 @@ async function send(message: OutgoingEmail, orderId: string): Promise<void> {
 /** Call after the change committed, never inside its transaction. */
 export async function announceOrderChange(change: OrderChange | null): Promise<void> {
   if (!change) return;
-  await publishOrderUpdate(change.orderId);
   let order: OrderFacts | null;
   try {
     order = await orderFacts(change.orderId);
@@ -207,4 +206,5 @@ export async function announceOrderChange(change: OrderChange | null): Promise<v
   } else if (change.event !== "held") {
     await send(statusEmail(order, change.event), order.id);
   }
+  await publishOrderUpdate(order.id);
 }
