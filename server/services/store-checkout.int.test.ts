@@ -183,6 +183,8 @@ describe("paying a store order with wallet and card", () => {
 
     expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
     await waitUntil(async () => (await orderRow(placed.orderId)).status === "PAID", "the order to be paid");
+    // The emails follow the commit (after the status event), so wait for them rather than race them.
+    await waitUntil(() => Promise.resolve(sent.length === 2), "the receipt and the seller's notice");
 
     const settled = async () => {
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 0n });
@@ -219,6 +221,7 @@ describe("paying a store order with wallet and card", () => {
 
     expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed_fail" })).ok).toBe(true);
     await waitUntil(async () => (await orderRow(placed.orderId)).status === "CANCELLED", "the order to be cancelled");
+    await waitUntil(() => Promise.resolve(sent.length === 1), "the cancellation email");
 
     const released = async () => {
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
@@ -329,6 +332,7 @@ describe("refunding a mixed order", () => {
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
     await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
     await waitUntil(async () => (await orderRow(placed.orderId)).status === "PAID", "the payment");
+    await waitUntil(() => Promise.resolve(sent.length === 2), "the payment's emails");
     expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending + 80n);
     sent.length = 0;
 
