@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AccountType, TransactionKind } from "@/server/generated/prisma/enums";
-import { type GroupablePosting, type HistoryPart, historyGroupKey, summarizeHistoryGroup } from "./history";
+import { type GroupablePosting, type HistoryPart, OWN_MOVE_COUNTERPARTY, historyGroupKey, summarizeHistoryGroup } from "./history";
 
 const ORDER = "11111111-1111-4111-8111-111111111111";
 const SHOW = "22222222-2222-4222-8222-222222222222";
@@ -48,7 +48,7 @@ describe("historyGroupKey", () => {
 });
 
 let nextEntry = 1n;
-function part(kind: TransactionKind, account: AccountType, amount: bigint, description = `${kind} posting`, counterparty = "Tipmeter"): HistoryPart {
+function part(kind: TransactionKind, account: AccountType, amount: bigint, description = `${kind} posting`, counterparty = OWN_MOVE_COUNTERPARTY): HistoryPart {
   const entryId = nextEntry++;
   return { entryId, transactionId: entryId, kind, account, amount, description, counterparty, createdAt: new Date(Number(entryId) * 1000) };
 }
@@ -58,7 +58,7 @@ describe("summarizeHistoryGroup", () => {
     [
       "a wallet-and-card order waiting for its card: on hold, nothing spent yet",
       [part("STORE_HOLD", "AVAILABLE", -60n, "Held for card checkout: Photo"), part("STORE_HOLD", "HELD", 60n)],
-      { kind: "STORE_HOLD", description: "Held for card checkout: Photo", amount: 0n, held: 60n, state: "on_hold" },
+      { kind: "STORE_HOLD", description: "Held for card checkout: Photo", counterparty: "Your wallet", amount: 0n, held: 60n, state: "on_hold" },
     ],
     [
       "a wallet-and-card order paid: the sale names it and the wallet part is spent",
@@ -131,7 +131,7 @@ describe("summarizeHistoryGroup", () => {
     [
       "a withdrawal paid",
       [part("WITHDRAWAL_HOLD", "AVAILABLE", -500n), part("WITHDRAWAL_HOLD", "HELD", 500n), part("WITHDRAWAL_PAID", "HELD", -500n, "Withdrawal of 500 credits paid", "Payout")],
-      { kind: "WITHDRAWAL_PAID", description: "Withdrawal of 500 credits paid", amount: -500n, held: 0n, state: null },
+      { kind: "WITHDRAWAL_PAID", description: "Withdrawal of 500 credits paid", counterparty: "Payout", amount: -500n, held: 0n, state: null },
     ],
     [
       "earnings matured: what arrived in available",
@@ -145,8 +145,13 @@ describe("summarizeHistoryGroup", () => {
     ],
     [
       "a tip reversed by an admin",
-      [part("TIP", "AVAILABLE", -10n, "Tip to Luna Vale", "Luna Vale"), part("REVERSAL", "AVAILABLE", 10n)],
-      { kind: "TIP", amount: 0n, state: "reversed" },
+      [part("TIP", "AVAILABLE", -10n, "Tip to Luna Vale", "Luna Vale"), part("REVERSAL", "AVAILABLE", 10n, "Reversal", "Luna Vale")],
+      { kind: "TIP", counterparty: "Luna Vale", amount: 0n, state: "reversed" },
+    ],
+    [
+      "a show ended before any charge: with the member's own wallet only",
+      [part("SHOW_HOLD", "AVAILABLE", -60n), part("SHOW_HOLD", "HELD", 60n), part("SHOW_HOLD", "HELD", -60n), part("SHOW_HOLD", "AVAILABLE", 60n)],
+      { counterparty: "Your wallet" },
     ],
     [
       "a single tip",

@@ -110,10 +110,19 @@ function sum(parts: readonly HistoryPart[], keep: (part: HistoryPart) => boolean
   return parts.reduce((total, part) => (keep(part) ? total + part.amount : total), 0n);
 }
 
-/** Other people on the principal kind's postings: one name, or how many when a line has several (a group show). */
+/** The counterparty of an entry that only moved credits between the user's own balances (a hold, its release). */
+export const OWN_MOVE_COUNTERPARTY = "Your wallet";
+
+/**
+ * Who the line was with: the others on the principal kind's postings, else on any posting, else the user's own
+ * wallet; one name, or how many when there are several (a group show's members, on the performer's side).
+ */
 function counterpartyOf(parts: readonly HistoryPart[], kind: TransactionKind): string {
-  const names = [...new Set(parts.filter((part) => part.kind === kind).map((part) => part.counterparty))];
-  return names.length > 1 ? `${names.length} people` : (names[0] ?? "");
+  const others = parts.filter((part) => part.counterparty !== OWN_MOVE_COUNTERPARTY);
+  const principal = others.filter((part) => part.kind === kind);
+  const names = [...new Set((principal.length > 0 ? principal : others).map((part) => part.counterparty))];
+  if (names.length > 1) return `${names.length} people`;
+  return names[0] ?? OWN_MOVE_COUNTERPARTY;
 }
 
 function stateOf(parts: readonly HistoryPart[], amount: bigint, held: bigint): HistoryState {

@@ -1,5 +1,5 @@
 import { pool } from "@/server/db/client";
-import { type HistoryPart, type HistorySummary, summarizeHistoryGroup } from "@/server/domain/history";
+import { type HistoryPart, type HistorySummary, OWN_MOVE_COUNTERPARTY, summarizeHistoryGroup } from "@/server/domain/history";
 import { transferLineDescription } from "@/server/domain/transfers";
 import type { AccountType, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances, type WalletBalances } from "@/server/ledger/balances";
@@ -41,12 +41,12 @@ const SYSTEM_COUNTERPARTY: Partial<Record<AccountType, string>> = {
   EXCHANGE: "Currency exchange",
 };
 
-/** Who was on the other side of a line: another user by name, else what the system account stands for. */
-export function counterpartyLabel(otherUserName: string | null, otherAccountType: AccountType | null, ownAccountType: AccountType): string {
+/** Who was on the other side of an entry: another user by name, else what the system account stands for. */
+export function counterpartyLabel(otherUserName: string | null, otherAccountType: AccountType | null): string {
   if (otherUserName) return otherUserName;
   if (otherAccountType && otherAccountType in SYSTEM_COUNTERPARTY) return SYSTEM_COUNTERPARTY[otherAccountType] as string;
   if (otherAccountType) return `Your ${otherAccountType.toLowerCase()} credits`;
-  return ownAccountType === "AVAILABLE" ? "Wallet" : "Tipmeter";
+  return OWN_MOVE_COUNTERPARTY;
 }
 
 /**
@@ -118,7 +118,7 @@ export async function historyOf(userId: string, filter: HistoryFilter): Promise<
       account: row.account_type,
       amount: BigInt(row.amount),
       description: row.kind === "TRANSFER" ? transferLineDescription(row.metadata, userId, row.description) : row.description,
-      counterparty: counterpartyLabel(row.other_name, row.other_type, row.account_type),
+      counterparty: counterpartyLabel(row.other_name, row.other_type),
       createdAt: row.created_at,
     });
   }
