@@ -77,8 +77,31 @@ function lines(value: unknown, path: string[], key: string, depth: number): Audi
   return [{ label: path.length ? path.join(" › ") : "Details", value: text, key }];
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * A change recorded as `before` and `after` reads as what changed: "Meter control: Automatic → Performer starts"
+ * for each field that differs, not two full copies. A creation (no `before`) lists what was set.
+ */
+function changeLines(before: unknown, after: unknown): AuditDetailLine[] | null {
+  if (!isPlainObject(after)) return null;
+  if (before === null || before === undefined) return lines(after, [], "", 0);
+  if (!isPlainObject(before)) return null;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const changed = keys.filter((key) => !sameValue(before[key], after[key]));
+  if (changed.length === 0) return [{ label: "Change", value: "Nothing changed", key: "" }];
+  return changed.map((key) => ({ label: sentence(key), value: `${scalar(before[key])} → ${scalar(after[key])}`, key }));
+}
+
 /** The details of one audit row as label/value lines, in the order the database keeps the keys. */
 export function auditDetailLines(details: unknown): AuditDetailLine[] {
+  if (isPlainObject(details) && "after" in details) {
+    const { before, after, ...rest } = details;
+    const change = changeLines(before, after);
+    if (change) return [...lines(rest, [], "", 0), ...change];
+  }
   return lines(details, [], "", 0);
 }
 
