@@ -6,13 +6,27 @@ import { expect, signIn, test } from "./fixtures";
  * the users table to the audit log, its CSV export and the ledger explorer.
  */
 
-test("at 1366x768 the users table shows a row's Adjust and Suspend whole, and they work", async ({ page }) => {
+test("at 1366x768 the users table shows Adjust and Suspend whole on a row with long names, and they work", async ({ page, browser }) => {
+  // The widest row a sign-up can make: a long name and email, and a performer application pending review.
+  const stamp = Date.now().toString(36);
+  const displayName = "Alexandra Konstantinopoulou-Whitfield";
+  const username = `akw${stamp}`;
+  const applicant = await (await browser.newContext()).newPage();
+  await applicant.goto("/sign-up?performer=1");
+  await applicant.getByLabel("Email").fill(`alexandra.konstantinopoulou-whitfield.${stamp}@tipmeter.test`);
+  await applicant.getByLabel("Username").fill(username);
+  await applicant.getByLabel("Display name").fill(displayName);
+  await applicant.getByLabel("Password").fill("a brand new passphrase");
+  await applicant.getByLabel("Stage name").fill("Alexandra K-W");
+  await applicant.getByRole("button", { name: "Create account" }).click();
+  await expect(applicant).toHaveURL(/\/account$/);
+
   await page.setViewportSize({ width: 1366, height: 768 });
   await signIn(page, "admin");
-  await page.goto("/admin/users?q=member2%40tipmeter.test");
+  await page.goto("/admin/users");
 
-  const adjust = page.getByRole("button", { name: "Adjust balance of Max Member (@member2)" });
-  const suspend = page.getByRole("button", { name: "Suspend Max Member (@member2)" });
+  const adjust = page.getByRole("button", { name: `Adjust balance of ${displayName} (@${username})` });
+  const suspend = page.getByRole("button", { name: `Suspend ${displayName} (@${username})` });
   for (const button of [adjust, suspend]) {
     // Fully visible as the page first shows it, not after something scrolls the table sideways.
     await expect(button).toBeInViewport({ ratio: 1 });
@@ -22,13 +36,13 @@ test("at 1366x768 the users table shows a row's Adjust and Suspend whole, and th
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
 
   await suspend.click();
-  const confirm = page.getByRole("dialog", { name: "Suspend Max Member?" });
+  const confirm = page.getByRole("dialog", { name: `Suspend ${displayName}?` });
   await expect(confirm).toBeVisible();
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await expect(confirm).toBeHidden();
 
   await adjust.click();
-  const dialog = page.getByRole("dialog", { name: "Adjust Max Member's balance" });
+  const dialog = page.getByRole("dialog", { name: `Adjust ${displayName}'s balance` });
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();

@@ -170,11 +170,14 @@ function UserTable({ params, users, currentAdminId, page, pageCount }: UserTable
         <tbody>
           {users.map((user) => (
             <TableRow key={user.id}>
-              <TableCell className={cn(cell, "max-w-[18rem]")}>
-                <p className="truncate font-medium text-fg">
-                  {user.displayName} <span className="font-normal text-muted">@{user.username}</span>
-                </p>
-                <p className="truncate text-muted">{user.email}</p>
+              <TableCell className={cell}>
+                {/* A table cell ignores max-width; a block inside it doesn't, so long names truncate here. */}
+                <div className="max-w-[18rem]" title={`${user.displayName} (@${user.username}) ${user.email}`}>
+                  <p className="truncate font-medium text-fg">
+                    {user.displayName} <span className="font-normal text-muted">@{user.username}</span>
+                  </p>
+                  <p className="truncate text-muted">{user.email}</p>
+                </div>
               </TableCell>
               <TableCell className={cell}>
                 <div className="flex flex-wrap gap-1.5">
