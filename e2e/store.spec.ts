@@ -1,5 +1,5 @@
-import type { Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
+import { fillAddress, openItem } from "./fixtures/store";
 import { expectSameDocument, markDocument } from "./fixtures/wallet";
 
 /**
@@ -9,25 +9,6 @@ import { expectSameDocument, markDocument } from "./fixtures/wallet";
  */
 
 const ORDER_PAGE = /\/orders\/[0-9a-f-]{36}/;
-
-async function openItem(page: Page, title: string) {
-  await page.goto("/store");
-  await page.getByRole("link", { name: title, exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  const panel = page.getByRole("region", { name: "Buy this item" });
-  // Enabled once the panel is interactive and knows the balance, so what the test types is not overwritten.
-  await expect(panel.getByRole("button", { name: "Review order" })).toBeEnabled();
-  return panel;
-}
-
-async function fillAddress(page: Page) {
-  const panel = page.getByRole("region", { name: "Buy this item" });
-  await panel.getByLabel("Full name").fill("Mia Member");
-  await panel.getByLabel("Address", { exact: true }).fill("1 Main Street");
-  await panel.getByLabel("City").fill("Springfield");
-  await panel.getByLabel("Postal code").fill("12345");
-  await panel.getByLabel("Country").fill("US");
-}
 
 test("a member buys a T-shirt with credits and finds the order", async ({ page, mail }) => {
   await signIn(page, "member1");

@@ -53,6 +53,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/admin/users", label: "Users" },
         { href: "/admin/applications", label: "Applications" },
         { href: "/admin/ledger", label: "Ledger" },
+        { href: "/admin/audit", label: "Audit log" },
         { href: "/admin/packages", label: "Packages" },
         { href: "/admin/commissions", label: "Commissions" },
         { href: "/admin/store", label: "Store" },

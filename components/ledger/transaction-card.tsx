@@ -40,6 +40,12 @@ export function TransactionCard({ transaction }: { transaction: ExplorerTransact
             <time dateTime={transaction.createdAt.toISOString()}>{dateTimeFormat.format(transaction.createdAt)}</time> · key{" "}
             <span className="font-mono">{transaction.idempotencyKey}</span>
           </p>
+          {transaction.actor ? (
+            <p className="text-sm text-muted">
+              {transaction.kind === "ADJUSTMENT" ? "Adjusted by" : "By"} <span className="font-medium text-fg">{transaction.actor.displayName}</span>{" "}
+              <span className="break-all">({transaction.actor.email})</span>
+            </p>
+          ) : null}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {transaction.reversesId !== null ? (

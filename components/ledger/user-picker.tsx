@@ -25,7 +25,7 @@ function useDebounced(value: string): string {
 }
 
 /** Names the user a filter is set to: looked up by id, since a link may carry only the id. */
-function PickedUserChip({ userId, onClear }: { userId: string; onClear: () => void }) {
+function PickedUserChip({ userId, label, onClear }: { userId: string; label: string; onClear: () => void }) {
   const trpc = useTRPC();
   const lookup = useQuery(trpc.ledger.users.queryOptions({ search: userId, pageSize: 5 }));
   const user = lookup.data?.users.find((candidate) => candidate.id === userId);
@@ -40,7 +40,7 @@ function PickedUserChip({ userId, onClear }: { userId: string; onClear: () => vo
           <span className="font-mono text-xs">{userId}</span>
         )}
       </span>
-      <Button size="sm" variant="ghost" onClick={onClear} aria-label="Clear the user filter">
+      <Button size="sm" variant="ghost" onClick={onClear} aria-label={`Clear the ${label.toLowerCase()} filter`}>
         ✕
       </Button>
     </div>
@@ -51,7 +51,7 @@ function PickedUserChip({ userId, onClear }: { userId: string; onClear: () => vo
  * A user filter for a GET form: search by name, email or username and pick from the matches, or paste an id.
  * The chosen id travels in a hidden input called `name`.
  */
-export function UserPicker({ name, defaultUserId }: { name: string; defaultUserId: string | undefined }) {
+export function UserPicker({ name, defaultUserId, label = "User" }: { name: string; defaultUserId: string | undefined; label?: string }) {
   const trpc = useTRPC();
   const id = useId();
   const [pickedId, setPickedId] = useState(defaultUserId ?? "");
@@ -70,11 +70,11 @@ export function UserPicker({ name, defaultUserId }: { name: string; defaultUserI
   return (
     <div className="relative">
       <label htmlFor={`${id}-input`} className="mb-1.5 block text-sm font-medium">
-        User
+        {label}
       </label>
       <input type="hidden" name={name} value={pickedId || typedId} />
       {pickedId ? (
-        <PickedUserChip userId={pickedId} onClear={() => setPickedId("")} />
+        <PickedUserChip userId={pickedId} label={label} onClear={() => setPickedId("")} />
       ) : (
         <>
           <Input

@@ -26,7 +26,7 @@ describe("dateRange", () => {
     expect(dateRange("2026-03-02", "2026-03-01")).toEqual({ ok: false, error: "The end date is before the start date." });
   });
 
-  it.each(["2026-02-31", "yesterday", "2026-3-1"])("refuses %s", (value) => {
+  it.each(["2026-02-31", "2026-13-01", "2026-99-01", "2026-00-10", "yesterday", "2026-3-1"])("refuses %s", (value) => {
     expect(dateRange(value, "")).toEqual({ ok: false, error: "Enter a valid date." });
   });
 });

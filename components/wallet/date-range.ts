@@ -8,8 +8,8 @@ function localMidnight(value: string, addDays = 0): Date | undefined {
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(year, month - 1, day + addDays);
-  // Rejects dates that rolled over (2026-02-31) rather than quietly moving them.
-  return addDays === 0 && date.getDate() !== day ? undefined : date;
+  // Rejects dates that rolled over (2026-02-31, 2026-13-01) rather than quietly moving them.
+  return addDays === 0 && (date.getDate() !== day || date.getMonth() !== month - 1) ? undefined : date;
 }
 
 export type DateRange = { ok: true; from?: Date; to?: Date } | { ok: false; error: string };

@@ -37,7 +37,7 @@ function HistorySkeleton() {
   );
 }
 
-/** Every credit in and out of the member's wallet, newest first, filtered by kind and dates, a page at a time. */
+/** The member's history, one line per thing they did with its ledger entries as parts, filtered by kind and dates, a page at a time. */
 export function WalletHistory() {
   const trpc = useTRPC();
   const [filters, setFilters] = useState<HistoryFilterValues>(NO_HISTORY_FILTERS);
@@ -102,7 +102,7 @@ export function WalletHistory() {
 
   return (
     <Card aria-labelledby="wallet-history-heading" className="overflow-hidden">
-      <CardHeader id="wallet-history-heading" title="History" description="Every credit in and out of your wallet, newest first." />
+      <CardHeader id="wallet-history-heading" title="History" description="One line per thing you did (an order, a show, a tip...), newest first. Open a line to see every credit it moved." />
       <div className="border-b border-line px-5 py-4 sm:px-6">
         <HistoryFilters values={filters} onChange={setFilters} error={range.ok ? null : range.error} />
       </div>

@@ -1,4 +1,5 @@
 import { adminRouter } from "@/server/api/routers/admin";
+import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { commissionsRouter } from "@/server/api/routers/commissions";
 import { contentRouter } from "@/server/api/routers/content";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   performers: performersRouter,
   admin: adminRouter,
+  audit: auditRouter,
   wallet: walletRouter,
   ledger: ledgerRouter,
   commissions: commissionsRouter,

@@ -80,3 +80,6 @@ export function userChannel(userId: string): string {
 export function roomChannel(performerId: string): string {
   return `presence-room-${performerId}`;
 }
+
+/** Every admin's view of what needs them (withdrawal queue, store orders); only admins may subscribe. */
+export const ADMINS_CHANNEL = "private-admins";

@@ -7,6 +7,7 @@ import { DomainError, isDomainError } from "@/server/domain/errors";
 import { userAccount } from "@/server/domain/ledger";
 import type { Role, SaleKind, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances } from "@/server/ledger/balances";
+import { historyGroupKeySql } from "@/server/ledger/history-groups";
 import { post } from "@/server/ledger/post";
 import { publishWalletUpdate } from "./realtime";
 
@@ -129,10 +130,12 @@ export async function earningsOwnerFor(viewer: { id: string; role: Role }, perfo
  * One row per entry that a sale (any posting whose metadata names a saleKind and this performer) or a refund of
  * one made on the performer's accounts: positive shares credited to pending, negative shares taken back from
  * pending or available. The buyer of a refund is the buyer of the sale it reverses. $1 is the performer.
+ * `sale_key` names the sale as the history does: a show's partial charges are one sale, counted once.
  */
 const EARNING_ENTRIES_SQL = `
   SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata,
-         t.metadata->>'saleKind' AS sale_kind, coalesce(sale.actor_id, t.actor_id) AS buyer_id
+         t.metadata->>'saleKind' AS sale_kind, coalesce(sale.actor_id, t.actor_id) AS buyer_id,
+         ${historyGroupKeySql("t", "sale")} AS sale_key
     FROM ledger_accounts a
     JOIN ledger_entries e ON e.account_id = a.id
     JOIN ledger_transactions t ON t.id = e.transaction_id
@@ -180,20 +183,20 @@ export async function earningsOverview(performerId: string, granularity: Earning
       `${inRange}
        SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS earned,
               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS refunded,
-              (count(DISTINCT transaction_id) FILTER (WHERE amount > 0))::int AS sales
+              (count(DISTINCT sale_key) FILTER (WHERE amount > 0))::int AS sales
          FROM earning`,
       params,
     ),
     pool.query<{ sale_kind: SaleKind; net: string; sales: number }>(
       `${inRange}
-       SELECT sale_kind, sum(amount) AS net, (count(DISTINCT transaction_id) FILTER (WHERE amount > 0))::int AS sales
+       SELECT sale_kind, sum(amount) AS net, (count(DISTINCT sale_key) FILTER (WHERE amount > 0))::int AS sales
          FROM earning GROUP BY sale_kind ORDER BY sum(amount) DESC, sale_kind`,
       params,
     ),
     pool.query<{ buyer_id: string; display_name: string | null; net: string; sales: number }>(
       `${inRange}
        SELECT x.buyer_id, u.display_name, sum(x.amount) AS net,
-              (count(DISTINCT x.transaction_id) FILTER (WHERE x.amount > 0))::int AS sales
+              (count(DISTINCT x.sale_key) FILTER (WHERE x.amount > 0))::int AS sales
          FROM earning x LEFT JOIN users u ON u.id = x.buyer_id
         WHERE x.buyer_id IS NOT NULL
         GROUP BY x.buyer_id, u.display_name

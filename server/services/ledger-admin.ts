@@ -164,6 +164,8 @@ export interface ExplorerTransaction {
   description: string;
   idempotencyKey: string;
   actorId: string | null;
+  /** Who made it happen: the admin behind an adjustment, the member behind a tip; null for the system. */
+  actor: { id: string; displayName: string; email: string } | null;
   reversesId: bigint | null;
   createdAt: Date;
   entries: { id: bigint; account: string; accountType: AccountType; owner: string | null; amount: bigint }[];
@@ -177,16 +179,24 @@ export async function exploreLedger(filter: ExplorerFilter): Promise<{ transacti
     description: string;
     idempotency_key: string;
     actor_id: string | null;
+    actor_name: string | null;
+    actor_email: string | null;
     reverses_id: string | null;
     created_at: Date;
     entries: { id: number | string; code: string; type: AccountType; owner: string | null; amount: number | string }[];
   }>(
-    `SELECT t.id, t.kind, t.description, t.idempotency_key, t.actor_id, t.reverses_id, t.created_at,
+    `SELECT t.id, t.kind, t.description, t.idempotency_key, actor.id AS actor_id, actor.display_name AS actor_name,
+            actor.email AS actor_email, t.reverses_id, t.created_at,
             (SELECT json_agg(json_build_object('id', e.id::text, 'code', a.code, 'type', a.type,
                                                'owner', u.display_name, 'amount', e.amount::text) ORDER BY e.id)
                FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.owner_id
               WHERE e.transaction_id = t.id) AS entries
        FROM ledger_transactions t
+       -- An adjustment posted without an actor still names its admin through the audit row written with it.
+       LEFT JOIN users actor ON actor.id = coalesce(t.actor_id, CASE WHEN t.kind = 'ADJUSTMENT' THEN
+              (SELECT al.actor_id FROM audit_log al
+                WHERE al.action = 'ledger.adjust' AND al.details->>'transactionId' = t.id::text
+                ORDER BY al.id LIMIT 1) END)
       WHERE ($1::uuid IS NULL OR EXISTS (
               SELECT 1 FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
                WHERE e.transaction_id = t.id AND a.owner_id = $1::uuid))
@@ -204,6 +214,7 @@ export async function exploreLedger(filter: ExplorerFilter): Promise<{ transacti
     description: row.description,
     idempotencyKey: row.idempotency_key,
     actorId: row.actor_id,
+    actor: row.actor_id && row.actor_name !== null && row.actor_email !== null ? { id: row.actor_id, displayName: row.actor_name, email: row.actor_email } : null,
     reversesId: row.reverses_id ? BigInt(row.reverses_id) : null,
     createdAt: row.created_at,
     entries: (row.entries ?? []).map((entry) => ({

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { pool } from "@/server/db/client";
+import { csvDocument } from "@/server/domain/csv";
 import { minorUnitExponent } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { type AdminWithdrawalView, type WithdrawalFilters, queryWithdrawals } from "./payouts";
@@ -48,12 +49,6 @@ function decimalAmount(minor: bigint, currency: string): string {
   return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
-/** Quotes per RFC 4180, and defuses text a spreadsheet would run as a formula (=, +, -, @ at the start). */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 function textColumns(row: AdminWithdrawalView) {
   return {
     performer: row.performer.stageName ?? row.performer.displayName,
@@ -62,11 +57,11 @@ function textColumns(row: AdminWithdrawalView) {
 }
 
 export function withdrawalsCsv(rows: readonly AdminWithdrawalView[]): string {
-  const lines = [EXPORT_COLUMNS.map(csvCell).join(",")];
-  for (const row of rows) {
-    const { performer, method } = textColumns(row);
-    lines.push(
-      [
+  return csvDocument(
+    EXPORT_COLUMNS,
+    rows.map((row) => {
+      const { performer, method } = textColumns(row);
+      return [
         row.id,
         row.createdAt.toISOString(),
         row.updatedAt.toISOString(),
@@ -82,13 +77,9 @@ export function withdrawalsCsv(rows: readonly AdminWithdrawalView[]): string {
         decimalAmount(row.netMinor, row.currency),
         row.reference ?? "",
         row.reason ?? "",
-      ]
-        .map(csvCell)
-        .join(","),
-    );
-  }
-  // A byte-order mark so that Excel opens the UTF-8 file with the right characters.
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+      ];
+    }),
+  );
 }
 
 const CURRENCY_SYMBOLS: Record<string, string> = { USD: "$", EUR: "€", GBP: "£", JPY: "¥" };

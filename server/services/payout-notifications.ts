@@ -5,7 +5,7 @@ import { env } from "@/server/env";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { sendEmail } from "@/server/integrations/email";
 import { appLink, renderEmail } from "./emails/template";
-import { publishWalletUpdate } from "./realtime";
+import { publishWalletUpdate, publishWithdrawalUpdate } from "./realtime";
 import type { StatusNotice } from "./withdrawal-state";
 
 /**
@@ -106,5 +106,6 @@ export async function announceWithdrawalChanges(notices: readonly StatusNotice[]
       console.error(`email for withdrawal ${notice.withdrawalId} (${notice.status}) not sent`, error);
     }
   }
+  for (const notice of notices) await publishWithdrawalUpdate(notice);
   for (const performerId of new Set(notices.map((notice) => notice.performerId))) await publishWalletUpdate(performerId);
 }

@@ -14,9 +14,10 @@ const WEBHOOK_SECRET = "whsec_payouts_int";
 
 const sendEmail = vi.hoisted(() => vi.fn(async () => undefined));
 vi.mock("@/server/integrations/email", () => ({ sendEmail }));
+const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: async () => ({}) },
+  pusherServer: { trigger },
 }));
 
 let stripeHarness: StripeWebhooksHarness;
@@ -31,12 +32,13 @@ let app: {
   makePerformer: typeof import("./users.testing").makePerformer;
   testing: typeof import("./payouts.testing");
   api: typeof import("@/server/testing/api");
+  statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
 };
 
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET });
 
-  const [db, stripeModule, balances, factories, users, testing, api] = await Promise.all([
+  const [db, stripeModule, balances, factories, users, testing, api, statusEvents] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/integrations/stripe"),
     import("@/server/ledger/balances"),
@@ -44,6 +46,7 @@ beforeAll(async () => {
     import("./users.testing"),
     import("./payouts.testing"),
     import("@/server/testing/api"),
+    import("@/server/testing/status-events"),
   ]);
   app = {
     pool: db.pool,
@@ -55,6 +58,7 @@ beforeAll(async () => {
     makePerformer: users.makePerformer,
     testing,
     api,
+    statusEventsOf: statusEvents.recordStatusEvents(trigger, "withdrawal.updated"),
   };
   admin = await app.makeAdmin();
   await app.testing.configurePayouts(admin);
@@ -143,6 +147,10 @@ describe("withdrawals paid through Stripe Connect", () => {
       "Withdrawal on its way: $49.62",
       "Withdrawal paid: $49.62",
     ]);
+    await waitFor(() => app.statusEventsOf(withdrawal.id).length === 4, "the PAID status event");
+    expect(app.statusEventsOf(withdrawal.id)).toEqual(
+      ["REQUESTED", "APPROVED", "PROCESSING", "PAID"].map((status) => ({ channels: [`private-user-${performer.id}`, "private-admins"], status, committed: status })),
+    );
   });
 
   it("returns the credits when the bank returns the payout, once however often the event arrives", async () => {
@@ -173,6 +181,10 @@ describe("withdrawals paid through Stripe Connect", () => {
     expect(stripeHarness.outcomes.at(-1)?.body).toContain('"outcome":"duplicate"');
     expect(await app.api.ledgerTransactionCount()).toBe(count);
     expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    await waitFor(() => app.statusEventsOf(withdrawal.id).length === 4, "the FAILED status event");
+    expect(app.statusEventsOf(withdrawal.id).map((event) => [event.status, event.committed])).toEqual(
+      ["REQUESTED", "APPROVED", "PROCESSING", "FAILED"].map((status) => [status, status]),
+    );
   });
 
   it("can't be marked paid by hand", async () => {

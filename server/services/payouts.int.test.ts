@@ -10,6 +10,7 @@ import { applyAsPerformer } from "./users";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
 import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "./payouts.testing";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
+import { recordStatusEvents } from "@/server/testing/status-events";
 
 const sendEmail = vi.hoisted(() => vi.fn(async () => undefined));
 vi.mock("@/server/integrations/email", () => ({ sendEmail }));
@@ -357,6 +358,37 @@ describe("cancel, reject, approve and pay", () => {
     } finally {
       await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
     }
+  });
+});
+
+describe("status events for open pages", () => {
+  const eventsOf = recordStatusEvents(trigger, "withdrawal.updated");
+  const heard = (performer: SessionUser) => [`private-user-${performer.id}`, "private-admins"];
+
+  it("tells the performer and the admins of every change, each after it committed", async () => {
+    const performer = await fundedPerformer(5_000n);
+    const paid = (await request(performer, 1_000n)).withdrawal;
+    await callerAs(admin).payouts.admin.approve({ id: paid.id });
+    await callerAs(admin).payouts.admin.markPaid({ id: paid.id, reference: "PAYPAL-EVENTS" });
+    const cancelled = (await request(performer, 500n)).withdrawal;
+    await callerAs(performer).payouts.withdrawals.cancel({ id: cancelled.id });
+    const rejected = (await request(performer, 500n)).withdrawal;
+    await callerAs(admin).payouts.admin.rejectMany({ ids: [rejected.id], reason: "Not this time" });
+
+    const expected = (statuses: string[]) => statuses.map((status) => ({ channels: heard(performer), status, committed: status }));
+    expect(eventsOf(paid.id)).toEqual(expected(["REQUESTED", "APPROVED", "PAID"]));
+    expect(eventsOf(cancelled.id)).toEqual(expected(["REQUESTED", "CANCELLED"]));
+    expect(eventsOf(rejected.id)).toEqual(expected(["REQUESTED", "REJECTED"]));
+  });
+
+  it("announces nothing for a refused change or a replayed request", async () => {
+    const performer = await fundedPerformer(2_000n);
+    const key = randomUUID();
+    const { withdrawal } = await request(performer, 500n, key);
+    await request(performer, 500n, key);
+    await callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id });
+    await refusalCodeOf(() => callerAs(admin).payouts.admin.approve({ id: withdrawal.id }));
+    expect(eventsOf(withdrawal.id).map((event) => event.status)).toEqual(["REQUESTED", "CANCELLED"]);
   });
 });
 

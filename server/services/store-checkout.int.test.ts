@@ -39,6 +39,7 @@ let app: {
   makeAdmin: typeof import("./users.testing").makeAdmin;
   makeMember: typeof import("./users.testing").makeMember;
   makePerformer: typeof import("./users.testing").makePerformer;
+  statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
 };
 
 let admin: SessionUser;
@@ -47,7 +48,7 @@ let luna: SessionUser;
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 200 } });
 
-  const [db, api, balances, invariants, factories, settings, stripeModule, users] = await Promise.all([
+  const [db, api, balances, invariants, factories, settings, stripeModule, users, statusEvents] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/ledger/balances"),
@@ -56,6 +57,7 @@ beforeAll(async () => {
     import("./settings"),
     import("@/server/integrations/stripe"),
     import("./users.testing"),
+    import("@/server/testing/status-events"),
   ]);
   app = {
     pool: db.pool,
@@ -69,6 +71,7 @@ beforeAll(async () => {
     makeAdmin: users.makeAdmin,
     makeMember: users.makeMember,
     makePerformer: users.makePerformer,
+    statusEventsOf: statusEvents.recordStatusEvents(trigger, "order.updated"),
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Vale");
@@ -354,5 +357,29 @@ describe("refunding a mixed order", () => {
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
     await expectBooksBalance();
+  });
+});
+
+describe("status events for open order pages", () => {
+  const statusesOf = (orderId: string) => app.statusEventsOf(orderId).map((event) => [event.status, event.committed]);
+
+  it("tells the buyer, the seller and the admins when the card payment completes or the buyer cancels, each after it committed", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 5);
+    const paid = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await stripeHarness.controlResponse(`/checkout/sessions/${(await orderRow(paid.orderId)).stripe_checkout_session_id}/pay`, { outcome: "pay" });
+    await waitUntil(() => Promise.resolve(app.statusEventsOf(paid.orderId).length === 2), "the paid order's event");
+    expect(statusesOf(paid.orderId)).toEqual([
+      ["AWAITING_PAYMENT", "AWAITING_PAYMENT"],
+      ["PAID", "PAID"],
+    ]);
+    expect(app.statusEventsOf(paid.orderId)[1]?.channels).toEqual([`private-user-${member.id}`, `private-user-${luna.id}`, "private-admins"]);
+
+    const cancelled = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await app.callerAs(member).store.cancel({ orderId: cancelled.orderId });
+    expect(statusesOf(cancelled.orderId)).toEqual([
+      ["AWAITING_PAYMENT", "AWAITING_PAYMENT"],
+      ["CANCELLED", "CANCELLED"],
+    ]);
   });
 });

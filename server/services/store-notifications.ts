@@ -5,7 +5,7 @@ import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { sendAfterCommit } from "./emails/send";
 import { appLink, creditsText as credits, renderEmail } from "./emails/template";
-import { publishWalletUpdate } from "./realtime";
+import { publishOrderUpdate, publishWalletUpdate } from "./realtime";
 
 /**
  * What people hear about a store order once a change committed: emails to the buyer (receipt, shipped,
@@ -190,4 +190,5 @@ export async function announceOrderChange(change: OrderChange | null): Promise<v
   } else if (change.event !== "held") {
     await send(statusEmail(order, change.event), order.id);
   }
+  await publishOrderUpdate(order.id);
 }

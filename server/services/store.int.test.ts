@@ -17,6 +17,7 @@ import { setSetting } from "./settings";
 import { suspendUser } from "./users";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
 import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
+import { recordStatusEvents } from "@/server/testing/status-events";
 
 /**
  * The store paid from the wallet, on real PostgreSQL: items, orders, refunds, downloads and who may do what.
@@ -412,5 +413,34 @@ describe("refunds", () => {
     const placed = await buy(mia, item.id);
     expect(await refusalCodeOf(() => callerAs(mia).store.refund({ orderId: placed.orderId }))).toBe("FORBIDDEN");
     expect(await refusalCodeOf(() => callerAs(mia).store.cancel({ orderId: placed.orderId }))).toBe("PRECONDITION_FAILED");
+  });
+});
+
+describe("status events for open order pages", () => {
+  const eventsOf = recordStatusEvents(trigger, "order.updated");
+
+  it("tells the buyer, the seller and the admins of every change, each after it committed", async () => {
+    const item = await newItem(luna, { price: 20n });
+    const { orderId } = await buy(mia, item.id);
+    await refusalCodeOf(() => callerAs(mia).store.changeStatus({ orderId, status: "SHIPPED" }));
+    await callerAs(luna).store.changeStatus({ orderId, status: "SHIPPED", note: "Tracking 1Z-EVENTS" });
+    await callerAs(luna).store.changeStatus({ orderId, status: "DELIVERED" });
+    await callerAs(luna).store.refund({ orderId });
+    expect(eventsOf(orderId)).toEqual(
+      ["PAID", "SHIPPED", "DELIVERED", "REFUNDED"].map((status) => ({
+        channels: [`private-user-${mia.id}`, `private-user-${luna.id}`, "private-admins"],
+        status,
+        committed: status,
+      })),
+    );
+  });
+
+  it("tells the buyer and the admins about a site item's order", async () => {
+    const item = await newItem(admin, { price: 15n });
+    const { orderId } = await buy(max, item.id);
+    await callerAs(admin).store.changeStatus({ orderId, status: "SHIPPED" });
+    expect(eventsOf(orderId)).toEqual(
+      ["PAID", "SHIPPED"].map((status) => ({ channels: [`private-user-${max.id}`, "private-admins"], status, committed: status })),
+    );
   });
 });

@@ -31,26 +31,40 @@ export const metadata: Metadata = { title: "Users" };
 const PAGE_SIZE = 20;
 const dateFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", year: "numeric" });
 
-interface SortableHeaderProps {
-  params: UserTableParams;
-  field: UserTableSort;
-  children: string;
-  className?: string;
-}
-
-function SortableHeader({ params, field, children, className }: SortableHeaderProps) {
+function SortLink({ params, field, children }: { params: UserTableParams; field: UserTableSort; children: string }) {
   const active = params.sort === field;
   return (
-    <TableHeaderCell className={className} aria-sort={active ? (params.direction === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={sortHref(params, field)} className="group inline-flex items-center gap-1 rounded hover:text-fg">
-        {children}
-        <span className={cn("text-[0.7rem]", active ? "text-accent-700" : "text-transparent group-hover:text-muted")} aria-hidden="true">
-          {active && params.direction === "asc" ? "▲" : "▼"}
-        </span>
-        <span className="sr-only">
-          {active ? `, sorted ${params.direction === "asc" ? "ascending" : "descending"}. Activate to reverse.` : ", activate to sort."}
-        </span>
-      </Link>
+    <Link href={sortHref(params, field)} className="group inline-flex items-center gap-1 rounded hover:text-fg">
+      {children}
+      <span className={cn("text-[0.7rem]", active ? "text-accent-700" : "text-transparent group-hover:text-muted")} aria-hidden="true">
+        {active && params.direction === "asc" ? "▲" : "▼"}
+      </span>
+      <span className="sr-only">
+        {active ? `, sorted ${params.direction === "asc" ? "ascending" : "descending"}. Activate to reverse.` : ", activate to sort."}
+      </span>
+    </Link>
+  );
+}
+
+function sortState(params: UserTableParams, fields: UserTableSort[]) {
+  if (!fields.includes(params.sort)) return undefined;
+  return params.direction === "asc" ? "ascending" : "descending";
+}
+
+/** A column header sorting by one field, or by either of two that share the column (name or email). */
+function SortableHeader({ params, fields, className }: { params: UserTableParams; fields: [UserTableSort, string][]; className?: string }) {
+  return (
+    <TableHeaderCell className={cn("px-3", className)} aria-sort={sortState(params, fields.map(([field]) => field))}>
+      <span className="inline-flex items-center gap-2">
+        {fields.map(([field, label], index) => (
+          <span key={field} className="inline-flex items-center gap-2">
+            {index > 0 ? <span aria-hidden="true">/</span> : null}
+            <SortLink params={params} field={field}>
+              {label}
+            </SortLink>
+          </span>
+        ))}
+      </span>
     </TableHeaderCell>
   );
 }
@@ -125,7 +139,13 @@ interface UserTableProps {
   pageCount: number;
 }
 
+/**
+ * Fits 1366 px and up without scrolling: name and email share a column, as do role and status. Narrower, the
+ * table scrolls inside its card and the actions column stays pinned to the right edge, always in reach.
+ */
 function UserTable({ params, users, currentAdminId, page, pageCount }: UserTableProps) {
+  const cell = "px-3";
+  const actionsCell = "sticky right-0 bg-surface shadow-[-1px_0_0_var(--color-line)]";
   return (
     <div className="hidden sm:block">
       <Table>
@@ -134,68 +154,56 @@ function UserTable({ params, users, currentAdminId, page, pageCount }: UserTable
         </caption>
         <TableHead>
           <tr>
-            <SortableHeader params={params} field="displayName">
-              User
-            </SortableHeader>
-            <SortableHeader params={params} field="email">
-              Email
-            </SortableHeader>
-            <SortableHeader params={params} field="role">
-              Role
-            </SortableHeader>
-            <SortableHeader params={params} field="status">
-              Status
-            </SortableHeader>
-            <SortableHeader params={params} field="available" className="text-right">
-              Available
-            </SortableHeader>
-            <SortableHeader params={params} field="pending" className="text-right">
-              Pending
-            </SortableHeader>
-            <TableHeaderCell className="text-right">Held</TableHeaderCell>
-            <SortableHeader params={params} field="createdAt">
-              Joined
-            </SortableHeader>
-            <TableHeaderCell className="text-right">
+            <SortableHeader params={params} fields={[["displayName", "User"], ["email", "Email"]]} />
+            <SortableHeader params={params} fields={[["role", "Role"], ["status", "Status"]]} />
+            <SortableHeader params={params} fields={[["available", "Available"]]} className="text-right" />
+            <SortableHeader params={params} fields={[["pending", "Pending"]]} className="text-right" />
+            <TableHeaderCell className={cn(cell, "text-right")}>Held</TableHeaderCell>
+            <SortableHeader params={params} fields={[["createdAt", "Joined"]]} />
+            <TableHeaderCell className={cn(cell, actionsCell, "text-right")}>
+              {/* The header's tint over an opaque cell, so rows scrolling under the pinned column don't show through. */}
+              <span className="absolute inset-0 bg-subtle/70" aria-hidden="true" />
               <span className="sr-only">Actions</span>
             </TableHeaderCell>
           </tr>
         </TableHead>
         <tbody>
           {users.map((user) => (
-            <TableRow key={user.id} className="hover:bg-subtle/40">
-              <TableCell className="whitespace-nowrap">
-                <p className="font-medium text-fg">{user.displayName}</p>
-                <p className="text-muted">@{user.username}</p>
+            <TableRow key={user.id}>
+              <TableCell className={cell}>
+                {/* A table cell ignores max-width; a block inside it doesn't, so long names truncate here. */}
+                <div className="max-w-[18rem]" title={`${user.displayName} (@${user.username}) ${user.email}`}>
+                  <p className="truncate font-medium text-fg">
+                    {user.displayName} <span className="font-normal text-muted">@{user.username}</span>
+                  </p>
+                  <p className="truncate text-muted">{user.email}</p>
+                </div>
               </TableCell>
-              <TableCell className="max-w-[16rem] truncate text-muted">{user.email}</TableCell>
-              <TableCell>
+              <TableCell className={cell}>
                 <div className="flex flex-wrap gap-1.5">
                   <RoleBadge role={user.role} />
                   {user.role === "MEMBER" && user.applicationStatus && user.applicationStatus !== "APPROVED" ? (
                     <ApplicationBadge status={user.applicationStatus} />
                   ) : null}
+                  <StatusBadge status={user.status} />
                 </div>
               </TableCell>
-              <TableCell>
-                <StatusBadge status={user.status} />
-              </TableCell>
-              <TableCell className="text-right whitespace-nowrap">
+              <TableCell className={cn(cell, "text-right")}>
                 <Credits amount={user.available} />
                 {user.restricted ? (
-                  <span className="ml-1.5">
+                  <span className="mt-1 block">
                     <RestrictedBadge />
                   </span>
                 ) : null}
               </TableCell>
-              <TableCell className="text-right">
+              <TableCell className={cn(cell, "text-right")}>
                 <Credits amount={user.pending} />
               </TableCell>
-              <TableCell className="text-right">
+              <TableCell className={cn(cell, "text-right")}>
                 <Credits amount={user.held} />
               </TableCell>
-              <TableCell className="whitespace-nowrap text-muted">{dateFormat.format(user.createdAt)}</TableCell>
-              <TableCell className="text-right">
+              <TableCell className={cn(cell, "whitespace-nowrap text-muted")}>{dateFormat.format(user.createdAt)}</TableCell>
+              <TableCell className={cn(cell, actionsCell, "text-right")}>
                 <UserActions user={user} currentAdminId={currentAdminId} className="flex-col items-end" />
               </TableCell>
             </TableRow>

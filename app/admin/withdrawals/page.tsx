@@ -3,10 +3,12 @@ import Form from "next/form";
 import { PageHeader } from "@/components/layout/page-header";
 import { type QueueParams, QUEUE_STATUSES, exportHref, parseQueueParams, queueFilters } from "@/components/payouts/queue-params";
 import { WithdrawalQueue } from "@/components/payouts/withdrawal-queue";
+import { LiveStatus } from "@/components/realtime/live-status";
 import { Button, ButtonLink, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
 import { requireArea } from "@/server/auth/guards";
+import { ADMINS_CHANNEL, publicPusherConfig } from "@/server/integrations/pusher";
 import { PAYOUT_METHODS, PAYOUT_METHOD_LABELS, WITHDRAWAL_STATUS_LABELS } from "@/server/domain/payouts";
 
 export const metadata: Metadata = { title: "Withdrawals" };
@@ -98,6 +100,7 @@ export default async function AdminWithdrawalsPage({ searchParams }: { searchPar
           </>
         }
       />
+      <LiveStatus config={publicPusherConfig()} channel={ADMINS_CHANNEL} refreshServerData />
       <Card className="mt-8 px-5 py-4 sm:px-6">
         <Filters params={params} />
       </Card>

@@ -50,7 +50,7 @@ describe("who may call the money procedures", () => {
     const mine = await callerAs(member).wallet.history({});
     expect(mine.lines.length).toBeGreaterThan(0);
     const theirs = await callerAs(otherMember).wallet.history({});
-    expect(theirs.lines.every((line) => !mine.lines.some((m) => m.entryId === line.entryId))).toBe(true);
+    expect(theirs.lines.every((line) => !mine.lines.some((m) => m.firstEntryId === line.firstEntryId))).toBe(true);
     const { rows } = await pool.query<{ id: string }>("SELECT id FROM credit_purchases WHERE user_id = $1", [otherMember.id]);
     expect(await trpcCodeOf(() => callerAs(member).wallet.purchase({ purchaseId: rows[0]?.id as string }))).toBe("NOT_FOUND");
   });

@@ -3,10 +3,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/layout/page-header";
+import { LiveStatus } from "@/components/realtime/live-status";
 import { OrderView } from "@/components/store/order-view";
 import { FormAlert } from "@/components/ui/field";
 import { getServerApi } from "@/server/api/server";
 import { requireArea } from "@/server/auth/guards";
+import { ADMINS_CHANNEL, publicPusherConfig, userChannel } from "@/server/integrations/pusher";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -51,6 +53,8 @@ export default async function OrderPage({
           <FormAlert tone="info">The card payment isn&apos;t done yet. Pay by card to complete the order, or cancel it to release your credits.</FormAlert>
         </div>
       ) : null}
+      {/* Admins hear about every order on their channel, their own purchases included. */}
+      <LiveStatus config={publicPusherConfig()} channel={user.role === "ADMIN" ? ADMINS_CHANNEL : userChannel(user.id)} />
       <div className="mt-8">
         <OrderView initialOrder={order} back={back} />
       </div>

@@ -6,7 +6,7 @@ import { POST } from "@/app/api/pusher/auth/route";
 import { SESSION_COOKIE_NAME } from "@/server/auth/cookies";
 import type { SessionUser } from "@/server/auth/session-user";
 import { env } from "@/server/env";
-import { roomChannel, userChannel } from "@/server/integrations/pusher";
+import { ADMINS_CHANNEL, roomChannel, userChannel } from "@/server/integrations/pusher";
 import { pool } from "@/server/db/client";
 import { suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
@@ -51,6 +51,20 @@ describe("POST /api/pusher/auth", () => {
     for (const channel of [userChannel(otherMember.id), roomChannel(otherMember.id), "wallet-news"]) {
       const { status, body } = await authorize(member, form(SOCKET_ID, channel));
       expect(status, channel).toBe(403);
+      expect(body).not.toHaveProperty("auth");
+    }
+  });
+
+  it("signs admins into the admins' channel and refuses everyone else", async () => {
+    const admin = await makeAdmin();
+    const performer = await makePerformer(admin, "Not An Admin");
+    const signed = await authorize(admin, form(SOCKET_ID, ADMINS_CHANNEL));
+    expect(signed.status).toBe(200);
+    const expected = createHmac("sha256", env.PUSHER_SECRET).update(`${SOCKET_ID}:${ADMINS_CHANNEL}`).digest("hex");
+    expect(signed.body).toEqual({ auth: `${env.PUSHER_KEY}:${expected}` });
+    for (const user of [member, performer]) {
+      const { status, body } = await authorize(user, form(SOCKET_ID, ADMINS_CHANNEL));
+      expect(status, user.role).toBe(403);
       expect(body).not.toHaveProperty("auth");
     }
   });

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import type Pusher from "pusher";
 import { resolveSession } from "@/server/auth/session-token";
 import { pool } from "@/server/db/client";
-import { authorizeChannel, roomChannel, userChannel } from "@/server/integrations/pusher";
+import { ADMINS_CHANNEL, authorizeChannel, roomChannel, userChannel } from "@/server/integrations/pusher";
 import { roomPresenceFor } from "@/server/services/rooms";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Signs pusher-js's subscription to a private or presence channel. A signed-in, active user may join their own
- * `private-user-<id>` channel, and a performer's `presence-room-<performerId>` when the room lets them in
+ * `private-user-<id>` channel, an admin the admins' `private-admins`, and a performer's `presence-room-<performerId>` when the room lets them in
  * (server/services/rooms.ts canEnterRoom: not removed, membership or paid access as the room requires); the
  * presence data shows them to the room by name and role.
  */
@@ -36,6 +36,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   if (!channelRequest) return refuse(400, "Expected socket_id and channel_name.");
   const { socketId, channel } = channelRequest;
   if (channel === userChannel(session.user.id)) return signSubscription(socketId, channel);
+  if (channel === ADMINS_CHANNEL) return session.user.role === "ADMIN" ? signSubscription(socketId, channel) : refuse(403, "You may not join that channel.");
 
   const performerId = channel.startsWith(ROOM_CHANNEL_PREFIX) ? channel.slice(ROOM_CHANNEL_PREFIX.length) : null;
   if (performerId === null || !UUID.test(performerId)) return refuse(403, "You may not join that channel.");
