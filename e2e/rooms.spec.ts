@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from "@playwright/test";
 import { type DemoAccountName, expect, signIn, test } from "./fixtures";
+import { ensureAvailableCredits, SHOW_CREDITS } from "./fixtures/credits";
 import { readAvailableCredits } from "./fixtures/wallet";
 
 /**
@@ -130,7 +131,8 @@ function shownCredits(panel: Locator, label: string): Promise<string> {
   return panel.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]").innerText();
 }
 
-test("a private show in the room meters on both sides and ends, settled, when the performer goes offline", async ({ browser }) => {
+test("a private show in the room meters on both sides and ends, settled, when the performer goes offline", async ({ browser, baseURL }) => {
+  await ensureAvailableCredits(baseURL!, "member1", SHOW_CREDITS);
   const performerPage = await openAs(browser, "performer1");
   const pendingBefore = await readPendingCredits(performerPage);
   await goLive(performerPage);

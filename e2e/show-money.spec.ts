@@ -1,5 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { ensureAvailableCredits, SHOW_CREDITS } from "./fixtures/credits";
 import { credits, openAs, stat, statHint } from "./fixtures/shows";
 import { expectSameDocument, markDocument, readAvailableCredits } from "./fixtures/wallet";
 
@@ -32,7 +33,8 @@ async function goOffline(page: Page): Promise<void> {
   await expect(page.getByRole("button", { name: "Go live" })).toBeVisible();
 }
 
-test("during a private show the wallet, the member's panel and the performer's panel move together on every charge", async ({ browser }) => {
+test("during a private show the wallet, the member's panel and the performer's panel move together on every charge", async ({ browser, baseURL }) => {
+  await ensureAvailableCredits(baseURL!, "member1", SHOW_CREDITS);
   const performerPage = await openAs(browser, "performer1");
   const performerPanel = await goLive(performerPage);
 
@@ -83,7 +85,8 @@ test("during a private show the wallet, the member's panel and the performer's p
   await goOffline(performerPage);
 });
 
-test("in a group show the performer's clock for each member keeps time with the member's own meter", async ({ browser }) => {
+test("in a group show the performer's clock for each member keeps time with the member's own meter", async ({ browser, baseURL }) => {
+  await ensureAvailableCredits(baseURL!, "member2", SHOW_CREDITS);
   const performerPage = await openAs(browser, "performer1");
   const performerPanel = await goLive(performerPage);
   await performerPanel.getByRole("button", { name: "Start a group show" }).click();

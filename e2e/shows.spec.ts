@@ -1,5 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { ensureAvailableCredits, SHOW_CREDITS } from "./fixtures/credits";
 import { credits, openAs, stat } from "./fixtures/shows";
 import { readAvailableCredits } from "./fixtures/wallet";
 
@@ -21,7 +22,8 @@ async function pendingEarnings(page: Page): Promise<bigint> {
   return credits(await pending.innerText());
 }
 
-test("a private show: requested, accepted, metered on both sides, a tip in the middle, ended and settled", async ({ browser }) => {
+test("a private show: requested, accepted, metered on both sides, a tip in the middle, ended and settled", async ({ browser, baseURL }) => {
+  await ensureAvailableCredits(baseURL!, "member1", SHOW_CREDITS);
   const performerPage = await openAs(browser, "performer1");
   const pendingBefore = await pendingEarnings(performerPage);
   await performerPage.goto("/room/luna");

@@ -1,5 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
+import { ensureAvailableCredits, SHOW_CREDITS } from "./fixtures/credits";
 import { credits, openAs, stat } from "./fixtures/shows";
 import { fillAddress, openItem } from "./fixtures/store";
 
@@ -66,9 +67,10 @@ test("a wallet-and-card store order is one line in the wallet history, with its 
   await expect(newestLine(page)).toContainText("Store: Signed photo");
 });
 
-test("a private show is one line in the member's history, and one more sale for the performer", async ({ browser }) => {
+test("a private show is one line in the member's history, and one more sale for the performer", async ({ browser, baseURL }) => {
   // A show posts its second charge only once the meter passes its first minute.
   test.setTimeout(180_000);
+  await ensureAvailableCredits(baseURL!, "member1", SHOW_CREDITS);
   const performerPage = await openAs(browser, "performer1");
   await performerPage.goto("/performer/earnings");
   const sales = stat(performerPage.locator("main"), "Sales").filter({ visible: true });
