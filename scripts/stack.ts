@@ -10,7 +10,8 @@
  * Next.js and the worker get groups of their own too, so stopping one kills all of its descendants.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -92,6 +93,23 @@ const SUPERVISED_FLAG = "TIPMETER_STACK_SUPERVISED";
 /** One Ctrl-C reaches the entry process up to three times (terminal, npm, tsx) within milliseconds. */
 const DUPLICATE_SIGNAL_MS = 1000;
 const CHILD_STOP_GRACE_MS = 15_000;
+
+const DEMO_AUTH_SECRET_FILE = path.join(".data", "demo-auth-secret");
+
+/**
+ * `DEMO_MODE=1 npm start` runs the production build, which wants a real session secret. This machine's demo
+ * gets one of its own, made once and kept beside the demo database, so sessions outlive a restart and no two
+ * installs share a secret.
+ */
+function demoAuthSecret(): string {
+  const file = path.join(repoRoot, DEMO_AUTH_SECRET_FILE);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  log(`made a session secret for this demo in ${DEMO_AUTH_SECRET_FILE} (set AUTH_SECRET to use your own)`);
+  return secret;
+}
 
 /** A startup problem with a one-line explanation; printed without a stack trace. */
 class StackError extends Error {}
@@ -358,6 +376,8 @@ async function planStack(options: StackOptions): Promise<Plan> {
     if (options.mode === "e2e") {
       childEnv.AUTH_SECRET = E2E_AUTH_SECRET;
       childEnv.DEMO_MODE = "1";
+    } else {
+      childEnv.AUTH_SECRET ??= demoAuthSecret();
     }
   } else {
     delete childEnv.NODE_ENV;
