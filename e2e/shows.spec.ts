@@ -80,6 +80,7 @@ test("a private show: requested, accepted, metered on both sides, a tip in the m
 
   await performerPage.getByRole("button", { name: "Go offline" }).click();
   await performerPage.getByRole("dialog", { name: "Go offline?" }).getByRole("button", { name: "Go offline" }).click();
+  await expect(performerPage.getByRole("button", { name: "Go live" })).toBeVisible();
   const pendingAfter = await pendingEarnings(performerPage);
   const tipLine = performerPage.getByRole("list", { name: "Recent earnings" }).getByRole("listitem").filter({ hasText: message });
   const tipShare = credits((await tipLine.innerText()).match(/\+[\d,]+/)?.[0] ?? "");

@@ -119,6 +119,7 @@ test("a private show is one line in the member's history, and one more sale for 
 
   await performerPage.getByRole("button", { name: "Go offline" }).click();
   await performerPage.getByRole("dialog", { name: "Go offline?" }).getByRole("button", { name: "Go offline" }).click();
+  await expect(performerPage.getByRole("button", { name: "Go live" })).toBeVisible();
   await performerPage.goto("/performer/earnings");
   await expect(sales).toHaveText(String(salesBefore + 1));
 });
