@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/admin/audit/export/route";
 import type { SessionUser } from "@/server/auth/session-user";
@@ -8,7 +7,8 @@ import { withTransaction } from "@/server/db/transaction";
 import { adjustmentLegs } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 import { callerAs, expectLedgerInvariantsHold, trpcCodeOf } from "@/server/testing/api";
-import { sessionCookie } from "@/server/testing/session-cookie";
+import { parseCsv } from "@/server/testing/csv";
+import { routeRequestAs } from "@/server/testing/session-cookie";
 import { suspendUser } from "./users";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
 
@@ -26,38 +26,7 @@ let performer: SessionUser;
 let adjustmentId: bigint;
 
 async function download(user: SessionUser | null, query: string): Promise<Response> {
-  const headers = new Headers();
-  if (user) headers.set("cookie", await sessionCookie(user));
-  return GET(new NextRequest(`http://127.0.0.1:3000/api/admin/audit/export?${query}`, { headers }));
-}
-
-/** Enough of RFC 4180 for these rows: quoted fields with doubled quotes and commas, CRLF between rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      row.push(field);
-      field = "";
-    } else if (char === "\r" && text[index + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      index += 1;
-    } else field += char;
-  }
-  return rows;
+  return GET(await routeRequestAs(user, `http://127.0.0.1:3000/api/admin/audit/export?${query}`));
 }
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/admin/withdrawals/export/route";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { fundUser } from "@/server/testing/factories";
-import { sessionCookie } from "@/server/testing/session-cookie";
+import { parseCsv } from "@/server/testing/csv";
+import { routeRequestAs } from "@/server/testing/session-cookie";
 import { configurePayouts, readyToWithdraw } from "./payouts.testing";
 import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
 import { makeAdmin, makeMember, makePerformer } from "./users.testing";
@@ -23,38 +23,7 @@ let paidId: string;
 let rejectedId: string;
 
 async function download(user: SessionUser | null, query: string): Promise<Response> {
-  const headers = new Headers();
-  if (user) headers.set("cookie", await sessionCookie(user));
-  return GET(new NextRequest(`http://127.0.0.1:3000/api/admin/withdrawals/export?${query}`, { headers }));
-}
-
-/** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      row.push(field);
-      field = "";
-    } else if (char === "\r" && text[index + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      index += 1;
-    } else field += char;
-  }
-  return rows;
+  return GET(await routeRequestAs(user, `http://127.0.0.1:3000/api/admin/withdrawals/export?${query}`));
 }
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { SESSION_COOKIE_NAME } from "@/server/auth/cookies";
 import type { SessionUser } from "@/server/auth/session-user";
@@ -10,4 +11,11 @@ export async function sessionCookie(user: SessionUser): Promise<string> {
     secret: env.AUTH_SECRET,
   });
   return `${SESSION_COOKIE_NAME}=${token}`;
+}
+
+/** A GET to a route handler as `user` would send it (signed out when null). */
+export async function routeRequestAs(user: SessionUser | null, url: string): Promise<NextRequest> {
+  const headers = new Headers();
+  if (user) headers.set("cookie", await sessionCookie(user));
+  return new NextRequest(url, { headers });
 }
