@@ -12,7 +12,8 @@ import {
 import { clientIpFrom } from "@/server/auth/client-ip";
 import { type CookieReader, resolveSession } from "@/server/auth/session-token";
 import type { SessionUser } from "@/server/auth/session-user";
-import { type DomainErrorCode, isDomainError } from "@/server/domain/errors";
+import { DomainError, type DomainErrorCode, isDomainError } from "@/server/domain/errors";
+import { findUnstorableText } from "@/server/domain/stored-text";
 import type { Role } from "@/server/generated/prisma/enums";
 
 export interface TRPCContext {
@@ -83,6 +84,16 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Text the database can't store (a NUL, half a surrogate pair) is refused before any procedure sees it, with the
+ * field it was in, whatever that procedure's schema says: otherwise it fails inside a query as a 500.
+ */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnstorableText(await getRawInput());
+  if (found) throw new DomainError("BAD_REQUEST", found.message, { fieldErrors: fieldErrorsFromIssues([found]) });
+  return next();
+});
+
 const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { user: ctx.user } });
@@ -96,7 +107,7 @@ function hasRole(role: Role, message: string) {
   });
 }
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(storableText);
 /** Any signed-in, active user whose session is current. */
 export const memberProcedure = publicProcedure.use(signedIn);
 export const performerProcedure = publicProcedure.use(hasRole("PERFORMER", "Only performers can do that."));
