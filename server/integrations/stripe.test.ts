@@ -47,9 +47,35 @@ it("verifies a delivered webhook and refuses a forged, altered or unsigned one",
 
   expect(event).toMatchObject({ type: "checkout.session.completed", data: { object: { id: session.id } } });
   const forged = Stripe.webhooks.generateTestHeaderString({ payload: delivery.rawBody, secret: "whsec_someone_else" });
-  expect(() => verifyStripeWebhook(delivery.rawBody, forged)).toThrow(Stripe.errors.StripeSignatureVerificationError);
-  expect(() => verifyStripeWebhook(delivery.rawBody.replace(session.id, "cs_test_other"), delivery.signature)).toThrow(
-    Stripe.errors.StripeSignatureVerificationError,
-  );
-  expect(() => verifyStripeWebhook(delivery.rawBody, null)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+  expect(() => verifyStripeWebhook(delivery.rawBody, forged)).toThrow("invalid signature");
+  expect(() => verifyStripeWebhook(delivery.rawBody.replace(session.id, "cs_test_other"), delivery.signature)).toThrow("invalid signature");
+  expect(() => verifyStripeWebhook(delivery.rawBody, null)).toThrow("invalid signature");
+});
+
+const signedNow = (payload: string, timestamp = Math.floor(Date.now() / 1000)) =>
+  Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp });
+
+it("refuses a correctly signed delivery dated in the future, or too long ago", async () => {
+  const { verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  const body = JSON.stringify({ id: "evt_future", type: "customer.created", data: { object: { id: "cus_1" } } });
+  const now = Math.floor(Date.now() / 1000);
+
+  expect(verifyStripeWebhook(body, signedNow(body, now + 60)).id).toBe("evt_future");
+  expect(() => verifyStripeWebhook(body, signedNow(body, now + 3600))).toThrow("invalid signature");
+  expect(() => verifyStripeWebhook(body, signedNow(body, now + 10 * 365 * 86_400))).toThrow("invalid signature");
+  expect(() => verifyStripeWebhook(body, signedNow(body, now - 3600))).toThrow("invalid signature");
+});
+
+it.each([
+  ["null", "null"],
+  ["an array", "[]"],
+  ["a string", JSON.stringify("evt_1")],
+  ["an empty object", "{}"],
+  ["an event without data", JSON.stringify({ id: "evt_1", type: "checkout.session.completed" })],
+  ["an event whose data has no object", JSON.stringify({ id: "evt_1", type: "checkout.session.completed", data: {} })],
+  ["an event whose object is a list", JSON.stringify({ id: "evt_1", type: "checkout.session.completed", data: { object: [] } })],
+  ["an event without a type", JSON.stringify({ id: "evt_1", data: { object: { id: "cs_1" } } })],
+])("refuses a correctly signed body that is %s", async (_case, body) => {
+  const { verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  expect(() => verifyStripeWebhook(body, signedNow(body))).toThrow("not a Stripe event");
 });

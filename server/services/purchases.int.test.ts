@@ -259,6 +259,28 @@ describe("buying credits with Stripe Checkout", () => {
     expect(rowCount).toBe(0);
   });
 
+  it.each([
+    ["null", "null"],
+    ["an array", "[]"],
+    ["an event without data", JSON.stringify({ id: "evt_no_data", type: "checkout.session.completed" })],
+  ])("a correctly signed body that is %s gets 400, not 500, and changes nothing", async (_case, body) => {
+    const signature = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    const response = await stripeHarness.deliver(body, signature);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "not a Stripe event" });
+    const { rowCount } = await app.pool.query("SELECT 1 FROM stripe_events WHERE id = 'evt_no_data'");
+    expect(rowCount).toBe(0);
+  });
+
+  it("a correctly signed event dated an hour ahead gets 400", async () => {
+    const body = JSON.stringify({ id: "evt_future", type: "checkout.session.completed", data: { object: { id: "cs_future" } } });
+    const timestamp = Math.floor(Date.now() / 1000) + 3600;
+    const signature = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET, timestamp });
+    expect((await stripeHarness.deliver(body, signature)).status).toBe(400);
+    const { rowCount } = await app.pool.query("SELECT 1 FROM stripe_events WHERE id = 'evt_future'");
+    expect(rowCount).toBe(0);
+  });
+
   it("a refund of spent credits leaves the wallet negative and restricted until settled", async () => {
     const { member, paymentIntent } = await paidPurchase(1000n, 1000n);
     const performer = await app.insertUser(app.pool, "PERFORMER");

@@ -1,20 +1,21 @@
-import { verifyStripeWebhook } from "@/server/integrations/stripe";
+import { RefusedWebhook, verifyStripeWebhook } from "@/server/integrations/stripe";
 import { handleStripeEvent } from "@/server/services/stripe-webhooks";
 
 export const dynamic = "force-dynamic";
 
 /**
- * Stripe's calls. A bad signature gets 400 and changes nothing; a processed, duplicate or ignored event gets
- * 200; anything else (the database away, Stripe unreachable while re-reading an object) gets 500 so that
- * Stripe retries later.
+ * Stripe's calls. A bad or future-dated signature, or a signed body that is not an event, gets 400 and changes
+ * nothing; a processed, duplicate or ignored event gets 200; anything else (the database away, Stripe
+ * unreachable while re-reading an object) gets 500 so that Stripe retries later.
  */
 export async function POST(request: Request): Promise<Response> {
   const rawBody = await request.text();
   let event;
   try {
     event = verifyStripeWebhook(rawBody, request.headers.get("stripe-signature"));
-  } catch {
-    return Response.json({ error: "invalid signature" }, { status: 400 });
+  } catch (error) {
+    if (error instanceof RefusedWebhook) return Response.json({ error: error.reason }, { status: 400 });
+    throw error;
   }
   try {
     const outcome = await handleStripeEvent(event);
