@@ -6,6 +6,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html?: string;
+  /** The Message-ID header; the outbox sets one derived from its key so a redelivery is the same message. */
+  messageId?: string;
 }
 
 let transport: nodemailer.Transporter | undefined;
@@ -16,6 +18,6 @@ function smtpTransport(): nodemailer.Transporter {
 }
 
 /** Sends one email through env.SMTP_URL (the local mail sink in dev and tests). Never call inside a DB transaction. */
-export async function sendEmail({ to, subject, text, html }: OutgoingEmail): Promise<void> {
-  await smtpTransport().sendMail({ from: env.MAIL_FROM, to, subject, text, html });
+export async function sendEmail({ to, subject, text, html, messageId }: OutgoingEmail): Promise<void> {
+  await smtpTransport().sendMail({ from: env.MAIL_FROM, to, subject, text, html, messageId });
 }

@@ -1,4 +1,6 @@
+import { pool } from "@/server/db/client";
 import { env } from "@/server/env";
+import { startOutboxRelay } from "@/server/outbox/relay";
 import { type JobDefinition, jobs } from "./registry";
 import { startWorker } from "./worker";
 
@@ -6,9 +8,10 @@ import { startWorker } from "./worker";
 async function main(): Promise<void> {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is required to run the job worker");
   const worker = await startWorker({ databaseUrl: env.DATABASE_URL });
+  const relay = await startOutboxRelay({ databaseUrl: env.DATABASE_URL, pool });
   const registered: readonly JobDefinition[] = jobs;
   const names = registered.map((job) => job.name);
-  console.log(`job worker ready; jobs: ${names.length > 0 ? names.join(", ") : "none registered"}`);
+  console.log(`job worker ready; jobs: ${names.length > 0 ? names.join(", ") : "none registered"}; outbox relay running`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    worker.close().then(
+    Promise.all([worker.close(), relay.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error("job worker: stop failed:", error);

@@ -1,4 +1,5 @@
 import { pool } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
 import type { StoreOrderStatus, WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { ADMINS_CHANNEL, pusherServer, userChannel } from "@/server/integrations/pusher";
 import { walletBalances } from "@/server/ledger/balances";
@@ -13,20 +14,24 @@ export interface WalletUpdatedPayload {
   restricted: boolean;
 }
 
+/** The user's balances as they are now, as the wallet.updated event carries them. */
+export async function walletUpdatedPayload(db: Queryable, userId: string): Promise<WalletUpdatedPayload> {
+  const balances = await walletBalances(db, userId);
+  return {
+    available: balances.available.toString(),
+    pending: balances.pending.toString(),
+    held: balances.held.toString(),
+    restricted: balances.restricted,
+  };
+}
+
 /**
  * Tells a user's open pages that their wallet changed, after the change committed. Best effort: a lost message
  * only delays the display, since pages also refetch when they regain focus or reconnect.
  */
 export async function publishWalletUpdate(userId: string): Promise<void> {
   try {
-    const balances = await walletBalances(pool, userId);
-    const payload: WalletUpdatedPayload = {
-      available: balances.available.toString(),
-      pending: balances.pending.toString(),
-      held: balances.held.toString(),
-      restricted: balances.restricted,
-    };
-    await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, payload);
+    await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, await walletUpdatedPayload(pool, userId));
   } catch (error) {
     console.error(`wallet update for ${userId} not published`, error);
   }

@@ -40,6 +40,8 @@ let app: {
   makeMember: typeof import("./users.testing").makeMember;
   makePerformer: typeof import("./users.testing").makePerformer;
   statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
+  /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
+  deliverOutbox: () => Promise<unknown>;
 };
 
 let admin: SessionUser;
@@ -48,7 +50,7 @@ let luna: SessionUser;
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 200 } });
 
-  const [db, api, balances, invariants, factories, settings, stripeModule, users, statusEvents] = await Promise.all([
+  const [db, api, balances, invariants, factories, settings, stripeModule, users, statusEvents, relay] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/ledger/balances"),
@@ -58,6 +60,7 @@ beforeAll(async () => {
     import("@/server/integrations/stripe"),
     import("./users.testing"),
     import("@/server/testing/status-events"),
+    import("@/server/outbox/relay"),
   ]);
   app = {
     pool: db.pool,
@@ -72,6 +75,7 @@ beforeAll(async () => {
     makeMember: users.makeMember,
     makePerformer: users.makePerformer,
     statusEventsOf: statusEvents.recordStatusEvents(trigger, "order.updated"),
+    deliverOutbox: () => relay.deliverAllDue(db.pool),
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Vale");
@@ -83,7 +87,9 @@ afterAll(async () => {
   await stripeHarness?.close();
 });
 
-beforeEach(() => {
+// What earlier tests left in the outbox is delivered before this one starts, so it can't appear in its emails.
+beforeEach(async () => {
+  await app.deliverOutbox();
   sent.length = 0;
 });
 
@@ -183,6 +189,7 @@ describe("paying a store order with wallet and card", () => {
 
     expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
     await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
     expect((await orderRow(placed.orderId)).status).toBe("PAID");
 
     const settled = async () => {
@@ -207,6 +214,7 @@ describe("paying a store order with wallet and card", () => {
 
     await replayAll(sessionId);
     await settled();
+    await app.deliverOutbox();
     expect(sent).toHaveLength(2);
     await expectBooksBalance();
   });
@@ -220,6 +228,7 @@ describe("paying a store order with wallet and card", () => {
 
     expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "delayed_fail" })).ok).toBe(true);
     await stripeHarness.answered("checkout.session.async_payment_failed", sessionId);
+    await app.deliverOutbox();
     expect((await orderRow(placed.orderId)).status).toBe("CANCELLED");
 
     const released = async () => {
@@ -248,6 +257,7 @@ describe("paying a store order with wallet and card", () => {
     expect((await app.stripe().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
     expect((await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" })).ok).toBe(false);
     await stripeHarness.answered("checkout.session.expired", sessionId);
+    await app.deliverOutbox();
     await replayAll(sessionId);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
     expect(await stockOf(item.id)).toBe(5);
@@ -291,6 +301,7 @@ describe("paying a store order with wallet and card", () => {
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
     await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
     await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
     expect((await orderRow(placed.orderId)).status).toBe("DELIVERED");
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_SALE sale"]);
     expect((await app.callerAs(member).store.order({ orderId: placed.orderId })).canDownload).toBe(true);
@@ -333,12 +344,14 @@ describe("refunding a mixed order", () => {
     const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
     await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
     await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
     expect((await orderRow(placed.orderId)).status).toBe("PAID");
     expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending + 80n);
     expect(sent.map((message) => message.subject)).toEqual([`Receipt: ${item.title}`, `New order: ${item.title}`]);
     sent.length = 0;
 
     const refunded = await app.callerAs(luna).store.refund({ orderId: placed.orderId, reason: "Sold out at the printer" });
+    await app.deliverOutbox();
 
     expect(refunded.status).toBe("REFUNDED");
     const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
@@ -353,6 +366,7 @@ describe("refunding a mixed order", () => {
     expect(sent[0]?.text).toContain("40 credits are back in your wallet. $6.00 is refunded to your card.");
 
     await stripeHarness.answered("charge.refunded", charges.data[0]?.id as string);
+    await app.deliverOutbox();
     await replayAll(paymentIntent, 1);
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
@@ -367,8 +381,11 @@ describe("status events for open order pages", () => {
     const member = await fundedMember();
     const item = await physicalItem(100n, 5);
     const paid = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
-    await stripeHarness.controlResponse(`/checkout/sessions/${(await orderRow(paid.orderId)).stripe_checkout_session_id}/pay`, { outcome: "pay" });
-    await waitUntil(() => Promise.resolve(app.statusEventsOf(paid.orderId).length === 2), "the paid order's event");
+    await app.deliverOutbox();
+    const sessionId = (await orderRow(paid.orderId)).stripe_checkout_session_id as string;
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
     expect(statusesOf(paid.orderId)).toEqual([
       ["AWAITING_PAYMENT", "AWAITING_PAYMENT"],
       ["PAID", "PAID"],
@@ -376,7 +393,9 @@ describe("status events for open order pages", () => {
     expect(app.statusEventsOf(paid.orderId)[1]?.channels).toEqual([`private-user-${member.id}`, `private-user-${luna.id}`, "private-admins"]);
 
     const cancelled = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await app.deliverOutbox();
     await app.callerAs(member).store.cancel({ orderId: cancelled.orderId });
+    await app.deliverOutbox();
     expect(statusesOf(cancelled.orderId)).toEqual([
       ["AWAITING_PAYMENT", "AWAITING_PAYMENT"],
       ["CANCELLED", "CANCELLED"],

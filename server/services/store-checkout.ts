@@ -221,12 +221,11 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
       ],
     );
     await recordOrderEvent(db, orderId, status, buyerId, byCard ? "Waiting for the card payment" : "Paid from the wallet");
-    const change: OrderChange = { orderId, event: byCard ? "held" : "paid" };
-    return { change };
+    await announceOrderChange(db, { orderId, event: byCard ? "held" : "paid" });
+    return {};
   });
 
   if (placed.concurrent) return resumeOrder(placed.concurrent, input);
-  await announceOrderChange(placed.change);
   const order = await loadOrder(pool, orderId);
   if (!order) throw new Error(`store order ${orderId} vanished after commit`);
   return { orderId, status: order.status, checkoutUrl: byCard ? await checkoutUrlFor(order) : null, replayed: false };
@@ -346,9 +345,9 @@ export async function handleStoreOrderEvent(event: Stripe.Event): Promise<Webhoo
     if (outcome === "failed") {
       change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
     }
-    return { outcome: "processed" as const, change };
+    await announceOrderChange(db, change);
+    return { outcome: "processed" as const };
   });
-  await announceOrderChange(result.change);
   return result.outcome;
 }
 
@@ -367,12 +366,11 @@ export async function cancelOrder(buyer: { id: string; role: Role }, orderId: st
     if (outcome === "paid") throw new DomainError("PRECONDITION_FAILED", "Your card payment already went through, so this order can't be cancelled.");
     if (outcome === "pending") throw new DomainError("PRECONDITION_FAILED", "Your card payment is being processed; if it fails, the order is cancelled by itself.");
   }
-  const change = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const locked = await lockOrder(db, orderId);
     if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
-    return releaseCardOrder(db, locked, { actor: "BUYER", actorId: buyer.id, note: "Cancelled by the buyer" });
+    await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "BUYER", actorId: buyer.id, note: "Cancelled by the buyer" }));
   });
-  await announceOrderChange(change);
   return orderFor(buyer, orderId);
 }
 
@@ -406,12 +404,11 @@ export async function refundOrder(actor: { id: string; role: Role }, rawInput: R
   assertTransition(order.status, "REFUNDED", order.kind, actors);
   if (order.cardPart > 0n) await refundCardPart(order);
 
-  const change = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const locked = await lockOrder(db, orderId);
     if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
-    return refundPaidOrder(db, locked, { actors, actorId: actor.id, note: reason || null });
+    await announceOrderChange(db, await refundPaidOrder(db, locked, { actors, actorId: actor.id, note: reason || null }));
   });
-  await announceOrderChange(change);
   return orderFor(actor, orderId);
 }
 

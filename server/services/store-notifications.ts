@@ -1,17 +1,18 @@
-import { pool } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
 import { formatMinor } from "@/server/domain/money";
 import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { sendAfterCommit } from "./emails/send";
 import { appLink, creditsText as credits, renderEmail } from "./emails/template";
-import { publishOrderUpdate, publishWalletUpdate } from "./realtime";
+import { ADMINS_CHANNEL, userChannel } from "@/server/integrations/pusher";
+import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { ORDER_UPDATED } from "./realtime";
 
 /**
- * What people hear about a store order once a change committed: emails to the buyer (receipt, shipped,
- * delivered, refunded, cancelled) and to the seller (a new order; admins for the site's own items), and wallet
- * updates on the private channels of everyone whose balance moved. Best effort: a lost message never undoes the
- * change, and the order pages show the truth.
+ * What people hear about a store order when it changes: emails to the buyer (receipt, shipped, delivered,
+ * refunded, cancelled) and to the seller (a new order; admins for the site's own items), wallet updates for
+ * everyone whose balance moved, and the order's new status for its pages. Written to the outbox in the change's
+ * own transaction, so they are sent exactly when the change stands.
  */
 
 export interface OrderChange {
@@ -22,6 +23,7 @@ export interface OrderChange {
 
 interface OrderFacts {
   id: string;
+  status: string;
   kind: "PHYSICAL" | "DIGITAL";
   title: string;
   quantity: number;
@@ -38,9 +40,10 @@ interface OrderFacts {
   sellerEmails: string[];
 }
 
-async function orderFacts(orderId: string): Promise<OrderFacts | null> {
-  const { rows } = await pool.query<{
+async function orderFacts(db: Queryable, orderId: string): Promise<OrderFacts | null> {
+  const { rows } = await db.query<{
     id: string;
+    status: string;
     kind: "PHYSICAL" | "DIGITAL";
     title: string;
     quantity: number;
@@ -58,7 +61,7 @@ async function orderFacts(orderId: string): Promise<OrderFacts | null> {
     seller_name: string | null;
     seller_emails: string[];
   }>(
-    `SELECT o.id, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.card_part, o.card_amount_minor, o.currency,
+    `SELECT o.id, o.status, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.card_part, o.card_amount_minor, o.currency,
             o.shipping_address, o.tracking_note, b.id AS buyer_id, b.email AS buyer_email, b.display_name AS buyer_name,
             o.seller_id, coalesce(sp.stage_name, s.display_name) AS seller_name,
             CASE WHEN o.seller_id IS NULL
@@ -76,6 +79,7 @@ async function orderFacts(orderId: string): Promise<OrderFacts | null> {
   if (!row) return null;
   return {
     id: row.id,
+    status: row.status,
     kind: row.kind,
     title: row.title,
     quantity: row.quantity,
@@ -167,28 +171,29 @@ function statusEmail(order: OrderFacts, event: "shipped" | "delivered" | "refund
   }
 }
 
-const send = (message: OutgoingEmail, orderId: string) => sendAfterCommit(message, `store order ${orderId}`);
-
-/** Call after the change committed, never inside its transaction. */
-export async function announceOrderChange(change: OrderChange | null): Promise<void> {
+/** Call inside the transaction that made the change. Each message is keyed by the order and the event, which happen once. */
+export async function announceOrderChange(db: Queryable, change: OrderChange | null): Promise<void> {
   if (!change) return;
-  let order: OrderFacts | null;
-  try {
-    order = await orderFacts(change.orderId);
-  } catch (error) {
-    console.error(`store order ${change.orderId}: ${change.event} not announced`, error);
-    return;
-  }
+  const order = await orderFacts(db, change.orderId);
   if (!order) return;
-  const sellerMoved = order.seller && (change.event === "paid" || change.event === "refunded");
-  await publishWalletUpdate(order.buyer.id);
-  if (sellerMoved && order.seller) await publishWalletUpdate(order.seller.id);
-
-  if (change.event === "paid") {
-    await send(receiptEmail(order), order.id);
-    for (const to of order.sellerEmails) await send(newOrderEmail(order, to), order.id);
-  } else if (change.event !== "held") {
-    await send(statusEmail(order, change.event), order.id);
+  const about = `store-order:${order.id}:${change.event}`;
+  const messages: OutboxMessage[] = [{ key: `${about}:wallet:${order.buyer.id}`, kind: "wallet-update", userId: order.buyer.id }];
+  if (order.seller && (change.event === "paid" || change.event === "refunded")) {
+    messages.push({ key: `${about}:wallet:${order.seller.id}`, kind: "wallet-update", userId: order.seller.id });
   }
-  await publishOrderUpdate(order.id);
+  if (change.event === "paid") {
+    messages.push({ key: `${about}:receipt`, kind: "email", email: receiptEmail(order) });
+    for (const to of order.sellerEmails) messages.push({ key: `${about}:new-order:${to}`, kind: "email", email: newOrderEmail(order, to) });
+  } else if (change.event !== "held") {
+    messages.push({ key: `${about}:status-email`, kind: "email", email: statusEmail(order, change.event) });
+  }
+  const parties = order.seller ? [order.buyer.id, order.seller.id] : [order.buyer.id];
+  messages.push({
+    key: `${about}:status`,
+    kind: "realtime",
+    channels: [...parties.map(userChannel), ADMINS_CHANNEL],
+    event: ORDER_UPDATED,
+    data: { id: order.id, status: order.status },
+  });
+  await enqueue(db, messages);
 }

@@ -271,17 +271,15 @@ interface Viewer {
 /** The seller (or an admin, for a site item) ships or delivers a physical order; the buyer is told by email. */
 export async function changeOrderStatus(viewer: Viewer, input: ChangeOrderStatusInput): Promise<OrderView> {
   const { orderId, status, note } = changeOrderStatusSchema.parse(input);
-  const change = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const order = await lockOrder(db, orderId);
     const actors = order ? orderActorsFor(viewer, order) : [];
     if (!order || actors.length === 0) throw new DomainError("NOT_FOUND", "That order does not exist.");
     assertTransition(order.status, status, order.kind, actors);
     await setStatus(db, order.id, status, { trackingNote: status === "SHIPPED" ? note || null : null });
     await recordOrderEvent(db, order.id, status, viewer.id, note || null);
-    const event: OrderChange["event"] = status === "SHIPPED" ? "shipped" : "delivered";
-    return { orderId: order.id, event };
+    await announceOrderChange(db, { orderId: order.id, event: status === "SHIPPED" ? "shipped" : "delivered" });
   });
-  await announceOrderChange(change);
   return orderFor(viewer, orderId);
 }
 

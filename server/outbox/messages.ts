@@ -1,0 +1,43 @@
+import type { Queryable } from "@/server/db/transaction";
+import type { OutgoingEmail } from "@/server/integrations/email";
+
+/**
+ * The outbox: side effects of a change, written with `enqueue` in the change's own transaction, so they exist
+ * exactly when the change does, and delivered afterwards by the relay (server/outbox/relay.ts) with retries.
+ *
+ * Each message has a deterministic key built from what it is about (`store-order:<id>:paid:receipt`): the same
+ * change written twice (a replayed webhook that got past its own dedupe, a retried job) adds nothing, and a
+ * delivery repeated after a crash carries the same identity.
+ */
+export type OutboxMessage =
+  | { key: string; kind: "email"; email: OutgoingEmail }
+  /** A realtime event with its payload as written; payloads name what changed, pages refetch it. */
+  | { key: string; kind: "realtime"; channels: string[]; event: string; data: Record<string, string> }
+  /** The user's balances as they are at delivery, on their private channel. */
+  | { key: string; kind: "wallet-update"; userId: string };
+
+/** The channel Postgres notifies on commit of a transaction that wrote to the outbox; the relay listens. */
+export const OUTBOX_CHANNEL = "tipmeter_outbox";
+
+function payloadOf(message: OutboxMessage): Record<string, unknown> {
+  switch (message.kind) {
+    case "email":
+      return { email: message.email };
+    case "realtime":
+      return { channels: message.channels, event: message.event, data: message.data };
+    case "wallet-update":
+      return { userId: message.userId };
+  }
+}
+
+export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox_messages (key, kind, payload)
+     SELECT m.key, m.kind, m.payload FROM jsonb_to_recordset($1::jsonb) AS m(key text, kind text, payload jsonb)
+     ON CONFLICT (key) DO NOTHING`,
+    [JSON.stringify(messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) })))],
+  );
+  // Delivered by Postgres only when the transaction commits, and never if it rolls back.
+  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
