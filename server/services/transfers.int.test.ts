@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "@/server/services/settings";
 import { suspendUser } from "@/server/services/users";
@@ -49,6 +50,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
+  await deliverAllDue(pool);
   trigger.mockClear();
   await terms();
 });
@@ -83,6 +85,7 @@ describe("sending credits", () => {
     expect(received).toEqual([
       expect.objectContaining({ amount: 150n, kind: "TRANSFER", description: `Transfer from ${mia.displayName}: “For the pizza”`, counterparty: mia.displayName }),
     ]);
+    await deliverAllDue(pool);
     expect(trigger).toHaveBeenCalledWith(`private-user-${mia.id}`, "wallet.updated", expect.objectContaining({ available: "850" }));
     expect(trigger).toHaveBeenCalledWith(`private-user-${max.id}`, "wallet.updated", expect.objectContaining({ available: "150" }));
   });

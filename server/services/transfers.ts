@@ -8,9 +8,8 @@ import { formatCredits } from "@/server/domain/money";
 import { quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
 import { earlierPosting, post } from "@/server/ledger/post";
 import { env } from "@/server/env";
+import { enqueue } from "@/server/outbox/messages";
 import { transferReceivedEmail } from "./emails/account-emails";
-import { sendAfterCommit } from "./emails/send";
-import { publishWalletUpdate } from "./realtime";
 import { getSetting } from "./settings";
 
 /**
@@ -162,25 +161,27 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
       `INSERT INTO transfers (id, sender_id, recipient_id, amount, fee, note, transaction_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [metadata.transferId, senderId, to.id, quote.amount.toString(), quote.fee.toString(), metadata.note, posted.transactionId.toString()],
     );
+    const about = `transfer:${metadata.transferId}`;
+    await enqueue(db, [
+      { key: `${about}:wallet:${senderId}`, kind: "wallet-update", userId: senderId },
+      { key: `${about}:wallet:${to.id}`, kind: "wallet-update", userId: to.id },
+      {
+        key: `${about}:received-email`,
+        kind: "email",
+        email: transferReceivedEmail({
+          to: to.email,
+          name: to.displayName,
+          senderName: from.displayName,
+          senderUsername: from.username,
+          amount: quote.amount,
+          note: metadata.note,
+          appUrl: env.APP_URL,
+        }),
+      },
+    ]);
     return { metadata, transactionId: posted.transactionId, replayed: false };
   });
 
-  if (!result.replayed) {
-    await publishWalletUpdate(senderId);
-    await publishWalletUpdate(to.id);
-    await sendAfterCommit(
-      transferReceivedEmail({
-        to: to.email,
-        name: to.displayName,
-        senderName: from.displayName,
-        senderUsername: from.username,
-        amount: BigInt(result.metadata.amount),
-        note: result.metadata.note,
-        appUrl: env.APP_URL,
-      }),
-      `transfer ${result.metadata.transferId}`,
-    );
-  }
   return {
     transferId: result.metadata.transferId,
     transactionId: result.transactionId,
