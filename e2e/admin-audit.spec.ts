@@ -104,3 +104,11 @@ test("an adjustment is in the audit log under its admin, survives a reload, expo
   const transaction = page.getByRole("article").filter({ hasText: `Adjustment: ${reason}` });
   await expect(transaction).toContainText("Adjusted by Ava (Admin) (admin@tipmeter.test)");
 });
+
+test("an admin finds the undelivered messages from the overview", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("link", { name: /Undelivered messages/ }).click();
+  await expect(page).toHaveURL(/\/admin\/outbox$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Undelivered messages" })).toBeVisible();
+  await expect(page.getByText("Everything went out")).toBeVisible();
+});

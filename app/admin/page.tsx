@@ -33,12 +33,13 @@ export default async function AdminOverviewPage() {
   return (
     <div className="container-page py-8 sm:py-10">
       <PageHeader eyebrow={`Signed in as ${admin.displayName}`} title="Admin overview" description="People on the platform and what needs your attention." />
-      <ul className="mt-8 grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <ul className="mt-8 grid grid-cols-2 gap-4 lg:grid-cols-3 xl:grid-cols-6">
         <Stat label="Pending applications" value={overview.pendingApplications} href="/admin/applications" highlight={overview.pendingApplications > 0} />
         <Stat label="Members" value={overview.usersByRole.MEMBER} href="/admin/users?role=MEMBER" />
         <Stat label="Performers" value={overview.usersByRole.PERFORMER} href="/admin/users?role=PERFORMER" />
         <Stat label="Admins" value={overview.usersByRole.ADMIN} href="/admin/users?role=ADMIN" />
         <Stat label="Suspended" value={overview.suspendedUsers} href="/admin/users?status=SUSPENDED" />
+        <Stat label="Undelivered messages" value={overview.undeliveredMessages} href="/admin/outbox" highlight={overview.undeliveredMessages > 0} />
       </ul>
     </div>
   );

@@ -58,6 +58,17 @@ const matrix: Array<{ name: string; call: (api: Caller) => Promise<unknown>; exp
     call: (api) => api.admin.applications.list(),
     expected: { anonymous: "UNAUTHORIZED", member: "FORBIDDEN", performer: "FORBIDDEN", admin: "OK" },
   },
+  {
+    name: "outbox.undelivered",
+    call: (api) => api.outbox.undelivered(),
+    expected: { anonymous: "UNAUTHORIZED", member: "FORBIDDEN", performer: "FORBIDDEN", admin: "OK" },
+  },
+  {
+    // An id that exists nowhere: admins get NOT_FOUND, everyone else is refused before it is looked up.
+    name: "outbox.retry",
+    call: (api) => api.outbox.retry({ id: 9_000_000_000_000n }),
+    expected: { anonymous: "UNAUTHORIZED", member: "FORBIDDEN", performer: "FORBIDDEN", admin: "NOT_FOUND" },
+  },
 ];
 
 describe("procedure tiers", () => {

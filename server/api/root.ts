@@ -6,6 +6,7 @@ import { contentRouter } from "@/server/api/routers/content";
 import { earningsRouter } from "@/server/api/routers/earnings";
 import { ledgerRouter } from "@/server/api/routers/ledger";
 import { membershipsRouter } from "@/server/api/routers/memberships";
+import { outboxRouter } from "@/server/api/routers/outbox";
 import { payoutsRouter } from "@/server/api/routers/payouts";
 import { performersRouter } from "@/server/api/routers/performers";
 import { roomsRouter } from "@/server/api/routers/rooms";
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   rooms: roomsRouter,
   shows: showsRouter,
   payouts: payoutsRouter,
+  outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,8 @@ import { closeDb, pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "@/server/domain/outbox";
 import type { OutgoingEmail } from "@/server/integrations/email";
+import { callerAs } from "@/server/testing/api";
+import { makeAdmin } from "@/server/services/users.testing";
 import { enqueue } from "./messages";
 import { deliverAllDue, deliverDue, startOutboxRelay } from "./relay";
 
@@ -138,6 +140,17 @@ describe("delivering", () => {
     await makeDue(key);
     expect(await deliverAllDue(pool)).toEqual({ delivered: 0, failed: 0, dead: 0 });
     expect(sent).toHaveLength(0);
+
+    const admin = callerAs(await makeAdmin());
+    const [dead] = (await admin.outbox.undelivered()).filter((message) => message.key === key);
+    expect(dead).toMatchObject({ kind: "email", target: "mia@example.test", state: "dead", attempts: MAX_DELIVERY_ATTEMPTS, lastError: "SMTP 451: try again later", nextTryAt: null });
+    expect((await admin.admin.overview()).undeliveredMessages).toBeGreaterThan(0);
+
+    await admin.outbox.retry({ id: dead!.id });
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    expect(sent.map((message) => message.subject)).toEqual([`About ${key}`]);
+    expect((await admin.outbox.undelivered()).some((message) => message.key === key)).toBe(false);
+    await expect(admin.outbox.retry({ id: dead!.id })).rejects.toThrow("That message was delivered already or does not exist.");
   });
 
   it("delivers each message once when several relays work at the same time", async () => {

@@ -14,6 +14,7 @@ import { Prisma } from "@/server/generated/prisma/client";
 import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/prisma/enums";
 import { env } from "@/server/env";
 import { applicationDecisionEmail, welcomeEmail } from "./emails/account-emails";
+import { undeliveredCount } from "@/server/outbox/admin";
 import { sendAfterCommit } from "./emails/send";
 
 /**
@@ -402,18 +403,21 @@ export interface AdminOverview {
   usersByRole: Record<Role, number>;
   suspendedUsers: number;
   pendingApplications: number;
+  /** Outbox messages failing or given up on: emails and live updates people did not get. */
+  undeliveredMessages: number;
 }
 
 export async function getAdminOverview(actor: UserActor): Promise<AdminOverview> {
   assertAdmin(actor);
-  const [byRole, suspendedUsers, pendingApplications] = await Promise.all([
+  const [byRole, suspendedUsers, pendingApplications, undelivered] = await Promise.all([
     prisma.user.groupBy({ by: ["role"], _count: { _all: true } }),
     prisma.user.count({ where: { status: "SUSPENDED" } }),
     prisma.performerProfile.count({ where: { status: "PENDING" } }),
+    undeliveredCount(),
   ]);
   const usersByRole: Record<Role, number> = { MEMBER: 0, PERFORMER: 0, ADMIN: 0 };
   for (const group of byRole) usersByRole[group.role] = group._count._all;
-  return { usersByRole, suspendedUsers, pendingApplications };
+  return { usersByRole, suspendedUsers, pendingApplications, undeliveredMessages: undelivered };
 }
 
 /** A performer edits their public stage name and bio. Only their own: the id comes from the session. */
