@@ -1,4 +1,5 @@
 import type { Queryable } from "@/server/db/transaction";
+import type { Prisma } from "@/server/generated/prisma/client";
 import type { OutgoingEmail } from "@/server/integrations/email";
 
 /**
@@ -40,4 +41,14 @@ export async function enqueue(db: Queryable, messages: readonly OutboxMessage[])
   );
   // Delivered by Postgres only when the transaction commits, and never if it rolls back.
   await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+/** `enqueue` for code that runs its transaction through Prisma. */
+export async function enqueueWithPrisma(tx: Prisma.TransactionClient, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) as Prisma.InputJsonObject })),
+    skipDuplicates: true,
+  });
+  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
 }

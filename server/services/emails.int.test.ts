@@ -47,6 +47,7 @@ describe("sign-up", () => {
   it("welcomes the new member, in text and HTML, with a link to the wallet", async () => {
     const identity = uniqueIdentity("newbie");
     await callerAs(null).auth.signUp({ ...identity, displayName: "Nora <3", password: "a test passphrase" });
+    await deliverAllDue(pool);
     const [welcome, ...others] = to(identity.email);
     expect(others).toEqual([]);
     expect(welcome?.subject).toBe("Welcome to Tipmeter");
@@ -61,6 +62,8 @@ describe("sign-up", () => {
     await callerAs(null).auth.signUp({ ...identity, password: "a test passphrase" });
     const { rowCount } = await pool.query("SELECT 1 FROM users WHERE email = $1", [identity.email]);
     expect(rowCount).toBe(1);
+    await deliverAllDue(pool);
+    expect(to(identity.email)).toEqual([]);
   });
 });
 
@@ -69,6 +72,7 @@ describe("performer applications", () => {
     const member = await makeMember("applicant");
     await applyAsPerformer(member, { stageName: "Nova Sky", bio: "Synth sets" });
     await callerAs(admin).admin.applications.review({ userId: member.id, decision: "APPROVE" });
+    await deliverAllDue(pool);
     expect(to(member.email).map((message) => message.subject)).toEqual(["Your performer application is approved"]);
     expect(to(member.email)[0]?.text).toContain("Welcome aboard, Nova Sky");
     expect(to(member.email)[0]?.text).toContain("/performer\n");
@@ -78,6 +82,7 @@ describe("performer applications", () => {
     const member = await makeMember("applicant");
     await applyAsPerformer(member, { stageName: "Nova Sky", bio: "Synth sets" });
     await callerAs(admin).admin.applications.review({ userId: member.id, decision: "REJECT", note: "Add a real bio & photo" });
+    await deliverAllDue(pool);
     const [rejected] = to(member.email);
     expect(rejected?.subject).toBe("Your performer application was not approved");
     expect(rejected?.text).toContain("The reviewer's note: Add a real bio & photo");
@@ -87,7 +92,8 @@ describe("performer applications", () => {
   it("sends nothing when the review is refused", async () => {
     const member = await makeMember("applicant");
     await expect(callerAs(member).admin.applications.review({ userId: member.id, decision: "APPROVE" })).rejects.toThrow();
-    expect(sent).toEqual([]);
+    await deliverAllDue(pool);
+    expect(to(member.email)).toEqual([]);
   });
 });
 

@@ -15,7 +15,7 @@ import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/pri
 import { env } from "@/server/env";
 import { applicationDecisionEmail, welcomeEmail } from "./emails/account-emails";
 import { undeliveredCount } from "@/server/outbox/admin";
-import { sendAfterCommit } from "./emails/send";
+import { type OutboxMessage, enqueueWithPrisma } from "@/server/outbox/messages";
 
 /**
  * Accounts and performer applications: sign-up, applying, admin review, suspension and the user directory.
@@ -117,6 +117,7 @@ async function insertUser(
   input: SignUpInput,
   role: Role,
   audit: { actorId: string | null; action: string } | null,
+  announce: (user: PublicUser) => OutboxMessage[] = () => [],
 ): Promise<PublicUser> {
   const taken = await takenIdentityFields(prisma, input.email, input.username);
   if (taken.length > 0) throw identityConflict(taken);
@@ -135,6 +136,7 @@ async function insertUser(
         select: publicUserSelect,
       });
       if (audit) await writeAudit(tx, { ...audit, targetId: user.id, details: { role } });
+      await enqueueWithPrisma(tx, announce(user));
       return user;
     });
   } catch (error) {
@@ -154,20 +156,23 @@ export async function createMember(actor: UserActor | null, input: SignUpInput, 
     throw new DomainError("CONFLICT", "You're already signed in. Sign out to create another account.");
   }
   const parsed = parseInput(signUpSchema, input);
-  const user = await insertUser(parsed, "MEMBER", actor ? { actorId: actor.id, action: "user.created" } : null);
-  if (options.announce !== false) {
-    await sendAfterCommit(
-      welcomeEmail({
-        to: user.email,
-        name: user.displayName,
-        username: user.username,
-        appliedAsPerformer: parsed.performerApplication !== undefined,
-        appUrl: env.APP_URL,
-      }),
-      `sign-up of ${user.id}`,
-    );
-  }
-  return user;
+  return insertUser(parsed, "MEMBER", actor ? { actorId: actor.id, action: "user.created" } : null, (user) =>
+    options.announce === false
+      ? []
+      : [
+          {
+            key: `user:${user.id}:welcome`,
+            kind: "email",
+            email: welcomeEmail({
+              to: user.email,
+              name: user.displayName,
+              username: user.username,
+              appliedAsPerformer: parsed.performerApplication !== undefined,
+              appUrl: env.APP_URL,
+            }),
+          },
+        ],
+  );
 }
 
 /** Admin accounts are only made by other admins or by trusted code such as the seed; there is no sign-up. */
@@ -264,13 +269,15 @@ export async function reviewApplication(actor: UserActor, input: ReviewApplicati
   const review = parseInput(reviewApplicationSchema, input);
   const note = review.note?.length ? review.note : null;
 
-  const applicant = await prisma.$transaction(async (tx) => {
+  // Also the decision email's key: a member may apply again after a rejection and be reviewed again.
+  const reviewedAt = new Date();
+  await prisma.$transaction(async (tx) => {
     const reviewed = await tx.performerProfile.updateMany({
       where: { userId: review.userId, status: "PENDING" },
       data: {
         status: review.decision === "APPROVE" ? "APPROVED" : "REJECTED",
         reviewedById: actor.id,
-        reviewedAt: new Date(),
+        reviewedAt,
         reviewNote: note,
       },
     });
@@ -297,23 +304,26 @@ export async function reviewApplication(actor: UserActor, input: ReviewApplicati
       targetId: review.userId,
       details: note ? { note } : {},
     });
-    return tx.user.findUniqueOrThrow({
+    if (options.announce === false) return;
+    const applicant = await tx.user.findUniqueOrThrow({
       where: { id: review.userId },
       select: { email: true, displayName: true, performerProfile: { select: { stageName: true } } },
     });
+    await enqueueWithPrisma(tx, [
+      {
+        key: `user:${review.userId}:application-reviewed:${reviewedAt.toISOString()}`,
+        kind: "email",
+        email: applicationDecisionEmail({
+          to: applicant.email,
+          name: applicant.displayName,
+          stageName: applicant.performerProfile?.stageName ?? applicant.displayName,
+          decision: review.decision,
+          note,
+          appUrl: env.APP_URL,
+        }),
+      },
+    ]);
   });
-  if (options.announce === false) return;
-  await sendAfterCommit(
-    applicationDecisionEmail({
-      to: applicant.email,
-      name: applicant.displayName,
-      stageName: applicant.performerProfile?.stageName ?? applicant.displayName,
-      decision: review.decision,
-      note,
-      appUrl: env.APP_URL,
-    }),
-    `performer application of ${review.userId}`,
-  );
 }
 
 export const suspendUserSchema = z.object({
