@@ -141,9 +141,11 @@ describe("memberships", () => {
     const member = await makeMember("fan");
     await fundUser(pool, member.id, 100n);
     const { membershipId, currentPeriodEnd } = await callerAs(member).memberships.subscribe({ planId: plan.id, idempotencyKey: randomUUID() });
+    await deliverAllDue(pool);
     sent.length = 0;
 
     await callerAs(member).memberships.cancel({ membershipId });
+    await deliverAllDue(pool);
     const [cancelled, ...others] = to(member.email);
     expect(others).toEqual([]);
     expect(cancelled?.subject).toBe("Cancelled: Club (Club Host)");

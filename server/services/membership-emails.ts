@@ -1,7 +1,7 @@
 import { env } from "@/server/env";
 import type { LapseReason } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
-import { sendAfterCommit } from "./emails/send";
+import type { OutboxMessage } from "@/server/outbox/messages";
 import { type EmailLink, appLink, renderEmail } from "./emails/template";
 
 /**
@@ -80,7 +80,8 @@ function compose(notice: MembershipNotice): { subject: string; paragraphs: strin
   }
 }
 
-export async function sendMembershipNotice(notice: MembershipNotice): Promise<void> {
+/** The notice as an outbox email; `key` names the event it is about, which happens once. */
+export function membershipNoticeMessage(key: string, notice: MembershipNotice): OutboxMessage {
   const { subject, paragraphs, link } = compose(notice);
-  await sendAfterCommit(renderEmail({ to: notice.to, subject, paragraphs: [`Hi ${notice.memberName},`, ...paragraphs], link }), "membership");
+  return { key, kind: "email", email: renderEmail({ to: notice.to, subject, paragraphs: [`Hi ${notice.memberName},`, ...paragraphs], link }) };
 }

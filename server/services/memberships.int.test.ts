@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { walletBalances } from "@/server/ledger/balances";
 import type { CapturedMessage } from "@/server/local/mail/server";
 import { fundUser } from "@/server/testing/factories";
@@ -35,7 +36,9 @@ let luna: SessionUser;
 let rex: SessionUser;
 let innerCircleId: string;
 
+/** The user's mail in the sink, once the outbox has delivered everything written so far. */
 async function mailTo(user: SessionUser): Promise<CapturedMessage[]> {
+  await deliverAllDue(pool);
   const response = await fetch(`${mailSink.url}/messages?to=${encodeURIComponent(user.email)}`);
   return (await response.json()) as CapturedMessage[];
 }

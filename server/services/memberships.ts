@@ -20,8 +20,8 @@ import {
 import { formatCredits } from "@/server/domain/money";
 import { earlierPosting } from "@/server/ledger/post";
 import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "./access";
-import { type MembershipNotice, sendMembershipNotice } from "./membership-emails";
-import { publishWalletUpdate } from "./realtime";
+import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { type MembershipNotice, membershipNoticeMessage } from "./membership-emails";
 import { findSellingPerformer, postSale } from "./sales";
 import { getSetting } from "./settings";
 
@@ -264,6 +264,11 @@ interface MemberContact {
   display_name: string;
 }
 
+/** Wallet updates for the people a membership charge moved (the performer is null for a site plan). */
+function walletUpdates(about: string, userIds: (string | null)[]): OutboxMessage[] {
+  return userIds.filter((id): id is string => id !== null).map((userId) => ({ key: `${about}:wallet:${userId}`, kind: "wallet-update", userId }));
+}
+
 async function memberContact(db: Queryable, memberId: string): Promise<MemberContact> {
   const { rows } = await db.query<MemberContact>("SELECT email, display_name FROM users WHERE id = $1", [memberId]);
   const member = rows[0];
@@ -321,24 +326,24 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
       [membershipId, planId, memberId, period.start, period.end],
     );
     const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false });
+    const member = await memberContact(db, memberId);
+    const about = `membership:${membershipId}:period:${period.start.toISOString()}`;
+    await enqueue(db, [
+      membershipNoticeMessage(`${about}:receipt`, {
+        kind: "receipt",
+        renewal: false,
+        to: member.email,
+        memberName: member.display_name,
+        planTitle: planTitle(plan),
+        price: BigInt(plan.price),
+        periodStart: period.start,
+        periodEnd: period.end,
+      }),
+      ...walletUpdates(about, [memberId, plan.performer_id]),
+    ]);
     return { membershipId, transactionId: charge.transactionId, replayed: false, price: BigInt(plan.price), period };
   });
 
-  if (!result.replayed) {
-    const member = await memberContact(pool, memberId);
-    await sendMembershipNotice({
-      kind: "receipt",
-      renewal: false,
-      to: member.email,
-      memberName: member.display_name,
-      planTitle: planTitle(plan),
-      price: result.price,
-      periodStart: result.period.start,
-      periodEnd: result.period.end,
-    });
-    await publishWalletUpdate(memberId);
-    if (plan.performer_id) await publishWalletUpdate(plan.performer_id);
-  }
   return {
     membershipId: result.membershipId,
     transactionId: result.transactionId,
@@ -444,29 +449,30 @@ async function lockOwnMembership(db: Queryable, memberId: string, membershipId: 
 
 /** Stops renewals: access stays until the paid period ends. A membership in grace ends now (nothing was paid). */
 export async function cancelMembership(memberId: string, membershipId: string): Promise<{ status: MembershipStatus; currentPeriodEnd: Date }> {
-  const result = await withTransaction(pool, async (db) => {
+  return withTransaction(pool, async (db) => {
     const row = await lockOwnMembership(db, memberId, membershipId);
     const next = cancellation(row.status);
-    await db.query(
-      `UPDATE memberships SET status = $2::"MembershipStatus", cancelled_at = now(), grace_until = NULL, updated_at = now() WHERE id = $1`,
+    const { rows } = await db.query<{ plan_id: string; cancelled_at: Date }>(
+      `UPDATE memberships SET status = $2::"MembershipStatus", cancelled_at = now(), grace_until = NULL, updated_at = now() WHERE id = $1
+       RETURNING plan_id, cancelled_at`,
       [membershipId, next],
     );
+    const cancelled = rows[0];
+    if (!cancelled) throw new Error(`membership ${membershipId} vanished under its lock`);
+    const plan = await loadPlan(db, cancelled.plan_id);
+    const member = await memberContact(db, memberId);
+    await enqueue(db, [
+      // A member may cancel, resume and cancel again: each cancellation is its own notice.
+      membershipNoticeMessage(`membership:${membershipId}:cancelled:${cancelled.cancelled_at.toISOString()}`, {
+        kind: "cancelled",
+        to: member.email,
+        memberName: member.display_name,
+        planTitle: planTitle(plan),
+        accessUntil: next === "CANCELLED" ? row.current_period_end : null,
+      }),
+    ]);
     return { status: next, currentPeriodEnd: row.current_period_end };
   });
-  await announceCancellation(memberId, membershipId, result.status === "CANCELLED" ? result.currentPeriodEnd : null);
-  return result;
-}
-
-/** After the cancellation committed; a failure here is logged and the cancellation stands. */
-async function announceCancellation(memberId: string, membershipId: string, accessUntil: Date | null): Promise<void> {
-  try {
-    const { rows } = await pool.query<{ plan_id: string }>("SELECT plan_id FROM memberships WHERE id = $1", [membershipId]);
-    const plan = await loadPlan(pool, rows[0]?.plan_id ?? "");
-    const member = await memberContact(pool, memberId);
-    await sendMembershipNotice({ kind: "cancelled", to: member.email, memberName: member.display_name, planTitle: planTitle(plan), accessUntil });
-  } catch (error) {
-    console.error(`cancellation of membership ${membershipId} not announced`, error);
-  }
 }
 
 /** Undoes a cancellation before the period ends: renewals continue as before. */
@@ -509,7 +515,7 @@ const isPaymentRefusal = (error: unknown) => isDomainError(error) && (error.code
  * Renews, puts in grace or ends every membership whose period ended by `at` (the job passes the database's now;
  * tests pass their own clock). Each membership is handled in its own transaction with its row locked FOR UPDATE
  * SKIP LOCKED, so any number of workers can run at once and none charges a period twice (the posting's key and
- * membership_charges' unique period say so again). Emails and wallet updates go out after each commit.
+ * membership_charges' unique period say so again). Emails and wallet updates are written to the outbox with each.
  */
 export async function renewDueMemberships({ at }: { at: Date }): Promise<RenewalRun> {
   const run: RenewalRun = { renewed: 0, enteredGrace: 0, stillInGrace: 0, lapsed: 0, failed: 0 };
@@ -539,7 +545,14 @@ export async function renewDueMemberships({ at }: { at: Date }): Promise<Renewal
         if (!due) return null;
         picked.id = due.membership_id;
         seen.push(due.membership_id);
-        return { due, ...(await renewOne(db, due, graceDays, at)) };
+        const outcome = await renewOne(db, due, graceDays, at);
+        // The period that ended names the event: each is renewed, graced or lapsed once.
+        const about = `membership:${due.membership_id}:${outcome.outcome}:${due.current_period_end.toISOString()}`;
+        await enqueue(db, [
+          ...(outcome.notice ? [membershipNoticeMessage(`${about}:notice`, outcome.notice)] : []),
+          ...(outcome.outcome === "renewed" ? walletUpdates(about, [due.member_id, due.performer_id]) : []),
+        ]);
+        return { due, ...outcome };
       });
       if (!result) return run;
       handled = result;
@@ -551,11 +564,6 @@ export async function renewDueMemberships({ at }: { at: Date }): Promise<Renewal
       continue;
     }
     run[handled.outcome] += 1;
-    if (handled.notice) await sendMembershipNotice(handled.notice);
-    if (handled.outcome === "renewed") {
-      await publishWalletUpdate(handled.due.member_id);
-      if (handled.due.performer_id) await publishWalletUpdate(handled.due.performer_id);
-    }
   }
 }
 
