@@ -1,16 +1,19 @@
-import { pool } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { env } from "@/server/env";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
-import { sendEmail } from "@/server/integrations/email";
+import type { OutgoingEmail } from "@/server/integrations/email";
+import { ADMINS_CHANNEL, userChannel } from "@/server/integrations/pusher";
+import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { appLink, renderEmail } from "./emails/template";
-import { publishWalletUpdate, publishWithdrawalUpdate } from "./realtime";
+import { WITHDRAWAL_UPDATED } from "./realtime";
 import type { StatusNotice } from "./withdrawal-state";
 
 /**
- * After a withdrawal's status change committed: an email to the performer for every change, and a wallet
- * update for their open pages. Best effort: the change itself is done and recorded; a lost email is logged.
+ * What a withdrawal's status change tells people: an email to the performer for every change, the new status to
+ * the performer's and the admins' open pages, and a wallet update. Written to the outbox in the change's own
+ * transaction; a withdrawal reaches each status at most once, which keys each message.
  */
 
 interface EmailFacts {
@@ -58,8 +61,8 @@ const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: strin
   }),
 };
 
-async function emailStatus(notice: StatusNotice): Promise<void> {
-  const { rows } = await pool.query<{
+async function statusEmail(db: Queryable, notice: StatusNotice): Promise<OutgoingEmail | null> {
+  const { rows } = await db.query<{
     email: string;
     display_name: string;
     credits: string;
@@ -78,7 +81,7 @@ async function emailStatus(notice: StatusNotice): Promise<void> {
     [notice.withdrawalId, notice.status],
   );
   const row = rows[0];
-  if (!row) return;
+  if (!row) return null;
   const { subject, body } = MESSAGES[notice.status]({
     credits: formatCredits(BigInt(row.credits)),
     net: formatMinor(BigInt(row.net_minor), row.currency),
@@ -88,24 +91,28 @@ async function emailStatus(notice: StatusNotice): Promise<void> {
     reason: row.reason,
     note: row.note,
   });
-  await sendEmail(
-    renderEmail({
-      to: row.email,
-      subject,
-      paragraphs: [`Hi ${row.display_name},`, body],
-      link: appLink(env.APP_URL, "Your withdrawals", "/performer/withdrawals"),
-    }),
-  );
+  return renderEmail({
+    to: row.email,
+    subject,
+    paragraphs: [`Hi ${row.display_name},`, body],
+    link: appLink(env.APP_URL, "Your withdrawals", "/performer/withdrawals"),
+  });
 }
 
-export async function announceWithdrawalChanges(notices: readonly StatusNotice[]): Promise<void> {
-  for (const notice of notices) {
-    try {
-      await emailStatus(notice);
-    } catch (error) {
-      console.error(`email for withdrawal ${notice.withdrawalId} (${notice.status}) not sent`, error);
-    }
-  }
-  for (const notice of notices) await publishWithdrawalUpdate(notice);
-  for (const performerId of new Set(notices.map((notice) => notice.performerId))) await publishWalletUpdate(performerId);
+/** Call inside the transaction that made the change. */
+export async function announceWithdrawalChange(db: Queryable, notice: StatusNotice): Promise<void> {
+  const about = `withdrawal:${notice.withdrawalId}:${notice.status}`;
+  const email = await statusEmail(db, notice);
+  const messages: OutboxMessage[] = [
+    {
+      key: `${about}:status`,
+      kind: "realtime",
+      channels: [userChannel(notice.performerId), ADMINS_CHANNEL],
+      event: WITHDRAWAL_UPDATED,
+      data: { id: notice.withdrawalId, status: notice.status },
+    },
+    { key: `${about}:wallet`, kind: "wallet-update", userId: notice.performerId },
+  ];
+  if (email) messages.unshift({ key: `${about}:email`, kind: "email", email });
+  await enqueue(db, messages);
 }

@@ -4,8 +4,7 @@ import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type PayoutDetailsSnapshot, withdrawalKeys } from "@/server/domain/payouts";
 import { stripe } from "@/server/integrations/stripe";
-import { announceWithdrawalChanges } from "./payout-notifications";
-import { type StatusNotice, type TransitionActor, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
+import { type TransitionActor, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
 
 /**
  * Withdrawals paid through Stripe Connect: a transfer from the platform to the performer's connected account,
@@ -39,7 +38,7 @@ export async function assertStripeAccountReady(snapshot: PayoutDetailsSnapshot):
  * Sends an approved Stripe withdrawal: transfer, payout, then PROCESSING. A failure leaves it APPROVED, so an
  * admin can send it again (the same keys replay what already happened) or reject it while no money moved.
  */
-export async function sendStripePayout(withdrawalId: string, actor: TransitionActor): Promise<StatusNotice[]> {
+export async function sendStripePayout(withdrawalId: string, actor: TransitionActor): Promise<void> {
   const withdrawal = await findWithdrawal(pool, withdrawalId);
   if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   if (withdrawal.method !== "STRIPE_CONNECT") throw new DomainError("BAD_REQUEST", "This withdrawal is not paid through Stripe.");
@@ -70,11 +69,11 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
     )
     .catch(stripeRefusal);
 
-  return withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const locked = await lockWithdrawal(db, withdrawal.id);
     // The payout's webhook may have got here first and moved it on.
-    if (locked.status !== "APPROVED") return [];
-    return [await applyTransition(db, locked, "PROCESSING", actor, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` })];
+    if (locked.status !== "APPROVED") return;
+    await applyTransition(db, locked, "PROCESSING", actor, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` });
   });
 }
 
@@ -105,30 +104,27 @@ export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed"
   }
   const payout = await stripe().payouts.retrieve(event.data.object.id, {}, event.account ? { stripeAccount: event.account } : undefined);
 
-  const result = await withTransaction(pool, async (db) => {
+  return withTransaction(pool, async (db) => {
     const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [
       event.id,
       event.type,
     ]);
-    if (!inserted.rowCount) return { outcome: "duplicate" as const, notices: [] };
+    if (!inserted.rowCount) return "duplicate";
     const withdrawal = await lockWithdrawal(db, withdrawalId);
-    const notices: StatusNotice[] = [];
     const arrived = payout.status === "paid";
     const failed = payout.status === "failed" || payout.status === "canceled";
     if ((arrived || failed) && withdrawal.status === "APPROVED") {
-      notices.push(await applyTransition(db, withdrawal, "PROCESSING", SYSTEM, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` }));
+      await applyTransition(db, withdrawal, "PROCESSING", SYSTEM, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` });
     }
     if (arrived && withdrawal.status === "PROCESSING") {
-      notices.push(await applyTransition(db, withdrawal, "PAID", SYSTEM, { reference: payout.id, note: `Stripe payout ${payout.id} arrived` }));
+      await applyTransition(db, withdrawal, "PAID", SYSTEM, { reference: payout.id, note: `Stripe payout ${payout.id} arrived` });
     }
     if (failed && (withdrawal.status === "PROCESSING" || withdrawal.status === "PAID")) {
       // Stripe returns a failed payout's money to the connected account's balance, not to the platform; without
       // transfer reversals (which the local emulator lacks) that balance is reconciled outside this flow.
       const note = payout.failure_message ?? payout.failure_code ?? `Stripe payout ${payout.status}`;
-      notices.push(await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note }));
+      await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note });
     }
-    return { outcome: "processed" as const, notices };
+    return "processed";
   });
-  await announceWithdrawalChanges(result.notices);
-  return result.outcome;
 }

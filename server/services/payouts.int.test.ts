@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
@@ -74,7 +75,9 @@ beforeAll(async () => {
   await configurePayouts(admin);
 });
 
-beforeEach(() => {
+// What earlier tests left in the outbox is delivered before this one starts, so it can't appear in its emails.
+beforeEach(async () => {
+  await deliverAllDue(pool);
   sendEmail.mockClear();
 });
 
@@ -99,6 +102,7 @@ describe("requesting a withdrawal", () => {
       [withdrawal.id],
     );
     expect(rows[0]?.kind).toBe("WITHDRAWAL_HOLD");
+    await deliverAllDue(pool);
     expect(emailsTo(performer)).toEqual([expect.objectContaining({ subject: "Withdrawal requested: 1,000 credits" })]);
     expect(emailsTo(performer)[0]?.text).toContain("$48.70 to your PayPal after a $1.30 fee");
     expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "wallet.updated", expect.anything());
@@ -283,6 +287,7 @@ describe("cancel, reject, approve and pay", () => {
     const count = await ledgerTransactionCount();
     expect(await messageOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("This withdrawal is already cancelled.");
     expect(await ledgerTransactionCount()).toBe(count);
+    await deliverAllDue(pool);
     expect(emailsTo(performer).map((email) => email.subject)).toEqual(["Withdrawal requested: 800 credits", "Withdrawal cancelled"]);
   });
 
@@ -294,6 +299,7 @@ describe("cancel, reject, approve and pay", () => {
     expect(rejected).toMatchObject({ status: "REJECTED", reason: "Tax ID does not match the legal name" });
     expect(rejected.events.at(-1)).toMatchObject({ fromStatus: "REQUESTED", toStatus: "REJECTED", actorName: admin.displayName, note: "Tax ID does not match the legal name" });
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 2_000n, held: 0n });
+    await deliverAllDue(pool);
     expect(emailsTo(performer).at(-1)?.text).toContain("was rejected: Tax ID does not match the legal name");
     expect(await refusalCodeOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
   });
@@ -322,11 +328,13 @@ describe("cancel, reject, approve and pay", () => {
     expect((await clearingBalance()) - clearingBefore).toBe(1_000n);
     expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "AGAIN" }))).toBe("CONFLICT");
     expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Too late" }))).toBe("CONFLICT");
+    await deliverAllDue(pool);
     expect(emailsTo(performer).map((email) => email.subject)).toEqual([
       "Withdrawal requested: 1,000 credits",
       "Withdrawal approved: $48.70",
       "Withdrawal paid: $48.70",
     ]);
+    await deliverAllDue(pool);
     expect(emailsTo(performer).at(-1)?.text).toContain("Reference: PAYPAL-7XK2.");
   });
 
@@ -368,14 +376,21 @@ describe("status events for open pages", () => {
   it("tells the performer and the admins of every change, each after it committed", async () => {
     const performer = await fundedPerformer(5_000n);
     const paid = (await request(performer, 1_000n)).withdrawal;
+    await deliverAllDue(pool);
     await callerAs(admin).payouts.admin.approve({ id: paid.id });
+    await deliverAllDue(pool);
     await callerAs(admin).payouts.admin.markPaid({ id: paid.id, reference: "PAYPAL-EVENTS" });
+    await deliverAllDue(pool);
     const cancelled = (await request(performer, 500n)).withdrawal;
+    await deliverAllDue(pool);
     await callerAs(performer).payouts.withdrawals.cancel({ id: cancelled.id });
+    await deliverAllDue(pool);
     const rejected = (await request(performer, 500n)).withdrawal;
+    await deliverAllDue(pool);
     await callerAs(admin).payouts.admin.rejectMany({ ids: [rejected.id], reason: "Not this time" });
 
-    const expected = (statuses: string[]) => statuses.map((status) => ({ channels: heard(performer), status, committed: status }));
+    const expected = (statuses: string[]) => statuses.map((status) => ({ channels: heard(performer), status, committed: true }));
+    await deliverAllDue(pool);
     expect(eventsOf(paid.id)).toEqual(expected(["REQUESTED", "APPROVED", "PAID"]));
     expect(eventsOf(cancelled.id)).toEqual(expected(["REQUESTED", "CANCELLED"]));
     expect(eventsOf(rejected.id)).toEqual(expected(["REQUESTED", "REJECTED"]));
@@ -388,6 +403,7 @@ describe("status events for open pages", () => {
     await request(performer, 500n, key);
     await callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id });
     await refusalCodeOf(() => callerAs(admin).payouts.admin.approve({ id: withdrawal.id }));
+    await deliverAllDue(pool);
     expect(eventsOf(withdrawal.id).map((event) => event.status)).toEqual(["REQUESTED", "CANCELLED"]);
   });
 });

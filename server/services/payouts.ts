@@ -22,12 +22,11 @@ import {
 import type { PayoutMethod, WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
-import { announceWithdrawalChanges } from "./payout-notifications";
+import { announceWithdrawalChange } from "./payout-notifications";
 import { loadPayoutProfile, profileGaps } from "./payout-profiles";
 import { getPayoutConfiguration } from "./payout-settings";
 import { assertStripeAccountReady, sendStripePayout } from "./payout-stripe";
 import {
-  type StatusNotice,
   type TransitionActor,
   WITHDRAWAL_COLUMNS,
   type WithdrawalRow,
@@ -123,9 +122,9 @@ async function withdrawalByKey(db: Queryable, performerId: string, key: string):
   return rows[0] ?? null;
 }
 
-function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRow; replayed: true; notices: StatusNotice[] } {
+function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRow; replayed: true } {
   if (BigInt(existing.credits) !== credits) throw new DomainError("CONFLICT", "This request was already made with different details.");
-  return { row: existing, replayed: true, notices: [] };
+  return { row: existing, replayed: true };
 }
 
 export async function requestWithdrawal(performerId: string, input: RequestWithdrawalInput): Promise<RequestedWithdrawal> {
@@ -203,24 +202,21 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
       `INSERT INTO withdrawal_events (withdrawal_id, from_status, to_status, actor_id) VALUES ($1, NULL, 'REQUESTED', $2)`,
       [row.id, performerId],
     );
-    const notices: StatusNotice[] = [{ withdrawalId: row.id, performerId, status: "REQUESTED" }];
+    await announceWithdrawalChange(db, { withdrawalId: row.id, performerId, status: "REQUESTED" });
     const autoApproveBelow = configuration.policy.autoApproveBelowCredits;
     if (autoApproveBelow !== null && credits <= autoApproveBelow) {
-      notices.push(
-        await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
-          note: `Approved automatically: at or below ${formatCredits(autoApproveBelow)} credits`,
-        }),
-      );
+      await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
+        note: `Approved automatically: at or below ${formatCredits(autoApproveBelow)} credits`,
+      });
     }
-    return { row, replayed: false, notices };
+    return { row, replayed: false };
   });
 
-  await announceWithdrawalChanges(result.notices);
   if (!result.replayed && result.row.status === "APPROVED" && result.row.method === "STRIPE_CONNECT") {
     // Auto-approved: pay as an admin's approval would. A refusal leaves it approved, in the admin queue.
-    await sendStripePayout(result.row.id, { kind: "system", id: null })
-      .then(announceWithdrawalChanges)
-      .catch((error: unknown) => console.error(`auto-approved withdrawal ${result.row.id} not sent to Stripe`, error));
+    await sendStripePayout(result.row.id, { kind: "system", id: null }).catch((error: unknown) =>
+      console.error(`auto-approved withdrawal ${result.row.id} not sent to Stripe`, error),
+    );
   }
   return { withdrawal: await viewOf(result.row.id), replayed: result.replayed };
 }
@@ -230,11 +226,10 @@ export const withdrawalIdSchema = z.object({ id: z.uuid() });
 /** The performer takes back a request an admin has not acted on yet; the hold is reversed. */
 export async function cancelWithdrawal(performerId: string, input: z.input<typeof withdrawalIdSchema>): Promise<WithdrawalView> {
   const { id } = withdrawalIdSchema.parse(input);
-  const notice = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const withdrawal = await lockWithdrawal(db, id, performerId);
-    return applyTransition(db, withdrawal, "CANCELLED", { kind: "performer", id: performerId });
+    await applyTransition(db, withdrawal, "CANCELLED", { kind: "performer", id: performerId });
   });
-  await announceWithdrawalChanges([notice]);
   return viewOf(id);
 }
 
@@ -366,13 +361,12 @@ export async function approveWithdrawal(adminId: string, input: z.input<typeof w
   if (!current) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   if (current.status === "REQUESTED" && current.method === "STRIPE_CONNECT") await assertStripeAccountReady(current.payout_details);
 
-  const notice = await withTransaction(pool, async (db) => applyTransition(db, await lockWithdrawal(db, id), "APPROVED", admin));
-  await announceWithdrawalChanges([notice]);
+  await withTransaction(pool, async (db) => applyTransition(db, await lockWithdrawal(db, id), "APPROVED", admin));
 
   let payoutError: string | null = null;
   if (current.method === "STRIPE_CONNECT") {
     try {
-      await announceWithdrawalChanges(await sendStripePayout(id, admin));
+      await sendStripePayout(id, admin);
     } catch (error) {
       if (!isDomainError(error)) console.error(`withdrawal ${id} approved but not sent to Stripe`, error);
       payoutError = isDomainError(error) ? error.message : "Stripe could not be reached; send the payout again from the queue.";
@@ -388,7 +382,7 @@ export async function retryStripePayout(adminId: string, input: z.input<typeof w
   if (current?.status === "APPROVED" && current.method === "STRIPE_CONNECT" && !current.stripe_transfer_id) {
     await assertStripeAccountReady(current.payout_details);
   }
-  await announceWithdrawalChanges(await sendStripePayout(id, { kind: "admin", id: adminId }));
+  await sendStripePayout(id, { kind: "admin", id: adminId });
   return viewOf(id);
 }
 
@@ -399,14 +393,13 @@ export const rejectWithdrawalSchema = z.object({
 
 export async function rejectWithdrawal(adminId: string, input: z.input<typeof rejectWithdrawalSchema>): Promise<WithdrawalView> {
   const { id, reason } = rejectWithdrawalSchema.parse(input);
-  const notice = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const withdrawal = await lockWithdrawal(db, id);
     if (withdrawal.stripe_transfer_id) {
       throw new DomainError("CONFLICT", "The money already went to the performer's Stripe account; send the payout instead of rejecting.");
     }
-    return applyTransition(db, withdrawal, "REJECTED", { kind: "admin", id: adminId }, { reason, note: reason });
+    await applyTransition(db, withdrawal, "REJECTED", { kind: "admin", id: adminId }, { reason, note: reason });
   });
-  await announceWithdrawalChanges([notice]);
   return viewOf(id);
 }
 
@@ -418,14 +411,13 @@ export const markPaidSchema = z.object({
 /** The admin paid by other means (PayPal, a bank transfer): the held credits leave for payout clearing. */
 export async function markWithdrawalPaid(adminId: string, input: z.input<typeof markPaidSchema>): Promise<WithdrawalView> {
   const { id, reference } = markPaidSchema.parse(input);
-  const notice = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const withdrawal = await lockWithdrawal(db, id);
     if (withdrawal.method === "STRIPE_CONNECT") {
       throw new DomainError("BAD_REQUEST", "A Stripe withdrawal turns paid when Stripe confirms the payout.");
     }
-    return applyTransition(db, withdrawal, "PAID", { kind: "admin", id: adminId }, { reference, note: `Reference ${reference}` });
+    await applyTransition(db, withdrawal, "PAID", { kind: "admin", id: adminId }, { reference, note: `Reference ${reference}` });
   });
-  await announceWithdrawalChanges([notice]);
   return viewOf(id);
 }
 

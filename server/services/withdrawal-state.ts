@@ -1,4 +1,5 @@
 import type { Queryable } from "@/server/db/transaction";
+import { announceWithdrawalChange } from "./payout-notifications";
 import { DomainError } from "@/server/domain/errors";
 import { systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
@@ -61,7 +62,7 @@ export async function findWithdrawal(db: Queryable, id: string): Promise<Withdra
   return rows[0] ?? null;
 }
 
-/** A status change that committed, for the emails and wallet updates sent after the commit. */
+/** A status change, as announced through the outbox in its transaction. */
 export interface StatusNotice {
   withdrawalId: string;
   performerId: string;
@@ -146,7 +147,9 @@ export async function applyTransition(
   withdrawal.status = to;
   withdrawal.settle_transaction_id = settleId;
   withdrawal.release_transaction_id = releaseId;
-  return { withdrawalId: withdrawal.id, performerId: withdrawal.performer_id, status: to };
+  const notice: StatusNotice = { withdrawalId: withdrawal.id, performerId: withdrawal.performer_id, status: to };
+  await announceWithdrawalChange(db, notice);
+  return notice;
 }
 
 export interface WithdrawalEventView {
