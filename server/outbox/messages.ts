@@ -13,7 +13,7 @@ import type { OutgoingEmail } from "@/server/integrations/email";
 export type OutboxMessage =
   | { key: string; kind: "email"; email: OutgoingEmail }
   /** A realtime event with its payload as written; payloads name what changed, pages refetch it. */
-  | { key: string; kind: "realtime"; channels: string[]; event: string; data: Record<string, string> }
+  | { key: string; kind: "realtime"; channels: string[]; event: string; data: Record<string, string | null> }
   /** The user's balances as they are at delivery, on their private channel. */
   | { key: string; kind: "wallet-update"; userId: string };
 

@@ -106,7 +106,7 @@ describe("delivering", () => {
 
     expect(await deliverAllDue(pool)).toEqual({ delivered: 3, failed: 0, dead: 0 });
     expect(sent).toEqual([expect.objectContaining({ subject: `About ${key}`, messageId: expect.stringMatching(/^<test=3a.+@localhost>$/) })]);
-    expect(trigger).toHaveBeenCalledWith(["private-admins"], "order.updated", { id: "o1", status: "PAID" });
+    expect(trigger).toHaveBeenCalledWith("private-admins", "order.updated", { id: "o1", status: "PAID" });
     expect(trigger).toHaveBeenCalledWith(`private-user-${userId}`, "wallet.updated", { available: "0", pending: "0", held: "0", restricted: false });
     expect(await rowOf(key)).toMatchObject({ attempts: 1, delivered: true, last_error: null });
   });

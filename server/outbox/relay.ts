@@ -35,8 +35,8 @@ async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
       return;
     }
     case "realtime": {
-      const { channels, event, data } = message.payload as { channels: string[]; event: string; data: Record<string, string> };
-      await pusherServer.trigger(channels, event, data);
+      const { channels, event, data } = message.payload as { channels: string[]; event: string; data: Record<string, string | null> };
+      await pusherServer.trigger(channels.length === 1 ? channels[0]! : channels, event, data);
       return;
     }
     case "wallet-update": {

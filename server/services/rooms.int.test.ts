@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { canEnterRoom } from "@/server/services/rooms";
 import { setSetting } from "@/server/services/settings";
@@ -80,7 +81,8 @@ beforeAll(async () => {
   bystander = await makeMember("bystander");
 });
 
-beforeEach(() => {
+beforeEach(async () => {
+  await deliverAllDue(pool);
   trigger.mockClear();
 });
 
@@ -459,6 +461,7 @@ describe("tips in the room", () => {
     await callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 8000 });
     await fundUser(pool, member.id, 100n);
     await callerAs(member).tips.send({ performerId: performer.id, amount: 15n, message: "Encore", idempotencyKey: randomUUID() });
+    await deliverAllDue(pool);
     expect(roomEvents(performer.id, "room.tip")).toEqual([
       [`presence-room-${performer.id}`, "room.tip", { fromDisplayName: member.displayName, amount: "15", message: "Encore", at: expect.any(String) as string }],
     ]);

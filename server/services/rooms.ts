@@ -81,11 +81,6 @@ async function publishToRoom(performerId: string, event: string, payload: object
   }
 }
 
-/** A tip that committed, shown in the room's feed; called after the tip's posting. */
-export async function publishRoomTip(performerId: string, payload: RoomTipPayload): Promise<void> {
-  await publishToRoom(performerId, ROOM_TIP, payload);
-}
-
 interface RoomPerformer {
   id: string;
   username: string;

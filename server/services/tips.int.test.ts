@@ -5,6 +5,7 @@ import { closeDb, pool } from "@/server/db/client";
 import { clawbackLegs } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
@@ -34,7 +35,8 @@ beforeAll(async () => {
   await fundUser(pool, member.id, 10_000n);
 });
 
-beforeEach(() => {
+beforeEach(async () => {
+  await deliverAllDue(pool);
   trigger.mockClear();
 });
 
@@ -64,6 +66,7 @@ describe("sending a tip", () => {
     );
     expect(revenue.map((row) => row.amount)).toEqual(["21"]);
 
+    await deliverAllDue(pool);
     expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "tip.received", {
       transactionId: result.transactionId.toString(),
       fromDisplayName: member.displayName,
@@ -103,9 +106,12 @@ describe("sending a tip", () => {
   it("returns the first tip for a retry with the same key, posting and announcing once", async () => {
     const key = randomUUID();
     const first = await tip(member, performer, 40n, { idempotencyKey: key });
+    await deliverAllDue(pool);
+    expect(trigger).toHaveBeenCalledWith(expect.anything(), "tip.received", expect.anything());
     const count = await ledgerTransactionCount();
     trigger.mockClear();
     const retry = await tip(member, performer, 40n, { idempotencyKey: key });
+    await deliverAllDue(pool);
     expect(retry).toMatchObject({ transactionId: first.transactionId, replayed: true, net: 32n, rateBps: 8000 });
     expect(await ledgerTransactionCount()).toBe(count);
     expect(trigger).not.toHaveBeenCalledWith(expect.anything(), "tip.received", expect.anything());

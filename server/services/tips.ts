@@ -2,9 +2,9 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { pusherServer, userChannel } from "@/server/integrations/pusher";
-import { publishWalletUpdate } from "./realtime";
-import { publishRoomTip } from "./rooms";
+import { roomChannel, userChannel } from "@/server/integrations/pusher";
+import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { ROOM_TIP, type RoomTipPayload } from "./rooms";
 import { findSellingPerformer, postSale } from "./sales";
 
 /** Event on the performer's private channel when a tip lands. */
@@ -95,11 +95,10 @@ export async function sendTip(memberId: string, input: SendTipInput): Promise<Ti
       stageName: performer.stageName,
       message: message || null,
     };
+    if (!sale.replayed) await enqueue(db, tipAnnouncements(memberId, sale.transactionId, fromDisplayName, tipMetadata));
     return { posted: sale, metadata: tipMetadata };
   });
 
-  await publishWalletUpdate(memberId);
-  if (!posted.replayed) await publishTipReceived(performer.id, posted.transactionId, fromDisplayName, metadata);
   return {
     transactionId: posted.transactionId,
     replayed: posted.replayed,
@@ -111,10 +110,11 @@ export async function sendTip(memberId: string, input: SendTipInput): Promise<Ti
 }
 
 /**
- * Best effort, after commit: the performer's dashboard also refetches its feed when it regains focus. The tip also
- * shows in the performer's room feed, to everyone there.
+ * Written with the tip: both wallets, the performer's open dashboard (which also refetches its feed when it
+ * regains focus), and the performer's room feed, to everyone there.
  */
-async function publishTipReceived(performerId: string, transactionId: bigint, fromDisplayName: string, metadata: TipMetadata): Promise<void> {
+function tipAnnouncements(memberId: string, transactionId: bigint, fromDisplayName: string, metadata: TipMetadata): OutboxMessage[] {
+  const about = `tip:${transactionId}`;
   const payload: TipReceivedPayload = {
     transactionId: transactionId.toString(),
     fromDisplayName,
@@ -123,13 +123,13 @@ async function publishTipReceived(performerId: string, transactionId: bigint, fr
     message: metadata.message,
     at: new Date().toISOString(),
   };
-  try {
-    await pusherServer.trigger(userChannel(performerId), TIP_RECEIVED, payload);
-  } catch (error) {
-    console.error(`tip ${transactionId} not announced to ${performerId}`, error);
-  }
-  await publishRoomTip(performerId, { fromDisplayName, amount: metadata.amount, message: metadata.message, at: payload.at });
-  await publishWalletUpdate(performerId);
+  const roomTip: RoomTipPayload = { fromDisplayName, amount: metadata.amount, message: metadata.message, at: payload.at };
+  return [
+    { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },
+    { key: `${about}:received`, kind: "realtime", channels: [userChannel(metadata.performerId)], event: TIP_RECEIVED, data: { ...payload } },
+    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(metadata.performerId)], event: ROOM_TIP, data: { ...roomTip } },
+    { key: `${about}:wallet:${metadata.performerId}`, kind: "wallet-update", userId: metadata.performerId },
+  ];
 }
 
 export interface ReceivedTip {
