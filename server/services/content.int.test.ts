@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ZodError } from "zod";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { isDomainError } from "@/server/domain/errors";
 import { env } from "@/server/env";
 import { walletBalances } from "@/server/ledger/balances";
@@ -77,7 +78,9 @@ beforeAll(async () => {
   await fundUser(pool, otherMember.id, 10_000n);
 });
 
-beforeEach(() => {
+// What earlier tests left in the outbox is delivered before this one starts, so it can't appear in its calls.
+beforeEach(async () => {
+  await deliverAllDue(pool);
   trigger.mockClear();
   sendEmail.mockClear();
 });
@@ -208,6 +211,7 @@ describe("unlocking an item", () => {
     const { rows: unlocks } = await pool.query("SELECT price, transaction_id FROM content_unlocks WHERE item_id = $1 AND member_id = $2", [item.id, buyer.id]);
     expect(unlocks).toEqual([{ price: "101", transaction_id: result.transactionId.toString() }]);
 
+    await deliverAllDue(pool);
     expect(trigger).toHaveBeenCalledWith(`private-user-${buyer.id}`, "wallet.updated", expect.anything());
     expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "wallet.updated", expect.anything());
     expect(sendEmail).toHaveBeenCalledTimes(1);
@@ -236,6 +240,7 @@ describe("unlocking an item", () => {
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
     expect(await ledgerTransactionCount()).toBe(count + 1);
     expect((await walletBalances(pool, buyer.id)).available).toBe(70n);
+    await deliverAllDue(pool);
     expect(sendEmail).toHaveBeenCalledTimes(1);
   });
 

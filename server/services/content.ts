@@ -24,12 +24,11 @@ import {
 import { DomainError } from "@/server/domain/errors";
 import { SNIFF_BYTES, declaredTypeMatches, sniffFileType } from "@/server/domain/file-type";
 import type { Role } from "@/server/generated/prisma/enums";
-import { sendEmail } from "@/server/integrations/email";
 import { fileStorage } from "@/server/integrations/storage";
 import { env } from "@/server/env";
+import { enqueue } from "@/server/outbox/messages";
 import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "./access";
 import { contentReceiptEmail } from "./content-receipt";
-import { publishWalletUpdate } from "./realtime";
 import { findSellingPerformer, postSale } from "./sales";
 
 /**
@@ -717,42 +716,37 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
       `INSERT INTO content_unlocks (id, item_id, member_id, price, transaction_id) VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
       [id, memberId, price.toString(), sale.transactionId.toString()],
     );
+    const about = `content-unlock:${sale.transactionId}`;
+    await enqueue(db, [
+      { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },
+      { key: `${about}:wallet:${performer.id}`, kind: "wallet-update", userId: performer.id },
+      {
+        key: `${about}:receipt`,
+        kind: "email",
+        email: contentReceiptEmail({
+          to: item.buyer_email,
+          buyerName: item.buyer_name,
+          itemId: id,
+          title: item.title,
+          stageName: performer.stageName,
+          price,
+          transactionId: sale.transactionId,
+          at: new Date(),
+          appUrl: env.APP_URL,
+        }),
+      },
+    ]);
     return {
       item,
       replayed: false as const,
       transactionId: sale.transactionId,
       price,
       stageName: performer.stageName,
-      buyer: { email: item.buyer_email, name: item.buyer_name },
     };
   });
 
   const stageName = outcome.replayed ? (outcome.item.stage_name ?? outcome.item.username) : outcome.stageName;
-  await publishWalletUpdate(memberId);
-  if (!outcome.replayed) {
-    await publishWalletUpdate(outcome.item.performer_id);
-    await sendReceipt({
-      to: outcome.buyer.email,
-      buyerName: outcome.buyer.name,
-      itemId: id,
-      title: outcome.item.title,
-      stageName,
-      price: outcome.price,
-      transactionId: outcome.transactionId,
-      at: new Date(),
-      appUrl: env.APP_URL,
-    });
-  }
   return { itemId: id, transactionId: outcome.transactionId, replayed: outcome.replayed, price: outcome.price, title: outcome.item.title, stageName };
-}
-
-/** Best effort, after commit: the unlock stands and shows in the library and wallet history whether or not mail works. */
-async function sendReceipt(receipt: Parameters<typeof contentReceiptEmail>[0]): Promise<void> {
-  try {
-    await sendEmail(contentReceiptEmail(receipt));
-  } catch (error) {
-    console.error(`receipt for content transaction ${receipt.transactionId} not sent`, error);
-  }
 }
 
 export interface LibraryEntry extends ContentCard {

@@ -7,7 +7,7 @@ import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus 
 import { EFFECTIVE_BALANCE_SQL } from "@/server/ledger/balances";
 import { checkInvariants, type InvariantResult } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
-import { publishWalletUpdate } from "./realtime";
+import { enqueue } from "@/server/outbox/messages";
 
 export interface AdjustBalanceInput {
   adminId: string;
@@ -47,10 +47,10 @@ export async function adjustBalance(input: AdjustBalanceInput): Promise<{ transa
           JSON.stringify({ account: input.account, amount: input.amount.toString(), reason, transactionId: posted.transactionId.toString() }),
         ],
       );
+      await enqueue(db, [{ key: `adjustment:${posted.transactionId}:wallet`, kind: "wallet-update", userId: input.userId }]);
     }
     return posted;
   });
-  await publishWalletUpdate(input.userId);
   return result;
 }
 
