@@ -15,7 +15,9 @@ export type OutboxMessage =
   /** A realtime event with its payload as written; payloads name what changed, pages refetch it. */
   | { key: string; kind: "realtime"; channels: string[]; event: string; data: Record<string, string | null> }
   /** The user's balances as they are at delivery, on their private channel. */
-  | { key: string; kind: "wallet-update"; userId: string };
+  | { key: string; kind: "wallet-update"; userId: string }
+  /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
+  | { key: string; kind: "purchase-receipt"; purchaseId: string };
 
 /** The channel Postgres notifies on commit of a transaction that wrote to the outbox; the relay listens. */
 export const OUTBOX_CHANNEL = "tipmeter_outbox";
@@ -28,6 +30,8 @@ function payloadOf(message: OutboxMessage): Record<string, unknown> {
       return { channels: message.channels, event: message.event, data: message.data };
     case "wallet-update":
       return { userId: message.userId };
+    case "purchase-receipt":
+      return { purchaseId: message.purchaseId };
   }
 }
 

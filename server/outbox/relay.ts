@@ -4,6 +4,7 @@ import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer, userChannel } from "@/server/integrations/pusher";
+import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
 import { OUTBOX_CHANNEL } from "./messages";
 
@@ -28,10 +29,15 @@ export interface DeliveryReport {
 }
 
 async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
+  const messageId = messageIdFor(message.key, new URL(env.APP_URL).hostname);
   switch (message.kind) {
     case "email": {
       const email = message.payload.email as OutgoingEmail;
-      await sendEmail({ ...email, messageId: messageIdFor(message.key, new URL(env.APP_URL).hostname) });
+      await sendEmail({ ...email, messageId });
+      return;
+    }
+    case "purchase-receipt": {
+      await sendEmail({ ...(await renderPurchaseReceipt(message.payload.purchaseId as string)), messageId });
       return;
     }
     case "realtime": {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { withTransaction } from "@/server/db/transaction";
 import { adjustmentLegs } from "@/server/domain/ledger";
 import { earningsMatureJob } from "@/server/jobs/earnings-mature";
@@ -82,7 +83,8 @@ beforeAll(async () => {
   await fundUser(pool, otherMember.id, 1_000_000n);
 });
 
-beforeEach(() => {
+beforeEach(async () => {
+  await deliverAllDue(pool);
   trigger.mockClear();
 });
 
@@ -124,6 +126,7 @@ describe("matureDueEarnings", () => {
       { code: `user:${luna.id}:pending:CRD`, amount: "-88" },
       { code: `user:${luna.id}:available:CRD`, amount: "88" },
     ]);
+    await deliverAllDue(pool);
     expect(trigger).toHaveBeenCalledWith(`private-user-${luna.id}`, "wallet.updated", {
       available: "88",
       pending: "75",
@@ -228,6 +231,7 @@ describe("matureDueEarnings", () => {
       await sell(performer, 100n);
       await earningsMatureJob.handler([]);
       expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 80n });
+      await deliverAllDue(pool);
       expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "wallet.updated", expect.objectContaining({ available: "80" }));
     } finally {
       await setSetting(admin.id, "earningsHold", { defaultDays: 7, byKind: { TIP: 1, CONTENT: 3 } });

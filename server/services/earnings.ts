@@ -9,7 +9,7 @@ import type { Role, SaleKind, TransactionKind } from "@/server/generated/prisma/
 import { walletBalances } from "@/server/ledger/balances";
 import { historyGroupKeySql } from "@/server/ledger/history-groups";
 import { post } from "@/server/ledger/post";
-import { publishWalletUpdate } from "./realtime";
+import { enqueue } from "@/server/outbox/messages";
 
 /**
  * A performer's earnings: their share of each sale waits in pending, one earnings lot per sale (written by
@@ -65,7 +65,7 @@ export async function matureDueEarnings(options: {
   for (const { performer_id: performerId } of performers) {
     if (budget <= 0) break;
     try {
-      const batch = await maturePerformerLots(performerId, at, budget);
+      const batch = await maturePerformerLots(performerId, at, budget, options.announce !== false);
       if (!batch) continue;
       run.batches.push(batch);
       budget -= batch.lots;
@@ -76,12 +76,11 @@ export async function matureDueEarnings(options: {
       run.refused.push({ performerId, reason: error.message });
       continue;
     }
-    if (options.announce !== false) await publishWalletUpdate(performerId);
   }
   return run;
 }
 
-async function maturePerformerLots(performerId: string, at: Date | null, limit: number): Promise<MaturedBatch | null> {
+async function maturePerformerLots(performerId: string, at: Date | null, limit: number, announce: boolean): Promise<MaturedBatch | null> {
   return withTransaction(pool, async (db) => {
     const { rows: lots } = await db.query<{ id: string; remaining: string }>(
       `SELECT id, remaining FROM earnings_lots
@@ -109,6 +108,7 @@ async function maturePerformerLots(performerId: string, at: Date | null, limit: 
       "UPDATE earnings_lots SET remaining = 0, matured_at = now(), matured_transaction_id = $2 WHERE id = ANY($1::bigint[])",
       [lotIds, posted.transactionId.toString()],
     );
+    if (announce) await enqueue(db, [{ key: `earnings-matured:${posted.transactionId}:wallet`, kind: "wallet-update", userId: performerId }]);
     return { performerId, transactionId: posted.transactionId, lots: lots.length, amount };
   });
 }

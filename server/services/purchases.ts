@@ -3,8 +3,8 @@ import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/domain/errors";
 import { stripe } from "@/server/integrations/stripe";
+import type { OutgoingEmail } from "@/server/integrations/email";
 import { describePaymentMethod, purchaseReceiptEmail } from "./emails/purchase-receipt";
-import { sendAfterCommit } from "./emails/send";
 
 export interface CheckoutStart {
   purchaseId: string;
@@ -105,42 +105,36 @@ export async function purchaseForMember(userId: string, purchaseId: string) {
 }
 
 /**
- * The receipt for a purchase the webhook just credited, sent after that commit (never on a replay). The card's
- * last four digits come from Stripe's charge; if Stripe can't be read now, the receipt goes without them.
+ * The receipt for a purchase the webhook credited, rendered when the outbox delivers it: the card's last four
+ * digits come from Stripe's charge, read then (outside the crediting transaction); if Stripe can't be read, the
+ * receipt goes without them.
  */
-export async function sendPurchaseReceipt(purchaseId: string): Promise<void> {
-  try {
-    const purchase = await prisma.creditPurchase.findUniqueOrThrow({
-      where: { id: purchaseId },
-      select: {
-        id: true,
-        credits: true,
-        priceMinor: true,
-        currency: true,
-        stripePaymentIntentId: true,
-        updatedAt: true,
-        package: { select: { name: true } },
-        user: { select: { email: true, displayName: true } },
-      },
-    });
-    await sendAfterCommit(
-      purchaseReceiptEmail({
-        to: purchase.user.email,
-        name: purchase.user.displayName,
-        purchaseId: purchase.id,
-        packageName: purchase.package.name,
-        credits: purchase.credits,
-        priceMinor: purchase.priceMinor,
-        currency: purchase.currency,
-        paidWith: purchase.stripePaymentIntentId ? await paymentMethodOf(purchase.stripePaymentIntentId) : null,
-        at: purchase.updatedAt,
-        appUrl: env.APP_URL,
-      }),
-      `credit purchase ${purchaseId}`,
-    );
-  } catch (error) {
-    console.error(`receipt for credit purchase ${purchaseId} not sent`, error);
-  }
+export async function renderPurchaseReceipt(purchaseId: string): Promise<OutgoingEmail> {
+  const purchase = await prisma.creditPurchase.findUniqueOrThrow({
+    where: { id: purchaseId },
+    select: {
+      id: true,
+      credits: true,
+      priceMinor: true,
+      currency: true,
+      stripePaymentIntentId: true,
+      updatedAt: true,
+      package: { select: { name: true } },
+      user: { select: { email: true, displayName: true } },
+    },
+  });
+  return purchaseReceiptEmail({
+    to: purchase.user.email,
+    name: purchase.user.displayName,
+    purchaseId: purchase.id,
+    packageName: purchase.package.name,
+    credits: purchase.credits,
+    priceMinor: purchase.priceMinor,
+    currency: purchase.currency,
+    paidWith: purchase.stripePaymentIntentId ? await paymentMethodOf(purchase.stripePaymentIntentId) : null,
+    at: purchase.updatedAt,
+    appUrl: env.APP_URL,
+  });
 }
 
 async function paymentMethodOf(paymentIntentId: string): Promise<string | null> {

@@ -1,7 +1,6 @@
 import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
-import type { StoreOrderStatus, WithdrawalStatus } from "@/server/generated/prisma/enums";
-import { ADMINS_CHANNEL, pusherServer, userChannel } from "@/server/integrations/pusher";
+import { pusherServer, userChannel } from "@/server/integrations/pusher";
 import { walletBalances } from "@/server/ledger/balances";
 
 /** Event names on a member's private channel. */
@@ -39,38 +38,7 @@ export async function publishWalletUpdate(userId: string): Promise<void> {
 
 /**
  * Status changes of withdrawals and store orders, for the pages that show them: the people involved hear it on
- * their private channels, admins on theirs. The payload names what changed; pages refetch it.
+ * their private channels, admins on theirs. The payload ({ id, status }) names what changed; pages refetch it.
  */
 export const WITHDRAWAL_UPDATED = "withdrawal.updated";
 export const ORDER_UPDATED = "order.updated";
-
-export interface StatusUpdatedPayload {
-  id: string;
-  status: string;
-}
-
-async function publishStatus(channels: string[], event: string, payload: StatusUpdatedPayload): Promise<void> {
-  try {
-    await pusherServer.trigger(channels, event, payload);
-  } catch (error) {
-    console.error(`${event} for ${payload.id} not published`, error);
-  }
-}
-
-/** After the withdrawal's change committed: to its performer and the admins' queue. */
-export async function publishWithdrawalUpdate(change: { withdrawalId: string; performerId: string; status: WithdrawalStatus }): Promise<void> {
-  await publishStatus([userChannel(change.performerId), ADMINS_CHANNEL], WITHDRAWAL_UPDATED, { id: change.withdrawalId, status: change.status });
-}
-
-/** After the order's change committed: to its buyer, its seller (admins sell the site's items) and the admins. */
-export async function publishOrderUpdate(orderId: string): Promise<void> {
-  const order = await pool
-    .query<{ status: StoreOrderStatus; buyer_id: string; seller_id: string | null }>(`SELECT status, buyer_id, seller_id FROM store_orders WHERE id = $1`, [orderId])
-    .then(
-      ({ rows }) => rows[0],
-      (error: unknown) => console.error(`${ORDER_UPDATED} for ${orderId} not published`, error),
-    );
-  if (!order) return;
-  const parties = order.seller_id ? [order.buyer_id, order.seller_id] : [order.buyer_id];
-  await publishStatus([...parties.map(userChannel), ADMINS_CHANNEL], ORDER_UPDATED, { id: orderId, status: order.status });
-}

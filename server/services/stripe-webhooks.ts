@@ -5,10 +5,9 @@ import { withTransaction } from "@/server/db/transaction";
 import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } from "@/server/domain/ledger";
 import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
+import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
-import { sendPurchaseReceipt } from "./purchases";
-import { publishWalletUpdate } from "./realtime";
 import { handleStoreOrderEvent, isStoreOrderEvent } from "./store-checkout";
 
 /**
@@ -54,10 +53,13 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOut
     const purchase = rows[0];
     if (!purchase) return { outcome: "ignored" as const };
     await plan.effect(db, purchase);
-    return { outcome: "processed" as const, userId: purchase.user_id, receiptFor: purchase.creditedNow ? purchase.id : null };
+    await enqueue(db, [
+      { key: `stripe-event:${event.id}:wallet`, kind: "wallet-update", userId: purchase.user_id },
+      // Credited once, however many events lead there: the receipt is keyed by the purchase.
+      ...(purchase.creditedNow ? [{ key: `purchase:${purchase.id}:receipt`, kind: "purchase-receipt" as const, purchaseId: purchase.id }] : []),
+    ]);
+    return { outcome: "processed" as const };
   });
-  if (result.userId) await publishWalletUpdate(result.userId);
-  if (result.receiptFor) await sendPurchaseReceipt(result.receiptFor);
   return result.outcome;
 }
 
