@@ -651,7 +651,7 @@ export interface UnlockResult {
  * A member unlocks an item: one CONTENT sale and the content_unlocks row in one transaction. Unlocks of the same
  * item by the same member queue on an advisory lock, so the later one sees the first: the same key gets the first
  * result back, another key is refused and charged nothing. A retry is answered even if the item has since left
- * sale. The receipt and the wallet updates go out after commit, once.
+ * sale. The receipt and the wallet updates are written to the outbox with the unlock, once.
  */
 export async function unlockContent(memberId: string, input: UnlockContentInput): Promise<UnlockResult> {
   const { itemId: id, idempotencyKey } = unlockContentSchema.parse(input);

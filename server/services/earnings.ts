@@ -45,7 +45,7 @@ function maturationKey(performerId: string, lotIds: readonly string[]): string {
  * locked only for its own batch and performers never wait on each other. Lots are locked FOR UPDATE SKIP LOCKED:
  * concurrent runs take disjoint lots, and a lot a refund is taking from (refundSale locks it FOR UPDATE) waits
  * for the next run, after which the refund has already lowered what remains. `at` stands in for the clock
- * (tests, demo data); `limit` caps the lots moved in one run. Each performer's pages hear of it after the commit.
+ * (tests, demo data); `limit` caps the lots moved in one run. Each move writes its wallet update to the outbox.
  */
 export async function matureDueEarnings(options: {
   at?: Date;

@@ -5,8 +5,8 @@ import type { OutboxMessage } from "@/server/outbox/messages";
 import { type EmailLink, appLink, renderEmail } from "./emails/template";
 
 /**
- * What members are told about their memberships, sent after the change committed. Best effort: a lost email
- * loses no money or access, and /memberships always shows the truth.
+ * What members are told about their memberships, written to the outbox with the change they announce;
+ * /memberships always shows the truth.
  */
 
 export interface MembershipNoticeBase {

@@ -43,7 +43,8 @@ import {
  * available to held at once (WITHDRAWAL_HOLD, in the same transaction as the withdrawal row and its first
  * event), so they can be neither spent nor requested twice; the ledger's guarded debit keeps concurrent requests
  * within what is available. An admin reviews every request unless the auto-approval setting covers it; paying
- * moves the held credits to payout clearing, every other ending reverses the hold. Emails go out after commit.
+ * moves the held credits to payout clearing, every other ending reverses the hold. Every status change writes
+ * its email and live updates to the outbox, in its own transaction (applyTransition).
  */
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ interface PurchaseRow {
   credits: string;
   price_minor: string;
   refunded_minor: string;
-  /** Set when this event's posting credited the purchase, so its receipt goes out once, after commit. */
+  /** Set when this event's posting credited the purchase, so its receipt is written to the outbox once. */
   creditedNow?: boolean;
 }
 
