@@ -71,3 +71,9 @@ export function transferLineDescription(metadata: unknown, viewerId: string, fal
   const note = metadata.note ? `: “${metadata.note}”` : "";
   return sent ? `Transfer to ${metadata.recipientName}${fee}${note}` : `Transfer from ${metadata.senderName}${note}`;
 }
+
+/**
+ * Previews per sender: a preview by email says whether an account exists, so an unthrottled one would let a
+ * member test a list of addresses. A person checking a few recipients never meets it.
+ */
+export const RECIPIENT_PREVIEW_LIMIT = { limit: 30, windowMs: 10 * 60 * 1000 } as const;

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
+import { RECIPIENT_PREVIEW_LIMIT } from "@/server/domain/transfers";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "@/server/services/settings";
@@ -197,5 +198,23 @@ describe("refused transfers post nothing", () => {
     expect(await refusalCodeOf(() => send(sender, suspended.username, 5n))).toBe("PRECONDITION_FAILED");
     expect(await refusalCodeOf(() => callerAs(sender).transfers.preview({ recipient: suspended.username, amount: 5n }))).toBe("PRECONDITION_FAILED");
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe("looking up recipients", () => {
+  it("answers a member's first 30 previews in ten minutes and refuses the next, whoever it names", async () => {
+    const prober = await fundedMember(100n, "prober");
+    const other = await fundedMember(100n, "other");
+    const target = await makeMember("target");
+    const unknownEmails = Array.from({ length: RECIPIENT_PREVIEW_LIMIT.limit }, (_, index) => `nobody-${index}-${randomUUID()}@example.test`);
+    for (const email of unknownEmails) {
+      expect(await refusalCodeOf(() => callerAs(prober).transfers.preview({ recipient: email, amount: 1n }))).toBe("NOT_FOUND");
+    }
+
+    const refused = await callerAs(prober)
+      .transfers.preview({ recipient: target.username, amount: 1n })
+      .then(() => null, (error: unknown) => error);
+    expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/^You've looked up many recipients in a short time\. Try again in \d+ minutes\.$/) });
+    expect(await callerAs(other).transfers.preview({ recipient: target.username, amount: 1n })).toMatchObject({ recipient: { username: target.username } });
   });
 });

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
-import { quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
+import { RECIPIENT_PREVIEW_LIMIT, quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
 import { earlierPosting, post } from "@/server/ledger/post";
 import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
@@ -104,6 +105,10 @@ export interface TransferPreview extends TransferQuote {
 /** The confirmation step: who receives, the fee and the total, checked like the real thing but posting nothing. */
 export async function previewTransfer(senderId: string, input: PreviewTransferInput): Promise<TransferPreview> {
   const { recipient, amount } = previewTransferSchema.parse(input);
+  const hit = await consumeRateLimit(`transfer-preview:${senderId}`, RECIPIENT_PREVIEW_LIMIT);
+  if (!hit.allowed) {
+    throw new DomainError("RATE_LIMITED", `You've looked up many recipients in a short time. Try again in ${Math.ceil(hit.retryAfterSeconds / 60)} minutes.`);
+  }
   const to = await findRecipient(pool, senderId, recipient);
   const quote = quoteTransfer(amount, await sentToday(pool, senderId), await getSetting(pool, "transfers"));
   return { ...quote, recipient: { username: to.username, displayName: to.displayName } };

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "@/server/api/root";
 import { loadActiveSessionUser } from "@/server/auth/session-user";
+import { SIGN_UP_LIMIT } from "@/server/auth/sign-up-limit";
 import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import {
@@ -242,5 +244,22 @@ describe("public performers", () => {
     await updatePerformerProfile(performer, { stageName: "After", bio: "New bio" });
     expect(await getPublicPerformer(performer.username)).toMatchObject({ stageName: "After", bio: "New bio" });
     expect((await domainError(updatePerformerProfile(await makeMember(), { stageName: "Nope", bio: "" }))).code).toBe("FORBIDDEN");
+  });
+});
+
+describe("sign-up rate limit", () => {
+  it("takes 20 sign-ups an hour from one address and refuses the next, leaving other addresses alone", async () => {
+    const from = (ip: string) => appRouter.createCaller({ user: null, ip });
+    const ip = "198.51.100.20";
+    for (let index = 0; index < SIGN_UP_LIMIT.limit; index += 1) {
+      await from(ip).auth.signUp({ ...uniqueIdentity("burst"), password: TEST_PASSWORD });
+    }
+    const refusedIdentity = uniqueIdentity("burst");
+    await expect(from(ip).auth.signUp({ ...refusedIdentity, password: TEST_PASSWORD })).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/^Too many accounts were created from your network\. Try again in \d+ minutes\.$/),
+    });
+    expect(await prisma.user.count({ where: { email: refusedIdentity.email } })).toBe(0);
+    await expect(from("203.0.113.9").auth.signUp({ ...uniqueIdentity("neighbour"), password: TEST_PASSWORD })).resolves.toMatchObject({ appliedAsPerformer: false });
   });
 });
