@@ -716,7 +716,7 @@ describe("refusals post nothing", () => {
     await callerAs(performer).shows.end({ showId });
   });
 
-  it("joining or requesting after removal from the room", async () => {
+  it("joining, requesting or watching a live group show after removal from the room", async () => {
     const performer = await onlinePerformer();
     const member = await fundedMember(1_000n);
     await removeMember(performer, { memberId: member.id });
@@ -728,6 +728,13 @@ describe("refusals post nothing", () => {
     const { showId } = await callerAs(performer).shows.startGroup({});
     expect((await refusal(() => callerAs(member).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("FORBIDDEN");
     expect(await ledgerTransactionCount()).toBe(count);
+
+    // Nor can they watch the live group show from outside: it is open to look at only for those who may enter.
+    expect(await callerAs(member).shows.current({ performerId: performer.id })).toBeNull();
+    expect(await refusal(() => callerAs(member).shows.meter({ showId }))).toEqual({ code: "FORBIDDEN", message: "You were removed from this room." });
+    const bystander = await fundedMember(1_000n);
+    expect(await callerAs(bystander).shows.current({ performerId: performer.id })).toMatchObject({ showId, kind: "GROUP" });
+    expect(await callerAs(bystander).shows.meter({ showId })).toMatchObject({ showId });
     await callerAs(performer).shows.end({ showId });
   });
 

@@ -224,8 +224,11 @@ async function loadMeterView(db: Queryable, viewer: ShowActor, showId: string, o
 
   const side: ShowSide = viewer.id === show.performer_id ? "performer" : "member";
   const own = participants.find((participant) => participant.member_id === viewer.id);
-  if (side === "member" && !own && !(show.kind === "GROUP" && show.status === "LIVE")) {
-    throw new DomainError("FORBIDDEN", "This isn't your show.");
+  if (side === "member" && !own) {
+    // A live group show is open to look at before joining, but only for those who may enter its room.
+    if (!(show.kind === "GROUP" && show.status === "LIVE")) throw new DomainError("FORBIDDEN", "This isn't your show.");
+    const entry = await canEnterRoom(db, show.performer_id, viewer.id);
+    if (!entry.ok) throw new DomainError("FORBIDDEN", entry.reason);
   }
 
   const terms = termsOf(show);
@@ -795,7 +798,13 @@ export async function currentShow(actor: ShowActor, input: z.input<typeof curren
     actor.id === performerId ? [performerId] : [performerId, actor.id],
   );
   const showId = rows[0]?.id;
-  return showId ? loadMeterView(pool, actor, showId, options) : null;
+  if (!showId) return null;
+  // Someone the room refuses sees no open group show in it (loadMeterView would refuse it); their own shows, yes.
+  if (actor.id !== performerId && !(await canEnterRoom(pool, performerId, actor.id)).ok) {
+    const { rowCount } = await pool.query(`SELECT 1 FROM show_participants WHERE show_id = $1 AND member_id = $2`, [showId, actor.id]);
+    if (!rowCount) return null;
+  }
+  return loadMeterView(pool, actor, showId, options);
 }
 
 /** The meter as the caller sees it: only the show's performer and its members may look. */
