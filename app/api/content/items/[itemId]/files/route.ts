@@ -5,11 +5,9 @@ import { resolveSession } from "@/server/auth/session-token";
 import { type DomainError, isDomainError } from "@/server/domain/errors";
 import { env } from "@/server/env";
 import { UPLOAD_TOO_LARGE, UPLOAD_UNSUPPORTED_TYPE, addContentFile, uploadLimitMessage } from "@/server/services/content";
+import { readBoundedForm } from "@/server/integrations/bounded-form";
 
 export const dynamic = "force-dynamic";
-
-/** Room for the multipart boundaries and part headers around the file itself. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 function refuse(status: number, error: string): Response {
   return Response.json({ error }, { status, headers: { "Cache-Control": "no-store" } });
@@ -43,12 +41,9 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const session = await resolveSession(request.cookies);
   if (session.status !== "active") return refuse(401, "Sign in to upload files.");
   if (session.user.role !== "PERFORMER") return refuse(403, "Only performers can upload content.");
-  // Refused before the body is read, so an oversized upload is not buffered first.
-  if (Number(request.headers.get("content-length") ?? 0) > env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES) {
-    return refuse(413, uploadLimitMessage());
-  }
-
-  const form = await request.formData().catch(() => null);
+  const read = await readBoundedForm(request, env.MAX_UPLOAD_BYTES);
+  if (!read.ok && read.reason === "too-large") return refuse(413, uploadLimitMessage());
+  const form = read.ok ? read.form : null;
   const file = form?.get("file");
   if (!form || !(file instanceof File)) return refuse(400, "Choose a file to upload.");
   if (file.size > env.MAX_UPLOAD_BYTES) return refuse(413, uploadLimitMessage());

@@ -3,11 +3,9 @@ import { INTERNAL_ERROR_MESSAGE } from "@/server/api/errors";
 import { resolveSession } from "@/server/auth/session-token";
 import { type DomainError, isDomainError } from "@/server/domain/errors";
 import { attachItemFile, itemOwnerFor, maxStoreFileBytes } from "@/server/services/store-items";
+import { readBoundedForm } from "@/server/integrations/bounded-form";
 
 export const dynamic = "force-dynamic";
-
-/** Room for the multipart boundaries and part headers around the file itself. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 function refuse(status: number, error: string): Response {
   return Response.json({ error }, { status, headers: { "Cache-Control": "no-store" } });
@@ -39,10 +37,9 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const session = await resolveSession(request.cookies);
   if (session.status !== "active") return refuse(401, "Sign in to upload files.");
   if (session.user.role !== "PERFORMER" && session.user.role !== "ADMIN") return refuse(403, "Only sellers can upload store files.");
-  // Refused before the body is read, so an oversized upload is not buffered first.
-  if (Number(request.headers.get("content-length") ?? 0) > maxStoreFileBytes() + MULTIPART_OVERHEAD_BYTES) return tooLarge();
-
-  const form = await request.formData().catch(() => null);
+  const read = await readBoundedForm(request, maxStoreFileBytes());
+  if (!read.ok && read.reason === "too-large") return tooLarge();
+  const form = read.ok ? read.form : null;
   const file = form?.get("file");
   if (!form || !(file instanceof File)) return refuse(400, "Choose a file to upload.");
   if (file.size > maxStoreFileBytes()) return tooLarge();
