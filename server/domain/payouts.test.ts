@@ -24,8 +24,7 @@ import {
   quoteWithdrawal,
   snapshotPayoutDetails,
   validatePayoutDetails,
-  withdrawalProblem,
-} from "./payouts";
+  withdrawalProblem, qualifiesForAutoApproval } from "./payouts";
 
 const USD_RATE = { credits: 20n, amountMinor: 100n };
 const PAYPAL: PayoutMethodTerms = { fixedMinor: 30n, percentBps: 200, minCredits: 200n, maxCredits: 100_000n };
@@ -294,5 +293,18 @@ describe("payout profile fields", () => {
     ["another Stripe account", { method: "PAYPAL", details: { a: "1" }, stripeAccountId: "acct_9" }, true],
   ] as const)("a save after %s starts the lock: %s", (_case, previous, changed) => {
     expect(payoutDestinationChanged(previous, { method: "PAYPAL", details: { a: "1" }, stripeAccountId: null })).toBe(changed);
+  });
+});
+
+describe("auto-approval over a window", () => {
+  it.each([
+    ["off", 100n, 0n, null, false],
+    ["one request at the threshold", 500n, 0n, 500n, true],
+    ["one request over it", 501n, 0n, 500n, false],
+    ["a second small request that stays within it", 200n, 300n, 500n, true],
+    ["a second small request that passes it", 201n, 300n, 500n, false],
+    ["a split of a large request, third part", 100n, 900n, 500n, false],
+  ])("%s", (_case, credits, requestedInWindow, threshold, approved) => {
+    expect(qualifiesForAutoApproval(credits, requestedInWindow, threshold)).toBe(approved);
   });
 });

@@ -473,3 +473,14 @@ export const withdrawalKeys = {
   stripeTransfer: (withdrawalId: string) => `withdrawal:${withdrawalId}:stripe-transfer`,
   stripePayout: (withdrawalId: string) => `withdrawal:${withdrawalId}:stripe-payout`,
 };
+
+/**
+ * Auto-approval looks at what the performer asked for over this window, not at one request: otherwise a large
+ * withdrawal split into small ones would skip review.
+ */
+export const AUTO_APPROVAL_WINDOW_HOURS = 24;
+
+/** Whether a request is approved without review: the admin's threshold covers it plus the window's earlier requests. */
+export function qualifiesForAutoApproval(credits: bigint, requestedInWindow: bigint, threshold: bigint | null): boolean {
+  return threshold !== null && credits + requestedInWindow <= threshold;
+}

@@ -354,15 +354,27 @@ describe("cancel, reject, approve and pay", () => {
     expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
   });
 
-  it("approves at request time below the admin's auto-approval amount, and only then", async () => {
-    const performer = await fundedPerformer(2_000n);
-    await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: 500n } });
+  it("approves at request time while the performer's requests over 24 hours stay within the admin's amount, and only then", async () => {
+    const performer = await fundedPerformer(3_000n);
+    const other = await fundedPerformer(3_000n);
+    await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: 600n } });
     try {
-      const small = await request(performer, 500n);
-      const large = await request(performer, 501n);
-      expect(small.withdrawal.status).toBe("APPROVED");
-      expect(small.withdrawal.events.at(-1)).toMatchObject({ toStatus: "APPROVED", actorName: null, note: "Approved automatically: at or below 500 credits" });
+      const large = await request(other, 601n);
       expect(large.withdrawal.status).toBe("REQUESTED");
+
+      const first = await request(performer, 300n);
+      expect(first.withdrawal.status).toBe("APPROVED");
+      expect(first.withdrawal.events.at(-1)).toMatchObject({
+        toStatus: "APPROVED",
+        actorName: null,
+        note: "Approved automatically: 600 credits or less requested in 24 hours",
+      });
+      expect((await request(performer, 300n)).withdrawal.status).toBe("APPROVED");
+      // A large withdrawal split into small requests: the third passes the amount over the window, so it waits.
+      expect((await request(performer, 200n)).withdrawal.status).toBe("REQUESTED");
+      // A request that ended without paying out (cancelled here) does not count.
+      await callerAs(other).payouts.withdrawals.cancel({ id: large.withdrawal.id });
+      expect((await request(other, 600n)).withdrawal.status).toBe("APPROVED");
     } finally {
       await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 7, autoApproveBelowCredits: null } });
     }

@@ -7,6 +7,7 @@ import { formatCredits } from "@/server/domain/money";
 import {
   AWAITING_ADMIN,
   PAYOUT_METHODS,
+  AUTO_APPROVAL_WINDOW_HOURS,
   PAYOUT_METHOD_LABELS,
   type PayoutDetailLine,
   type PayoutMethodTerms,
@@ -16,6 +17,7 @@ import {
   detailLines,
   isLocked,
   lockEndsAt,
+  qualifiesForAutoApproval,
   snapshotPayoutDetails,
   withdrawalKeys,
 } from "@/server/domain/payouts";
@@ -131,6 +133,8 @@ function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRo
 export async function requestWithdrawal(performerId: string, input: RequestWithdrawalInput): Promise<RequestedWithdrawal> {
   const { credits, idempotencyKey } = requestWithdrawalSchema.parse(input);
   const result = await withTransaction(pool, async (db) => {
+    // One request at a time per performer, so the auto-approval window below counts every earlier request.
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('withdrawal-request:' || $1, 0))", [performerId]);
     const existing = await withdrawalByKey(db, performerId, idempotencyKey);
     if (existing) return replayOf(existing, credits);
 
@@ -205,9 +209,15 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
     );
     await announceWithdrawalChange(db, { withdrawalId: row.id, performerId, status: "REQUESTED" });
     const autoApproveBelow = configuration.policy.autoApproveBelowCredits;
-    if (autoApproveBelow !== null && credits <= autoApproveBelow) {
+    const window = await db.query<{ credits: string }>(
+      `SELECT coalesce(sum(credits), 0) AS credits FROM withdrawals
+        WHERE performer_id = $1 AND id <> $2 AND status NOT IN ('CANCELLED', 'REJECTED', 'FAILED')
+          AND created_at > now() - make_interval(hours => $3)`,
+      [performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS],
+    );
+    if (autoApproveBelow !== null && qualifiesForAutoApproval(credits, BigInt(window.rows[0]?.credits ?? "0"), autoApproveBelow)) {
       await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
-        note: `Approved automatically: at or below ${formatCredits(autoApproveBelow)} credits`,
+        note: `Approved automatically: ${formatCredits(autoApproveBelow)} credits or less requested in ${AUTO_APPROVAL_WINDOW_HOURS} hours`,
       });
     }
     return { row, replayed: false };

@@ -84,7 +84,12 @@ export function PayoutPolicyForm({ policy }: { policy: Policy }) {
             Approve small requests automatically
           </label>
           {autoApprove ? (
-            <Field label="Up to (credits)" name="threshold" error={errors.threshold}>
+            <Field
+              label="Up to (credits)"
+              name="threshold"
+              error={errors.threshold}
+              hint="Counted per performer over 24 hours, so a large withdrawal split into small requests still waits for review."
+            >
               {(control) => <Input {...control} inputMode="numeric" value={threshold} onChange={(event) => setThreshold(event.target.value)} />}
             </Field>
           ) : (
