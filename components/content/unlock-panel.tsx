@@ -46,7 +46,7 @@ export function UnlockPanel({ itemId, title, price, stageName, signedIn, signInH
   function confirm() {
     setError(null);
     unlock.mutate(
-      { itemId, idempotencyKey: idempotencyKey.current },
+      { itemId, idempotencyKey: idempotencyKey.current, expectedPrice: price },
       {
         onSuccess: (result) => {
           setConfirming(false);
@@ -60,6 +60,8 @@ export function UnlockPanel({ itemId, title, price, stageName, signedIn, signInH
           const refused = describePaymentError(cause, "this item");
           setError(refused);
           toast.error("Not unlocked", refused.message);
+          // A refusal may come from a change on the server (a new price): show the page as it is now.
+          router.refresh();
         },
       },
     );

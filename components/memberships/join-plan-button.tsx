@@ -46,7 +46,7 @@ export function JoinPlanButton({ plan, signInHref, ownPlan }: JoinPlanButtonProp
 
   function confirm() {
     join.mutate(
-      { planId: plan.id, idempotencyKey: idempotencyKey.current },
+      { planId: plan.id, idempotencyKey: idempotencyKey.current, expectedPrice: plan.price },
       {
         onSuccess: (result) => {
           setConfirming(false);
@@ -62,6 +62,8 @@ export function JoinPlanButton({ plan, signInHref, ownPlan }: JoinPlanButtonProp
           const described = describePaymentError(refusal, "this membership");
           setError(described);
           toast.error("Membership not started", described.message);
+          // A refusal may come from a change on the server (a new price): show the page as it is now.
+          router.refresh();
         },
       },
     );

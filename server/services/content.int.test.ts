@@ -188,6 +188,21 @@ describe("creating and editing items", () => {
 });
 
 describe("unlocking an item", () => {
+  it("refuses an unlock at a price the member didn't see, posting nothing, and takes it at the new one", async () => {
+    const item = await makePublishedItem(performer, { price: 30n, title: "Price shift" });
+    const buyer = await makeMember("buyer");
+    await fundUser(pool, buyer.id, 500n);
+    await callerAs(performer).content.update({ ...(await callerAs(performer).content.get({ itemId: item.id })), itemId: item.id, price: 45n });
+    const count = await ledgerTransactionCount();
+
+    const refused = await callerAs(buyer)
+      .content.unlock({ itemId: item.id, idempotencyKey: randomUUID(), expectedPrice: 30n })
+      .then(() => null, (error: unknown) => error);
+    expect(refused).toMatchObject({ code: "CONFLICT", message: "The price changed: “Price shift” now costs 45 credits. Review it and try again." });
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect(await callerAs(buyer).content.unlock({ itemId: item.id, idempotencyKey: randomUUID(), expectedPrice: 45n })).toMatchObject({ price: 45n });
+  });
+
   it("charges once, splits at the CONTENT rate, records the unlock and tells both sides", async () => {
     const item = await makePublishedItem(performer, { price: 101n, title: "Moonlight" });
     const buyer = await makeMember("buyer");

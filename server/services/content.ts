@@ -27,6 +27,7 @@ import type { Role } from "@/server/generated/prisma/enums";
 import { fileStorage } from "@/server/integrations/storage";
 import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
+import { formatCredits } from "@/server/domain/money";
 import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "./access";
 import { contentReceiptEmail } from "./content-receipt";
 import { findSellingPerformer, postSale } from "./sales";
@@ -73,7 +74,12 @@ export const contentItemRefSchema = z.object({ itemId: itemIdSchema });
 export const contentFileRefSchema = z.object({ fileId: z.uuid("That file does not exist.") });
 export const performerContentSchema = z.object({ username: z.string().trim().min(1).max(64) });
 
-export const unlockContentSchema = z.object({ itemId: itemIdSchema, idempotencyKey: z.uuid() });
+export const unlockContentSchema = z.object({
+  itemId: itemIdSchema,
+  idempotencyKey: z.uuid(),
+  /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
+  expectedPrice: z.bigint().nonnegative().optional(),
+});
 export type UnlockContentInput = z.input<typeof unlockContentSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -654,7 +660,7 @@ export interface UnlockResult {
  * sale. The receipt and the wallet updates are written to the outbox with the unlock, once.
  */
 export async function unlockContent(memberId: string, input: UnlockContentInput): Promise<UnlockResult> {
-  const { itemId: id, idempotencyKey } = unlockContentSchema.parse(input);
+  const { itemId: id, idempotencyKey, expectedPrice } = unlockContentSchema.parse(input);
   const ledgerKey = `content:${memberId}:${idempotencyKey}`;
 
   const outcome = await withTransaction(pool, async (db) => {
@@ -698,6 +704,9 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
 
     const performer = await findSellingPerformer(db, { performerId: item.performer_id });
     const price = BigInt(item.price);
+    if (expectedPrice !== undefined && expectedPrice !== price) {
+      throw new DomainError("CONFLICT", `The price changed: “${item.title}” now costs ${formatCredits(price)} credits. Review it and try again.`);
+    }
     const sale = await postSale(db, {
       kind: "CONTENT_UNLOCK",
       saleKind: "CONTENT",

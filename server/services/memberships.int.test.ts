@@ -220,6 +220,22 @@ describe("joining a plan", () => {
   });
 });
 
+describe("a price that changed under the member", () => {
+  it("refuses a join at a price the member didn't see, posting nothing, and takes it at the new one", async () => {
+    const plan = await fanClub(rex, 40n);
+    const member = await fundedMember(500n);
+    await callerAs(rex).memberships.updatePlan({ ...plan, price: 60n });
+    const count = await ledgerTransactionCount();
+
+    const refused = await callerAs(member)
+      .memberships.subscribe({ planId: plan.id, idempotencyKey: randomUUID(), expectedPrice: 40n })
+      .then(() => null, (error: unknown) => error);
+    expect(refused).toMatchObject({ code: "CONFLICT", message: "The price changed: Fan club (Rex Test) now costs 60 credits a period. Review it and try again." });
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect(await callerAs(member).memberships.subscribe({ planId: plan.id, idempotencyKey: randomUUID(), expectedPrice: 60n })).toMatchObject({ price: 60n });
+  });
+});
+
 describe("renewals on a controlled clock", () => {
   it("renews period after period, enters grace when credits run short, and recovers from where the period ended", async () => {
     const member = await fundedMember(222n);

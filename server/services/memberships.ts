@@ -59,7 +59,12 @@ export type PlanInput = z.input<typeof planInputSchema>;
 export const updatePlanSchema = planInputSchema.extend({ id: z.uuid() });
 export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
 
-export const subscribeSchema = z.object({ planId: z.uuid(), idempotencyKey: z.uuid() });
+export const subscribeSchema = z.object({
+  planId: z.uuid(),
+  idempotencyKey: z.uuid(),
+  /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
+  expectedPrice: z.bigint().positive().optional(),
+});
 export type SubscribeInput = z.input<typeof subscribeSchema>;
 
 /** Who a plan belongs to: the site (created by admins) or one performer. */
@@ -291,7 +296,7 @@ export interface SubscribeResult {
  * first result without charging again.
  */
 export async function subscribe(memberId: string, input: SubscribeInput): Promise<SubscribeResult> {
-  const { planId, idempotencyKey } = subscribeSchema.parse(input);
+  const { planId, idempotencyKey, expectedPrice } = subscribeSchema.parse(input);
   const plan = await loadPlan(pool, planId);
   if (plan.performer_id) await findSellingPerformer(pool, { performerId: plan.performer_id });
   if (plan.performer_id === memberId) throw new DomainError("FORBIDDEN", "You cannot join your own fan club.");
@@ -313,6 +318,9 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
     if (!found) throw new Error("now() returned no row");
     const existing = found.id ? { status: found.status, currentPeriodEnd: found.current_period_end } : null;
     if (!plan.active) throw new DomainError("PRECONDITION_FAILED", "This plan is not taking new members.");
+    if (expectedPrice !== undefined && expectedPrice !== BigInt(plan.price)) {
+      throw new DomainError("CONFLICT", `The price changed: ${planTitle(plan)} now costs ${formatCredits(BigInt(plan.price))} credits a period. Review it and try again.`);
+    }
     assertCanSubscribe(existing, found.now);
 
     const membershipId = found.id ?? randomUUID();
