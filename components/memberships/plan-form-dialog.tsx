@@ -130,6 +130,12 @@ export function PlanFormDialog({ scope, plan, onClose }: PlanFormDialogProps) {
           <Field label="Name" name="name" error={errors.name}>
             {(control) => <Input {...control} value={draft.name} maxLength={60} onChange={(event) => change({ name: event.target.value })} />}
           </Field>
+          {plan ? (
+            <p className="text-sm text-muted">
+              Current members keep the period they joined on; a new period applies to those who join from now on. A lower price
+              reaches current members at their next renewal, a higher one only new members.
+            </p>
+          ) : null}
           <div className="grid grid-cols-2 gap-3">
             <Field label="Price (credits)" name="price" error={errors.price}>
               {(control) => <Input {...control} inputMode="numeric" value={draft.price} onChange={(event) => change({ price: event.target.value })} />}

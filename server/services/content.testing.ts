@@ -52,8 +52,8 @@ export async function insertPlan(db: Queryable, performerId: string | null, name
 /** A membership row whose period ends `endsInDays` from now (negative: already over). */
 export async function insertMembership(db: Queryable, planId: string, memberId: string, endsInDays = 30): Promise<void> {
   await db.query(
-    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, updated_at)
-     VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now() - interval '1 day', now() + make_interval(days => $3), now())`,
+    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now() - interval '1 day', now() + make_interval(days => $3), 30, now())`,
     [planId, memberId, endsInDays],
   );
 }

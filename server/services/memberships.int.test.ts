@@ -310,6 +310,25 @@ describe("renewals on a controlled clock", () => {
     expect(await chargesOf(first.membershipId)).toHaveLength(2);
   });
 
+  it("keeps a member on the period they joined on when the plan's period changes; new members get the new one", async () => {
+    const plan = await fanClub(rex, 10n, 30, "Monthly");
+    const member = await fundedMember(100n);
+    await join(member, plan.id);
+    await callerAs(rex).memberships.updatePlan({ ...plan, periodDays: 7 });
+
+    const end = (await membershipOf(member.id, plan.id)).current_period_end;
+    await renewDueMemberships({ at: later(end, MINUTE) });
+    const renewed = await membershipOf(member.id, plan.id);
+    expect(renewed.status).toBe("ACTIVE");
+    expect(renewed.current_period_end.getTime() - renewed.current_period_start.getTime()).toBe(30 * DAY);
+    expect((await walletBalances(pool, member.id)).available).toBe(80n);
+
+    const newcomer = await fundedMember(100n);
+    await join(newcomer, plan.id);
+    const joined = await membershipOf(newcomer.id, plan.id);
+    expect(joined.current_period_end.getTime() - joined.current_period_start.getTime()).toBe(7 * DAY);
+  });
+
   it("keeps a cancelled membership's access until its period ends, then ends it without a charge", async () => {
     const member = await fundedMember(1_000n);
     const { membershipId } = await join(member, innerCircleId);

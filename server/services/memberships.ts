@@ -326,12 +326,12 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
     const membershipId = found.id ?? randomUUID();
     const period = periodFrom(found.now, plan.period_days);
     await db.query(
-      `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, updated_at)
-       VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now())
+      `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
+       VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, now())
        ON CONFLICT (plan_id, member_id) DO UPDATE
          SET status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
-             grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
-      [membershipId, planId, memberId, period.start, period.end],
+             period_days = excluded.period_days, grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
+      [membershipId, planId, memberId, period.start, period.end, plan.period_days],
     );
     const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false });
     const member = await memberContact(db, memberId);
@@ -413,7 +413,7 @@ export async function membershipsOf(memberId: string): Promise<MembershipView[]>
     last_price: string | null;
   }>(
     `SELECT m.id, m.status, ${MEMBERSHIP_GRANTS_ACCESS_SQL} AS has_access, m.current_period_start, m.current_period_end,
-            m.grace_until, m.cancelled_at, p.id AS plan_id, p.name, p.perks, p.period_days, p.price, p.active,
+            m.grace_until, m.cancelled_at, p.id AS plan_id, p.name, p.perks, m.period_days, p.price, p.active,
             u.username, pp.stage_name,
             (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
        FROM memberships m
@@ -537,7 +537,8 @@ export async function renewDueMemberships({ at }: { at: Date }): Promise<Renewal
       const result = await withTransaction(pool, async (db) => {
         const { rows } = await db.query<DueRow>(
           `SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until,
-                  p.id, p.performer_id, p.name, p.price, p.period_days, p.active, pp.stage_name, u.email, u.display_name,
+                  -- The member's own period: a plan's change of period applies to new members only.
+                  p.id, p.performer_id, p.name, p.price, m.period_days, p.active, pp.stage_name, u.email, u.display_name,
                   (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
              FROM memberships m
              JOIN membership_plans p ON p.id = m.plan_id

@@ -48,8 +48,8 @@ async function insertPlan(performerId: string, name: string, active = true): Pro
 
 async function insertMembership(planId: string, memberId: string, periodEnd: string): Promise<void> {
   await pool.query(
-    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, updated_at)
-     VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now() - interval '40 days', now() + $3::interval, now())`,
+    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
+     VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now() - interval '40 days', now() + $3::interval, 30, now())`,
     [planId, memberId, periodEnd],
   );
 }
