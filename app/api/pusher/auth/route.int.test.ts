@@ -146,8 +146,8 @@ describe("POST /api/pusher/auth", () => {
       await pool.query(`INSERT INTO rooms (performer_id, access, required_plan_id) VALUES ($1, 'MEMBERSHIP', $2)`, [host.id, planId]);
       const subscriber = await makeMember("subscriber");
       await pool.query(
-        `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, updated_at)
-         VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now() + interval '30 days', now())`,
+        `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
+         VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now() + interval '30 days', 30, now())`,
         [planId, subscriber.id],
       );
 
