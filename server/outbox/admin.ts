@@ -20,6 +20,9 @@ export interface UndeliveredMessage {
   nextTryAt: Date | null;
 }
 
+/** Failed at least once and not delivered: still retrying, or given up. */
+const UNDELIVERED = "delivered_at IS NULL AND (dead_at IS NOT NULL OR last_error IS NOT NULL)";
+
 /** Messages that failed at least once and are not delivered, dead ones first, then oldest first. */
 export async function undeliveredMessages(limit = 200): Promise<UndeliveredMessage[]> {
   const { rows } = await pool.query<{
@@ -36,7 +39,7 @@ export async function undeliveredMessages(limit = 200): Promise<UndeliveredMessa
     `SELECT id, key, kind, dead_at IS NOT NULL AS dead, attempts, last_error, created_at, available_at,
             coalesce(payload #>> '{email,to}', payload #>> '{userId}', array_to_string(ARRAY(SELECT jsonb_array_elements_text(payload -> 'channels')), ', '), '') AS target
        FROM outbox_messages
-      WHERE delivered_at IS NULL AND (dead_at IS NOT NULL OR last_error IS NOT NULL)
+      WHERE ${UNDELIVERED}
       ORDER BY dead_at IS NULL, created_at
       LIMIT $1`,
     [limit],
@@ -57,7 +60,7 @@ export async function undeliveredMessages(limit = 200): Promise<UndeliveredMessa
 
 export async function undeliveredCount(): Promise<number> {
   const { rows } = await pool.query<{ count: string }>(
-    `SELECT count(*) FROM outbox_messages WHERE delivered_at IS NULL AND (dead_at IS NOT NULL OR last_error IS NOT NULL)`,
+    `SELECT count(*) FROM outbox_messages WHERE ${UNDELIVERED}`,
   );
   return Number(rows[0]?.count ?? 0);
 }

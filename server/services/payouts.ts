@@ -209,16 +209,18 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
     );
     await announceWithdrawalChange(db, { withdrawalId: row.id, performerId, status: "REQUESTED" });
     const autoApproveBelow = configuration.policy.autoApproveBelowCredits;
-    const window = await db.query<{ credits: string }>(
-      `SELECT coalesce(sum(credits), 0) AS credits FROM withdrawals
-        WHERE performer_id = $1 AND id <> $2 AND status NOT IN ('CANCELLED', 'REJECTED', 'FAILED')
-          AND created_at > now() - make_interval(hours => $3)`,
-      [performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS],
-    );
-    if (autoApproveBelow !== null && qualifiesForAutoApproval(credits, BigInt(window.rows[0]?.credits ?? "0"), autoApproveBelow)) {
-      await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
-        note: `Approved automatically: ${formatCredits(autoApproveBelow)} credits or less requested in ${AUTO_APPROVAL_WINDOW_HOURS} hours`,
-      });
+    if (autoApproveBelow !== null) {
+      const window = await db.query<{ credits: string }>(
+        `SELECT coalesce(sum(credits), 0) AS credits FROM withdrawals
+          WHERE performer_id = $1 AND id <> $2 AND status NOT IN ('CANCELLED', 'REJECTED', 'FAILED')
+            AND created_at > now() - make_interval(hours => $3)`,
+        [performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS],
+      );
+      if (qualifiesForAutoApproval(credits, BigInt(window.rows[0]?.credits ?? "0"), autoApproveBelow)) {
+        await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
+          note: `Approved automatically: ${formatCredits(autoApproveBelow)} credits or less requested in ${AUTO_APPROVAL_WINDOW_HOURS} hours`,
+        });
+      }
     }
     return { row, replayed: false };
   });

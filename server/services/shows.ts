@@ -785,11 +785,12 @@ export const currentSchema = z.object({ performerId: z.uuid() });
  */
 export async function currentShow(actor: ShowActor, input: z.input<typeof currentSchema>, options: ShowOptions = {}): Promise<MeterView | null> {
   const { performerId } = currentSchema.parse(input);
-  const { rows } = await pool.query<{ id: string }>(
+  // `own`: the caller is in the show (or is its performer); otherwise it is a live group show open to look at.
+  const { rows } = await pool.query<{ id: string; own: boolean }>(
     actor.id === performerId
-      ? `SELECT id FROM shows WHERE performer_id = $1 AND status IN ('LIVE', 'REQUESTED')
+      ? `SELECT id, true AS own FROM shows WHERE performer_id = $1 AND status IN ('LIVE', 'REQUESTED')
           ORDER BY status = 'LIVE' DESC, created_at LIMIT 1`
-      : `SELECT id FROM (
+      : `SELECT id, rank = 0 AS own FROM (
            SELECT s.id, 0 AS rank, s.created_at FROM show_participants p JOIN shows s ON s.id = p.show_id
             WHERE p.member_id = $2 AND s.performer_id = $1 AND p.status = 'ACTIVE' AND s.status IN ('REQUESTED', 'LIVE')
            UNION ALL
@@ -797,14 +798,11 @@ export async function currentShow(actor: ShowActor, input: z.input<typeof curren
          ) x ORDER BY rank, created_at DESC LIMIT 1`,
     actor.id === performerId ? [performerId] : [performerId, actor.id],
   );
-  const showId = rows[0]?.id;
-  if (!showId) return null;
+  const found = rows[0];
+  if (!found) return null;
   // Someone the room refuses sees no open group show in it (loadMeterView would refuse it); their own shows, yes.
-  if (actor.id !== performerId && !(await canEnterRoom(pool, performerId, actor.id)).ok) {
-    const { rowCount } = await pool.query(`SELECT 1 FROM show_participants WHERE show_id = $1 AND member_id = $2`, [showId, actor.id]);
-    if (!rowCount) return null;
-  }
-  return loadMeterView(pool, actor, showId, options);
+  if (!found.own && !(await canEnterRoom(pool, performerId, actor.id)).ok) return null;
+  return loadMeterView(pool, actor, found.id, options);
 }
 
 /** The meter as the caller sees it: only the show's performer and its members may look. */
