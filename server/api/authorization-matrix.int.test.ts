@@ -1,0 +1,205 @@
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ZodError } from "zod";
+import { AUTHORIZATION_MATRIX, CALLERS, type CallerKind, type MatrixFixtures, type MatrixUsers } from "@/server/api/authorization-matrix";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import type { SessionUser } from "@/server/auth/session-user";
+import { closeDb, pool } from "@/server/db/client";
+import { env } from "@/server/env";
+import { addContentFile, createContentItem } from "@/server/services/content";
+import { TEST_IMAGE, insertMembership, makePublishedItem } from "@/server/services/content.testing";
+import { createPlan } from "@/server/services/memberships";
+import { configurePayouts, readyToWithdraw } from "@/server/services/payouts.testing";
+import { setRoomOnline, updateRoomSettings } from "@/server/services/rooms";
+import { applyAsPerformer, suspendUser } from "@/server/services/users";
+import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { callerAs, ledgerTransactionCount } from "@/server/testing/api";
+import { fundUser, insertPaidPurchase } from "@/server/testing/factories";
+import { callProcedure, listProcedures } from "@/server/testing/router-procedures";
+import { routeRequestAs } from "@/server/testing/session-cookie";
+
+vi.hoisted(() => {
+  process.env.STORAGE_DIR = `.tmp/test-uploads-authz-matrix-${process.pid}-${Date.now()}`;
+});
+vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
+  pusherServer: { trigger: vi.fn(async () => ({})) },
+}));
+vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => undefined) }));
+
+/**
+ * The authorization matrix: every procedure of appRouter, called as each kind of caller through the session
+ * cookie the browser would send (so a suspended user's old cookie is checked against the database as in
+ * production), and for procedures that name an owned object, as another user of the owner's role.
+ */
+
+const procedures = listProcedures(appRouter);
+const fixtures = {} as MatrixFixtures;
+
+/** "Another user of the same role" for the ownership cases. */
+type Caller = CallerKind | "otherMember" | "otherPerformer";
+
+function userOf(caller: Caller): SessionUser | null {
+  return caller === "signedOut" ? null : fixtures.users[caller];
+}
+
+async function callAs(caller: Caller, procedurePath: string, input: unknown): Promise<unknown> {
+  const request = await routeRequestAs(userOf(caller), "http://127.0.0.1:3000/api/trpc");
+  const ctx = await createTRPCContext({ headers: request.headers, cookies: request.cookies });
+  return callProcedure(appRouter.createCaller(ctx), procedurePath, input);
+}
+
+/** What the caller got: OK, the tRPC code, or INVALID_INPUT when the input failed its schema (a broken entry). */
+async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "OK";
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return error.cause instanceof ZodError ? "INVALID_INPUT" : error.code;
+  }
+}
+
+const REFUSALS = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT"];
+
+interface Case {
+  procedure: string;
+  caller: Caller;
+  allowed: boolean;
+  /** A refusal may be NOT_FOUND only where the input names someone else's object. */
+  foreign: boolean;
+}
+
+/** Per procedure: refused callers first, then the allowed ones, so a mutation that succeeds can't hide a refusal. */
+function casesFor(procedure: string): Case[] {
+  const entry = AUTHORIZATION_MATRIX[procedure];
+  if (!entry) return [];
+  const refused: Case[] = CALLERS.filter((caller) => !entry.allow.includes(caller)).map((caller) => ({
+    procedure,
+    caller,
+    allowed: false,
+    foreign: entry.owner !== undefined,
+  }));
+  if (entry.owner) refused.push({ procedure, caller: entry.owner === "member" ? "otherMember" : "otherPerformer", allowed: false, foreign: true });
+  const allowed: Case[] = entry.allow.map((caller) => ({ procedure, caller, allowed: true, foreign: false }));
+  return [...refused, ...allowed];
+}
+
+const cases = procedures.flatMap(({ path: procedure }) => casesFor(procedure));
+
+async function makeUsers(): Promise<MatrixUsers> {
+  const admin = await makeAdmin();
+  const applicant = await makeMember("applicant");
+  await applyAsPerformer(applicant, { stageName: "Matrix Applicant", bio: "" });
+  const candidate = await makeMember("candidate");
+  await applyAsPerformer(candidate, { stageName: "Matrix Candidate", bio: "" });
+  const suspended = await makePerformer(admin, "Matrix Suspended");
+  await suspendUser(admin, { userId: suspended.id, reason: "Matrix check" });
+  return {
+    admin,
+    applicant,
+    candidate,
+    suspended,
+    member: await makeMember("member"),
+    otherMember: await makeMember("other-member"),
+    performer: await makePerformer(admin, "Matrix Performer"),
+    otherPerformer: await makePerformer(admin, "Matrix Other"),
+    bystander: await makeMember("bystander"),
+  };
+}
+
+beforeAll(async () => {
+  const users = await makeUsers();
+  const { admin, member, performer, otherPerformer } = users;
+  await fundUser(pool, member.id, 10_000n);
+  await configurePayouts(admin);
+
+  const item = await makePublishedItem(performer, { price: 25n });
+  const deletable = await createContentItem(performer.id, { kind: "POST", title: "Deletable", price: 10n });
+  const withFile = await createContentItem(performer.id, { kind: "PICTURES", title: "With a file", price: 10n });
+  const file = await addContentFile(performer.id, { itemId: withFile.id, role: "TEASER", fileName: "t.jpg", declaredType: "image/jpeg", data: TEST_IMAGE });
+
+  const fanClub = await createPlan({ kind: "performer", performerId: performer.id }, { name: "Matrix club", price: 50n, periodDays: 30 });
+  const sitePlan = await createPlan({ kind: "site", adminId: admin.id }, { name: "Matrix site plan", price: 50n, periodDays: 30 });
+  await insertMembership(pool, fanClub.id, member.id);
+  const { rows: memberships } = await pool.query<{ id: string }>("SELECT id FROM memberships WHERE member_id = $1", [member.id]);
+
+  const storeItem = await callerAs(performer).store.saveMyItem({ kind: "DIGITAL", title: "Matrix download", description: "", price: 20n, stock: null, active: true });
+  const siteItem = await callerAs(admin).store.saveSiteItem({ kind: "PHYSICAL", title: "Site matrix item", description: "", price: 20n, stock: 100, active: true });
+  const physical = await callerAs(performer).store.saveMyItem({ kind: "PHYSICAL", title: "Matrix poster", description: "", price: 20n, stock: 10, active: true });
+  const order = await callerAs(member).store.buy({
+    itemId: physical.id,
+    quantity: 1,
+    shippingAddress: { name: "Mia Member", line1: "1 Main Street", city: "Springfield", postalCode: "12345", country: "US" },
+    idempotencyKey: randomUUID(),
+  });
+
+  const { rows: packages } = await pool.query<{ id: string }>(
+    `INSERT INTO credit_packages (id, name, credits, price_minor, currency, active, updated_at)
+     VALUES (gen_random_uuid(), 'Matrix pack', 100, 100, 'usd', true, now()) RETURNING id`,
+  );
+
+  await readyToWithdraw(performer);
+  await fundUser(pool, performer.id, 1_000n);
+  const withdrawal = await callerAs(performer).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() });
+
+  await setRoomOnline(performer, { online: true });
+  await updateRoomSettings(performer, { privatePricePerMinute: 10n });
+  await setRoomOnline(otherPerformer, { online: true });
+  await updateRoomSettings(otherPerformer, { privatePricePerMinute: 10n });
+  const show = await callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
+
+  Object.assign(fixtures, {
+    users,
+    contentItemId: item.id,
+    contentFileId: item.protectedFileId as string,
+    deletableItemId: deletable.id,
+    deletableFileId: file.id,
+    planId: fanClub.id,
+    sitePlanId: sitePlan.id,
+    membershipId: memberships[0]?.id as string,
+    storeItemId: storeItem.id,
+    siteStoreItemId: siteItem.id,
+    orderId: order.orderId,
+    purchaseId: await insertPaidPurchase(pool, member.id, 100n),
+    packageId: packages[0]?.id as string,
+    withdrawalId: withdrawal.withdrawal.id,
+    showId: show.showId,
+  } satisfies MatrixFixtures);
+});
+
+afterAll(async () => {
+  await closeDb();
+  await rm(path.resolve(env.STORAGE_DIR), { recursive: true, force: true });
+});
+
+describe("the matrix covers the router", () => {
+  it("has an entry for every procedure", () => {
+    expect(procedures.map(({ path: procedure }) => procedure).filter((procedure) => !AUTHORIZATION_MATRIX[procedure])).toEqual([]);
+  });
+
+  it("has no entry for a procedure that is gone", () => {
+    const existing = new Set(procedures.map(({ path: procedure }) => procedure));
+    expect(Object.keys(AUTHORIZATION_MATRIX).filter((procedure) => !existing.has(procedure))).toEqual([]);
+  });
+});
+
+describe("procedures", () => {
+  it.each(cases)("$procedure as $caller (allowed: $allowed)", async ({ procedure, caller, allowed, foreign }) => {
+    const input = AUTHORIZATION_MATRIX[procedure]?.input?.(fixtures);
+    const ledgerBefore = await ledgerTransactionCount();
+    const outcome = await outcomeOf(() => callAs(caller, procedure, input));
+    if (allowed) {
+      expect(REFUSALS).not.toContain(outcome);
+      return;
+    }
+    const signedOut = caller === "signedOut" || caller === "suspended";
+    if (signedOut) expect(outcome).toBe("UNAUTHORIZED");
+    else expect(foreign ? ["FORBIDDEN", "NOT_FOUND"] : ["FORBIDDEN"]).toContain(outcome);
+    expect(await ledgerTransactionCount()).toBe(ledgerBefore);
+  });
+});

@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import type { SessionUser } from "@/server/auth/session-user";
+
+/**
+ * Who may call each tRPC procedure, read by server/api/authorization-matrix.int.test.ts, which fails when a
+ * procedure of appRouter has no entry here or an entry names a procedure that is gone.
+ *
+ * `allow` lists the callers that get past authorization with the entry's input; every other caller must be
+ * refused. An entry with `owner` names, in its input, an object belonging to the fixture user of that role (the
+ * performer's content item, the member's order...): the other user of the same role, calling with the same input,
+ * must be refused too.
+ */
+
+/** The six kinds of caller. A suspended user still holds a cookie from before the suspension. */
+export const CALLERS = ["signedOut", "member", "performer", "applicant", "suspended", "admin"] as const;
+export type CallerKind = (typeof CALLERS)[number];
+
+export interface MatrixUsers {
+  member: SessionUser;
+  otherMember: SessionUser;
+  performer: SessionUser;
+  otherPerformer: SessionUser;
+  /** Applied to be a performer, not yet reviewed: still a MEMBER. */
+  applicant: SessionUser;
+  /** A performer suspended after signing in. */
+  suspended: SessionUser;
+  admin: SessionUser;
+  /** Targets of admin and moderation actions, so those actions never change the callers above. */
+  bystander: SessionUser;
+  candidate: SessionUser;
+}
+
+/** Objects the fixture users own, made once for the whole matrix. */
+export interface MatrixFixtures {
+  users: MatrixUsers;
+  /** The performer's published item and its protected file. */
+  contentItemId: string;
+  contentFileId: string;
+  /** The performer's items that content.delete and content.deleteFile may remove. */
+  deletableItemId: string;
+  deletableFileId: string;
+  /** The performer's fan-club plan; the member holds a membership of it. */
+  planId: string;
+  sitePlanId: string;
+  membershipId: string;
+  /** The performer's store item, and the member's paid order of it. */
+  storeItemId: string;
+  siteStoreItemId: string;
+  orderId: string;
+  /** The member's card purchase of credits. */
+  purchaseId: string;
+  packageId: string;
+  /** The performer's open withdrawal. */
+  withdrawalId: string;
+  /** A private show the member asked of the performer, not yet answered. */
+  showId: string;
+}
+
+export interface MatrixEntry {
+  allow: readonly CallerKind[];
+  /** A valid input: the check measures authorization, not validation. Called afresh for each call. */
+  input?: (fixtures: MatrixFixtures) => unknown;
+  owner?: "member" | "performer";
+}
+
+const EVERYONE: readonly CallerKind[] = CALLERS;
+/** memberProcedure: any signed-in, active user. */
+const SIGNED_IN: readonly CallerKind[] = ["member", "performer", "applicant", "admin"];
+/** Role MEMBER, whether or not they applied to perform. */
+const MEMBERS: readonly CallerKind[] = ["member", "applicant"];
+const PERFORMER: readonly CallerKind[] = ["performer"];
+const ADMIN: readonly CallerKind[] = ["admin"];
+const PERFORMER_OR_ADMIN: readonly CallerKind[] = ["performer", "admin"];
+
+const key = () => randomUUID();
+const unknownId = "00000000-0000-4000-8000-000000000000";
+const address = { name: "Mia Member", line1: "1 Main Street", city: "Springfield", postalCode: "12345", country: "US" };
+const plan = { name: "Matrix plan", description: "", perks: "", price: 50n, periodDays: 30, active: true };
+const storeItem = { kind: "PHYSICAL", title: "Matrix item", description: "An item", price: 100n, stock: 10, active: true } as const;
+const content = { title: "Matrix item", description: "", teaser: "", body: "", price: 100n, planId: null, membersOnly: false };
+
+export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
+  "admin.applications.list": { allow: ADMIN },
+  "admin.applications.review": { allow: ADMIN, input: (fx) => ({ userId: fx.users.candidate.id, decision: "REJECT", note: "Not this time" }) },
+  "admin.overview": { allow: ADMIN },
+  "admin.users.reactivate": { allow: ADMIN, input: (fx) => ({ userId: fx.users.bystander.id }) },
+  "admin.users.suspend": { allow: ADMIN, input: () => ({ userId: unknownId, reason: "Matrix check" }) },
+
+  "audit.actions": { allow: ADMIN },
+  "audit.list": { allow: ADMIN, input: () => ({}) },
+
+  "auth.me": { allow: SIGNED_IN },
+  "auth.signUp": {
+    allow: EVERYONE,
+    input: () => {
+      const suffix = randomUUID().slice(0, 8);
+      return { email: `signup-${suffix}@tipmeter.test`, username: `signup-${suffix}`, displayName: "Sign Up", password: "a long matrix passphrase" };
+    },
+  },
+
+  "commissions.list": { allow: ADMIN },
+  "commissions.set": { allow: ADMIN, input: (fx) => ({ kind: "TIP", performerId: fx.users.otherPerformer.id, performerShareBps: 8_000 }) },
+
+  "content.byPerformer": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
+  "content.create": { allow: PERFORMER, input: () => ({ ...content, kind: "POST" }) },
+  "content.delete": { allow: PERFORMER, owner: "performer", input: (fx) => ({ itemId: fx.deletableItemId }) },
+  "content.deleteFile": { allow: PERFORMER, owner: "performer", input: (fx) => ({ fileId: fx.deletableFileId }) },
+  "content.get": { allow: PERFORMER, owner: "performer", input: (fx) => ({ itemId: fx.contentItemId }) },
+  "content.item": { allow: EVERYONE, input: (fx) => ({ itemId: fx.contentItemId }) },
+  "content.library": { allow: SIGNED_IN },
+  "content.mine": { allow: PERFORMER },
+  "content.planChoices": { allow: PERFORMER },
+  "content.setStatus": { allow: PERFORMER, owner: "performer", input: (fx) => ({ itemId: fx.contentItemId, status: "PUBLISHED" }) },
+  "content.unlock": { allow: SIGNED_IN, input: (fx) => ({ itemId: fx.contentItemId, idempotencyKey: key() }) },
+  "content.update": { allow: PERFORMER, owner: "performer", input: (fx) => ({ ...content, itemId: fx.contentItemId, title: "Matrix renamed" }) },
+
+  "earnings.maturing": { allow: PERFORMER_OR_ADMIN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "earnings.overview": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "earnings.recent": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
+
+  "ledger.adjust": {
+    allow: ADMIN,
+    input: (fx) => ({ userId: fx.users.bystander.id, account: "available", amount: 5n, reason: "Matrix check", idempotencyKey: key() }),
+  },
+  "ledger.books": { allow: ADMIN },
+  "ledger.createPackage": {
+    allow: ADMIN,
+    input: () => ({ name: "Matrix pack", credits: 100n, bonusCredits: 0n, priceMinor: 100n, currency: "usd", active: false, sortOrder: 1 }),
+  },
+  "ledger.explore": { allow: ADMIN, input: () => ({}) },
+  "ledger.packages": { allow: ADMIN },
+  "ledger.updatePackage": {
+    allow: ADMIN,
+    input: (fx) => ({ id: fx.packageId, name: "Matrix pack", credits: 100n, bonusCredits: 0n, priceMinor: 100n, currency: "usd", active: true, sortOrder: 1 }),
+  },
+  "ledger.users": { allow: ADMIN, input: () => ({}) },
+
+  "memberships.cancel": { allow: ["member"], owner: "member", input: (fx) => ({ membershipId: fx.membershipId }) },
+  "memberships.createPlan": { allow: PERFORMER, input: () => plan },
+  "memberships.mine": { allow: SIGNED_IN },
+  "memberships.myPlans": { allow: PERFORMER },
+  "memberships.performerPlans": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
+  "memberships.resume": { allow: ["member"], owner: "member", input: (fx) => ({ membershipId: fx.membershipId }) },
+  "memberships.siteAdmin.createPlan": { allow: ADMIN, input: () => plan },
+  "memberships.siteAdmin.plans": { allow: ADMIN },
+  "memberships.siteAdmin.updatePlan": { allow: ADMIN, input: (fx) => ({ ...plan, id: fx.sitePlanId }) },
+  "memberships.sitePlans": { allow: EVERYONE },
+  "memberships.subscribe": { allow: SIGNED_IN, input: (fx) => ({ planId: fx.sitePlanId, idempotencyKey: key() }) },
+  "memberships.updatePlan": { allow: PERFORMER, owner: "performer", input: (fx) => ({ ...plan, id: fx.planId }) },
+
+  "outbox.retry": { allow: ADMIN, input: () => ({ id: 9_000_000_000_000n }) },
+  "outbox.undelivered": { allow: ADMIN },
+
+  "payouts.admin.approve": { allow: ADMIN, input: () => ({ id: unknownId }) },
+  "payouts.admin.approveMany": { allow: ADMIN, input: () => ({ ids: [unknownId] }) },
+  "payouts.admin.markPaid": { allow: ADMIN, input: () => ({ id: unknownId, reference: "PAY-123" }) },
+  "payouts.admin.pendingCount": { allow: ADMIN },
+  "payouts.admin.profile": { allow: ADMIN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "payouts.admin.queue": { allow: ADMIN, input: () => ({}) },
+  "payouts.admin.reject": { allow: ADMIN, input: () => ({ id: unknownId, reason: "Matrix check" }) },
+  "payouts.admin.rejectMany": { allow: ADMIN, input: () => ({ ids: [unknownId], reason: "Matrix check" }) },
+  "payouts.admin.retryPayout": { allow: ADMIN, input: () => ({ id: unknownId }) },
+  "payouts.admin.revealDetails": { allow: ADMIN, input: (fx) => ({ id: fx.withdrawalId }) },
+  "payouts.admin.revealProfile": { allow: ADMIN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "payouts.profile.get": { allow: SIGNED_IN },
+  "payouts.profile.save": {
+    allow: SIGNED_IN,
+    input: () => ({
+      method: "PAYPAL",
+      currency: "USD",
+      details: { legal_name: "Matrix Person", country: "US", tax_id: "98-7654321", paypal_email: "matrix@example.com" },
+    }),
+  },
+  "payouts.profile.startStripeOnboarding": { allow: SIGNED_IN, input: () => ({ returnTo: "profile" }) },
+  "payouts.profile.stripeStatus": { allow: SIGNED_IN },
+  "payouts.settings.get": { allow: ADMIN },
+  "payouts.settings.removeMethod": { allow: ADMIN, input: () => ({ method: "STRIPE_CONNECT" }) },
+  "payouts.settings.removeRate": { allow: ADMIN, input: () => ({ currency: "JPY" }) },
+  "payouts.settings.saveField": {
+    allow: ADMIN,
+    input: () => ({ key: "matrix_note", label: "Matrix note", format: "text", required: false, sensitive: false, methods: [], sortOrder: 900 }),
+  },
+  "payouts.settings.setMethod": {
+    allow: ADMIN,
+    input: () => ({ method: "BANK_TRANSFER", fixedMinor: 0n, percentBps: 0, minCredits: 200n, maxCredits: 100_000n }),
+  },
+  "payouts.settings.setRate": { allow: ADMIN, input: () => ({ currency: "USD", credits: 20n, amountMinor: 100n }) },
+  "payouts.withdrawals.cancel": { allow: PERFORMER, owner: "performer", input: (fx) => ({ id: fx.withdrawalId }) },
+  "payouts.withdrawals.list": { allow: PERFORMER },
+  "payouts.withdrawals.overview": { allow: PERFORMER },
+  "payouts.withdrawals.request": { allow: PERFORMER, input: () => ({ credits: 1_000_000n, idempotencyKey: key() }) },
+
+  "performers.byUsername": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
+  "performers.discover": { allow: EVERYONE, input: () => ({}) },
+  "performers.list": { allow: EVERYONE, input: () => ({}) },
+  "performers.submitApplication": { allow: MEMBERS, input: () => ({ stageName: "Matrix Hopeful", bio: "" }) },
+  "performers.updateMyProfile": { allow: PERFORMER, input: (fx) => ({ stageName: fx.users.performer.displayName, bio: "Bio" }) },
+
+  "rooms.get": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
+  "rooms.messages": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "rooms.mute": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.readmit": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.remove": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.restrictions": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "rooms.sendMessage": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id, body: "Hello from the matrix" }) },
+  "rooms.setOnline": { allow: PERFORMER, input: () => ({ online: true }) },
+  "rooms.settings": { allow: PERFORMER },
+  "rooms.unmute": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.updateSettings": { allow: PERFORMER, input: () => ({ privatePricePerMinute: 10n }) },
+
+  "settings.get": { allow: ADMIN },
+  "settings.set": { allow: ADMIN, input: () => ({ key: "earningsHold", value: { days: 7 } }) },
+
+  "shows.current": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "shows.end": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.heartbeat": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.history": { allow: SIGNED_IN },
+  "shows.join": { allow: MEMBERS, input: (fx) => ({ showId: fx.showId, idempotencyKey: key() }) },
+  "shows.leave": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.meter": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.pauseMeter": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId }) },
+  "shows.requestPrivate": { allow: MEMBERS, input: (fx) => ({ performerId: fx.users.otherPerformer.id, idempotencyKey: key() }) },
+  "shows.respond": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId, accept: false }) },
+  "shows.resumeMeter": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId }) },
+  "shows.startGroup": { allow: PERFORMER, input: () => ({}) },
+  "shows.startMeter": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId }) },
+
+  "store.allOrders": { allow: ADMIN, input: () => ({}) },
+  "store.buy": { allow: SIGNED_IN, input: (fx) => ({ itemId: fx.siteStoreItemId, quantity: 1, shippingAddress: address, idempotencyKey: key() }) },
+  "store.cancel": { allow: ["member", "admin"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
+  "store.catalogue": { allow: EVERYONE },
+  "store.changeStatus": { allow: ["performer", "admin"], owner: "performer", input: (fx) => ({ orderId: fx.orderId, status: "SHIPPED" }) },
+  "store.item": { allow: EVERYONE, input: (fx) => ({ itemId: fx.storeItemId }) },
+  "store.myItems": { allow: PERFORMER },
+  "store.myOrders": { allow: SIGNED_IN },
+  "store.order": { allow: ["member", "performer", "admin"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
+  "store.paymentTerms": { allow: EVERYONE },
+  "store.refund": { allow: ["performer", "admin"], owner: "performer", input: (fx) => ({ orderId: fx.orderId, reason: "Matrix check" }) },
+  "store.resumeCheckout": { allow: ["member"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
+  "store.saveMyItem": { allow: PERFORMER, owner: "performer", input: (fx) => ({ ...storeItem, id: fx.storeItemId }) },
+  "store.saveSiteItem": { allow: ADMIN, input: (fx) => ({ ...storeItem, id: fx.siteStoreItemId, title: "Site matrix item" }) },
+  "store.sellerOrders": { allow: PERFORMER },
+  "store.siteItems": { allow: ADMIN },
+
+  "tips.received": { allow: PERFORMER },
+  "tips.send": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id, amount: 1_000_000n, idempotencyKey: key() }) },
+
+  "transfers.preview": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1_000_000n }) },
+  "transfers.send": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1_000_000n, idempotencyKey: key() }) },
+  "transfers.terms": { allow: SIGNED_IN },
+
+  "wallet.balances": { allow: SIGNED_IN },
+  "wallet.history": { allow: SIGNED_IN, input: () => ({}) },
+  "wallet.packages": { allow: EVERYONE },
+  "wallet.purchase": { allow: ["member"], owner: "member", input: (fx) => ({ purchaseId: fx.purchaseId }) },
+  "wallet.startCheckout": { allow: SIGNED_IN, input: (fx) => ({ packageId: fx.packageId, idempotencyKey: key() }) },
+};
