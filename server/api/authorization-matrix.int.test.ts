@@ -4,12 +4,21 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ZodError } from "zod";
-import { AUTHORIZATION_MATRIX, CALLERS, type CallerKind, type MatrixFixtures, type MatrixUsers } from "@/server/api/authorization-matrix";
+import {
+  AUTHORIZATION_MATRIX,
+  CALLERS,
+  type CallerKind,
+  type MatrixEntry,
+  type MatrixFixtures,
+  type MatrixUsers,
+  type Owner,
+} from "@/server/api/authorization-matrix";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { env } from "@/server/env";
+import { SALE_KINDS, setCommissionRate } from "@/server/services/commissions";
 import { addContentFile, createContentItem } from "@/server/services/content";
 import { TEST_IMAGE, insertMembership, makePublishedItem } from "@/server/services/content.testing";
 import { createPlan } from "@/server/services/memberships";
@@ -53,26 +62,34 @@ async function callAs(caller: Caller, procedurePath: string, input: unknown): Pr
   return callProcedure(appRouter.createCaller(ctx), procedurePath, input);
 }
 
-/** What the caller got: OK, the tRPC code, or INVALID_INPUT when the input failed its schema (a broken entry). */
-async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
+interface Outcome {
+  /** OK, the tRPC code, or INVALID_INPUT when the input failed its schema (a broken entry, not a refusal). */
+  code: string;
+  result?: unknown;
+  message?: string;
+}
+
+async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome> {
   try {
-    await call();
-    return "OK";
+    return { code: "OK", result: await call() };
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
-    return error.cause instanceof ZodError ? "INVALID_INPUT" : error.code;
+    return { code: error.cause instanceof ZodError ? "INVALID_INPUT" : error.code, message: error.message };
   }
 }
 
-const REFUSALS = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT"];
+/** What an allowed caller must not get; NOT_FOUND too when the input names the caller's own object. */
+const refusalsOf = (owned: boolean) => ["UNAUTHORIZED", "FORBIDDEN", "INVALID_INPUT", ...(owned ? ["NOT_FOUND"] : [])];
 
 interface Case {
   procedure: string;
   caller: Caller;
   allowed: boolean;
-  /** A refusal may be NOT_FOUND only where the input names someone else's object. */
+  /** Another user of the owner's role, calling with the owner's object. */
   foreign: boolean;
 }
+
+const ownersOf = (entry: MatrixEntry): readonly Owner[] => (entry.owner === undefined ? [] : typeof entry.owner === "string" ? [entry.owner] : entry.owner);
 
 /** Per procedure: refused callers first, then the allowed ones, so a mutation that succeeds can't hide a refusal. */
 function casesFor(procedure: string): Case[] {
@@ -82,9 +99,9 @@ function casesFor(procedure: string): Case[] {
     procedure,
     caller,
     allowed: false,
-    foreign: entry.owner !== undefined,
+    foreign: false,
   }));
-  if (entry.owner) refused.push({ procedure, caller: entry.owner === "member" ? "otherMember" : "otherPerformer", allowed: false, foreign: true });
+  for (const owner of ownersOf(entry)) refused.push({ procedure, caller: owner === "member" ? "otherMember" : "otherPerformer", allowed: false, foreign: true });
   const allowed: Case[] = entry.allow.map((caller) => ({ procedure, caller, allowed: true, foreign: false }));
   return [...refused, ...allowed];
 }
@@ -117,6 +134,7 @@ beforeAll(async () => {
   const { admin, member, performer, otherPerformer } = users;
   await fundUser(pool, member.id, 10_000n);
   await configurePayouts(admin);
+  for (const kind of SALE_KINDS) await setCommissionRate(admin.id, { kind, performerShareBps: 7_500 });
 
   const item = await makePublishedItem(performer, { price: 25n });
   const deletable = await createContentItem(performer.id, { kind: "POST", title: "Deletable", price: 10n });
@@ -162,7 +180,7 @@ beforeAll(async () => {
     planId: fanClub.id,
     sitePlanId: sitePlan.id,
     membershipId: memberships[0]?.id as string,
-    storeItemId: storeItem.id,
+    storeItemId: physical.id,
     siteStoreItemId: siteItem.id,
     orderId: order.orderId,
     purchaseId: await insertPaidPurchase(pool, member.id, 100n),
@@ -190,16 +208,21 @@ describe("the matrix covers the router", () => {
 
 describe("procedures", () => {
   it.each(cases)("$procedure as $caller (allowed: $allowed)", async ({ procedure, caller, allowed, foreign }) => {
-    const input = AUTHORIZATION_MATRIX[procedure]?.input?.(fixtures);
+    const entry = AUTHORIZATION_MATRIX[procedure];
+    const input = entry?.input?.(fixtures);
     const ledgerBefore = await ledgerTransactionCount();
-    const outcome = await outcomeOf(() => callAs(caller, procedure, input));
+    const { code, result, message } = await outcomeOf(() => callAs(caller, procedure, input));
+    const said = `${code}${message ? `: ${message}` : ""}`;
     if (allowed) {
-      expect(REFUSALS).not.toContain(outcome);
+      expect(refusalsOf(entry?.owner !== undefined), said).not.toContain(code);
       return;
     }
-    const signedOut = caller === "signedOut" || caller === "suspended";
-    if (signedOut) expect(outcome).toBe("UNAUTHORIZED");
-    else expect(foreign ? ["FORBIDDEN", "NOT_FOUND"] : ["FORBIDDEN"]).toContain(outcome);
+    const strangerRefusal = entry?.publicId ? "FORBIDDEN" : "NOT_FOUND";
+    if (caller === "signedOut" || caller === "suspended") expect(code, said).toBe("UNAUTHORIZED");
+    else if (entry && "othersGet" in entry && code === "OK") expect(result).toEqual(entry.othersGet);
+    else if (foreign) expect(code, said).toBe(strangerRefusal);
+    // A caller of the wrong role is refused for their role, or as a stranger to the object once past that check.
+    else expect(entry?.owner ? ["FORBIDDEN", strangerRefusal] : ["FORBIDDEN"], said).toContain(code);
     expect(await ledgerTransactionCount()).toBe(ledgerBefore);
   });
 });

@@ -8,7 +8,7 @@ import type { SessionUser } from "@/server/auth/session-user";
  * `allow` lists the callers that get past authorization with the entry's input; every other caller must be
  * refused. An entry with `owner` names, in its input, an object belonging to the fixture user of that role (the
  * performer's content item, the member's order...): the other user of the same role, calling with the same input,
- * must be refused too.
+ * must be refused too, with NOT_FOUND unless the entry says why the id is public.
  */
 
 /** The six kinds of caller. A suspended user still holds a cookie from before the suspension. */
@@ -56,11 +56,23 @@ export interface MatrixFixtures {
   showId: string;
 }
 
+export type Owner = "member" | "performer";
+
 export interface MatrixEntry {
   allow: readonly CallerKind[];
   /** A valid input: the check measures authorization, not validation. Called afresh for each call. */
   input?: (fixtures: MatrixFixtures) => unknown;
-  owner?: "member" | "performer";
+  owner?: Owner | readonly Owner[];
+  /**
+   * Why strangers may be refused with FORBIDDEN rather than NOT_FOUND: the id is public anyway (a performer's id,
+   * a plan on sale), so the refusal confirms nothing. Without it, a stranger gets NOT_FOUND, as for a missing id.
+   */
+  publicId?: string;
+  /**
+   * What callers outside `allow` get instead of a refusal, where the answer says nothing about the object: a
+   * heartbeat for a show the caller is not in is answered "not live", as for one that does not exist.
+   */
+  othersGet?: unknown;
 }
 
 const EVERYONE: readonly CallerKind[] = CALLERS;
@@ -71,6 +83,12 @@ const MEMBERS: readonly CallerKind[] = ["member", "applicant"];
 const PERFORMER: readonly CallerKind[] = ["performer"];
 const ADMIN: readonly CallerKind[] = ["admin"];
 const PERFORMER_OR_ADMIN: readonly CallerKind[] = ["performer", "admin"];
+/** Who has a payout profile: performers, and applicants preparing one. */
+const PAYEES: readonly CallerKind[] = ["performer", "applicant"];
+
+/** The buyer and the seller of an order, the member and the performer of a show. */
+const BOTH_SIDES: readonly Owner[] = ["member", "performer"];
+const PERFORMER_IDS_ARE_PUBLIC = "A performer's id names their public room and profile.";
 
 const key = () => randomUUID();
 const unknownId = "00000000-0000-4000-8000-000000000000";
@@ -111,12 +129,12 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "content.mine": { allow: PERFORMER },
   "content.planChoices": { allow: PERFORMER },
   "content.setStatus": { allow: PERFORMER, owner: "performer", input: (fx) => ({ itemId: fx.contentItemId, status: "PUBLISHED" }) },
-  "content.unlock": { allow: SIGNED_IN, input: (fx) => ({ itemId: fx.contentItemId, idempotencyKey: key() }) },
+  "content.unlock": { allow: MEMBERS, input: (fx) => ({ itemId: fx.contentItemId, idempotencyKey: key() }) },
   "content.update": { allow: PERFORMER, owner: "performer", input: (fx) => ({ ...content, itemId: fx.contentItemId, title: "Matrix renamed" }) },
 
-  "earnings.maturing": { allow: PERFORMER_OR_ADMIN, input: (fx) => ({ performerId: fx.users.performer.id }) },
-  "earnings.overview": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
-  "earnings.recent": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "earnings.maturing": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "earnings.overview": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "earnings.recent": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
 
   "ledger.adjust": {
     allow: ADMIN,
@@ -146,7 +164,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "memberships.siteAdmin.updatePlan": { allow: ADMIN, input: (fx) => ({ ...plan, id: fx.sitePlanId }) },
   "memberships.sitePlans": { allow: EVERYONE },
   "memberships.subscribe": { allow: SIGNED_IN, input: (fx) => ({ planId: fx.sitePlanId, idempotencyKey: key() }) },
-  "memberships.updatePlan": { allow: PERFORMER, owner: "performer", input: (fx) => ({ ...plan, id: fx.planId }) },
+  "memberships.updatePlan": { allow: PERFORMER, owner: "performer", publicId: "Plan ids are on the performer's public page.", input: (fx) => ({ ...plan, id: fx.planId }) },
 
   "outbox.retry": { allow: ADMIN, input: () => ({ id: 9_000_000_000_000n }) },
   "outbox.undelivered": { allow: ADMIN },
@@ -162,23 +180,23 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "payouts.admin.retryPayout": { allow: ADMIN, input: () => ({ id: unknownId }) },
   "payouts.admin.revealDetails": { allow: ADMIN, input: (fx) => ({ id: fx.withdrawalId }) },
   "payouts.admin.revealProfile": { allow: ADMIN, input: (fx) => ({ performerId: fx.users.performer.id }) },
-  "payouts.profile.get": { allow: SIGNED_IN },
+  "payouts.profile.get": { allow: PAYEES },
   "payouts.profile.save": {
-    allow: SIGNED_IN,
+    allow: PAYEES,
     input: () => ({
       method: "PAYPAL",
       currency: "USD",
       details: { legal_name: "Matrix Person", country: "US", tax_id: "98-7654321", paypal_email: "matrix@example.com" },
     }),
   },
-  "payouts.profile.startStripeOnboarding": { allow: SIGNED_IN, input: () => ({ returnTo: "profile" }) },
+  "payouts.profile.startStripeOnboarding": { allow: PAYEES, input: () => ({ returnTo: "profile" }) },
   "payouts.profile.stripeStatus": { allow: SIGNED_IN },
   "payouts.settings.get": { allow: ADMIN },
   "payouts.settings.removeMethod": { allow: ADMIN, input: () => ({ method: "STRIPE_CONNECT" }) },
   "payouts.settings.removeRate": { allow: ADMIN, input: () => ({ currency: "JPY" }) },
   "payouts.settings.saveField": {
     allow: ADMIN,
-    input: () => ({ key: "matrix_note", label: "Matrix note", format: "text", required: false, sensitive: false, methods: [], sortOrder: 900 }),
+    input: () => ({ key: "matrix_note", label: "Matrix note", format: "text", required: false, sensitive: false, methods: [], sortOrder: 900, active: true }),
   },
   "payouts.settings.setMethod": {
     allow: ADMIN,
@@ -193,31 +211,31 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "performers.byUsername": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
   "performers.discover": { allow: EVERYONE, input: () => ({}) },
   "performers.list": { allow: EVERYONE, input: () => ({}) },
-  "performers.submitApplication": { allow: MEMBERS, input: () => ({ stageName: "Matrix Hopeful", bio: "" }) },
+  "performers.submitApplication": { allow: [...MEMBERS, "performer"], input: () => ({ stageName: "Matrix Hopeful", bio: "" }) },
   "performers.updateMyProfile": { allow: PERFORMER, input: (fx) => ({ stageName: fx.users.performer.displayName, bio: "Bio" }) },
 
   "rooms.get": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
   "rooms.messages": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
-  "rooms.mute": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
-  "rooms.readmit": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
-  "rooms.remove": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
-  "rooms.restrictions": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "rooms.mute": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.readmit": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.remove": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.restrictions": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
   "rooms.sendMessage": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id, body: "Hello from the matrix" }) },
   "rooms.setOnline": { allow: PERFORMER, input: () => ({ online: true }) },
   "rooms.settings": { allow: PERFORMER },
-  "rooms.unmute": { allow: PERFORMER_OR_ADMIN, owner: "performer", input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
+  "rooms.unmute": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },
   "rooms.updateSettings": { allow: PERFORMER, input: () => ({ privatePricePerMinute: 10n }) },
 
   "settings.get": { allow: ADMIN },
-  "settings.set": { allow: ADMIN, input: () => ({ key: "earningsHold", value: { days: 7 } }) },
+  "settings.set": { allow: ADMIN, input: () => ({ key: "earningsHold", value: { defaultDays: 7, byKind: {} } }) },
 
   "shows.current": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
-  "shows.end": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
-  "shows.heartbeat": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.end": { allow: ["member", "performer"], owner: BOTH_SIDES, input: (fx) => ({ showId: fx.showId }) },
+  "shows.heartbeat": { allow: ["member", "performer"], owner: BOTH_SIDES, othersGet: { live: false }, input: (fx) => ({ showId: fx.showId }) },
   "shows.history": { allow: SIGNED_IN },
   "shows.join": { allow: MEMBERS, input: (fx) => ({ showId: fx.showId, idempotencyKey: key() }) },
-  "shows.leave": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
-  "shows.meter": { allow: ["member", "performer"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.leave": { allow: ["member"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
+  "shows.meter": { allow: ["member", "performer"], owner: BOTH_SIDES, input: (fx) => ({ showId: fx.showId }) },
   "shows.pauseMeter": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId }) },
   "shows.requestPrivate": { allow: MEMBERS, input: (fx) => ({ performerId: fx.users.otherPerformer.id, idempotencyKey: key() }) },
   "shows.respond": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId, accept: false }) },
@@ -227,13 +245,13 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
 
   "store.allOrders": { allow: ADMIN, input: () => ({}) },
   "store.buy": { allow: SIGNED_IN, input: (fx) => ({ itemId: fx.siteStoreItemId, quantity: 1, shippingAddress: address, idempotencyKey: key() }) },
-  "store.cancel": { allow: ["member", "admin"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
+  "store.cancel": { allow: ["member"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
   "store.catalogue": { allow: EVERYONE },
   "store.changeStatus": { allow: ["performer", "admin"], owner: "performer", input: (fx) => ({ orderId: fx.orderId, status: "SHIPPED" }) },
   "store.item": { allow: EVERYONE, input: (fx) => ({ itemId: fx.storeItemId }) },
   "store.myItems": { allow: PERFORMER },
   "store.myOrders": { allow: SIGNED_IN },
-  "store.order": { allow: ["member", "performer", "admin"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
+  "store.order": { allow: ["member", "performer", "admin"], owner: BOTH_SIDES, input: (fx) => ({ orderId: fx.orderId }) },
   "store.paymentTerms": { allow: EVERYONE },
   "store.refund": { allow: ["performer", "admin"], owner: "performer", input: (fx) => ({ orderId: fx.orderId, reason: "Matrix check" }) },
   "store.resumeCheckout": { allow: ["member"], owner: "member", input: (fx) => ({ orderId: fx.orderId }) },
@@ -243,10 +261,10 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "store.siteItems": { allow: ADMIN },
 
   "tips.received": { allow: PERFORMER },
-  "tips.send": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id, amount: 1_000_000n, idempotencyKey: key() }) },
+  "tips.send": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.otherPerformer.id, amount: 1n, idempotencyKey: key() }) },
 
-  "transfers.preview": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1_000_000n }) },
-  "transfers.send": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1_000_000n, idempotencyKey: key() }) },
+  "transfers.preview": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1n }) },
+  "transfers.send": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1n, idempotencyKey: key() }) },
   "transfers.terms": { allow: SIGNED_IN },
 
   "wallet.balances": { allow: SIGNED_IN },

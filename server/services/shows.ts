@@ -183,6 +183,12 @@ function endReasonOf(value: string | null): ShowEndReason | null {
   return isShowEndReason(value) ? value : null;
 }
 
+/**
+ * A show the caller is not a party to is answered as one that does not exist: show ids are private, and a
+ * different refusal would confirm that the id is real.
+ */
+const NO_SUCH_SHOW = "That show does not exist.";
+
 async function loadMeterView(db: Queryable, viewer: ShowActor, showId: string, options: ShowOptions = {}): Promise<MeterView> {
   const params = await meterParams(db);
   const at = options.at ?? null;
@@ -193,7 +199,7 @@ async function loadMeterView(db: Queryable, viewer: ShowActor, showId: string, o
     [showId, at, params.staleSeconds],
   );
   const show = shows[0];
-  if (!show) throw new DomainError("NOT_FOUND", "That show does not exist.");
+  if (!show) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
   const { rows: participants } = await db.query<{
     id: string;
     member_id: string;
@@ -226,7 +232,7 @@ async function loadMeterView(db: Queryable, viewer: ShowActor, showId: string, o
   const own = participants.find((participant) => participant.member_id === viewer.id);
   if (side === "member" && !own) {
     // A live group show is open to look at before joining, but only for those who may enter its room.
-    if (!(show.kind === "GROUP" && show.status === "LIVE")) throw new DomainError("FORBIDDEN", "This isn't your show.");
+    if (!(show.kind === "GROUP" && show.status === "LIVE")) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     const entry = await canEnterRoom(db, show.performer_id, viewer.id);
     if (!entry.ok) throw new DomainError("FORBIDDEN", entry.reason);
   }
@@ -343,7 +349,7 @@ async function loadMeterView(db: Queryable, viewer: ShowActor, showId: string, o
 async function lockShow(db: Queryable, showId: string): Promise<ShowRecord> {
   const { rows } = await db.query<ShowRecord>(`SELECT ${SHOW_COLUMNS} FROM shows s WHERE s.id = $1 FOR UPDATE`, [showId]);
   const show = rows[0];
-  if (!show) throw new DomainError("NOT_FOUND", "That show does not exist.");
+  if (!show) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
   return show;
 }
 
@@ -521,7 +527,7 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
   assertRole(actor, "PERFORMER", "Only performers answer show requests.");
   const outcome = await withTransaction(pool, async (db) => {
     const show = await lockShow(db, showId);
-    if (show.performer_id !== actor.id) throw new DomainError("FORBIDDEN", "This request was made to another performer.");
+    if (show.performer_id !== actor.id) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     if (show.status !== "REQUESTED") {
       if (show.status === "LIVE" && accept) return { changes: [] as MeterChange[], refusal: null, heldFrom: null };
       throw new DomainError("CONFLICT", "This request is no longer open.");
@@ -707,7 +713,7 @@ export async function endShow(actor: ShowActor, input: z.input<typeof showSchema
       "SELECT status FROM show_participants WHERE show_id = $1 AND member_id = $2",
       [showId, actor.id],
     );
-    if (!isPerformer && !mine[0]) throw new DomainError("FORBIDDEN", "You can only end your own show.");
+    if (!isPerformer && !mine[0]) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     if (show.status === "ENDED" || show.status === "DECLINED" || (!isPerformer && mine[0]?.status === "ENDED")) return [];
     if (show.status === "REQUESTED") return closeRequest(db, showId, isPerformer ? "declined" : "member_cancelled", options);
     const params = await meterParams(db);
@@ -733,7 +739,7 @@ async function controlMeter(actor: ShowActor, input: z.input<typeof showSchema>,
   assertRole(actor, "PERFORMER", "Only the performer controls the meter.");
   const changes = await withTransaction(pool, async (db) => {
     const show = await lockShow(db, showId);
-    if (show.performer_id !== actor.id) throw new DomainError("FORBIDDEN", "You can only control the meter of your own show.");
+    if (show.performer_id !== actor.id) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     if (show.status !== "LIVE") throw new DomainError("PRECONDITION_FAILED", "This show isn't live.");
     if (action === "start") {
       if (show.meter_control === "AUTOMATIC") throw new DomainError("PRECONDITION_FAILED", "In this room the meter starts by itself.");
