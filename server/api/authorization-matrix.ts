@@ -233,7 +233,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "shows.end": { allow: ["member", "performer"], owner: BOTH_SIDES, input: (fx) => ({ showId: fx.showId }) },
   "shows.heartbeat": { allow: ["member", "performer"], owner: BOTH_SIDES, othersGet: { live: false }, input: (fx) => ({ showId: fx.showId }) },
   "shows.history": { allow: SIGNED_IN },
-  "shows.join": { allow: MEMBERS, input: (fx) => ({ showId: fx.showId, idempotencyKey: key() }) },
+  "shows.join": { allow: ["member"], owner: "member", input: (fx) => ({ showId: fx.showId, idempotencyKey: key() }) },
   "shows.leave": { allow: ["member"], owner: "member", input: (fx) => ({ showId: fx.showId }) },
   "shows.meter": { allow: ["member", "performer"], owner: BOTH_SIDES, input: (fx) => ({ showId: fx.showId }) },
   "shows.pauseMeter": { allow: PERFORMER, owner: "performer", input: (fx) => ({ showId: fx.showId }) },

@@ -661,12 +661,15 @@ export async function joinGroupShow(actor: ShowActor, input: z.input<typeof join
   const participantId = uuidFrom("group-join", actor.id, idempotencyKey);
   const changes = await withTransaction(pool, async (db) => {
     const show = await lockShow(db, showId);
-    if (show.kind !== "GROUP") throw new DomainError("BAD_REQUEST", "Private shows are requested, not joined.");
     const { rows: existing } = await db.query<{ id: string; status: ParticipantStatus }>(
       "SELECT id, status FROM show_participants WHERE show_id = $1 AND member_id = $2",
       [showId, actor.id],
     );
     const mine = existing[0];
+    if (show.kind !== "GROUP") {
+      if (!mine) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
+      throw new DomainError("BAD_REQUEST", "Private shows are requested, not joined.");
+    }
     if (mine?.status === "ACTIVE" && show.status === "LIVE") return [];
     if (show.status !== "LIVE") throw new DomainError("PRECONDITION_FAILED", "This group show has ended.");
     if (mine) throw new DomainError("CONFLICT", "You left this show, so it can't be joined again.");
