@@ -1,12 +1,18 @@
 import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ZodError } from "zod";
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,
+  MATRIX_PDF,
+  ROUTE_MATRIX,
+  type RouteCase,
+  type RouteRequest,
   type CallerKind,
   type MatrixEntry,
   type MatrixFixtures,
@@ -19,17 +25,18 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { env } from "@/server/env";
 import { SALE_KINDS, setCommissionRate } from "@/server/services/commissions";
-import { addContentFile, createContentItem } from "@/server/services/content";
+import { addContentFile, createContentItem, unlockContent } from "@/server/services/content";
 import { TEST_IMAGE, insertMembership, makePublishedItem } from "@/server/services/content.testing";
 import { createPlan } from "@/server/services/memberships";
 import { configurePayouts, readyToWithdraw } from "@/server/services/payouts.testing";
 import { setRoomOnline, updateRoomSettings } from "@/server/services/rooms";
+import { attachItemFile, itemOwnerFor } from "@/server/services/store-items";
 import { applyAsPerformer, suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
 import { callerAs, ledgerTransactionCount } from "@/server/testing/api";
 import { fundUser, insertPaidPurchase } from "@/server/testing/factories";
 import { callProcedure, listProcedures } from "@/server/testing/router-procedures";
-import { routeRequestAs } from "@/server/testing/session-cookie";
+import { sessionCookie } from "@/server/testing/session-cookie";
 
 vi.hoisted(() => {
   process.env.STORAGE_DIR = `.tmp/test-uploads-authz-matrix-${process.pid}-${Date.now()}`;
@@ -56,8 +63,16 @@ function userOf(caller: Caller): SessionUser | null {
   return caller === "signedOut" ? null : fixtures.users[caller];
 }
 
+/** The request `caller`'s browser sends: their session cookie, if they have one. */
+async function requestAs(caller: Caller, { path: urlPath, body, headers }: RouteRequest, method: "GET" | "POST"): Promise<NextRequest> {
+  const user = userOf(caller);
+  const requestHeaders = new Headers(headers);
+  if (user) requestHeaders.set("cookie", await sessionCookie(user));
+  return new NextRequest(`http://127.0.0.1:3000${urlPath}`, { method, headers: requestHeaders, body });
+}
+
 async function callAs(caller: Caller, procedurePath: string, input: unknown): Promise<unknown> {
-  const request = await routeRequestAs(userOf(caller), "http://127.0.0.1:3000/api/trpc");
+  const request = await requestAs(caller, { path: "/api/trpc" }, "POST");
   const ctx = await createTRPCContext({ headers: request.headers, cookies: request.cookies });
   return callProcedure(appRouter.createCaller(ctx), procedurePath, input);
 }
@@ -146,7 +161,6 @@ beforeAll(async () => {
   await insertMembership(pool, fanClub.id, member.id);
   const { rows: memberships } = await pool.query<{ id: string }>("SELECT id FROM memberships WHERE member_id = $1", [member.id]);
 
-  const storeItem = await callerAs(performer).store.saveMyItem({ kind: "DIGITAL", title: "Matrix download", description: "", price: 20n, stock: null, active: true });
   const siteItem = await callerAs(admin).store.saveSiteItem({ kind: "PHYSICAL", title: "Site matrix item", description: "", price: 20n, stock: 100, active: true });
   const physical = await callerAs(performer).store.saveMyItem({ kind: "PHYSICAL", title: "Matrix poster", description: "", price: 20n, stock: 10, active: true });
   const order = await callerAs(member).store.buy({
@@ -171,6 +185,11 @@ beforeAll(async () => {
   await updateRoomSettings(otherPerformer, { privatePricePerMinute: 10n });
   const show = await callerAs(member).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() });
 
+  await unlockContent(member.id, { itemId: item.id, idempotencyKey: randomUUID() });
+  const digital = await callerAs(performer).store.saveMyItem({ kind: "DIGITAL", title: "Matrix setlist", description: "", price: 20n, stock: null, active: true });
+  await attachItemFile(itemOwnerFor(performer), digital.id, { bytes: MATRIX_PDF, fileName: "setlist.pdf", declaredType: "application/pdf" });
+  const digitalOrder = await callerAs(member).store.buy({ itemId: digital.id, quantity: 1, idempotencyKey: randomUUID() });
+
   Object.assign(fixtures, {
     users,
     contentItemId: item.id,
@@ -187,6 +206,8 @@ beforeAll(async () => {
     packageId: packages[0]?.id as string,
     withdrawalId: withdrawal.withdrawal.id,
     showId: show.showId,
+    digitalItemId: digital.id,
+    digitalOrderId: digitalOrder.orderId,
   } satisfies MatrixFixtures);
 });
 
@@ -223,6 +244,77 @@ describe("procedures", () => {
     else if (foreign) expect(code, said).toBe(strangerRefusal);
     // A caller of the wrong role is refused for their role, or as a stranger to the object once past that check.
     else expect(entry?.owner ? ["FORBIDDEN", strangerRefusal] : ["FORBIDDEN"], said).toContain(code);
+    expect(await ledgerTransactionCount()).toBe(ledgerBefore);
+  });
+});
+
+/** Every route handler file under app/api, as a path from the repository root. */
+function routeFiles(): string[] {
+  return readdirSync(path.join(process.cwd(), "app", "api"), { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === "route.ts")
+    .map((file) => path.posix.join("app/api", file.split(path.sep).join("/")))
+    .sort();
+}
+
+type Handler = (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+interface RouteCall {
+  file: string;
+  route: RouteCase;
+  caller: Caller;
+  allowed: boolean;
+  foreign: boolean;
+}
+
+const routeCases: RouteCall[] = routeFiles().flatMap((file) =>
+  (ROUTE_MATRIX[file]?.({ image: TEST_IMAGE }) ?? []).flatMap((route) => {
+    if (route.notCalled) return [];
+    const refused = CALLERS.filter((caller) => !route.allow.includes(caller)).map((caller) => ({ file, route, caller, allowed: false, foreign: false }));
+    const strangers = route.owner ? [{ file, route, caller: (route.owner === "member" ? "otherMember" : "otherPerformer") as Caller, allowed: false, foreign: true }] : [];
+    const allowed = route.allow.map((caller) => ({ file, route, caller, allowed: true, foreign: false }));
+    return [...refused, ...strangers, ...allowed];
+  }),
+);
+
+describe("the matrix covers the route handlers", () => {
+  it("has an entry for every route file under app/api", () => {
+    expect(routeFiles().filter((file) => !ROUTE_MATRIX[file])).toEqual([]);
+  });
+
+  it("has no entry for a route file that is gone", () => {
+    const existing = new Set(routeFiles());
+    expect(Object.keys(ROUTE_MATRIX).filter((file) => !existing.has(file))).toEqual([]);
+  });
+});
+
+const uncalled = routeFiles().flatMap((file) => (ROUTE_MATRIX[file]?.({ image: TEST_IMAGE }) ?? []).filter((route) => route.notCalled).map((route) => ({ file, route })));
+
+describe("route handlers", () => {
+  it.each(uncalled)("$file exports its $route.method handler (public: $route.publicBecause)", async ({ file, route }) => {
+    const handlers = (await import(path.join(process.cwd(), file))) as Record<string, unknown>;
+    expect(typeof handlers[route.method]).toBe("function");
+  });
+
+  it.each(routeCases)("$route.method $file ($route.name) as $caller (allowed: $allowed)", async ({ file, route, caller, allowed, foreign }) => {
+    const handlers = (await import(path.join(process.cwd(), file))) as Partial<Record<"GET" | "POST", Handler>>;
+    const handler = handlers[route.method];
+    if (!handler) throw new Error(`${file} exports no ${route.method}.`);
+    const spec = route.request(fixtures);
+    const ledgerBefore = await ledgerTransactionCount();
+    const response = await handler(await requestAs(caller, spec, route.method), { params: Promise.resolve(spec.params ?? {}) });
+    const said = `${response.status}: ${await response.clone().text().then((text) => text.slice(0, 200))}`;
+    if (route.everyoneGets !== undefined) {
+      expect(response.status, said).toBe(route.everyoneGets);
+    } else if (allowed) {
+      expect([401, 403, ...(route.owner ? [404] : [])], said).not.toContain(response.status);
+      return;
+    } else if (caller === "signedOut" || caller === "suspended") {
+      expect(response.status, said).toBe(route.refusals?.signedOut ?? 401);
+    } else {
+      const stranger = route.refusals?.stranger ?? 404;
+      if (foreign) expect(response.status, said).toBe(stranger);
+      else expect(route.owner ? [403, stranger] : [403], said).toContain(response.status);
+    }
     expect(await ledgerTransactionCount()).toBe(ledgerBefore);
   });
 });

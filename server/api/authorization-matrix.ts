@@ -54,6 +54,9 @@ export interface MatrixFixtures {
   withdrawalId: string;
   /** A private show the member asked of the performer, not yet answered. */
   showId: string;
+  /** The performer's digital store item with its file, and the member's paid order of it. */
+  digitalItemId: string;
+  digitalOrderId: string;
 }
 
 export type Owner = "member" | "performer";
@@ -272,4 +275,162 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "wallet.packages": { allow: EVERYONE },
   "wallet.purchase": { allow: ["member"], owner: "member", input: (fx) => ({ purchaseId: fx.purchaseId }) },
   "wallet.startCheckout": { allow: SIGNED_IN, input: (fx) => ({ packageId: fx.packageId, idempotencyKey: key() }) },
+};
+
+/**
+ * Who may call each route handler under app/api, read by the same test, which finds the handlers on disk: a
+ * route file without an entry here fails it. Each case is one request, sent as each kind of caller with the
+ * session cookie that caller's browser would send.
+ */
+export interface RouteRequest {
+  /** The URL path, for the handler's request.url. */
+  path: string;
+  /** The dynamic segments, as Next passes them to the handler. */
+  params?: Record<string, string | string[]>;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+export interface RouteCase {
+  name: string;
+  method: "GET" | "POST";
+  allow: readonly CallerKind[];
+  owner?: Owner;
+  /** Why anyone, signed in or not, may send it. */
+  publicBecause?: string;
+  /** Why the test only checks the handler is exported, without calling it. */
+  notCalled?: string;
+  /** The status every caller gets, whoever they are. */
+  everyoneGets?: number;
+  /** Where a refused caller gets something other than 401 signed out, 403 for their role, 404 as a stranger. */
+  refusals?: { signedOut?: number; stranger?: number };
+  /** A fresh request for each call (a body can be read once). */
+  request: (fixtures: MatrixFixtures) => RouteRequest;
+}
+
+function upload(bytes: Uint8Array<ArrayBuffer>, fileName: string, type: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  form.set("file", new File([bytes], fileName, { type }));
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  return form;
+}
+
+/** A minimal PDF, enough for the store's file sniffing. */
+export const MATRIX_PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+
+export const ROUTE_MATRIX: Record<string, (fixtures: { image: Uint8Array<ArrayBuffer> }) => RouteCase[]> = {
+  "app/api/admin/audit/export/route.ts": () => [
+    { name: "export the audit log", method: "GET", allow: ADMIN, request: () => ({ path: "/api/admin/audit/export" }) },
+  ],
+  "app/api/admin/withdrawals/export/route.ts": () => [
+    { name: "export withdrawals", method: "GET", allow: ADMIN, request: () => ({ path: "/api/admin/withdrawals/export?format=csv" }) },
+  ],
+  "app/api/auth/[...nextauth]/route.ts": () => [
+    {
+      name: "next-auth's endpoints",
+      method: "GET",
+      allow: EVERYONE,
+      publicBecause: "next-auth's own endpoints: signing in is what a signed-out visitor does.",
+      notCalled: "next-auth's handler reads next/headers, which exists only inside Next's request scope; e2e sign-in covers it.",
+      request: () => ({ path: "/api/auth/providers", params: { nextauth: ["providers"] } }),
+    },
+  ],
+  "app/api/content/files/[fileId]/route.ts": () => [
+    {
+      name: "stream a protected file",
+      method: "GET",
+      // The buyer (the member unlocked it), its performer, and admins.
+      allow: ["member", "performer", "admin"],
+      owner: "performer",
+      refusals: { signedOut: 403, stranger: 403 },
+      request: (fx) => ({ path: `/api/content/files/${fx.contentFileId}`, params: { fileId: fx.contentFileId } }),
+    },
+  ],
+  "app/api/content/items/[itemId]/files/route.ts": ({ image }) => [
+    {
+      name: "upload a teaser to an item",
+      method: "POST",
+      allow: PERFORMER,
+      owner: "performer",
+      request: (fx) => ({
+        path: `/api/content/items/${fx.contentItemId}/files`,
+        params: { itemId: fx.contentItemId },
+        body: upload(image, "teaser.jpg", "image/jpeg", { role: "TEASER" }),
+      }),
+    },
+  ],
+  "app/api/health/route.ts": () => [
+    {
+      name: "readiness",
+      method: "GET",
+      allow: EVERYONE,
+      publicBecause: "polled by the orchestrator and Playwright; says only that the app and database answer.",
+      request: () => ({ path: "/api/health" }),
+    },
+  ],
+  "app/api/pusher/auth/route.ts": () => [
+    {
+      name: "subscribe to one's own user channel",
+      method: "POST",
+      allow: ["member"],
+      owner: "member",
+      refusals: { stranger: 403 },
+      request: (fx) => ({
+        path: "/api/pusher/auth",
+        body: new URLSearchParams({ socket_id: "1234.5678", channel_name: `private-user-${fx.users.member.id}` }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+    },
+    {
+      name: "subscribe to the admins' channel",
+      method: "POST",
+      allow: ADMIN,
+      request: () => ({
+        path: "/api/pusher/auth",
+        body: new URLSearchParams({ socket_id: "1234.5678", channel_name: "private-admins" }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+    },
+  ],
+  "app/api/store/items/[itemId]/file/route.ts": () => [
+    {
+      name: "attach a file to a digital item",
+      method: "POST",
+      allow: PERFORMER,
+      owner: "performer",
+      request: (fx) => ({
+        path: `/api/store/items/${fx.digitalItemId}/file`,
+        params: { itemId: fx.digitalItemId },
+        body: upload(MATRIX_PDF, "setlist.pdf", "application/pdf"),
+      }),
+    },
+  ],
+  "app/api/store/orders/[orderId]/download/route.ts": () => [
+    {
+      name: "download a digital purchase",
+      method: "GET",
+      allow: ["member"],
+      owner: "member",
+      request: (fx) => ({ path: `/api/store/orders/${fx.digitalOrderId}/download`, params: { orderId: fx.digitalOrderId } }),
+    },
+  ],
+  "app/api/trpc/[trpc]/route.ts": () => [
+    {
+      name: "a procedure over HTTP (auth.me)",
+      method: "GET",
+      allow: SIGNED_IN,
+      request: () => ({ path: "/api/trpc/auth.me", params: { trpc: "auth.me" } }),
+    },
+  ],
+  "app/api/webhooks/stripe/route.ts": () => [
+    {
+      name: "an unsigned event",
+      method: "POST",
+      allow: EVERYONE,
+      publicBecause: "Stripe calls it; the signature is checked instead of a session.",
+      // The signature is the only credential: a session, an admin's too, gets nowhere without it.
+      everyoneGets: 400,
+      request: () => ({ path: "/api/webhooks/stripe", body: JSON.stringify({ id: "evt_matrix", type: "checkout.session.completed" }) }),
+    },
+  ],
 };

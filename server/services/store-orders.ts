@@ -436,13 +436,24 @@ export async function orderFor(viewer: Viewer, orderId: string): Promise<OrderVi
 
 /** What the download route streams: the buyer's digital item while the order is paid and not refunded. */
 export async function downloadableFile(viewer: Viewer, orderId: string): Promise<{ storageKey: string; fileName: string; mimeType: string }> {
-  const { rows } = await pool.query<{ buyer_id: string; status: StoreOrderStatus; kind: StoreItemKind; storage_key: string | null; file_name: string | null; mime_type: string | null }>(
-    `SELECT o.buyer_id, o.status, i.kind, i.storage_key, i.file_name, i.mime_type
+  const { rows } = await pool.query<{
+    buyer_id: string;
+    seller_id: string | null;
+    status: StoreOrderStatus;
+    kind: StoreItemKind;
+    storage_key: string | null;
+    file_name: string | null;
+    mime_type: string | null;
+  }>(
+    `SELECT o.buyer_id, o.seller_id, o.status, i.kind, i.storage_key, i.file_name, i.mime_type
        FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.id = $1`,
     [orderId],
   );
   const order = rows[0];
-  if (!order) throw new DomainError("NOT_FOUND", "That order does not exist.");
+  // Someone who can't see the order is told what they'd be told of a missing one, as store.order tells them.
+  if (!order || orderActorsFor(viewer, { buyerId: order.buyer_id, sellerId: order.seller_id }).length === 0) {
+    throw new DomainError("NOT_FOUND", "That order does not exist.");
+  }
   if (order.buyer_id !== viewer.id) throw new DomainError("FORBIDDEN", "Only the buyer can download this item.");
   if (order.kind !== "DIGITAL" || !order.storage_key || !canDownload(order.status)) {
     throw new DomainError("FORBIDDEN", "This order has no file to download.");

@@ -237,7 +237,7 @@ describe("buying with credits", () => {
     expect(new Uint8Array(await mine.arrayBuffer())).toEqual(PDF);
     expect((await callerAs(mia).store.order({ orderId: placed.orderId })).canDownload).toBe(true);
 
-    expect((await downloadAs(max, placed.orderId)).status).toBe(403);
+    expect((await downloadAs(max, placed.orderId)).status).toBe(404);
     expect((await downloadAs(luna, placed.orderId)).status).toBe(403);
     expect((await downloadAs(admin, placed.orderId)).status).toBe(403);
     expect((await downloadAs(null, placed.orderId)).status).toBe(401);
