@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,
+  HIDDEN_OBJECT_CASES,
   MATRIX_PDF,
   ROUTE_MATRIX,
   type RouteCase,
@@ -188,6 +189,7 @@ beforeAll(async () => {
   await unlockContent(member.id, { itemId: item.id, idempotencyKey: randomUUID() });
   const digital = await callerAs(performer).store.saveMyItem({ kind: "DIGITAL", title: "Matrix setlist", description: "", price: 20n, stock: null, active: true });
   await attachItemFile(itemOwnerFor(performer), digital.id, { bytes: MATRIX_PDF, fileName: "setlist.pdf", declaredType: "application/pdf" });
+  const inactive = await callerAs(performer).store.saveMyItem({ kind: "PHYSICAL", title: "Matrix retired", description: "", price: 20n, stock: 1, active: false });
   const digitalOrder = await callerAs(member).store.buy({ itemId: digital.id, quantity: 1, idempotencyKey: randomUUID() });
 
   Object.assign(fixtures, {
@@ -208,6 +210,7 @@ beforeAll(async () => {
     showId: show.showId,
     digitalItemId: digital.id,
     digitalOrderId: digitalOrder.orderId,
+    inactiveStoreItemId: inactive.id,
   } satisfies MatrixFixtures);
 });
 
@@ -245,6 +248,17 @@ describe("procedures", () => {
     // A caller of the wrong role is refused for their role, or as a stranger to the object once past that check.
     else expect(entry?.owner ? ["FORBIDDEN", strangerRefusal] : ["FORBIDDEN"], said).toContain(code);
     expect(await ledgerTransactionCount()).toBe(ledgerBefore);
+  });
+});
+
+const hiddenCases = HIDDEN_OBJECT_CASES.flatMap((hidden) =>
+  [...CALLERS, "otherPerformer" as const].map((caller) => ({ ...hidden, caller, sees: (hidden.seenBy as readonly Caller[]).includes(caller) })),
+);
+
+describe("objects not everyone may see", () => {
+  it.each(hiddenCases)("$procedure, $name, as $caller (sees it: $sees)", async ({ procedure, input, caller, sees }) => {
+    const { code, message } = await outcomeOf(() => callAs(caller, procedure, input(fixtures)));
+    expect(code, message).toBe(sees ? "OK" : "NOT_FOUND");
   });
 });
 

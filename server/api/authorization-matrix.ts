@@ -57,6 +57,8 @@ export interface MatrixFixtures {
   /** The performer's digital store item with its file, and the member's paid order of it. */
   digitalItemId: string;
   digitalOrderId: string;
+  /** The performer's store item that is not on sale. */
+  inactiveStoreItemId: string;
 }
 
 export type Owner = "member" | "performer";
@@ -434,3 +436,19 @@ export const ROUTE_MATRIX: Record<string, (fixtures: { image: Uint8Array<ArrayBu
     },
   ],
 };
+
+/**
+ * Public procedures that name an object not everyone may see (a draft item): those in `seenBy` get it, everyone
+ * else, the owner's rivals included, gets NOT_FOUND, as for an id that does not exist.
+ */
+export interface HiddenObjectCase {
+  name: string;
+  procedure: string;
+  seenBy: readonly CallerKind[];
+  input: (fixtures: MatrixFixtures) => unknown;
+}
+
+export const HIDDEN_OBJECT_CASES: HiddenObjectCase[] = [
+  { name: "a draft content item", procedure: "content.item", seenBy: PERFORMER_OR_ADMIN, input: (fx) => ({ itemId: fx.deletableItemId }) },
+  { name: "an item taken off sale", procedure: "store.item", seenBy: [], input: (fx) => ({ itemId: fx.inactiveStoreItemId }) },
+];
