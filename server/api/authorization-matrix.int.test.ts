@@ -198,6 +198,7 @@ beforeAll(async () => {
     contentFileId: item.protectedFileId as string,
     deletableItemId: deletable.id,
     deletableFileId: file.id,
+    draftItemId: withFile.id,
     planId: fanClub.id,
     sitePlanId: sitePlan.id,
     membershipId: memberships[0]?.id as string,

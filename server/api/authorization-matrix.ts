@@ -39,6 +39,8 @@ export interface MatrixFixtures {
   /** The performer's items that content.delete and content.deleteFile may remove. */
   deletableItemId: string;
   deletableFileId: string;
+  /** The performer's item never published. */
+  draftItemId: string;
   /** The performer's fan-club plan; the member holds a membership of it. */
   planId: string;
   sitePlanId: string;
@@ -449,6 +451,6 @@ export interface HiddenObjectCase {
 }
 
 export const HIDDEN_OBJECT_CASES: HiddenObjectCase[] = [
-  { name: "a draft content item", procedure: "content.item", seenBy: PERFORMER_OR_ADMIN, input: (fx) => ({ itemId: fx.deletableItemId }) },
+  { name: "a draft content item", procedure: "content.item", seenBy: PERFORMER_OR_ADMIN, input: (fx) => ({ itemId: fx.draftItemId }) },
   { name: "an item taken off sale", procedure: "store.item", seenBy: [], input: (fx) => ({ itemId: fx.inactiveStoreItemId }) },
 ];
