@@ -81,7 +81,10 @@ const E2E_AUTH_SECRET = "tipmeter-e2e-only-secret-never-use-in-production";
 const HOST = "127.0.0.1";
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const NEXT_BIN = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
-export const WORKER_ARGS = [path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"), "server/jobs/main.ts"];
+const TSX_CLI = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
+export const WORKER_ARGS = [TSX_CLI, "server/jobs/main.ts"];
+/** `next start` behind our client-address server (scripts/app-server.ts); takes `--hostname` and `--port`. */
+export const APP_SERVER_ARGS = [TSX_CLI, "scripts/app-server.ts"];
 const SHARED_SECRETS = [
   "STRIPE_SECRET_KEY",
   "STRIPE_WEBHOOK_SECRET",
@@ -300,7 +303,8 @@ class Stack {
     if (this.stopping) return;
 
     this.launch("worker", WORKER_ARGS, childEnv);
-    this.launch("next", [NEXT_BIN, plan.nextCommand, "--hostname", HOST, "--port", String(plan.appPort)], childEnv);
+    const nextArgs = plan.nextCommand === "dev" ? [NEXT_BIN, "dev"] : APP_SERVER_ARGS;
+    this.launch("next", [...nextArgs, "--hostname", HOST, "--port", String(plan.appPort)], childEnv);
   }
 
   private launch(name: string, args: string[], env: EnvVars): void {

@@ -1,12 +1,13 @@
 /**
- * `npm start`: production. Runs the job worker and `next start` (PORT, default 3000) on an existing build with
+ * `npm start`: production. Runs the job worker and Next.js (PORT, default 3000; scripts/app-server.ts, which
+ * believes X-Forwarded-For only from TRUSTED_PROXIES) on an existing build with
  * the environment as given. The environment is checked with the app's schema first, so a production setup that
  * still points at the local Stripe emulator (or lacks a variable) stops here, before anything is spawned.
  * With DEMO_MODE=1 and no DATABASE_URL it runs the whole local stack instead, on `next start`.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ManagedChild, NEXT_BIN, onStopSignals, repoRoot, startStack, WORKER_ARGS } from "./stack";
+import { APP_SERVER_ARGS, ManagedChild, onStopSignals, repoRoot, startStack, WORKER_ARGS } from "./stack";
 
 function fail(message: string): never {
   console.error(`npm start: ${message}`);
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
 
   const children = [
     new ManagedChild("worker", WORKER_ARGS, process.env),
-    new ManagedChild("next", [NEXT_BIN, "start", "--port", String(port)], process.env),
+    new ManagedChild("next", [...APP_SERVER_ARGS, "--port", String(port)], process.env),
   ];
   let stopping = false;
   let exitCode = 0;

@@ -93,3 +93,22 @@ describe("production refuses what would work only on this machine", () => {
     expect(problemsOf({ DATABASE_URL: "postgres://localhost/tipmeter" }, { production: false, build: false })).toBe("");
   });
 });
+
+describe("TRUSTED_PROXIES", () => {
+  const dev = { production: false, build: false };
+  const base = { DATABASE_URL: "postgres://localhost/tipmeter" };
+
+  it("trusts no proxy by default", () => {
+    expect(parseEnv(base, dev).TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it("reads addresses and ranges", () => {
+    expect(parseEnv({ ...base, TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1 ::1" }, dev).TRUSTED_PROXIES).toHaveLength(3);
+  });
+
+  it("names the entries it cannot read", () => {
+    expect(problemsOf({ ...base, TRUSTED_PROXIES: "10.0.0.1, lb.internal" }, dev)).toContain(
+      "TRUSTED_PROXIES: not an IP address or CIDR range: lb.internal",
+    );
+  });
+});

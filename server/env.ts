@@ -1,4 +1,6 @@
 import { z } from "zod";
+// Relative, not "@/": next.config.ts imports this file before path aliases exist.
+import { parseTrustedProxies } from "./domain/client-ip";
 
 /**
  * The whole environment, validated once. A bad or missing variable stops `next build`, `npm run dev` and
@@ -82,6 +84,23 @@ function schemaFor({ production: isProduction, build: isBuild }: EnvMode) {
       STORAGE_DIR: z.string().min(1).default(".data/uploads"),
       /** The largest upload accepted, in bytes (default 200 MiB). */
       MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
+
+      /**
+       * Addresses or CIDR ranges of our own reverse proxies / load balancers, comma- or space-separated. Only
+       * hops they appended to X-Forwarded-For are believed; empty (the default) means the socket peer is the
+       * client, whatever the header says.
+       */
+      TRUSTED_PROXIES: z
+        .string()
+        .default("")
+        .transform((text, ctx) => {
+          const { ranges, invalid } = parseTrustedProxies(text);
+          if (invalid.length > 0) {
+            ctx.addIssue({ code: "custom", message: `not an IP address or CIDR range: ${invalid.join(", ")}` });
+            return z.NEVER;
+          }
+          return ranges;
+        }),
     })
     .superRefine((value, ctx) => {
       // A build has no services yet, and DEMO_MODE runs the production build on the local stand-ins on purpose.

@@ -7,9 +7,10 @@ function headerValue(headers: HeaderSource, name: string): string | undefined {
 }
 
 /**
- * The client address for rate limiting. Each proxy appends the address it received the request from, so the
- * last X-Forwarded-For entry is the one our own edge saw; earlier entries are whatever the client claimed.
- * Next.js fills the header from the socket when no proxy did.
+ * The client address for rate limiting, as our app server (server/http/forwarded-for.ts) pinned it: it
+ * replaces X-Forwarded-For with the one address it can vouch for, from the socket and TRUSTED_PROXIES. Only
+ * `next dev`, which listens on this machine alone, passes a client's header through; the last entry is read
+ * so a dev client's claim is at least the hop nearest to us.
  */
 export function clientIpFrom(headers: HeaderSource): string {
   const forwarded = headerValue(headers, "x-forwarded-for");
@@ -18,5 +19,5 @@ export function clientIpFrom(headers: HeaderSource): string {
     .map((part) => part.trim())
     .filter(Boolean)
     .at(-1);
-  return lastHop ?? headerValue(headers, "x-real-ip")?.trim() ?? "unknown";
+  return lastHop ?? "unknown";
 }

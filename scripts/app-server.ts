@@ -1,0 +1,30 @@
+/**
+ * The production app server, run by `npm start`, the e2e stack and the production demo in place of
+ * `next start`: Next.js's own request handler behind a server that pins each request's client address, so
+ * X-Forwarded-For is believed only from TRUSTED_PROXIES. `--hostname` and `--port` as for `next start`.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import next from "next";
+import { env } from "@/server/env";
+import { createClientAddressServer } from "@/server/http/app-server";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { hostname: { type: "string" }, port: { type: "string" } } });
+  const port = Number(values.port ?? "3000");
+  const hostname = values.hostname;
+  const app = next({ dev: false, dir: repoRoot, hostname: hostname ?? "localhost", port });
+  await app.prepare();
+  const server = createClientAddressServer(app.getRequestHandler(), env.TRUSTED_PROXIES);
+  server.listen(port, hostname, () => {
+    console.log(`ready on http://${hostname ?? "localhost"}:${port}`);
+  });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
