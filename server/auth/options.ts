@@ -1,7 +1,9 @@
+import { cookies } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { clientIpFrom } from "@/server/auth/client-ip";
 import { SESSION_MAX_AGE_SECONDS, secureCookies } from "@/server/auth/cookies";
+import { DEVICE_COOKIE_NAME, deviceCookieOptions } from "@/server/auth/known-devices";
 import { type SignInResult, attemptSignIn } from "@/server/auth/sign-in";
 import { rateLimitedErrorCode, suspendedErrorCode, unavailableErrorCode } from "@/server/auth/sign-in-errors";
 import { type SessionUser, loadActiveSessionUser } from "@/server/auth/session-user";
@@ -34,11 +36,16 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, request) {
         let result: SignInResult;
         try {
+          // Runs inside the /api/auth route handler, whose cookies() both reads this request's and sets the
+          // response's.
+          const cookieStore = await cookies();
           result = await attemptSignIn({
             email: credentials?.email ?? "",
             password: credentials?.password ?? "",
             ip: clientIpFrom(request.headers ?? {}),
+            deviceToken: cookieStore.get(DEVICE_COOKIE_NAME)?.value,
           });
+          if (result.ok) cookieStore.set(DEVICE_COOKIE_NAME, result.deviceToken, deviceCookieOptions);
         } catch (error) {
           // next-auth puts a thrown message into the redirect URL; only our own codes may get there.
           console.error("[auth] sign-in failed unexpectedly", error);

@@ -13,14 +13,22 @@ export function rateLimitedErrorCode(retryAfterSeconds: number): string {
 export const suspendedErrorCode = SUSPENDED;
 export const unavailableErrorCode = "SignInUnavailable";
 
+function waitText(seconds: number): string {
+  if (seconds < 60) {
+    const whole = Math.max(1, Math.ceil(seconds));
+    return `${whole} second${whole === 1 ? "" : "s"}`;
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
 export function signInErrorMessage(code: string): string {
   if (code === SUSPENDED) {
     return "This account is suspended. Contact support if you think this is a mistake.";
   }
   if (code.startsWith(`${RATE_LIMITED_PREFIX}.`)) {
     const seconds = Number(code.slice(RATE_LIMITED_PREFIX.length + 1));
-    const minutes = Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds / 60)) : 15;
-    return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    return `Too many failed sign-in attempts. Try again in ${waitText(Number.isFinite(seconds) ? seconds : 15 * 60)}.`;
   }
   if (code === "CredentialsSignin") return "That email and password don't match an account.";
   return "Sign-in is unavailable right now. Please try again in a moment.";

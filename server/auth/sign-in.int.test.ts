@@ -6,6 +6,7 @@ import { consumeRateLimit, refundRateLimit } from "@/server/auth/rate-limiter";
 import { SESSION_COOKIE_NAME } from "@/server/auth/cookies";
 import { resolveSession } from "@/server/auth/session-token";
 import { SIGN_IN_LIMITS, attemptSignIn } from "@/server/auth/sign-in";
+import { rateLimitedErrorCode, signInErrorMessage } from "@/server/auth/sign-in-errors";
 import type { SessionUser } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
@@ -84,7 +85,7 @@ describe("attemptSignIn", () => {
     const ip = uniqueIp();
     const result = await attemptSignIn({ email: member.email.toUpperCase(), password: TEST_PASSWORD, ip, now: at(0) });
     expect(result).toMatchObject({ ok: true, user: { id: member.id, role: "MEMBER", sessionVersion: 1 } });
-    expect((await storedHits(`sign-in:email:${member.email}`))?.hits).toBe(0);
+    expect((await prisma.signInBackoff.findUnique({ where: { key: `email:${member.email}` } }))?.failures).toBe(0);
     expect((await storedHits(`sign-in:ip:${ip}`))?.hits).toBe(0);
   });
 
@@ -100,19 +101,99 @@ describe("attemptSignIn", () => {
     });
   });
 
-  it("locks an email after 5 failures, even against the right password, until the window ends", async () => {
-    const target = await makeMember("locked");
-    const now = at(60_000);
-    for (let attempt = 0; attempt < SIGN_IN_LIMITS.perEmail.limit; attempt += 1) {
-      expect(await attemptSignIn({ email: target.email, password: `guess-number-${attempt}`, ip: uniqueIp(), now })).toMatchObject({
-        reason: "invalid_credentials",
-      });
-    }
-    const locked = await attemptSignIn({ email: target.email, password: TEST_PASSWORD, ip: uniqueIp(), now });
-    expect(locked).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 14 * 60 });
+  describe("backoff", () => {
+    const SECOND = 1000;
+    const attacker = { ip: "attacker-ip" } as const;
 
-    const later = await attemptSignIn({ email: target.email, password: TEST_PASSWORD, ip: uniqueIp(), now: at(RULE.windowMs) });
-    expect(later.ok).toBe(true);
+    /** Signs in once from a browser without a device cookie and returns the cookie it is given. */
+    async function ownerBrowser(email: string, now: Date): Promise<string> {
+      const result = await attemptSignIn({ email, password: TEST_PASSWORD, ip: uniqueIp(), now });
+      if (!result.ok) throw new Error(`owner sign-in failed: ${result.reason}`);
+      return result.deviceToken;
+    }
+
+    /** Ten wrong passwords from a browser the account doesn't know, each sent as soon as the backoff allows. */
+    async function attack(email: string, start: Date): Promise<Date> {
+      let now = start;
+      let checked = 0;
+      while (checked < 10) {
+        const result = await attemptSignIn({ email, password: `guess-${checked}-is-wrong`, ip: `${attacker.ip}-${checked}`, now });
+        if (result.ok) throw new Error("a wrong password signed in");
+        if (result.reason === "rate_limited") {
+          now = new Date(now.getTime() + result.retryAfterSeconds * SECOND);
+        } else {
+          expect(result.reason).toBe("invalid_credentials");
+          checked += 1;
+        }
+      }
+      return now;
+    }
+
+    it("lets the owner's known browser in at once after ten wrong passwords from elsewhere", async () => {
+      const owner = await makeMember("backoff-owner");
+      const deviceToken = await ownerBrowser(owner.email, at(0));
+      const end = await attack(owner.email, at(SECOND));
+
+      const signedIn = await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), deviceToken, now: end });
+      expect(signedIn).toMatchObject({ ok: true, user: { id: owner.id }, deviceToken });
+    });
+
+    it("refuses the right password from an unknown browser during the backoff, saying how long to wait", async () => {
+      const owner = await makeMember("bo-newdev");
+      const end = await attack(owner.email, at(0));
+
+      const refused = await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), now: end });
+      // Ten failures: the next check waits 2^5 x 30 s after the last one.
+      expect(refused).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 16 * 60 });
+      expect(signInErrorMessage(rateLimitedErrorCode(16 * 60))).toBe("Too many failed sign-in attempts. Try again in 16 minutes.");
+      const afterWaiting = await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), now: new Date(end.getTime() + 16 * 60 * SECOND) });
+      expect(afterWaiting.ok).toBe(true);
+    });
+
+    it("does not lock the owner's browser: its own typos are counted for it alone", async () => {
+      const owner = await makeMember("backoff-typos");
+      const deviceToken = await ownerBrowser(owner.email, at(0));
+      const end = await attack(owner.email, at(SECOND));
+
+      for (let typo = 0; typo < 5; typo += 1) {
+        expect(await attemptSignIn({ email: owner.email, password: `typo-${typo}-wrong`, ip: uniqueIp(), deviceToken, now: end })).toMatchObject({
+          reason: "invalid_credentials",
+        });
+      }
+      // The sixth typo in a row backs this browser off, with its own short wait, not the attack's 16 minutes.
+      expect(await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), deviceToken, now: end })).toEqual({
+        ok: false,
+        reason: "rate_limited",
+        retryAfterSeconds: 30,
+      });
+      const later = await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), deviceToken, now: new Date(end.getTime() + 30 * SECOND) });
+      expect(later.ok).toBe(true);
+    });
+
+    it("treats another account's device cookie, or a made-up one, as an unknown browser", async () => {
+      const owner = await makeMember("backoff-foreign");
+      const other = await makeMember("backoff-other");
+      const othersDevice = await ownerBrowser(other.email, at(0));
+      const end = await attack(owner.email, at(SECOND));
+      for (const deviceToken of [othersDevice, "made-up-device-token"]) {
+        expect(await attemptSignIn({ email: owner.email, password: TEST_PASSWORD, ip: uniqueIp(), deviceToken, now: end })).toMatchObject({
+          reason: "rate_limited",
+        });
+      }
+    });
+
+    it("backs off an email with no account the same way, so answers don't reveal which exist", async () => {
+      const end = await attack(`nobody-${randomUUID()}@tipmeter.test`, at(0));
+      expect(end.getTime() - at(0).getTime()).toBe((30 + 60 + 120 + 240 + 480) * SECOND);
+    });
+
+    it("decides concurrent guesses one after another: only the free ones are checked", async () => {
+      const owner = await makeMember("bo-parallel");
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, guess) => attemptSignIn({ email: owner.email, password: `parallel-${guess}-wrong`, ip: uniqueIp(), now: at(0) })),
+      );
+      expect(results.filter((result) => !result.ok && result.reason === "invalid_credentials")).toHaveLength(5);
+    });
   });
 
   it("limits one address spraying many accounts", async () => {

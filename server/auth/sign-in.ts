@@ -1,6 +1,8 @@
 import { spendVerificationTime, verifyPassword } from "@/server/auth/password";
 import type { RateLimitRule } from "@/server/auth/rate-limit";
+import { findKnownDevice, newDeviceToken, rememberDevice } from "@/server/auth/known-devices";
 import { consumeRateLimit, refundRateLimit } from "@/server/auth/rate-limiter";
+import { claimSignInAttempt, giveBackSignInAttempt } from "@/server/auth/sign-in-backoff-store";
 import { type SessionUser, sessionUserSelect } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
 import { signInSchema } from "@/server/domain/user-rules";
@@ -8,16 +10,16 @@ import { signInSchema } from "@/server/domain/user-rules";
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
 
 /**
- * Per email: slows guessing one account's password. Per IP: slows one client spraying many accounts, with
- * headroom for several people behind one NAT.
+ * Per IP: slows one client spraying many accounts, with headroom for several people behind one NAT. Guessing
+ * one account's password is slowed by the backoff (server/domain/sign-in-backoff.ts).
  */
 export const SIGN_IN_LIMITS = {
-  perEmail: { limit: 5, windowMs: FIFTEEN_MINUTES_MS },
   perIp: { limit: 30, windowMs: FIFTEEN_MINUTES_MS },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type SignInResult =
-  | { ok: true; user: SessionUser }
+  /** `deviceToken` is this browser's device cookie from now on (the one it sent, or a new one). */
+  | { ok: true; user: SessionUser; deviceToken: string }
   | { ok: false; reason: "invalid_credentials" | "suspended" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
@@ -25,45 +27,48 @@ export interface SignInAttempt {
   email: string;
   password: string;
   ip: string;
+  /** The browser's device cookie, if it has one. */
+  deviceToken?: string;
   now?: Date;
 }
 
 /**
- * Every attempt is counted before the password is checked, so parallel guesses can't slip past the limit; an
- * attempt with the right password is given back, so people who sign in often are never locked out by it.
+ * Every attempt is counted before the password is checked, so parallel guesses can't slip past the limits; an
+ * attempt with the right password is given back. Failures count against the account for browsers it doesn't
+ * know, and separately for each browser it does, so guesses from elsewhere never make the owner's browser wait.
+ * An unknown email has a count like any account, so the answers don't tell which emails exist.
  */
 export async function attemptSignIn(attempt: SignInAttempt): Promise<SignInResult> {
   const parsed = signInSchema.safeParse({ email: attempt.email, password: attempt.password });
   if (!parsed.success) return { ok: false, reason: "invalid_credentials" };
   const { email, password } = parsed.data;
+  const now = attempt.now ?? new Date();
 
-  const hits = await Promise.all([
-    consumeRateLimit(`sign-in:email:${email}`, SIGN_IN_LIMITS.perEmail, attempt.now),
-    consumeRateLimit(`sign-in:ip:${attempt.ip}`, SIGN_IN_LIMITS.perIp, attempt.now),
-  ]);
-  const refused = hits.filter((hit) => !hit.allowed);
-  if (refused.length > 0) {
-    return {
-      ok: false,
-      reason: "rate_limited",
-      retryAfterSeconds: Math.max(...refused.map((hit) => hit.retryAfterSeconds)),
-    };
-  }
+  const ipHit = await consumeRateLimit(`sign-in:ip:${attempt.ip}`, SIGN_IN_LIMITS.perIp, now);
+  if (!ipHit.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: ipHit.retryAfterSeconds };
 
   const user = await prisma.user.findUnique({
     where: { email },
     select: { ...sessionUserSelect, status: true, passwordHash: true },
   });
+  const knownDeviceId = user ? await findKnownDevice(user.id, attempt.deviceToken) : null;
+  const backoffKey = knownDeviceId ? `device:${knownDeviceId}` : `email:${email}`;
+  const decision = await claimSignInAttempt(backoffKey, now);
+  if (!decision.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: decision.retryAfterSeconds };
+
   if (!user) {
     await spendVerificationTime(password);
     return { ok: false, reason: "invalid_credentials" };
   }
   if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, reason: "invalid_credentials" };
 
-  await Promise.all(hits.map((hit) => refundRateLimit(hit)));
+  await Promise.all([refundRateLimit(ipHit), giveBackSignInAttempt(backoffKey)]);
   if (user.status !== "ACTIVE") return { ok: false, reason: "suspended" };
+  const deviceToken = attempt.deviceToken ?? newDeviceToken();
+  await rememberDevice(user.id, deviceToken, now);
   return {
     ok: true,
+    deviceToken,
     user: {
       id: user.id,
       email: user.email,
