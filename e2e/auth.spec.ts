@@ -42,18 +42,35 @@ test.describe("sign-up", () => {
     expect(welcome.html).toContain('<a href="http://127.0.0.1:3100/wallet">Your wallet</a>');
   });
 
-  test("a taken email and username are reported on their fields", async ({ page }) => {
+  test("a taken email gets the same answer as a new one, and its owner is told by email", async ({ page, mail }) => {
     await page.goto("/sign-up");
     await page.getByLabel("Email").fill(demoAccounts.member1.email);
+    await page.getByLabel("Username").fill(uniqueName("copycat"));
+    await page.getByLabel("Display name").fill("Copycat");
+    await page.getByLabel("Password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    await expect(page.getByText("An account with this email already exists")).toHaveCount(0);
+    await expect(page).toHaveURL(/\/sign-up$/);
+    await page.screenshot({ path: test.info().outputPath("sign-up-check-email.png") });
+    const notice = await mail.waitFor(demoAccounts.member1.email, (message) => message.subject === "Someone tried to sign up with your email");
+    expect(notice.html).toContain('<a href="http://127.0.0.1:3100/sign-in">Sign in</a>');
+
+    await page.getByRole("link", { name: "Go to sign in" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+  });
+
+  test("a taken username is reported on its field", async ({ page }) => {
+    await page.goto("/sign-up");
+    await page.getByLabel("Email").fill(`${uniqueName("fresh")}@tipmeter.test`);
     await page.getByLabel("Username").fill("member1");
     await page.getByLabel("Display name").fill("Copycat");
     await page.getByLabel("Password").fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
 
-    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
-    await expect(page.getByText("An account with this email already exists").first()).toBeVisible();
     await expect(page.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
-    await expect(page).toHaveURL(/\/sign-up$/);
+    await expect(page.getByText("This username is taken; choose another.").first()).toBeVisible();
   });
 
   test("weak input is explained before anything is sent", async ({ page }) => {

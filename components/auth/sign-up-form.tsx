@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { signInWithCredentials } from "@/components/auth/credentials-sign-in";
@@ -26,6 +27,7 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [signingIn, setSigningIn] = useState(false);
+  const [checkEmailAt, setCheckEmailAt] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,11 +56,13 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
       return;
     }
 
+    // Sign-up answers alike for a new email and a taken one (the owner is emailed instead); signing in with
+    // the password just chosen works only for a new account, or for the owner's own password.
     setSigningIn(true);
     const signInError = await signInWithCredentials(parsed.data.email, parsed.data.password);
     if (signInError) {
       setSigningIn(false);
-      router.push("/sign-in");
+      setCheckEmailAt(parsed.data.email);
       return;
     }
     toast.success(
@@ -70,6 +74,22 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
   }
 
   const pending = signUp.isPending || signingIn;
+
+  if (checkEmailAt) {
+    const signInHref = callbackPath ? `/sign-in?${new URLSearchParams({ callbackUrl: callbackPath }).toString()}` : "/sign-in";
+    return (
+      <div role="status" className="space-y-4">
+        <h2 className="text-lg font-semibold">Check your email</h2>
+        <p className="text-sm text-muted">
+          We&apos;ve sent a message to <span className="font-medium text-fg">{checkEmailAt}</span> about your account. Follow it
+          to continue, or sign in if you already have an account.
+        </p>
+        <Link href={signInHref} className="inline-block font-semibold text-accent-700 hover:underline">
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
 
   return (
     <form method="post" onSubmit={submit} noValidate className="space-y-5">

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as password from "@/server/auth/password";
 import { appRouter } from "@/server/api/root";
 import { loadActiveSessionUser } from "@/server/auth/session-user";
 import { SIGN_UP_LIMIT } from "@/server/auth/sign-up-limit";
@@ -260,6 +261,56 @@ describe("sign-up rate limit", () => {
       message: expect.stringMatching(/^Too many accounts were created from your network\. Try again in \d+ minutes\.$/),
     });
     expect(await prisma.user.count({ where: { email: refusedIdentity.email } })).toBe(0);
-    await expect(from("203.0.113.9").auth.signUp({ ...uniqueIdentity("neighbour"), password: TEST_PASSWORD })).resolves.toMatchObject({ appliedAsPerformer: false });
+    await expect(from("203.0.113.9").auth.signUp({ ...uniqueIdentity("neighbour"), password: TEST_PASSWORD })).resolves.toEqual({ submitted: true });
+  });
+});
+
+describe("sign-up with an email that already has an account", () => {
+  const visitor = () => appRouter.createCaller({ user: null, ip: `203.0.113.${Math.floor(Math.random() * 250)}` });
+
+  async function emailsAbout(userId: string) {
+    const rows = await prisma.outboxMessage.findMany({ where: { key: { startsWith: `user:${userId}:` } }, orderBy: { key: "asc" } });
+    return rows.map((row) => ({ key: row.key, payload: row.payload as { email?: { to: string; subject: string; text: string } } }));
+  }
+
+  it("answers exactly as for a new email, makes no account, and tells the owner instead", async () => {
+    const fresh = uniqueIdentity("fresh");
+    const freshAnswer = await visitor().auth.signUp({ ...fresh, password: TEST_PASSWORD });
+    const owner = await makeMember("owner");
+    const takenAnswer = await visitor().auth.signUp({ ...uniqueIdentity("probe"), email: owner.email.toUpperCase(), password: "the prober's passphrase" });
+
+    expect(takenAnswer).toEqual(freshAnswer);
+    expect(await prisma.user.count({ where: { email: owner.email } })).toBe(1);
+    const attempts = (await emailsAbout(owner.id)).filter((row) => row.key.includes(":sign-up-attempt:"));
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]?.payload.email).toMatchObject({ to: owner.email, subject: "Someone tried to sign up with your email" });
+    expect(attempts[0]?.payload.email?.text).toContain(`already belongs to your account @${owner.username}`);
+    expect(attempts[0]?.payload.email?.text).toContain("/sign-in");
+  });
+
+  it("still hashes the password, so a taken email isn't the quick answer", async () => {
+    const owner = await makeMember("timed");
+    const hashes = vi.spyOn(password, "hashPassword");
+    await visitor().auth.signUp({ ...uniqueIdentity("timed"), email: owner.email, password: TEST_PASSWORD });
+    expect(hashes).toHaveBeenCalledTimes(1);
+    hashes.mockRestore();
+  });
+
+  it("emails the owner at most once an hour however often it is tried", async () => {
+    const owner = await makeMember("pestered");
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await visitor().auth.signUp({ ...uniqueIdentity("pest"), email: owner.email, password: TEST_PASSWORD });
+    }
+    expect((await emailsAbout(owner.id)).filter((row) => row.key.includes(":sign-up-attempt:"))).toHaveLength(1);
+  });
+
+  it("still reports a taken username, which is public, whether or not the email is taken", async () => {
+    const owner = await makeMember("namesake");
+    for (const email of [owner.email, uniqueIdentity("free").email]) {
+      await expect(visitor().auth.signUp({ ...uniqueIdentity("x"), username: owner.username, email, password: TEST_PASSWORD })).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: "This username is taken; choose another.",
+      });
+    }
   });
 });

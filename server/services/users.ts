@@ -13,7 +13,8 @@ import {
 import { Prisma } from "@/server/generated/prisma/client";
 import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/prisma/enums";
 import { env } from "@/server/env";
-import { applicationDecisionEmail, welcomeEmail } from "./emails/account-emails";
+import { windowStartFor } from "@/server/auth/rate-limit";
+import { applicationDecisionEmail, signUpAttemptEmail, welcomeEmail } from "./emails/account-emails";
 import { undeliveredCount } from "@/server/outbox/admin";
 import { type OutboxMessage, enqueueWithPrisma } from "@/server/outbox/messages";
 
@@ -172,6 +173,51 @@ export async function createMember(actor: UserActor | null, input: SignUpInput, 
             }),
           },
         ],
+  );
+}
+
+/**
+ * A visitor signing up. The answer must not tell whether the email already has an account: for a taken
+ * email the password is still hashed (so both take about as long) and, instead of an error, the account's
+ * owner is emailed that someone tried, at most once an hour. Usernames are public, so a taken one is still
+ * reported on its field, and is checked first so that report never depends on the email.
+ */
+export async function signUpVisitor(input: SignUpInput, now: Date = new Date()): Promise<void> {
+  const parsed = parseInput(signUpSchema, input);
+  const taken = await takenIdentityFields(prisma, parsed.email, parsed.username);
+  if (taken.includes("username")) throw identityConflict(["username"]);
+  if (!taken.includes("email")) {
+    try {
+      await createMember(null, parsed);
+      return;
+    } catch (error) {
+      // Someone signed up with this email between the check and the insert: the same quiet answer.
+      if (!isEmailOnlyConflict(error)) throw error;
+    }
+  }
+  await hashPassword(parsed.password);
+  await tellOwnerOfSignUpAttempt(parsed.email, now);
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+function isEmailOnlyConflict(error: unknown): boolean {
+  if (!(error instanceof DomainError) || error.code !== "CONFLICT") return false;
+  const fieldErrors = error.details?.fieldErrors;
+  return typeof fieldErrors === "object" && fieldErrors !== null && "email" in fieldErrors && !("username" in fieldErrors);
+}
+
+async function tellOwnerOfSignUpAttempt(email: string, now: Date): Promise<void> {
+  const owner = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, displayName: true, username: true } });
+  if (!owner) return;
+  await prisma.$transaction((tx) =>
+    enqueueWithPrisma(tx, [
+      {
+        key: `user:${owner.id}:sign-up-attempt:${windowStartFor(now, HOUR_MS).toISOString()}`,
+        kind: "email",
+        email: signUpAttemptEmail({ to: owner.email, name: owner.displayName, username: owner.username, appUrl: env.APP_URL }),
+      },
+    ]),
   );
 }
 

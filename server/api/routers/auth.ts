@@ -1,14 +1,17 @@
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
 import { limitSignUps } from "@/server/auth/sign-up-limit";
 import { signUpSchema } from "@/server/domain/user-rules";
-import { createMember, getAccount } from "@/server/services/users";
+import { DomainError } from "@/server/domain/errors";
+import { getAccount, signUpVisitor } from "@/server/services/users";
 
 /** Sign-in and sign-out are next-auth's (/api/auth); this router covers what next-auth doesn't. */
 export const authRouter = createTRPCRouter({
+  /** Answers the same whether the email was free or already had an account; see signUpVisitor. */
   signUp: publicProcedure.input(signUpSchema).mutation(async ({ ctx, input }) => {
+    if (ctx.user) throw new DomainError("CONFLICT", "You're already signed in. Sign out to create another account.");
     await limitSignUps(ctx.ip);
-    const user = await createMember(ctx.user, input);
-    return { id: user.id, username: user.username, appliedAsPerformer: input.performerApplication !== undefined };
+    await signUpVisitor(input);
+    return { submitted: true as const };
   }),
 
   me: memberProcedure.query(({ ctx }) => getAccount(ctx.user)),

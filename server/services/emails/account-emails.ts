@@ -22,6 +22,21 @@ export function welcomeEmail(recipient: Recipient & { username: string; appliedA
   });
 }
 
+/** Sent instead of an error when someone signs up with an email that already has an account. */
+export function signUpAttemptEmail(recipient: Recipient & { username: string }): OutgoingEmail {
+  return renderEmail({
+    to: recipient.to,
+    subject: "Someone tried to sign up with your email",
+    paragraphs: [
+      `Hi ${recipient.name},`,
+      `Someone just tried to create a new Tipmeter account with this email address, which already belongs to your account @${recipient.username}. No new account was made.`,
+      "If it was you, sign in with your existing account instead. If you've forgotten your password, reply to this email and we'll help you back in.",
+      "If it wasn't you, you can ignore this message: your account is unchanged.",
+    ],
+    link: appLink(recipient.appUrl, "Sign in", "/sign-in"),
+  });
+}
+
 export function applicationDecisionEmail(
   recipient: Recipient & { stageName: string; decision: "APPROVE" | "REJECT"; note: string | null },
 ): OutgoingEmail {
