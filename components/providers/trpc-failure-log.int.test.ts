@@ -71,14 +71,14 @@ describe("logging failed calls", () => {
       "No one on Tipmeter goes by that username or email address.",
     ],
     [
-      "a taken email",
+      "a taken username",
       async () => {
         const identity = uniqueIdentity("taken");
         const client = clientFor(null).app;
         await client.auth.signUp.mutate({ ...identity, password: TEST_PASSWORD });
-        return client.auth.signUp.mutate({ ...uniqueIdentity("other"), email: identity.email, password: TEST_PASSWORD });
+        return client.auth.signUp.mutate({ ...uniqueIdentity("other"), username: identity.username, password: TEST_PASSWORD });
       },
-      "An account with this email already exists.",
+      "This username is taken; choose another.",
     ],
     ["invalid input", () => clientFor(null).app.auth.signUp.mutate({ email: "nope", username: "x", displayName: "", password: "short" }), "Some fields need attention."],
     ["a signed-out caller", () => clientFor(null).app.auth.me.query(), "Sign in to continue."],
