@@ -3,7 +3,7 @@
  * believes X-Forwarded-For only from TRUSTED_PROXIES) on an existing build with
  * the environment as given. The environment is checked with the app's schema first, so a production setup that
  * still points at the local Stripe emulator (or lacks a variable) stops here, before anything is spawned.
- * With DEMO_MODE=1 and no DATABASE_URL it runs the whole local stack instead, on `next start`.
+ * With DEMO_MODE=1 and no DATABASE_URL it runs the whole local stack instead, on the production build.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
