@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import { MAX_DELIVERY_ATTEMPTS } from "@/server/domain/outbox";
@@ -65,7 +66,7 @@ export async function undeliveredCount(): Promise<number> {
   return Number(rows[0]?.count ?? 0);
 }
 
-export const retryMessageSchema = z.object({ id: z.bigint().positive() });
+export const retryMessageSchema = z.object({ id: storableBigint(z.bigint().positive()) });
 
 /**
  * Sends an undelivered message again now, with a fresh set of attempts (after the admin fixed what made it

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type AuditDetailLine, auditActionLabel, auditDetailLines, auditDetailsText } from "@/server/domain/audit";
 import { csvDocument } from "@/server/domain/csv";
+import { storableBigint, storableDate } from "@/server/domain/storable";
 
 /**
  * The admin audit-log viewer and its export: who did what to whom, newest first. Every row was written by the
@@ -19,9 +20,9 @@ const filterFields = {
     .max(64, "That is not an audit action.")
     .regex(/^[a-z_]+(\.[a-z_]+)*$/, "That is not an audit action.")
     .optional(),
-  from: z.coerce.date({ error: "Enter a valid start date." }).optional(),
+  from: storableDate(z.coerce.date({ error: "Enter a valid start date." })).optional(),
   /** Exclusive: the first moment no longer included. */
-  to: z.coerce.date({ error: "Enter a valid end date." }).optional(),
+  to: storableDate(z.coerce.date({ error: "Enter a valid end date." })).optional(),
 };
 
 const rangeInOrder = (filter: { from?: Date; to?: Date }) => !filter.from || !filter.to || filter.from <= filter.to;
@@ -31,7 +32,7 @@ export const auditLogFilterSchema = z.object(filterFields).refine(rangeInOrder, 
 export type AuditLogFilter = z.infer<typeof auditLogFilterSchema>;
 
 export const auditLogPageSchema = z
-  .object({ ...filterFields, cursor: z.bigint().positive().optional(), limit: z.number().int().min(1).max(100).default(25) })
+  .object({ ...filterFields, cursor: storableBigint(z.bigint().positive()).optional(), limit: z.number().int().min(1).max(100).default(25) })
   .refine(rangeInOrder, RANGE_ERROR);
 
 export interface AuditPerson {

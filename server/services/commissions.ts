@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { FULL_SHARE_BPS } from "@/server/domain/commission";
+import { storableDate } from "@/server/domain/storable";
 import { effectiveRate, type ScheduledRate } from "@/server/domain/commission-schedule";
 import { DomainError } from "@/server/domain/errors";
 import type { SaleKind } from "@/server/generated/prisma/enums";
@@ -16,7 +17,7 @@ export const setCommissionRateSchema = z
     performerUsername: z.string().trim().min(1).max(64).optional(),
     performerShareBps: z.number().int().min(0).max(FULL_SHARE_BPS),
     /** Absent: from now. A rate cannot start in the past, which would change what past sales should have paid. */
-    effectiveFrom: z.date().optional(),
+    effectiveFrom: storableDate().optional(),
   })
   .refine((input) => !(input.performerId && input.performerUsername), {
     message: "Name the performer by id or by username, not both.",

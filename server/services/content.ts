@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import {
@@ -78,7 +79,7 @@ export const unlockContentSchema = z.object({
   itemId: itemIdSchema,
   idempotencyKey: z.uuid(),
   /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
-  expectedPrice: z.bigint().nonnegative().optional(),
+  expectedPrice: storableBigint(z.bigint().nonnegative()).optional(),
 });
 export type UnlockContentInput = z.input<typeof unlockContentSchema>;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PoolClient } from "pg";
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError, isDomainError } from "@/server/domain/errors";
@@ -63,7 +64,7 @@ export const subscribeSchema = z.object({
   planId: z.uuid(),
   idempotencyKey: z.uuid(),
   /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
-  expectedPrice: z.bigint().positive().optional(),
+  expectedPrice: storableBigint(z.bigint().positive()).optional(),
 });
 export type SubscribeInput = z.input<typeof subscribeSchema>;
 

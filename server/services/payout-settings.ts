@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { fieldErrorsFromIssues } from "@/server/api/errors";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
@@ -254,7 +255,7 @@ export const methodTermsSchema = z
     method: z.enum(PAYOUT_METHODS),
     fixedMinor: z.bigint().min(0n, "A fee can't be negative.").max(100_000_000n),
     percentBps: z.number().int().min(0).max(5_000, "A fee is at most 50%."),
-    minCredits: z.bigint().min(1n, "The minimum is at least 1 credit."),
+    minCredits: storableBigint(z.bigint().min(1n, "The minimum is at least 1 credit.")),
     maxCredits: z.bigint().max(1_000_000_000_000n),
   })
   .refine((terms) => terms.maxCredits >= terms.minCredits, { message: "The maximum must be at least the minimum.", path: ["maxCredits"] });

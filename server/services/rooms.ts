@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
@@ -332,7 +333,7 @@ export async function setRoomOnline(performer: RoomActor, input: z.input<typeof 
   return state;
 }
 
-const pricePerMinute = z.bigint().min(1n, "A price is at least 1 credit a minute.");
+const pricePerMinute = storableBigint(z.bigint().min(1n, "A price is at least 1 credit a minute."));
 
 function termSchema(limits: { min: number; max: number }, label: string) {
   return z

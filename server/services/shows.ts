@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { holdDaysFor } from "@/server/domain/earnings";
@@ -615,7 +616,7 @@ function requestClosed(showId: string, performerId: string, reason: ShowEndReaso
 }
 
 export const startGroupSchema = z.object({
-  pricePerMinute: z.bigint().min(1n, "A price is at least 1 credit a minute.").optional(),
+  pricePerMinute: storableBigint(z.bigint().min(1n, "A price is at least 1 credit a minute.")).optional(),
   minMembers: z.number().int().min(2, "A minimum is at least 2 members.").max(1_000).optional(),
 });
 

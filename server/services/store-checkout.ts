@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { z } from "zod";
+import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
@@ -57,9 +58,9 @@ export const placeOrderSchema = z.object({
     .min(1, "Order at least 1.")
     .max(MAX_ORDER_QUANTITY, `Order at most ${MAX_ORDER_QUANTITY} at a time.`),
   /** Credits from the wallet; the rest is paid by card. Omitted: the whole total from the wallet. */
-  walletPart: z.bigint().min(0n, "The wallet part cannot be negative.").optional(),
+  walletPart: storableBigint(z.bigint().min(0n, "The wallet part cannot be negative.")).optional(),
   /** The total the buyer confirmed; a price changed meanwhile is refused rather than charged. */
-  expectedTotal: z.bigint().positive().optional(),
+  expectedTotal: storableBigint(z.bigint().positive()).optional(),
   shippingAddress: shippingAddressSchema.optional(),
   idempotencyKey: z.uuid(),
 });

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
+import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
 import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/ledger-admin";
 import { PACKAGE_CURRENCIES, allPackages, createPackage, updatePackage } from "@/server/services/packages";
 
 const packageInput = z.object({
   name: z.string().trim().min(2).max(60),
-  credits: z.bigint().positive(),
-  bonusCredits: z.bigint().nonnegative(),
-  priceMinor: z.bigint().positive(),
+  credits: storableBigint(z.bigint().positive()),
+  bonusCredits: storableBigint(z.bigint().nonnegative()),
+  priceMinor: storableBigint(z.bigint().positive()),
   currency: z.enum(PACKAGE_CURRENCIES),
   active: z.boolean(),
   sortOrder: z.number().int().min(0).max(1000),
@@ -48,9 +49,9 @@ export const ledgerRouter = createTRPCRouter({
       z.object({
         userId: z.uuid().optional(),
         kind: z.enum(TransactionKind).optional(),
-        from: z.date().optional(),
-        to: z.date().optional(),
-        cursor: z.bigint().positive().optional(),
+        from: storableDate().optional(),
+        to: storableDate().optional(),
+        cursor: storableBigint(z.bigint().positive()).optional(),
         limit: z.number().int().min(1).max(100).default(25),
       }),
     )

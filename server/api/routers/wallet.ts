@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
+import { storableBigint, storableDate } from "@/server/domain/storable";
 import { TransactionKind } from "@/server/generated/prisma/enums";
 import { activePackages } from "@/server/services/packages";
 import { purchaseForMember, startCheckout } from "@/server/services/purchases";
@@ -7,9 +8,9 @@ import { balancesOf, historyOf } from "@/server/services/wallet";
 
 export const historyInput = z.object({
   kind: z.enum(TransactionKind).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
-  cursor: z.bigint().positive().optional(),
+  from: storableDate().optional(),
+  to: storableDate().optional(),
+  cursor: storableBigint(z.bigint().positive()).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
