@@ -42,6 +42,19 @@ export async function ledgerTransactionCount(): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+export interface LedgerRowCounts {
+  transactions: number;
+  entries: number;
+}
+
+/** How many ledger transactions and entries exist, read in one statement: equal across a call means it posted nothing. */
+export async function ledgerRowCounts(): Promise<LedgerRowCounts> {
+  const { rows } = await pool.query<LedgerRowCounts>(
+    "SELECT (SELECT count(*)::int FROM ledger_transactions) AS transactions, (SELECT count(*)::int FROM ledger_entries) AS entries",
+  );
+  return rows[0] ?? { transactions: 0, entries: 0 };
+}
+
 /** Fails unless every ledger invariant holds; run after each test, so a breach points at the test that made it. */
 export async function expectLedgerInvariantsHold(): Promise<void> {
   const failed = (await checkInvariants(pool)).filter((result) => !result.passed);

@@ -1,24 +1,35 @@
-import type { AnyRouter } from "@trpc/server";
+import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
+import type { z } from "zod";
 
-/** Test support: the procedures of a tRPC router as data, so a test can cover every one and notice a new one. */
+/**
+ * Test support: the procedures of a tRPC router as data, read from the router itself, so a test that walks this
+ * list covers a procedure the day it is added. Takes the router as an argument rather than importing it:
+ * importing the app's router parses server/env, which some test files must set up first.
+ */
 
 export type ProcedureType = "query" | "mutation" | "subscription";
 
-export interface ProcedureInfo {
-  /** The dotted path a client calls, e.g. "payouts.withdrawals.request". */
+export interface RouterProcedure {
+  /** Dotted path as the client calls it, e.g. "payouts.withdrawals.request". */
   path: string;
   type: ProcedureType;
+  /** The zod schemas given to `.input()`, in order; tRPC merges them. Empty when the procedure takes no input. */
+  inputs: z.ZodType[];
 }
 
 interface ProcedureDef {
-  _def: { type: ProcedureType };
+  type: ProcedureType;
+  inputs: unknown[];
 }
 
 /** Every procedure of `router`, nested routers flattened to dotted paths, sorted by path. */
-export function listProcedures(router: AnyRouter): ProcedureInfo[] {
-  const procedures = router._def.procedures as Record<string, ProcedureDef>;
+export function listProcedures(router: AnyTRPCRouter): RouterProcedure[] {
+  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure>;
   return Object.entries(procedures)
-    .map(([path, procedure]) => ({ path, type: procedure._def.type }))
+    .map(([path, procedure]) => {
+      const def = procedure._def as unknown as ProcedureDef;
+      return { path, type: def.type, inputs: def.inputs as z.ZodType[] };
+    })
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
