@@ -249,7 +249,7 @@ export function WithdrawalQueue({ filters }: { filters: WithdrawalFilters }) {
                         Approve
                       </Button>
                     ) : null}
-                    {canTransition(row.status, "PAID", "admin") && row.method !== "STRIPE_CONNECT" ? (
+                    {canTransition(row.status, "PAID", "admin") && (row.method !== "STRIPE_CONNECT" || row.status === "NEEDS_RECONCILIATION") ? (
                       <Button size="sm" onClick={() => open({ kind: "pay", target })} aria-label={`Mark ${target.subject} paid`}>
                         Mark paid
                       </Button>

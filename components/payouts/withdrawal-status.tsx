@@ -10,6 +10,7 @@ const TONES: Record<WithdrawalStatus, BadgeTone> = {
   REJECTED: "danger",
   CANCELLED: "neutral",
   FAILED: "danger",
+  NEEDS_RECONCILIATION: "warning",
 };
 
 export function WithdrawalStatusBadge({ status }: { status: WithdrawalStatus }) {

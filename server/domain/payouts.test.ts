@@ -54,6 +54,14 @@ describe("the withdrawal state machine", () => {
     ["REJECTED", "APPROVED", "admin", false],
     ["CANCELLED", "REQUESTED", "performer", false],
     ["FAILED", "PROCESSING", "system", false],
+    ["PROCESSING", "NEEDS_RECONCILIATION", "system", true],
+    ["PROCESSING", "NEEDS_RECONCILIATION", "admin", false],
+    ["PAID", "NEEDS_RECONCILIATION", "system", true],
+    ["NEEDS_RECONCILIATION", "PAID", "admin", true],
+    ["NEEDS_RECONCILIATION", "PAID", "system", false],
+    ["NEEDS_RECONCILIATION", "REJECTED", "admin", true],
+    ["NEEDS_RECONCILIATION", "FAILED", "system", false],
+    ["NEEDS_RECONCILIATION", "CANCELLED", "performer", false],
   ])("%s -> %s by %s: %s", (from, to, actor, allowed) => {
     expect(canTransition(from, to, actor)).toBe(allowed);
   });
@@ -65,6 +73,11 @@ describe("the withdrawal state machine", () => {
     ["PROCESSING", "FAILED", ["release"]],
     ["PAID", "FAILED", ["unsettle", "release"]],
     ["REQUESTED", "APPROVED", []],
+    // The credits stay held while the money sits in the performer's Stripe account.
+    ["PROCESSING", "NEEDS_RECONCILIATION", []],
+    ["PAID", "NEEDS_RECONCILIATION", ["unsettle"]],
+    ["NEEDS_RECONCILIATION", "REJECTED", ["release"]],
+    ["NEEDS_RECONCILIATION", "PAID", ["settle"]],
   ] as const)("%s -> %s posts %j", (from, to, effects) => {
     const actor: PayoutActor = to === "CANCELLED" ? "performer" : from === "PROCESSING" || from === "PAID" ? "system" : "admin";
     expect(assertTransition(from, to, actor)).toEqual(effects);

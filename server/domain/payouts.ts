@@ -18,6 +18,7 @@ export const WITHDRAWAL_STATUSES = [
   "REJECTED",
   "CANCELLED",
   "FAILED",
+  "NEEDS_RECONCILIATION",
 ] as const satisfies readonly WithdrawalStatus[];
 
 export const PAYOUT_METHOD_LABELS: Record<PayoutMethod, string> = {
@@ -34,6 +35,7 @@ export const WITHDRAWAL_STATUS_LABELS: Record<WithdrawalStatus, string> = {
   REJECTED: "Rejected",
   CANCELLED: "Cancelled",
   FAILED: "Failed",
+  NEEDS_RECONCILIATION: "Needs reconciliation",
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -77,6 +79,13 @@ export const WITHDRAWAL_TRANSITIONS: readonly Transition[] = [
   { from: "PROCESSING", to: "FAILED", by: ["system"], effects: ["release"] },
   // Stripe may report a payout failed after it reported it paid (the bank returned it).
   { from: "PAID", to: "FAILED", by: ["system"], effects: ["unsettle", "release"] },
+  // A failed Stripe payout whose transfer could not be reversed: the money sits in the performer's Stripe
+  // account, so the credits stay held (a paid one's payment is undone back into held) for an admin.
+  { from: "PROCESSING", to: "NEEDS_RECONCILIATION", by: ["system"], effects: [] },
+  { from: "PAID", to: "NEEDS_RECONCILIATION", by: ["system"], effects: ["unsettle"] },
+  // The admin recovered the money (credits returned), or the performer keeps it (paid, with a reference).
+  { from: "NEEDS_RECONCILIATION", to: "REJECTED", by: ["admin"], effects: ["release"] },
+  { from: "NEEDS_RECONCILIATION", to: "PAID", by: ["admin"], effects: ["settle"] },
 ];
 
 const VERBS: Record<WithdrawalStatus, string> = {
@@ -87,6 +96,7 @@ const VERBS: Record<WithdrawalStatus, string> = {
   REJECTED: "rejected",
   CANCELLED: "cancelled",
   FAILED: "marked failed",
+  NEEDS_RECONCILIATION: "held for reconciliation",
 };
 
 export function findTransition(from: WithdrawalStatus, to: WithdrawalStatus): Transition | null {
@@ -115,7 +125,7 @@ export function assertTransition(from: WithdrawalStatus, to: WithdrawalStatus, a
 }
 
 /** Statuses an admin still has to act on: review, or pay by other means. */
-export const AWAITING_ADMIN: readonly WithdrawalStatus[] = ["REQUESTED", "APPROVED"];
+export const AWAITING_ADMIN: readonly WithdrawalStatus[] = ["REQUESTED", "APPROVED", "NEEDS_RECONCILIATION"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Conversion, fees and limits
@@ -472,6 +482,9 @@ export const withdrawalKeys = {
   unsettle: (withdrawalId: string) => `withdrawal:${withdrawalId}:paid:reversal`,
   stripeTransfer: (withdrawalId: string) => `withdrawal:${withdrawalId}:stripe-transfer`,
   stripePayout: (withdrawalId: string) => `withdrawal:${withdrawalId}:stripe-payout`,
+  stripeTransferReversal: (withdrawalId: string) => `withdrawal:${withdrawalId}:stripe-transfer-reversal`,
+  /** Paid after reconciliation: the first payment (if any) was undone, so this one needs a key of its own. */
+  settleReconciled: (withdrawalId: string) => `withdrawal:${withdrawalId}:paid:reconciled`,
 };
 
 /**

@@ -59,6 +59,12 @@ const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: strin
       `The payout of ${facts.net} for your withdrawal of ${facts.credits} credits failed${facts.note ? ` (${facts.note})` : ""}. ` +
       "The credits are back in your available balance. Check your payout details before requesting again.",
   }),
+  NEEDS_RECONCILIATION: (facts) => ({
+    subject: "Withdrawal failed: under review",
+    body:
+      `The payout of ${facts.net} for your withdrawal of ${facts.credits} credits failed${facts.note ? ` (${facts.note})` : ""}, ` +
+      "and the money is still in your Stripe account. The credits stay held while we sort it out; we'll email you when it is settled.",
+  }),
 };
 
 async function statusEmail(db: Queryable, notice: StatusNotice): Promise<OutgoingEmail | null> {

@@ -175,7 +175,16 @@ describe("withdrawals paid through Stripe Connect", () => {
     expect(rows[0]?.kind).toBe("REVERSAL");
     expect(rows[0]?.reverses).toBe(rows[0]?.hold);
     const last = (await app.api.callerAs(performer).payouts.withdrawals.list())[0]?.events.at(-1);
-    expect(last).toMatchObject({ toStatus: "FAILED", actorName: null, note: "The bank account has been closed." });
+    expect(last).toMatchObject({ toStatus: "FAILED", actorName: null, note: expect.stringMatching(/^The bank account has been closed\. The transfer was reversed \(trr_/) as string });
+
+    // The money came back from the performer's Stripe account before the credits did.
+    const transferId = (await app.pool.query<{ id: string }>("SELECT stripe_transfer_id AS id FROM withdrawals WHERE id = $1", [withdrawal.id])).rows[0]?.id ?? "";
+    const transfer = await app.stripe().transfers.retrieve(transferId);
+    expect(transfer).toMatchObject({ amount_reversed: transfer.amount, reversed: true });
+    const reversals = await app.stripe().transfers.listReversals(transferId);
+    expect(reversals.data).toEqual([expect.objectContaining({ object: "transfer_reversal", amount: transfer.amount, metadata: { withdrawal_id: withdrawal.id } })]);
+    const connected = await app.stripe().balance.retrieve({}, { stripeAccount: String(transfer.destination) });
+    expect(connected.available.find((line) => line.currency === transfer.currency)?.amount ?? 0).toBe(0);
 
     const [failedEvent] = (await stripeHarness.events("payout.failed")).filter((event) => event.data.object.id === payoutId);
     const count = await app.api.ledgerTransactionCount();
@@ -189,6 +198,51 @@ describe("withdrawals paid through Stripe Connect", () => {
     expect(app.statusEventsOf(withdrawal.id).map((event) => [event.status, event.committed])).toEqual(
       ["REQUESTED", "APPROVED", "PROCESSING", "FAILED"].map((status) => [status, true]),
     );
+  });
+
+  it("holds the credits for an admin when the failed payout's transfer can't be reversed, and lets the admin settle it", async () => {
+    const { performer, accountId } = await stripePerformer(3_000n);
+    const { withdrawal } = await app.api.callerAs(performer).payouts.withdrawals.request({ credits: 2_000n, idempotencyKey: randomUUID() });
+    await app.api.callerAs(admin).payouts.admin.approveMany({ ids: [withdrawal.id] });
+    const payoutId = (await app.api.callerAs(admin).payouts.admin.queue({ performer: performer.username }))[0]?.stripePayoutId ?? "";
+
+    // The bank returns the payout, and the money leaves the connected account again before we can reverse it.
+    stripeHarness.hold();
+    await stripeHarness.control(`/payouts/${payoutId}/fail`, { failure_code: "could_not_process" });
+    const failure = await waitFor(() => Promise.resolve(stripeHarness.held.find((delivery) => delivery.body.includes('"payout.failed"'))), "the payout.failed event");
+    const balance = await app.stripe().balance.retrieve({}, { stripeAccount: accountId });
+    const returned = balance.available.find((line) => line.amount > 0);
+    await app.stripe().payouts.create({ amount: returned?.amount ?? 0, currency: returned?.currency ?? "usd" }, { stripeAccount: accountId });
+    stripeHarness.release();
+
+    expect((await stripeHarness.deliver(failure.body, failure.signature)).status).toBe(200);
+    expect(await statusOf(withdrawal.id)).toBe("NEEDS_RECONCILIATION");
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 2_000n });
+    const open = await app.api.callerAs(admin).payouts.admin.queue({ status: "OPEN", performer: performer.username });
+    expect(open.map((row) => [row.id, row.status, row.statusLabel])).toEqual([[withdrawal.id, "NEEDS_RECONCILIATION", "Needs reconciliation"]]);
+    expect(open[0]?.events.at(-1)?.note).toMatch(/The transfer could not be reversed \(Stripe: Insufficient funds/);
+
+    // The performer keeps the money: the admin settles it as paid, and the held credits leave once.
+    await app.api.callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "Kept in Stripe account" });
+    expect(await statusOf(withdrawal.id)).toBe("PAID");
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+  });
+
+  it("one failure delivered twice at once reverses the transfer once and returns the credits once", async () => {
+    const { performer } = await stripePerformer(1_000n);
+    const { withdrawal } = await app.api.callerAs(performer).payouts.withdrawals.request({ credits: 1_000n, idempotencyKey: randomUUID() });
+    await app.api.callerAs(admin).payouts.admin.approveMany({ ids: [withdrawal.id] });
+    const payoutId = (await app.api.callerAs(admin).payouts.admin.queue({ performer: performer.username }))[0]?.stripePayoutId ?? "";
+    stripeHarness.hold();
+    await stripeHarness.control(`/payouts/${payoutId}/fail`, { failure_code: "account_closed" });
+    const failure = await waitFor(() => Promise.resolve(stripeHarness.held.find((delivery) => delivery.body.includes('"payout.failed"'))), "the payout.failed event");
+    stripeHarness.release();
+    const [first, second] = await Promise.all([stripeHarness.deliver(failure.body, failure.signature), stripeHarness.deliver(failure.body, failure.signature)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await statusOf(withdrawal.id)).toBe("FAILED");
+    const transferId = (await app.pool.query<{ id: string }>("SELECT stripe_transfer_id AS id FROM withdrawals WHERE id = $1", [withdrawal.id])).rows[0]?.id ?? "";
+    expect((await app.stripe().transfers.listReversals(transferId)).data).toHaveLength(1);
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
   });
 
   it("can't be marked paid by hand", async () => {

@@ -4,13 +4,18 @@ import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type PayoutDetailsSnapshot, withdrawalKeys } from "@/server/domain/payouts";
 import { stripe } from "@/server/integrations/stripe";
-import { type TransitionActor, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
+import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
+import { type TransitionActor, type WithdrawalRow, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
 
 /**
  * Withdrawals paid through Stripe Connect: a transfer from the platform to the performer's connected account,
  * then a payout from that account to their bank (Stripe-Account header), each under an idempotency key derived
  * from the withdrawal, so a retry never pays twice. The withdrawal is PROCESSING until Stripe's payout.paid or
  * payout.failed webhook, which (re-reading the payout from Stripe, the truth) marks it PAID or FAILED.
+ *
+ * A failed payout leaves the money in the performer's Stripe account, not ours: the transfer is reversed first
+ * (keyed by the withdrawal) and only then are the credits returned. If Stripe refuses the reversal (the money
+ * has left that account meanwhile), the withdrawal NEEDS_RECONCILIATION: the credits stay held for an admin.
  */
 
 const SYSTEM: TransitionActor = { kind: "system", id: null };
@@ -103,6 +108,10 @@ export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed"
     return "ignored";
   }
   const payout = await stripe().payouts.retrieve(event.data.object.id, {}, event.account ? { stripeAccount: event.account } : undefined);
+  const failed = payout.status === "failed" || payout.status === "canceled";
+  const before = await findWithdrawal(pool, withdrawalId);
+  // The reversal is a network call, so it is made before the transaction, for any withdrawal this failure can still undo.
+  const reversal = failed && before && REVERSIBLE_FROM.includes(before.status) ? await reverseTransfer(before) : null;
 
   return withTransaction(pool, async (db) => {
     const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [
@@ -112,19 +121,50 @@ export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed"
     if (!inserted.rowCount) return "duplicate";
     const withdrawal = await lockWithdrawal(db, withdrawalId);
     const arrived = payout.status === "paid";
-    const failed = payout.status === "failed" || payout.status === "canceled";
     if ((arrived || failed) && withdrawal.status === "APPROVED") {
       await applyTransition(db, withdrawal, "PROCESSING", SYSTEM, { stripePayoutId: payout.id, note: `Stripe payout ${payout.id}` });
     }
     if (arrived && withdrawal.status === "PROCESSING") {
       await applyTransition(db, withdrawal, "PAID", SYSTEM, { reference: payout.id, note: `Stripe payout ${payout.id} arrived` });
     }
-    if (failed && (withdrawal.status === "PROCESSING" || withdrawal.status === "PAID")) {
-      // Stripe returns a failed payout's money to the connected account's balance, not to the platform; without
-      // transfer reversals (which the local emulator lacks) that balance is reconciled outside this flow.
-      const note = payout.failure_message ?? payout.failure_code ?? `Stripe payout ${payout.status}`;
-      await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note });
+    if (failed && PAYOUT_UNDONE_FROM.includes(withdrawal.status)) {
+      const why = payout.failure_message ?? payout.failure_code ?? `Stripe payout ${payout.status}`;
+      if (!reversal) throw new Error(`withdrawal ${withdrawal.id} changed while its payout failure was handled; Stripe will retry`);
+      if (reversal.reversed) {
+        await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note: `${why} The transfer was reversed (${reversal.reference}).` });
+      } else {
+        await applyTransition(db, withdrawal, "NEEDS_RECONCILIATION", SYSTEM, {
+          note: `${why} The transfer could not be reversed (${reversal.reference}); the credits stay held until an admin reconciles it.`,
+        });
+      }
     }
     return "processed";
   });
+}
+
+/** Where a failed payout is undone from: sent, or reported paid before the bank returned it. */
+const PAYOUT_UNDONE_FROM: readonly WithdrawalStatus[] = ["PROCESSING", "PAID"];
+/** Those, and approved: the failure may arrive before sending marked the withdrawal processing. */
+const REVERSIBLE_FROM: readonly WithdrawalStatus[] = ["APPROVED", ...PAYOUT_UNDONE_FROM];
+
+type ReversalOutcome = { reversed: true; reference: string } | { reversed: false; reference: string };
+
+/**
+ * Takes the withdrawal's transfer back from the performer's Stripe account, once (the key is the withdrawal's).
+ * A refusal is an outcome (the withdrawal is then held for reconciliation); Stripe unreachable is an error, so
+ * the webhook answers 500 and Stripe retries.
+ */
+async function reverseTransfer(withdrawal: WithdrawalRow): Promise<ReversalOutcome> {
+  if (!withdrawal.stripe_transfer_id) return { reversed: false, reference: "no transfer recorded" };
+  try {
+    const reversal = await stripe().transfers.createReversal(
+      withdrawal.stripe_transfer_id,
+      { metadata: { withdrawal_id: withdrawal.id } },
+      { idempotencyKey: withdrawalKeys.stripeTransferReversal(withdrawal.id) },
+    );
+    return { reversed: true, reference: reversal.id };
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) return { reversed: false, reference: `Stripe: ${error.message}` };
+    throw error;
+  }
 }

@@ -268,7 +268,8 @@ export async function listMyWithdrawals(performerId: string): Promise<Withdrawal
 const WITHDRAWAL_STATUS_FILTERS = ["OPEN", ...WITHDRAWAL_STATUSES] as const;
 
 /**
- * The queue's filters, shared by the page and the export. OPEN: waiting for an admin (requested or approved).
+ * The queue's filters, shared by the page and the export. OPEN: waiting for an admin (requested, approved, or a
+ * failed Stripe payout held for reconciliation).
  * Dates are whole UTC days, both ends included.
  */
 export const withdrawalFiltersSchema = z.object({
@@ -421,12 +422,15 @@ export const markPaidSchema = z.object({
   reference: z.string().trim().min(2, "Enter the payment's reference (PayPal transaction id, bank reference).").max(200),
 });
 
-/** The admin paid by other means (PayPal, a bank transfer): the held credits leave for payout clearing. */
+/**
+ * The admin paid by other means (PayPal, a bank transfer), or settled a Stripe withdrawal held for
+ * reconciliation by leaving the money with the performer: the held credits leave for payout clearing.
+ */
 export async function markWithdrawalPaid(adminId: string, input: z.input<typeof markPaidSchema>): Promise<WithdrawalView> {
   const { id, reference } = markPaidSchema.parse(input);
   await withTransaction(pool, async (db) => {
     const withdrawal = await lockWithdrawal(db, id);
-    if (withdrawal.method === "STRIPE_CONNECT") {
+    if (withdrawal.method === "STRIPE_CONNECT" && withdrawal.status !== "NEEDS_RECONCILIATION") {
       throw new DomainError("BAD_REQUEST", "A Stripe withdrawal turns paid when Stripe confirms the payout.");
     }
     await applyTransition(db, withdrawal, "PAID", { kind: "admin", id: adminId }, { reference, note: `Reference ${reference}` });

@@ -111,7 +111,7 @@ export async function applyTransition(
     } else if (effect === "settle") {
       const settled = await post(db, {
         kind: "WITHDRAWAL_PAID",
-        idempotencyKey: withdrawalKeys.settle(withdrawal.id),
+        idempotencyKey: withdrawal.status === "NEEDS_RECONCILIATION" ? withdrawalKeys.settleReconciled(withdrawal.id) : withdrawalKeys.settle(withdrawal.id),
         actorId: actor.id,
         description: `Withdrawal of ${formatCredits(credits)} credits paid`,
         metadata: { withdrawalId: withdrawal.id, reference: details.reference ?? withdrawal.reference, stripePayoutId: details.stripePayoutId ?? withdrawal.stripe_payout_id },

@@ -116,6 +116,43 @@ describe("Connect", () => {
     expect((await stripe.balance.retrieve({}, { stripeAccount: account.id })).available[0]?.amount).toBe(3000);
   });
 
+  it("reverses a transfer in part and then in whole, idempotently, moving the money back to the platform", async () => {
+    const account = await onboardedAccount();
+    const transfer = await stripe.transfers.create({ amount: 3000, currency: "usd", destination: account.id });
+
+    const part = await stripe.transfers.createReversal(transfer.id, { amount: 1000, metadata: { withdrawal_id: "w_3" } }, { idempotencyKey: "reverse-w_3" });
+    const replay = await stripe.transfers.createReversal(transfer.id, { amount: 1000, metadata: { withdrawal_id: "w_3" } }, { idempotencyKey: "reverse-w_3" });
+    const rest = await stripe.transfers.createReversal(transfer.id);
+
+    expect(part).toMatchObject({ object: "transfer_reversal", amount: 1000, currency: "usd", transfer: transfer.id, metadata: { withdrawal_id: "w_3" } });
+    expect(part.id).toMatch(/^trr_/);
+    expect(replay.id).toBe(part.id);
+    expect(rest).toMatchObject({ amount: 2000, metadata: {} });
+    expect(await stripe.transfers.retrieve(transfer.id)).toMatchObject({ amount_reversed: 3000, reversed: true });
+    expect((await stripe.transfers.listReversals(transfer.id)).data.map((reversal) => reversal.id)).toEqual([rest.id, part.id]);
+    expect((await stripe.balanceTransactions.retrieve(String(part.balance_transaction))).amount).toBe(1000);
+    expect((await stripe.balance.retrieve({}, { stripeAccount: account.id })).available[0]?.amount).toBe(0);
+    const event = await harness.webhooks.waitForEvent("transfer.reversed");
+    expect(event.data.object).toMatchObject({ id: transfer.id });
+    const again = await stripe.transfers.createReversal(transfer.id).catch((caught: unknown) => caught);
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  });
+
+  it("refuses to reverse more than the transfer, or money the connected account no longer holds", async () => {
+    const account = await onboardedAccount();
+    const transfer = await stripe.transfers.create({ amount: 1500, currency: "usd", destination: account.id });
+    const tooMuch = await stripe.transfers.createReversal(transfer.id, { amount: 1501 }).catch((caught: unknown) => caught);
+    expect(tooMuch).toMatchObject({ param: "amount" });
+
+    await stripe.payouts.create({ amount: 1000, currency: "usd" }, { stripeAccount: account.id });
+    const paidOut = await stripe.transfers.createReversal(transfer.id).catch((caught: unknown) => caught);
+
+    expect(paidOut).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(paidOut).toMatchObject({ code: "balance_insufficient" });
+    expect(await stripe.transfers.retrieve(transfer.id)).toMatchObject({ amount_reversed: 0, reversed: false });
+    await expect(stripe.transfers.createReversal("tr_missing")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("marks a payout paid with a control", async () => {
     const account = await onboardedAccount();
     await stripe.transfers.create({ amount: 1000, currency: "usd", destination: account.id });

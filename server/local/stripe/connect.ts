@@ -11,14 +11,17 @@ import {
   buildBankAccount,
   buildPayout,
   buildTransfer,
+  buildTransferReversal,
   completedRequirements,
   type Account,
   type AccountInput,
+  type Metadata,
   type Balance,
   type Payout,
   type PayoutInput,
   type Transfer,
   type TransferInput,
+  type TransferReversal,
 } from "./objects";
 
 /** Connect: connected accounts and their onboarding, transfers to them, and payouts from their balances. */
@@ -132,6 +135,60 @@ export function createTransfer(ctx: Context, input: TransferInput, caller: Calle
   ctx.store.balanceTransactions.add(credit, destination.id);
   ctx.events.emit("transfer.created", transfer, { origin: caller.origin });
   return transfer;
+}
+
+/**
+ * Takes (part of) a transfer back from the connected account to the platform, as Stripe does: up to the
+ * unreversed amount, and only while the account's available balance holds it (money already paid out to the
+ * bank can't be pulled back: Stripe answers `balance_insufficient`).
+ */
+export function createTransferReversal(
+  ctx: Context,
+  transfer: Transfer,
+  input: { amount: number | null; metadata: Metadata },
+  caller: Caller,
+): TransferReversal {
+  const unreversed = transfer.amount - transfer.amount_reversed;
+  const amount = input.amount ?? unreversed;
+  if (unreversed === 0) throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`);
+  if (amount > unreversed) {
+    throw invalidRequest(`Amount (${amount}) is greater than the unreversed amount of the transfer (${unreversed}).`, { param: "amount" });
+  }
+  const destination = String(transfer.destination);
+  const available = availableBalance(ctx, destination, transfer.currency);
+  if (amount > available) {
+    throw invalidRequest(
+      `Insufficient funds in the destination account to reverse this transfer: ${formatAmount(available, transfer.currency)} is available.`,
+      { param: "amount", code: "balance_insufficient" },
+    );
+  }
+  const reversal = buildTransferReversal({ transfer: transfer.id, amount, currency: transfer.currency, metadata: input.metadata });
+  ctx.store.transferReversals.add(reversal);
+  const returned = buildBalanceTransaction({
+    amount,
+    fee: 0,
+    currency: transfer.currency,
+    type: "transfer_refund",
+    reportingCategory: "transfer_reversal",
+    source: reversal.id,
+    description: null,
+  });
+  reversal.balance_transaction = ctx.store.balanceTransactions.add(returned).id;
+  const taken = buildBalanceTransaction({
+    amount: -amount,
+    fee: 0,
+    currency: transfer.currency,
+    type: "payment_refund",
+    reportingCategory: "refund",
+    source: String(reversal.destination_payment_refund),
+    description: null,
+  });
+  ctx.store.balanceTransactions.add(taken, destination);
+  transfer.amount_reversed += amount;
+  transfer.reversed = transfer.amount_reversed === transfer.amount;
+  transfer.reversals = { ...transfer.reversals, data: [reversal, ...transfer.reversals.data] };
+  ctx.events.emit("transfer.reversed", transfer, { origin: caller.origin });
+  return reversal;
 }
 
 export function createPayout(ctx: Context, input: Omit<PayoutInput, "destination">, caller: Caller): Payout {

@@ -59,6 +59,8 @@ beforeAll(async () => {
   const onboarded = await stripe.accounts.retrieve(account.id);
   const transfer = await stripe.transfers.create({ amount: 500, currency: "usd", destination: account.id });
   const payout = await stripe.payouts.create({ amount: 500, currency: "usd" }, { stripeAccount: account.id });
+  const reversed = await stripe.transfers.create({ amount: 300, currency: "usd", destination: account.id });
+  const reversal = await stripe.transfers.createReversal(reversed.id, { amount: 100 });
   const endpoint = await stripe.webhookEndpoints.create({ url: "http://127.0.0.1:9/hook", enabled_events: ["*"] });
 
   seen.set("checkout.session", paid);
@@ -75,6 +77,7 @@ beforeAll(async () => {
     await stripe.accountLinks.create({ account: account.id, type: "account_onboarding", refresh_url: "https://x.test/r", return_url: "https://x.test/d" }),
   );
   seen.set("transfer", transfer);
+  seen.set("transfer_reversal", reversal);
   seen.set("payout", payout);
   seen.set("balance", await stripe.balance.retrieve({}, { stripeAccount: account.id }));
   seen.set("event", (await stripe.events.list({ limit: 1 })).data[0]);
@@ -103,6 +106,7 @@ describe("objects follow Stripe's examples", () => {
       refund: /^re_/,
       dispute: /^dp_/,
       transfer: /^tr_/,
+      transfer_reversal: /^trr_/,
       payout: /^po_/,
       account: /^acct_/,
       event: /^evt_/,

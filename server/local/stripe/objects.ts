@@ -18,6 +18,7 @@ export type BalanceTransaction = Stripe.BalanceTransaction;
 export type Account = Stripe.Account;
 export type Transfer = Stripe.Transfer;
 export type Payout = Stripe.Payout;
+export type TransferReversal = Stripe.TransferReversal;
 export type WebhookEndpoint = Stripe.WebhookEndpoint;
 export type StripeEvent = Stripe.EventBase;
 export type Balance = Stripe.Balance;
@@ -679,6 +680,29 @@ export function buildTransfer(input: TransferInput): Transfer {
     source_transaction: input.sourceTransaction,
     source_type: "card",
     transfer_group: input.transferGroup,
+  };
+}
+
+export interface TransferReversalInput {
+  transfer: string;
+  amount: number;
+  currency: string;
+  metadata: Metadata;
+}
+
+/** Shaped as Stripe's `transfer_reversal` (its fixture): the money taken back from the connected account. */
+export function buildTransferReversal(input: TransferReversalInput): TransferReversal {
+  return {
+    id: newId("trr"),
+    object: "transfer_reversal",
+    amount: input.amount,
+    balance_transaction: null,
+    created: unixNow(),
+    currency: input.currency,
+    destination_payment_refund: newId("pyr"),
+    metadata: input.metadata,
+    source_refund: null,
+    transfer: input.transfer,
   };
 }
 

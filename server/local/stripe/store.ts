@@ -12,6 +12,7 @@ import type {
   Session,
   StripeEvent,
   Transfer,
+  TransferReversal,
   WebhookEndpoint,
 } from "./objects";
 import type { TestPaymentMethod } from "./payment-methods";
@@ -105,6 +106,7 @@ export class Store {
   readonly accounts = new Collection<Account>("account");
   readonly accountLinks = new Map<string, AccountLinkRecord>();
   readonly transfers = new Collection<Transfer>("transfer");
+  readonly transferReversals = new Collection<TransferReversal>("transfer_reversal");
   readonly payouts = new Collection<Payout>("payout");
   readonly events = new Collection<StripeEvent>("event");
   readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>();
@@ -117,6 +119,7 @@ export class Store {
     ["dp_", this.disputes],
     ["txn_", this.balanceTransactions],
     ["acct_", this.accounts],
+    ["trr_", this.transferReversals],
     ["tr_", this.transfers],
     ["po_", this.payouts],
     ["evt_", this.events],

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { createAccount, createAccountLink, createPayout, createTransfer } from "../connect";
+import { createAccount, createAccountLink, createPayout, createTransfer, createTransferReversal } from "../connect";
 import { paginate } from "../list";
 import {
   boolean,
@@ -50,6 +50,13 @@ const transferSchema = z.strictObject({
   metadata: metadata().optional(),
   transfer_group: text().optional(),
   source_transaction: text().optional(),
+});
+
+const transferReversalSchema = z.strictObject({
+  amount: positiveInteger().optional(),
+  description: text(1000).optional(),
+  metadata: metadata().optional(),
+  refund_application_fee: boolean().optional(),
 });
 
 const payoutSchema = z.strictObject({
@@ -131,6 +138,18 @@ export const connectRoutes: Route[] = [
   }),
 
   route("GET", "/v1/transfers/:id", ({ id }, ctx) => ctx.store.transfers.require(id)),
+
+  route("POST", "/v1/transfers/:id/reversals", ({ id, input, caller }, ctx) => {
+    const params = parseParams(transferReversalSchema, input);
+    const transfer = ctx.store.transfers.require(id);
+    return createTransferReversal(ctx, transfer, { amount: params.amount ?? null, metadata: mergeMetadata({}, params.metadata) }, caller);
+  }),
+
+  route("GET", "/v1/transfers/:id/reversals", ({ id, input }, ctx) => {
+    const transfer = ctx.store.transfers.require(id);
+    const reversals = ctx.store.transferReversals.list(null, (reversal) => reversal.transfer === transfer.id);
+    return paginate(reversals, parseParams(z.strictObject(listShape), input), `/v1/transfers/${transfer.id}/reversals`);
+  }),
 
   route(
     "POST",
