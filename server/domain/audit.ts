@@ -20,6 +20,7 @@ const ACTION_LABELS: Record<string, string> = {
   "audit_log.exported": "Audit log exported",
   "setting.set": "Setting changed",
   "commission.set": "Commission rate set",
+  "stripe.payment_mismatch": "Stripe payment did not match: nothing credited",
 };
 
 /** Upper-cased where a word is an abbreviation, so "transactionId" reads "Transaction ID". */

@@ -22,7 +22,8 @@ interface TransitionRule {
 }
 
 const ANY_KIND: readonly StoreItemKind[] = ["PHYSICAL", "DIGITAL"];
-const REFUNDERS: readonly OrderActor[] = ["SELLER", "ADMIN"];
+/** The card payment refunds an order when its card part is refunded in full at Stripe (the dashboard, say). */
+const REFUNDERS: readonly OrderActor[] = ["SELLER", "ADMIN", "PAYMENT"];
 
 const RULES: readonly TransitionRule[] = [
   { from: "AWAITING_PAYMENT", to: "PAID", actors: ["PAYMENT"], kinds: ["PHYSICAL"] },

@@ -330,6 +330,54 @@ describe("buying credits with Stripe Checkout", () => {
     await expectBooksBalance();
   });
 
+  it("takes the purchase from the session it re-reads, not from the event's payload", async () => {
+    const paid = await paidPurchase(300n, 300n);
+    const other = await app.insertUser(app.pool, "MEMBER");
+    const { purchaseId: pendingId } = await app.startCheckout({ userId: other, packageId: await createPackage(300n, 0n, 300n), idempotencyKey: randomUUID() });
+    const count = await creditTransactions(paid.purchaseId);
+
+    // A signed event about the paid session whose payload claims the other member's pending purchase.
+    const body = JSON.stringify({
+      id: `evt_${randomUUID().replaceAll("-", "")}`,
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: paid.sessionId, object: "checkout.session", metadata: { purchase_id: pendingId }, client_reference_id: pendingId } },
+    });
+    const signature = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    expect((await stripeHarness.deliver(body, signature)).status).toBe(200);
+
+    expect((await purchaseRow(pendingId))?.status).toBe("PENDING");
+    expect(await creditTransactions(pendingId)).toBe(0);
+    expect((await app.balancesOf(other)).available).toBe(0n);
+    expect(await creditTransactions(paid.purchaseId)).toBe(count);
+    await expectBooksBalance();
+  });
+
+  it.each([
+    ["another checkout session", "stripe_checkout_session_id = 'cs_test_not_this_one'", "checkoutSessionId"],
+    ["another amount", "price_minor = price_minor + 1", "amountMinor"],
+    ["another currency", "currency = 'eur'", "currency"],
+  ])("a paid session that does not match the stored purchase (%s) credits nothing and is shown to admins", async (_case, change, field) => {
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const { purchaseId } = await app.startCheckout({ userId: member, packageId: await createPackage(500n, 0n, 500n), idempotencyKey: randomUUID() });
+    const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
+    await app.pool.query(`UPDATE credit_purchases SET ${change} WHERE id = $1`, [purchaseId]);
+
+    await stripeHarness.control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    const answer = await stripeHarness.answered("checkout.session.completed", sessionId);
+
+    expect(answer).toMatchObject({ status: 200, body: expect.stringContaining('"outcome":"mismatch"') as string });
+    expect((await purchaseRow(purchaseId))?.status).toBe("PENDING");
+    expect(await creditTransactions(purchaseId)).toBe(0);
+    expect((await app.balancesOf(member)).available).toBe(0n);
+    const { rows } = await app.pool.query<{ actor_id: string | null; details: { differs: string[]; eventType: string } }>(
+      "SELECT actor_id, details FROM audit_log WHERE action = 'stripe.payment_mismatch' AND target_type = 'credit_purchase' AND target_id = $1",
+      [purchaseId],
+    );
+    expect(rows).toEqual([{ actor_id: null, details: expect.objectContaining({ differs: [field], eventType: "checkout.session.completed" }) as unknown }]);
+    await expectBooksBalance();
+  });
+
   it("a failure while processing answers 500, changes nothing, and the retry succeeds", async () => {
     stripeHarness.hold();
     const member = await app.insertUser(app.pool, "MEMBER");

@@ -374,6 +374,109 @@ describe("refunding a mixed order", () => {
   });
 });
 
+describe("refunds and disputes made at Stripe", () => {
+  /** A paid mixed order: 40 credits from the wallet, 60 by card ($6.00). */
+  async function paidMixedOrder(member: SessionUser) {
+    const item = await physicalItem(100n, 2);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
+    const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
+    sent.length = 0;
+    return { item, orderId: placed.orderId, sessionId, paymentIntent };
+  }
+
+  it("a dashboard refund reaches the order: in part it takes that part's credits back, in full it refunds the order", async () => {
+    const member = await fundedMember();
+    const lunaBefore = await app.walletBalances(app.pool, luna.id);
+    const clearingBefore = await systemBalance("GATEWAY_CLEARING");
+    const { item, orderId, paymentIntent } = await paidMixedOrder(member);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 0n });
+
+    await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 300 });
+    await waitUntil(async () => (await postingsOf(orderId)).length === 3, "the partial refund");
+    expect(await postingsOf(orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "PURCHASE_REFUND 300"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 930n });
+    expect((await orderRow(orderId)).status).toBe("PAID");
+    const order = await app.callerAs(member).store.order({ orderId });
+    expect(order.events.at(-1)?.note).toBe("Part of the card payment was refunded at Stripe: 30 credits taken back");
+
+    await app.stripe().refunds.create({ payment_intent: paymentIntent });
+    await waitUntil(async () => (await orderRow(orderId)).status === "REFUNDED", "the full refund");
+    await app.deliverOutbox();
+    const settled = async () => {
+      expect(await postingsOf(orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "PURCHASE_REFUND 300", "PURCHASE_REFUND card-refund-returned", "SALE_REFUND refund"]);
+      expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+      expect((await app.walletBalances(app.pool, luna.id)).pending).toBe(lunaBefore.pending);
+      expect(await systemBalance("GATEWAY_CLEARING")).toBe(clearingBefore);
+      expect(await stockOf(item.id)).toBe(2);
+    };
+    await settled();
+    expect(sent.map((message) => message.subject)).toContain(`Refunded: ${item.title}`);
+
+    await replayAll(paymentIntent);
+    await settled();
+    await expectBooksBalance();
+  });
+
+  it("a dispute of the card part takes its credits back from the buyer and gives them back when won; a lost one keeps them", async () => {
+    const member = await fundedMember();
+    const { orderId, paymentIntent } = await paidMixedOrder(member);
+    const dispute = await stripeHarness.control("/disputes", { payment_intent: paymentIntent });
+    await waitUntil(async () => (await postingsOf(orderId)).includes("DISPUTE_HOLD hold"), "the dispute");
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 900n });
+    await stripeHarness.control(`/disputes/${String(dispute.id)}/close`, { outcome: "won" });
+    await waitUntil(async () => (await postingsOf(orderId)).includes("DISPUTE_RELEASE release"), "the won dispute");
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n });
+    await replayAll(paymentIntent);
+    expect(await postingsOf(orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "DISPUTE_HOLD hold", "DISPUTE_RELEASE release"]);
+    const notes = (await app.callerAs(member).store.order({ orderId })).events.map((event) => event.note);
+    expect(notes.slice(-2)).toEqual(["The card payment is disputed: 60 credits taken back", "The dispute was won: 60 credits given back"]);
+
+    const lost = await paidMixedOrder(member);
+    const lostDispute = await stripeHarness.control("/disputes", { payment_intent: lost.paymentIntent });
+    await stripeHarness.control(`/disputes/${String(lostDispute.id)}/close`, { outcome: "lost" });
+    await stripeHarness.answered("charge.dispute.closed", String(lostDispute.id));
+    expect(await postingsOf(lost.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "DISPUTE_HOLD hold"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n - 100n });
+    await expectBooksBalance();
+  });
+
+  it("a paid session that does not match its order settles nothing and is shown to admins; a payload naming another order is not believed", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 5);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    await app.pool.query("UPDATE store_orders SET card_amount_minor = 1 WHERE id = $1", [placed.orderId]);
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    expect((await stripeHarness.answered("checkout.session.completed", sessionId)).body).toContain('"outcome":"mismatch"');
+    expect((await orderRow(placed.orderId)).status).toBe("AWAITING_PAYMENT");
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold"]);
+    const audit = await app.callerAs(admin).audit.list({ action: "stripe.payment_mismatch" });
+    expect(audit.entries.find((entry) => entry.target.id === placed.orderId)).toMatchObject({
+      actionLabel: "Stripe payment did not match: nothing credited",
+      actor: null,
+      target: { type: "store_order" },
+    });
+
+    const paid = await paidMixedOrder(member);
+    const waiting = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const body = JSON.stringify({
+      id: `evt_${randomUUID().replaceAll("-", "")}`,
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: paid.sessionId, object: "checkout.session", metadata: { kind: "store_order", store_order_id: waiting.orderId } } },
+    });
+    const signature = app.stripe().webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    expect((await stripeHarness.deliver(body, signature)).status).toBe(200);
+    expect((await orderRow(waiting.orderId)).status).toBe("AWAITING_PAYMENT");
+    expect(await postingsOf(waiting.orderId)).toEqual(["STORE_HOLD hold"]);
+    await expectBooksBalance();
+  });
+});
+
 describe("status events for open order pages", () => {
   const statusesOf = (orderId: string) => app.statusEventsOf(orderId).map((event) => [event.status, event.committed]);
 

@@ -19,6 +19,8 @@ import { type OrderChange, announceOrderChange } from "./store-notifications";
 import {
   type OrderRecord,
   type OrderView,
+  applyCardDispute,
+  applyCardRefund,
   completeCardOrder,
   loadOrder,
   lockOrder,
@@ -29,6 +31,7 @@ import {
   releaseCardOrder,
   saleDescription,
 } from "./store-orders";
+import { type EventSubject, paymentMatches } from "./stripe-subjects";
 import type { WebhookOutcome } from "./stripe-webhooks";
 
 /**
@@ -43,7 +46,8 @@ import type { WebhookOutcome } from "./stripe-webhooks";
  * releases the hold and the stock. Every posting's key is derived from the order, so replays change nothing.
  */
 
-const STORE_ORDER_METADATA_KIND = "store_order";
+/** Marks a Checkout Session or PaymentIntent as a store order's, so webhooks tell it from a credit purchase. */
+export const STORE_ORDER_METADATA_KIND = "store_order";
 
 /** How long a card checkout keeps the stock reserved, from when the order was placed. */
 const CHECKOUT_WINDOW_SECONDS = 60 * 60;
@@ -300,51 +304,43 @@ async function cardOutcome(session: Stripe.Checkout.Session): Promise<CardOutcom
   return (await asyncPaymentFailed(session)) ? "failed" : "pending";
 }
 
-const SESSION_EVENTS = new Set<string>([
-  "checkout.session.completed",
-  "checkout.session.async_payment_succeeded",
-  "checkout.session.async_payment_failed",
-  "checkout.session.expired",
-]);
-
-/** A Checkout Session event of a store order (its metadata says so); credit purchases have their own handlers. */
-export function isStoreOrderEvent(event: Stripe.Event): boolean {
-  if (!SESSION_EVENTS.has(event.type)) return false;
-  const session = event.data.object as Stripe.Checkout.Session;
-  return session.metadata?.kind === STORE_ORDER_METADATA_KIND;
-}
-
 /**
- * Settles a store order from a Checkout Session event: the session is re-read from Stripe (the event only says
- * something happened), then in one transaction the event id is recorded, the order locked, and the sale posted
- * or the hold released. A duplicate or stale event finds the order already settled and changes nothing.
+ * Settles a store order from a Stripe event whose object the caller re-read from Stripe (the event only says
+ * something happened) and found to name this order. In one transaction the event id is recorded, the order
+ * locked and compared with Stripe's payment (another session, amount or currency is refused and shown to
+ * admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
+ * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
  */
-export async function handleStoreOrderEvent(event: Stripe.Event): Promise<WebhookOutcome> {
-  const payload = event.data.object as Stripe.Checkout.Session;
-  const orderId = payload.metadata?.store_order_id;
-  const known = orderId && /^[0-9a-f-]{36}$/i.test(orderId) ? await loadOrder(pool, orderId) : null;
-  if (!known) {
-    await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
-    return "ignored";
-  }
-  const session = await stripe().checkout.sessions.retrieve(payload.id);
-  const outcome = await cardOutcome(session);
-
+export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
+  const outcome = subject.kind === "session" ? await cardOutcome(subject.session) : null;
   const result = await withTransaction(pool, async (db) => {
     const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [event.id, event.type]);
-    if (!inserted.rowCount) return { outcome: "duplicate" as const, change: null };
-    const order = await lockOrder(db, known.id);
-    if (!order || (order.stripeCheckoutSessionId !== null && order.stripeCheckoutSessionId !== session.id)) {
-      return { outcome: "ignored" as const, change: null };
-    }
-    // The answer that created the session may have been lost before its id was stored; the metadata vouches for it.
-    if (order.stripeCheckoutSessionId === null) {
-      await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, session.id]);
-    }
+    if (!inserted.rowCount) return { outcome: "duplicate" as const };
+    const order = await lockOrder(db, orderId);
+    if (!order) return { outcome: "ignored" as const };
+    const stored = { checkoutSessionId: order.stripeCheckoutSessionId, amountMinor: order.cardAmountMinor, currency: order.currency ?? "" };
+    if (!(await paymentMatches(db, event, { type: "store_order", id: order.id }, stored, subject))) return { outcome: "mismatch" as const };
+
     let change: OrderChange | null = null;
-    if (outcome === "paid") change = await completeCardOrder(db, order, idOf(session.payment_intent));
-    if (outcome === "failed") {
-      change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
+    if (subject.kind === "session") {
+      // The answer that created the session may have been lost before its id was stored; the metadata vouches for it.
+      if (order.stripeCheckoutSessionId === null) {
+        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.session.id]);
+      }
+      if (outcome === "paid") change = await completeCardOrder(db, order, idOf(subject.session.payment_intent));
+      if (outcome === "failed") {
+        change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
+      }
+    } else {
+      // A refund or dispute proves the card part was paid, whatever the session events did so far.
+      const paid = (await completeCardOrder(db, order, idOf(subject.charge.payment_intent))) ?? null;
+      const current = paid ? await lockOrder(db, order.id) : order;
+      if (!current) throw new Error(`store order ${order.id} vanished in its transaction`);
+      change =
+        subject.kind === "refund"
+          ? await applyCardRefund(db, current, { chargeId: subject.charge.id, amountRefundedMinor: BigInt(subject.charge.amount_refunded) })
+          : await applyCardDispute(db, current, { id: subject.dispute.id, amountMinor: BigInt(subject.dispute.amount), won: subject.dispute.status === "won" });
+      await announceOrderChange(db, paid);
     }
     await announceOrderChange(db, change);
     return { outcome: "processed" as const };

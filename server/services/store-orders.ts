@@ -3,11 +3,13 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
+import { type Leg, clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback, systemAccount, userAccount } from "@/server/domain/ledger";
+import { formatCredits } from "@/server/domain/money";
 import type { ShippingAddress } from "@/server/domain/store";
 import { type OrderActor, assertTransition, canDownload, nextStatuses, orderActorsFor, statusAfterPayment } from "@/server/domain/store-orders";
 import type { Role, StoreItemKind, StoreOrderStatus } from "@/server/generated/prisma/enums";
-import { reverse } from "@/server/ledger/post";
+import { post, reverse } from "@/server/ledger/post";
+import { enqueue } from "@/server/outbox/messages";
 import { postSale, refundSale } from "./sales";
 import { type OrderChange, announceOrderChange } from "./store-notifications";
 
@@ -33,6 +35,7 @@ export interface OrderRecord {
   walletPart: bigint;
   cardPart: bigint;
   cardAmountMinor: bigint;
+  cardRefundedMinor: bigint;
   currency: string | null;
   status: StoreOrderStatus;
   idempotencyKey: string;
@@ -60,6 +63,7 @@ interface OrderRow {
   wallet_part: string;
   card_part: string;
   card_amount_minor: string;
+  card_refunded_minor: string;
   currency: string | null;
   status: StoreOrderStatus;
   idempotency_key: string;
@@ -75,7 +79,7 @@ interface OrderRow {
 }
 
 const ORDER_COLUMNS = `o.id, o.item_id, i.kind, i.title, o.buyer_id, o.seller_id, o.quantity, o.unit_price, o.total, o.wallet_part,
-  o.card_part, o.card_amount_minor, o.currency, o.status, o.idempotency_key, o.shipping_address, o.tracking_note,
+  o.card_part, o.card_amount_minor, o.card_refunded_minor, o.currency, o.status, o.idempotency_key, o.shipping_address, o.tracking_note,
   o.stripe_checkout_session_id, o.stripe_payment_intent_id, o.hold_transaction_id, o.sale_transaction_id,
   i.storage_key IS NOT NULL AS has_file, o.created_at, o.updated_at`;
 
@@ -94,6 +98,7 @@ function recordOf(row: OrderRow): OrderRecord {
     walletPart: BigInt(row.wallet_part),
     cardPart: BigInt(row.card_part),
     cardAmountMinor: BigInt(row.card_amount_minor),
+    cardRefundedMinor: BigInt(row.card_refunded_minor),
     currency: row.currency,
     status: row.status,
     idempotencyKey: row.idempotency_key,
@@ -234,7 +239,7 @@ export async function releaseCardOrder(
 export async function refundPaidOrder(
   db: PoolClient,
   order: OrderRecord,
-  by: { actors: OrderActor[]; actorId: string; note: string | null },
+  by: { actors: OrderActor[]; actorId: string | null; note: string | null },
 ): Promise<OrderChange | null> {
   if (order.status === "REFUNDED") return null;
   assertTransition(order.status, "REFUNDED", order.kind, by.actors);
@@ -254,6 +259,90 @@ export async function refundPaidOrder(
   await setStatus(db, order.id, "REFUNDED", { refundTransactionId: refund.transactionId });
   await recordOrderEvent(db, order.id, "REFUNDED", by.actorId, by.note);
   return { orderId: order.id, event: "refunded" };
+}
+
+const CARD_SETTLED_STATUSES: readonly StoreOrderStatus[] = ["PAID", "SHIPPED", "DELIVERED"];
+
+/**
+ * Stripe reports the card part of a paid order refunded, by us or in its dashboard (`amountRefundedMinor` is
+ * the charge's cumulative total). In full: the order is refunded as a seller's refund would (wallet part back,
+ * the performer's share clawed back, stock restored), giving back what earlier partial refunds took. In part:
+ * the buyer gives back the credits that part bought, like a refunded credit purchase (their wallet may go
+ * negative). Keys come from the order and the refunded total, so a replay posts nothing twice.
+ */
+export async function applyCardRefund(db: PoolClient, order: OrderRecord, refund: { chargeId: string; amountRefundedMinor: bigint }): Promise<OrderChange | null> {
+  if (!CARD_SETTLED_STATUSES.includes(order.status) || order.cardPart === 0n) return null;
+  const refundedNow = refund.amountRefundedMinor;
+  if (refundedNow <= order.cardRefundedMinor) return null;
+  const takenSoFar = creditsForPaymentShare(order.cardPart, order.cardAmountMinor, order.cardRefundedMinor);
+  await db.query("UPDATE store_orders SET card_refunded_minor = $2, updated_at = now() WHERE id = $1", [order.id, refundedNow.toString()]);
+  if (refundedNow >= order.cardAmountMinor) {
+    if (takenSoFar > 0n) {
+      await post(db, {
+        kind: "PURCHASE_REFUND",
+        idempotencyKey: `store-order:${order.id}:card-refund-returned`,
+        actorId: null,
+        description: `Partial card refunds of ${saleDescription(order)} returned: the order is refunded in full`,
+        metadata: { orderId: order.id, chargeId: refund.chargeId },
+        legs: purchaseLegs(order.buyerId, takenSoFar),
+      });
+    }
+    return refundPaidOrder(db, order, { actors: ["PAYMENT"], actorId: null, note: "The card payment was refunded at Stripe" });
+  }
+  const credits = refundClawback({
+    credits: order.cardPart,
+    priceMinor: order.cardAmountMinor,
+    refundedBeforeMinor: order.cardRefundedMinor,
+    refundedNowMinor: refundedNow,
+  });
+  if (credits > 0n) {
+    await post(db, {
+      kind: "PURCHASE_REFUND",
+      idempotencyKey: `store-order:${order.id}:card-refund-to:${refundedNow}`,
+      actorId: null,
+      description: `Card payment partly refunded: ${saleDescription(order)}`,
+      metadata: { orderId: order.id, chargeId: refund.chargeId, refundedMinor: refundedNow.toString() },
+      legs: clawbackLegs(order.buyerId, credits),
+      allowOverdraft: true,
+    });
+  }
+  await recordOrderEvent(db, order.id, order.status, null, `Part of the card payment was refunded at Stripe: ${formatCredits(credits)} credits taken back`);
+  await enqueue(db, [{ key: `store-order:${order.id}:card-refund-to:${refundedNow}:wallet`, kind: "wallet-update", userId: order.buyerId }]);
+  return null;
+}
+
+/**
+ * The card part of a paid order is disputed: as with a disputed credit purchase, the credits that part bought
+ * are taken back from the buyer (their wallet may go negative) and given back if the dispute is won. One
+ * posting each, keyed by the dispute id.
+ */
+export async function applyCardDispute(db: PoolClient, order: OrderRecord, dispute: { id: string; amountMinor: bigint; won: boolean }): Promise<OrderChange | null> {
+  if (!CARD_SETTLED_STATUSES.includes(order.status) || order.cardPart === 0n) return null;
+  const credits = creditsForPaymentShare(order.cardPart, order.cardAmountMinor, dispute.amountMinor);
+  if (credits === 0n) return null;
+  const held = await post(db, {
+    kind: "DISPUTE_HOLD",
+    idempotencyKey: `store-order:${order.id}:dispute:${dispute.id}:hold`,
+    actorId: null,
+    description: `Card payment disputed: ${saleDescription(order)}`,
+    metadata: { orderId: order.id, disputeId: dispute.id },
+    legs: clawbackLegs(order.buyerId, credits),
+    allowOverdraft: true,
+  });
+  if (!held.replayed) await recordOrderEvent(db, order.id, order.status, null, `The card payment is disputed: ${formatCredits(credits)} credits taken back`);
+  if (dispute.won) {
+    const released = await post(db, {
+      kind: "DISPUTE_RELEASE",
+      idempotencyKey: `store-order:${order.id}:dispute:${dispute.id}:release`,
+      actorId: null,
+      description: `Dispute won: ${saleDescription(order)}`,
+      metadata: { orderId: order.id, disputeId: dispute.id },
+      legs: purchaseLegs(order.buyerId, credits),
+    });
+    if (!released.replayed) await recordOrderEvent(db, order.id, order.status, null, `The dispute was won: ${formatCredits(credits)} credits given back`);
+  }
+  await enqueue(db, [{ key: `store-order:${order.id}:dispute:${dispute.id}:${dispute.won ? "won" : "open"}:wallet`, kind: "wallet-update", userId: order.buyerId }]);
+  return null;
 }
 
 export const changeOrderStatusSchema = z.object({

@@ -1,5 +1,5 @@
 import type { PoolClient } from "pg";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } from "@/server/domain/ledger";
@@ -8,15 +8,18 @@ import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
-import { handleStoreOrderEvent, isStoreOrderEvent } from "./store-checkout";
+import { STORE_ORDER_METADATA_KIND, handleStoreOrderEvent } from "./store-checkout";
+import { type EventSubject, paymentMatches } from "./stripe-subjects";
 
 /**
- * Stripe webhooks. The event is a trigger; Stripe's current object is the truth: each handler re-reads what it
- * needs from Stripe (before the database transaction), then in one transaction records the event id, locks the
- * purchase and posts what is missing under deterministic idempotency keys. Replays and any delivery order
- * therefore end in the same books.
+ * Stripe webhooks. The event is a trigger; Stripe's current object is the truth: the event's object is re-read
+ * from Stripe by its id (before the database transaction), and which purchase or store order it is about comes
+ * from that object (its stored payment intent, else its metadata), never from the payload. Then one transaction
+ * records the event id, locks the row, refuses a payment whose session, amount or currency differ from the
+ * stored ones (recorded for admins, nothing credited) and posts what is missing under deterministic idempotency
+ * keys. Replays and any delivery order therefore end in the same books.
  */
-export type WebhookOutcome = "processed" | "duplicate" | "ignored";
+export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "mismatch";
 
 interface PurchaseRow {
   id: string;
@@ -24,7 +27,9 @@ interface PurchaseRow {
   status: PurchaseStatus;
   credits: string;
   price_minor: string;
+  currency: string;
   refunded_minor: string;
+  stripe_checkout_session_id: string | null;
   /** Set when this event's posting credited the purchase, so its receipt is written to the outbox once. */
   creditedNow?: boolean;
 }
@@ -34,12 +39,15 @@ type Effect = (db: PoolClient, purchase: PurchaseRow) => Promise<void>;
 export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
   const seen = await pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [event.id]);
   if (seen.rowCount) return "duplicate";
-  if (isStoreOrderEvent(event)) return handleStoreOrderEvent(event);
   if (isPayoutEvent(event)) return handlePayoutEvent(event);
 
-  const plan = await planFor(event);
-  if (!plan) return recordIgnored(event);
+  const subject = await rereadSubject(event);
+  if (!subject) return recordIgnored(event);
+  const owner = await ownerOf(subject);
+  if (!owner) return recordIgnored(event);
+  if (owner.kind === "store_order") return handleStoreOrderEvent(event, owner.id, subject);
 
+  const plan = planFor(subject);
   const result = await withTransaction(pool, async (db) => {
     const inserted = await db.query(
       "INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -47,12 +55,15 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOut
     );
     if (!inserted.rowCount) return { outcome: "duplicate" as const };
     const { rows } = await db.query<PurchaseRow>(
-      `SELECT id, user_id, status, credits, price_minor, refunded_minor FROM credit_purchases WHERE id = $1 FOR UPDATE`,
-      [plan.purchaseId],
+      `SELECT id, user_id, status, credits, price_minor, currency, refunded_minor, stripe_checkout_session_id
+         FROM credit_purchases WHERE id = $1 FOR UPDATE`,
+      [owner.id],
     );
     const purchase = rows[0];
     if (!purchase) return { outcome: "ignored" as const };
-    await plan.effect(db, purchase);
+    const stored = { checkoutSessionId: purchase.stripe_checkout_session_id, amountMinor: BigInt(purchase.price_minor), currency: purchase.currency };
+    if (!(await paymentMatches(db, event, { type: "credit_purchase", id: purchase.id }, stored, subject))) return { outcome: "mismatch" as const };
+    await plan(db, purchase);
     await enqueue(db, [
       { key: `stripe-event:${event.id}:wallet`, kind: "wallet-update", userId: purchase.user_id },
       // Credited once, however many events lead there: the receipt is keyed by the purchase.
@@ -68,137 +79,159 @@ async function recordIgnored(event: Stripe.Event): Promise<WebhookOutcome> {
   return "ignored";
 }
 
-interface Plan {
-  purchaseId: string;
-  effect: Effect;
-}
-
-async function planFor(event: Stripe.Event): Promise<Plan | null> {
-  switch (event.type) {
-    case "checkout.session.completed":
-    case "checkout.session.async_payment_succeeded":
-    case "checkout.session.async_payment_failed":
-    case "checkout.session.expired":
-      return planForSession(event.data.object);
-    case "charge.refunded":
-      return planForRefund(event.data.object);
-    case "charge.dispute.created":
-    case "charge.dispute.closed":
-      return planForDispute(event.data.object);
-    default:
-      return null;
+/**
+ * What the event is about, as Stripe has it now. Only the payload's object id is used: everything else
+ * (which purchase or order, the amounts) comes from the object re-read here. An id Stripe does not know
+ * (a signed event about nothing) is ignored rather than retried forever.
+ */
+async function rereadSubject(event: Stripe.Event): Promise<EventSubject | null> {
+  const objectId = (event.data.object as { id?: unknown }).id;
+  if (typeof objectId !== "string" || objectId === "") return null;
+  try {
+    switch (event.type) {
+      case "checkout.session.completed":
+      case "checkout.session.async_payment_succeeded":
+      case "checkout.session.async_payment_failed":
+      case "checkout.session.expired":
+        return { kind: "session", session: await stripe().checkout.sessions.retrieve(objectId) };
+      case "charge.refunded":
+        return { kind: "refund", charge: await stripe().charges.retrieve(objectId) };
+      case "charge.dispute.created":
+      case "charge.dispute.closed": {
+        const dispute = await stripe().disputes.retrieve(objectId);
+        const chargeId = idOf(dispute.charge);
+        return chargeId ? { kind: "dispute", dispute, charge: await stripe().charges.retrieve(chargeId) } : null;
+      }
+      default:
+        return null;
+    }
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
+    throw error;
   }
 }
 
-function purchaseIdOf(metadata: Stripe.Metadata | null | undefined, fallback?: string | null): string | null {
-  const id = metadata?.purchase_id ?? fallback ?? null;
-  return id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidOr(value: string | null | undefined): string | null {
+  return value && UUID.test(value) ? value : null;
 }
 
-async function planForSession(payload: Stripe.Checkout.Session): Promise<Plan | null> {
-  const purchaseId = purchaseIdOf(payload.metadata, payload.client_reference_id);
-  if (!purchaseId) return null;
-  const session = await stripe().checkout.sessions.retrieve(payload.id);
-  const paymentIntentId = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
-  return {
-    purchaseId,
-    effect: async (db, purchase) => {
-      if (session.payment_status === "paid") {
-        await creditPurchase(db, purchase, paymentIntentId);
-      } else if (purchase.status === "PENDING" && session.status === "expired") {
-        await setStatus(db, purchase.id, "EXPIRED");
-      } else if (purchase.status === "PENDING" && (await asyncPaymentFailed(session))) {
-        await setStatus(db, purchase.id, "FAILED");
-      }
-    },
-  };
+type Owner = { kind: "credit_purchase" | "store_order"; id: string };
+
+function ownerFromMetadata(metadata: Stripe.Metadata | null | undefined, clientReferenceId?: string | null): Owner | null {
+  if (metadata?.kind === STORE_ORDER_METADATA_KIND) {
+    const id = uuidOr(metadata.store_order_id);
+    return id ? { kind: "store_order", id } : null;
+  }
+  const id = uuidOr(metadata?.purchase_id ?? clientReferenceId);
+  return id ? { kind: "credit_purchase", id } : null;
 }
 
-async function purchaseForPaymentIntent(paymentIntentId: string): Promise<string | null> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM credit_purchases WHERE stripe_payment_intent_id = $1", [
-    paymentIntentId,
-  ]);
-  if (rows[0]) return rows[0].id;
+/** The purchase or store order the re-read object belongs to: by its stored payment intent, else Stripe's metadata. */
+async function ownerOf(subject: EventSubject): Promise<Owner | null> {
+  if (subject.kind === "session") return ownerFromMetadata(subject.session.metadata, subject.session.client_reference_id);
+  const paymentIntentId = idOf(subject.charge.payment_intent);
+  if (!paymentIntentId) return null;
+  const { rows } = await pool.query<Owner>(
+    `SELECT 'credit_purchase' AS kind, id FROM credit_purchases WHERE stripe_payment_intent_id = $1
+     UNION ALL SELECT 'store_order', id FROM store_orders WHERE stripe_payment_intent_id = $1`,
+    [paymentIntentId],
+  );
+  if (rows[0]) return rows[0];
   const intent = await stripe().paymentIntents.retrieve(paymentIntentId);
-  return purchaseIdOf(intent.metadata);
+  return ownerFromMetadata(intent.metadata);
 }
 
-async function planForRefund(payload: Stripe.Charge): Promise<Plan | null> {
-  const paymentIntentId = idOf(payload.payment_intent);
-  if (!paymentIntentId) return null;
-  const purchaseId = await purchaseForPaymentIntent(paymentIntentId);
-  if (!purchaseId) return null;
-  const charge = await stripe().charges.retrieve(payload.id);
-  const refundedNow = BigInt(charge.amount_refunded);
-  return {
-    purchaseId,
-    effect: async (db, purchase) => {
+function planFor(subject: EventSubject): Effect {
+  switch (subject.kind) {
+    case "session":
+      return sessionEffect(subject.session);
+    case "refund":
+      return refundEffect(subject.charge);
+    case "dispute":
+      return disputeEffect(subject.dispute, subject.charge);
+  }
+}
+
+function sessionEffect(session: Stripe.Checkout.Session): Effect {
+  const paymentIntentId = idOf(session.payment_intent);
+  return async (db, purchase) => {
+    if (purchase.stripe_checkout_session_id === null) {
+      // The answer that created the session was lost before its id was stored; the session's metadata vouches for it.
+      await db.query("UPDATE credit_purchases SET stripe_checkout_session_id = $2 WHERE id = $1", [purchase.id, session.id]);
+    }
+    if (session.payment_status === "paid") {
       await creditPurchase(db, purchase, paymentIntentId);
-      const refundedBefore = BigInt(purchase.refunded_minor);
-      const credits = refundClawback({
-        credits: BigInt(purchase.credits),
-        priceMinor: BigInt(purchase.price_minor),
-        refundedBeforeMinor: refundedBefore,
-        refundedNowMinor: refundedNow,
-      });
-      if (credits > 0n) {
-        await post(db, {
-          kind: "PURCHASE_REFUND",
-          idempotencyKey: `purchase:${purchase.id}:refund-to:${refundedNow}`,
-          actorId: null,
-          description: "Card payment refunded",
-          metadata: { purchaseId: purchase.id, chargeId: charge.id, refundedMinor: refundedNow.toString() },
-          legs: clawbackLegs(purchase.user_id, credits),
-          allowOverdraft: true,
-        });
-      }
-      if (refundedNow > refundedBefore) {
-        const fullyRefunded = refundedNow >= BigInt(purchase.price_minor);
-        await db.query(
-          `UPDATE credit_purchases SET refunded_minor = $2, status = $3::"PurchaseStatus", updated_at = now() WHERE id = $1`,
-          [purchase.id, refundedNow.toString(), fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED"],
-        );
-      }
-    },
+    } else if (purchase.status === "PENDING" && session.status === "expired") {
+      await setStatus(db, purchase.id, "EXPIRED");
+    } else if (purchase.status === "PENDING" && (await asyncPaymentFailed(session))) {
+      await setStatus(db, purchase.id, "FAILED");
+    }
   };
 }
 
-async function planForDispute(payload: Stripe.Dispute): Promise<Plan | null> {
-  const paymentIntentId =
-    idOf(payload.payment_intent) ?? idOf((await stripe().charges.retrieve(idOf(payload.charge) ?? "")).payment_intent);
-  if (!paymentIntentId) return null;
-  const purchaseId = await purchaseForPaymentIntent(paymentIntentId);
-  if (!purchaseId) return null;
-  const dispute = await stripe().disputes.retrieve(payload.id);
-  return {
-    purchaseId,
-    effect: async (db, purchase) => {
-      await creditPurchase(db, purchase, paymentIntentId);
-      const credits = creditsForPaymentShare(BigInt(purchase.credits), BigInt(purchase.price_minor), BigInt(dispute.amount));
-      if (credits === 0n) return;
+function refundEffect(charge: Stripe.Charge): Effect {
+  const paymentIntentId = idOf(charge.payment_intent);
+  const refundedNow = BigInt(charge.amount_refunded);
+  return async (db, purchase) => {
+    await creditPurchase(db, purchase, paymentIntentId);
+    const refundedBefore = BigInt(purchase.refunded_minor);
+    const credits = refundClawback({
+      credits: BigInt(purchase.credits),
+      priceMinor: BigInt(purchase.price_minor),
+      refundedBeforeMinor: refundedBefore,
+      refundedNowMinor: refundedNow,
+    });
+    if (credits > 0n) {
       await post(db, {
-        kind: "DISPUTE_HOLD",
-        idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:hold`,
+        kind: "PURCHASE_REFUND",
+        idempotencyKey: `purchase:${purchase.id}:refund-to:${refundedNow}`,
         actorId: null,
-        description: "Card payment disputed",
-        metadata: { purchaseId: purchase.id, disputeId: dispute.id },
+        description: "Card payment refunded",
+        metadata: { purchaseId: purchase.id, chargeId: charge.id, refundedMinor: refundedNow.toString() },
         legs: clawbackLegs(purchase.user_id, credits),
         allowOverdraft: true,
       });
-      if (dispute.status === "won") {
-        await post(db, {
-          kind: "DISPUTE_RELEASE",
-          idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:release`,
-          actorId: null,
-          description: "Dispute won: credits restored",
-          metadata: { purchaseId: purchase.id, disputeId: dispute.id },
-          legs: purchaseLegs(purchase.user_id, credits),
-        });
-        await setStatus(db, purchase.id, BigInt(purchase.refunded_minor) > 0n ? "PARTIALLY_REFUNDED" : "PAID");
-      } else {
-        await setStatus(db, purchase.id, "DISPUTED");
-      }
-    },
+    }
+    if (refundedNow > refundedBefore) {
+      const fullyRefunded = refundedNow >= BigInt(purchase.price_minor);
+      await db.query(
+        `UPDATE credit_purchases SET refunded_minor = $2, status = $3::"PurchaseStatus", updated_at = now() WHERE id = $1`,
+        [purchase.id, refundedNow.toString(), fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED"],
+      );
+    }
+  };
+}
+
+function disputeEffect(dispute: Stripe.Dispute, charge: Stripe.Charge): Effect {
+  const paymentIntentId = idOf(charge.payment_intent);
+  return async (db, purchase) => {
+    await creditPurchase(db, purchase, paymentIntentId);
+    const credits = creditsForPaymentShare(BigInt(purchase.credits), BigInt(purchase.price_minor), BigInt(dispute.amount));
+    if (credits === 0n) return;
+    await post(db, {
+      kind: "DISPUTE_HOLD",
+      idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:hold`,
+      actorId: null,
+      description: "Card payment disputed",
+      metadata: { purchaseId: purchase.id, disputeId: dispute.id },
+      legs: clawbackLegs(purchase.user_id, credits),
+      allowOverdraft: true,
+    });
+    if (dispute.status === "won") {
+      await post(db, {
+        kind: "DISPUTE_RELEASE",
+        idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:release`,
+        actorId: null,
+        description: "Dispute won: credits restored",
+        metadata: { purchaseId: purchase.id, disputeId: dispute.id },
+        legs: purchaseLegs(purchase.user_id, credits),
+      });
+      await setStatus(db, purchase.id, BigInt(purchase.refunded_minor) > 0n ? "PARTIALLY_REFUNDED" : "PAID");
+    } else {
+      await setStatus(db, purchase.id, "DISPUTED");
+    }
   };
 }
 
