@@ -183,13 +183,17 @@ export function EarningsDashboard({ config, channel }: { config: PublicPusherCon
               <p className={cn("font-semibold", line.amount < 0n && "text-red-600")}>{formatSignedCredits(line.amount)}</p>
               {line.saleAmount !== null ? <p className="text-xs text-muted">of {formatCredits(line.saleAmount)}</p> : null}
               <p className="text-xs text-muted">
-                {line.maturedAt
-                  ? `Available since ${dayFormat.format(line.maturedAt)}`
-                  : line.maturesAt
-                    ? `Pending until ${dayFormat.format(line.maturesAt)}`
-                    : line.amount < 0n
-                      ? `${SALE_KIND_LABELS[line.saleKind]} refunded`
-                      : null}
+                {line.kind === "DISPUTE_HOLD"
+                  ? "Taken back: the buyer disputed their card payment"
+                  : line.kind === "DISPUTE_RELEASE"
+                    ? "Given back: the dispute was won"
+                    : line.maturedAt
+                      ? `Available since ${dayFormat.format(line.maturedAt)}`
+                      : line.maturesAt
+                        ? `Pending until ${dayFormat.format(line.maturesAt)}`
+                        : line.amount < 0n
+                          ? `${SALE_KIND_LABELS[line.saleKind]} refunded`
+                          : null}
               </p>
             </div>
           </li>

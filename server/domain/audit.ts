@@ -21,6 +21,8 @@ const ACTION_LABELS: Record<string, string> = {
   "setting.set": "Setting changed",
   "commission.set": "Commission rate set",
   "stripe.payment_mismatch": "Stripe payment did not match: nothing credited",
+  "purchase.dispute_taken_back": "Disputed card payment taken back",
+  "purchase.dispute_restored": "Dispute won: credits given back",
 };
 
 /** Upper-cased where a word is an abbreviation, so "transactionId" reads "Transaction ID". */

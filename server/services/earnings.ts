@@ -129,19 +129,22 @@ export async function earningsOwnerFor(viewer: { id: string; role: Role }, perfo
 /**
  * One row per entry that a sale (any posting whose metadata names a saleKind and this performer) or a refund of
  * one made on the performer's accounts: positive shares credited to pending, negative shares taken back from
- * pending or available. The buyer of a refund is the buyer of the sale it reverses. $1 is the performer.
- * `sale_key` names the sale as the history does: a show's partial charges are one sale, counted once.
+ * pending or available. The buyer of a refund is the buyer of the sale it reverses. A disputed card purchase's
+ * posting (and its release when won) names, in `saleKinds`, each performer whose earnings it took and the kind
+ * of sale, and the buyer in `buyerId`. $1 is the performer. `sale_key` names the sale as the history does: a
+ * show's partial charges are one sale, counted once.
  */
 const EARNING_ENTRIES_SQL = `
   SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata,
-         t.metadata->>'saleKind' AS sale_kind, coalesce(sale.actor_id, t.actor_id) AS buyer_id,
+         coalesce(t.metadata->>'saleKind', t.metadata->'saleKinds'->>($1::uuid)::text) AS sale_kind,
+         coalesce(sale.actor_id, t.actor_id, (t.metadata->>'buyerId')::uuid) AS buyer_id,
          ${historyGroupKeySql("t", "sale")} AS sale_key
     FROM ledger_accounts a
     JOIN ledger_entries e ON e.account_id = a.id
     JOIN ledger_transactions t ON t.id = e.transaction_id
     LEFT JOIN ledger_transactions sale ON sale.id = t.reverses_id
    WHERE a.owner_id = $1 AND a.type IN ('PENDING', 'AVAILABLE')
-     AND t.metadata ? 'saleKind' AND t.metadata->>'performerId' = $1::text`;
+     AND ((t.metadata ? 'saleKind' AND t.metadata->>'performerId' = $1::text) OR t.metadata->'saleKinds' ? $1::text)`;
 
 export const earningsOverviewSchema = z.object({
   granularity: z.enum(EARNINGS_GRANULARITIES).default("day"),

@@ -8,6 +8,7 @@ import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
+import { restoreWonDispute, takeBackDisputed } from "./purchase-disputes";
 import { STORE_ORDER_METADATA_KIND, handleStoreOrderEvent } from "./store-checkout";
 import { type EventSubject, paymentMatches } from "./stripe-subjects";
 
@@ -207,27 +208,12 @@ function refundEffect(charge: Stripe.Charge): Effect {
 function disputeEffect(dispute: Stripe.Dispute, charge: Stripe.Charge): Effect {
   const paymentIntentId = idOf(charge.payment_intent);
   return async (db, purchase) => {
-    await creditPurchase(db, purchase, paymentIntentId);
+    const creditedTransactionId = await creditPurchase(db, purchase, paymentIntentId);
+    const disputed = { id: purchase.id, userId: purchase.user_id, creditedTransactionId };
     const credits = creditsForPaymentShare(BigInt(purchase.credits), BigInt(purchase.price_minor), BigInt(dispute.amount));
-    if (credits === 0n) return;
-    await post(db, {
-      kind: "DISPUTE_HOLD",
-      idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:hold`,
-      actorId: null,
-      description: "Card payment disputed",
-      metadata: { purchaseId: purchase.id, disputeId: dispute.id },
-      legs: clawbackLegs(purchase.user_id, credits),
-      allowOverdraft: true,
-    });
+    await takeBackDisputed(db, disputed, { id: dispute.id, credits });
     if (dispute.status === "won") {
-      await post(db, {
-        kind: "DISPUTE_RELEASE",
-        idempotencyKey: `purchase:${purchase.id}:dispute:${dispute.id}:release`,
-        actorId: null,
-        description: "Dispute won: credits restored",
-        metadata: { purchaseId: purchase.id, disputeId: dispute.id },
-        legs: purchaseLegs(purchase.user_id, credits),
-      });
+      await restoreWonDispute(db, disputed, dispute.id);
       await setStatus(db, purchase.id, BigInt(purchase.refunded_minor) > 0n ? "PARTIALLY_REFUNDED" : "PAID");
     } else {
       await setStatus(db, purchase.id, "DISPUTED");
@@ -235,8 +221,8 @@ function disputeEffect(dispute: Stripe.Dispute, charge: Stripe.Charge): Effect {
   };
 }
 
-/** Credits a paid purchase once (its key is fixed), whatever event first proves the payment. */
-async function creditPurchase(db: PoolClient, purchase: PurchaseRow, paymentIntentId: string | null): Promise<void> {
+/** Credits a paid purchase once (its key is fixed), whatever event first proves the payment; the crediting posting's id. */
+async function creditPurchase(db: PoolClient, purchase: PurchaseRow, paymentIntentId: string | null): Promise<bigint> {
   const result = await post(db, {
     kind: "PURCHASE",
     idempotencyKey: `purchase:${purchase.id}:credit`,
@@ -256,6 +242,7 @@ async function creditPurchase(db: PoolClient, purchase: PurchaseRow, paymentInte
   );
   if (["PENDING", "FAILED", "EXPIRED"].includes(purchase.status)) purchase.status = "PAID";
   if (!result.replayed) purchase.creditedNow = true;
+  return result.transactionId;
 }
 
 async function setStatus(db: PoolClient, purchaseId: string, status: PurchaseStatus): Promise<void> {
