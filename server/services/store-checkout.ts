@@ -333,7 +333,7 @@ export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string
       }
     } else {
       // A refund or dispute proves the card part was paid, whatever the session events did so far.
-      const paid = (await completeCardOrder(db, order, idOf(subject.charge.payment_intent))) ?? null;
+      const paid = await completeCardOrder(db, order, idOf(subject.charge.payment_intent));
       const current = paid ? await lockOrder(db, order.id) : order;
       if (!current) throw new Error(`store order ${order.id} vanished in its transaction`);
       change =

@@ -5,7 +5,8 @@ export const dynamic = "force-dynamic";
 
 /**
  * Stripe's calls. A bad or future-dated signature, or a signed body that is not an event, gets 400 and changes
- * nothing; a processed, duplicate or ignored event gets 200; anything else (the database away, Stripe
+ * nothing; a processed, duplicate or ignored event gets 200, as does one whose payment does not match what we
+ * stored (recorded for admins: a retry would not change it); anything else (the database away, Stripe
  * unreachable while re-reading an object) gets 500 so that Stripe retries later.
  */
 export async function POST(request: Request): Promise<Response> {
