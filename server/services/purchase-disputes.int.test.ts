@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
+import { withTransaction } from "@/server/db/transaction";
+import { isDomainError } from "@/server/domain/errors";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
@@ -37,12 +39,13 @@ let app: {
   makeMember: typeof import("./users.testing").makeMember;
   makePerformer: typeof import("./users.testing").makePerformer;
   deliverOutbox: () => Promise<unknown>;
+  refundSale: typeof import("./sales").refundSale;
 };
 let admin: SessionUser;
 
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET });
-  const [db, api, purchases, balances, earnings, settings, users, relay] = await Promise.all([
+  const [db, api, purchases, balances, earnings, settings, users, relay, sales] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("./purchases"),
@@ -51,6 +54,7 @@ beforeAll(async () => {
     import("./settings"),
     import("./users.testing"),
     import("@/server/outbox/relay"),
+    import("./sales"),
   ]);
   app = {
     pool: db.pool,
@@ -64,6 +68,7 @@ beforeAll(async () => {
     makeMember: users.makeMember,
     makePerformer: users.makePerformer,
     deliverOutbox: () => relay.deliverAllDue(db.pool),
+    refundSale: sales.refundSale,
   };
   admin = await app.makeAdmin();
   await app.api.callerAs(admin).commissions.set({ kind: "TIP", performerShareBps: 7000 });
@@ -225,5 +230,29 @@ describe("a dispute of credits already spent", () => {
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: -250n, restricted: true });
     expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 0n });
     expect(await app.walletBalances(app.pool, friend.id)).toMatchObject({ available: 250n });
+  });
+
+  it("a sale the dispute took back can't also be refunded: the buyer would be repaid twice and the performer charged twice", async () => {
+    const luna = await app.makePerformer(admin, "Luna Refund");
+    const { member, paymentIntent } = await memberWithPurchase(300n);
+    await tip(member, luna, 300n);
+    const { rows } = await app.pool.query<{ id: string }>("SELECT id FROM ledger_transactions WHERE kind = 'TIP' AND actor_id = $1", [member.id]);
+    const tipTransactionId = BigInt(rows[0]?.id as string);
+
+    const dispute = await stripeHarness.control("/disputes", { payment_intent: paymentIntent });
+    await stripeHarness.answered("charge.dispute.created", String(dispute.id));
+    expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 0n });
+    const postingsBefore = await app.api.ledgerTransactionCount();
+
+    const refused = await withTransaction(app.pool, (db) =>
+      app.refundSale(db, { saleTransactionId: tipTransactionId, idempotencyKey: randomUUID(), actorId: admin.id, description: "Refund" }),
+    ).then(
+      () => "refunded",
+      (error: unknown) => (isDomainError(error) ? error.code : String(error)),
+    );
+    expect(refused).toBe("CONFLICT");
+    expect(await app.api.ledgerTransactionCount()).toBe(postingsBefore);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 0n });
+    expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 0n, available: 0n });
   });
 });

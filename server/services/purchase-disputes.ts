@@ -66,6 +66,23 @@ async function salesSince(db: PoolClient, buyerId: string, sinceTransactionId: b
   return rows;
 }
 
+/**
+ * The sales since the purchase, each locked against a refund (refundSale takes the same per-sale lock), then read
+ * again so that a refund committed meanwhile leaves its sale out; a sale made after the first read is not locked
+ * and so not counted, which leaves its share with the buyer's debt rather than risking a second take.
+ */
+async function lockedSalesSince(db: PoolClient, buyerId: string, sinceTransactionId: bigint): Promise<SaleRow[]> {
+  const candidates = await salesSince(db, buyerId, sinceTransactionId);
+  const ids = candidates.map((sale) => sale.id);
+  if (ids.length === 0) return [];
+  await db.query(
+    "SELECT pg_advisory_xact_lock(hashtextextended('sale-refund:' || id, 0)) FROM unnest($1::bigint[]) AS id ORDER BY id",
+    [ids],
+  );
+  const locked = new Set(ids);
+  return (await salesSince(db, buyerId, sinceTransactionId)).filter((sale) => locked.has(sale.id));
+}
+
 /** The lots' pending remainders, locked so maturation and refunds wait for this dispute. */
 async function lockLots(db: PoolClient, lotIds: readonly string[]): Promise<Map<string, { remaining: bigint; matured: boolean }>> {
   if (lotIds.length === 0) return new Map();
@@ -82,7 +99,7 @@ const min = (a: bigint, b: bigint) => (a < b ? a : b);
 export async function takeBackDisputed(db: PoolClient, purchase: DisputedPurchase, dispute: { id: string; credits: bigint }): Promise<void> {
   const key = holdKey(purchase.id, dispute.id);
   if (dispute.credits === 0n || (await postedWithKey(db, key)) !== null) return;
-  const sales = await salesSince(db, purchase.userId, purchase.creditedTransactionId);
+  const sales = await lockedSalesSince(db, purchase.userId, purchase.creditedTransactionId);
   const lots = await lockLots(db, sales.flatMap((sale) => (sale.lot_id ? [sale.lot_id] : [])));
   const disputedSales: DisputedSale[] = sales.map((sale) => {
     const lot = sale.lot_id ? lots.get(sale.lot_id) : undefined;

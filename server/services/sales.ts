@@ -196,6 +196,14 @@ export async function refundSale(db: PoolClient, refund: SaleRefundInput): Promi
       fromAvailable: BigInt(first.metadata.fromAvailable ?? "0"),
     };
   }
+  // A card dispute that took this sale's proceeds back already settled it; refunding it too would pay the buyer
+  // twice and take the performer's share a second time.
+  const disputed = await db.query("SELECT 1 FROM dispute_sale_reversals WHERE sale_transaction_id = $1 AND restored_at IS NULL LIMIT 1", [
+    refund.saleTransactionId.toString(),
+  ]);
+  if (disputed.rows.length > 0) {
+    throw new DomainError("CONFLICT", "This sale was already taken back by the buyer's card dispute, so it can't be refunded as well.");
+  }
   const lots = performerId && performerShare > 0n
     ? await db.query<{ id: string; remaining: string }>(
         `SELECT id, remaining FROM earnings_lots
