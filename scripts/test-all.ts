@@ -24,6 +24,8 @@ const steps: Step[] = [
   { name: "migration drift", command: "npm", args: ["run", "--silent", "db:diff"] },
   { name: "unit tests", command: bin("vitest"), args: ["run", "--project", "unit"] },
   { name: "integration tests", command: bin("vitest"), args: ["run", "--project", "integration"] },
+  // Crashes, a database restart and replays against the money core (scripts/chaos.ts), about 2 minutes.
+  { name: "chaos run (quick)", command: "npm", args: ["run", "--silent", "chaos", "--", "--quick"] },
   {
     name: "next build",
     command: bin("next"),
