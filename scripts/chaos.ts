@@ -11,7 +11,8 @@
  *  - every Stripe event delivered at least once was processed (exactly once: stripe_events is keyed by event id);
  *  - every side effect of a committed change is in the outbox, once per key, and was delivered.
  * It prints `RESULT chaos ops=<n> kills=<k> violations=<v> lost=<l> duplicated=<d>` and exits 1 unless all three
- * are 0. Options: `--ops <n>` (default 100000), `--quick` (about 2 minutes, a step of `npm test`), `--apps <n>`.
+ * are 0. Options: `--ops <n>` (default 100000), `--seconds <n>` (stop then at the latest), `--quick` (75 seconds
+ * of operations, about 2 minutes in all: a step of `npm test`), `--apps <n>` (default 3).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -24,7 +25,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const TSX = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 interface Options {
+  /** Stop after this many operations... */
   ops: number;
+  /** ...or after this many seconds of operations, whichever comes first. */
+  seconds: number;
   apps: number;
   quick: boolean;
 }
@@ -35,10 +39,14 @@ function parseOptions(argv: readonly string[]): Options {
     const index = argv.indexOf(flag);
     return index >= 0 ? Number(argv[index + 1]) : undefined;
   };
-  const ops = valueOf("--ops") ?? (quick ? 2_500 : 100_000);
+  // The quick run is bounded by time: this machine's speed varies with what else runs on it.
+  const ops = valueOf("--ops") ?? (quick ? Number.POSITIVE_INFINITY : 100_000);
+  const seconds = valueOf("--seconds") ?? (quick ? 75 : Number.POSITIVE_INFINITY);
   const apps = valueOf("--apps") ?? 3;
-  if (!Number.isInteger(ops) || ops < 1 || !Number.isInteger(apps) || apps < 1) throw new Error("usage: chaos [--quick] [--ops <n>] [--apps <n>]");
-  return { ops, apps, quick };
+  if (!(ops >= 1) || !(seconds > 0) || !Number.isInteger(apps) || apps < 1) {
+    throw new Error("usage: chaos [--quick] [--ops <n>] [--seconds <n>] [--apps <n>]");
+  }
+  return { ops, seconds, apps, quick };
 }
 
 const log = (line: string) => console.log(`[chaos] ${line}`);
@@ -46,6 +54,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes the driver kills: each in a process group of its own, so a SIGKILL takes tsx and its node together.
+
+/** Every process the driver started, killed when it exits however it exits (Ctrl-C, a failure). */
+const started = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of started) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
 class Killable {
   private child: ChildProcess | null = null;
@@ -60,7 +83,13 @@ class Killable {
   start(): void {
     const child = spawn(process.execPath, this.args, { cwd: repoRoot, env: this.env, detached: true, stdio: ["ignore", "ignore", "inherit"] });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    started.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once("exit", () => {
+        started.delete(child);
+        resolve();
+      }),
+    );
   }
 
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
@@ -173,11 +202,14 @@ async function main(): Promise<number> {
   const counter = new JournalCounter(journalDir);
   let kills = 0;
   let pgRestarts = 0;
-  const restartAt = [0.35, 0.7].slice(0, options.quick ? 1 : 2).map((share) => Math.floor(options.ops * share));
+  const runStartedAt = Date.now();
+  /** How far the run is, 0 to 1, by operations or by time. */
+  const progress = () => Math.max(counter.count / options.ops, (Date.now() - runStartedAt) / 1000 / options.seconds);
+  const restartAt = options.quick ? [0.35] : [0.35, 0.7];
   let nextKill = Date.now() + 2_000 + randomInt(4_000);
   let nextRedelivery = Date.now() + 5_000;
   let lastReport = Date.now();
-  while (counter.refresh() < options.ops) {
+  while ((counter.refresh(), progress() < 1)) {
     await sleep(250);
     if (Date.now() >= nextKill) {
       const victim = randomInt(3) === 0 ? workers[randomInt(workers.length)]! : apps[randomInt(apps.length)]!;
@@ -187,7 +219,7 @@ async function main(): Promise<number> {
       victim.start();
       nextKill = Date.now() + (options.quick ? 3_000 : 4_000) + randomInt(5_000);
     }
-    if (restartAt.length > 0 && counter.count >= restartAt[0]!) {
+    if (restartAt.length > 0 && progress() >= restartAt[0]!) {
       restartAt.shift();
       postgres = await restartPostgres(pgDir, port);
       pgRestarts += 1;
@@ -202,7 +234,7 @@ async function main(): Promise<number> {
     }
   }
   const ops = counter.refresh();
-  log(`${ops} ops reached after ${((Date.now() - startedAt) / 1000).toFixed(0)} s; stopping the app processes`);
+  log(`${ops} ops done after ${((Date.now() - startedAt) / 1000).toFixed(0)} s; stopping the app processes`);
   await Promise.all(apps.map((app) => app.kill()));
 
   // --- settle: Stripe's events all delivered, the outbox drained, then the verdict
