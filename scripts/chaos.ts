@@ -15,7 +15,7 @@
  * of operations, about 2 minutes in all: a step of `npm test`), `--apps <n>` (default 3).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -292,24 +292,16 @@ function startWebhookForwarder(port: number, appPorts: readonly number[]): http.
 
 /** An immediate shutdown (SIGQUIT to the postmaster: no checkpoint, crash recovery on start), then a start. */
 async function restartPostgres(dataDir: string, port: number) {
-  const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const { isAlive, readPostmasterPid, startEmbeddedPostgres } = await import("@/server/db/embedded");
+  const pid = readPostmasterPid(dataDir);
+  if (pid === undefined) throw new Error(`no running PostgreSQL in ${dataDir}`);
   log(`restarting PostgreSQL (immediate shutdown of ${pid})`);
   process.kill(pid, "SIGQUIT");
   for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await sleep(100);
   await sleep(500 + randomInt(1_500));
-  const { startEmbeddedPostgres } = await import("@/server/db/embedded");
   const started = await startEmbeddedPostgres({ dataDir, port });
   log("PostgreSQL is back");
   return started;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 type EmulatorEvent = import("./chaos/verify").EmulatorEvent;

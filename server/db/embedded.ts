@@ -162,7 +162,7 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
-function readPostmasterPid(dataDir: string): number | undefined {
+export function readPostmasterPid(dataDir: string): number | undefined {
   try {
     const firstLine = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0];
     const pid = Number(firstLine);
@@ -172,7 +172,7 @@ function readPostmasterPid(dataDir: string): number | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -147,7 +147,10 @@ const PAYOUT_UNDONE_FROM: readonly WithdrawalStatus[] = ["PROCESSING", "PAID"];
 /** Those, and approved: the failure may arrive before sending marked the withdrawal processing. */
 const REVERSIBLE_FROM: readonly WithdrawalStatus[] = ["APPROVED", ...PAYOUT_UNDONE_FROM];
 
-type ReversalOutcome = { reversed: true; reference: string } | { reversed: false; reference: string };
+interface ReversalOutcome {
+  reversed: boolean;
+  reference: string;
+}
 
 /**
  * Takes the withdrawal's transfer back from the performer's Stripe account, once (the key is the withdrawal's).
