@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { StoreItemKind, StoreOrderStatus } from "@/server/generated/prisma/enums";
 import { DomainError } from "./errors";
-import { type OrderActor, assertTransition, canDownload, nextStatuses, orderActorsFor, statusAfterPayment } from "./store-orders";
+import {
+  type CardState,
+  MAX_OPEN_CARD_ORDERS,
+  type OrderActor,
+  assertTransition,
+  canDownload,
+  nextStatuses,
+  openCardOrdersRefusal,
+  orderActorsFor,
+  overdueOrderAction,
+  statusAfterPayment,
+} from "./store-orders";
 
 const STATUSES: StoreOrderStatus[] = ["AWAITING_PAYMENT", "PAID", "SHIPPED", "DELIVERED", "REFUNDED", "CANCELLED"];
 const ACTORS: OrderActor[] = ["BUYER", "SELLER", "ADMIN", "PAYMENT"];
@@ -101,5 +112,27 @@ describe("orderActorsFor", () => {
     ["an admin who bought a site item", { id: "buyer", role: "ADMIN" }, siteOrder, ["BUYER", "SELLER"]],
   ] as const)("%s", (_who, user, order, actors) => {
     expect(orderActorsFor(user, order)).toEqual(actors);
+  });
+});
+
+describe("openCardOrdersRefusal", () => {
+  it.each([
+    [0, null],
+    [MAX_OPEN_CARD_ORDERS - 1, null],
+    [MAX_OPEN_CARD_ORDERS, `You already have ${MAX_OPEN_CARD_ORDERS} orders waiting for a card payment. Pay or cancel one of them first.`],
+    [MAX_OPEN_CARD_ORDERS + 2, `You already have ${MAX_OPEN_CARD_ORDERS + 2} orders waiting for a card payment. Pay or cancel one of them first.`],
+  ])("with %i open orders: %s", (open, refusal) => {
+    expect(openCardOrdersRefusal(open)).toBe(refusal);
+  });
+});
+
+describe("overdueOrderAction", () => {
+  it.each<[CardState, ReturnType<typeof overdueOrderAction>]>([
+    ["paid", "complete"],
+    ["pending", "wait"],
+    ["failed", "release"],
+    ["no-session", "release"],
+  ])("an overdue order whose card is %s: %s", (card, action) => {
+    expect(overdueOrderAction(card)).toBe(action);
   });
 });

@@ -90,3 +90,36 @@ export function assertTransition(from: StoreOrderStatus, to: StoreOrderStatus, k
 export function canDownload(status: StoreOrderStatus): boolean {
   return status === "PAID" || status === "SHIPPED" || status === "DELIVERED";
 }
+
+/**
+ * How many orders a buyer may have waiting for a card payment at once. Each one keeps stock off the shelf and
+ * credits held until it is paid or given up, so an unbounded number would let one buyer reserve a whole stock.
+ */
+export const MAX_OPEN_CARD_ORDERS = 3;
+
+/** Why the buyer can't start another card checkout, or null when they can. */
+export function openCardOrdersRefusal(openOrders: number): string | null {
+  if (openOrders < MAX_OPEN_CARD_ORDERS) return null;
+  return `You already have ${openOrders} orders waiting for a card payment. Pay or cancel one of them first.`;
+}
+
+/** What the card side of an order says once its checkout was expired or read back: see `overdueOrderAction`. */
+export type CardState = "paid" | "failed" | "pending" | "no-session";
+
+/**
+ * What the sweeper does with an order still waiting for its card after the checkout's lifetime. A payment that
+ * went through wins (the order completes, as its webhook would have done); one still being processed is left to
+ * its webhook; otherwise the stock and the held credits go back. An order that never got a session is released:
+ * should a session it lost track of be paid after all, the webhook refunds that payment.
+ */
+export function overdueOrderAction(card: CardState): "complete" | "release" | "wait" {
+  switch (card) {
+    case "paid":
+      return "complete";
+    case "pending":
+      return "wait";
+    case "failed":
+    case "no-session":
+      return "release";
+  }
+}

@@ -17,7 +17,9 @@ export type OutboxMessage =
   /** The user's balances as they are at delivery, on their private channel. */
   | { key: string; kind: "wallet-update"; userId: string }
   /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
-  | { key: string; kind: "purchase-receipt"; purchaseId: string };
+  | { key: string; kind: "purchase-receipt"; purchaseId: string }
+  /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
+  | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
 
 /** The channel Postgres notifies on commit of a transaction that wrote to the outbox; the relay listens. */
 export const OUTBOX_CHANNEL = "tipmeter_outbox";
@@ -32,6 +34,8 @@ function payloadOf(message: OutboxMessage): Record<string, unknown> {
       return { userId: message.userId };
     case "purchase-receipt":
       return { purchaseId: message.purchaseId };
+    case "card-refund":
+      return { paymentIntentId: message.paymentIntentId, amountMinor: message.amountMinor, idempotencyKey: message.idempotencyKey, metadata: message.metadata };
   }
 }
 

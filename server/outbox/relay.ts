@@ -4,6 +4,7 @@ import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer, userChannel } from "@/server/integrations/pusher";
+import { stripe } from "@/server/integrations/stripe";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
 import { OUTBOX_CHANNEL } from "./messages";
@@ -48,6 +49,16 @@ async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
     case "wallet-update": {
       const userId = message.payload.userId as string;
       await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, await walletUpdatedPayload(pool, userId));
+      return;
+    }
+    case "card-refund": {
+      const { paymentIntentId, amountMinor, idempotencyKey, metadata } = message.payload as {
+        paymentIntentId: string;
+        amountMinor: string;
+        idempotencyKey: string;
+        metadata: Record<string, string>;
+      };
+      await stripe().refunds.create({ payment_intent: paymentIntentId, amount: Number(amountMinor), metadata }, { idempotencyKey });
       return;
     }
     default:

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import type { OutgoingEmail } from "@/server/integrations/email";
@@ -42,6 +43,7 @@ let app: {
   statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
   deliverOutbox: () => Promise<unknown>;
+  sweepOverdueOrders: typeof import("./store-checkout").sweepOverdueOrders;
 };
 
 let admin: SessionUser;
@@ -50,7 +52,7 @@ let luna: SessionUser;
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 200 } });
 
-  const [db, api, balances, invariants, factories, settings, stripeModule, users, statusEvents, relay] = await Promise.all([
+  const [db, api, balances, invariants, factories, settings, stripeModule, users, statusEvents, relay, checkout] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/ledger/balances"),
@@ -61,6 +63,7 @@ beforeAll(async () => {
     import("./users.testing"),
     import("@/server/testing/status-events"),
     import("@/server/outbox/relay"),
+    import("./store-checkout"),
   ]);
   app = {
     pool: db.pool,
@@ -76,6 +79,7 @@ beforeAll(async () => {
     makePerformer: users.makePerformer,
     statusEventsOf: statusEvents.recordStatusEvents(trigger, "order.updated"),
     deliverOutbox: () => relay.deliverAllDue(db.pool),
+    sweepOverdueOrders: checkout.sweepOverdueOrders,
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Vale");
@@ -503,5 +507,159 @@ describe("status events for open order pages", () => {
       ["AWAITING_PAYMENT", true],
       ["CANCELLED", true],
     ]);
+  });
+});
+
+describe("orders whose card payment never comes", () => {
+  const connectionLost = () => new Stripe.errors.StripeConnectionError({ message: "connection reset" });
+
+  /** The order as if placed `seconds` ago (its checkout's expiry at Stripe stays as it was). */
+  async function placedAgo(orderId: string, seconds: number) {
+    await app.pool.query("UPDATE store_orders SET created_at = created_at - make_interval(secs => $2) WHERE id = $1", [orderId, seconds]);
+  }
+
+  it("a checkout that can't be opened cancels the order at once: stock and held credits go back, and the buyer is told", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 2);
+    const create = vi.spyOn(app.stripe().checkout.sessions, "create").mockRejectedValueOnce(connectionLost());
+    try {
+      const refusal = await app.callerAs(member)
+        .store.buy({ itemId: item.id, quantity: 2, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() })
+        .catch((error: unknown) => error);
+      expect(refusal).toMatchObject({
+        code: "CONFLICT",
+        message: "The card payment could not be started, so the order was cancelled and nothing was charged. Try again in a moment.",
+      });
+    } finally {
+      create.mockRestore();
+    }
+    const [order] = await app.callerAs(member).store.myOrders();
+    expect(order).toMatchObject({ itemId: item.id, status: "CANCELLED" });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect(await stockOf(item.id)).toBe(2);
+    expect(await postingsOf(order!.id)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
+    await expectBooksBalance();
+  });
+
+  it("a session created though its answer was lost, then paid, is refunded in full to the card: the cancelled order stays cancelled", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 1);
+    let lostSessionId = "";
+    const realCreate = app.stripe().checkout.sessions.create.bind(app.stripe().checkout.sessions);
+    const create = vi.spyOn(app.stripe().checkout.sessions, "create").mockImplementationOnce(async (...args: Parameters<typeof realCreate>) => {
+      lostSessionId = (await realCreate(...args)).id;
+      throw connectionLost();
+    });
+    try {
+      await expect(
+        app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+    } finally {
+      create.mockRestore();
+    }
+    const [order] = await app.callerAs(member).store.myOrders();
+    expect(await stockOf(item.id)).toBe(1);
+
+    expect((await stripeHarness.controlResponse(`/checkout/sessions/${lostSessionId}/pay`, { outcome: "pay" })).ok).toBe(true);
+    await stripeHarness.answered("checkout.session.completed", lostSessionId);
+    await app.deliverOutbox();
+
+    const row = await orderRow(order!.id);
+    expect(row.status).toBe("CANCELLED");
+    const charges = await app.stripe().charges.list({ payment_intent: row.stripe_payment_intent_id as string });
+    expect(charges.data[0]).toMatchObject({ amount: 600, amount_refunded: 600, refunded: true });
+    await replayAll(lostSessionId);
+    await app.deliverOutbox();
+    expect((await app.stripe().refunds.list({ payment_intent: row.stripe_payment_intent_id as string })).data).toHaveLength(1);
+    expect(await postingsOf(order!.id)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect(await stockOf(item.id)).toBe(1);
+    const events = (await app.callerAs(member).store.order({ orderId: order!.id })).events.map((event) => event.note);
+    expect(events.at(-1)).toBe("The card payment arrived after the order was cancelled and is refunded in full");
+    await expectBooksBalance();
+  });
+
+  it("limits the orders a buyer may leave waiting for a card; paying from the wallet alone is not limited", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(10n, null);
+    const buyByCard = () =>
+      app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 5n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const open = [await buyByCard(), await buyByCard(), await buyByCard()];
+
+    await expect(buyByCard()).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "You already have 3 orders waiting for a card payment. Pay or cancel one of them first.",
+    });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 15n });
+    expect(
+      await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, shippingAddress: ADDRESS, idempotencyKey: randomUUID() }),
+    ).toMatchObject({ status: "PAID" });
+
+    await app.callerAs(member).store.cancel({ orderId: open[0]!.orderId });
+    expect(await buyByCard()).toMatchObject({ status: "AWAITING_PAYMENT" });
+  });
+
+  it("the sweeper expires the checkout of an order past its lifetime and gives back its stock and held credits, once", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 3);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 2, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    expect(await app.sweepOverdueOrders()).toBe(0);
+    expect((await orderRow(placed.orderId)).status).toBe("AWAITING_PAYMENT");
+
+    await placedAgo(placed.orderId, 60 * 60 + 1);
+    expect(await app.sweepOverdueOrders()).toBe(1);
+
+    expect((await app.stripe().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
+    expect((await orderRow(placed.orderId)).status).toBe("CANCELLED");
+    await stripeHarness.answered("checkout.session.expired", sessionId);
+    expect(await app.sweepOverdueOrders()).toBe(0);
+    await replayAll(sessionId);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect(await stockOf(item.id)).toBe(3);
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "REVERSAL release"]);
+    await expectBooksBalance();
+  });
+
+  it("the sweeper releases an order that never got a checkout session", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 1);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    // As when the app died between committing the order and opening its checkout.
+    await app.pool.query("UPDATE store_orders SET stripe_checkout_session_id = NULL WHERE id = $1", [placed.orderId]);
+    await placedAgo(placed.orderId, 60 * 60 + 1);
+
+    expect(await app.sweepOverdueOrders()).toBe(1);
+    expect((await orderRow(placed.orderId)).status).toBe("CANCELLED");
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 0n });
+    expect(await stockOf(item.id)).toBe(1);
+    await expectBooksBalance();
+  });
+
+  it("a payment that went through before the sweep wins: the sweeper completes the order and the late webhook changes nothing", async () => {
+    const member = await fundedMember();
+    const item = await physicalItem(100n, 2);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 40n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    stripeHarness.hold();
+    try {
+      await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+      await waitUntil(() => Promise.resolve(stripeHarness.held.some((d) => d.body.includes('"checkout.session.completed"'))), "the held webhook");
+      await placedAgo(placed.orderId, 60 * 60 + 1);
+      expect(await app.sweepOverdueOrders()).toBe(1);
+    } finally {
+      stripeHarness.release();
+    }
+    expect((await orderRow(placed.orderId)).status).toBe("PAID");
+    for (const delivery of stripeHarness.held) expect((await stripeHarness.deliver(delivery.body, delivery.signature)).status).toBe(200);
+    await app.deliverOutbox();
+
+    expect((await orderRow(placed.orderId)).status).toBe("PAID");
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale"]);
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 960n, held: 0n });
+    expect(await stockOf(item.id)).toBe(1);
+    const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
+    expect((await app.stripe().refunds.list({ payment_intent: paymentIntent })).data).toHaveLength(0);
+    await expectBooksBalance();
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { z } from "zod";
+import type { PoolClient } from "pg";
 import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
@@ -8,11 +9,12 @@ import { DomainError } from "@/server/domain/errors";
 import { userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } from "@/server/domain/store";
-import { assertTransition, orderActorsFor, statusAfterPayment } from "@/server/domain/store-orders";
+import { type CardState, assertTransition, openCardOrdersRefusal, orderActorsFor, overdueOrderAction, statusAfterPayment } from "@/server/domain/store-orders";
 import { env } from "@/server/env";
 import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
 import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
 import { post } from "@/server/ledger/post";
+import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer, postSale } from "./sales";
 import { getSetting } from "./settings";
 import { type OrderChange, announceOrderChange } from "./store-notifications";
@@ -49,8 +51,11 @@ import type { WebhookOutcome } from "./stripe-webhooks";
 /** Marks a Checkout Session or PaymentIntent as a store order's, so webhooks tell it from a credit purchase. */
 export const STORE_ORDER_METADATA_KIND = "store_order";
 
-/** How long a card checkout keeps the stock reserved, from when the order was placed. */
-const CHECKOUT_WINDOW_SECONDS = 60 * 60;
+/**
+ * How long a card checkout keeps the stock reserved, from when the order was placed: its session expires then at
+ * Stripe, and the sweeper (`sweepOverdueOrders`) gives back what an order still waiting after it holds.
+ */
+export const CHECKOUT_WINDOW_SECONDS = 60 * 60;
 /** Stripe wants a session's expiry at least 30 minutes after it is created; a later start can't be opened. */
 const MIN_CHECKOUT_SECONDS = 31 * 60;
 
@@ -153,6 +158,16 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
     await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-order:${buyerId}:${input.idempotencyKey}`]);
     const concurrent = await orderByKey(db, buyerId, input.idempotencyKey);
     if (concurrent) return { concurrent };
+    if (byCard) {
+      // Serialised per buyer, so two orders placed at once can't both pass the count.
+      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-card-orders:${buyerId}`]);
+      const open = await db.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM store_orders WHERE buyer_id = $1 AND status = 'AWAITING_PAYMENT'",
+        [buyerId],
+      );
+      const refusal = openCardOrdersRefusal(open.rows[0]?.count ?? 0);
+      if (refusal) throw new DomainError("PRECONDITION_FAILED", refusal, { reason: "TOO_MANY_OPEN_ORDERS" });
+    }
 
     const reserved = await db.query<{ price: string }>(
       `UPDATE store_items SET stock = stock - $2, updated_at = now()
@@ -233,7 +248,30 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
   if (placed.concurrent) return resumeOrder(placed.concurrent, input);
   const order = await loadOrder(pool, orderId);
   if (!order) throw new Error(`store order ${orderId} vanished after commit`);
-  return { orderId, status: order.status, checkoutUrl: byCard ? await checkoutUrlFor(order) : null, replayed: false };
+  return { orderId, status: order.status, checkoutUrl: byCard ? await openCheckoutOrRelease(order) : null, replayed: false };
+}
+
+/**
+ * The new order's checkout, or, when it can't be opened, the order cancelled at once: its stock and held credits
+ * go back rather than stay reserved for a payment that can't be made. Should Stripe have created the session
+ * after all (its answer lost), a payment of it reaches a cancelled order, and the webhook refunds it.
+ */
+async function openCheckoutOrRelease(order: OrderRecord): Promise<string | null> {
+  try {
+    return await checkoutUrlFor(order);
+  } catch (error) {
+    console.error(`store order ${order.id}: the card checkout could not be opened`, error);
+    await withTransaction(pool, async (db) => {
+      const locked = await lockOrder(db, order.id);
+      if (!locked) throw new Error(`store order ${order.id} vanished`);
+      await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The card payment could not be started" }));
+    });
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "The card payment could not be started, so the order was cancelled and nothing was charged. Try again in a moment.",
+      { reason: "CHECKOUT_UNAVAILABLE" },
+    );
+  }
 }
 
 async function resumeOrder(existing: OrderRecord, input: PlaceOrder): Promise<PlacedOrder> {
@@ -327,6 +365,7 @@ export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string
       if (order.stripeCheckoutSessionId === null) {
         await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.session.id]);
       }
+      if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, idOf(subject.session.payment_intent));
       if (outcome === "paid") change = await completeCardOrder(db, order, idOf(subject.session.payment_intent));
       if (outcome === "failed") {
         change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
@@ -346,6 +385,29 @@ export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string
     return { outcome: "processed" as const };
   });
   return result.outcome;
+}
+
+/**
+ * A card payment completed for an order already cancelled (its checkout could not be confirmed when it was
+ * placed, or it was given up before the payment was seen): the goods stay unsold and the stock and credits stay
+ * released, so the card is refunded in full. The refund is an outbox message written with the order's note, so it
+ * is made exactly when this is recorded, retried until Stripe takes it, and its key makes it one refund.
+ */
+async function refundLatePayment(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<void> {
+  if (!paymentIntentId) throw new Error(`store order ${order.id}: a paid session without a payment intent`);
+  if (order.stripePaymentIntentId !== null) return;
+  await db.query("UPDATE store_orders SET stripe_payment_intent_id = $2, updated_at = now() WHERE id = $1", [order.id, paymentIntentId]);
+  await recordOrderEvent(db, order.id, "CANCELLED", null, "The card payment arrived after the order was cancelled and is refunded in full");
+  await enqueue(db, [
+    {
+      key: `store-order:${order.id}:late-payment-refund`,
+      kind: "card-refund",
+      paymentIntentId,
+      amountMinor: order.cardAmountMinor.toString(),
+      idempotencyKey: `store-order:${order.id}:late-payment-refund`,
+      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+    },
+  ]);
 }
 
 /**
@@ -427,4 +489,51 @@ async function refundCardPart(order: OrderRecord): Promise<void> {
     }
     throw error;
   }
+}
+
+/** Orders the sweeper settles per run; the rest wait for the next one. */
+const SWEEP_BATCH = 100;
+
+/**
+ * The store's sweeper (a worker job): orders still waiting for their card after the checkout's lifetime. Each
+ * one's session is expired at Stripe first, so it can't be paid any more, then read back: paid meanwhile, the
+ * order completes (the payment wins, and its webhook later finds it settled); still processing, it is left to its
+ * webhook; otherwise its stock and held credits go back. Each settlement locks the order and changes only one
+ * still waiting, so sweeps, webhooks and cancellations racing on it settle it once. Returns how many it settled.
+ */
+export async function sweepOverdueOrders(): Promise<number> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM store_orders
+      WHERE status = 'AWAITING_PAYMENT' AND created_at < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT $2`,
+    [CHECKOUT_WINDOW_SECONDS, SWEEP_BATCH],
+  );
+  let settled = 0;
+  for (const { id } of rows) {
+    try {
+      if (await settleOverdueOrder(id)) settled += 1;
+    } catch (error) {
+      console.error(`store order ${id}: the sweeper could not settle it`, error);
+    }
+  }
+  return settled;
+}
+
+async function settleOverdueOrder(orderId: string): Promise<boolean> {
+  const order = await loadOrder(pool, orderId);
+  if (!order || order.status !== "AWAITING_PAYMENT") return false;
+  const session = order.stripeCheckoutSessionId ? await expireCheckout(order.stripeCheckoutSessionId) : null;
+  const card: CardState = session ? await cardOutcome(session) : "no-session";
+  const action = overdueOrderAction(card);
+  if (action === "wait") return false;
+  return withTransaction(pool, async (db) => {
+    const locked = await lockOrder(db, orderId);
+    if (!locked) return false;
+    const change =
+      action === "complete"
+        ? await completeCardOrder(db, locked, idOf(session?.payment_intent ?? null))
+        : await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The time to pay by card ran out" });
+    await announceOrderChange(db, change);
+    return change !== null;
+  });
 }

@@ -181,10 +181,8 @@ export function saleDescription(order: { title: string; quantity: number }): str
  * the order was already settled.
  */
 export async function completeCardOrder(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<OrderChange | null> {
-  if (order.status !== "AWAITING_PAYMENT") {
-    if (order.status === "CANCELLED") console.error(`store order ${order.id}: card payment ${paymentIntentId} succeeded after the order was cancelled`);
-    return null;
-  }
+  // A payment reaching a cancelled order is refunded by the webhook (store-checkout.ts, refundLatePayment).
+  if (order.status !== "AWAITING_PAYMENT") return null;
   const status = statusAfterPayment(order.kind);
   assertTransition(order.status, status, order.kind, ["PAYMENT"]);
   const sources: Leg[] = [];
