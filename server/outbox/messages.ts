@@ -10,12 +10,17 @@ import type { OutgoingEmail } from "@/server/integrations/email";
  * change written twice (a replayed webhook that got past its own dedupe, a retried job) adds nothing, and a
  * delivery repeated after a crash carries the same identity.
  */
+/** A realtime payload: flat, with amounts as decimal strings (JSON has no bigint). */
+export type RealtimeData = Record<string, string | boolean | null>;
+
 export type OutboxMessage =
   | { key: string; kind: "email"; email: OutgoingEmail }
   /** A realtime event with its payload as written; payloads name what changed, pages refetch it. */
-  | { key: string; kind: "realtime"; channels: string[]; event: string; data: Record<string, string | null> }
+  | { key: string; kind: "realtime"; channels: string[]; event: string; data: RealtimeData }
   /** The user's balances as they are at delivery, on their private channel. */
   | { key: string; kind: "wallet-update"; userId: string }
+  /** A show as one side sees it, rendered at delivery and sent on their private channel as `event`. */
+  | { key: string; kind: "show-view"; showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null }
   /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
@@ -34,9 +39,22 @@ function payloadOf(message: OutboxMessage): Record<string, unknown> {
       return { userId: message.userId };
     case "purchase-receipt":
       return { purchaseId: message.purchaseId };
+    case "show-view":
+      return { showId: message.showId, userId: message.userId, role: message.role, event: message.event, at: message.at };
     case "card-refund":
       return { paymentIntentId: message.paymentIntentId, amountMinor: message.amountMinor, idempotencyKey: message.idempotencyKey, metadata: message.metadata };
   }
+}
+
+/**
+ * Names the transaction a change is made in, for the keys of announcements that no row of the change names (a
+ * meter tick's refreshed views, a room's new status): such a change is written once, so its transaction names it.
+ */
+export async function transactionTag(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ xid: string }>("SELECT pg_current_xact_id()::text AS xid");
+  const xid = rows[0]?.xid;
+  if (!xid) throw new Error("no transaction id");
+  return `x${xid}`;
 }
 
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {

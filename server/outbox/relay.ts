@@ -7,7 +7,8 @@ import { pusherServer, userChannel } from "@/server/integrations/pusher";
 import { stripe } from "@/server/integrations/stripe";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
-import { OUTBOX_CHANNEL } from "./messages";
+import { showViewForDelivery } from "@/server/services/shows";
+import { OUTBOX_CHANNEL, type RealtimeData } from "./messages";
 
 /** A claimed message is someone else's again if its deliverer hasn't finished within this (it crashed). */
 const CLAIM_SECONDS = 60;
@@ -42,13 +43,18 @@ async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
       return;
     }
     case "realtime": {
-      const { channels, event, data } = message.payload as { channels: string[]; event: string; data: Record<string, string | null> };
+      const { channels, event, data } = message.payload as { channels: string[]; event: string; data: RealtimeData };
       await pusherServer.trigger(channels.length === 1 ? channels[0]! : channels, event, data);
       return;
     }
     case "wallet-update": {
       const userId = message.payload.userId as string;
       await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, await walletUpdatedPayload(pool, userId));
+      return;
+    }
+    case "show-view": {
+      const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null };
+      await pusherServer.trigger(userChannel(userId), event, await showViewForDelivery(showId, { id: userId, role }, at));
       return;
     }
     case "card-refund": {

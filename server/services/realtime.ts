@@ -1,6 +1,4 @@
-import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
-import { pusherServer, userChannel } from "@/server/integrations/pusher";
 import { walletBalances } from "@/server/ledger/balances";
 
 /** Event names on a member's private channel. */
@@ -22,18 +20,6 @@ export async function walletUpdatedPayload(db: Queryable, userId: string): Promi
     held: balances.held.toString(),
     restricted: balances.restricted,
   };
-}
-
-/**
- * Tells a user's open pages that their wallet changed, after the change committed. Best effort: a lost message
- * only delays the display, since pages also refetch when they regain focus or reconnect.
- */
-export async function publishWalletUpdate(userId: string): Promise<void> {
-  try {
-    await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, await walletUpdatedPayload(pool, userId));
-  } catch (error) {
-    console.error(`wallet update for ${userId} not published`, error);
-  }
 }
 
 /**

@@ -70,8 +70,9 @@ async function insertUnlock(itemId: string, memberId: string): Promise<void> {
   );
 }
 
-const roomEvents = (performerId: string, event: string) =>
-  (trigger.mock.calls as unknown as [string, string, unknown][]).filter(([channel, name]) => channel === `presence-room-${performerId}` && name === event);
+/** The room's events, once everything announced so far is delivered. */
+const roomEvents = async (performerId: string, event: string) =>
+  (await deliverAllDue(pool), trigger.mock.calls as unknown as [string, string, unknown][]).filter(([channel, name]) => channel === `presence-room-${performerId}` && name === event);
 
 beforeAll(async () => {
   admin = await makeAdmin();
@@ -126,14 +127,14 @@ describe("going online", () => {
     const opened = await callerAs(performer).rooms.setOnline({ online: true });
     expect(opened.online).toBe(true);
     expect(opened.onlineSince).toBeInstanceOf(Date);
-    expect(roomEvents(performer.id, "room.status")).toEqual([[`presence-room-${performer.id}`, "room.status", { online: true }]]);
+    expect(await roomEvents(performer.id, "room.status")).toEqual([[`presence-room-${performer.id}`, "room.status", { online: true }]]);
     const again = await callerAs(performer).rooms.setOnline({ online: true });
     expect(again.onlineSince).toEqual(opened.onlineSince);
     expect(await callerAs(null).rooms.get({ username: performer.username })).toMatchObject({ online: true, onlineSince: opened.onlineSince });
 
     const closed = await callerAs(performer).rooms.setOnline({ online: false });
     expect(closed).toEqual({ online: false, onlineSince: null });
-    expect(roomEvents(performer.id, "room.status").at(-1)?.[2]).toEqual({ online: false });
+    expect((await roomEvents(performer.id, "room.status")).at(-1)?.[2]).toEqual({ online: false });
   });
 
   it("ends the performer's live show when they go offline", async () => {
@@ -325,7 +326,7 @@ describe("chat", () => {
   it("stores and announces a member's message and the performer's reply, listed oldest first", async () => {
     const sent = await callerAs(member).rooms.sendMessage({ performerId: performer.id, body: "  Play the\r\nloop song!  " });
     expect(sent).toMatchObject({ senderId: member.id, senderName: member.displayName, fromPerformer: false, body: "Play the\nloop song!" });
-    expect(roomEvents(performer.id, "chat.message")).toEqual([
+    expect(await roomEvents(performer.id, "chat.message")).toEqual([
       [
         `presence-room-${performer.id}`,
         "chat.message",
@@ -358,7 +359,7 @@ describe("chat", () => {
   it("refuses a muted member's messages until they are unmuted", async () => {
     const chatty = await makeMember("chatty");
     await callerAs(performer).rooms.mute({ memberId: chatty.id });
-    expect(roomEvents(performer.id, "member.muted")).toEqual([[`presence-room-${performer.id}`, "member.muted", { memberId: chatty.id, muted: true }]]);
+    expect(await roomEvents(performer.id, "member.muted")).toEqual([[`presence-room-${performer.id}`, "member.muted", { memberId: chatty.id, muted: true }]]);
     expect((await callerAs(chatty).rooms.get({ username: performer.username })).viewer).toMatchObject({ muted: true, removed: false });
     const count = (await callerAs(performer).rooms.messages({ performerId: performer.id })).length;
     expect(await refusalOf(() => callerAs(chatty).rooms.sendMessage({ performerId: performer.id, body: "hello?" }))).toBe(
@@ -394,7 +395,7 @@ describe("moderation", () => {
     const troll = await makeMember("troll");
     await callerAs(troll).rooms.sendMessage({ performerId: performer.id, body: "first" });
     await callerAs(performer).rooms.remove({ memberId: troll.id });
-    expect(roomEvents(performer.id, "member.removed")).toEqual([[`presence-room-${performer.id}`, "member.removed", { memberId: troll.id }]]);
+    expect(await roomEvents(performer.id, "member.removed")).toEqual([[`presence-room-${performer.id}`, "member.removed", { memberId: troll.id }]]);
 
     const removed = "FORBIDDEN: You were removed from this room.";
     expect(await canEnterRoom(pool, performer.id, troll.id)).toEqual({ ok: false, reason: "You were removed from this room." });
@@ -438,7 +439,7 @@ describe("moderation", () => {
       anonymousRemoves: "UNAUTHORIZED",
     });
     expect(await canEnterRoom(pool, performer.id, target.id)).toEqual({ ok: true });
-    expect(roomEvents(performer.id, "member.removed")).toEqual([]);
+    expect(await roomEvents(performer.id, "member.removed")).toEqual([]);
 
     expect(await refusalOf(() => callerAs(admin).rooms.remove({ memberId: target.id }))).toBe("BAD_REQUEST: Name the room's performer.");
     await callerAs(admin).rooms.remove(inPerformersRoom);
@@ -462,7 +463,7 @@ describe("tips in the room", () => {
     await fundUser(pool, member.id, 100n);
     await callerAs(member).tips.send({ performerId: performer.id, amount: 15n, message: "Encore", idempotencyKey: randomUUID() });
     await deliverAllDue(pool);
-    expect(roomEvents(performer.id, "room.tip")).toEqual([
+    expect(await roomEvents(performer.id, "room.tip")).toEqual([
       [`presence-room-${performer.id}`, "room.tip", { fromDisplayName: member.displayName, amount: "15", message: "Encore", at: expect.any(String) as string }],
     ]);
   });

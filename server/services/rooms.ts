@@ -21,7 +21,8 @@ import {
   priceProblem,
 } from "@/server/domain/rooms";
 import type { MeterControl, RoomAccess, Role } from "@/server/generated/prisma/enums";
-import { pusherServer, roomChannel } from "@/server/integrations/pusher";
+import { roomChannel } from "@/server/integrations/pusher";
+import { type OutboxMessage, type RealtimeData, enqueue, transactionTag } from "@/server/outbox/messages";
 import { hasPlanAccess } from "./access";
 import { hasContentAccess } from "./content";
 import { getSetting } from "./settings";
@@ -29,8 +30,8 @@ import { endShowsForMember, endShowsForPerformer } from "./shows";
 
 /**
  * A performer's live room: online state, show settings, chat and moderation. A room row is created lazily on the
- * first write; until then the room is public, offline and uses the admin defaults. Realtime events go out on the
- * room's presence channel after the change committed, best effort: pages refetch when they regain focus.
+ * first write; until then the room is public, offline and uses the admin defaults. Realtime events for the room's
+ * presence channel are written to the outbox with the change they tell, and the worker's relay delivers them.
  */
 
 export interface RoomActor {
@@ -74,12 +75,9 @@ export interface MemberMutedPayload {
   muted: boolean;
 }
 
-async function publishToRoom(performerId: string, event: string, payload: object): Promise<void> {
-  try {
-    await pusherServer.trigger(roomChannel(performerId), event, payload);
-  } catch (error) {
-    console.error(`${event} not published to the room of ${performerId}`, error);
-  }
+/** An event to everyone in the performer's room, written to the outbox in the transaction of the change it tells. */
+function toRoom(key: string, performerId: string, event: string, data: RealtimeData): OutboxMessage {
+  return { key, kind: "realtime", channels: [roomChannel(performerId)], event, data };
 }
 
 interface RoomPerformer {
@@ -325,11 +323,11 @@ export async function setRoomOnline(performer: RoomActor, input: z.input<typeof 
     );
     const row = rows[0];
     if (!row) throw new Error(`room of ${performer.id} not updated`);
+    const payload: RoomStatusPayload = { online };
+    await enqueue(db, [toRoom(`room:${performer.id}:status:${await transactionTag(db)}`, performer.id, ROOM_STATUS, { ...payload })]);
     return { online: row.online, onlineSince: row.online_since };
   });
   if (!online) await endShowsForPerformer(performer.id, "performer_offline");
-  const payload: RoomStatusPayload = { online };
-  await publishToRoom(performer.id, ROOM_STATUS, payload);
   return state;
 }
 
@@ -557,25 +555,27 @@ export async function sendRoomMessage(sender: RoomActor, input: z.input<typeof s
   if (!limit.allowed) {
     throw new DomainError("RATE_LIMITED", `You're sending messages too fast. Try again in ${limit.retryAfterSeconds} s.`);
   }
-  const { rows } = await pool.query<ChatMessageRow>(
-    `WITH m AS (INSERT INTO room_messages (performer_id, sender_id, body) VALUES ($1, $2, $3) RETURNING *)
-     SELECT m.id, m.sender_id, ${SENDER_SQL}, m.body, m.created_at
-       FROM m JOIN users u ON u.id = m.sender_id LEFT JOIN performer_profiles p ON p.user_id = m.sender_id`,
-    [performerId, sender.id, body],
-  );
-  const row = rows[0];
-  if (!row) throw new Error("chat message not stored");
-  const message = chatMessageFrom(row);
-  const payload: ChatMessagePayload = {
-    id: message.id.toString(),
-    senderId: message.senderId,
-    senderName: message.senderName,
-    fromPerformer: message.fromPerformer,
-    body: message.body,
-    at: message.at.toISOString(),
-  };
-  await publishToRoom(performerId, ROOM_CHAT_MESSAGE, payload);
-  return message;
+  return withTransaction(pool, async (db) => {
+    const { rows } = await db.query<ChatMessageRow>(
+      `WITH m AS (INSERT INTO room_messages (performer_id, sender_id, body) VALUES ($1, $2, $3) RETURNING *)
+       SELECT m.id, m.sender_id, ${SENDER_SQL}, m.body, m.created_at
+         FROM m JOIN users u ON u.id = m.sender_id LEFT JOIN performer_profiles p ON p.user_id = m.sender_id`,
+      [performerId, sender.id, body],
+    );
+    const row = rows[0];
+    if (!row) throw new Error("chat message not stored");
+    const message = chatMessageFrom(row);
+    const payload: ChatMessagePayload = {
+      id: message.id.toString(),
+      senderId: message.senderId,
+      senderName: message.senderName,
+      fromPerformer: message.fromPerformer,
+      body: message.body,
+      at: message.at.toISOString(),
+    };
+    await enqueue(db, [toRoom(`room-message:${message.id}`, performerId, ROOM_CHAT_MESSAGE, { ...payload })]);
+    return message;
+  });
 }
 
 /** The performer acts on their own room (no id needed); an admin names the room. */
@@ -617,21 +617,22 @@ async function moderate(actor: RoomActor, input: ModerationInput, action: Modera
         kind,
       ]);
     }
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, 'room', $3, $4::jsonb)`,
+    const { rows: audit } = await db.query<{ id: string }>(
+      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, 'room', $3, $4::jsonb) RETURNING id`,
       [actor.id, `room.${action}`, roomId, JSON.stringify({ memberId })],
     );
+    const key = `room-moderation:${audit[0]?.id}`;
+    if (action === "remove") {
+      const payload: MemberRemovedPayload = { memberId };
+      await enqueue(db, [toRoom(key, roomId, ROOM_MEMBER_REMOVED, { ...payload })]);
+    } else if (action === "mute" || action === "unmute") {
+      const payload: MemberMutedPayload = { memberId, muted: action === "mute" };
+      await enqueue(db, [toRoom(key, roomId, ROOM_MEMBER_MUTED, { ...payload })]);
+    }
     return roomId;
   });
-  if (action === "remove") {
-    const payload: MemberRemovedPayload = { memberId };
-    await publishToRoom(room, ROOM_MEMBER_REMOVED, payload);
-    // Removal also stops what the member is paying for here, at once rather than when their heartbeats lapse.
-    await endShowsForMember(room, memberId, "member_removed");
-  } else if (action === "mute" || action === "unmute") {
-    const payload: MemberMutedPayload = { memberId, muted: action === "mute" };
-    await publishToRoom(room, ROOM_MEMBER_MUTED, payload);
-  }
+  // Removal also stops what the member is paying for here, at once rather than when their heartbeats lapse.
+  if (action === "remove") await endShowsForMember(room, memberId, "member_removed");
   return { performerId: room, memberId };
 }
 

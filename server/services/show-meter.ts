@@ -140,8 +140,8 @@ export interface SweepOptions {
   at?: Date | null;
   /** Shows per database transaction. */
   batchShows?: number;
-  /** Called after each batch committed, with what it changed (events, emails). */
-  onBatch?: (changes: MeterChange[]) => Promise<void>;
+  /** Called inside each batch's transaction with what it changed, to write what the changes announce (the outbox). */
+  onBatch?: (changes: MeterChange[], db: Queryable) => Promise<void>;
 }
 
 export interface SweepResult {
@@ -162,13 +162,14 @@ export async function sweepMeters(pool: Pool, params: MeterParams, options: Swee
   for (let start = 0; start < due.length; start += limit) {
     const batch = await withTransaction(pool, async (db) => {
       const ids = await lockLiveShows(db, due.slice(start, start + limit));
-      return { ids, changes: await settleShows(db, ids, params, { at: options.at }) };
+      const changes = await settleShows(db, ids, params, { at: options.at });
+      await options.onBatch?.(changes, db);
+      return { ids, changes };
     });
     result.batches += 1;
     result.shows += batch.ids.length;
     result.changes += batch.changes.length;
     result.charged += batch.changes.reduce((sum, change) => sum + change.charged, 0n);
-    await options.onBatch?.(batch.changes);
   }
   return result;
 }

@@ -5,6 +5,7 @@ import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
+import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { removeMember, setRoomOnline, updateRoomSettings } from "./rooms";
 import { getSetting, setSetting } from "./settings";
@@ -58,8 +59,14 @@ beforeAll(async () => {
   await api.commissions.set({ kind: "TIP", performerShareBps: 8000 });
 });
 
-beforeEach(() => {
+/** What earlier steps announced is delivered (the worker's relay does this outside tests), then forgotten. */
+async function clearEvents(): Promise<void> {
+  await deliverAllDue(pool);
   trigger.mockClear();
+}
+
+beforeEach(async () => {
+  await clearEvents();
   sendEmail.mockClear();
 });
 
@@ -142,7 +149,9 @@ function wallet(userId: string) {
   return walletBalances(pool, userId);
 }
 
-function eventsTo(userId: string, event: string): unknown[] {
+/** The events `userId` got, once everything announced so far is delivered. */
+async function eventsTo(userId: string, event: string): Promise<unknown[]> {
+  await deliverAllDue(pool);
   return trigger.mock.calls
     .filter((call) => (call as unknown[])[0] === `private-user-${userId}` && (call as unknown[])[1] === event)
     .map((call) => (call as unknown[])[2]);
@@ -156,7 +165,7 @@ describe("a private show", () => {
 
     const requested = await requestPrivateShow(member, { performerId: performer.id, idempotencyKey: randomUUID() }, clock.at(0));
     expect(requested).toMatchObject({ status: "REQUESTED", side: "member", joined: true, pausedReason: "requested", pricePerMinute: 60n });
-    expect(eventsTo(performer.id, "show.requested")).toEqual([expect.objectContaining({ showId: requested.showId, status: "REQUESTED", memberName: member.displayName })]);
+    expect(await eventsTo(performer.id, "show.requested")).toEqual([expect.objectContaining({ showId: requested.showId, status: "REQUESTED", memberName: member.displayName })]);
     expect(await wallet(member.id)).toMatchObject({ available: 1_000n, held: 0n });
 
     const accepted = await respondToRequest(performer, { showId: requested.showId, accept: true }, clock.at(0));
@@ -211,8 +220,9 @@ describe("a private show", () => {
     expect(await showHistory(performer)).toEqual([
       expect.objectContaining({ showId, side: "performer", with: member.displayName, members: 1, meteredSeconds: 151, charged: 180n, earned: 126n }),
     ]);
-    expect(eventsTo(member.id, "show.ended")).toEqual([{ showId, reason: "member_ended", charged: "180" }]);
-    expect(eventsTo(performer.id, "show.ended")).toEqual([{ showId, reason: "member_ended", charged: "180" }]);
+    expect(await eventsTo(member.id, "show.ended")).toEqual([{ showId, reason: "member_ended", charged: "180" }]);
+    expect(await eventsTo(performer.id, "show.ended")).toEqual([{ showId, reason: "member_ended", charged: "180" }]);
+    await deliverAllDue(pool);
     expect(sendEmail).toHaveBeenCalledWith(expect.objectContaining({ to: member.email, subject: "Receipt: private show with Aria Stage" }));
     expect(sendEmail).toHaveBeenCalledWith(expect.objectContaining({ to: performer.email, subject: "Your private show earned 126 credits" }));
   });
@@ -228,6 +238,7 @@ describe("a private show", () => {
     expect(await postingsOf(first.showId)).toEqual([]);
     expect(await postingsOf(second.showId)).toEqual([]);
     expect(await wallet(member.id)).toMatchObject({ available: 500n, held: 0n });
+    await deliverAllDue(pool);
     expect(sendEmail).not.toHaveBeenCalled();
   });
 
@@ -260,18 +271,18 @@ describe("collecting on every tick (the default)", () => {
     const member = await fundedMember(1_000n);
     const pendingBefore = (await wallet(performer.id)).pending;
     const requested = await requestPrivateShow(member, { performerId: performer.id, idempotencyKey: randomUUID() }, clock.at(0));
-    trigger.mockClear();
+    await clearEvents();
 
     const { showId } = await respondToRequest(performer, { showId: requested.showId, accept: true }, clock.at(0));
     expect(await wallet(member.id)).toMatchObject({ available: 940n, held: 60n });
-    expect(eventsTo(member.id, "wallet.updated")).toContainEqual(expect.objectContaining({ available: "940", held: "60" }));
+    expect(await eventsTo(member.id, "wallet.updated")).toContainEqual(expect.objectContaining({ available: "940", held: "60" }));
 
     for (const [second, collected] of [
       [15, 60n],
       [61, 90n],
       [95, 120n],
     ] as const) {
-      trigger.mockClear();
+      await clearEvents();
       await heartbeat(member, { showId }, clock.at(second));
       await heartbeat(performer, { showId }, clock.at(second));
       await runShowSweep(clock.at(second));
@@ -284,18 +295,18 @@ describe("collecting on every tick (the default)", () => {
       expect(performerView.earned).toBe(performerWallet.pending - pendingBefore);
       expect(performerView.earned).toBeGreaterThan(0n);
 
-      expect(eventsTo(member.id, "wallet.updated")).toEqual([expect.objectContaining({ available: (1_000n - collected).toString(), held: "0" })]);
-      expect(eventsTo(performer.id, "wallet.updated")).toEqual([expect.objectContaining({ pending: performerWallet.pending.toString() })]);
-      expect(eventsTo(member.id, "show.updated")).toEqual([expect.objectContaining({ showId, charged: collected.toString(), settled: collected.toString() })]);
-      expect(eventsTo(performer.id, "show.updated")).toEqual([expect.objectContaining({ showId, earned: performerView.earned?.toString() })]);
+      expect(await eventsTo(member.id, "wallet.updated")).toEqual([expect.objectContaining({ available: (1_000n - collected).toString(), held: "0" })]);
+      expect(await eventsTo(performer.id, "wallet.updated")).toEqual([expect.objectContaining({ pending: performerWallet.pending.toString() })]);
+      expect(await eventsTo(member.id, "show.updated")).toEqual([expect.objectContaining({ showId, charged: collected.toString(), settled: collected.toString() })]);
+      expect(await eventsTo(performer.id, "show.updated")).toEqual([expect.objectContaining({ showId, earned: performerView.earned?.toString() })]);
     }
 
-    trigger.mockClear();
+    await clearEvents();
     await heartbeat(member, { showId }, clock.at(100));
     await heartbeat(performer, { showId }, clock.at(100));
     await runShowSweep(clock.at(100));
-    expect(eventsTo(member.id, "wallet.updated")).toEqual([]);
-    expect(eventsTo(member.id, "show.updated")).toEqual([]);
+    expect(await eventsTo(member.id, "wallet.updated")).toEqual([]);
+    expect(await eventsTo(member.id, "show.updated")).toEqual([]);
     await endShow(member, { showId }, clock.at(100));
   });
 });
@@ -339,6 +350,7 @@ describe("a group show", () => {
       [["40", 6000, "GROUP_SHOW"]],
     ]);
     expect(await showHistory(performer)).toEqual([expect.objectContaining({ showId, members: 3, charged: 130n, earned: 78n })]);
+    await deliverAllDue(pool);
     expect(sendEmail).toHaveBeenCalledTimes(4);
   });
 
@@ -385,13 +397,13 @@ describe("funds", () => {
     const member = await fundedMember(100n);
     const { showId } = await privateShow(clock, member, performer);
     // 100 credits pay for 90 s (60 for the first minute, 30 for the next half minute): low from the start.
-    expect(eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ showId, lowBalance: true, secondsLeft: 90 }));
+    expect(await eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ showId, lowBalance: true, secondsLeft: 90 }));
 
     await stayLive(clock, showId, [member, performer], 0, 90);
     const view = await showMeter(member, { showId });
     expect(view).toMatchObject({ status: "ENDED", endReason: "funds_exhausted", meteredSeconds: 90, charged: 90n, settled: 90n, held: 0n });
     expect(await wallet(member.id)).toMatchObject({ available: 10n, held: 0n });
-    expect(eventsTo(member.id, "show.ended")).toEqual([{ showId, reason: "funds_exhausted", charged: "90" }]);
+    expect(await eventsTo(member.id, "show.ended")).toEqual([{ showId, reason: "funds_exhausted", charged: "90" }]);
 
     await stayLive(clock, showId, [member, performer], 90, 150);
     expect(await wallet(member.id)).toMatchObject({ available: 10n, held: 0n });
@@ -428,7 +440,7 @@ describe("meter control", () => {
     expect(await startMeter(performer, { showId }, clock.at(10))).toMatchObject({ running: true });
     await stayLive(clock, showId, [member, performer], 10, 40);
     expect(await pauseMeter(performer, { showId }, clock.at(40))).toMatchObject({ running: false, pausedReason: "paused_by_performer", meteredSeconds: 30 });
-    expect(eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ pausedReason: "paused_by_performer" }));
+    expect(await eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ pausedReason: "paused_by_performer" }));
     await stayLive(clock, showId, [member, performer], 40, 100);
     expect(await showMeter(member, { showId }, clock.at(100))).toMatchObject({ meteredSeconds: 30, running: false });
     expect(await resumeMeter(performer, { showId }, clock.at(100))).toMatchObject({ running: true });
@@ -465,7 +477,7 @@ describe("disconnects", () => {
     await stayLive(clock, showId, [member, performer], 0, 30);
     await stayLive(clock, showId, [member], 30, 75);
     expect(await showMeter(member, { showId }, clock.at(75))).toMatchObject({ running: false, pausedReason: "performer_offline", meteredSeconds: 30 });
-    expect(eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ pausedReason: "performer_offline" }));
+    expect(await eventsTo(member.id, "show.updated")).toContainEqual(expect.objectContaining({ pausedReason: "performer_offline" }));
 
     await stayLive(clock, showId, [member, performer], 75, 80);
     expect(await showMeter(member, { showId }, clock.at(80))).toMatchObject({ running: true, meteredSeconds: 30 });
@@ -484,7 +496,7 @@ describe("disconnects", () => {
     await stayLive(clock, showId, [member], 120, 121);
     expect(await showMeter(member, { showId })).toMatchObject({ status: "ENDED", endReason: "performer_offline", meteredSeconds: 30, charged: 60n });
     expect(await wallet(member.id)).toMatchObject({ available: 940n, held: 0n });
-    expect(eventsTo(performer.id, "show.ended")).toEqual([{ showId, reason: "performer_offline", charged: "60" }]);
+    expect(await eventsTo(performer.id, "show.ended")).toEqual([{ showId, reason: "performer_offline", charged: "60" }]);
   });
 
   it("a member who reloads finds the same show", async () => {
@@ -517,7 +529,7 @@ describe("exactly once", () => {
     expect(await wallet(member.id)).toMatchObject({ available: 910n, held: 0n });
     const { rows } = await pool.query("SELECT 1 FROM audit_log WHERE target_type = 'show' AND target_id = $1", [showId]);
     expect(rows).toHaveLength(1);
-    expect(eventsTo(member.id, "show.ended")).toHaveLength(1);
+    expect(await eventsTo(member.id, "show.ended")).toHaveLength(1);
   });
 
   it("a crash in the middle of a settlement posts nothing, and a fresh worker then charges exactly once", async () => {
@@ -762,5 +774,65 @@ describe("refusals post nothing", () => {
       code: "PRECONDITION_FAILED",
       message: "Sleepy is offline right now.",
     });
+  });
+});
+
+describe("announcements go through the outbox", () => {
+  async function outboxKeys(pattern: string): Promise<string[]> {
+    const { rows } = await pool.query<{ key: string }>("SELECT key FROM outbox_messages WHERE key LIKE $1 ORDER BY id", [pattern]);
+    return rows.map((row) => row.key);
+  }
+
+  it("writes a show's end with the settlement that ends it, sends nothing before that commits, and retries a failed delivery", async () => {
+    const clock = await Clock.begin();
+    const performer = await onlinePerformer("Outbox Stage");
+    const member = await fundedMember(1_000n);
+    const { showId } = await privateShow(clock, member, performer);
+    await stayLive(clock, showId, [member, performer], 0, 60);
+    await clearEvents();
+    sendEmail.mockClear();
+
+    await endShow(member, { showId }, clock.at(60));
+    expect(trigger).not.toHaveBeenCalled();
+    expect(sendEmail).not.toHaveBeenCalled();
+    const { rows: meter } = await pool.query<{ id: string }>("SELECT id FROM show_participants WHERE show_id = $1", [showId]);
+    const about = `show:${showId}:member-ended:${meter[0]?.id}`;
+    expect(await outboxKeys(`show:${showId}:%ended%`)).toEqual([
+      `${about}:event`,
+      `${about}:wallet`,
+      `${about}:receipt`,
+      `show:${showId}:ended:event`,
+      `show:${showId}:ended:wallet`,
+      `show:${showId}:ended:revenue`,
+    ]);
+
+    trigger.mockRejectedValueOnce(new Error("realtime server unreachable"));
+    expect(await deliverAllDue(pool)).toMatchObject({ delivered: 5, failed: 1 });
+    const state = async () =>
+      (await pool.query<{ delivered: boolean; last_error: string | null }>("SELECT delivered_at IS NOT NULL AS delivered, last_error FROM outbox_messages WHERE key = $1", [`${about}:event`]))
+        .rows[0];
+    expect(await state()).toEqual({ delivered: false, last_error: "realtime server unreachable" });
+    await pool.query("UPDATE outbox_messages SET available_at = now() WHERE key = $1", [`${about}:event`]);
+    await clearEvents();
+    expect(await state()).toEqual({ delivered: true, last_error: null });
+
+    await endShow(member, { showId }, clock.at(70));
+    await endShow(performer, { showId }, clock.at(70));
+    expect(await outboxKeys(`show:${showId}:%ended%`)).toHaveLength(6);
+    await deliverAllDue(pool);
+    expect(sendEmail.mock.calls.map((call) => (call as unknown as [{ subject: string }])[0].subject)).toEqual([
+      "Receipt: private show with Outbox Stage",
+      "Your private show earned 42 credits",
+    ]);
+  });
+
+  it("a refused join writes nothing to announce", async () => {
+    const clock = await Clock.begin();
+    const performer = await onlinePerformer("Quiet Stage");
+    const broke = await fundedMember(1n, "broke");
+    const { showId } = await startGroupShow(performer, {}, clock.at(0));
+    await expect(joinGroupShow(broke, { showId, idempotencyKey: randomUUID() }, clock.at(1))).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    expect(await outboxKeys(`show:${showId}:%`)).toEqual([]);
+    await endShow(performer, { showId }, clock.at(2));
   });
 });

@@ -20,12 +20,11 @@ import { priceProblem } from "@/server/domain/rooms";
 import { type PausedReason, REQUEST_TTL_SECONDS, type ShowEndReason, type ShowSide, isShowEndReason, pausedReasonFor } from "@/server/domain/shows";
 import { env } from "@/server/env";
 import type { MeterControl, ParticipantStatus, Role, ShowKind, ShowStatus } from "@/server/generated/prisma/enums";
-import { sendEmail } from "@/server/integrations/email";
-import { pusherServer, userChannel } from "@/server/integrations/pusher";
+import { userChannel } from "@/server/integrations/pusher";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
+import { type OutboxMessage, enqueue, transactionTag } from "@/server/outbox/messages";
 import { resolveRate } from "./commissions";
-import { publishWalletUpdate } from "./realtime";
 import { canEnterRoom, loadRoomTerms } from "./rooms";
 import { findSellingPerformer } from "./sales";
 import { getSetting } from "./settings";
@@ -48,7 +47,8 @@ import { type MeterChange, type MeterParams, type SweepResult, settleShows, swee
  *    meter whose other side missed its heartbeats, resumes it when both are back, and ends it when a side stays
  *    away past the offline timeout or the member's credits run out.
  *  - End: the final charge and the unused hold's release, exactly once.
- * Realtime events and emails go out after commit, best effort: pages poll `shows.meter` and history is the truth.
+ * Realtime events and emails are written to the outbox in the transaction of the change they announce, and the
+ * worker's relay delivers them as soon as it commits (it listens for the commit); pages also poll `shows.meter`.
  */
 
 /** Events on a user's private channel. */
@@ -473,7 +473,7 @@ export async function requestPrivateShow(actor: ShowActor, input: z.input<typeof
   assertRole(actor, "MEMBER", "Only members can ask for a private show.");
   const performer = await findSellingPerformer(pool, { performerId });
   const showId = uuidFrom("private-request", actor.id, idempotencyKey);
-  const created = await withTransaction(pool, async (db) => {
+  await changeShows(options, async (db) => {
     const { rows: existing } = await db.query<{ requested_by_id: string | null }>("SELECT requested_by_id FROM shows WHERE id = $1", [showId]);
     if (existing[0]) {
       if (existing[0].requested_by_id !== actor.id) throw new DomainError("CONFLICT", "This request key was already used.");
@@ -511,8 +511,7 @@ export async function requestPrivateShow(actor: ShowActor, input: z.input<typeof
       [randomUUID(), showId, actor.id, options.at ?? null],
     );
     return true;
-  });
-  if (created) await publishViews(showId, { performer: true, members: [], requested: true }, options);
+  }, async (db, created, tag) => (created ? viewMessages(db, showId, { performer: true, members: [], requested: true }, tag, options) : []));
   return loadMeterView(pool, actor, showId, options);
 }
 
@@ -526,7 +525,7 @@ export const respondSchema = z.object({ showId: z.uuid(), accept: z.boolean() })
 export async function respondToRequest(actor: ShowActor, input: z.input<typeof respondSchema>, options: ShowOptions = {}): Promise<MeterView> {
   const { showId, accept } = respondSchema.parse(input);
   assertRole(actor, "PERFORMER", "Only performers answer show requests.");
-  const outcome = await withTransaction(pool, async (db) => {
+  const outcome = await changeShows(options, async (db) => {
     const show = await lockShow(db, showId);
     if (show.performer_id !== actor.id) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     if (show.status !== "REQUESTED") {
@@ -574,10 +573,11 @@ export async function respondToRequest(actor: ShowActor, input: z.input<typeof r
       [showId, options.at ?? null],
     );
     return { changes: await settleShows(db, [showId], await meterParams(db), { at: options.at }), refusal: null, heldFrom: participant.member_id };
-  });
-  if (outcome.heldFrom && !options.quiet) await publishWalletUpdate(outcome.heldFrom);
-  await announce(outcome.changes, options);
-  await publishViews(showId, { performer: true, members: "all" }, options);
+  }, async (db, result, tag) => [
+    ...(result.heldFrom ? [walletMessage(result.heldFrom, `show:${showId}:accepted:wallet`)] : []),
+    ...(await announce(db, result.changes, tag, options)),
+    ...(await viewMessages(db, showId, { performer: true, members: "all" }, tag, options)),
+  ]);
   if (outcome.refusal) throw new DomainError("PRECONDITION_FAILED", outcome.refusal);
   return loadMeterView(pool, actor, showId, options);
 }
@@ -660,7 +660,7 @@ export async function joinGroupShow(actor: ShowActor, input: z.input<typeof join
   const { showId, idempotencyKey } = joinSchema.parse(input);
   assertRole(actor, "MEMBER", "Only members can join a group show.");
   const participantId = uuidFrom("group-join", actor.id, idempotencyKey);
-  const changes = await withTransaction(pool, async (db) => {
+  await changeShows(options, async (db) => {
     const show = await lockShow(db, showId);
     const { rows: existing } = await db.query<{ id: string; status: ParticipantStatus }>(
       "SELECT id, status FROM show_participants WHERE show_id = $1 AND member_id = $2",
@@ -694,10 +694,11 @@ export async function joinGroupShow(actor: ShowActor, input: z.input<typeof join
       [showId, options.at ?? null],
     );
     return settleShows(db, [showId], await meterParams(db), { at: options.at });
-  });
-  await announce(changes, options);
-  await publishViews(showId, { performer: true, members: [actor.id] }, options);
-  if (!options.quiet) await publishWalletUpdate(actor.id);
+  }, async (db, changes, tag) => [
+    ...(await announce(db, changes, tag, options)),
+    ...(await viewMessages(db, showId, { performer: true, members: [actor.id] }, tag, options)),
+    walletMessage(actor.id, `show:${showId}:${tag}:wallet:${actor.id}`),
+  ]);
   return loadMeterView(pool, actor, showId, options);
 }
 
@@ -710,7 +711,7 @@ export const showSchema = z.object({ showId: z.uuid() });
  */
 export async function endShow(actor: ShowActor, input: z.input<typeof showSchema>, options: ShowOptions = {}): Promise<MeterView> {
   const { showId } = showSchema.parse(input);
-  const changes = await withTransaction(pool, async (db) => {
+  await changeShows(options, async (db) => {
     const show = await lockShow(db, showId);
     const isPerformer = show.performer_id === actor.id;
     const { rows: mine } = await db.query<{ status: ParticipantStatus }>(
@@ -724,8 +725,7 @@ export async function endShow(actor: ShowActor, input: z.input<typeof showSchema
     if (isPerformer) return settleShows(db, [showId], params, { at: options.at, endReason: "performer_ended", actorId: actor.id });
     if (show.kind === "PRIVATE") return settleShows(db, [showId], params, { at: options.at, endReason: "member_ended", actorId: actor.id });
     return settleShows(db, [showId], params, { at: options.at, endReason: "member_left", onlyMemberId: actor.id, actorId: actor.id });
-  });
-  await announce(changes, options);
+  }, (db, changes, tag) => announce(db, changes, tag, options));
   return loadMeterView(pool, actor, showId, options);
 }
 
@@ -741,7 +741,7 @@ type MeterAction = "start" | "pause" | "resume";
 async function controlMeter(actor: ShowActor, input: z.input<typeof showSchema>, action: MeterAction, options: ShowOptions): Promise<MeterView> {
   const { showId } = showSchema.parse(input);
   assertRole(actor, "PERFORMER", "Only the performer controls the meter.");
-  const changes = await withTransaction(pool, async (db) => {
+  await changeShows(options, async (db) => {
     const show = await lockShow(db, showId);
     if (show.performer_id !== actor.id) throw new DomainError("NOT_FOUND", NO_SUCH_SHOW);
     if (show.status !== "LIVE") throw new DomainError("PRECONDITION_FAILED", "This show isn't live.");
@@ -755,9 +755,10 @@ async function controlMeter(actor: ShowActor, input: z.input<typeof showSchema>,
       await db.query("UPDATE shows SET performer_paused = $2 WHERE id = $1", [showId, action === "pause"]);
     }
     return settleShows(db, [showId], await meterParams(db), { at: options.at });
-  });
-  await announce(changes, options);
-  await publishViews(showId, { performer: false, members: "all" }, options);
+  }, async (db, changes, tag) => [
+    ...(await announce(db, changes, tag, options)),
+    ...(await viewMessages(db, showId, { performer: false, members: "all" }, tag, options)),
+  ]);
   return loadMeterView(pool, actor, showId, options);
 }
 
@@ -961,31 +962,35 @@ async function endEach(
 ): Promise<number> {
   let ended = 0;
   for (const { id } of shows) {
-    const changes = await withTransaction(pool, async (db) => {
+    const changes = await changeShows(options, async (db) => {
       const show = await lockShow(db, id);
       if (show.status === "REQUESTED") return closeRequest(db, id, memberId ? reason : "declined", options);
       if (show.status !== "LIVE") return [];
       const onlyMember = memberId && show.kind === "GROUP" ? { onlyMemberId: memberId } : {};
       return settleShows(db, [id], await meterParams(db), { at: options.at, endReason: reason, actorId: performerId, ...onlyMember });
-    });
+    }, (db, changes, tag) => announce(db, changes, tag, options));
     if (changes.length > 0) ended += 1;
-    await announce(changes, options);
   }
   return ended;
 }
 
 /**
  * One sweep: drop requests nobody answered, then settle every live show with something to do (see
- * sweepMeters), announcing each batch's changes after it committed.
+ * sweepMeters), each batch writing what it announces in its own transaction.
  */
 export async function runShowSweep(options: ShowOptions = {}): Promise<SweepResult> {
   const params = await meterParams(pool);
   await expireRequests(params, options);
-  return sweepMeters(pool, params, { at: options.at, onBatch: (changes) => announce(changes, options) });
+  return sweepMeters(pool, params, {
+    at: options.at,
+    onBatch: async (changes, db) => {
+      if (!options.quiet) await enqueue(db, await announce(db, changes, await transactionTag(db), options));
+    },
+  });
 }
 
 async function expireRequests(params: MeterParams, options: ShowOptions): Promise<void> {
-  const changes = await withTransaction(pool, async (db) => {
+  await changeShows(options, async (db) => {
     const { rows } = await db.query<{ id: string }>(
       `SELECT s.id FROM shows s JOIN show_participants p ON p.show_id = s.id
         WHERE s.status = 'REQUESTED'
@@ -997,67 +1002,91 @@ async function expireRequests(params: MeterParams, options: ShowOptions): Promis
     const closed: MeterChange[] = [];
     for (const row of rows) closed.push(...(await closeRequest(db, row.id, "request_expired", options)));
     return closed;
-  });
-  await announce(changes, options);
+  }, (db, changes, tag) => announce(db, changes, tag, options));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// After commit: events and emails
+// Announcements: events and emails, written to the outbox in the change's own transaction
 
 /** Event payloads travel as JSON: amounts as decimal strings, times as ISO strings. */
 function onTheWire(payload: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(payload, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as Record<string, unknown>;
 }
 
-async function trigger(userId: string, event: string, payload: object): Promise<void> {
-  try {
-    await pusherServer.trigger(userChannel(userId), event, onTheWire(payload));
-  } catch (error) {
-    console.error(`${event} not published to ${userId}`, error);
-  }
-}
-
-/** Sends each side the show as they see it now. */
-async function publishViews(
-  showId: string,
-  to: { performer: boolean; members: readonly string[] | "all"; requested?: boolean },
+/**
+ * Runs one change to shows in a transaction and writes what it announces in the same one (server/outbox): the
+ * announcements exist exactly when the change does, and the worker's relay, woken by the commit, delivers them.
+ * `quiet` (demo data) announces nothing.
+ */
+async function changeShows<T>(
   options: ShowOptions,
-): Promise<void> {
-  if (options.quiet) return;
-  try {
-    const { rows } = await pool.query<{ performer_id: string; member_ids: string[] }>(
-      `SELECT s.performer_id, coalesce(array_agg(p.member_id) FILTER (WHERE p.member_id IS NOT NULL), '{}') AS member_ids
-         FROM shows s LEFT JOIN show_participants p ON p.show_id = s.id WHERE s.id = $1 GROUP BY s.performer_id`,
-      [showId],
-    );
-    const show = rows[0];
-    if (!show) return;
-    if (to.performer) {
-      const view = await loadMeterView(pool, { id: show.performer_id, role: "PERFORMER" }, showId, options);
-      await trigger(show.performer_id, to.requested ? SHOW_REQUESTED : SHOW_UPDATED, view);
-    }
-    const members = to.members === "all" ? show.member_ids : to.members.filter((id) => show.member_ids.includes(id));
-    for (const memberId of members) {
-      await trigger(memberId, SHOW_UPDATED, await loadMeterView(pool, { id: memberId, role: "MEMBER" }, showId, options));
-    }
-  } catch (error) {
-    console.error(`show ${showId} views not published`, error);
-  }
+  change: (db: Queryable) => Promise<T>,
+  announcements: (db: Queryable, result: T, tag: string) => Promise<OutboxMessage[]>,
+): Promise<T> {
+  return withTransaction(pool, async (db) => {
+    const result = await change(db);
+    if (!options.quiet) await enqueue(db, await announcements(db, result, await transactionTag(db)));
+    return result;
+  });
 }
 
 /**
- * Tells both sides what a settlement changed: ended meters and shows (event, wallet, receipt or revenue note);
+ * The show as a user sees it, for the relay to send on their private channel: rendered at delivery, so a page
+ * gets the meter as it is then (`at` stands in for the clock in tests, as everywhere here).
+ */
+export async function showViewForDelivery(showId: string, viewer: ShowActor, at: string | null): Promise<Record<string, unknown>> {
+  return onTheWire(await loadMeterView(pool, viewer, showId, at ? { at: new Date(at) } : {}));
+}
+
+/** Each side's view of the show, refreshed on their pages. */
+async function viewMessages(
+  db: Queryable,
+  showId: string,
+  to: { performer: boolean; members: readonly string[] | "all"; requested?: boolean },
+  tag: string,
+  options: ShowOptions,
+): Promise<OutboxMessage[]> {
+  const { rows } = await db.query<{ performer_id: string; member_ids: string[] }>(
+    `SELECT s.performer_id, coalesce(array_agg(p.member_id) FILTER (WHERE p.member_id IS NOT NULL), '{}') AS member_ids
+       FROM shows s LEFT JOIN show_participants p ON p.show_id = s.id WHERE s.id = $1 GROUP BY s.performer_id`,
+    [showId],
+  );
+  const show = rows[0];
+  if (!show) return [];
+  const at = options.at?.toISOString() ?? null;
+  const view = (userId: string, role: "PERFORMER" | "MEMBER", event: string): OutboxMessage => ({
+    key: `show:${showId}:${tag}:${event}:${userId}`,
+    kind: "show-view",
+    showId,
+    userId,
+    role,
+    event,
+    at,
+  });
+  const messages: OutboxMessage[] = [];
+  if (to.performer) messages.push(view(show.performer_id, "PERFORMER", to.requested ? SHOW_REQUESTED : SHOW_UPDATED));
+  const members = to.members === "all" ? show.member_ids : to.members.filter((id) => show.member_ids.includes(id));
+  for (const memberId of members) messages.push(view(memberId, "MEMBER", SHOW_UPDATED));
+  return messages;
+}
+
+function walletMessage(userId: string, key: string): OutboxMessage {
+  return { key, kind: "wallet-update", userId };
+}
+
+/**
+ * What a settlement announces to both sides: ended meters and shows (event, wallet, receipt or revenue note);
  * meters that paused, resumed or ran low; and every charge posted, so that the member's wallet, the performer's
  * earnings and both show panels move on the same tick with the same numbers.
  */
-async function announce(changes: readonly MeterChange[], options: ShowOptions): Promise<void> {
-  if (options.quiet) return;
+async function announce(db: Queryable, changes: readonly MeterChange[], tag: string, options: ShowOptions): Promise<OutboxMessage[]> {
+  const messages: OutboxMessage[] = [];
   const refresh = new Map<string, Set<string>>();
   const walletsMoved = new Set<string>();
   for (const change of changes) {
     if (change.participantId && change.memberId) {
       if (change.endReason) {
-        await announceMemberEnded(change);
+        messages.push(...(await memberEndedMessages(db, change)));
       } else if (change.paused || change.resumed || change.lowBalance || change.charged > 0n || change.released > 0n) {
         const members = refresh.get(change.showId) ?? new Set<string>();
         members.add(change.memberId);
@@ -1066,98 +1095,94 @@ async function announce(changes: readonly MeterChange[], options: ShowOptions): 
         if (change.charged > 0n) walletsMoved.add(change.performerId);
       }
     } else if (change.endReason) {
-      await announceShowEnded(change);
+      messages.push(...(await showEndedMessages(db, change)));
     }
   }
-  for (const userId of walletsMoved) await publishWalletUpdate(userId);
-  for (const [showId, members] of refresh) await publishViews(showId, { performer: true, members: [...members] }, options);
+  for (const userId of walletsMoved) messages.push(walletMessage(userId, `shows:${tag}:wallet:${userId}`));
+  for (const [showId, members] of refresh) messages.push(...(await viewMessages(db, showId, { performer: true, members: [...members] }, tag, options)));
+  return messages;
 }
 
-async function announceMemberEnded(change: MeterChange): Promise<void> {
-  if (!change.memberId || !change.participantId) return;
-  try {
-    const { rows } = await pool.query<{
-      email: string;
-      display_name: string;
-      stage_name: string;
-      kind: ShowKind;
-      price_per_minute: string;
-      metered_seconds: number;
-      settled: string;
-      ended_at: Date | null;
-      show_status: ShowStatus;
-    }>(
-      `SELECT u.email, u.display_name, pp.stage_name, s.kind, s.price_per_minute, p.metered_seconds, p.settled, p.ended_at,
-              s.status AS show_status
-         FROM show_participants p JOIN users u ON u.id = p.member_id JOIN shows s ON s.id = p.show_id
-         JOIN performer_profiles pp ON pp.user_id = s.performer_id
-        WHERE p.id = $1`,
-      [change.participantId],
-    );
-    const meter = rows[0];
-    if (!meter) return;
-    const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: meter.settled };
-    await trigger(change.memberId, SHOW_ENDED, payload);
-    await publishWalletUpdate(change.memberId);
-    if (meter.show_status === "DECLINED") return;
-    await sendEmail(
-      showReceiptEmail({
-        to: meter.email,
-        memberName: meter.display_name,
-        stageName: meter.stage_name,
-        kind: meter.kind,
-        pricePerMinute: BigInt(meter.price_per_minute),
-        meteredSeconds: meter.metered_seconds,
-        charged: BigInt(meter.settled),
-        endReason: change.endReason,
-        endedAt: meter.ended_at ?? new Date(),
-        appUrl: env.APP_URL,
-      }),
-    );
-  } catch (error) {
-    console.error(`end of show ${change.showId} not announced to ${change.memberId}`, error);
-  }
+/** A meter ended: the member's page hears it, their wallet refreshes, and (unless the request was only declined) a receipt. */
+async function memberEndedMessages(db: Queryable, change: MeterChange): Promise<OutboxMessage[]> {
+  if (!change.memberId || !change.participantId) return [];
+  const { rows } = await db.query<{
+    email: string;
+    display_name: string;
+    stage_name: string;
+    kind: ShowKind;
+    price_per_minute: string;
+    metered_seconds: number;
+    settled: string;
+    ended_at: Date | null;
+    show_status: ShowStatus;
+  }>(
+    `SELECT u.email, u.display_name, pp.stage_name, s.kind, s.price_per_minute, p.metered_seconds, p.settled, p.ended_at,
+            s.status AS show_status
+       FROM show_participants p JOIN users u ON u.id = p.member_id JOIN shows s ON s.id = p.show_id
+       JOIN performer_profiles pp ON pp.user_id = s.performer_id
+      WHERE p.id = $1`,
+    [change.participantId],
+  );
+  const meter = rows[0];
+  if (!meter) return [];
+  const about = `show:${change.showId}:member-ended:${change.participantId}`;
+  const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: meter.settled };
+  const messages: OutboxMessage[] = [
+    { key: `${about}:event`, kind: "realtime", channels: [userChannel(change.memberId)], event: SHOW_ENDED, data: { ...payload } },
+    walletMessage(change.memberId, `${about}:wallet`),
+  ];
+  if (meter.show_status === "DECLINED") return messages;
+  const email = showReceiptEmail({
+    to: meter.email,
+    memberName: meter.display_name,
+    stageName: meter.stage_name,
+    kind: meter.kind,
+    pricePerMinute: BigInt(meter.price_per_minute),
+    meteredSeconds: meter.metered_seconds,
+    charged: BigInt(meter.settled),
+    endReason: change.endReason,
+    endedAt: meter.ended_at ?? new Date(),
+    appUrl: env.APP_URL,
+  });
+  return [...messages, { key: `${about}:receipt`, kind: "email", email }];
 }
 
-async function announceShowEnded(change: MeterChange): Promise<void> {
-  try {
-    const { rows } = await pool.query<{
-      email: string;
-      stage_name: string;
-      kind: ShowKind;
-      status: ShowStatus;
-      ended_at: Date | null;
-      details: { charged?: string; performerShare?: string; meteredSeconds?: number; members?: number } | null;
-    }>(
-      `SELECT u.email, pp.stage_name, s.kind, s.status, s.ended_at,
-              (SELECT a.details FROM audit_log a WHERE a.target_type = 'show' AND a.target_id = s.id::text AND a.action = 'show.ended'
-                ORDER BY a.id DESC LIMIT 1) AS details
-         FROM shows s JOIN users u ON u.id = s.performer_id JOIN performer_profiles pp ON pp.user_id = s.performer_id
-        WHERE s.id = $1`,
-      [change.showId],
-    );
-    const show = rows[0];
-    if (!show) return;
-    const charged = BigInt(show.details?.charged ?? "0");
-    const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: charged.toString() };
-    await trigger(change.performerId, SHOW_ENDED, payload);
-    if (show.status === "DECLINED") return;
-    await publishWalletUpdate(change.performerId);
-    await sendEmail(
-      showRevenueEmail({
-        to: show.email,
-        stageName: show.stage_name,
-        kind: show.kind,
-        members: show.details?.members ?? 0,
-        meteredSeconds: show.details?.meteredSeconds ?? 0,
-        charged,
-        earned: BigInt(show.details?.performerShare ?? "0"),
-        endReason: change.endReason,
-        endedAt: show.ended_at ?? new Date(),
-        appUrl: env.APP_URL,
-      }),
-    );
-  } catch (error) {
-    console.error(`end of show ${change.showId} not announced to its performer`, error);
-  }
+/** A show ended: the performer's page hears it and, for a show that ran, their wallet refreshes and a revenue note goes out. */
+async function showEndedMessages(db: Queryable, change: MeterChange): Promise<OutboxMessage[]> {
+  const { rows } = await db.query<{
+    email: string;
+    stage_name: string;
+    kind: ShowKind;
+    status: ShowStatus;
+    ended_at: Date | null;
+    details: { charged?: string; performerShare?: string; meteredSeconds?: number; members?: number } | null;
+  }>(
+    `SELECT u.email, pp.stage_name, s.kind, s.status, s.ended_at,
+            (SELECT a.details FROM audit_log a WHERE a.target_type = 'show' AND a.target_id = s.id::text AND a.action = 'show.ended'
+              ORDER BY a.id DESC LIMIT 1) AS details
+       FROM shows s JOIN users u ON u.id = s.performer_id JOIN performer_profiles pp ON pp.user_id = s.performer_id
+      WHERE s.id = $1`,
+    [change.showId],
+  );
+  const show = rows[0];
+  if (!show) return [];
+  const about = `show:${change.showId}:ended`;
+  const charged = BigInt(show.details?.charged ?? "0");
+  const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: charged.toString() };
+  const event: OutboxMessage = { key: `${about}:event`, kind: "realtime", channels: [userChannel(change.performerId)], event: SHOW_ENDED, data: { ...payload } };
+  if (show.status === "DECLINED") return [event];
+  const email = showRevenueEmail({
+    to: show.email,
+    stageName: show.stage_name,
+    kind: show.kind,
+    members: show.details?.members ?? 0,
+    meteredSeconds: show.details?.meteredSeconds ?? 0,
+    charged,
+    earned: BigInt(show.details?.performerShare ?? "0"),
+    endReason: change.endReason,
+    endedAt: show.ended_at ?? new Date(),
+    appUrl: env.APP_URL,
+  });
+  return [event, walletMessage(change.performerId, `${about}:wallet`), { key: `${about}:revenue`, kind: "email", email }];
 }
