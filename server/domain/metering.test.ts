@@ -2,10 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   MAX_METERED_SECONDS,
+  HOLD_AHEAD_SECONDS,
   type MeterTerms,
   affordableSeconds,
   chargeFor,
   formatMeterDuration,
+  holdTarget,
   isLowBalance,
   planSettlement,
   secondsLeft,
@@ -175,6 +177,27 @@ describe("low balance and settlement thresholds", () => {
   });
 });
 
+describe("holdTarget", () => {
+  it.each([
+    // label, terms, metered seconds, settled, held after the settlement
+    ["at the start: the minimum charge covers the next minute", standard, 0, 0n, 60n],
+    ["the minute ahead of 61 s: up to 121 s, five started increments past the minimum", standard, 61, 0n, 150n],
+    ["less what is already posted", standard, 100, 120n, 60n],
+    ["posted ahead of the meter: nothing to hold", standard, 10, 120n, 0n],
+    ["free time ahead: only what falls due within the minute", terms(60n, 120, 1, 30), 0, 0n, 0n],
+    ["free time ending within the minute: the minimum charge", terms(60n, 30, 1, 30), 0, 0n, 60n],
+    ["an increment longer than a minute: one increment ahead", terms(60n, 0, 0, 90), 0, 0n, 90n],
+    ["per-second increments: a minute's worth", terms(60n, 0, 0, 1), 30, 30n, 60n],
+    ["at the end of the metered range", standard, MAX_METERED_SECONDS, 0n, chargeFor(MAX_METERED_SECONDS, standard)],
+  ])("%s", (_label, meter, meteredSeconds, settled, expected) => {
+    expect(holdTarget(meteredSeconds, settled, meter)).toBe(expected);
+  });
+
+  it("looks a minute ahead", () => {
+    expect(HOLD_AHEAD_SECONDS).toBe(60);
+  });
+});
+
 describe("planSettlement", () => {
   const base = { terms: standard, threshold: 100n, running: true, ending: false };
 
@@ -245,6 +268,36 @@ describe("planSettlement", () => {
       { ...base, ending: true },
       { billedSeconds: 120, unposted: 0n, charge: 0n, ends: true },
     ],
+    [
+      "a running meter has its hold topped up to the minute ahead",
+      { meteredSeconds: 61, settled: 0n, held: 60n, available: 1_000n },
+      base,
+      { charge: 0n, topUp: 90n },
+    ],
+    [
+      "after a charge taken from the hold, the next period is held again",
+      { meteredSeconds: 100, settled: 0n, held: 60n, available: 1_000n },
+      base,
+      { charge: 120n, fromHeld: 60n, fromAvailable: 60n, topUp: 60n },
+    ],
+    [
+      "short of the full period: all that is left is held, and the meter runs on",
+      { meteredSeconds: 61, settled: 0n, held: 60n, available: 50n },
+      base,
+      { charge: 0n, topUp: 50n, ends: false, secondsLeft: 29 },
+    ],
+    [
+      "a hold already covering the period takes nothing more",
+      { meteredSeconds: 0, settled: 0n, held: 60n, available: 1_000n },
+      base,
+      { topUp: 0n },
+    ],
+    [
+      "an ending meter takes no more hold",
+      { meteredSeconds: 61, settled: 0n, held: 60n, available: 1_000n },
+      { ...base, ending: true },
+      { topUp: 0n, release: 0n },
+    ],
   ])("%s", (_label, state, options, expected) => {
     expect(planSettlement(state, options)).toMatchObject(expected);
   });
@@ -264,7 +317,10 @@ describe("planSettlement", () => {
           expect(plan.fromAvailable).toBeLessThanOrEqual(available);
           expect(plan.fromHeld + plan.fromAvailable).toBe(plan.charge);
           expect(plan.charge).toBeGreaterThanOrEqual(0n);
+          expect(plan.topUp).toBeGreaterThanOrEqual(0n);
+          expect(plan.fromAvailable + plan.topUp).toBeLessThanOrEqual(available);
           if (plan.ends) expect(plan.fromHeld + plan.release).toBe(held);
+          if (plan.ends) expect(plan.topUp).toBe(0n);
         },
       ),
     );
@@ -288,19 +344,19 @@ describe("showBillingText", () => {
   it.each<[MeterTerms, string]>([
     [
       base,
-      "When Luna accepts, 90 credits (the 1-minute minimum) move to Held in your wallet and are charged once the meter runs. After that, each started 30 s is charged at 90 credits a minute, straight from your wallet.",
+      "When Luna accepts, 90 credits (the 1-minute minimum) move to Held in your wallet and are charged once the meter runs. After that, each started 30 s is charged at 90 credits a minute, and the next minute is kept in Held as the meter runs.",
     ],
     [
       { ...base, freeSeconds: 30, minimumMinutes: 2, pricePerMinute: 1_500n },
-      "When Luna accepts, 3,000 credits (the 2-minute minimum) move to Held in your wallet and are charged once the meter runs past the free 0:30. After that, each started 30 s is charged at 1,500 credits a minute, straight from your wallet.",
+      "When Luna accepts, 3,000 credits (the 2-minute minimum) move to Held in your wallet and are charged once the meter runs past the free 0:30. After that, each started 30 s is charged at 1,500 credits a minute, and the next minute is kept in Held as the meter runs.",
     ],
     [
       { ...base, minimumMinutes: 0, freeSeconds: 60, incrementSeconds: 10 },
-      "When Luna accepts, 15 credits (the first 10 s) move to Held in your wallet and are charged once the meter runs past the free 1:00. After that, each started 10 s is charged at 90 credits a minute, straight from your wallet.",
+      "When Luna accepts, 15 credits (the first 10 s) move to Held in your wallet and are charged once the meter runs past the free 1:00. After that, each started 10 s is charged at 90 credits a minute, and the next minute is kept in Held as the meter runs.",
     ],
     [
       { pricePerMinute: 1n, freeSeconds: 0, minimumMinutes: 0, incrementSeconds: 10 },
-      "When Luna accepts, the meter starts. Once it runs, each started 10 s is charged at 1 credits a minute, straight from your wallet.",
+      "When Luna accepts, the meter starts. Once it runs, each started 10 s is charged at 1 credits a minute, and the next minute is kept in Held as the meter runs.",
     ],
   ])("%#", (terms, expected) => {
     expect(showBillingText(terms, "When Luna accepts")).toBe(expected);

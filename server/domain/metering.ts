@@ -78,6 +78,24 @@ export function startHold(terms: MeterTerms): bigint {
   return chargeFor(terms.freeSeconds + 1, terms);
 }
 
+/**
+ * How far ahead of the meter a running show keeps the member's credits held: what the next minute (at least the
+ * next increment) will cost. The sweep settles every few seconds, so each settlement period is covered with room
+ * for a late sweep, and credits the show will need can't be spent or transferred meanwhile. The SQL engine uses
+ * the same number (show_meter_plan, migration show_hold_ahead).
+ */
+export const HOLD_AHEAD_SECONDS = 60;
+
+/**
+ * The credits a running meter should have held after a settlement: what it will owe `HOLD_AHEAD_SECONDS` (at
+ * least one increment) from now, less what is posted already.
+ */
+export function holdTarget(meteredSeconds: number, settled: bigint, terms: MeterTerms): bigint {
+  const ahead = Math.min(MAX_METERED_SECONDS, meteredSeconds + Math.max(HOLD_AHEAD_SECONDS, terms.incrementSeconds));
+  const owedThen = chargeFor(ahead, terms) - settled;
+  return owedThen > 0n ? owedThen : 0n;
+}
+
 /** Metered seconds the member's credits still pay for. */
 export function secondsLeft(budget: bigint, meteredSeconds: number, terms: MeterTerms): number {
   return Math.max(0, affordableSeconds(budget, terms) - meteredSeconds);
@@ -113,6 +131,12 @@ export interface Settlement {
   fromAvailable: bigint;
   /** Hold left over when the meter ends, returned to the member's available credits. */
   release: bigint;
+  /**
+   * Moved from available to held for a meter that keeps going, up to `holdTarget`: as much of it as the member's
+   * credits allow. A member short of the full amount keeps watching on what is held, and the meter ends when that
+   * runs out, as it always has.
+   */
+  topUp: bigint;
   /** The running meter reached what the member's credits pay for: it ends now. */
   fundsExhausted: boolean;
   ends: boolean;
@@ -136,13 +160,18 @@ export function planSettlement(
   const unposted = owed > 0n ? owed : 0n;
   const charge = ends || shouldSettle(unposted, options.threshold) ? unposted : 0n;
   const fromHeld = charge < state.held ? charge : state.held;
+  const fromAvailable = charge - fromHeld;
+  const wanted = holdTarget(state.meteredSeconds, state.settled + charge, options.terms) - (state.held - fromHeld);
+  const spare = state.available - fromAvailable;
+  const topUp = ends || wanted <= 0n || spare <= 0n ? 0n : wanted < spare ? wanted : spare;
   return {
     billedSeconds,
     unposted,
     charge,
     fromHeld,
-    fromAvailable: charge - fromHeld,
+    fromAvailable,
     release: ends ? state.held - fromHeld : 0n,
+    topUp,
     fundsExhausted,
     ends,
     secondsLeft: Math.max(0, affordable - state.meteredSeconds),
@@ -165,7 +194,7 @@ export function formatMeterDuration(totalSeconds: number): string {
 export function showBillingText(terms: MeterTerms, startsWhen: string): string {
   const hold = startHold(terms);
   const free = terms.freeSeconds > 0 ? ` past the free ${formatMeterDuration(terms.freeSeconds)}` : "";
-  const increments = `each started ${terms.incrementSeconds} s is charged at ${formatCredits(terms.pricePerMinute)} credits a minute, straight from your wallet`;
+  const increments = `each started ${terms.incrementSeconds} s is charged at ${formatCredits(terms.pricePerMinute)} credits a minute, and the next minute is kept in Held as the meter runs`;
   if (hold === 0n) return `${startsWhen}, the meter starts. Once it runs${free}, ${increments}.`;
   const first = terms.minimumMinutes > 0 ? `the ${terms.minimumMinutes}-minute minimum` : `the first ${terms.incrementSeconds} s`;
   return `${startsWhen}, ${formatCredits(hold)} credits (${first}) move to Held in your wallet and are charged once the meter runs${free}. After that, ${increments}.`;

@@ -30,6 +30,8 @@ export interface MeterChange {
   performerId: string;
   charged: bigint;
   released: bigint;
+  /** Moved from the member's available to held credits, to hold the next settlement period ahead. */
+  toppedUp: bigint;
   meteredSeconds: number | null;
   secondsLeft: number | null;
   endReason: ShowEndReason | null;
@@ -45,6 +47,7 @@ interface MeterChangeRow {
   performer_id: string;
   charged: string;
   released: string;
+  topped_up: string;
   metered_seconds: string | null;
   seconds_left: string | null;
   end_reason: ShowEndReason | null;
@@ -61,6 +64,7 @@ function meterChangeFrom(row: MeterChangeRow): MeterChange {
     performerId: row.performer_id,
     charged: BigInt(row.charged),
     released: BigInt(row.released),
+    toppedUp: BigInt(row.topped_up),
     meteredSeconds: row.metered_seconds === null ? null : Number(row.metered_seconds),
     secondsLeft: row.seconds_left === null ? null : Number(row.seconds_left),
     endReason: row.end_reason,
@@ -80,7 +84,8 @@ export interface SettleOptions {
 
 /**
  * Brings the meters of `showIds` up to date inside the caller's transaction, which must hold the shows' row locks
- * (SELECT ... FOR UPDATE): due charges and hold releases are posted, meters pause, resume or end.
+ * (SELECT ... FOR UPDATE): due charges are posted, a meter that keeps going has the next settlement period held
+ * (server/domain/metering.ts, holdTarget), an ending one's unused hold is released; meters pause, resume or end.
  */
 export async function settleShows(
   db: Queryable,

@@ -173,22 +173,24 @@ describe("a private show", () => {
     expect(await wallet(member.id)).toMatchObject({ available: 940n, held: 60n });
     const showId = accepted.showId;
 
+    // The hold follows the meter a minute ahead: at 61 s the time up to 121 s, 150 in all.
     await stayLive(clock, showId, [member, performer], 0, 61);
     expect(await showMeter(member, { showId }, clock.at(61))).toMatchObject({
       meteredSeconds: 61,
       charged: 90n,
       settled: 0n,
-      held: 60n,
+      held: 150n,
       balanceLeft: 910n,
       secondsLeft: 990 - 61,
       lowBalance: false,
       running: true,
     });
-    expect(await postingsOf(showId)).toHaveLength(1);
+    expect((await postingsOf(showId)).map((posting) => posting.kind)).toEqual(["SHOW_HOLD", "SHOW_HOLD", "SHOW_HOLD", "SHOW_HOLD"]);
 
-    // At 91 s the second increment starts: 120 owed passes the threshold of 100 and is collected, held first.
+    // At 91 s the third increment starts: 120 owed passes the threshold of 100 and is collected from the hold,
+    // which is topped up again to the minute ahead (180 owed by 151 s, 60 of it not posted).
     await stayLive(clock, showId, [member, performer], 61, 100);
-    expect(await wallet(member.id)).toMatchObject({ available: 880n, held: 0n });
+    expect(await wallet(member.id)).toMatchObject({ available: 820n, held: 60n });
     expect(await wallet(performer.id)).toMatchObject({ pending: 84n });
 
     await stayLive(clock, showId, [member, performer], 100, 151);
@@ -198,12 +200,32 @@ describe("a private show", () => {
     expect(await wallet(performer.id)).toMatchObject({ pending: 126n, available: 0n });
 
     const postings = await postingsOf(showId);
+    const hold = (amount: number) => ["SHOW_HOLD", { [`AVAILABLE:${member.id}`]: `${-amount}`, [`HELD:${member.id}`]: `${amount}` }];
     expect(postings.map((posting) => [posting.kind, posting.legs])).toEqual([
-      ["SHOW_HOLD", { [`AVAILABLE:${member.id}`]: "-60", [`HELD:${member.id}`]: "60" }],
-      ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-60", [`AVAILABLE:${member.id}`]: "-60", [`PENDING:${performer.id}`]: "84", REVENUE: "36" }],
-      ["SHOW_CHARGE", { [`AVAILABLE:${member.id}`]: "-60", [`PENDING:${performer.id}`]: "42", REVENUE: "18" }],
+      hold(60),
+      hold(30),
+      hold(30),
+      hold(30),
+      ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-120", [`PENDING:${performer.id}`]: "84", REVENUE: "36" }],
+      hold(30),
+      hold(30),
+      hold(30),
+      ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-60", [`PENDING:${performer.id}`]: "42", REVENUE: "18" }],
+      hold(-60),
     ]);
-    expect(postings[1]?.metadata).toMatchObject({ saleKind: "PRIVATE_SHOW", rateBps: 7000, amount: "120", performerShare: "84", platformShare: "36", billedSeconds: 91 });
+    expect(postings.map((posting) => posting.key.replace(showId, "show").replace(/show-(hold|charge|release):[0-9a-f-]{36}/, "show-$1:meter"))).toEqual([
+      "show-hold:meter",
+      "show-hold:meter:90",
+      "show-hold:meter:120",
+      "show-hold:meter:150",
+      "show-charge:meter:120",
+      "show-hold:meter:180",
+      "show-hold:meter:210",
+      "show-hold:meter:240",
+      "show-charge:meter:180",
+      "show-release:meter",
+    ]);
+    expect(postings.find((posting) => posting.kind === "SHOW_CHARGE")?.metadata).toMatchObject({ saleKind: "PRIVATE_SHOW", rateBps: 7000, amount: "120", performerShare: "84", platformShare: "36", billedSeconds: 91 });
     const { rows: lots } = await pool.query<{ sale_kind: string; amount: string }>(
       "SELECT sale_kind, amount FROM earnings_lots WHERE performer_id = $1 ORDER BY id",
       [performer.id],
@@ -277,10 +299,11 @@ describe("collecting on every tick (the default)", () => {
     expect(await wallet(member.id)).toMatchObject({ available: 940n, held: 60n });
     expect(await eventsTo(member.id, "wallet.updated")).toContainEqual(expect.objectContaining({ available: "940", held: "60" }));
 
-    for (const [second, collected] of [
-      [15, 60n],
-      [61, 90n],
-      [95, 120n],
+    // Each tick collects what the meter billed from the hold, then holds the minute ahead again.
+    for (const [second, collected, held] of [
+      [15, 60n, 30n],
+      [61, 90n, 60n],
+      [95, 120n, 60n],
     ] as const) {
       await clearEvents();
       await heartbeat(member, { showId }, clock.at(second));
@@ -288,14 +311,14 @@ describe("collecting on every tick (the default)", () => {
       await runShowSweep(clock.at(second));
       const { memberView, performerView, memberWallet, performerWallet } = await screens(showId, member, performer, second, clock);
 
-      expect(memberView).toMatchObject({ charged: collected, settled: collected, held: 0n });
-      expect(memberWallet).toMatchObject({ available: 1_000n - collected, held: 0n });
+      expect(memberView).toMatchObject({ charged: collected, settled: collected, held });
+      expect(memberWallet).toMatchObject({ available: 1_000n - collected - held, held });
       expect(memberView.balanceLeft).toBe(memberWallet.available + memberWallet.held);
       expect(performerView).toMatchObject({ charged: collected, settled: collected });
       expect(performerView.earned).toBe(performerWallet.pending - pendingBefore);
       expect(performerView.earned).toBeGreaterThan(0n);
 
-      expect(await eventsTo(member.id, "wallet.updated")).toEqual([expect.objectContaining({ available: (1_000n - collected).toString(), held: "0" })]);
+      expect(await eventsTo(member.id, "wallet.updated")).toEqual([expect.objectContaining({ available: (1_000n - collected - held).toString(), held: held.toString() })]);
       expect(await eventsTo(performer.id, "wallet.updated")).toEqual([expect.objectContaining({ pending: performerWallet.pending.toString() })]);
       expect(await eventsTo(member.id, "show.updated")).toEqual([expect.objectContaining({ showId, charged: collected.toString(), settled: collected.toString() })]);
       expect(await eventsTo(performer.id, "show.updated")).toEqual([expect.objectContaining({ showId, earned: performerView.earned?.toString() })]);
@@ -409,19 +432,50 @@ describe("funds", () => {
     expect(await wallet(member.id)).toMatchObject({ available: 10n, held: 0n });
   });
 
-  it("ends when credits spent elsewhere during the show no longer pay for the next increment", async () => {
+  it("holds the next settlement period: credits the running show needs can't be tipped or transferred away, and nothing is lost at the end", async () => {
     const clock = await Clock.begin();
     const performer = await onlinePerformer();
     const other = await onlinePerformer("Other");
+    const friend = await makeMember("friend");
     const member = await fundedMember(200n);
     const { showId } = await privateShow(clock, member, performer);
+    const pendingBefore = (await wallet(performer.id)).pending;
+    // At 75 s the second increment (61-90 s) is owed, 90 in all, not posted yet (threshold 100); the next minute,
+    // up to 135 s, will owe 150, so 150 is held and 50 stay available.
+    await stayLive(clock, showId, [member, performer], 0, 75);
+    expect(await wallet(member.id)).toMatchObject({ available: 50n, held: 150n });
+    expect(await showMeter(member, { showId }, clock.at(75))).toMatchObject({ charged: 90n, settled: 0n, held: 150n, balanceLeft: 110n });
+
+    const api = appRouter.createCaller({ user: member, ip: "127.0.0.1" });
+    const refused = { cause: expect.objectContaining({ code: "INSUFFICIENT_FUNDS" }) };
+    await expect(api.tips.send({ performerId: other.id, amount: 140n, idempotencyKey: randomUUID() })).rejects.toMatchObject(refused);
+    await expect(api.transfers.send({ recipient: friend.username, amount: 51n, idempotencyKey: randomUUID() })).rejects.toMatchObject(refused);
+    await api.tips.send({ performerId: other.id, amount: 50n, idempotencyKey: randomUUID() });
+    await runShowSweep(clock.at(76));
+
+    // The started increment is paid for from the hold, and the rest of the hold comes back.
+    expect(await endShow(performer, { showId }, clock.at(80))).toMatchObject({ status: "ENDED", endReason: "performer_ended", meteredSeconds: 80, charged: 90n, held: 0n });
+    expect(await wallet(member.id)).toMatchObject({ available: 60n, held: 0n });
+    expect((await wallet(performer.id)).pending - pendingBefore).toBe(63n);
+    const holds = (await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_HOLD");
+    const heldIn = holds.reduce((sum, posting) => sum + BigInt(posting.legs[`HELD:${member.id}`] ?? "0"), 0n);
+    const charged = (await postingsOf(showId))
+      .filter((posting) => posting.kind === "SHOW_CHARGE")
+      .reduce((sum, posting) => sum - BigInt(posting.legs[`HELD:${member.id}`] ?? "0"), 0n);
+    expect(heldIn - charged).toBe(0n);
+  });
+
+  it("a member who can't cover the whole next period watches on what is held, and the meter ends when it runs out", async () => {
+    const clock = await Clock.begin();
+    const performer = await onlinePerformer();
+    const member = await fundedMember(100n);
+    const { showId } = await privateShow(clock, member, performer);
     await stayLive(clock, showId, [member, performer], 0, 45);
-    // A tip elsewhere takes most of the rest: 140 available -> 20. The hold and those 20 pay for the first minute
-    // (60) but not the next increment (90 in all): the show ends at 60 s and the 20 stay in the wallet.
-    await appRouter.createCaller({ user: member, ip: "127.0.0.1" }).tips.send({ performerId: other.id, amount: 120n, idempotencyKey: randomUUID() });
+    // 100 held of the 120 the next minute would cost: everything the member has.
+    expect(await wallet(member.id)).toMatchObject({ available: 0n, held: 100n });
     await stayLive(clock, showId, [member, performer], 45, 120);
-    expect(await showMeter(member, { showId })).toMatchObject({ status: "ENDED", endReason: "funds_exhausted", meteredSeconds: 60, charged: 60n });
-    expect(await wallet(member.id)).toMatchObject({ available: 20n, held: 0n });
+    expect(await showMeter(member, { showId })).toMatchObject({ status: "ENDED", endReason: "funds_exhausted", meteredSeconds: 90, charged: 90n });
+    expect(await wallet(member.id)).toMatchObject({ available: 10n, held: 0n });
   });
 });
 
@@ -525,7 +579,9 @@ describe("exactly once", () => {
     ]);
     expect(fromMember.status).toBe("ENDED");
     expect(fromPerformer.status).toBe("ENDED");
-    expect((await postingsOf(showId)).map((posting) => posting.kind)).toEqual(["SHOW_HOLD", "SHOW_CHARGE"]);
+    const postings = await postingsOf(showId);
+    expect(postings.filter((posting) => posting.kind === "SHOW_CHARGE").map((posting) => posting.metadata.amount)).toEqual(["90"]);
+    expect(postings.filter((posting) => posting.key.startsWith("show-release:")).map((posting) => posting.metadata.amount)).toEqual(["60"]);
     expect(await wallet(member.id)).toMatchObject({ available: 910n, held: 0n });
     const { rows } = await pool.query("SELECT 1 FROM audit_log WHERE target_type = 'show' AND target_id = $1", [showId]);
     expect(rows).toHaveLength(1);
@@ -555,7 +611,8 @@ describe("exactly once", () => {
     const { rows: backend } = await doomed.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     await pool.query("SELECT pg_terminate_backend($1)", [backend[0]?.pid]);
     await doomed.end().catch(() => undefined);
-    expect((await postingsOf(showId)).map((posting) => posting.kind)).toEqual(["SHOW_HOLD"]);
+    const charges = async () => (await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_CHARGE");
+    expect(await charges()).toEqual([]);
 
     // A new process with nothing in memory but the database picks the show up.
     const fresh = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
@@ -567,8 +624,9 @@ describe("exactly once", () => {
     } finally {
       await fresh.end();
     }
-    expect((await postingsOf(showId)).map((posting) => posting.kind)).toEqual(["SHOW_HOLD", "SHOW_CHARGE"]);
-    expect(await wallet(member.id)).toMatchObject({ available: 880n, held: 0n });
+    expect(await charges()).toHaveLength(1);
+    // 120 collected from the 150 held, and the minute ahead held again: 180 owed by 160 s, 60 of it not posted.
+    expect(await wallet(member.id)).toMatchObject({ available: 820n, held: 60n });
     await endShow(member, { showId }, clock.at(100));
   });
 
@@ -583,15 +641,16 @@ describe("exactly once", () => {
       [showId],
     );
     await stayLive(clock, showId, [member, performer], 90, 91);
-    expect(await wallet(member.id)).toMatchObject({ available: 880n, held: 0n });
+    expect(await wallet(member.id)).toMatchObject({ available: 820n, held: 60n });
 
     // Put the meter back as it was before that charge, as a replay would find it.
     await pool.query("UPDATE show_participants SET settled = $2, held = $3 WHERE id = $1", [before[0]?.id, before[0]?.settled, before[0]?.held]);
     await runShowSweep(clock.at(91));
     expect((await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_CHARGE")).toHaveLength(1);
-    expect(await wallet(member.id)).toMatchObject({ available: 880n, held: 0n });
+    expect((await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_HOLD")).toHaveLength(5);
+    expect(await wallet(member.id)).toMatchObject({ available: 820n, held: 60n });
     const { rows: after } = await pool.query<{ settled: string; held: string }>("SELECT settled, held FROM show_participants WHERE show_id = $1", [showId]);
-    expect(after[0]).toEqual({ settled: "120", held: "0" });
+    expect(after[0]).toEqual({ settled: "120", held: "60" });
     await endShow(member, { showId }, clock.at(91));
   });
 
@@ -624,7 +683,8 @@ describe("exactly once", () => {
     } finally {
       await Promise.all(workers.map((worker) => worker.end()));
     }
-    for (const member of members) expect(await wallet(member.id)).toMatchObject({ available: 900n, held: 0n });
+    // 100 collected each (20 from the hold), and the next minute, 20, held again.
+    for (const member of members) expect(await wallet(member.id)).toMatchObject({ available: 880n, held: 20n });
     for (const [index, showId] of shows.entries()) await endShow(performers[index] as SessionUser, { showId }, clock.at(300));
   });
 });

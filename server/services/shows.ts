@@ -39,13 +39,16 @@ import { type MeterChange, type MeterParams, type SweepResult, settleShows, swee
  * locks the show row first, so two steps on one show (both sides ending at once, a sweep) queue and settle once.
  *
  *  - Start: accepting a private request or joining a group show posts a SHOW_HOLD of the first charge due (the
- *    minimum charge) from the member's available to held credits, or refuses with nothing posted.
+ *    minimum charge) from the member's available to held credits, or refuses with nothing posted; the settlement
+ *    in the same transaction tops the hold up to the next settlement period.
  *  - While it runs: the `shows.sweep` job settles every few seconds, posting SHOW_CHARGE (held first, then
  *    available; the performer's share at the PRIVATE_SHOW / GROUP_SHOW rate to pending earnings with an earnings
  *    lot, the rest to revenue) whenever the unposted charge reaches the show's settle threshold (by default every
  *    credit, so each sweep collects what the meter billed and wallets and earnings move with it). It pauses a
  *    meter whose other side missed its heartbeats, resumes it when both are back, and ends it when a side stays
- *    away past the offline timeout or the member's credits run out.
+ *    away past the offline timeout or the member's credits run out. After each settlement the meter's hold is
+ *    topped up to what the next minute will cost (holdTarget in server/domain/metering.ts), as far as the member's
+ *    credits go, so credits the show needs can't be spent or transferred away mid-show.
  *  - End: the final charge and the unused hold's release, exactly once.
  * Realtime events and emails are written to the outbox in the transaction of the change they announce, and the
  * worker's relay delivers them as soon as it commits (it listens for the commit); pages also poll `shows.meter`.
@@ -606,6 +609,7 @@ function requestClosed(showId: string, performerId: string, reason: ShowEndReaso
     ...who,
     charged: 0n,
     released: 0n,
+    toppedUp: 0n,
     meteredSeconds: 0,
     secondsLeft: null,
     endReason: reason,
@@ -1087,11 +1091,11 @@ async function announce(db: Queryable, changes: readonly MeterChange[], tag: str
     if (change.participantId && change.memberId) {
       if (change.endReason) {
         messages.push(...(await memberEndedMessages(db, change)));
-      } else if (change.paused || change.resumed || change.lowBalance || change.charged > 0n || change.released > 0n) {
+      } else if (change.paused || change.resumed || change.lowBalance || change.charged > 0n || change.released > 0n || change.toppedUp > 0n) {
         const members = refresh.get(change.showId) ?? new Set<string>();
         members.add(change.memberId);
         refresh.set(change.showId, members);
-        if (change.charged > 0n || change.released > 0n) walletsMoved.add(change.memberId);
+        if (change.charged > 0n || change.released > 0n || change.toppedUp > 0n) walletsMoved.add(change.memberId);
         if (change.charged > 0n) walletsMoved.add(change.performerId);
       }
     } else if (change.endReason) {
