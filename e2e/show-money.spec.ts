@@ -65,7 +65,8 @@ test("during a private show the wallet, the member's panel and the performer's p
     return (
       charged > 0n &&
       collected === charged &&
-      available === availableBefore - collected &&
+      // The running show keeps its next minute held, so what left Available is the charges plus that hold.
+      available + held === availableBefore - collected &&
       left === available + held &&
       performerCharged === charged &&
       share > 0n &&
