@@ -206,8 +206,8 @@ describe("a private show", () => {
       hold(30),
       hold(30),
       hold(30),
-      ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-120", [`PENDING:${performer.id}`]: "84", REVENUE: "36" }],
-      hold(30),
+      // The tick that charges also tops the hold up for the next minute, in the same posting.
+      ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-90", [`AVAILABLE:${member.id}`]: "-30", [`PENDING:${performer.id}`]: "84", REVENUE: "36" }],
       hold(30),
       hold(30),
       ["SHOW_CHARGE", { [`HELD:${member.id}`]: "-60", [`PENDING:${performer.id}`]: "42", REVENUE: "18" }],
@@ -219,13 +219,12 @@ describe("a private show", () => {
       "show-hold:meter:120",
       "show-hold:meter:150",
       "show-charge:meter:120",
-      "show-hold:meter:180",
       "show-hold:meter:210",
       "show-hold:meter:240",
       "show-charge:meter:180",
       "show-release:meter",
     ]);
-    expect(postings.find((posting) => posting.kind === "SHOW_CHARGE")?.metadata).toMatchObject({ saleKind: "PRIVATE_SHOW", rateBps: 7000, amount: "120", performerShare: "84", platformShare: "36", billedSeconds: 91 });
+    expect(postings.find((posting) => posting.kind === "SHOW_CHARGE")?.metadata).toMatchObject({ saleKind: "PRIVATE_SHOW", rateBps: 7000, amount: "120", performerShare: "84", platformShare: "36", billedSeconds: 91, fromHeld: "120", fromAvailable: "0", toppedUp: "30" });
     const { rows: lots } = await pool.query<{ sale_kind: string; amount: string }>(
       "SELECT sale_kind, amount FROM earnings_lots WHERE performer_id = $1 ORDER BY id",
       [performer.id],
@@ -647,7 +646,7 @@ describe("exactly once", () => {
     await pool.query("UPDATE show_participants SET settled = $2, held = $3 WHERE id = $1", [before[0]?.id, before[0]?.settled, before[0]?.held]);
     await runShowSweep(clock.at(91));
     expect((await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_CHARGE")).toHaveLength(1);
-    expect((await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_HOLD")).toHaveLength(5);
+    expect((await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_HOLD")).toHaveLength(4);
     expect(await wallet(member.id)).toMatchObject({ available: 820n, held: 60n });
     const { rows: after } = await pool.query<{ settled: string; held: string }>("SELECT settled, held FROM show_participants WHERE show_id = $1", [showId]);
     expect(after[0]).toEqual({ settled: "120", held: "60" });
