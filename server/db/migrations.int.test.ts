@@ -152,6 +152,49 @@ CREATE TRIGGER probe_entries_append_only BEFORE UPDATE OR DELETE ON probe_entrie
   });
 });
 
+describe("data migrations", () => {
+  it("show_totals moves an ended show's totals from its show.ended audit row into the show's columns", async () => {
+    const url = await emptyDatabase();
+    const paths = await scratchProject();
+    const names = await migrationNames(paths.migrationsDir);
+    const later = names.slice(names.indexOf("20261205201000_show_totals"));
+    const held = await mkdtemp(path.join(scratchDir, "held-"));
+    for (const name of later) {
+      await cp(path.join(paths.migrationsDir, name), path.join(held, name), { recursive: true });
+      await rm(path.join(paths.migrationsDir, name), { recursive: true });
+    }
+    await deployMigrations(url, paths);
+    await withClient(url, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO users (id, email, username, display_name, password_hash, role)
+         VALUES (gen_random_uuid(), 'p@example.test', 'p', 'P', 'x', 'PERFORMER') RETURNING id`,
+      );
+      const shows = await client.query<{ id: string; status: string }>(
+        `INSERT INTO shows (id, performer_id, kind, status, price_per_minute, free_seconds, minimum_minutes, increment_seconds, meter_control, settle_threshold)
+         SELECT gen_random_uuid(), $1, 'GROUP', status::"ShowStatus", 60, 0, 1, 60, 'AUTOMATIC', 60 FROM unnest(ARRAY['ENDED', 'ENDED', 'LIVE']) AS status
+         RETURNING id, status`,
+        [rows[0]?.id],
+      );
+      const [ended, endedTwice] = shows.rows;
+      const audit = (showId: string | undefined, details: object) =>
+        client.query(`INSERT INTO audit_log (action, target_type, target_id, details) VALUES ('show.ended', 'show', $1, $2)`, [showId, JSON.stringify(details)]);
+      await audit(ended?.id, { reason: "member_ended", members: 3, charged: "130", meteredSeconds: 151, performerShare: "78" });
+      await audit(endedTwice?.id, { members: 1, charged: "10", meteredSeconds: 20, performerShare: "6" });
+      await audit(endedTwice?.id, { members: 2, charged: "40", meteredSeconds: 80, performerShare: "24" });
+    });
+    for (const name of later) await cp(path.join(held, name), path.join(paths.migrationsDir, name), { recursive: true });
+    await deployMigrations(url, paths);
+    await withClient(url, async (client) => {
+      const { rows } = await client.query("SELECT status, member_count, charged, metered_seconds, performer_share FROM shows ORDER BY status, charged");
+      expect(rows).toEqual([
+        { status: "LIVE", member_count: 0, charged: "0", metered_seconds: "0", performer_share: "0" },
+        { status: "ENDED", member_count: 2, charged: "40", metered_seconds: "80", performer_share: "24" },
+        { status: "ENDED", member_count: 3, charged: "130", metered_seconds: "151", performer_share: "78" },
+      ]);
+    });
+  });
+});
+
 describe("createMigration", () => {
   it("writes <timestamp>_<name>/migration.sql from the diff and applies it", async () => {
     const url = await emptyDatabase();

@@ -372,6 +372,9 @@ describe("a group show", () => {
       [["40", 6000, "GROUP_SHOW"]],
     ]);
     expect(await showHistory(performer)).toEqual([expect.objectContaining({ showId, members: 3, charged: 130n, earned: 78n })]);
+    // The totals history shows are the show's own columns, written by the settlement that ended it.
+    const { rows: totals } = await pool.query("SELECT member_count, charged, metered_seconds, performer_share FROM shows WHERE id = $1", [showId]);
+    expect(totals).toEqual([{ member_count: 3, charged: "130", metered_seconds: expect.any(String), performer_share: "78" }]);
     await deliverAllDue(pool);
     expect(sendEmail).toHaveBeenCalledTimes(4);
   });

@@ -861,14 +861,15 @@ export async function showHistory(actor: ShowActor): Promise<ShowHistoryItem[]> 
       end_reason: string | null;
       member_names: string | null;
       members: number;
-      details: { charged?: string; performerShare?: string; meteredSeconds?: number } | null;
+      charged: string;
+      metered_seconds: string;
+      performer_share: string;
     }>(
       `SELECT s.id, s.kind, s.status, u.username, s.price_per_minute, s.created_at, s.ended_at, s.end_reason,
               (SELECT string_agg(mu.display_name, ', ' ORDER BY p.joined_at) FROM show_participants p JOIN users mu ON mu.id = p.member_id
                 WHERE p.show_id = s.id) AS member_names,
               (SELECT count(*)::int FROM show_participants p WHERE p.show_id = s.id) AS members,
-              (SELECT a.details FROM audit_log a WHERE a.target_type = 'show' AND a.target_id = s.id::text AND a.action = 'show.ended'
-                ORDER BY a.id DESC LIMIT 1) AS details
+              s.charged, s.metered_seconds, s.performer_share
          FROM shows s JOIN users u ON u.id = s.performer_id
         WHERE s.performer_id = $1 AND s.status IN ('ENDED', 'DECLINED')
         ORDER BY s.created_at DESC LIMIT $2`,
@@ -883,9 +884,9 @@ export async function showHistory(actor: ShowActor): Promise<ShowHistoryItem[]> 
       performerUsername: row.username,
       pricePerMinute: BigInt(row.price_per_minute),
       members: row.members,
-      meteredSeconds: row.details?.meteredSeconds ?? 0,
-      charged: BigInt(row.details?.charged ?? "0"),
-      earned: BigInt(row.details?.performerShare ?? "0"),
+      meteredSeconds: Number(row.metered_seconds),
+      charged: BigInt(row.charged),
+      earned: BigInt(row.performer_share),
       endReason: endReasonOf(row.end_reason),
       startedAt: row.created_at,
       endedAt: row.ended_at,
@@ -1160,11 +1161,12 @@ async function showEndedMessages(db: Queryable, change: MeterChange): Promise<Ou
     kind: ShowKind;
     status: ShowStatus;
     ended_at: Date | null;
-    details: { charged?: string; performerShare?: string; meteredSeconds?: number; members?: number } | null;
+    member_count: number;
+    charged: string;
+    metered_seconds: string;
+    performer_share: string;
   }>(
-    `SELECT u.email, pp.stage_name, s.kind, s.status, s.ended_at,
-            (SELECT a.details FROM audit_log a WHERE a.target_type = 'show' AND a.target_id = s.id::text AND a.action = 'show.ended'
-              ORDER BY a.id DESC LIMIT 1) AS details
+    `SELECT u.email, pp.stage_name, s.kind, s.status, s.ended_at, s.member_count, s.charged, s.metered_seconds, s.performer_share
        FROM shows s JOIN users u ON u.id = s.performer_id JOIN performer_profiles pp ON pp.user_id = s.performer_id
       WHERE s.id = $1`,
     [change.showId],
@@ -1172,7 +1174,7 @@ async function showEndedMessages(db: Queryable, change: MeterChange): Promise<Ou
   const show = rows[0];
   if (!show) return [];
   const about = `show:${change.showId}:ended`;
-  const charged = BigInt(show.details?.charged ?? "0");
+  const charged = BigInt(show.charged);
   const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: charged.toString() };
   const event: OutboxMessage = { key: `${about}:event`, kind: "realtime", channels: [userChannel(change.performerId)], event: SHOW_ENDED, data: { ...payload } };
   if (show.status === "DECLINED") return [event];
@@ -1180,10 +1182,10 @@ async function showEndedMessages(db: Queryable, change: MeterChange): Promise<Ou
     to: show.email,
     stageName: show.stage_name,
     kind: show.kind,
-    members: show.details?.members ?? 0,
-    meteredSeconds: show.details?.meteredSeconds ?? 0,
+    members: show.member_count,
+    meteredSeconds: Number(show.metered_seconds),
     charged,
-    earned: BigInt(show.details?.performerShare ?? "0"),
+    earned: BigInt(show.performer_share),
     endReason: change.endReason,
     endedAt: show.ended_at ?? new Date(),
     appUrl: env.APP_URL,
