@@ -6,6 +6,7 @@ import { storableDate } from "@/server/domain/storable";
 import { effectiveRate, type ScheduledRate } from "@/server/domain/commission-schedule";
 import { DomainError } from "@/server/domain/errors";
 import type { SaleKind } from "@/server/generated/prisma/enums";
+import { recordAudit } from "@/server/services/audit/record";
 
 export const SALE_KINDS = ["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"] as const satisfies readonly SaleKind[];
 
@@ -66,11 +67,12 @@ export async function setCommissionRate(adminId: string, input: SetCommissionRat
     );
     const row = rows[0];
     if (!row) throw new DomainError("BAD_REQUEST", "A new rate cannot start in the past.");
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details)
-       VALUES ($1, 'commission.set', 'commission_rate', $2, $3::jsonb)`,
-      [adminId, row.id, JSON.stringify({ kind, performerId: performerId ?? null, performerShareBps, effectiveFrom: row.effective_from })],
-    );
+    await recordAudit(db, {
+      actorId: adminId,
+      action: "commission.set",
+      target: { type: "commission_rate", id: row.id },
+      details: { kind, performerId: performerId ?? null, performerShareBps, effectiveFrom: row.effective_from },
+    });
     return { id: BigInt(row.id), effectiveFrom: row.effective_from };
   });
 }

@@ -8,6 +8,7 @@ import { EFFECTIVE_BALANCE_SQL } from "@/server/ledger/balances";
 import { checkInvariants, type InvariantResult } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
+import { recordAudit } from "@/server/services/audit/record";
 
 export interface AdjustBalanceInput {
   adminId: string;
@@ -38,15 +39,12 @@ export async function adjustBalance(input: AdjustBalanceInput): Promise<{ transa
       legs: adjustmentLegs(input.userId, input.account, input.amount),
     });
     if (!posted.replayed) {
-      await db.query(
-        `INSERT INTO audit_log (actor_id, action, target_type, target_id, details)
-         VALUES ($1, 'ledger.adjust', 'user', $2, $3::jsonb)`,
-        [
-          input.adminId,
-          input.userId,
-          JSON.stringify({ account: input.account, amount: input.amount.toString(), reason, transactionId: posted.transactionId.toString() }),
-        ],
-      );
+      await recordAudit(db, {
+        actorId: input.adminId,
+        action: "ledger.adjust",
+        target: { type: "user", id: input.userId },
+        details: { account: input.account, amount: input.amount, reason, transactionId: posted.transactionId },
+      });
       await enqueue(db, [{ key: `adjustment:${posted.transactionId}:wallet`, kind: "wallet-update", userId: input.userId }]);
     }
     return posted;

@@ -24,6 +24,7 @@ import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "./access";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { type MembershipNotice, membershipNoticeMessage } from "./membership-emails";
 import { findSellingPerformer, postSale } from "./sales";
+import { recordAudit } from "./audit/record";
 import { getSetting } from "./settings";
 
 /**
@@ -115,13 +116,6 @@ function planView(row: PlanRow): PlanView {
   };
 }
 
-async function audit(db: Queryable, actorId: string, action: string, planId: string, details: Record<string, unknown>): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, 'membership_plan', $3, $4::jsonb)`,
-    [actorId, action, planId, JSON.stringify(details, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))],
-  );
-}
-
 const actorOf = (owner: PlanOwner) => (owner.kind === "site" ? owner.adminId : owner.performerId);
 
 export async function createPlan(owner: PlanOwner, input: PlanInput): Promise<PlanView> {
@@ -134,7 +128,7 @@ export async function createPlan(owner: PlanOwner, input: PlanInput): Promise<Pl
       [ownerId(owner), plan.name, plan.description, plan.perks, plan.price.toString(), plan.periodDays, plan.active],
     );
     const created = planView(rows[0] as PlanRow);
-    await audit(db, actorOf(owner), "membership_plan.create", created.id, plan);
+    await recordAudit(db, { actorId: actorOf(owner), action: "membership_plan.create", target: { type: "membership_plan", id: created.id }, details: plan });
     return created;
   });
 }
@@ -156,7 +150,7 @@ export async function updatePlan(owner: PlanOwner, input: UpdatePlanInput): Prom
        RETURNING ${PLAN_COLUMNS}`,
       [id, plan.name, plan.description, plan.perks, plan.price.toString(), plan.periodDays, plan.active],
     );
-    await audit(db, actorOf(owner), "membership_plan.update", id, plan);
+    await recordAudit(db, { actorId: actorOf(owner), action: "membership_plan.update", target: { type: "membership_plan", id }, details: plan });
     return planView(rows[0] as PlanRow);
   });
 }

@@ -1,5 +1,6 @@
 import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
+import { recordAuditWithPrisma } from "./audit/record";
 
 /** Currencies a package may be priced in (Stripe Checkout currencies with a two-decimal minor unit). */
 export const PACKAGE_CURRENCIES = ["usd", "eur", "gbp"] as const;
@@ -40,22 +41,22 @@ export function allPackages() {
 
 export async function createPackage(adminId: string, input: PackageInput) {
   validatePackage(input);
-  const created = await prisma.creditPackage.create({ data: { ...input, name: input.name.trim() } });
-  await prisma.auditLog.create({
-    data: { actorId: adminId, action: "package.create", targetType: "credit_package", targetId: created.id, details: packageDetails(input) },
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.creditPackage.create({ data: { ...input, name: input.name.trim() } });
+    await recordAuditWithPrisma(tx, { actorId: adminId, action: "package.create", target: { type: "credit_package", id: created.id }, details: packageDetails(input) });
+    return created;
   });
-  return created;
 }
 
 export async function updatePackage(adminId: string, id: string, input: PackageInput) {
   validatePackage(input);
-  const existing = await prisma.creditPackage.findUnique({ where: { id } });
-  if (!existing) throw new DomainError("NOT_FOUND", "That package does not exist.");
-  const updated = await prisma.creditPackage.update({ where: { id }, data: { ...input, name: input.name.trim() } });
-  await prisma.auditLog.create({
-    data: { actorId: adminId, action: "package.update", targetType: "credit_package", targetId: id, details: packageDetails(input) },
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.creditPackage.findUnique({ where: { id } });
+    if (!existing) throw new DomainError("NOT_FOUND", "That package does not exist.");
+    const updated = await tx.creditPackage.update({ where: { id }, data: { ...input, name: input.name.trim() } });
+    await recordAuditWithPrisma(tx, { actorId: adminId, action: "package.update", target: { type: "credit_package", id }, details: packageDetails(input) });
+    return updated;
   });
-  return updated;
 }
 
 function packageDetails(input: PackageInput) {

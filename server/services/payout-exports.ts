@@ -4,6 +4,7 @@ import { csvDocument } from "@/server/domain/csv";
 import { minorUnitExponent } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { type AdminWithdrawalView, type WithdrawalFilters, queryWithdrawals } from "./payouts";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * The admin queue's filtered withdrawals as files for accounting: CSV (text, exact decimal amounts) and a real
@@ -34,10 +35,7 @@ export const EXPORT_COLUMNS = [
 /** The rows to export; who exported what is audited, as exports leave the system. */
 export async function loadExportRows(adminId: string, filters: WithdrawalFilters, format: "csv" | "xlsx"): Promise<AdminWithdrawalView[]> {
   const rows = await queryWithdrawals(pool, filters, EXPORT_LIMIT);
-  await pool.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'withdrawals.exported', 'withdrawal', 'export', $2::jsonb)`,
-    [adminId, JSON.stringify({ filters, format, rows: rows.length })],
-  );
+  await recordAudit(pool, { actorId: adminId, action: "withdrawals.exported", target: { type: "withdrawal", id: "export" }, details: { filters, format, rows: rows.length } });
   return rows;
 }
 

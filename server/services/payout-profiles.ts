@@ -19,6 +19,7 @@ import type { PayoutMethod } from "@/server/generated/prisma/enums";
 import { stripe } from "@/server/integrations/stripe";
 import { type MethodTerms, type PayoutField, type PayoutRate, getPayoutConfiguration, loadPayoutFields } from "./payout-settings";
 import { getSetting } from "./settings";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * Payout profiles: where a performer's money goes. Values are checked against the fields admins require for
@@ -177,10 +178,12 @@ export async function savePayoutProfile(userId: string, input: SavePayoutProfile
     if (!saved) throw new Error("payout profile upsert returned no row");
     // Which fields changed, never their values: the audit log is read more widely than payout details.
     const changedKeys = Object.keys({ ...previous?.details, ...validated.values }).filter((key) => previous?.details[key] !== validated.values[key]);
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'payout_profile.saved', 'payout_profile', $2, $3::jsonb)`,
-      [userId, userId, JSON.stringify({ method, currency, previousMethod: previous?.method ?? null, changedKeys, lockRestarted: changed })],
-    );
+    await recordAudit(db, {
+      actorId: userId,
+      action: "payout_profile.saved",
+      target: { type: "payout_profile", id: userId },
+      details: { method, currency, previousMethod: previous?.method ?? null, changedKeys, lockRestarted: changed },
+    });
     const policy = await getSetting(db, "payouts");
     return { changed, lockedUntil: await lockedUntil(db, toRecord(saved), policy.methodLockDays) };
   });
@@ -221,11 +224,12 @@ export async function startStripeOnboarding(userId: string, input: z.input<typeo
           WHERE performer_id = $1 AND stripe_account_id IS NULL`,
         [userId, account.id],
       );
-      await db.query(
-        `INSERT INTO audit_log (actor_id, action, target_type, target_id, details)
-         VALUES ($1, 'payout_profile.stripe_connected', 'payout_profile', $2, $3::jsonb)`,
-        [userId, userId, JSON.stringify({ stripeAccountId: account.id })],
-      );
+      await recordAudit(db, {
+        actorId: userId,
+        action: "payout_profile.stripe_connected",
+        target: { type: "payout_profile", id: userId },
+        details: { stripeAccountId: account.id },
+      });
     });
   }
   const back = `${env.APP_URL}${RETURN_PATHS[returnTo]}`;
@@ -288,10 +292,7 @@ export async function revealPayoutProfile(adminId: string, input: z.input<typeof
   const { performerId } = performerIdSchema.parse(input);
   const exists = await pool.query("SELECT 1 FROM payout_profiles WHERE performer_id = $1", [performerId]);
   if (!exists.rowCount) throw new DomainError("NOT_FOUND", "This user has no payout details.");
-  await pool.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'payout_profile.revealed', 'payout_profile', $2, '{}')`,
-    [adminId, performerId],
-  );
+  await recordAudit(pool, { actorId: adminId, action: "payout_profile.revealed", target: { type: "payout_profile", id: performerId } });
   const view = await adminProfileView(performerId, true);
   if (!view) throw new DomainError("NOT_FOUND", "This user has no payout details.");
   return view;

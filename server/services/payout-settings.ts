@@ -14,6 +14,7 @@ import {
   isPayoutFieldFormat,
 } from "@/server/domain/payouts";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
+import { type AuditAction, type AuditEntry, recordAudit } from "./audit/record";
 import { type SettingValue, getSetting } from "./settings";
 
 /**
@@ -137,15 +138,8 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T>
   return result.data;
 }
 
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item));
-}
-
-async function audit(db: Queryable, adminId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-    [adminId, action, targetType, targetId, toJson(details)],
-  );
+async function audit(db: Queryable, adminId: string, action: AuditAction, target: AuditEntry["target"], details: Record<string, unknown>): Promise<void> {
+  await recordAudit(db, { actorId: adminId, action, target, details });
 }
 
 /** Keys the profile form uses for itself; a field may not take them. */
@@ -206,7 +200,7 @@ export async function savePayoutField(adminId: string, input: PayoutFieldInput):
         );
     const row = rows[0];
     if (!row) throw new DomainError("NOT_FOUND", "That field no longer exists.");
-    await audit(db, adminId, id ? "payout_field.updated" : "payout_field.created", "payout_field", row.id, { ...field, methods });
+    await audit(db, adminId, id ? "payout_field.updated" : "payout_field.created", { type: "payout_field", id: row.id }, { ...field, methods });
     return toField(row);
   });
 }
@@ -233,7 +227,7 @@ export async function setPayoutRate(adminId: string, input: PayoutRateInput): Pr
        RETURNING updated_at`,
       [rate.currency, rate.credits.toString(), rate.amountMinor.toString()],
     );
-    await audit(db, adminId, "payout_rate.set", "payout_rate", rate.currency, { before: before.rows[0] ?? null, after: rate });
+    await audit(db, adminId, "payout_rate.set", { type: "payout_rate", id: rate.currency }, { before: before.rows[0] ?? null, after: rate });
     return { ...rate, updatedAt: rows[0]?.updated_at ?? new Date() };
   });
 }
@@ -246,7 +240,7 @@ export async function removePayoutRate(adminId: string, input: z.input<typeof re
   await withTransaction(pool, async (db) => {
     const removed = await db.query("DELETE FROM payout_rates WHERE currency = $1 RETURNING credits, amount_minor", [currency.toUpperCase()]);
     if (!removed.rowCount) throw new DomainError("NOT_FOUND", "There is no rate for that currency.");
-    await audit(db, adminId, "payout_rate.removed", "payout_rate", currency.toUpperCase(), { before: removed.rows[0] });
+    await audit(db, adminId, "payout_rate.removed", { type: "payout_rate", id: currency.toUpperCase() }, { before: removed.rows[0] });
   });
 }
 
@@ -272,7 +266,7 @@ export async function setMethodTerms(adminId: string, input: MethodTermsInput): 
          min_credits = excluded.min_credits, max_credits = excluded.max_credits, updated_at = now()`,
       [terms.method, terms.fixedMinor.toString(), terms.percentBps, terms.minCredits.toString(), terms.maxCredits.toString()],
     );
-    await audit(db, adminId, "payout_method.set", "payout_method", terms.method, terms);
+    await audit(db, adminId, "payout_method.set", { type: "payout_method", id: terms.method }, { ...terms });
   });
 }
 
@@ -284,6 +278,6 @@ export async function withdrawMethod(adminId: string, input: z.input<typeof with
   await withTransaction(pool, async (db) => {
     const removed = await db.query(`DELETE FROM payout_method_fees WHERE method = $1::"PayoutMethod"`, [method]);
     if (!removed.rowCount) throw new DomainError("NOT_FOUND", "That method is not offered.");
-    await audit(db, adminId, "payout_method.removed", "payout_method", method, {});
+    await audit(db, adminId, "payout_method.removed", { type: "payout_method", id: method }, {});
   });
 }

@@ -39,6 +39,7 @@ import {
   lockWithdrawal,
   toWithdrawalView,
 } from "./withdrawal-state";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * Withdrawals: a performer turns available (matured) credits into money. The request moves the credits from
@@ -350,10 +351,7 @@ export async function revealWithdrawalDetails(adminId: string, input: z.input<ty
   const { id } = withdrawalIdSchema.parse(input);
   const withdrawal = await findWithdrawal(pool, id);
   if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
-  await pool.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'withdrawal.details_revealed', 'withdrawal', $2, '{}')`,
-    [adminId, id],
-  );
+  await recordAudit(pool, { actorId: adminId, action: "withdrawal.details_revealed", target: { type: "withdrawal", id } });
   return detailLines(withdrawal.payout_details, true);
 }
 

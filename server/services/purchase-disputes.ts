@@ -8,6 +8,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { appLink, creditsText, renderEmail } from "./emails/template";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * A disputed credit purchase, as server/domain/disputes.ts says who bears it: one DISPUTE_HOLD posting per
@@ -165,10 +166,12 @@ export async function takeBackDisputed(db: PoolClient, purchase: DisputedPurchas
       ],
     );
   }
-  await db.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES (NULL, 'purchase.dispute_taken_back', 'credit_purchase', $1, $2::jsonb)`,
-    [purchase.id, JSON.stringify({ disputeId: dispute.id, transactionId: held.transactionId.toString(), disputedCredits: dispute.credits.toString(), ...summary })],
-  );
+  await recordAudit(db, {
+    actorId: null,
+    action: "purchase.dispute_taken_back",
+    target: { type: "credit_purchase", id: purchase.id },
+    details: { disputeId: dispute.id, transactionId: held.transactionId, disputedCredits: dispute.credits, ...summary },
+  });
   await enqueue(db, await performerNotices(db, dispute.id, plan.fromPerformers, "taken"));
 }
 
@@ -220,10 +223,12 @@ export async function restoreWonDispute(db: PoolClient, purchase: DisputedPurcha
     disputeId,
     purchase.id,
   ]);
-  await db.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES (NULL, 'purchase.dispute_restored', 'credit_purchase', $1, $2::jsonb)`,
-    [purchase.id, JSON.stringify({ disputeId, transactionId: released.transactionId.toString() })],
-  );
+  await recordAudit(db, {
+    actorId: null,
+    action: "purchase.dispute_restored",
+    target: { type: "credit_purchase", id: purchase.id },
+    details: { disputeId, transactionId: released.transactionId },
+  });
   await enqueue(db, await performerNotices(db, disputeId, givenBack, "restored"));
 }
 

@@ -27,6 +27,7 @@ import { hasPlanAccess } from "./access";
 import { hasContentAccess } from "./content";
 import { getSetting } from "./settings";
 import { endShowsForMember, endShowsForPerformer } from "./shows";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * A performer's live room: online state, show settings, chat and moderation. A room row is created lazily on the
@@ -488,10 +489,7 @@ export async function updateRoomSettings(performer: RoomActor, input: UpdateRoom
         after.increment_seconds,
       ],
     );
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'room.settings', 'room', $2, $3::jsonb)`,
-      [performer.id, performer.id, JSON.stringify({ before, after })],
-    );
+    await recordAudit(db, { actorId: performer.id, action: "room.settings", target: { type: "room", id: performer.id }, details: { before, after } });
     return getRoomSettings(performer, db);
   });
 }
@@ -617,11 +615,8 @@ async function moderate(actor: RoomActor, input: ModerationInput, action: Modera
         kind,
       ]);
     }
-    const { rows: audit } = await db.query<{ id: string }>(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, 'room', $3, $4::jsonb) RETURNING id`,
-      [actor.id, `room.${action}`, roomId, JSON.stringify({ memberId })],
-    );
-    const key = `room-moderation:${audit[0]?.id}`;
+    const auditId = await recordAudit(db, { actorId: actor.id, action: `room.${action}`, target: { type: "room", id: roomId }, details: { memberId } });
+    const key = `room-moderation:${auditId}`;
     if (action === "remove") {
       const payload: MemberRemovedPayload = { memberId };
       await enqueue(db, [toRoom(key, roomId, ROOM_MEMBER_REMOVED, { ...payload })]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { recordAudit } from "@/server/services/audit/record";
 
 const credits = z.coerce.bigint({ error: "Enter a whole number of credits." }).min(0n, "Credits cannot be negative.");
 const days = z
@@ -147,10 +148,7 @@ export async function setSetting<Key extends SettingKey>(adminId: string, key: K
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by_id = excluded.updated_by_id, updated_at = now()`,
       [key, toJson(parsed.data), adminId],
     );
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'setting.set', 'setting', $2, $3::jsonb)`,
-      [adminId, key, toJson({ before, after: parsed.data })],
-    );
+    await recordAudit(db, { actorId: adminId, action: "setting.set", target: { type: "setting", id: key }, details: { before, after: parsed.data } });
     return parsed.data;
   });
 }

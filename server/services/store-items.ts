@@ -7,6 +7,7 @@ import { STORE_FILE_TYPES_HINT, declaredStoreTypeMatches, safeDownloadName, snif
 import { env } from "@/server/env";
 import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
 import { fileStorage } from "@/server/integrations/storage";
+import { recordAudit } from "@/server/services/audit/record";
 
 /**
  * Store items: sold by the site (no seller; admins manage them) or by a performer (only they manage theirs).
@@ -150,10 +151,7 @@ export async function saveItem(owner: ItemOwner, input: SaveItemInput): Promise<
       );
       id = rows[0]?.id as string;
     }
-    await db.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, 'store_item', $3, $4::jsonb)`,
-      [owner.actorId, fields.id ? "store_item.update" : "store_item.create", id, JSON.stringify({ ...fields, price: fields.price.toString() })],
-    );
+    await recordAudit(db, { actorId: owner.actorId, action: fields.id ? "store_item.update" : "store_item.create", target: { type: "store_item", id }, details: fields });
     return id;
   });
   const saved = (await managedItems(owner)).find((item) => item.id === itemId);
@@ -211,10 +209,12 @@ export async function attachItemFile(owner: ItemOwner, itemId: string, file: Upl
         "UPDATE store_items SET storage_key = $2, file_name = $3, mime_type = $4, updated_at = now() WHERE id = $1",
         [itemId, stored.key, fileName, type.mimeType],
       );
-      await db.query(
-        `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'store_item.file', 'store_item', $2, $3::jsonb)`,
-        [owner.actorId, itemId, JSON.stringify({ fileName, mimeType: type.mimeType, sizeBytes: stored.sizeBytes })],
-      );
+      await recordAudit(db, {
+        actorId: owner.actorId,
+        action: "store_item.file",
+        target: { type: "store_item", id: itemId },
+        details: { fileName, mimeType: type.mimeType, sizeBytes: stored.sizeBytes },
+      });
       return item.storage_key;
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import type Stripe from "stripe";
 import { type PaymentFacts, paymentMismatches } from "@/server/domain/stripe-payments";
+import { recordAudit } from "@/server/services/audit/record";
 
 /** A webhook's object as re-read from Stripe: the only source of the identifiers and amounts acted on. */
 export type EventSubject =
@@ -30,10 +31,12 @@ async function recordPaymentMismatch(
 ): Promise<void> {
   const facts = (f: PaymentFacts) => ({ checkoutSessionId: f.checkoutSessionId, amountMinor: f.amountMinor.toString(), currency: f.currency });
   console.error(`[stripe webhook] ${event.type} ${event.id} does not match ${target.type} ${target.id}: ${fields.join(", ")}`);
-  await db.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES (NULL, 'stripe.payment_mismatch', $1, $2, $3::jsonb)`,
-    [target.type, target.id, JSON.stringify({ eventId: event.id, eventType: event.type, differs: fields, stored: facts(stored), atStripe: facts(atStripe) })],
-  );
+  await recordAudit(db, {
+    actorId: null,
+    action: "stripe.payment_mismatch",
+    target,
+    details: { eventId: event.id, eventType: event.type, differs: fields, stored: facts(stored), atStripe: facts(atStripe) },
+  });
 }
 
 

@@ -16,6 +16,7 @@ import { env } from "@/server/env";
 import { windowStartFor } from "@/server/auth/rate-limit";
 import { applicationDecisionEmail, signUpAttemptEmail, welcomeEmail } from "./emails/account-emails";
 import { undeliveredCount } from "@/server/outbox/admin";
+import { type AuditAction, recordAuditWithPrisma } from "./audit/record";
 import { type OutboxMessage, enqueueWithPrisma } from "@/server/outbox/messages";
 
 /**
@@ -68,21 +69,6 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T>
   return result.data;
 }
 
-async function writeAudit(
-  db: Db,
-  entry: { actorId: string | null; action: string; targetId: string; details?: Prisma.InputJsonObject },
-): Promise<void> {
-  await db.auditLog.create({
-    data: {
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: "user",
-      targetId: entry.targetId,
-      details: entry.details ?? {},
-    },
-  });
-}
-
 type IdentityField = "email" | "username";
 
 const TAKEN_MESSAGES: Record<IdentityField, string> = {
@@ -117,7 +103,7 @@ async function takenIdentityFields(db: Db, email: string, username: string): Pro
 async function insertUser(
   input: SignUpInput,
   role: Role,
-  audit: { actorId: string | null; action: string } | null,
+  audit: { actorId: string | null; action: AuditAction } | null,
   announce: (user: PublicUser) => OutboxMessage[] = () => [],
 ): Promise<PublicUser> {
   const taken = await takenIdentityFields(prisma, input.email, input.username);
@@ -136,7 +122,7 @@ async function insertUser(
         },
         select: publicUserSelect,
       });
-      if (audit) await writeAudit(tx, { ...audit, targetId: user.id, details: { role } });
+      if (audit) await recordAuditWithPrisma(tx, { ...audit, target: { type: "user", id: user.id }, details: { role } });
       await enqueueWithPrisma(tx, announce(user));
       return user;
     });
@@ -287,10 +273,10 @@ export async function applyAsPerformer(actor: UserActor, input: PerformerApplica
       }
       throw error;
     }
-    await writeAudit(tx, {
+    await recordAuditWithPrisma(tx, {
       actorId: actor.id,
       action: "performer_application.submitted",
-      targetId: actor.id,
+      target: { type: "user", id: actor.id },
       details: { stageName: application.stageName },
     });
   });
@@ -344,10 +330,10 @@ export async function reviewApplication(actor: UserActor, input: ReviewApplicati
         throw new DomainError("PRECONDITION_FAILED", "Only member accounts can become performers.");
       }
     }
-    await writeAudit(tx, {
+    await recordAuditWithPrisma(tx, {
       actorId: actor.id,
       action: review.decision === "APPROVE" ? "performer_application.approved" : "performer_application.rejected",
-      targetId: review.userId,
+      target: { type: "user", id: review.userId },
       details: note ? { note } : {},
     });
     if (options.announce === false) return;
@@ -390,7 +376,7 @@ export async function suspendUser(actor: UserActor, input: SuspendUserInput): Pr
       data: { status: "SUSPENDED", sessionVersion: { increment: 1 } },
     });
     if (suspended.count === 0) await explainUnchangedStatus(tx, userId, "SUSPENDED");
-    await writeAudit(tx, { actorId: actor.id, action: "user.suspended", targetId: userId, details: { reason } });
+    await recordAuditWithPrisma(tx, { actorId: actor.id, action: "user.suspended", target: { type: "user", id: userId }, details: { reason } });
   });
 }
 
@@ -407,7 +393,7 @@ export async function reactivateUser(actor: UserActor, input: z.input<typeof rea
       data: { status: "ACTIVE" },
     });
     if (reactivated.count === 0) await explainUnchangedStatus(tx, userId, "ACTIVE");
-    await writeAudit(tx, { actorId: actor.id, action: "user.reactivated", targetId: userId });
+    await recordAuditWithPrisma(tx, { actorId: actor.id, action: "user.reactivated", target: { type: "user", id: userId } });
   });
 }
 

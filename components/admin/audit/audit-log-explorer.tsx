@@ -12,7 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { QueryError } from "@/components/wallet/query-error";
 import type { AuditDetailLine } from "@/server/domain/audit";
-import type { AuditEntry, AuditPerson } from "@/server/services/audit-log";
+import type { AuditEntry, AuditPerson } from "@/server/services/audit/log-viewer";
 
 const PAGE_SIZE = 25;
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });

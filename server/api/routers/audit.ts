@@ -1,5 +1,5 @@
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
-import { auditActions, auditLogPageSchema, listAuditLog } from "@/server/services/audit-log";
+import { auditActions, auditLogPageSchema, listAuditLog } from "@/server/services/audit/log-viewer";
 
 /** The admin audit-log viewer. */
 export const auditRouter = createTRPCRouter({

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { resolveSession } from "@/server/auth/session-token";
-import { auditLogCsv, auditLogFilterSchema, exportAuditLog } from "@/server/services/audit-log";
+import { auditLogCsv, auditLogFilterSchema, exportAuditLog } from "@/server/services/audit/log-viewer";
 
 export const dynamic = "force-dynamic";
 

@@ -9,8 +9,8 @@ import { post } from "@/server/ledger/post";
 import { callerAs, expectLedgerInvariantsHold, trpcCodeOf } from "@/server/testing/api";
 import { parseCsv } from "@/server/testing/csv";
 import { routeRequestAs } from "@/server/testing/session-cookie";
-import { suspendUser } from "./users";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { suspendUser } from "@/server/services/users";
+import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({

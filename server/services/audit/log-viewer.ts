@@ -3,6 +3,7 @@ import { pool } from "@/server/db/client";
 import { type AuditDetailLine, auditActionLabel, auditDetailLines, auditDetailsText } from "@/server/domain/audit";
 import { csvDocument } from "@/server/domain/csv";
 import { storableBigint, storableDate } from "@/server/domain/storable";
+import { recordAudit } from "./record";
 
 /**
  * The admin audit-log viewer and its export: who did what to whom, newest first. Every row was written by the
@@ -143,10 +144,7 @@ export const AUDIT_EXPORT_LIMIT = 50_000;
 /** The filtered rows for a download; the export itself is audited (after the read, so it is not in its own file). */
 export async function exportAuditLog(adminId: string, filter: AuditLogFilter): Promise<AuditEntry[]> {
   const entries = await queryAuditLog(filter, undefined, AUDIT_EXPORT_LIMIT);
-  await pool.query(
-    `INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, 'audit_log.exported', 'audit_log', 'export', $2::jsonb)`,
-    [adminId, JSON.stringify({ filters: filter, rows: entries.length })],
-  );
+  await recordAudit(pool, { actorId: adminId, action: "audit_log.exported", target: { type: "audit_log", id: "export" }, details: { filters: filter, rows: entries.length } });
   return entries;
 }
 
