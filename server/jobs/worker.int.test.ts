@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { JOBS_SCHEMA } from "./boss";
@@ -101,5 +103,23 @@ it("sends a job marked startOnBoot once when the worker starts, so a self-resche
     expect(received).toEqual([{ value: 1 }]);
   } finally {
     await worker.close();
+  }
+});
+
+it("starts every worker when several start at once on a database pg-boss has never seen", async () => {
+  // A database of its own: pg-boss's schema must not exist yet, and the other tests' must stay as it is.
+  const name = `boss_start_${randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const freshUrl = new URL(databaseUrl);
+  freshUrl.pathname = `/${name}`;
+  try {
+    const started = await Promise.allSettled([0, 1, 2, 3].map(() => startWorker({ databaseUrl: freshUrl.toString() })));
+    await Promise.all(started.map((result) => (result.status === "fulfilled" ? result.value.close() : undefined)));
+    expect(started.map((result) => (result.status === "rejected" ? String(result.reason) : "started"))).toEqual(["started", "started", "started", "started"]);
+  } finally {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
   }
 });

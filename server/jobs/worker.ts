@@ -1,3 +1,4 @@
+import pg from "pg";
 import type PgBoss from "pg-boss";
 import { createBoss } from "./boss";
 import { type JobDefinition, jobs as registeredJobs } from "./registry";
@@ -21,15 +22,17 @@ const GRACEFUL_STOP_MS = 30_000;
  */
 export async function startWorker({ databaseUrl, jobs = registeredJobs }: WorkerOptions): Promise<JobWorker> {
   const boss = createBoss({ connectionString: databaseUrl, application_name: "tipmeter-worker" });
-  await boss.start();
   try {
-    for (const job of jobs) {
-      const queue = { ...job.queue, name: job.name };
-      await boss.createQueue(job.name, queue);
-      // createQueue leaves an existing queue as it was; this applies edited options.
-      await boss.updateQueue(job.name, queue);
-    }
-    await syncSchedules(boss, jobs);
+    await oneAtATime(databaseUrl, async () => {
+      await boss.start();
+      for (const job of jobs) {
+        const queue = { ...job.queue, name: job.name };
+        await boss.createQueue(job.name, queue);
+        // createQueue leaves an existing queue as it was; this applies edited options.
+        await boss.updateQueue(job.name, queue);
+      }
+      await syncSchedules(boss, jobs);
+    });
     for (const job of jobs) {
       await boss.work<object>(job.name, job.work ?? {}, (batch) => runLogged(job, batch));
     }
@@ -41,6 +44,23 @@ export async function startWorker({ databaseUrl, jobs = registeredJobs }: Worker
     throw error;
   }
   return { close: () => boss.stop({ graceful: true, timeout: GRACEFUL_STOP_MS }) };
+}
+
+/**
+ * Runs a worker's setup while no other worker sets up: pg-boss's schema install and its queue creation (a
+ * partition table attached per queue) deadlock when several workers start at once. The lock is a session's
+ * advisory lock on a connection of its own, so a worker killed mid-setup releases it with its connection.
+ */
+async function oneAtATime(databaseUrl: string, setup: () => Promise<void>): Promise<void> {
+  const session = new pg.Client({ connectionString: databaseUrl, application_name: "tipmeter-worker-setup" });
+  session.on("error", (error) => console.error(`[jobs] setup lock connection: ${error.message}`));
+  await session.connect();
+  try {
+    await session.query("SELECT pg_advisory_lock(hashtext('tipmeter:job-worker-setup'))");
+    await setup();
+  } finally {
+    await session.end();
+  }
 }
 
 async function runLogged(job: JobDefinition, batch: PgBoss.Job<object>[]): Promise<void> {
