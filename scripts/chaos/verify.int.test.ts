@@ -12,7 +12,7 @@ import { verify } from "./verify";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 
 /** The chaos run's verdict must see what it exists to see: a lost, a duplicated and a wrongly refused operation. */

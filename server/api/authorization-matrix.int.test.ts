@@ -44,7 +44,7 @@ vi.hoisted(() => {
 });
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => undefined) }));
 

@@ -22,7 +22,7 @@ import { startStripeWebhooksHarness } from "@/server/testing/stripe-webhooks-har
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: async () => ({}) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(async () => ({})),
 }));
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_511);

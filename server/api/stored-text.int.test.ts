@@ -12,7 +12,7 @@ import { fundUser } from "@/server/testing/factories";
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: async () => ({}) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(async () => ({})),
 }));
 
 /**

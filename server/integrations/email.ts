@@ -12,8 +12,16 @@ export interface OutgoingEmail {
 
 let transport: nodemailer.Transporter | undefined;
 
+/**
+ * Pooled: connections are kept and reused, up to 5 at once, so the outbox relay sends a batch in parallel without a
+ * handshake per email. SMTP_URL's own query options (`?pool=false`, `?maxConnections=10`) win.
+ */
 function smtpTransport(): nodemailer.Transporter {
-  transport ??= nodemailer.createTransport(env.SMTP_URL);
+  if (!transport) {
+    const url = new URL(env.SMTP_URL);
+    if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+    transport = nodemailer.createTransport(url.toString());
+  }
   return transport;
 }
 

@@ -12,7 +12,7 @@ import { startWorker } from "./worker";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => {}) }));
 

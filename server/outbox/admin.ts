@@ -75,7 +75,7 @@ export const retryMessageSchema = z.object({ id: storableBigint(z.bigint().posit
 export async function retryMessage(input: z.input<typeof retryMessageSchema>): Promise<void> {
   const { id } = retryMessageSchema.parse(input);
   const { rowCount } = await pool.query(
-    `UPDATE outbox_messages SET dead_at = NULL, attempts = 0, available_at = now(), locked_until = NULL
+    `UPDATE outbox_messages SET dead_at = NULL, attempts = 0, available_at = now()
       WHERE id = $1 AND delivered_at IS NULL`,
     [id.toString()],
   );

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
@@ -11,8 +12,19 @@ import { deliverAllDue, deliverDue, startOutboxRelay } from "./relay";
 
 const sent = vi.hoisted(() => [] as OutgoingEmail[]);
 const failNextSends = vi.hoisted(() => ({ count: 0 }));
+/** Subjects whose sending always fails. */
+const refusedSubjects = vi.hoisted(() => new Set<string>());
+/** Subjects whose sending hangs until `until`, then dies with its process: `reached` says it began. */
+const hangingSubjects = vi.hoisted(() => new Map<string, { reached: () => void; until: Promise<void> }>());
 vi.mock("@/server/integrations/email", () => ({
   sendEmail: vi.fn(async (message: OutgoingEmail) => {
+    const hanging = hangingSubjects.get(message.subject);
+    if (hanging) {
+      hanging.reached();
+      await hanging.until;
+      throw new Error("the relay was killed");
+    }
+    if (refusedSubjects.has(message.subject)) throw new Error("SMTP 550: mailbox unavailable");
     if (failNextSends.count > 0) {
       failNextSends.count -= 1;
       throw new Error("SMTP 451: try again later");
@@ -20,11 +32,15 @@ vi.mock("@/server/integrations/email", () => ({
     sent.push(message);
   }),
 }));
-const trigger = vi.hoisted(() => vi.fn(async () => ({})));
+const trigger = vi.hoisted(() => vi.fn<(channels: string[], event: string, data: unknown) => Promise<object>>(async () => ({})));
+const triggerBatch = vi.hoisted(() => vi.fn<(events: Array<{ channel: string; name: string; data: unknown }>) => Promise<object>>(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: { triggerBatch, trigger },
 }));
+
+/** Every realtime event published, in order. */
+const published = () => triggerBatch.mock.calls.flatMap(([events]) => events);
 
 interface Row {
   attempts: number;
@@ -57,7 +73,10 @@ beforeEach(async () => {
   await deliverAllDue(pool);
   sent.length = 0;
   failNextSends.count = 0;
-  trigger.mockClear();
+  refusedSubjects.clear();
+  hangingSubjects.clear();
+  triggerBatch.mockReset();
+  trigger.mockReset();
 });
 
 afterAll(async () => {
@@ -106,8 +125,14 @@ describe("delivering", () => {
 
     expect(await deliverAllDue(pool)).toEqual({ delivered: 3, failed: 0, dead: 0 });
     expect(sent).toEqual([expect.objectContaining({ subject: `About ${key}`, messageId: expect.stringMatching(/^<test=3a.+@localhost>$/) })]);
-    expect(trigger).toHaveBeenCalledWith("private-admins", "order.updated", { id: "o1", status: "PAID" });
-    expect(trigger).toHaveBeenCalledWith(`private-user-${userId}`, "wallet.updated", { available: "0", pending: "0", held: "0", restricted: false });
+    expect(triggerBatch.mock.calls).toEqual([
+      [
+        [
+          { channel: "private-admins", name: "order.updated", data: { id: "o1", status: "PAID" } },
+          { channel: `private-user-${userId}`, name: "wallet.updated", data: { available: "0", pending: "0", held: "0", restricted: false } },
+        ],
+      ],
+    ]);
     expect(await rowOf(key)).toMatchObject({ attempts: 1, delivered: true, last_error: null });
   });
 
@@ -153,26 +178,103 @@ describe("delivering", () => {
     await expect(admin.outbox.retry({ id: dead!.id })).rejects.toThrow("That message was delivered already or does not exist.");
   });
 
+  it("delivers the rest of a batch when one message fails, and backs off only that one", async () => {
+    const keys = Array.from({ length: 6 }, () => `test:${randomUUID()}`);
+    const failing = keys[2]!;
+    refusedSubjects.add(`About ${failing}`);
+    await withTransaction(pool, (db) =>
+      enqueue(db, [...keys.map(email), { key: `${keys[0]}:event`, kind: "realtime", channels: ["private-admins"], event: "order.updated", data: { id: "o2" } }]),
+    );
+
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 6, failed: 1, dead: 0 });
+    expect(await rowOf(failing)).toMatchObject({ attempts: 1, delivered: false, dead: false, last_error: "SMTP 550: mailbox unavailable", wait_seconds: retryDelaySeconds(1) });
+    for (const key of keys.filter((key) => key !== failing)) expect(await rowOf(key)).toMatchObject({ attempts: 1, delivered: true, last_error: null });
+    expect(await rowOf(`${keys[0]}:event`)).toMatchObject({ delivered: true });
+    expect(sent.map((message) => message.subject).sort()).toEqual(keys.filter((key) => key !== failing).map((key) => `About ${key}`).sort());
+  });
+
+  it("publishes realtime events in Pusher batches of at most 10, in the order they were written", async () => {
+    const events = Array.from({ length: 23 }, (_, index) => ({
+      key: `test:${randomUUID()}`,
+      kind: "realtime" as const,
+      channels: ["private-admins"],
+      event: "order.updated",
+      data: { n: String(index) },
+    }));
+    await withTransaction(pool, (db) => enqueue(db, events));
+
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 23, failed: 0, dead: 0 });
+    expect(triggerBatch.mock.calls.map(([batch]) => batch.length)).toEqual([10, 10, 3]);
+    expect(published().map((event) => (event.data as { n: string }).n)).toEqual(events.map((event) => event.data.n));
+  });
+
+  it("sends an event for several channels as one call, in its place among the batches", async () => {
+    const single = (n: string) => ({ key: `test:${randomUUID()}`, kind: "realtime" as const, channels: ["private-admins"], event: "order.updated", data: { n } });
+    const shared = { key: `test:${randomUUID()}`, kind: "realtime" as const, channels: ["private-user-a", "private-admins"], event: "order.updated", data: { n: "2" } };
+    await withTransaction(pool, (db) => enqueue(db, [single("1"), shared, single("3")]));
+    const order: string[] = [];
+    triggerBatch.mockImplementation(async (events) => (order.push(...events.map((event) => `batch ${(event.data as { n: string }).n}`)), {}));
+    trigger.mockImplementation(async (channels, _event, data) => (order.push(`${channels.join("+")} ${(data as { n: string }).n}`), {}));
+
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 3, failed: 0, dead: 0 });
+    expect(order).toEqual(["batch 1", "private-user-a+private-admins 2", "batch 3"]);
+  });
+
+  it("backs off the messages of a Pusher batch that failed, and delivers those of the other batches", async () => {
+    const events = Array.from({ length: 12 }, () => ({
+      key: `test:${randomUUID()}`,
+      kind: "realtime" as const,
+      channels: ["private-admins"],
+      event: "order.updated",
+      data: {},
+    }));
+    await withTransaction(pool, (db) => enqueue(db, events));
+    triggerBatch.mockRejectedValueOnce(new Error("Pusher 503"));
+
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 2, failed: 10, dead: 0 });
+    for (const event of events.slice(0, 10)) expect(await rowOf(event.key)).toMatchObject({ delivered: false, last_error: "Pusher 503", wait_seconds: retryDelaySeconds(1) });
+    for (const event of events.slice(10)) expect(await rowOf(event.key)).toMatchObject({ delivered: true });
+  });
+
   it("delivers each message once when several relays work at the same time", async () => {
     const keys = Array.from({ length: 60 }, () => `test:${randomUUID()}`);
-    await withTransaction(pool, (db) => enqueue(db, keys.map(email)));
+    await withTransaction(pool, (db) =>
+      enqueue(db, keys.flatMap((key) => [email(key), { key: `${key}:event`, kind: "realtime" as const, channels: ["private-admins"], event: "order.updated", data: { key } }])),
+    );
 
     const reports = await Promise.all([deliverDue(pool, 7), deliverDue(pool, 7), deliverDue(pool, 7), deliverAllDue(pool), deliverAllDue(pool)]);
 
-    expect(reports.reduce((sum, report) => sum + report.delivered, 0)).toBe(keys.length);
+    expect(reports.reduce((sum, report) => sum + report.delivered, 0)).toBe(2 * keys.length);
     expect(sent.map((message) => message.subject).sort()).toEqual(keys.map((key) => `About ${key}`).sort());
+    expect(published().map((event) => (event.data as { key: string }).key).sort()).toEqual([...keys].sort());
   });
 
-  it("takes back a message whose deliverer died mid-delivery, once its claim runs out", async () => {
+  it("lets another relay deliver at once what a killed relay had claimed, and never while the claimer lives", async () => {
     const key = `test:${randomUUID()}`;
+    let reached!: () => void;
+    const sending = new Promise<void>((resolve) => (reached = resolve));
+    let die!: () => void;
+    hangingSubjects.set(`About ${key}`, { reached, until: new Promise<void>((resolve) => (die = resolve)) });
     await withTransaction(pool, (db) => enqueue(db, [email(key)]));
-    // A relay claimed it and was killed before recording the outcome.
-    await pool.query(`UPDATE outbox_messages SET attempts = 1, locked_until = now() + interval '1 minute' WHERE key = $1`, [key]);
+
+    const doomedPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, application_name: "test-doomed-relay" });
+    doomedPool.on("error", () => {});
+    const doomedPass = deliverDue(doomedPool);
+    await sending;
+    // Claimed and being sent: the other relay leaves it alone.
     expect(await deliverAllDue(pool)).toEqual({ delivered: 0, failed: 0, dead: 0 });
 
-    await pool.query(`UPDATE outbox_messages SET locked_until = now() - interval '1 second' WHERE key = $1`, [key]);
+    // The claimer's process dies: its session ends (here ended by the server, as when its socket closes).
+    hangingSubjects.delete(`About ${key}`);
+    await pool.query(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = 'test-doomed-relay'`);
     expect(await deliverAllDue(pool)).toEqual({ delivered: 1, failed: 0, dead: 0 });
-    expect(await rowOf(key)).toMatchObject({ attempts: 2, delivered: true });
+    // The killed attempt was never recorded: the claim and its count went with the session.
+    expect(await rowOf(key)).toMatchObject({ attempts: 1, delivered: true });
+    expect(sent.filter((message) => message.subject === `About ${key}`)).toHaveLength(1);
+
+    die();
+    await expect(doomedPass).rejects.toThrow();
+    await doomedPool.end();
   });
 });
 

@@ -1,5 +1,6 @@
 import pg from "pg";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
+import type Pusher from "pusher";
 import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
@@ -10,9 +11,22 @@ import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime
 import { showViewForDelivery } from "@/server/services/shows";
 import { OUTBOX_CHANNEL, type RealtimeData } from "./messages";
 
-/** A claimed message is someone else's again if its deliverer hasn't finished within this (it crashed). */
-const CLAIM_SECONDS = 60;
+/**
+ * How a relay claims messages: it locks their rows (FOR UPDATE SKIP LOCKED) in a transaction that stays open while
+ * it delivers them and records the outcomes before it commits. The claim is the lock, so it lasts exactly as long
+ * as the claiming session: a relay killed mid-batch closes its connection, PostgreSQL ends the session and drops its
+ * locks at once, and the next relay's claim takes those messages with no timer to wait out; other relays skip them
+ * meanwhile, so in the normal case no message is delivered twice. What this costs: a transaction open for one
+ * batch's delivery (bounded by DELIVERY_TIMEOUT_MS), and a delivery whose process dies is not counted as an attempt
+ * (the count rolls back with the claim), so only failures that are reported move a message towards dead.
+ */
 const BATCH = 50;
+/** Deliveries of a batch in flight at once (emails share the pooled SMTP connections). */
+const CONCURRENCY = 8;
+/** The `pusher` library sends at most 10 events in one batch call (and Pusher's HTTP API takes no more). */
+const PUSHER_BATCH = 10;
+/** A delivery that takes longer counts as failed (it may still land: redeliveries carry the same identity). */
+const DELIVERY_TIMEOUT_MS = 30_000;
 /** Retries come due without a notification; the relay looks for them this often. */
 const POLL_MS = 2_000;
 
@@ -30,32 +44,31 @@ export interface DeliveryReport {
   dead: number;
 }
 
-async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
+/** A message made ready to send: an email, a realtime event (to one channel or several), or a call of its own. */
+type Delivery =
+  | { via: "email"; email: OutgoingEmail }
+  | { via: "pusher"; channels: string[]; name: string; data: unknown }
+  | { via: "call"; run: () => Promise<unknown> };
+
+/** Renders what a message says (views are rendered at delivery, so they show the state as it is now). */
+async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
   const messageId = messageIdFor(message.key, new URL(env.APP_URL).hostname);
   switch (message.kind) {
-    case "email": {
-      const email = message.payload.email as OutgoingEmail;
-      await sendEmail({ ...email, messageId });
-      return;
-    }
-    case "purchase-receipt": {
-      await sendEmail({ ...(await renderPurchaseReceipt(message.payload.purchaseId as string)), messageId });
-      return;
-    }
+    case "email":
+      return { via: "email", email: { ...(message.payload.email as OutgoingEmail), messageId } };
+    case "purchase-receipt":
+      return { via: "email", email: { ...(await renderPurchaseReceipt(message.payload.purchaseId as string)), messageId } };
     case "realtime": {
       const { channels, event, data } = message.payload as { channels: string[]; event: string; data: RealtimeData };
-      await pusherServer.trigger(channels.length === 1 ? channels[0]! : channels, event, data);
-      return;
+      return { via: "pusher", channels, name: event, data };
     }
     case "wallet-update": {
       const userId = message.payload.userId as string;
-      await pusherServer.trigger(userChannel(userId), WALLET_UPDATED, await walletUpdatedPayload(pool, userId));
-      return;
+      return { via: "pusher", channels: [userChannel(userId)], name: WALLET_UPDATED, data: await walletUpdatedPayload(pool, userId) };
     }
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null };
-      await pusherServer.trigger(userChannel(userId), event, await showViewForDelivery(showId, { id: userId, role }, at));
-      return;
+      return { via: "pusher", channels: [userChannel(userId)], name: event, data: await showViewForDelivery(showId, { id: userId, role }, at) };
     }
     case "card-refund": {
       const { paymentIntentId, amountMinor, idempotencyKey, metadata } = message.payload as {
@@ -64,56 +77,164 @@ async function deliver(pool: Pool, message: ClaimedRow): Promise<void> {
         idempotencyKey: string;
         metadata: Record<string, string>;
       };
-      await stripe().refunds.create({ payment_intent: paymentIntentId, amount: Number(amountMinor), metadata }, { idempotencyKey });
-      return;
+      return { via: "call", run: () => stripe().refunds.create({ payment_intent: paymentIntentId, amount: Number(amountMinor), metadata }, { idempotencyKey }) };
     }
     default:
       throw new Error(`unknown outbox message kind "${message.kind}"`);
   }
 }
 
-/**
- * Delivers what is due, oldest first, once: claims a batch (SKIP LOCKED, so relays in several workers share the
- * work), delivers each message, and records the outcome. A failure waits its backoff; the last one makes the
- * message dead.
- */
-export async function deliverDue(pool: Pool, limit = BATCH): Promise<DeliveryReport> {
-  const { rows } = await pool.query<ClaimedRow>(
-    `UPDATE outbox_messages m
-        SET attempts = m.attempts + 1, locked_until = now() + make_interval(secs => $2)
-      WHERE m.id IN (SELECT id FROM outbox_messages
-                      WHERE delivered_at IS NULL AND dead_at IS NULL
-                        -- Timestamps are kept to the millisecond, rounded: one written just now may read as up to
-                        -- half a millisecond ahead.
-                        AND available_at < now() + interval '1 millisecond'
-                        AND (locked_until IS NULL OR locked_until < now())
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING m.id, m.key, m.kind, m.payload, m.attempts`,
-    [limit, CLAIM_SECONDS],
-  );
-  const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
-  for (const message of rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
-    try {
-      await deliver(pool, message);
-      await pool.query(`UPDATE outbox_messages SET delivered_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`, [message.id]);
-      report.delivered += 1;
-    } catch (error) {
-      const next = afterFailedDelivery(message.attempts);
-      const reason = error instanceof Error ? error.message : String(error);
-      if (next.outcome === "dead") {
-        await pool.query(`UPDATE outbox_messages SET dead_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [message.id, reason]);
-        report.dead += 1;
-        console.error(`[outbox] ${message.key} is dead after ${message.attempts} attempts: ${reason}`);
-      } else {
-        await pool.query(
-          `UPDATE outbox_messages SET available_at = now() + make_interval(secs => $2), locked_until = NULL, last_error = $3 WHERE id = $1`,
-          [message.id, next.afterSeconds, reason],
-        );
-        report.failed += 1;
-      }
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`)), DELIVERY_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The Pusher calls that publish a batch's events, in id order: single-channel events grouped in batch calls. */
+function pusherCalls(events: ReadonlyArray<{ id: string; delivery: Extract<Delivery, { via: "pusher" }> }>): Array<{ ids: string[]; send: () => Promise<unknown> }> {
+  const calls: Array<{ ids: string[]; send: () => Promise<unknown> }> = [];
+  let batch: Array<{ id: string; event: Pusher.BatchEvent }> = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const events = batch.map(({ event }) => event);
+    calls.push({ ids: batch.map(({ id }) => id), send: () => pusherServer.triggerBatch(events) });
+    batch = [];
+  };
+  for (const { id, delivery } of events) {
+    const { channels, name, data } = delivery;
+    if (channels.length === 1) {
+      batch.push({ id, event: { channel: channels[0]!, name, data } });
+      if (batch.length === PUSHER_BATCH) flush();
+    } else {
+      // An event for several channels stays one call (batch entries name one channel each), in its place in the order.
+      flush();
+      calls.push({ ids: [id], send: () => pusherServer.trigger(channels, name, data) });
     }
   }
-  return report;
+  flush();
+  return calls;
+}
+
+/**
+ * Delivers a batch (in id order), returning why each message that failed did. Emails and Stripe calls go out
+ * CONCURRENCY at a time; realtime events go in Pusher calls of up to PUSHER_BATCH events, one call after another in
+ * id order, so one relay publishes each channel's events in the order their messages were written. Across relays
+ * there is no order (two workers deliver two batches at once), and a failed call does not hold back the ones after
+ * it (its messages are retried later): that is enough because every realtime payload either names what changed for
+ * the page to refetch or is a view rendered at delivery.
+ */
+async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  const prepared: Array<{ message: ClaimedRow; delivery: Delivery }> = [];
+  await eachLimited(messages, CONCURRENCY, async (message) => {
+    try {
+      prepared.push({ message, delivery: await withTimeout(prepare(pool, message)) });
+    } catch (error) {
+      failures.set(message.id, reasonOf(error));
+    }
+  });
+  prepared.sort((a, b) => Number(BigInt(a.message.id) - BigInt(b.message.id)));
+
+  const publishInOrder = async () => {
+    const events = prepared.flatMap(({ message, delivery }) => (delivery.via === "pusher" ? [{ id: message.id, delivery }] : []));
+    for (const call of pusherCalls(events)) {
+      try {
+        await withTimeout(call.send());
+      } catch (error) {
+        for (const id of call.ids) failures.set(id, reasonOf(error));
+      }
+    }
+  };
+  const sendOthers = () =>
+    eachLimited(prepared, CONCURRENCY, async ({ message, delivery }) => {
+      if (delivery.via === "pusher") return;
+      try {
+        await withTimeout(delivery.via === "email" ? sendEmail(delivery.email) : delivery.run());
+      } catch (error) {
+        failures.set(message.id, reasonOf(error));
+      }
+    });
+  await Promise.all([publishInOrder(), sendOthers()]);
+  return failures;
+}
+
+/** Records a batch's outcomes in two statements: the delivered ones, and the failed ones with their backoff or death. */
+async function recordOutcomes(session: PoolClient, messages: readonly ClaimedRow[], failures: ReadonlyMap<string, string>): Promise<DeliveryReport> {
+  const delivered = messages.filter((message) => !failures.has(message.id));
+  const failed = messages
+    .filter((message) => failures.has(message.id))
+    .map((message) => ({ message, reason: failures.get(message.id)!, next: afterFailedDelivery(message.attempts) }));
+  if (delivered.length > 0) {
+    await session.query(`UPDATE outbox_messages SET delivered_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])`, [delivered.map((m) => m.id)]);
+  }
+  if (failed.length > 0) {
+    await session.query(
+      `UPDATE outbox_messages m
+          SET last_error = f.reason,
+              dead_at = CASE WHEN f.retry_after IS NULL THEN now() END,
+              available_at = CASE WHEN f.retry_after IS NULL THEN m.available_at ELSE now() + make_interval(secs => f.retry_after) END
+         FROM unnest($1::bigint[], $2::text[], $3::int[]) AS f(id, reason, retry_after)
+        WHERE m.id = f.id`,
+      [failed.map((f) => f.message.id), failed.map((f) => f.reason), failed.map((f) => (f.next.outcome === "retry" ? f.next.afterSeconds : null))],
+    );
+  }
+  const dead = failed.filter((f) => f.next.outcome === "dead");
+  for (const { message, reason } of dead) console.error(`[outbox] ${message.key} is dead after ${message.attempts} attempts: ${reason}`);
+  return { delivered: delivered.length, failed: failed.length - dead.length, dead: dead.length };
+}
+
+/**
+ * Delivers what is due, oldest first, once: claims a batch (SKIP LOCKED, so relays in several workers share the
+ * work), delivers it and records the outcomes before the claim ends. A failure waits its backoff; the last one makes
+ * the message dead.
+ */
+export async function deliverDue(pool: Pool, limit = BATCH): Promise<DeliveryReport> {
+  const session = await pool.connect();
+  // A checked-out client has no error listener: a connection cut mid-batch (the database restarting) would
+  // otherwise crash the process. The pass then fails at its next statement.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  session.on("error", onError);
+  try {
+    await session.query("BEGIN");
+    const { rows } = await session.query<ClaimedRow>(
+      `UPDATE outbox_messages m SET attempts = m.attempts + 1
+        WHERE m.id IN (SELECT id FROM outbox_messages
+                        WHERE delivered_at IS NULL AND dead_at IS NULL
+                          -- Timestamps are kept to the millisecond, rounded: one written just now may read as up
+                          -- to half a millisecond ahead.
+                          AND available_at < now() + interval '1 millisecond'
+                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING m.id, m.key, m.kind, m.payload, m.attempts`,
+      [limit],
+    );
+    const messages = rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    const report = await recordOutcomes(session, messages, await deliverBatch(pool, messages));
+    await session.query("COMMIT");
+    return report;
+  } catch (error) {
+    // The connection may be half-broken: it leaves the pool rather than serve anyone again.
+    broken ??= error instanceof Error ? error : new Error(reasonOf(error));
+    throw error;
+  } finally {
+    session.off("error", onError);
+    session.release(broken);
+  }
 }
 
 /** Delivers until nothing is due: what a test calls to see every side effect of what it did. */
@@ -127,7 +248,6 @@ export async function deliverAllDue(pool: Pool): Promise<DeliveryReport> {
     if (report.delivered + report.failed + report.dead === 0) return total;
   }
 }
-
 export interface OutboxRelay {
   close(): Promise<void>;
 }

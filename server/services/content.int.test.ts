@@ -26,7 +26,7 @@ vi.hoisted(() => {
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 const sendEmail = vi.hoisted(() => vi.fn(async () => undefined));
 vi.mock("@/server/integrations/email", () => ({ sendEmail }));

@@ -8,7 +8,7 @@ import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 
 afterAll(async () => {

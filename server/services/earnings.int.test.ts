@@ -20,7 +20,7 @@ import { callerAs, trpcCodeOf } from "@/server/testing/api";
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 
 /** Maturation (due lots only, once, under concurrency and racing refunds) and the performer's earnings reports. */

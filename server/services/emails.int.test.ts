@@ -21,7 +21,7 @@ vi.mock("@/server/integrations/email", () => ({
 }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 
 let admin: SessionUser;

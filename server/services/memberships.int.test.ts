@@ -24,7 +24,7 @@ const mailSink = await vi.hoisted(async () => {
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 
 const DAY = 86_400_000;

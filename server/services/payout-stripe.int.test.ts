@@ -17,7 +17,7 @@ vi.mock("@/server/integrations/email", () => ({ sendEmail }));
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 
 let stripeHarness: StripeWebhooksHarness;

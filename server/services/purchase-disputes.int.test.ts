@@ -17,7 +17,7 @@ const WEBHOOK_SECRET = "whsec_disputes_int";
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 const sent = vi.hoisted(() => [] as OutgoingEmail[]);
 vi.mock("@/server/integrations/email", () => ({

@@ -15,7 +15,7 @@ import { callerAs } from "@/server/testing/api";
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 // A show that ends mails its receipts; no mail server here.
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));

@@ -18,7 +18,7 @@ import { makeAdmin, makeMember, makePerformer } from "./users.testing";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: vi.fn(async () => ({})) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
 }));
 
 /** postSale and refundSale: the split, the earnings lot and its hold, replays, and clawbacks before and after maturation. */

@@ -14,7 +14,7 @@ import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/te
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 
 let admin: SessionUser;

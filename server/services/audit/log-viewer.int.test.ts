@@ -15,7 +15,7 @@ import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.te
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: { trigger: async () => ({}) },
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(async () => ({})),
 }));
 
 let admin: SessionUser;
