@@ -70,9 +70,14 @@ process.on("exit", () => {
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
+/** Processes that exited without being killed (a crash), restarted as a process manager would. */
+let crashes = 0;
+
 class Killable {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** Set while the driver kills or stops it: an exit then is no crash. */
+  private killing = false;
 
   constructor(
     readonly name: string,
@@ -81,18 +86,25 @@ class Killable {
   ) {}
 
   start(): void {
+    this.killing = false;
     const child = spawn(process.execPath, this.args, { cwd: repoRoot, env: this.env, detached: true, stdio: ["ignore", "ignore", "inherit"] });
     this.child = child;
     started.add(child);
     this.exited = new Promise((resolve) =>
-      child.once("exit", () => {
+      child.once("exit", (code, signal) => {
         started.delete(child);
         resolve();
+        if (!this.killing && this.child === child) {
+          crashes += 1;
+          log(`${this.name} exited by itself (${signal ?? `code ${code}`}); restarting it`);
+          setTimeout(() => this.child === child && !this.killing && this.start(), 500);
+        }
       }),
     );
   }
 
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    this.killing = true;
     const pid = this.child?.pid;
     if (pid === undefined || this.child?.exitCode !== null || this.child.signalCode !== null) return;
     try {
@@ -172,6 +184,7 @@ async function main(): Promise<number> {
   log(`seeding (${options.apps} app slots) in ${dir}`);
   await seedChaosFixtures({ slots: options.apps, membersPerSlot: 6, contentItems: options.quick ? 60 : 200, file: path.join(journalDir, "fixtures.json") });
   const since = (await pool.query<{ now: Date }>("SELECT now()")).rows[0]!.now;
+  log(`seeded after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
   const { startStripeEmulator } = await import("@/server/local/stripe/server");
   const { startPusherServer } = await import("@/server/local/pusher/server");
@@ -252,9 +265,11 @@ async function main(): Promise<number> {
 
   const { readAllJournals, opHistories } = await import("./chaos/journal");
   const { verify } = await import("./chaos/verify");
+  const verifyStartedAt = Date.now();
   const verdict = await verify(pool, { histories: opHistories(readAllJournals(journalDir)), events, since });
   for (const line of verdict.lines) log(line);
-  log(`PostgreSQL restarted ${pgRestarts} time(s); ${((Date.now() - startedAt) / 1000).toFixed(0)} s in all`);
+  log(`verified in ${((Date.now() - verifyStartedAt) / 1000).toFixed(1)} s`);
+  log(`PostgreSQL restarted ${pgRestarts} time(s); ${crashes} process(es) exited by themselves and were restarted; ${((Date.now() - startedAt) / 1000).toFixed(0)} s in all`);
   console.log(`RESULT chaos ops=${ops} kills=${kills} violations=${verdict.violations} lost=${verdict.lost} duplicated=${verdict.duplicated}`);
 
   const { closeDb } = await import("@/server/db/client");
@@ -323,13 +338,14 @@ async function redeliverSome(emulatorUrl: string, apiKey: string, howMany: numbe
 
 /** Resends every event whose deliveries all failed (Stripe gave up while everything was down) until each got through. */
 async function deliverEveryEvent(emulatorUrl: string, apiKey: string): Promise<EmulatorEvent[]> {
-  const deadline = Date.now() + 120_000;
+  const startedAt = Date.now();
+  const deadline = startedAt + 120_000;
   for (;;) {
     const events = await listEvents(emulatorUrl, apiKey);
     const pending = events.filter((event) => event.deliveries.some((d) => d.state === "pending"));
     const givenUp = events.filter((event) => !event.deliveries.some((d) => d.state !== "failed"));
     if ((pending.length === 0 && givenUp.length === 0) || Date.now() > deadline) {
-      log(`webhooks settled: ${events.length} events`);
+      log(`webhooks settled: ${events.length} events in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       return events;
     }
     for (const event of givenUp) await resend(emulatorUrl, apiKey, event.id);
@@ -338,23 +354,28 @@ async function deliverEveryEvent(emulatorUrl: string, apiKey: string): Promise<E
 }
 
 /**
- * The workers deliver what is left; a message claimed by a killed worker is free again once its claim expires
- * (60 s), so the wait ends only when nothing is left or nothing has moved for longer than that.
+ * The workers deliver what is left. A message claimed by a killed worker is free again as soon as its session ended;
+ * one whose delivery failed waits out its backoff first. The wait ends when nothing is left, or when messages that
+ * are due have not moved for STALL_MS: the relays are stuck, and the verdict counts what is left as undelivered.
  */
 async function waitForOutbox(pool: import("pg").Pool): Promise<void> {
-  const STALL_MS = 90_000;
+  const STALL_MS = 30_000;
+  const startedAt = Date.now();
   let last = Number.POSITIVE_INFINITY;
   let movedAt = Date.now();
   for (;;) {
-    const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM outbox_messages WHERE delivered_at IS NULL AND dead_at IS NULL");
-    const left = Number(rows[0]?.n ?? 0);
+    const { rows } = await pool.query<{ left: string; due: string }>(
+      `SELECT count(*) AS left, count(*) FILTER (WHERE available_at <= now()) AS due
+         FROM outbox_messages WHERE delivered_at IS NULL AND dead_at IS NULL`,
+    );
+    const left = Number(rows[0]?.left ?? 0);
     if (left < last) movedAt = Date.now();
     last = left;
-    if (left === 0 || Date.now() - movedAt > STALL_MS) {
-      log(`outbox drained (${left} left)`);
+    if (left === 0 || (Number(rows[0]?.due ?? 0) > 0 && Date.now() - movedAt > STALL_MS)) {
+      log(`outbox drained (${left} left) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       return;
     }
-    await sleep(1_000);
+    await sleep(250);
   }
 }
 
