@@ -134,7 +134,8 @@ function pusherCalls(events: ReadonlyArray<{ id: string; delivery: Extract<Deliv
  * id order, so one relay publishes each channel's events in the order their messages were written. Across relays
  * there is no order (two workers deliver two batches at once), and a failed call does not hold back the ones after
  * it (its messages are retried later): that is enough because every realtime payload either names what changed for
- * the page to refetch or is a view rendered at delivery.
+ * the page to refetch or is a view rendered at delivery. Emails keep no order: each stands alone, and mail never
+ * promised to arrive in the order it was sent.
  */
 async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<Map<string, string>> {
   const failures = new Map<string, string>();

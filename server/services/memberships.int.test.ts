@@ -277,11 +277,12 @@ describe("renewals on a controlled clock", () => {
     });
     expect((await walletBalances(pool, member.id)).available).toBe(19n);
     expect((await chargesOf(renewed.id)).map((charge) => charge.period_start)).toEqual([start.current_period_start, firstEnd, secondEnd]);
-    expect(await subjectsTo(member)).toEqual([
-      "Welcome to Inner Circle (Luna Test)",
-      "Renewed: Inner Circle (Luna Test)",
+    // The relay sends the emails of a batch in parallel: they may reach the mailbox in any order.
+    expect((await subjectsTo(member)).sort()).toEqual([
       "Renewal failed: add credits to keep Inner Circle (Luna Test)",
       "Renewed: Inner Circle (Luna Test)",
+      "Renewed: Inner Circle (Luna Test)",
+      "Welcome to Inner Circle (Luna Test)",
     ]);
     const failure = (await mailTo(member)).find((message) => message.subject.startsWith("Renewal failed"));
     expect(failure?.text).toContain("doesn't have the 101 credits it costs");
