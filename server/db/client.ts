@@ -26,9 +26,14 @@ function connections(): Connections {
   if (!url) throw new Error("DATABASE_URL is not set; the database is unavailable during next build.");
 
   const pool = new pg.Pool({ connectionString: url, max: POOL_MAX });
-  // An idle connection can be cut by the server (restart, pg_terminate_backend); without a listener the
-  // 'error' event would crash the process.
+  // A connection can be cut by the server (restart, pg_terminate_backend) while idle or while checked out. The
+  // pool listens only while a connection is idle, and an 'error' event without a listener crashes the process, so
+  // each connection gets one for its lifetime: the query in flight fails on its own, and the pool drops the
+  // broken connection when it is released.
   pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
+  pool.on("connect", (client) => {
+    client.on("error", (error) => console.error("[db] connection error:", error.message));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   cache.__tipmeterConnections = { pool, prisma };
   return cache.__tipmeterConnections;
