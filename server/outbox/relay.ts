@@ -5,7 +5,7 @@ import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer, userChannel } from "@/server/integrations/pusher";
-import { stripe } from "@/server/integrations/stripe";
+import { payments } from "@/server/integrations/payments";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
@@ -77,7 +77,7 @@ async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
         idempotencyKey: string;
         metadata: Record<string, string>;
       };
-      return { via: "call", run: () => stripe().refunds.create({ payment_intent: paymentIntentId, amount: Number(amountMinor), metadata }, { idempotencyKey }) };
+      return { via: "call", run: () => payments().refund({ paymentId: paymentIntentId, amountMinor: BigInt(amountMinor), metadata, idempotencyKey }) };
     }
     default:
       throw new Error(`unknown outbox message kind "${message.kind}"`);

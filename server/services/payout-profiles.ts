@@ -16,7 +16,7 @@ import {
 } from "@/server/domain/payouts";
 import { env } from "@/server/env";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
-import { stripe } from "@/server/integrations/stripe";
+import { payments } from "@/server/integrations/payments";
 import { type MethodTerms, type PayoutField, type PayoutRate, getPayoutConfiguration, loadPayoutFields } from "./payout-settings";
 import { getSetting } from "./settings";
 import { recordAudit } from "@/server/services/audit/record";
@@ -207,16 +207,12 @@ export async function startStripeOnboarding(userId: string, input: z.input<typeo
   let accountId = profile.stripeAccountId;
   if (!accountId) {
     const user = await pool.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [userId]);
-    const account = await stripe().accounts.create(
-      {
-        type: "express",
-        country: profile.details.country ?? "US",
-        email: user.rows[0]?.email,
-        capabilities: { transfers: { requested: true } },
-        metadata: { performer_id: userId },
-      },
-      { idempotencyKey: `payout-profile:${userId}:stripe-account` },
-    );
+    const account = await payments().createConnectedAccount({
+      country: profile.details.country ?? "US",
+      email: user.rows[0]?.email,
+      metadata: { performer_id: userId },
+      idempotencyKey: `payout-profile:${userId}:stripe-account`,
+    });
     accountId = account.id;
     await withTransaction(pool, async (db) => {
       await db.query(
@@ -233,12 +229,7 @@ export async function startStripeOnboarding(userId: string, input: z.input<typeo
     });
   }
   const back = `${env.APP_URL}${RETURN_PATHS[returnTo]}`;
-  const link = await stripe().accountLinks.create({
-    account: accountId,
-    type: "account_onboarding",
-    refresh_url: `${back}?stripe=refresh`,
-    return_url: `${back}?stripe=return`,
-  });
+  const link = await payments().onboardingLink(accountId, { refreshUrl: `${back}?stripe=refresh`, returnUrl: `${back}?stripe=return` });
   return { url: link.url };
 }
 
@@ -252,8 +243,8 @@ export interface StripeAccountStatus {
 export async function stripeAccountStatus(userId: string): Promise<StripeAccountStatus> {
   const profile = await loadPayoutProfile(pool, userId);
   if (!profile?.stripeAccountId) return { accountId: null, payoutsEnabled: false, detailsSubmitted: false };
-  const account = await stripe().accounts.retrieve(profile.stripeAccountId);
-  return { accountId: account.id, payoutsEnabled: account.payouts_enabled ?? false, detailsSubmitted: account.details_submitted ?? false };
+  const account = await payments().connectedAccount(profile.stripeAccountId);
+  return { accountId: account.id, payoutsEnabled: account.payoutsEnabled, detailsSubmitted: account.detailsSubmitted };
 }
 
 export interface AdminPayoutProfile {

@@ -25,7 +25,7 @@ let stripeHarness: StripeWebhooksHarness;
 let app: {
   pool: import("pg").Pool;
   closeDb: () => Promise<void>;
-  stripe: typeof import("@/server/integrations/stripe").stripe;
+  stripe: typeof import("@/server/integrations/payments/stripe/client").stripe;
   walletBalances: typeof import("@/server/ledger/balances").walletBalances;
   fundUser: typeof import("@/server/testing/factories").fundUser;
   makeAdmin: typeof import("./users.testing").makeAdmin;
@@ -42,7 +42,7 @@ beforeAll(async () => {
 
   const [db, stripeModule, balances, factories, users, testing, api, statusEvents, relay] = await Promise.all([
     import("@/server/db/client"),
-    import("@/server/integrations/stripe"),
+    import("@/server/integrations/payments/stripe/client"),
     import("@/server/ledger/balances"),
     import("@/server/testing/factories"),
     import("./users.testing"),

@@ -1,9 +1,8 @@
-import Stripe from "stripe";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type PayoutDetailsSnapshot, withdrawalKeys } from "@/server/domain/payouts";
-import { stripe } from "@/server/integrations/stripe";
+import { type GatewayEvent, PaymentGatewayError, type TransferReversal, payments } from "@/server/integrations/payments";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { type TransitionActor, type WithdrawalRow, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
 
@@ -21,8 +20,8 @@ import { type TransitionActor, type WithdrawalRow, applyTransition, findWithdraw
 const SYSTEM: TransitionActor = { kind: "system", id: null };
 
 function stripeRefusal(error: unknown): never {
-  if (error instanceof Stripe.errors.StripeError) {
-    throw new DomainError("PRECONDITION_FAILED", `Stripe refused the payout: ${error.message}`);
+  if (error instanceof PaymentGatewayError) {
+    throw new DomainError("PRECONDITION_FAILED", `${payments().name} refused the payout: ${error.message}`);
   }
   throw error;
 }
@@ -30,8 +29,8 @@ function stripeRefusal(error: unknown): never {
 /** Refuses, before anything is approved, a connected account that can't take a transfer and pay it out. */
 export async function assertStripeAccountReady(snapshot: PayoutDetailsSnapshot): Promise<void> {
   if (!snapshot.stripeAccountId) throw new DomainError("PRECONDITION_FAILED", "This withdrawal names no Stripe account.");
-  const account = await stripe().accounts.retrieve(snapshot.stripeAccountId).catch(stripeRefusal);
-  if (!account.payouts_enabled || account.capabilities?.transfers !== "active") {
+  const account = await payments().connectedAccount(snapshot.stripeAccountId).catch(stripeRefusal);
+  if (!account.payoutsEnabled || !account.transfersEnabled) {
     throw new DomainError(
       "PRECONDITION_FAILED",
       "The performer's Stripe account can't receive payouts yet (onboarding is unfinished). Ask them to complete it, or reject the request.",
@@ -51,15 +50,20 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
   const accountId = withdrawal.payout_details.stripeAccountId;
   if (!accountId) throw new DomainError("PRECONDITION_FAILED", "This withdrawal names no Stripe account.");
 
-  const amount = Number(withdrawal.net_minor);
+  const amountMinor = BigInt(withdrawal.net_minor);
   const currency = withdrawal.currency.toLowerCase();
   const metadata = { withdrawal_id: withdrawal.id };
   if (!withdrawal.stripe_transfer_id) {
-    const transfer = await stripe()
-      .transfers.create(
-        { amount, currency, destination: accountId, transfer_group: `withdrawal_${withdrawal.id}`, metadata, description: "Tipmeter earnings" },
-        { idempotencyKey: withdrawalKeys.stripeTransfer(withdrawal.id) },
-      )
+    const transfer = await payments()
+      .transfer({
+        accountId,
+        amountMinor,
+        currency,
+        group: `withdrawal_${withdrawal.id}`,
+        metadata,
+        description: "Tipmeter earnings",
+        idempotencyKey: withdrawalKeys.stripeTransfer(withdrawal.id),
+      })
       .catch(stripeRefusal);
     // Recorded at once: from here on money sits in the performer's Stripe account, so rejecting is no longer safe.
     await pool.query("UPDATE withdrawals SET stripe_transfer_id = $2, updated_at = now() WHERE id = $1 AND stripe_transfer_id IS NULL", [
@@ -67,11 +71,8 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
       transfer.id,
     ]);
   }
-  const payout = await stripe()
-    .payouts.create(
-      { amount, currency, metadata, description: "Tipmeter earnings" },
-      { stripeAccount: accountId, idempotencyKey: withdrawalKeys.stripePayout(withdrawal.id) },
-    )
+  const payout = await payments()
+    .payout({ accountId, amountMinor, currency, metadata, description: "Tipmeter earnings", idempotencyKey: withdrawalKeys.stripePayout(withdrawal.id) })
     .catch(stripeRefusal);
 
   await withTransaction(pool, async (db) => {
@@ -82,16 +83,12 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
   });
 }
 
-export type PayoutEvent = Stripe.PayoutPaidEvent | Stripe.PayoutFailedEvent | Stripe.PayoutCanceledEvent;
-
-export function isPayoutEvent(event: Stripe.Event): event is PayoutEvent {
-  return event.type === "payout.paid" || event.type === "payout.failed" || event.type === "payout.canceled";
-}
-
-async function withdrawalForPayout(payout: Stripe.Payout): Promise<string | null> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE stripe_payout_id = $1", [payout.id]);
+/** The withdrawal a payout event is about: by the payout id stored on it, else the payload's metadata (then re-read). */
+async function withdrawalForPayout(event: GatewayEvent): Promise<string | null> {
+  if (!event.objectId) return null;
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE stripe_payout_id = $1", [event.objectId]);
   if (rows[0]) return rows[0].id;
-  const id = payout.metadata?.withdrawal_id;
+  const id = event.claimedMetadata.withdrawal_id;
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
   const byMetadata = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE id = $1", [id]);
   return byMetadata.rows[0]?.id ?? null;
@@ -101,13 +98,13 @@ async function withdrawalForPayout(payout: Stripe.Payout): Promise<string | null
  * payout.paid / payout.failed / payout.canceled on a connected account. Deduplicated by event id in the same
  * transaction as the status change and its postings; any order or replay of deliveries ends the same way.
  */
-export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed" | "duplicate" | "ignored"> {
-  const withdrawalId = await withdrawalForPayout(event.data.object);
-  if (!withdrawalId) {
+export async function handlePayoutEvent(event: GatewayEvent): Promise<"processed" | "duplicate" | "ignored"> {
+  const withdrawalId = await withdrawalForPayout(event);
+  if (!withdrawalId || !event.objectId) {
     await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
     return "ignored";
   }
-  const payout = await stripe().payouts.retrieve(event.data.object.id, {}, event.account ? { stripeAccount: event.account } : undefined);
+  const payout = await payments(event.gateway).readPayout(event.account, event.objectId);
   const failed = payout.status === "failed" || payout.status === "canceled";
   const before = await findWithdrawal(pool, withdrawalId);
   // The reversal is a network call, so it is made before the transaction, for any withdrawal this failure can still undo.
@@ -128,13 +125,13 @@ export async function handlePayoutEvent(event: PayoutEvent): Promise<"processed"
       await applyTransition(db, withdrawal, "PAID", SYSTEM, { reference: payout.id, note: `Stripe payout ${payout.id} arrived` });
     }
     if (failed && PAYOUT_UNDONE_FROM.includes(withdrawal.status)) {
-      const why = payout.failure_message ?? payout.failure_code ?? `Stripe payout ${payout.status}`;
+      const why = payout.failure ?? `Stripe payout ${payout.status}`;
       if (!reversal) throw new Error(`withdrawal ${withdrawal.id} changed while its payout failure was handled; Stripe will retry`);
       if (reversal.reversed) {
-        await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note: `${why} The transfer was reversed (${reversal.reference}).` });
+        await applyTransition(db, withdrawal, "FAILED", SYSTEM, { note: `${why} The transfer was reversed (${reversal.id}).` });
       } else {
         await applyTransition(db, withdrawal, "NEEDS_RECONCILIATION", SYSTEM, {
-          note: `${why} The transfer could not be reversed (${reversal.reference}); the credits stay held until an admin reconciles it.`,
+          note: `${why} The transfer could not be reversed (${reversal.reason}); the credits stay held until an admin reconciles it.`,
         });
       }
     }
@@ -147,27 +144,15 @@ const PAYOUT_UNDONE_FROM: readonly WithdrawalStatus[] = ["PROCESSING", "PAID"];
 /** Those, and approved: the failure may arrive before sending marked the withdrawal processing. */
 const REVERSIBLE_FROM: readonly WithdrawalStatus[] = ["APPROVED", ...PAYOUT_UNDONE_FROM];
 
-interface ReversalOutcome {
-  reversed: boolean;
-  reference: string;
-}
-
 /**
  * Takes the withdrawal's transfer back from the performer's Stripe account, once (the key is the withdrawal's).
  * A refusal is an outcome (the withdrawal is then held for reconciliation); Stripe unreachable is an error, so
  * the webhook answers 500 and Stripe retries.
  */
-async function reverseTransfer(withdrawal: WithdrawalRow): Promise<ReversalOutcome> {
-  if (!withdrawal.stripe_transfer_id) return { reversed: false, reference: "no transfer recorded" };
-  try {
-    const reversal = await stripe().transfers.createReversal(
-      withdrawal.stripe_transfer_id,
-      { metadata: { withdrawal_id: withdrawal.id } },
-      { idempotencyKey: withdrawalKeys.stripeTransferReversal(withdrawal.id) },
-    );
-    return { reversed: true, reference: reversal.id };
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) return { reversed: false, reference: `Stripe: ${error.message}` };
-    throw error;
-  }
+async function reverseTransfer(withdrawal: WithdrawalRow): Promise<TransferReversal> {
+  if (!withdrawal.stripe_transfer_id) return { reversed: false, reason: "no transfer recorded" };
+  return payments().reverseTransfer(withdrawal.stripe_transfer_id, {
+    metadata: { withdrawal_id: withdrawal.id },
+    idempotencyKey: withdrawalKeys.stripeTransferReversal(withdrawal.id),
+  });
 }

@@ -33,7 +33,7 @@ let app: {
   post: typeof import("@/server/ledger/post").post;
   saleLegs: typeof import("@/server/domain/ledger").saleLegs;
   splitSale: typeof import("@/server/domain/commission").splitSale;
-  stripe: typeof import("@/server/integrations/stripe").stripe;
+  stripe: typeof import("@/server/integrations/payments/stripe/client").stripe;
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
   deliverOutbox: () => Promise<unknown>;
 };
@@ -60,7 +60,7 @@ beforeAll(async () => {
     import("@/server/ledger/post"),
     import("@/server/domain/ledger"),
     import("@/server/domain/commission"),
-    import("@/server/integrations/stripe"),
+    import("@/server/integrations/payments/stripe/client"),
     import("@/server/outbox/relay"),
   ]);
   app = {

@@ -1,10 +1,9 @@
-import type Stripe from "stripe";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/domain/errors";
-import { stripe } from "@/server/integrations/stripe";
+import { type Checkout, payments } from "@/server/integrations/payments";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { describePaymentMethod, purchaseReceiptEmail } from "./emails/purchase-receipt";
+import { purchaseReceiptEmail } from "./emails/purchase-receipt";
 
 export interface CheckoutStart {
   purchaseId: string;
@@ -67,32 +66,20 @@ async function createCheckoutSession(purchase: {
   currency: string;
   userId: string;
   packageId: string;
-}): Promise<Stripe.Checkout.Session> {
+}): Promise<Checkout> {
   const pack = await prisma.creditPackage.findUniqueOrThrow({ where: { id: purchase.packageId } });
   const user = await prisma.user.findUniqueOrThrow({ where: { id: purchase.userId }, select: { email: true } });
-  const metadata = { purchase_id: purchase.id, user_id: purchase.userId };
-  return stripe().checkout.sessions.create(
-    {
-      mode: "payment",
-      client_reference_id: purchase.id,
-      customer_email: user.email,
-      metadata,
-      payment_intent_data: { metadata },
-      line_items: [
-        {
-          quantity: 1,
-          price_data: {
-            currency: purchase.currency,
-            unit_amount: Number(purchase.priceMinor),
-            product_data: { name: `${pack.name}: ${purchase.credits.toString()} credits` },
-          },
-        },
-      ],
-      success_url: `${env.APP_URL}/wallet/purchases/${purchase.id}?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${env.APP_URL}/wallet/buy?cancelled=${purchase.id}`,
-    },
-    { idempotencyKey: `checkout:${purchase.id}` },
-  );
+  return payments().createCheckout({
+    amountMinor: purchase.priceMinor,
+    currency: purchase.currency,
+    description: `${pack.name}: ${purchase.credits.toString()} credits`,
+    customerEmail: user.email,
+    reference: purchase.id,
+    metadata: { purchase_id: purchase.id, user_id: purchase.userId },
+    successUrl: `${env.APP_URL}/wallet/purchases/${purchase.id}`,
+    cancelUrl: `${env.APP_URL}/wallet/buy?cancelled=${purchase.id}`,
+    idempotencyKey: `checkout:${purchase.id}`,
+  });
 }
 
 export async function purchaseForMember(userId: string, purchaseId: string) {
@@ -106,7 +93,7 @@ export async function purchaseForMember(userId: string, purchaseId: string) {
 
 /**
  * The receipt for a purchase the webhook credited, rendered when the outbox delivers it: the card's last four
- * digits come from Stripe's charge, read then (outside the crediting transaction); if Stripe can't be read, the
+ * digits come from the processor's payment, read then (outside the crediting transaction); if Stripe can't be read, the
  * receipt goes without them.
  */
 export async function renderPurchaseReceipt(purchaseId: string): Promise<OutgoingEmail> {
@@ -139,10 +126,7 @@ export async function renderPurchaseReceipt(purchaseId: string): Promise<Outgoin
 
 async function paymentMethodOf(paymentIntentId: string): Promise<string | null> {
   try {
-    const intent = await stripe().paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] });
-    const charge = intent.latest_charge;
-    if (!charge || typeof charge === "string") return null;
-    return describePaymentMethod(charge.payment_method_details);
+    return (await payments().paymentMethodOf(paymentIntentId))?.label ?? null;
   } catch (error) {
     console.error(`payment method of ${paymentIntentId} not read for its receipt`, error);
     return null;

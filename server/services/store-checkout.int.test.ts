@@ -36,7 +36,7 @@ let app: {
   checkInvariants: typeof import("@/server/ledger/invariants").checkInvariants;
   fundUser: typeof import("@/server/testing/factories").fundUser;
   setSetting: typeof import("./settings").setSetting;
-  stripe: typeof import("@/server/integrations/stripe").stripe;
+  stripe: typeof import("@/server/integrations/payments/stripe/client").stripe;
   makeAdmin: typeof import("./users.testing").makeAdmin;
   makeMember: typeof import("./users.testing").makeMember;
   makePerformer: typeof import("./users.testing").makePerformer;
@@ -59,7 +59,7 @@ beforeAll(async () => {
     import("@/server/ledger/invariants"),
     import("@/server/testing/factories"),
     import("./settings"),
-    import("@/server/integrations/stripe"),
+    import("@/server/integrations/payments/stripe/client"),
     import("./users.testing"),
     import("@/server/testing/status-events"),
     import("@/server/outbox/relay"),

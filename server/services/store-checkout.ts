@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import Stripe from "stripe";
 import { z } from "zod";
 import type { PoolClient } from "pg";
 import { storableBigint } from "@/server/domain/storable";
@@ -12,7 +11,7 @@ import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } f
 import { type CardState, assertTransition, openCardOrdersRefusal, orderActorsFor, overdueOrderAction, statusAfterPayment } from "@/server/domain/store-orders";
 import { env } from "@/server/env";
 import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
-import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
+import { type Checkout, type EventSubject, type GatewayEvent, PaymentGatewayError, payments } from "@/server/integrations/payments";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer, postSale } from "./sales";
@@ -33,8 +32,8 @@ import {
   releaseCardOrder,
   saleDescription,
 } from "./store-orders";
-import { type EventSubject, paymentMatches } from "./stripe-subjects";
-import type { WebhookOutcome } from "./stripe-webhooks";
+import { paymentMatches } from "./payment-subjects";
+import type { WebhookOutcome } from "./payment-webhooks";
 
 /**
  * Buying from the store, and the card side of it.
@@ -287,37 +286,25 @@ async function resumeOrder(existing: OrderRecord, input: PlaceOrder): Promise<Pl
  */
 async function checkoutUrlFor(order: OrderRecord): Promise<string | null> {
   if (order.stripeCheckoutSessionId) {
-    const session = await stripe().checkout.sessions.retrieve(order.stripeCheckoutSessionId);
-    return session.status === "open" ? session.url : null;
+    const checkout = await payments().readCheckout(order.stripeCheckoutSessionId);
+    return checkout.status === "open" ? checkout.url : null;
   }
   const expiresAt = Math.floor(order.createdAt.getTime() / 1000) + CHECKOUT_WINDOW_SECONDS;
   if (expiresAt - Date.now() / 1000 < MIN_CHECKOUT_SECONDS) {
     throw new DomainError("PRECONDITION_FAILED", "The time to pay this order by card has run out. Cancel it and order again.");
   }
   const { rows } = await pool.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [order.buyerId]);
-  const metadata = { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id };
-  const session = await stripe().checkout.sessions.create(
-    {
-      mode: "payment",
-      customer_email: rows[0]?.email,
-      metadata,
-      payment_intent_data: { metadata },
-      line_items: [
-        {
-          quantity: 1,
-          price_data: {
-            currency: order.currency ?? "usd",
-            unit_amount: Number(order.cardAmountMinor),
-            product_data: { name: `${saleDescription(order).replace(/^Store: /, "")}: ${formatCredits(order.cardPart)} credits by card` },
-          },
-        },
-      ],
-      expires_at: expiresAt,
-      success_url: `${env.APP_URL}/orders/${order.id}?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${env.APP_URL}/orders/${order.id}`,
-    },
-    { idempotencyKey: `store-order:${order.id}:checkout` },
-  );
+  const session = await payments().createCheckout({
+    amountMinor: order.cardAmountMinor,
+    currency: order.currency ?? "usd",
+    description: `${saleDescription(order).replace(/^Store: /, "")}: ${formatCredits(order.cardPart)} credits by card`,
+    customerEmail: rows[0]?.email,
+    metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+    expiresAt: new Date(expiresAt * 1000),
+    successUrl: `${env.APP_URL}/orders/${order.id}`,
+    cancelUrl: `${env.APP_URL}/orders/${order.id}`,
+    idempotencyKey: `store-order:${order.id}:checkout`,
+  });
   await pool.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1 AND stripe_checkout_session_id IS NULL", [
     order.id,
     session.id,
@@ -335,11 +322,11 @@ export async function resumeCheckout(buyerId: string, orderId: string): Promise<
 
 type CardOutcome = "paid" | "failed" | "pending";
 
-/** What Stripe's current session says about the card part: paid, failed for good (expired, or declined later), or not yet known. */
-async function cardOutcome(session: Stripe.Checkout.Session): Promise<CardOutcome> {
-  if (session.payment_status === "paid") return "paid";
-  if (session.status === "expired") return "failed";
-  return (await asyncPaymentFailed(session)) ? "failed" : "pending";
+/** What the processor's current checkout says about the card part: paid, failed for good (expired, or declined later), or not yet known. */
+function cardOutcome(checkout: Checkout): CardOutcome {
+  if (checkout.payment === "paid") return "paid";
+  if (checkout.status === "expired") return "failed";
+  return checkout.payment === "failed" ? "failed" : "pending";
 }
 
 /**
@@ -349,8 +336,8 @@ async function cardOutcome(session: Stripe.Checkout.Session): Promise<CardOutcom
  * admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
  * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
  */
-export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
-  const outcome = subject.kind === "session" ? await cardOutcome(subject.session) : null;
+export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
+  const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
   const result = await withTransaction(pool, async (db) => {
     const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [event.id, event.type]);
     if (!inserted.rowCount) return { outcome: "duplicate" as const };
@@ -360,25 +347,25 @@ export async function handleStoreOrderEvent(event: Stripe.Event, orderId: string
     if (!(await paymentMatches(db, event, { type: "store_order", id: order.id }, stored, subject))) return { outcome: "mismatch" as const };
 
     let change: OrderChange | null = null;
-    if (subject.kind === "session") {
-      // The answer that created the session may have been lost before its id was stored; the metadata vouches for it.
+    if (subject.kind === "checkout") {
+      // The answer that created the checkout may have been lost before its id was stored; the metadata vouches for it.
       if (order.stripeCheckoutSessionId === null) {
-        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.session.id]);
+        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.checkout.id]);
       }
-      if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, idOf(subject.session.payment_intent));
-      if (outcome === "paid") change = await completeCardOrder(db, order, idOf(subject.session.payment_intent));
+      if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, subject.checkout.paymentId);
+      if (outcome === "paid") change = await completeCardOrder(db, order, subject.checkout.paymentId);
       if (outcome === "failed") {
         change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
       }
     } else {
       // A refund or dispute proves the card part was paid, whatever the session events did so far.
-      const paid = await completeCardOrder(db, order, idOf(subject.charge.payment_intent));
+      const paid = await completeCardOrder(db, order, subject.payment.paymentId);
       const current = paid ? await lockOrder(db, order.id) : order;
       if (!current) throw new Error(`store order ${order.id} vanished in its transaction`);
       change =
         subject.kind === "refund"
-          ? await applyCardRefund(db, current, { chargeId: subject.charge.id, amountRefundedMinor: BigInt(subject.charge.amount_refunded) })
-          : await applyCardDispute(db, current, { id: subject.dispute.id, amountMinor: BigInt(subject.dispute.amount), won: subject.dispute.status === "won" });
+          ? await applyCardRefund(db, current, { chargeId: subject.payment.chargeId, amountRefundedMinor: subject.payment.refundedMinor })
+          : await applyCardDispute(db, current, { id: subject.dispute.id, amountMinor: subject.dispute.amountMinor, won: subject.dispute.status === "won" });
       await announceOrderChange(db, paid);
     }
     await announceOrderChange(db, change);
@@ -420,8 +407,7 @@ export async function cancelOrder(buyer: { id: string; role: Role }, orderId: st
   if (!order || order.buyerId !== buyer.id) throw new DomainError("NOT_FOUND", "That order does not exist.");
   assertTransition(order.status, "CANCELLED", order.kind, ["BUYER"]);
   if (order.stripeCheckoutSessionId) {
-    const session = await expireCheckout(order.stripeCheckoutSessionId);
-    const outcome = await cardOutcome(session);
+    const outcome = cardOutcome(await payments().closeCheckout(order.stripeCheckoutSessionId));
     if (outcome === "paid") throw new DomainError("PRECONDITION_FAILED", "Your card payment already went through, so this order can't be cancelled.");
     if (outcome === "pending") throw new DomainError("PRECONDITION_FAILED", "Your card payment is being processed; if it fails, the order is cancelled by itself.");
   }
@@ -431,18 +417,6 @@ export async function cancelOrder(buyer: { id: string; role: Role }, orderId: st
     await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "BUYER", actorId: buyer.id, note: "Cancelled by the buyer" }));
   });
   return orderFor(buyer, orderId);
-}
-
-/** Expires an open session; one paid or started meanwhile can't be expired, and is read back as it is. */
-async function expireCheckout(sessionId: string): Promise<Stripe.Checkout.Session> {
-  const session = await stripe().checkout.sessions.retrieve(sessionId);
-  if (session.status !== "open") return session;
-  try {
-    return await stripe().checkout.sessions.expire(sessionId);
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) return stripe().checkout.sessions.retrieve(sessionId);
-    throw error;
-  }
 }
 
 export const refundOrderSchema = z.object({
@@ -474,16 +448,14 @@ export async function refundOrder(actor: { id: string; role: Role }, rawInput: R
 async function refundCardPart(order: OrderRecord): Promise<void> {
   if (!order.stripePaymentIntentId) throw new Error(`store order ${order.id} has a card part but no payment intent`);
   try {
-    await stripe().refunds.create(
-      {
-        payment_intent: order.stripePaymentIntentId,
-        amount: Number(order.cardAmountMinor),
-        metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
-      },
-      { idempotencyKey: `store-order:${order.id}:refund` },
-    );
+    await payments().refund({
+      paymentId: order.stripePaymentIntentId,
+      amountMinor: order.cardAmountMinor,
+      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+      idempotencyKey: `store-order:${order.id}:refund`,
+    });
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+    if (error instanceof PaymentGatewayError && error.kind === "refused") {
       console.error(`store order ${order.id}: card refund refused`, error.message);
       throw new DomainError("PRECONDITION_FAILED", "The card payment of this order could not be refunded, so nothing was refunded. Contact support.");
     }
@@ -522,8 +494,8 @@ export async function sweepOverdueOrders(): Promise<number> {
 async function settleOverdueOrder(orderId: string): Promise<boolean> {
   const order = await loadOrder(pool, orderId);
   if (!order || order.status !== "AWAITING_PAYMENT") return false;
-  const session = order.stripeCheckoutSessionId ? await expireCheckout(order.stripeCheckoutSessionId) : null;
-  const card: CardState = session ? await cardOutcome(session) : "no-session";
+  const checkout = order.stripeCheckoutSessionId ? await payments().closeCheckout(order.stripeCheckoutSessionId) : null;
+  const card: CardState = checkout ? cardOutcome(checkout) : "no-session";
   const action = overdueOrderAction(card);
   if (action === "wait") return false;
   return withTransaction(pool, async (db) => {
@@ -531,7 +503,7 @@ async function settleOverdueOrder(orderId: string): Promise<boolean> {
     if (!locked) return false;
     const change =
       action === "complete"
-        ? await completeCardOrder(db, locked, idOf(session?.payment_intent ?? null))
+        ? await completeCardOrder(db, locked, checkout?.paymentId ?? null)
         : await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The time to pay by card ran out" });
     await announceOrderChange(db, change);
     return change !== null;

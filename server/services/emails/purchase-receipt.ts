@@ -1,4 +1,3 @@
-import type Stripe from "stripe";
 import { formatMinor } from "@/server/domain/money";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { appLink, creditsText, renderEmail } from "./template";
@@ -18,23 +17,6 @@ export interface PurchaseReceipt {
 }
 
 const RECEIPT_DATE = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
-
-const BRANDS: Record<string, string> = {
-  visa: "Visa",
-  mastercard: "Mastercard",
-  amex: "American Express",
-  discover: "Discover",
-  diners: "Diners Club",
-  jcb: "JCB",
-  unionpay: "UnionPay",
-};
-
-/** How the receipt names what paid, from the charge's payment method details; null if they say nothing usable. */
-export function describePaymentMethod(details: Stripe.Charge.PaymentMethodDetails | null | undefined): string | null {
-  if (details?.card?.last4) return `${BRANDS[details.card.brand ?? ""] ?? "Card"} ending in ${details.card.last4}`;
-  if (details?.us_bank_account?.last4) return `Bank account ending in ${details.us_bank_account.last4}`;
-  return null;
-}
 
 /** The receipt for credits bought with a card: what was paid, what was credited, with what, and the wallet. */
 export function purchaseReceiptEmail(receipt: PurchaseReceipt): OutgoingEmail {

@@ -1,5 +1,5 @@
-import { RefusedWebhook, verifyStripeWebhook } from "@/server/integrations/stripe";
-import { handleStripeEvent } from "@/server/services/stripe-webhooks";
+import { RefusedWebhook, payments } from "@/server/integrations/payments";
+import { handlePaymentEvent } from "@/server/services/payment-webhooks";
 
 export const dynamic = "force-dynamic";
 
@@ -13,13 +13,13 @@ export async function POST(request: Request): Promise<Response> {
   const rawBody = await request.text();
   let event;
   try {
-    event = verifyStripeWebhook(rawBody, request.headers.get("stripe-signature"));
+    event = payments("stripe").verifyWebhook(rawBody, request.headers);
   } catch (error) {
     if (error instanceof RefusedWebhook) return Response.json({ error: error.reason }, { status: 400 });
     throw error;
   }
   try {
-    const outcome = await handleStripeEvent(event);
+    const outcome = await handlePaymentEvent(event);
     return Response.json({ received: true, outcome });
   } catch (error) {
     console.error(`[stripe webhook] ${event.type} ${event.id} failed`, error);

@@ -1,29 +1,23 @@
 import type { PoolClient } from "pg";
-import type Stripe from "stripe";
 import { type PaymentFacts, paymentMismatches } from "@/server/domain/stripe-payments";
+import type { EventSubject, GatewayEvent } from "@/server/integrations/payments";
 import { recordAudit } from "@/server/services/audit/record";
 
-/** A webhook's object as re-read from Stripe: the only source of the identifiers and amounts acted on. */
-export type EventSubject =
-  | { kind: "session"; session: Stripe.Checkout.Session }
-  | { kind: "refund"; charge: Stripe.Charge }
-  | { kind: "dispute"; dispute: Stripe.Dispute; charge: Stripe.Charge };
-
-/** What Stripe says was paid: a session's total, or the whole charge a refund or dispute is about. */
+/** What the processor says was paid: a checkout's total, or the whole payment a refund or dispute is about. */
 export function paymentFactsOf(subject: EventSubject): PaymentFacts {
-  if (subject.kind === "session") {
-    return { checkoutSessionId: subject.session.id, amountMinor: BigInt(subject.session.amount_total ?? 0), currency: subject.session.currency ?? "" };
+  if (subject.kind === "checkout") {
+    return { checkoutSessionId: subject.checkout.id, amountMinor: subject.checkout.amountMinor, currency: subject.checkout.currency };
   }
-  return { checkoutSessionId: null, amountMinor: BigInt(subject.charge.amount), currency: subject.charge.currency };
+  return { checkoutSessionId: null, amountMinor: subject.payment.amountMinor, currency: subject.payment.currency };
 }
 
 /**
- * A Stripe object that names one of our rows but does not match it: nothing is credited or taken back, the
- * event is recorded (so Stripe stops retrying) and an admin sees it in the audit log.
+ * A processor's object that names one of our rows but does not match it: nothing is credited or taken back,
+ * the event is recorded (so the processor stops retrying) and an admin sees it in the audit log.
  */
 async function recordPaymentMismatch(
   db: PoolClient,
-  event: Stripe.Event,
+  event: GatewayEvent,
   target: { type: "credit_purchase" | "store_order"; id: string },
   stored: PaymentFacts,
   atStripe: PaymentFacts,
@@ -39,11 +33,10 @@ async function recordPaymentMismatch(
   });
 }
 
-
-/** True when Stripe's payment matches the stored one; otherwise the mismatch is recorded for admins and false returned. */
+/** True when the processor's payment matches the stored one; otherwise the mismatch is recorded for admins and false returned. */
 export async function paymentMatches(
   db: PoolClient,
-  event: Stripe.Event,
+  event: GatewayEvent,
   target: { type: "credit_purchase" | "store_order"; id: string },
   stored: PaymentFacts,
   subject: EventSubject,

@@ -1,21 +1,21 @@
 import type { PoolClient } from "pg";
-import Stripe from "stripe";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } from "@/server/domain/ledger";
-import { asyncPaymentFailed, idOf, stripe } from "@/server/integrations/stripe";
+import { type Checkout, type Dispute, type EventSubject, type GatewayEvent, type GatewayMetadata, type Payment, payments } from "@/server/integrations/payments";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
-import { handlePayoutEvent, isPayoutEvent } from "./payout-stripe";
+import { handlePayoutEvent } from "./payout-stripe";
 import { restoreWonDispute, takeBackDisputed } from "./purchase-disputes";
 import { STORE_ORDER_METADATA_KIND, handleStoreOrderEvent } from "./store-checkout";
-import { type EventSubject, paymentMatches } from "./stripe-subjects";
+import { paymentMatches } from "./payment-subjects";
 
 /**
- * Stripe webhooks. The event is a trigger; Stripe's current object is the truth: the event's object is re-read
- * from Stripe by its id (before the database transaction), and which purchase or store order it is about comes
- * from that object (its stored payment intent, else its metadata), never from the payload. Then one transaction
+ * Payment webhooks, verified by the gateway that sent them (`payments(event.gateway)`). The event is a trigger;
+ * the processor's current object is the truth: the event's object is re-read from the processor by its id
+ * (before the database transaction), and which purchase or store order it is about comes from that object (its
+ * stored payment, else its metadata), never from the payload. Then one transaction
  * records the event id, locks the row, refuses a payment whose session, amount or currency differ from the
  * stored ones (recorded for admins, nothing credited) and posts what is missing under deterministic idempotency
  * keys. Replays and any delivery order therefore end in the same books.
@@ -37,14 +37,16 @@ interface PurchaseRow {
 
 type Effect = (db: PoolClient, purchase: PurchaseRow) => Promise<void>;
 
-export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
+export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOutcome> {
   const seen = await pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [event.id]);
   if (seen.rowCount) return "duplicate";
-  if (isPayoutEvent(event)) return handlePayoutEvent(event);
+  if (event.topic === "payout") return handlePayoutEvent(event);
 
-  const subject = await rereadSubject(event);
+  // Only the payload's object id is used: everything else (which purchase or order, the amounts) comes from
+  // the object re-read here. An id the processor does not know (a signed event about nothing) is ignored.
+  const subject = await payments(event.gateway).readSubject(event);
   if (!subject) return recordIgnored(event);
-  const owner = await ownerOf(subject);
+  const owner = await ownerOf(event, subject);
   if (!owner) return recordIgnored(event);
   if (owner.kind === "store_order") return handleStoreOrderEvent(event, owner.id, subject);
 
@@ -75,41 +77,9 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookOut
   return result.outcome;
 }
 
-async function recordIgnored(event: Stripe.Event): Promise<WebhookOutcome> {
+async function recordIgnored(event: GatewayEvent): Promise<WebhookOutcome> {
   await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
   return "ignored";
-}
-
-/**
- * What the event is about, as Stripe has it now. Only the payload's object id is used: everything else
- * (which purchase or order, the amounts) comes from the object re-read here. An id Stripe does not know
- * (a signed event about nothing) is ignored rather than retried forever.
- */
-async function rereadSubject(event: Stripe.Event): Promise<EventSubject | null> {
-  const objectId = (event.data.object as { id?: unknown }).id;
-  if (typeof objectId !== "string" || objectId === "") return null;
-  try {
-    switch (event.type) {
-      case "checkout.session.completed":
-      case "checkout.session.async_payment_succeeded":
-      case "checkout.session.async_payment_failed":
-      case "checkout.session.expired":
-        return { kind: "session", session: await stripe().checkout.sessions.retrieve(objectId) };
-      case "charge.refunded":
-        return { kind: "refund", charge: await stripe().charges.retrieve(objectId) };
-      case "charge.dispute.created":
-      case "charge.dispute.closed": {
-        const dispute = await stripe().disputes.retrieve(objectId);
-        const chargeId = idOf(dispute.charge);
-        return chargeId ? { kind: "dispute", dispute, charge: await stripe().charges.retrieve(chargeId) } : null;
-      }
-      default:
-        return null;
-    }
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
-    throw error;
-  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,7 +90,7 @@ function uuidOr(value: string | null | undefined): string | null {
 
 type Owner = { kind: "credit_purchase" | "store_order"; id: string };
 
-function ownerFromMetadata(metadata: Stripe.Metadata | null | undefined, clientReferenceId?: string | null): Owner | null {
+function ownerFromMetadata(metadata: GatewayMetadata | null | undefined, clientReferenceId?: string | null): Owner | null {
   if (metadata?.kind === STORE_ORDER_METADATA_KIND) {
     const id = uuidOr(metadata.store_order_id);
     return id ? { kind: "store_order", id } : null;
@@ -129,10 +99,10 @@ function ownerFromMetadata(metadata: Stripe.Metadata | null | undefined, clientR
   return id ? { kind: "credit_purchase", id } : null;
 }
 
-/** The purchase or store order the re-read object belongs to: by its stored payment intent, else Stripe's metadata. */
-async function ownerOf(subject: EventSubject): Promise<Owner | null> {
-  if (subject.kind === "session") return ownerFromMetadata(subject.session.metadata, subject.session.client_reference_id);
-  const paymentIntentId = idOf(subject.charge.payment_intent);
+/** The purchase or store order the re-read object belongs to: by its stored payment, else the processor's metadata. */
+async function ownerOf(event: GatewayEvent, subject: EventSubject): Promise<Owner | null> {
+  if (subject.kind === "checkout") return ownerFromMetadata(subject.checkout.metadata, subject.checkout.reference);
+  const paymentIntentId = subject.payment.paymentId;
   if (!paymentIntentId) return null;
   const { rows } = await pool.query<Owner>(
     `SELECT 'credit_purchase' AS kind, id FROM credit_purchases WHERE stripe_payment_intent_id = $1
@@ -140,41 +110,39 @@ async function ownerOf(subject: EventSubject): Promise<Owner | null> {
     [paymentIntentId],
   );
   if (rows[0]) return rows[0];
-  const intent = await stripe().paymentIntents.retrieve(paymentIntentId);
-  return ownerFromMetadata(intent.metadata);
+  return ownerFromMetadata(await payments(event.gateway).paymentMetadata(paymentIntentId));
 }
 
 function planFor(subject: EventSubject): Effect {
   switch (subject.kind) {
-    case "session":
-      return sessionEffect(subject.session);
+    case "checkout":
+      return checkoutEffect(subject.checkout);
     case "refund":
-      return refundEffect(subject.charge);
+      return refundEffect(subject.payment);
     case "dispute":
-      return disputeEffect(subject.dispute, subject.charge);
+      return disputeEffect(subject.dispute, subject.payment);
   }
 }
 
-function sessionEffect(session: Stripe.Checkout.Session): Effect {
-  const paymentIntentId = idOf(session.payment_intent);
+function checkoutEffect(checkout: Checkout): Effect {
   return async (db, purchase) => {
     if (purchase.stripe_checkout_session_id === null) {
-      // The answer that created the session was lost before its id was stored; the session's metadata vouches for it.
-      await db.query("UPDATE credit_purchases SET stripe_checkout_session_id = $2 WHERE id = $1", [purchase.id, session.id]);
+      // The answer that created the checkout was lost before its id was stored; the checkout's metadata vouches for it.
+      await db.query("UPDATE credit_purchases SET stripe_checkout_session_id = $2 WHERE id = $1", [purchase.id, checkout.id]);
     }
-    if (session.payment_status === "paid") {
-      await creditPurchase(db, purchase, paymentIntentId);
-    } else if (purchase.status === "PENDING" && session.status === "expired") {
+    if (checkout.payment === "paid") {
+      await creditPurchase(db, purchase, checkout.paymentId);
+    } else if (purchase.status === "PENDING" && checkout.status === "expired") {
       await setStatus(db, purchase.id, "EXPIRED");
-    } else if (purchase.status === "PENDING" && (await asyncPaymentFailed(session))) {
+    } else if (purchase.status === "PENDING" && checkout.payment === "failed") {
       await setStatus(db, purchase.id, "FAILED");
     }
   };
 }
 
-function refundEffect(charge: Stripe.Charge): Effect {
-  const paymentIntentId = idOf(charge.payment_intent);
-  const refundedNow = BigInt(charge.amount_refunded);
+function refundEffect(payment: Payment): Effect {
+  const paymentIntentId = payment.paymentId;
+  const refundedNow = payment.refundedMinor;
   return async (db, purchase) => {
     await creditPurchase(db, purchase, paymentIntentId);
     const refundedBefore = BigInt(purchase.refunded_minor);
@@ -190,7 +158,7 @@ function refundEffect(charge: Stripe.Charge): Effect {
         idempotencyKey: `purchase:${purchase.id}:refund-to:${refundedNow}`,
         actorId: null,
         description: "Card payment refunded",
-        metadata: { purchaseId: purchase.id, chargeId: charge.id, refundedMinor: refundedNow.toString() },
+        metadata: { purchaseId: purchase.id, chargeId: payment.chargeId, refundedMinor: refundedNow.toString() },
         legs: clawbackLegs(purchase.user_id, credits),
         allowOverdraft: true,
       });
@@ -205,12 +173,12 @@ function refundEffect(charge: Stripe.Charge): Effect {
   };
 }
 
-function disputeEffect(dispute: Stripe.Dispute, charge: Stripe.Charge): Effect {
-  const paymentIntentId = idOf(charge.payment_intent);
+function disputeEffect(dispute: Dispute, payment: Payment): Effect {
+  const paymentIntentId = payment.paymentId;
   return async (db, purchase) => {
     const creditedTransactionId = await creditPurchase(db, purchase, paymentIntentId);
     const disputed = { id: purchase.id, userId: purchase.user_id, creditedTransactionId };
-    const credits = creditsForPaymentShare(BigInt(purchase.credits), BigInt(purchase.price_minor), BigInt(dispute.amount));
+    const credits = creditsForPaymentShare(BigInt(purchase.credits), BigInt(purchase.price_minor), dispute.amountMinor);
     await takeBackDisputed(db, disputed, { id: dispute.id, credits });
     if (dispute.status === "won") {
       await restoreWonDispute(db, disputed, dispute.id);

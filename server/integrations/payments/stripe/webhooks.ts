@@ -1,37 +1,7 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { env } from "@/server/env";
-
-/**
- * The app's Stripe client: the real SDK, pointed at the local emulator when STRIPE_API_URL is set (dev, tests,
- * demo) and at api.stripe.com otherwise.
- */
-function createClient(): Stripe {
-  const config: Stripe.StripeConfig = { maxNetworkRetries: 2, appInfo: { name: "Tipmeter" } };
-  if (env.STRIPE_API_URL) {
-    const apiUrl = new URL(env.STRIPE_API_URL);
-    const protocol = apiUrl.protocol === "http:" ? "http" : "https";
-    config.host = apiUrl.hostname;
-    config.port = Number(apiUrl.port || (protocol === "http" ? 80 : 443));
-    config.protocol = protocol;
-  }
-  return new Stripe(env.STRIPE_SECRET_KEY, config);
-}
-
-let client: Stripe | undefined;
-
-/** The shared client, created on first use so that importing this module does no work. */
-export function stripe(): Stripe {
-  client ??= createClient();
-  return client;
-}
-
-/** A webhook delivery refused before anything is read from it; the route answers 400 with the reason. */
-export class RefusedWebhook extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = "RefusedWebhook";
-  }
-}
+import { type EventTopic, type GatewayEvent, type GatewayMetadata, RefusedWebhook } from "../gateway";
+import { stripe } from "./client";
 
 /** How far a signature's timestamp may be from now either way, as Stripe's own default tolerance. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -72,16 +42,35 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null, n
   return payload;
 }
 
-/** The id of an expandable field, whether Stripe sent the id or the expanded object. */
-export function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
+/** The Stripe event types the platform acts on, by what they are about. */
+const TOPICS: Record<string, EventTopic> = {
+  "checkout.session.completed": "checkout",
+  "checkout.session.async_payment_succeeded": "checkout",
+  "checkout.session.async_payment_failed": "checkout",
+  "checkout.session.expired": "checkout",
+  "charge.refunded": "refund",
+  "charge.dispute.created": "dispute",
+  "charge.dispute.closed": "dispute",
+  "payout.paid": "payout",
+  "payout.failed": "payout",
+  "payout.canceled": "payout",
+};
+
+function stringsOnly(value: unknown): GatewayMetadata {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
-/** A completed session that is still unpaid has either an async payment on its way or one that failed. */
-export async function asyncPaymentFailed(session: Stripe.Checkout.Session): Promise<boolean> {
-  const intentId = idOf(session.payment_intent);
-  if (session.status !== "complete" || session.payment_status !== "unpaid" || !intentId) return false;
-  const intent = await stripe().paymentIntents.retrieve(intentId);
-  return intent.status === "requires_payment_method" || intent.status === "canceled";
+/** A verified Stripe event in the gateway's terms: only the event's id, type, account and object id are kept. */
+export function normaliseEvent(event: Stripe.Event): GatewayEvent {
+  const object = event.data.object as { id?: unknown; metadata?: unknown };
+  return {
+    gateway: "stripe",
+    id: event.id,
+    type: event.type,
+    topic: TOPICS[event.type] ?? "other",
+    objectId: typeof object.id === "string" && object.id !== "" ? object.id : null,
+    account: event.account ?? null,
+    claimedMetadata: stringsOnly(object.metadata),
+  };
 }

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 it("talks to the emulator named by STRIPE_API_URL with the SDK's defaults and two retries", async () => {
-  const { stripe } = await import("@/server/integrations/stripe");
+  const { stripe } = await import("./client");
 
   const session = await stripe().checkout.sessions.create(CHECKOUT_PARAMS);
 
@@ -36,7 +36,8 @@ it("talks to the emulator named by STRIPE_API_URL with the SDK's defaults and tw
 });
 
 it("verifies a delivered webhook and refuses a forged, altered or unsigned one", async () => {
-  const { stripe, verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  const { stripe } = await import("./client");
+  const { verifyStripeWebhook } = await import("./webhooks");
   const session = await stripe().checkout.sessions.create(CHECKOUT_PARAMS);
   await submitPayPage(session, "pay");
   await webhooks.waitForEvent("checkout.session.completed");
@@ -56,7 +57,7 @@ const signedNow = (payload: string, timestamp = Math.floor(Date.now() / 1000)) =
   Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp });
 
 it("refuses a correctly signed delivery dated in the future, or too long ago", async () => {
-  const { verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  const { verifyStripeWebhook } = await import("./webhooks");
   const body = JSON.stringify({ id: "evt_future", type: "customer.created", data: { object: { id: "cus_1" } } });
   const now = Math.floor(Date.now() / 1000);
 
@@ -76,6 +77,6 @@ it.each([
   ["an event whose object is a list", JSON.stringify({ id: "evt_1", type: "checkout.session.completed", data: { object: [] } })],
   ["an event without a type", JSON.stringify({ id: "evt_1", data: { object: { id: "cs_1" } } })],
 ])("refuses a correctly signed body that is %s", async (_case, body) => {
-  const { verifyStripeWebhook } = await import("@/server/integrations/stripe");
+  const { verifyStripeWebhook } = await import("./webhooks");
   expect(() => verifyStripeWebhook(body, signedNow(body))).toThrow("not a Stripe event");
 });
