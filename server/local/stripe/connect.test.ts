@@ -153,6 +153,21 @@ describe("Connect", () => {
     await expect(stripe.transfers.createReversal("tr_missing")).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("fails a payout whose returned funds are paid out again at once, so its transfer can't be reversed any more", async () => {
+    const account = await onboardedAccount();
+    const transfer = await stripe.transfers.create({ amount: 1200, currency: "usd", destination: account.id });
+    const payout = await stripe.payouts.create({ amount: 1200, currency: "usd" }, { stripeAccount: account.id });
+
+    const failed = await harness.control<Stripe.Payout>(`payouts/${payout.id}/fail`, { failure_code: "could_not_process", paid_out_again: true });
+
+    expect(failed).toMatchObject({ id: payout.id, status: "failed", failure_code: "could_not_process" });
+    expect((await stripe.balance.retrieve({}, { stripeAccount: account.id })).available[0]?.amount).toBe(0);
+    const payouts = await stripe.payouts.list({}, { stripeAccount: account.id });
+    expect(payouts.data.map((each) => [each.amount, each.status])).toEqual([[1200, "pending"], [1200, "failed"]]);
+    const refused = await stripe.transfers.createReversal(transfer.id).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ code: "balance_insufficient" });
+  });
+
   it("marks a payout paid with a control", async () => {
     const account = await onboardedAccount();
     await stripe.transfers.create({ amount: 1000, currency: "usd", destination: account.id });

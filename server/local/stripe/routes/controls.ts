@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { PAY_CHOICES, paySession, type PayChoice } from "../checkout";
-import { completeOnboarding, disablePayouts, PAYOUT_FAILURES, settlePayout } from "../connect";
+import { completeOnboarding, createPayout, disablePayouts, PAYOUT_FAILURES, settlePayout } from "../connect";
 import { CUSTOMER } from "../context";
 import { invalidRequest } from "../errors";
-import { email, oneOf, parseParams, positiveInteger, text } from "../params";
+import { boolean, email, oneOf, parseParams, positiveInteger, text } from "../params";
 import { closeDispute, createDispute } from "../payments";
 import { route, type Route } from "../router";
 
@@ -22,6 +22,8 @@ const disputeSchema = z.strictObject({
 const closeDisputeSchema = z.strictObject({ outcome: oneOf(["won", "lost"]) });
 const failPayoutSchema = z.strictObject({
   failure_code: oneOf(Object.keys(PAYOUT_FAILURES) as [string, ...string[]]).optional(),
+  /** The returned funds leave the account again at once (an automatic payout), before anyone can reverse the transfer. */
+  paid_out_again: boolean().optional(),
 });
 const eventListSchema = z.strictObject({ type: text().optional() });
 const paySchema = z.strictObject({
@@ -70,7 +72,16 @@ export const controlRoutes: Route[] = [
 
   route("POST", "/_emulator/payouts/:id/fail", ({ id, input }, ctx) => {
     const params = parseParams(failPayoutSchema, input);
-    return settlePayout(ctx, ctx.store.payouts.require(id), { paid: false, failureCode: params.failure_code ?? "account_closed" });
+    const payout = settlePayout(ctx, ctx.store.payouts.require(id), { paid: false, failureCode: params.failure_code ?? "account_closed" });
+    if (params.paid_out_again) {
+      const account = ctx.store.payouts.accountOf(payout.id);
+      createPayout(
+        ctx,
+        { amount: payout.amount, currency: payout.currency, description: "Automatic payout", metadata: {}, method: "standard", statementDescriptor: null },
+        { origin: null, account },
+      );
+    }
+    return payout;
   }),
 
   route("POST", "/_emulator/checkout/sessions/:id/pay", ({ id, input }, ctx) => {
