@@ -200,13 +200,13 @@ describe("withdrawals paid through Stripe Connect", () => {
     );
   });
 
-  it("holds the credits for an admin when the failed payout's transfer can't be reversed, and lets the admin settle it", async () => {
+  /** A withdrawal of 2,000 of 3,000 credits whose payout the bank returned after the money left the connected account again. */
+  async function unreversibleFailure(): Promise<{ performer: SessionUser; withdrawal: { id: string } }> {
     const { performer, accountId } = await stripePerformer(3_000n);
     const { withdrawal } = await app.api.callerAs(performer).payouts.withdrawals.request({ credits: 2_000n, idempotencyKey: randomUUID() });
     await app.api.callerAs(admin).payouts.admin.approveMany({ ids: [withdrawal.id] });
     const payoutId = (await app.api.callerAs(admin).payouts.admin.queue({ performer: performer.username }))[0]?.stripePayoutId ?? "";
 
-    // The bank returns the payout, and the money leaves the connected account again before we can reverse it.
     stripeHarness.hold();
     await stripeHarness.control(`/payouts/${payoutId}/fail`, { failure_code: "could_not_process" });
     const failure = await waitFor(() => Promise.resolve(stripeHarness.held.find((delivery) => delivery.body.includes('"payout.failed"'))), "the payout.failed event");
@@ -216,6 +216,11 @@ describe("withdrawals paid through Stripe Connect", () => {
     stripeHarness.release();
 
     expect((await stripeHarness.deliver(failure.body, failure.signature)).status).toBe(200);
+    return { performer, withdrawal };
+  }
+
+  it("holds the credits for an admin when the failed payout's transfer can't be reversed, and lets the admin settle it", async () => {
+    const { performer, withdrawal } = await unreversibleFailure();
     expect(await statusOf(withdrawal.id)).toBe("NEEDS_RECONCILIATION");
     expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 2_000n });
     const open = await app.api.callerAs(admin).payouts.admin.queue({ status: "OPEN", performer: performer.username });
@@ -226,6 +231,20 @@ describe("withdrawals paid through Stripe Connect", () => {
     await app.api.callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "Kept in Stripe account" });
     expect(await statusOf(withdrawal.id)).toBe("PAID");
     expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+  });
+
+  it("lets the admin reject one held for reconciliation once the money is recovered: the credits come back, once", async () => {
+    const { performer, withdrawal } = await unreversibleFailure();
+    expect(await statusOf(withdrawal.id)).toBe("NEEDS_RECONCILIATION");
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 2_000n });
+
+    await app.api.callerAs(admin).payouts.admin.rejectMany({ ids: [withdrawal.id], reason: "Recovered from the performer's Stripe account" });
+
+    expect(await statusOf(withdrawal.id)).toBe("REJECTED");
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    const again = await app.api.callerAs(admin).payouts.admin.rejectMany({ ids: [withdrawal.id], reason: "Recovered from the performer's Stripe account" });
+    expect(again).toEqual([expect.objectContaining({ ok: false })]);
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
   });
 
   it("one failure delivered twice at once reverses the transfer once and returns the credits once", async () => {

@@ -407,7 +407,9 @@ export async function rejectWithdrawal(adminId: string, input: z.input<typeof re
   const { id, reason } = rejectWithdrawalSchema.parse(input);
   await withTransaction(pool, async (db) => {
     const withdrawal = await lockWithdrawal(db, id);
-    if (withdrawal.stripe_transfer_id) {
+    // Once transferred, the money is in the performer's Stripe account, so only a withdrawal held for
+    // reconciliation (the admin recovered that money) may still be rejected.
+    if (withdrawal.stripe_transfer_id && withdrawal.status !== "NEEDS_RECONCILIATION") {
       throw new DomainError("CONFLICT", "The money already went to the performer's Stripe account; send the payout instead of rejecting.");
     }
     await applyTransition(db, withdrawal, "REJECTED", { kind: "admin", id: adminId }, { reason, note: reason });
