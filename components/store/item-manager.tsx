@@ -3,21 +3,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
+import { type Column, DataTable } from "@/components/kit/data-table";
+import { useEditing } from "@/components/kit/use-editing";
 import { useTRPC } from "@/components/providers/trpc";
 import { ItemFormDialog, type ManagedItem, type StoreScope } from "@/components/store/item-form-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { QueryError } from "@/components/wallet/query-error";
 import { formatCredits } from "@/server/domain/money";
 import { STORE_FILE_TYPES_HINT } from "@/server/domain/store-files";
-
-/** Which dialog is open: none, a new item, or an existing one. */
-type Editing = { item: ManagedItem | null; opening: number } | null;
 
 function SaleBadge({ item }: { item: ManagedItem }) {
   if (!item.active) return <Badge>Hidden</Badge>;
@@ -79,80 +73,69 @@ function FileUpload({ item }: { item: ManagedItem }) {
   );
 }
 
+function columns(onEdit: (item: ManagedItem) => void): Column<ManagedItem>[] {
+  return [
+    {
+      key: "item",
+      header: "Item",
+      cell: (item) => (
+        <>
+          <Link href={`/store/${item.id}`} className="font-medium hover:underline">
+            {item.title}
+          </Link>
+          <span className="block text-xs text-muted">{item.kind === "DIGITAL" ? "Digital" : "Physical"}</span>
+        </>
+      ),
+      sortValue: (item) => item.title,
+    },
+    { key: "price", header: "Price", align: "right", className: "tabular-nums", cell: (item) => formatCredits(item.price), sortValue: (item) => item.price },
+    {
+      key: "stock",
+      header: "Stock",
+      align: "right",
+      className: "tabular-nums",
+      cell: (item) => (item.stock === null ? "Unlimited" : formatCredits(BigInt(item.stock))),
+      sortValue: (item) => item.stock,
+    },
+    { key: "sold", header: "Sold", align: "right", className: "tabular-nums", cell: (item) => formatCredits(BigInt(item.sold)), sortValue: (item) => item.sold },
+    { key: "status", header: "Status", cell: (item) => <SaleBadge item={item} /> },
+    { key: "file", header: "File", cell: (item) => (item.kind === "DIGITAL" ? <FileUpload item={item} /> : <span className="text-muted">—</span>) },
+    {
+      key: "actions",
+      header: "Actions",
+      hiddenHeader: true,
+      align: "right",
+      cell: (item) => (
+        <Button size="sm" variant="secondary" onClick={() => onEdit(item)} aria-label={`Edit ${item.title}`}>
+          Edit
+        </Button>
+      ),
+    },
+  ];
+}
+
 /** A performer's own items, or the site's for admins: create, edit, upload files, see what sold. */
 export function ItemManager({ scope }: { scope: StoreScope }) {
   const trpc = useTRPC();
   const items = useQuery(scope === "site" ? trpc.store.siteItems.queryOptions() : trpc.store.myItems.queryOptions());
-  const [editing, setEditing] = useState<Editing>(null);
-  const open = (item: ManagedItem | null) => setEditing((current) => ({ item, opening: (current?.opening ?? 0) + 1 }));
-
-  let body;
-  if (items.isError) body = <QueryError what="the items" onRetry={() => void items.refetch()} retrying={items.isFetching} />;
-  else if (!items.data) body = <Skeleton className="h-48 w-full" />;
-  else if (items.data.length === 0) {
-    body = (
-      <EmptyState
-        title="No items yet"
-        description="Add merch to ship or a file to download. Members pay with credits, partly by card if they like."
-        action={<Button onClick={() => open(null)}>New item</Button>}
-      />
-    );
-  } else {
-    body = (
-      <Card>
-        <Table>
-          <caption className="sr-only">Store items, on sale first, newest first</caption>
-          <TableHead>
-            <tr>
-              <TableHeaderCell>Item</TableHeaderCell>
-              <TableHeaderCell className="text-right">Price</TableHeaderCell>
-              <TableHeaderCell className="text-right">Stock</TableHeaderCell>
-              <TableHeaderCell className="text-right">Sold</TableHeaderCell>
-              <TableHeaderCell>Status</TableHeaderCell>
-              <TableHeaderCell>File</TableHeaderCell>
-              <TableHeaderCell className="text-right">
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            </tr>
-          </TableHead>
-          <tbody>
-            {items.data.map((item) => (
-              <TableRow key={item.id}>
-                <TableCell>
-                  <Link href={`/store/${item.id}`} className="font-medium hover:underline">
-                    {item.title}
-                  </Link>
-                  <span className="block text-xs text-muted">{item.kind === "DIGITAL" ? "Digital" : "Physical"}</span>
-                </TableCell>
-                <TableCell className="text-right tabular-nums">{formatCredits(item.price)}</TableCell>
-                <TableCell className="text-right tabular-nums">{item.stock === null ? "Unlimited" : formatCredits(BigInt(item.stock))}</TableCell>
-                <TableCell className="text-right tabular-nums">{formatCredits(BigInt(item.sold))}</TableCell>
-                <TableCell>
-                  <SaleBadge item={item} />
-                </TableCell>
-                <TableCell>{item.kind === "DIGITAL" ? <FileUpload item={item} /> : <span className="text-muted">—</span>}</TableCell>
-                <TableCell className="text-right">
-                  <Button size="sm" variant="secondary" onClick={() => open(item)} aria-label={`Edit ${item.title}`}>
-                    Edit
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </tbody>
-        </Table>
-      </Card>
-    );
-  }
+  const { editing, open, close } = useEditing<ManagedItem>();
 
   return (
     <div className="space-y-4">
-      {items.data && items.data.length > 0 ? (
-        <div className="flex justify-end">
-          <Button onClick={() => open(null)}>New item</Button>
-        </div>
-      ) : null}
-      {body}
-      {editing ? <ItemFormDialog key={editing.opening} scope={scope} item={editing.item} onClose={() => setEditing(null)} /> : null}
+      <div className="flex justify-end">
+        <Button onClick={() => open(null)}>New item</Button>
+      </div>
+      <DataTable
+        rows={items.data}
+        failed={items.isError ? { onRetry: () => void items.refetch(), retrying: items.isFetching } : null}
+        columns={columns(open)}
+        rowKey={(item) => item.id}
+        caption="Store items, on sale first, newest first"
+        what="items"
+        empty={{ title: "No items yet", description: "Add merch to ship or a file to download. Members pay with credits, partly by card if they like." }}
+        filterText={(item) => item.title}
+      />
+      {editing ? <ItemFormDialog key={editing.opening} scope={scope} item={editing.record} onClose={close} /> : null}
     </div>
   );
 }

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { DomainError } from "./errors";
+import { formatCredits } from "./money";
 
 /**
  * Membership rules, pure: when a period ends, what the renewal run does with a membership that is due, and who
@@ -10,6 +12,35 @@ export type MembershipStatus = "ACTIVE" | "GRACE" | "CANCELLED" | "LAPSED";
 export const DAY_MS = 86_400_000;
 export const MIN_PERIOD_DAYS = 1;
 export const MAX_PERIOD_DAYS = 366;
+
+const MAX_PLAN_PRICE = 100_000n;
+const MAX_PERKS = 12;
+
+/** What a plan may be, shared by the plan form in the browser and the tRPC inputs. */
+export const planInputSchema = z.object({
+  name: z.string().trim().min(2, "Give the plan a name of at least 2 characters.").max(60, "A plan name is at most 60 characters."),
+  description: z.string().trim().max(1_000, "A description is at most 1,000 characters.").default(""),
+  perks: z
+    .string()
+    .trim()
+    .max(2_000, "Perks are at most 2,000 characters.")
+    .refine((perks) => perks.split("\n").filter((line) => line.trim()).length <= MAX_PERKS, `List at most ${MAX_PERKS} perks, one per line.`)
+    .default(""),
+  price: z
+    .bigint()
+    .min(1n, "The price is at least 1 credit.")
+    .max(MAX_PLAN_PRICE, `The price is at most ${formatCredits(MAX_PLAN_PRICE)} credits per period.`),
+  periodDays: z
+    .number()
+    .int("A period is a whole number of days.")
+    .min(MIN_PERIOD_DAYS, `A period is at least ${MIN_PERIOD_DAYS} day.`)
+    .max(MAX_PERIOD_DAYS, `A period is at most ${MAX_PERIOD_DAYS} days.`),
+  active: z.boolean().default(true),
+});
+export type PlanInput = z.input<typeof planInputSchema>;
+
+export const updatePlanSchema = planInputSchema.extend({ id: z.uuid() });
+export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
 
 export interface Period {
   start: Date;

@@ -6,17 +6,19 @@ import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError, isDomainError } from "@/server/domain/errors";
 import {
-  MAX_PERIOD_DAYS,
-  MIN_PERIOD_DAYS,
   type MembershipStatus,
+  type PlanInput,
+  type UpdatePlanInput,
   type Period,
   afterFailedRenewal,
   assertCanResume,
   assertCanSubscribe,
   cancellation,
   periodFrom,
+  planInputSchema,
   renewalPrice,
   renewalStep,
+  updatePlanSchema,
 } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
 import { earlierPosting } from "@/server/ledger/post";
@@ -33,33 +35,7 @@ import { getSetting } from "./settings";
  * The rules are pure, in server/domain/memberships.ts; this file loads, locks, posts and persists.
  */
 
-const MAX_PLAN_PRICE = 100_000n;
-const MAX_PERKS = 12;
-
-export const planInputSchema = z.object({
-  name: z.string().trim().min(2, "Give the plan a name of at least 2 characters.").max(60, "A plan name is at most 60 characters."),
-  description: z.string().trim().max(1_000, "A description is at most 1,000 characters.").default(""),
-  perks: z
-    .string()
-    .trim()
-    .max(2_000, "Perks are at most 2,000 characters.")
-    .refine((perks) => perks.split("\n").filter((line) => line.trim()).length <= MAX_PERKS, `List at most ${MAX_PERKS} perks, one per line.`)
-    .default(""),
-  price: z
-    .bigint()
-    .min(1n, "The price is at least 1 credit.")
-    .max(MAX_PLAN_PRICE, `The price is at most ${formatCredits(MAX_PLAN_PRICE)} credits per period.`),
-  periodDays: z
-    .number()
-    .int("A period is a whole number of days.")
-    .min(MIN_PERIOD_DAYS, `A period is at least ${MIN_PERIOD_DAYS} day.`)
-    .max(MAX_PERIOD_DAYS, `A period is at most ${MAX_PERIOD_DAYS} days.`),
-  active: z.boolean().default(true),
-});
-export type PlanInput = z.input<typeof planInputSchema>;
-
-export const updatePlanSchema = planInputSchema.extend({ id: z.uuid() });
-export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
+export { planInputSchema, updatePlanSchema, type PlanInput, type UpdatePlanInput };
 
 export const subscribeSchema = z.object({
   planId: z.uuid(),

@@ -2,9 +2,9 @@ import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import { recordAuditWithPrisma } from "./audit/record";
 
-/** Currencies a package may be priced in (Stripe Checkout currencies with a two-decimal minor unit). */
-export const PACKAGE_CURRENCIES = ["usd", "eur", "gbp"] as const;
-export type PackageCurrency = (typeof PACKAGE_CURRENCIES)[number];
+import type { PackageCurrency } from "@/server/domain/packages";
+
+export { PACKAGE_CURRENCIES, type PackageCurrency } from "@/server/domain/packages";
 
 export interface PackageInput {
   name: string;

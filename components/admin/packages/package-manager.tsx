@@ -1,20 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { type CreditPackage, PackageFormDialog } from "@/components/admin/packages/package-form-dialog";
+import { type Column, DataTable } from "@/components/kit/data-table";
+import { useEditing } from "@/components/kit/use-editing";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
-import { QueryError } from "@/components/wallet/query-error";
 import { formatCredits, formatMinor } from "@/server/domain/money";
-
-/** Which dialog is open: none, a new package, or an existing one. */
-type Editing = { pack: CreditPackage | null; opening: number } | null;
 
 function SaleBadge({ active }: { active: boolean }) {
   return active ? <Badge tone="success">On sale</Badge> : <Badge>Hidden</Badge>;
@@ -28,64 +21,39 @@ function EditButton({ pack, onEdit }: { pack: CreditPackage; onEdit: (pack: Cred
   );
 }
 
-function PackageTable({ packages, onEdit }: { packages: CreditPackage[]; onEdit: (pack: CreditPackage) => void }) {
-  return (
-    <div className="hidden md:block">
-      <Table>
-        <caption className="sr-only">Credit packages, on sale first, in shop order</caption>
-        <TableHead>
-          <tr>
-            <TableHeaderCell>Name</TableHeaderCell>
-            <TableHeaderCell className="text-right">Credits</TableHeaderCell>
-            <TableHeaderCell className="text-right">Bonus</TableHeaderCell>
-            <TableHeaderCell className="text-right">Price</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            <TableHeaderCell className="text-right">Order</TableHeaderCell>
-            <TableHeaderCell className="text-right">
-              <span className="sr-only">Actions</span>
-            </TableHeaderCell>
-          </tr>
-        </TableHead>
-        <tbody>
-          {packages.map((pack) => (
-            <TableRow key={pack.id}>
-              <TableCell className="font-medium">{pack.name}</TableCell>
-              <TableCell className="text-right tabular-nums">{formatCredits(pack.credits)}</TableCell>
-              <TableCell className="text-right tabular-nums">{formatCredits(pack.bonusCredits)}</TableCell>
-              <TableCell className="text-right tabular-nums">{formatMinor(pack.priceMinor, pack.currency)}</TableCell>
-              <TableCell>
-                <SaleBadge active={pack.active} />
-              </TableCell>
-              <TableCell className="text-right tabular-nums">{pack.sortOrder}</TableCell>
-              <TableCell className="text-right">
-                <EditButton pack={pack} onEdit={onEdit} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </tbody>
-      </Table>
-    </div>
-  );
+function columns(onEdit: (pack: CreditPackage) => void): Column<CreditPackage>[] {
+  return [
+    { key: "name", header: "Name", className: "font-medium", cell: (pack) => pack.name, sortValue: (pack) => pack.name },
+    { key: "credits", header: "Credits", align: "right", className: "tabular-nums", cell: (pack) => formatCredits(pack.credits), sortValue: (pack) => pack.credits },
+    { key: "bonus", header: "Bonus", align: "right", className: "tabular-nums", cell: (pack) => formatCredits(pack.bonusCredits), sortValue: (pack) => pack.bonusCredits },
+    {
+      key: "price",
+      header: "Price",
+      align: "right",
+      className: "tabular-nums",
+      cell: (pack) => formatMinor(pack.priceMinor, pack.currency),
+      sortValue: (pack) => pack.priceMinor,
+    },
+    { key: "status", header: "Status", cell: (pack) => <SaleBadge active={pack.active} />, sortValue: (pack) => !pack.active },
+    { key: "order", header: "Order", align: "right", className: "tabular-nums", cell: (pack) => pack.sortOrder, sortValue: (pack) => pack.sortOrder },
+    { key: "actions", header: "Actions", hiddenHeader: true, align: "right", cell: (pack) => <EditButton pack={pack} onEdit={onEdit} /> },
+  ];
 }
 
-function PackageCards({ packages, onEdit }: { packages: CreditPackage[]; onEdit: (pack: CreditPackage) => void }) {
+function PackageCard({ pack, onEdit }: { pack: CreditPackage; onEdit: (pack: CreditPackage) => void }) {
   return (
-    <ul className="divide-y divide-line md:hidden" aria-label="Credit packages">
-      {packages.map((pack) => (
-        <li key={pack.id} className="flex items-start justify-between gap-3 px-4 py-4">
-          <div className="min-w-0 space-y-1.5">
-            <p className="font-medium">
-              {pack.name} <span className="font-normal text-muted">· {formatMinor(pack.priceMinor, pack.currency)}</span>
-            </p>
-            <p className="text-sm text-muted">
-              {formatCredits(pack.credits)} credits + {formatCredits(pack.bonusCredits)} bonus · order {pack.sortOrder}
-            </p>
-            <SaleBadge active={pack.active} />
-          </div>
-          <EditButton pack={pack} onEdit={onEdit} />
-        </li>
-      ))}
-    </ul>
+    <>
+      <div className="min-w-0 space-y-1.5">
+        <p className="font-medium">
+          {pack.name} <span className="font-normal text-muted">· {formatMinor(pack.priceMinor, pack.currency)}</span>
+        </p>
+        <p className="text-sm text-muted">
+          {formatCredits(pack.credits)} credits + {formatCredits(pack.bonusCredits)} bonus · order {pack.sortOrder}
+        </p>
+        <SaleBadge active={pack.active} />
+      </div>
+      <EditButton pack={pack} onEdit={onEdit} />
+    </>
   );
 }
 
@@ -93,39 +61,26 @@ function PackageCards({ packages, onEdit }: { packages: CreditPackage[]; onEdit:
 export function PackageManager() {
   const trpc = useTRPC();
   const packages = useQuery(trpc.ledger.packages.queryOptions());
-  const [editing, setEditing] = useState<Editing>(null);
-  const openDialog = (pack: CreditPackage | null) => setEditing({ pack, opening: Date.now() });
-
-  function list() {
-    if (packages.isError) return <QueryError what="the packages" onRetry={() => void packages.refetch()} retrying={packages.isFetching} />;
-    if (!packages.data) {
-      return (
-        <div className="space-y-3 p-5" role="status">
-          <span className="sr-only">Loading packages…</span>
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-2/3" />
-        </div>
-      );
-    }
-    if (packages.data.length === 0) {
-      return <EmptyState className="m-5 border-none" title="No packages yet" description="Create the first package members can buy." />;
-    }
-    return (
-      <>
-        <PackageCards packages={packages.data} onEdit={openDialog} />
-        <PackageTable packages={packages.data} onEdit={openDialog} />
-      </>
-    );
-  }
+  const { editing, open, close } = useEditing<CreditPackage>();
 
   return (
     <div className="space-y-4">
       <div className="flex justify-end">
-        <Button onClick={() => openDialog(null)}>New package</Button>
+        <Button onClick={() => open(null)}>New package</Button>
       </div>
-      <Card className="overflow-hidden">{list()}</Card>
-      {editing ? <PackageFormDialog key={editing.opening} pack={editing.pack} onClose={() => setEditing(null)} /> : null}
+      <DataTable
+        rows={packages.data}
+        failed={packages.isError ? { onRetry: () => void packages.refetch(), retrying: packages.isFetching } : null}
+        columns={columns(open)}
+        rowKey={(pack) => pack.id}
+        caption="Credit packages, on sale first, in shop order"
+        what="packages"
+        empty={{ title: "No packages yet", description: "Create the first package members can buy." }}
+        cardsLabel="Credit packages"
+        card={(pack) => <PackageCard pack={pack} onEdit={open} />}
+        filterText={(pack) => pack.name}
+      />
+      {editing ? <PackageFormDialog key={editing.opening} pack={editing.record} onClose={close} /> : null}
     </div>
   );
 }

@@ -4,17 +4,8 @@ import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enu
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
 import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/ledger-admin";
-import { PACKAGE_CURRENCIES, allPackages, createPackage, updatePackage } from "@/server/services/packages";
-
-const packageInput = z.object({
-  name: z.string().trim().min(2).max(60),
-  credits: storableBigint(z.bigint().positive()),
-  bonusCredits: storableBigint(z.bigint().nonnegative()),
-  priceMinor: storableBigint(z.bigint().positive()),
-  currency: z.enum(PACKAGE_CURRENCIES),
-  active: z.boolean(),
-  sortOrder: z.number().int().min(0).max(1000),
-});
+import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
+import { allPackages, createPackage, updatePackage } from "@/server/services/packages";
 
 /** Admin money tools: balances, adjustments, the ledger explorer, credit packages and the books. */
 export const ledgerRouter = createTRPCRouter({
@@ -61,9 +52,9 @@ export const ledgerRouter = createTRPCRouter({
 
   packages: adminProcedure.query(() => allPackages()),
 
-  createPackage: adminProcedure.input(packageInput).mutation(({ ctx, input }) => createPackage(ctx.user.id, input)),
+  createPackage: adminProcedure.input(packageInputSchema).mutation(({ ctx, input }) => createPackage(ctx.user.id, input)),
 
   updatePackage: adminProcedure
-    .input(packageInput.extend({ id: z.uuid() }))
+    .input(updatePackageSchema)
     .mutation(({ ctx, input: { id, ...fields } }) => updatePackage(ctx.user.id, id, fields)),
 });
