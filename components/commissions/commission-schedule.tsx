@@ -1,21 +1,20 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
+import { z } from "zod";
 import { formatBps, percentToBps } from "@/components/commissions/rate-input";
+import { type Column, DataTable } from "@/components/kit/data-table";
+import { textAs } from "@/components/kit/form-schema";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { SALE_KIND_LABELS, SALE_KINDS } from "@/components/sales/sale-kind";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Field, FormAlert } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { QueryError } from "@/components/wallet/query-error";
+import { SALE_KINDS as RATE_KINDS, setCommissionRateSchema } from "@/server/domain/commission-schedule";
 import type { SaleKind } from "@/server/generated/prisma/enums";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
@@ -52,52 +51,54 @@ const STATUS_BADGES = {
   replaced: <Badge>Replaced</Badge>,
 } as const;
 
+/** The new-rate form read into the tRPC input: blanks mean "site default" and "from now". */
+const rateFormSchema = z
+  .object({
+    kind: z.enum(RATE_KINDS),
+    performerUsername: z.string(),
+    percent: textAs(percentToBps, "Enter the performer's share as a percentage from 0 to 100."),
+    startsAt: z.string(),
+  })
+  .transform(({ kind, performerUsername, percent, startsAt }): z.input<typeof setCommissionRateSchema> => ({
+    kind,
+    performerShareBps: percent,
+    performerUsername: performerUsername.trim() || undefined,
+    effectiveFrom: startsAt ? new Date(startsAt) : undefined,
+  }))
+  .pipe(setCommissionRateSchema);
+
+const BLANK_RATE = { performerUsername: "", percent: "", startsAt: "" };
+
 function NewRateForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const setRate = useMutation(trpc.commissions.set.mutationOptions());
-  const [kind, setKind] = useState<SaleKind>("TIP");
-  const [performerUsername, setPerformerUsername] = useState("");
-  const [percent, setPercent] = useState("");
-  const [startsAt, setStartsAt] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const form = useZodForm({
+    schema: rateFormSchema,
+    initial: { kind: "TIP" as SaleKind, ...BLANK_RATE },
+    aliases: { performerShareBps: "percent", effectiveFrom: "startsAt" },
+  });
+  const { values, errors, set } = form;
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const performerShareBps = percentToBps(percent);
-    if (performerShareBps === null) return setError("Enter the performer's share as a percentage from 0 to 100.");
-    setError(null);
-    setRate.mutate(
-      {
-        kind,
-        performerShareBps,
-        performerUsername: performerUsername.trim() || undefined,
-        effectiveFrom: startsAt ? new Date(startsAt) : undefined,
-      },
-      {
-        onSuccess: () => {
-          void queryClient.invalidateQueries(trpc.commissions.list.pathFilter());
-          toast.success("Rate saved", `${SALE_KIND_LABELS[kind]}: performers keep ${formatBps(performerShareBps)}${performerUsername.trim() ? ` (@${performerUsername.trim()})` : ""}.`);
-          setPercent("");
-          setPerformerUsername("");
-          setStartsAt("");
-        },
-        onError: (failure) => setError(describeTrpcError(failure).message),
-      },
-    );
-  }
+  const save = form.onSubmit(async (input) => {
+    await setRate.mutateAsync(input);
+    void queryClient.invalidateQueries(trpc.commissions.list.pathFilter());
+    const who = input.performerUsername ? ` (@${input.performerUsername})` : "";
+    toast.success("Rate saved", `${SALE_KIND_LABELS[input.kind]}: performers keep ${formatBps(input.performerShareBps)}${who}.`);
+    form.reset(BLANK_RATE);
+  });
 
   return (
-    <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
-      {error ? (
+    <form onSubmit={save} noValidate className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
+      {form.formError ? (
         <div className="sm:col-span-2 lg:col-span-5">
-          <FormAlert>{error}</FormAlert>
+          <FormAlert>{form.formError}</FormAlert>
         </div>
       ) : null}
-      <Field label="Kind of sale" name="kind">
+      <Field label="Kind of sale" name="kind" error={errors.kind}>
         {(control) => (
-          <Select {...control} value={kind} onChange={(event) => setKind(event.target.value as SaleKind)}>
+          <Select {...control} value={values.kind} onChange={(event) => set("kind", event.target.value as SaleKind)}>
             {SALE_KINDS.map((value) => (
               <option key={value} value={value}>
                 {SALE_KIND_LABELS[value]}
@@ -106,70 +107,42 @@ function NewRateForm() {
           </Select>
         )}
       </Field>
-      <Field label="Performer username" name="performerUsername" labelSuffix="blank: site default">
-        {(control) => <Input {...control} value={performerUsername} onChange={(event) => setPerformerUsername(event.target.value)} />}
+      <Field label="Performer username" name="performerUsername" labelSuffix="blank: site default" error={errors.performerUsername}>
+        {(control) => <Input {...control} value={values.performerUsername} onChange={(event) => set("performerUsername", event.target.value)} />}
       </Field>
-      <Field label="Performer's share (%)" name="percent">
-        {(control) => <Input {...control} inputMode="decimal" value={percent} onChange={(event) => setPercent(event.target.value)} />}
+      <Field label="Performer's share (%)" name="percent" error={errors.percent}>
+        {(control) => <Input {...control} inputMode="decimal" value={values.percent} onChange={(event) => set("percent", event.target.value)} />}
       </Field>
-      <Field label="Starts" name="startsAt" labelSuffix="blank: now">
-        {(control) => <Input {...control} type="datetime-local" value={startsAt} onChange={(event) => setStartsAt(event.target.value)} />}
+      <Field label="Starts" name="startsAt" labelSuffix="blank: now" error={errors.startsAt}>
+        {(control) => <Input {...control} type="datetime-local" value={values.startsAt} onChange={(event) => set("startsAt", event.target.value)} />}
       </Field>
-      <Button type="submit" loading={setRate.isPending}>
+      <Button type="submit" loading={form.pending}>
         Add rate
       </Button>
     </form>
   );
 }
 
+function scheduleColumns(status: Map<bigint, keyof typeof STATUS_BADGES>): Column<Row>[] {
+  return [
+    { key: "kind", header: "Kind", className: "font-medium", cell: (row) => SALE_KIND_LABELS[row.kind], sortValue: (row) => SALE_KIND_LABELS[row.kind] },
+    {
+      key: "appliesTo",
+      header: "Applies to",
+      cell: (row) => (row.performerId ? `${row.performerStageName ?? "Performer"} (@${row.performerUsername ?? "?"})` : "Site default"),
+      sortValue: (row) => row.performerStageName,
+    },
+    { key: "share", header: "Performer's share", align: "right", className: "tabular-nums", cell: (row) => formatBps(row.performerShareBps), sortValue: (row) => row.performerShareBps },
+    { key: "starts", header: "Starts", cell: (row) => dateFormat.format(row.effectiveFrom), sortValue: (row) => row.effectiveFrom.getTime() },
+    { key: "status", header: "Status", cell: (row) => STATUS_BADGES[status.get(row.id) ?? "replaced"] },
+  ];
+}
+
 /** The commission schedule: every rate ever set (rows are never edited) and a form to add one. */
 export function CommissionSchedule() {
   const trpc = useTRPC();
   const schedule = useQuery(trpc.commissions.list.queryOptions());
-
-  function table() {
-    if (schedule.isError) return <QueryError what="the schedule" onRetry={() => void schedule.refetch()} retrying={schedule.isFetching} />;
-    if (!schedule.data) {
-      return (
-        <div className="space-y-3" role="status">
-          <span className="sr-only">Loading the schedule…</span>
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-2/3" />
-        </div>
-      );
-    }
-    if (schedule.data.length === 0) {
-      return <EmptyState className="border-none" title="No rates yet" description="Sales are refused until a default rate is set for their kind." />;
-    }
-    const status = statusOf(schedule.data, new Date());
-    return (
-      <div className="overflow-x-auto">
-        <Table>
-          <caption className="sr-only">Commission rates, latest start first</caption>
-          <TableHead>
-            <tr>
-              <TableHeaderCell>Kind</TableHeaderCell>
-              <TableHeaderCell>Applies to</TableHeaderCell>
-              <TableHeaderCell className="text-right">Performer&apos;s share</TableHeaderCell>
-              <TableHeaderCell>Starts</TableHeaderCell>
-              <TableHeaderCell>Status</TableHeaderCell>
-            </tr>
-          </TableHead>
-          <tbody>
-            {schedule.data.map((row) => (
-              <TableRow key={row.id.toString()}>
-                <TableCell className="font-medium">{SALE_KIND_LABELS[row.kind]}</TableCell>
-                <TableCell>{row.performerId ? `${row.performerStageName ?? "Performer"} (@${row.performerUsername ?? "?"})` : "Site default"}</TableCell>
-                <TableCell className="text-right tabular-nums">{formatBps(row.performerShareBps)}</TableCell>
-                <TableCell>{dateFormat.format(row.effectiveFrom)}</TableCell>
-                <TableCell>{STATUS_BADGES[status.get(row.id) ?? "replaced"]}</TableCell>
-              </TableRow>
-            ))}
-          </tbody>
-        </Table>
-      </div>
-    );
-  }
+  const status = statusOf(schedule.data ?? [], new Date());
 
   return (
     <div className="space-y-6">
@@ -185,7 +158,19 @@ export function CommissionSchedule() {
       </Card>
       <Card aria-labelledby="schedule-heading">
         <CardHeader id="schedule-heading" title="Schedule" />
-        <CardBody>{table()}</CardBody>
+        <CardBody>
+          <DataTable
+            bare
+            rows={schedule.data}
+            failed={schedule.isError ? { onRetry: () => void schedule.refetch(), retrying: schedule.isFetching } : null}
+            columns={scheduleColumns(status)}
+            rowKey={(row) => row.id.toString()}
+            caption="Commission rates, latest start first"
+            what="rates"
+            empty={{ title: "No rates yet", description: "Sales are refused until a default rate is set for their kind." }}
+            filterText={(row) => `${SALE_KIND_LABELS[row.kind]} ${row.performerStageName ?? "Site default"} ${row.performerUsername ?? ""}`}
+          />
+        </CardBody>
       </Card>
     </div>
   );

@@ -42,9 +42,19 @@ interface DataTableProps<Row> {
   /** The text a row is found by; the filter box appears once the list is longer than a page. */
   filterText?: (row: Row) => string;
   pageSize?: number;
+  /** Inside a frame the caller draws (a card with its own header): no card of its own. */
+  bare?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 25;
+
+function CardFrame({ children }: { children: ReactNode }) {
+  return <Card className="overflow-hidden">{children}</Card>;
+}
+
+function BareFrame({ children }: { children: ReactNode }) {
+  return <div>{children}</div>;
+}
 
 function SortIcon({ direction }: { direction: "asc" | "desc" | null }) {
   return (
@@ -59,35 +69,36 @@ function SortIcon({ direction }: { direction: "asc" | "desc" | null }) {
  * One table for every list an admin or performer manages: loading, failure and empty states; headers that sort
  * (ascending, descending, then the server's order); and, for lists longer than a page, a filter box and pages.
  */
-export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, empty, card, cardsLabel, filterText, pageSize = DEFAULT_PAGE_SIZE }: DataTableProps<Row>) {
+export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, empty, card, cardsLabel, filterText, pageSize = DEFAULT_PAGE_SIZE, bare = false }: DataTableProps<Row>) {
   const [sort, setSort] = useState<SortState | null>(null);
   const [query, setQuery] = useState("");
   const [page, setPage] = useState(1);
+  const Frame = bare ? BareFrame : CardFrame;
 
   if (failed) {
     return (
-      <Card className="overflow-hidden">
+      <Frame>
         <QueryError what={`the ${what}`} onRetry={failed.onRetry} retrying={failed.retrying} />
-      </Card>
+      </Frame>
     );
   }
   if (!rows) {
     return (
-      <Card className="overflow-hidden">
+      <Frame>
         <div className="space-y-3 p-5" role="status">
           <span className="sr-only">{`Loading ${what}…`}</span>
           <Skeleton className="h-5 w-full" />
           <Skeleton className="h-5 w-full" />
           <Skeleton className="h-5 w-2/3" />
         </div>
-      </Card>
+      </Frame>
     );
   }
   if (rows.length === 0) {
     return (
-      <Card className="overflow-hidden">
+      <Frame>
         <EmptyState className="m-5 border-none" {...empty} />
-      </Card>
+      </Frame>
     );
   }
 
@@ -118,7 +129,7 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
           />
         </div>
       ) : null}
-      <Card className="overflow-hidden">
+      <Frame>
         {view.matching === 0 ? (
           <EmptyState className="m-5 border-none" title={`No ${what} match “${query.trim()}”`} description="Try fewer or other words." />
         ) : (
@@ -157,7 +168,7 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
             </div>
           </>
         )}
-      </Card>
+      </Frame>
       {view.pageCount > 1 ? (
         <nav className="flex items-center justify-between gap-3 text-sm text-muted" aria-label={`Pages of ${what}`}>
           <span>

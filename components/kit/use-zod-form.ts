@@ -18,6 +18,8 @@ interface ZodFormOptions<V extends Values, S extends z.ZodType<unknown, Partial<
 export interface ZodForm<V extends Values, Output> {
   values: V;
   set: <K extends keyof V>(name: K, value: V[K]) => void;
+  /** Some or all values back to a fresh start, after a form that stays open saved. */
+  reset: (values: Partial<V>) => void;
   errors: FormErrors<keyof V & string>;
   /** A message not tied to one field: the server's refusal, or a failed connection. */
   formError: string | null;
@@ -44,6 +46,10 @@ export function useZodForm<V extends Values, S extends z.ZodType<unknown, Partia
     setFormError(null);
   }
 
+  function reset(changes: Partial<V>) {
+    setValues((current) => ({ ...current, ...changes }));
+  }
+
   function showErrors(placed: { errors: FormErrors<keyof V & string>; unplaced: string[] }, fallback: string) {
     setErrors(placed.errors);
     const onFields = Object.keys(placed.errors).length > 0;
@@ -67,5 +73,5 @@ export function useZodForm<V extends Values, S extends z.ZodType<unknown, Partia
       .finally(() => setPending(false));
   };
 
-  return { values, set, errors, formError, pending, onSubmit };
+  return { values, set, reset, errors, formError, pending, onSubmit };
 }

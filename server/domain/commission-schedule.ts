@@ -1,4 +1,26 @@
+import { z } from "zod";
 import type { SaleKind } from "@/server/generated/prisma/enums";
+import { FULL_SHARE_BPS } from "./commission";
+import { storableDate } from "./storable";
+
+/** What a new rate may be, shared by the admin form in the browser and the tRPC input. */
+export const SALE_KINDS = ["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"] as const satisfies readonly SaleKind[];
+
+export const setCommissionRateSchema = z
+  .object({
+    kind: z.enum(SALE_KINDS),
+    /** Neither performerId nor performerUsername: the site-wide default. */
+    performerId: z.uuid().optional(),
+    performerUsername: z.string().trim().min(1).max(64).optional(),
+    performerShareBps: z.number().int().min(0).max(FULL_SHARE_BPS),
+    /** Absent: from now. A rate cannot start in the past, which would change what past sales should have paid. */
+    effectiveFrom: storableDate().optional(),
+  })
+  .refine((input) => !(input.performerId && input.performerUsername), {
+    message: "Name the performer by id or by username, not both.",
+    path: ["performerUsername"],
+  });
+export type SetCommissionRateInput = z.input<typeof setCommissionRateSchema>;
 
 /** One row of the commission schedule: a site-wide default when `performerId` is null, else that performer's override. */
 export interface ScheduledRate {

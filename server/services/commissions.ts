@@ -1,30 +1,11 @@
-import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
-import { FULL_SHARE_BPS } from "@/server/domain/commission";
-import { storableDate } from "@/server/domain/storable";
-import { effectiveRate, type ScheduledRate } from "@/server/domain/commission-schedule";
+import { SALE_KINDS, type ScheduledRate, type SetCommissionRateInput, effectiveRate, setCommissionRateSchema } from "@/server/domain/commission-schedule";
 import { DomainError } from "@/server/domain/errors";
 import type { SaleKind } from "@/server/generated/prisma/enums";
 import { recordAudit } from "@/server/services/audit/record";
 
-export const SALE_KINDS = ["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"] as const satisfies readonly SaleKind[];
-
-export const setCommissionRateSchema = z
-  .object({
-    kind: z.enum(SALE_KINDS),
-    /** Neither performerId nor performerUsername: the site-wide default. */
-    performerId: z.uuid().optional(),
-    performerUsername: z.string().trim().min(1).max(64).optional(),
-    performerShareBps: z.number().int().min(0).max(FULL_SHARE_BPS),
-    /** Absent: from now. A rate cannot start in the past, which would change what past sales should have paid. */
-    effectiveFrom: storableDate().optional(),
-  })
-  .refine((input) => !(input.performerId && input.performerUsername), {
-    message: "Name the performer by id or by username, not both.",
-    path: ["performerUsername"],
-  });
-export type SetCommissionRateInput = z.input<typeof setCommissionRateSchema>;
+export { SALE_KINDS, setCommissionRateSchema, type SetCommissionRateInput };
 
 export interface CommissionRateRow extends ScheduledRate {
   id: bigint;
