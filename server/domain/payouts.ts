@@ -223,6 +223,17 @@ export function checkWithdrawal(
   return quote;
 }
 
+/** A payout currency's rate, shared by the admin form in the browser and the tRPC input. */
+export const payoutRateSchema = z.object({
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{3}$/, "A currency is a three-letter ISO code, such as USD.")
+    .transform((code) => code.toUpperCase()),
+  credits: z.bigint().min(1n, "At least 1 credit.").max(1_000_000_000n),
+  amountMinor: z.bigint().min(1n, "The amount must be more than zero.").max(1_000_000_000_000n),
+});
+
 /** "1.50" in usd -> 150n; "500" in jpy -> 500n; null when it isn't a non-negative amount with at most the currency's decimals. */
 export function parseMajorToMinor(text: string, currency: string): bigint | null {
   const exponent = minorUnitExponent(currency);

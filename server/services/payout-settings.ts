@@ -12,6 +12,7 @@ import {
   type PayoutMethodTerms,
   type PayoutRateTerms,
   isPayoutFieldFormat,
+  payoutRateSchema,
 } from "@/server/domain/payouts";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
 import { type AuditAction, type AuditEntry, recordAudit } from "./audit/record";
@@ -205,15 +206,7 @@ export async function savePayoutField(adminId: string, input: PayoutFieldInput):
   });
 }
 
-export const payoutRateSchema = z.object({
-  currency: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{3}$/, "A currency is a three-letter ISO code, such as USD.")
-    .transform((code) => code.toUpperCase()),
-  credits: z.bigint().min(1n, "At least 1 credit.").max(1_000_000_000n),
-  amountMinor: z.bigint().min(1n, "The amount must be more than zero.").max(1_000_000_000_000n),
-});
+export { payoutRateSchema };
 export type PayoutRateInput = z.input<typeof payoutRateSchema>;
 
 /** What `credits` credits are worth in a payout currency. Requests already made keep the amounts they were quoted. */

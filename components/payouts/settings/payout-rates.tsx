@@ -1,8 +1,10 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { z } from "zod";
 import { describeTrpcError } from "@/components/auth/form-errors";
+import { textAs } from "@/components/kit/form-schema";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Field, FormAlert } from "@/components/ui/field";
@@ -10,13 +12,30 @@ import { Input } from "@/components/ui/input";
 import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { formatCredits, formatMinor, parseCredits } from "@/server/domain/money";
-import { parseMajorToMinor } from "@/server/domain/payouts";
+import { parseMajorToMinor, payoutRateSchema } from "@/server/domain/payouts";
 
 interface Rate {
   currency: string;
   credits: bigint;
   amountMinor: bigint;
 }
+
+/** The rate form read into the tRPC input: the amount is typed in major units of the currency typed beside it. */
+const rateFormSchema = z
+  .object({
+    currency: payoutRateSchema.shape.currency,
+    credits: textAs(parseCredits, "Enter a whole number of credits, 1 or more."),
+    amount: z.string(),
+  })
+  .transform(({ currency, credits, amount }, ctx) => {
+    const amountMinor = parseMajorToMinor(amount, currency);
+    if (amountMinor === null || amountMinor === 0n) {
+      ctx.addIssue({ code: "custom", path: ["amount"], message: `Enter an amount in ${currency}, such as 1.00.` });
+      return z.NEVER;
+    }
+    return { currency, credits, amountMinor };
+  })
+  .pipe(payoutRateSchema);
 
 /** What credits are worth per payout currency ("20 credits = $1.00"), one rate per currency. */
 export function PayoutRates({ rates }: { rates: Rate[] }) {
@@ -25,37 +44,19 @@ export function PayoutRates({ rates }: { rates: Rate[] }) {
   const toast = useToast();
   const setRate = useMutation(trpc.payouts.settings.setRate.mutationOptions());
   const removeRate = useMutation(trpc.payouts.settings.removeRate.mutationOptions());
-  const [currency, setCurrency] = useState("USD");
-  const [credits, setCredits] = useState("");
-  const [amount, setAmount] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const form = useZodForm({ schema: rateFormSchema, initial: { currency: "USD", credits: "", amount: "" }, aliases: { amountMinor: "amount" } });
+  const { values, errors, set } = form;
 
   function refresh() {
     void queryClient.invalidateQueries(trpc.payouts.pathFilter());
   }
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const code = currency.trim().toUpperCase();
-    if (!/^[A-Z]{3}$/.test(code)) return setError("A currency is a three-letter ISO code, such as USD.");
-    const creditCount = parseCredits(credits);
-    if (creditCount === null) return setError("Enter a whole number of credits, 1 or more.");
-    const amountMinor = parseMajorToMinor(amount, code);
-    if (amountMinor === null || amountMinor === 0n) return setError(`Enter an amount in ${code}, such as 1.00.`);
-    setError(null);
-    setRate.mutate(
-      { currency: code, credits: creditCount, amountMinor },
-      {
-        onSuccess: () => {
-          refresh();
-          setCredits("");
-          setAmount("");
-          toast.success("Rate saved", `${formatCredits(creditCount)} credits = ${formatMinor(amountMinor, code)}. Requests already made keep their amounts.`);
-        },
-        onError: (failure) => setError(describeTrpcError(failure).message),
-      },
-    );
-  }
+  const save = form.onSubmit(async (input) => {
+    await setRate.mutateAsync(input);
+    refresh();
+    form.reset({ credits: "", amount: "" });
+    toast.success("Rate saved", `${formatCredits(input.credits)} credits = ${formatMinor(input.amountMinor, input.currency)}. Requests already made keep their amounts.`);
+  });
 
   return (
     <div className="space-y-5">
@@ -97,22 +98,22 @@ export function PayoutRates({ rates }: { rates: Rate[] }) {
       ) : (
         <FormAlert tone="info">No payout currency yet: performers can&apos;t withdraw until you add one.</FormAlert>
       )}
-      <form onSubmit={submit} noValidate className="grid gap-3 sm:grid-cols-4 sm:items-end">
-        {error ? (
+      <form onSubmit={save} noValidate className="grid gap-3 sm:grid-cols-4 sm:items-end">
+        {form.formError ? (
           <div className="sm:col-span-4">
-            <FormAlert>{error}</FormAlert>
+            <FormAlert>{form.formError}</FormAlert>
           </div>
         ) : null}
-        <Field label="Currency" name="rateCurrency">
-          {(control) => <Input {...control} value={currency} maxLength={3} onChange={(event) => setCurrency(event.target.value)} />}
+        <Field label="Currency" name="rateCurrency" error={errors.currency}>
+          {(control) => <Input {...control} value={values.currency} maxLength={3} onChange={(event) => set("currency", event.target.value)} />}
         </Field>
-        <Field label="Credits" name="rateCredits">
-          {(control) => <Input {...control} inputMode="numeric" value={credits} onChange={(event) => setCredits(event.target.value)} placeholder="20" />}
+        <Field label="Credits" name="rateCredits" error={errors.credits}>
+          {(control) => <Input {...control} inputMode="numeric" value={values.credits} onChange={(event) => set("credits", event.target.value)} placeholder="20" />}
         </Field>
-        <Field label="Are worth" name="rateAmount">
-          {(control) => <Input {...control} inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} placeholder="1.00" />}
+        <Field label="Are worth" name="rateAmount" error={errors.amount}>
+          {(control) => <Input {...control} inputMode="decimal" value={values.amount} onChange={(event) => set("amount", event.target.value)} placeholder="1.00" />}
         </Field>
-        <Button type="submit" loading={setRate.isPending}>
+        <Button type="submit" loading={form.pending}>
           Save rate
         </Button>
       </form>
