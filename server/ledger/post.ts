@@ -31,7 +31,10 @@ const LEDGER_ERRORS: Record<string, (message: string) => DomainError> = {
   TM004: () => new DomainError("NOT_FOUND", "An account of this payment does not exist."),
   TM005: () =>
     new DomainError("ACCOUNT_RESTRICTED", "Spending is paused until the negative balance of this wallet is settled."),
+  TM006: (message) => new DomainError("BAD_REQUEST", message),
   TM010: (message) => new DomainError("FORBIDDEN", message),
+  TM011: () => new DomainError("FORBIDDEN", "You cannot buy from yourself."),
+  TM020: () => new DomainError("PRECONDITION_FAILED", "No commission rate is set for this kind of sale yet."),
 };
 
 /** Turns the ledger's own SQLSTATEs into domain errors; anything else is rethrown untouched. */
@@ -52,10 +55,12 @@ export async function post(db: Queryable, posting: Posting): Promise<PostingResu
     posting.request ?? { kind: posting.kind, legs: posting.legs, reversesId: posting.reversesId },
   );
   try {
-    const { rows } = await db.query<{ transaction_id: string; replayed: boolean }>(
-      `SELECT transaction_id, replayed
+    // A named statement: parsed and planned once per connection, not on every posting.
+    const { rows } = await db.query<{ transaction_id: string; replayed: boolean }>({
+      name: "ledger_post",
+      text: `SELECT transaction_id, replayed
          FROM ledger_post($1::"TransactionKind", $2, $3, $4::uuid, $5, $6::jsonb, $7::bigint, $8::text[], $9::bigint[], $10)`,
-      [
+      values: [
         posting.kind,
         posting.idempotencyKey,
         hash,
@@ -67,7 +72,7 @@ export async function post(db: Queryable, posting: Posting): Promise<PostingResu
         posting.legs.map((leg) => leg.amount.toString()),
         posting.allowOverdraft ?? false,
       ],
-    );
+    });
     const row = rows[0];
     if (!row) throw new Error("ledger_post returned no row");
     return { transactionId: BigInt(row.transaction_id), replayed: row.replayed };

@@ -57,13 +57,18 @@ export async function transactionTag(db: Queryable): Promise<string> {
   return `x${xid}`;
 }
 
+/** The rows `enqueue` writes, for a statement that inserts them itself (`jsonb_to_recordset(key, kind, payload)`). */
+export function outboxRows(messages: readonly OutboxMessage[]): { key: string; kind: string; payload: Record<string, unknown> }[] {
+  return messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) }));
+}
+
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await db.query(
     `INSERT INTO outbox_messages (key, kind, payload)
      SELECT m.key, m.kind, m.payload FROM jsonb_to_recordset($1::jsonb) AS m(key text, kind text, payload jsonb)
      ON CONFLICT (key) DO NOTHING`,
-    [JSON.stringify(messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) })))],
+    [JSON.stringify(outboxRows(messages))],
   );
   // Delivered by Postgres only when the transaction commits, and never if it rolls back.
   await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);

@@ -1,13 +1,13 @@
 import type { PoolClient } from "pg";
 import type { Queryable } from "@/server/db/transaction";
-import { splitSale, type SaleSplit } from "@/server/domain/commission";
-import { holdDaysFor, planEarningsClawback } from "@/server/domain/earnings";
+import type { SaleSplit } from "@/server/domain/commission";
+import { planEarningsClawback } from "@/server/domain/earnings";
 import { DomainError } from "@/server/domain/errors";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import type { SaleKind, TransactionKind } from "@/server/generated/prisma/enums";
-import { post } from "@/server/ledger/post";
-import { resolveRate } from "./commissions";
-import { getSetting } from "./settings";
+import { mapLedgerError, post } from "@/server/ledger/post";
+import { requestHash } from "@/server/ledger/request-hash";
+import { SETTINGS } from "./settings";
 
 /**
  * Every sale goes through here: the rate in effect, the split, one ledger posting that records both, and the
@@ -77,70 +77,68 @@ interface SaleMetadata {
   rateBps: number;
 }
 
-function saleLegsFrom(sources: readonly Leg[], performerId: string | null, split: SaleSplit): Leg[] {
-  const legs = [...sources];
-  if (performerId && split.performer > 0n) legs.push({ account: userAccount(performerId, "pending"), amount: split.performer });
-  if (split.platform > 0n) legs.push({ account: systemAccount("revenue"), amount: split.platform });
-  return legs;
+interface SaleRow {
+  transaction_id: string;
+  replayed: boolean;
+  performer_share: string;
+  platform_share: string;
+  rate_bps: number;
+  matures_at: Date | null;
 }
 
-/** Posts a sale inside the caller's transaction. A replay returns the first sale's split and lot unchanged. */
-export async function postSale(db: PoolClient, sale: SaleInput): Promise<SaleResult> {
-  if (sale.performerId === sale.buyerId) throw new DomainError("FORBIDDEN", "You cannot buy from yourself.");
+/** The one call a sale is (the ledger_sale function), as SQL taking the parameters `saleParams` gives, from $1. */
+export const LEDGER_SALE_SQL = `ledger_sale($1::"TransactionKind", $2::"SaleKind", $3::uuid, $4::uuid, $5::bigint, $6, $7, $8, $9::jsonb,
+  $10::text[], $11::bigint[], $12::jsonb)`;
+
+/** The parameters of LEDGER_SALE_SQL for `sale`; the buyer, performer, description and metadata may be overridden by SQL. */
+export function saleParams(sale: SaleInput): unknown[] {
   const sources = sale.sources ?? [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }];
-  const rate = sale.performerId ? (await resolveRate(db, sale.saleKind, sale.performerId)).performerShareBps : 0;
-  const split = splitSale(sale.amount, rate);
-  const saleMetadata: SaleMetadata = {
-    saleKind: sale.saleKind,
-    performerId: sale.performerId,
-    amount: sale.amount.toString(),
-    performerShare: split.performer.toString(),
-    platformShare: split.platform.toString(),
-    rateBps: split.rateBps,
-  };
-  const posted = await post(db, {
-    kind: sale.kind,
-    idempotencyKey: sale.idempotencyKey,
-    request: sale.request,
-    actorId: sale.buyerId,
-    description: sale.description,
-    metadata: { ...sale.metadata, ...saleMetadata },
-    legs: saleLegsFrom(sources, sale.performerId, split),
-  });
-
-  if (posted.replayed) return replayedSale(db, posted.transactionId);
-  if (!sale.performerId || split.performer === 0n) {
-    return { transactionId: posted.transactionId, replayed: false, split, maturesAt: null };
-  }
-  const hold = holdDaysFor(await getSetting(db, "earningsHold"), sale.saleKind);
-  const { rows } = await db.query<{ matures_at: Date }>(
-    `INSERT INTO earnings_lots (performer_id, sale_kind, transaction_id, amount, remaining, matures_at)
-     VALUES ($1, $2::"SaleKind", $3, $4, $4, now() + make_interval(days => $5))
-     RETURNING matures_at`,
-    [sale.performerId, sale.saleKind, posted.transactionId.toString(), split.performer.toString(), hold],
-  );
-  return { transactionId: posted.transactionId, replayed: false, split, maturesAt: rows[0]?.matures_at ?? null };
+  return [
+    sale.kind,
+    sale.saleKind,
+    sale.buyerId,
+    sale.performerId,
+    sale.amount.toString(),
+    sale.idempotencyKey,
+    requestHash(sale.request),
+    sale.description,
+    JSON.stringify(sale.metadata ?? {}),
+    sources.map((leg) => leg.account),
+    sources.map((leg) => leg.amount.toString()),
+    DEFAULT_HOLD,
+  ];
 }
 
-async function replayedSale(db: Queryable, transactionId: bigint): Promise<SaleResult> {
-  const { rows } = await db.query<{ metadata: SaleMetadata; matures_at: Date | null }>(
-    `SELECT t.metadata, l.matures_at FROM ledger_transactions t
-       LEFT JOIN earnings_lots l ON l.transaction_id = t.id
-      WHERE t.id = $1`,
-    [transactionId.toString()],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`sale ${transactionId} vanished`);
+const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
+
+export function saleResultFrom(row: SaleRow): SaleResult {
   return {
-    transactionId,
-    replayed: true,
-    split: {
-      performer: BigInt(row.metadata.performerShare),
-      platform: BigInt(row.metadata.platformShare),
-      rateBps: row.metadata.rateBps,
-    },
+    transactionId: BigInt(row.transaction_id),
+    replayed: row.replayed,
+    split: { performer: BigInt(row.performer_share), platform: BigInt(row.platform_share), rateBps: row.rate_bps },
     maturesAt: row.matures_at,
   };
+}
+
+/**
+ * Posts a sale in one round trip (ledger_sale): the rate in effect, the split (the rules of splitSale,
+ * effectiveRate and holdDaysFor, checked against these by a parity test), the posting and the earnings lot. One
+ * statement is atomic on its own, so a caller with nothing else to write needs no transaction around it. A
+ * replay returns the first sale's split and lot unchanged.
+ */
+export async function postSale(db: Queryable, sale: SaleInput): Promise<SaleResult> {
+  try {
+    const { rows } = await db.query<SaleRow>({
+      name: "ledger_sale",
+      text: `SELECT transaction_id, replayed, performer_share, platform_share, rate_bps, matures_at FROM ${LEDGER_SALE_SQL}`,
+      values: saleParams(sale),
+    });
+    const row = rows[0];
+    if (!row) throw new Error("ledger_sale returned no row");
+    return saleResultFrom(row);
+  } catch (error) {
+    return mapLedgerError(error);
+  }
 }
 
 export interface SaleRefundInput {

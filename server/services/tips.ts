@@ -1,11 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { pool } from "@/server/db/client";
-import { withTransaction } from "@/server/db/transaction";
+import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { roomChannel, userChannel } from "@/server/integrations/pusher";
-import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { mapLedgerError } from "@/server/ledger/post";
+import { requestHash } from "@/server/ledger/request-hash";
+import { OUTBOX_CHANNEL, type OutboxMessage, outboxRows } from "@/server/outbox/messages";
 import { ROOM_TIP, type RoomTipPayload } from "./rooms";
-import { findSellingPerformer, postSale } from "./sales";
+import { findSellingPerformer } from "./sales";
+import { SETTINGS } from "./settings";
 
 /** Event on the performer's private channel when a tip lands. */
 export const TIP_RECEIVED = "tip.received";
@@ -53,82 +57,129 @@ interface StoredTipMetadata {
   message: string | null;
 }
 
-interface TipMetadata {
-  performerId: string;
-  amount: string;
+/** What a tip's outbox messages need from the statement that posts it, as template tokens (see TIP_SQL). */
+interface TipTokens {
+  transactionId: string;
   net: string;
-  rateBps: number;
-  stageName: string;
-  message: string | null;
+  performerId: string;
+  fromDisplayName: string;
 }
+
+function tipTokens(): TipTokens {
+  // A fresh nonce per tip, so no text the member writes can spell a token.
+  const nonce = randomUUID();
+  return {
+    transactionId: `@${nonce}:transaction@`,
+    net: `@${nonce}:net@`,
+    performerId: `@${nonce}:performer@`,
+    fromDisplayName: `@${nonce}:name@`,
+  };
+}
+
+/**
+ * A tip in one statement: the performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
+ * was posted rather than replayed, its outbox messages, whose templates get the posting's values for the tokens.
+ * No row when the performer or the tipper does not qualify: nothing is posted, and the caller words the refusal.
+ */
+const TIP_SQL = `
+WITH performer AS MATERIALIZED (
+  SELECT u.id, p.stage_name FROM users u JOIN performer_profiles p ON p.user_id = u.id
+   WHERE ($1::uuid IS NULL OR u.id = $1::uuid) AND ($2::text IS NULL OR u.username = lower($2)) AND u.role = 'PERFORMER'
+     AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $3::uuid
+), sale AS MATERIALIZED (
+  SELECT pf.id AS performer_id, pf.stage_name, t.display_name, s.*
+    FROM performer pf JOIN users t ON t.id = $3::uuid
+   CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $3::uuid, pf.id, $4::bigint, $5, $6, 'Tip to ' || pf.stage_name,
+     jsonb_build_object('stageName', pf.stage_name, 'message', $7::text), ARRAY['user:' || $3 || ':available:CRD'],
+     ARRAY[-$4::bigint], $8::jsonb) s
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT m.key, m.kind, m.payload
+    FROM sale s CROSS JOIN LATERAL jsonb_to_recordset(
+      replace(replace(replace(replace($9::text,
+        $10, s.transaction_id::text), $11, s.performer_share::text), $12, s.performer_id::text),
+        to_json($13::text)::text, to_json(s.display_name)::text)::jsonb) AS m(key text, kind text, payload jsonb)
+   WHERE NOT s.replayed
+  ON CONFLICT (key) DO NOTHING
+)
+SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
+       CASE WHEN NOT s.replayed THEN pg_notify($14, '') END AS notified
+  FROM sale s`;
 
 /**
  * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
  * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
- * transaction that records the rate. A retry with the same key returns the first tip and notifies no one again.
+ * transaction that records the rate, and its announcements in the outbox, in one round trip. A retry with the
+ * same key returns the first tip and notifies no one again. The lookups that word a refusal run only after one.
  */
-export async function sendTip(memberId: string, input: SendTipInput): Promise<TipResult> {
+export async function sendTip(memberId: string, input: SendTipInput, db: Queryable = pool): Promise<TipResult> {
   const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
-  const performer = await findSellingPerformer(pool, who);
-  if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
-  const tipper = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [memberId]);
-  const fromDisplayName = tipper.rows[0]?.display_name;
-  if (fromDisplayName === undefined) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
-
-  const { posted, metadata } = await withTransaction(pool, async (db) => {
-    const sale = await postSale(db, {
-      kind: "TIP",
-      saleKind: "TIP",
-      buyerId: memberId,
-      performerId: performer.id,
-      amount,
-      idempotencyKey: `tip:${memberId}:${idempotencyKey}`,
-      request: { performerId: performer.id, amount, message: message || null },
-      description: `Tip to ${performer.stageName}`,
-      metadata: { stageName: performer.stageName, message: message || null },
-    });
-    const tipMetadata: TipMetadata = {
-      performerId: performer.id,
-      amount: amount.toString(),
-      net: sale.split.performer.toString(),
-      rateBps: sale.split.rateBps,
-      stageName: performer.stageName,
-      message: message || null,
-    };
-    if (!sale.replayed) await enqueue(db, tipAnnouncements(memberId, sale.transactionId, fromDisplayName, tipMetadata));
-    return { posted: sale, metadata: tipMetadata };
-  });
-
+  const tokens = tipTokens();
+  const announcements = tipAnnouncements(memberId, tokens, { amount: amount.toString(), message: message || null });
+  const { rows } = await db
+    .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
+      name: "send_tip",
+      text: TIP_SQL,
+      values: [
+        who.performerId ?? null,
+        who.performerUsername ?? null,
+        memberId,
+        amount.toString(),
+        `tip:${memberId}:${idempotencyKey}`,
+        requestHash({ performer: who.performerId ?? who.performerUsername?.toLowerCase(), amount, message: message || null }),
+        message || null,
+        JSON.stringify(SETTINGS.earningsHold.default),
+        JSON.stringify(outboxRows(announcements)),
+        tokens.transactionId,
+        tokens.net,
+        tokens.performerId,
+        tokens.fromDisplayName,
+        OUTBOX_CHANNEL,
+      ],
+    })
+    .catch(mapLedgerError);
+  const tip = rows[0];
+  if (!tip) return refuseTip(db, memberId, who);
   return {
-    transactionId: posted.transactionId,
-    replayed: posted.replayed,
-    amount: BigInt(metadata.amount),
-    net: BigInt(metadata.net),
-    rateBps: metadata.rateBps,
-    stageName: metadata.stageName,
+    transactionId: BigInt(tip.transaction_id),
+    replayed: tip.replayed,
+    amount,
+    net: BigInt(tip.performer_share),
+    rateBps: tip.rate_bps,
+    stageName: tip.stage_name,
   };
+}
+
+/** Why TIP_SQL found no one to tip, in words: only paid for by a refused tip. */
+async function refuseTip(db: Queryable, memberId: string, who: { performerId?: string; performerUsername?: string }): Promise<never> {
+  const performer = await findSellingPerformer(db, who);
+  if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
+  const tipper = await db.query("SELECT 1 FROM users WHERE id = $1", [memberId]);
+  if (tipper.rowCount === 0) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+  throw new DomainError("CONFLICT", `${performer.stageName} could not be tipped just now. Try again.`);
 }
 
 /**
  * Written with the tip: both wallets, the performer's open dashboard (which also refetches its feed when it
- * regains focus), and the performer's room feed, to everyone there.
+ * regains focus), and the performer's room feed, to everyone there. The values the posting decides are tokens.
  */
-function tipAnnouncements(memberId: string, transactionId: bigint, fromDisplayName: string, metadata: TipMetadata): OutboxMessage[] {
-  const about = `tip:${transactionId}`;
+function tipAnnouncements(memberId: string, tokens: TipTokens, tip: { amount: string; message: string | null }): OutboxMessage[] {
+  const about = `tip:${tokens.transactionId}`;
+  const at = new Date().toISOString();
   const payload: TipReceivedPayload = {
-    transactionId: transactionId.toString(),
-    fromDisplayName,
-    amount: metadata.amount,
-    net: metadata.net,
-    message: metadata.message,
-    at: new Date().toISOString(),
+    transactionId: tokens.transactionId,
+    fromDisplayName: tokens.fromDisplayName,
+    amount: tip.amount,
+    net: tokens.net,
+    message: tip.message,
+    at,
   };
-  const roomTip: RoomTipPayload = { fromDisplayName, amount: metadata.amount, message: metadata.message, at: payload.at };
+  const roomTip: RoomTipPayload = { fromDisplayName: tokens.fromDisplayName, amount: tip.amount, message: tip.message, at };
   return [
     { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },
-    { key: `${about}:received`, kind: "realtime", channels: [userChannel(metadata.performerId)], event: TIP_RECEIVED, data: { ...payload } },
-    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(metadata.performerId)], event: ROOM_TIP, data: { ...roomTip } },
-    { key: `${about}:wallet:${metadata.performerId}`, kind: "wallet-update", userId: metadata.performerId },
+    { key: `${about}:received`, kind: "realtime", channels: [userChannel(tokens.performerId)], event: TIP_RECEIVED, data: { ...payload } },
+    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(tokens.performerId)], event: ROOM_TIP, data: { ...roomTip } },
+    { key: `${about}:wallet:${tokens.performerId}`, kind: "wallet-update", userId: tokens.performerId },
   ];
 }
 
