@@ -1,152 +1,212 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { splitSale } from "@/server/domain/commission";
-import { adjustmentLegs, saleLegs, systemAccount, userAccount } from "@/server/domain/ledger";
+import { saleLegs, systemAccount, userAccount } from "@/server/domain/ledger";
 import { checkInvariants } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 
 /**
- * Thousands of members tipping one popular performer at once. Three ways of posting the same tips are timed
- * in the same run against the same database:
- *  - orm-style: the read-then-write shape of an ORM interactive transaction (BEGIN; SELECT ... FOR UPDATE each
- *    account; UPDATE each; INSERT the transaction and entries; COMMIT): five round trips and row locks on the
- *    performer and the revenue account.
- *  - locked-credits: ledger_post, one round trip, but with the credited accounts cold, so every tip still
- *    updates (and locks) the performer's and the revenue account's rows.
- *  - hot-credits: ledger_post as shipped: the credited hot accounts are only appended to.
+ * The same tip posted three ways, in one process against one database, each timed at 16 and 64 concurrent clients,
+ * spread over many members and performers and again with every tip to one performer:
+ *  (a) raw: one hand-written SQL statement through plain pg, the fastest honest way to do a tip's work: the guarded
+ *      debit of the member, the transaction row (idempotency key), the entries, the appended deltas of the hot
+ *      credited accounts and the performer's earnings lot; account ids are known to the caller, the split is
+ *      computed by it at a fixed rate.
+ *  (b) post(): the ledger engine (ledger_post) with the same legs.
+ *  (c) sale: what a tip really does minus HTTP: sendTip (the performer check, the rate in effect, the split, the
+ *      posting, the earnings lot and the outbox messages).
+ * The connection pool is the app's (poolSize()); the clients are concurrent callers sharing it.
  */
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 2000);
-const TIPS = Number(process.env.BENCH_TIPS ?? 12000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
+const PERFORMERS = Number(process.env.BENCH_PERFORMERS ?? 1_000);
+const TIPS = Number(process.env.BENCH_TIPS ?? 6_000);
+const CLIENTS = [16, 64];
+const RATE_BPS = 7000;
+const HOLD_DAYS = 7;
+const FUNDING = 1_000_000n;
+
+interface Party {
+  id: string;
+  available: string;
+  pending: string;
+}
 
 interface Fixture {
-  members: string[];
-  performer: string;
+  members: Party[];
+  performers: Party[];
+  revenue: string;
 }
 
 async function setUp(pool: pg.Pool): Promise<Fixture> {
-  const { rows } = await pool.query<{ id: string; role: string }>(
+  await pool.query(
     `INSERT INTO users (id, email, username, display_name, password_hash, role)
-     SELECT gen_random_uuid(), 'bench-' || n, 'bench-' || n, 'Bench ' || n, '-',
-            (CASE WHEN n = 0 THEN 'PERFORMER' ELSE 'MEMBER' END)::"Role"
-       FROM generate_series(0, $1::int) AS n
-     RETURNING id, role`,
-    [MEMBERS],
+     SELECT gen_random_uuid(), 'bench-' || k.kind || '-' || n, 'bench-' || k.kind || '-' || n, 'Bench ' || k.kind || ' ' || n, '-',
+            (CASE k.kind WHEN 'p' THEN 'PERFORMER' ELSE 'MEMBER' END)::"Role"
+       FROM (VALUES ('p', $1::int), ('m', $2::int)) AS k(kind, count), generate_series(1, k.count) AS n`,
+    [PERFORMERS, MEMBERS],
   );
-  const performer = rows.find((row) => row.role === "PERFORMER")?.id as string;
-  const members = rows.filter((row) => row.role === "MEMBER").map((row) => row.id);
-  await runConcurrently(members.length, async (i) => {
-    const member = members[i] as string;
-    await post(pool, {
-      kind: "ADJUSTMENT",
-      idempotencyKey: `bench-fund:${member}`,
-      actorId: null,
-      description: "Bench funding",
-      legs: adjustmentLegs(member, "available", 1_000_000n),
-    });
+  await pool.query(
+    `INSERT INTO performer_profiles (user_id, stage_name, status)
+     SELECT id, display_name, 'APPROVED' FROM users WHERE username LIKE 'bench-p-%'`,
+  );
+  await pool.query(
+    `INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ('TIP', NULL, $1, now() - interval '1 day')`,
+    [RATE_BPS],
+  );
+  await pool.query(`INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb)`, [
+    JSON.stringify({ defaultDays: HOLD_DAYS, byKind: {} }),
+  ]);
+  const { rows } = await pool.query<{ id: string; username: string; available: string; pending: string }>(
+    `SELECT u.id, u.username, av.id AS available, pe.id AS pending
+       FROM users u
+       JOIN ledger_accounts av ON av.owner_id = u.id AND av.type = 'AVAILABLE'
+       JOIN ledger_accounts pe ON pe.owner_id = u.id AND pe.type = 'PENDING'
+      WHERE u.username LIKE 'bench-%' ORDER BY u.username`,
+  );
+  const members = rows.filter((row) => row.username.startsWith("bench-m-"));
+  // One balanced adjustment funds every member.
+  await post(pool, {
+    kind: "ADJUSTMENT",
+    idempotencyKey: "bench-funding",
+    actorId: null,
+    description: "Bench funding",
+    legs: [
+      { account: systemAccount("adjustments"), amount: -FUNDING * BigInt(members.length) },
+      ...members.map((member) => ({ account: userAccount(member.id, "available"), amount: FUNDING })),
+    ],
   });
-  return { members, performer };
+  const revenue = await pool.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE code = $1", [systemAccount("revenue")]);
+  const party = (row: (typeof rows)[number]): Party => ({ id: row.id, available: row.available, pending: row.pending });
+  return {
+    members: members.map(party),
+    performers: rows.filter((row) => row.username.startsWith("bench-p-")).map(party),
+    revenue: revenue.rows[0]?.id as string,
+  };
 }
 
-async function runConcurrently(count: number, task: (index: number) => Promise<void>): Promise<void> {
+type Tipper = (member: Party, performer: Party, amount: bigint) => Promise<void>;
+
+const RAW_TIP_SQL = `
+WITH debit AS (
+  UPDATE ledger_accounts SET balance = balance - $3 WHERE id = $2 AND balance >= $3 RETURNING id
+), tx AS (
+  INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, actor_id, description, metadata)
+  SELECT 'TIP'::"TransactionKind", $6::text, $6::text, $1::uuid, 'Tip', jsonb_build_object('amount', $3::text, 'performerShare', $5::text, 'rateBps', ${RATE_BPS})
+    FROM debit
+  RETURNING id
+), legs AS (
+  SELECT l.account_id, l.amount FROM (VALUES ($2::bigint, -$3::bigint), ($4::bigint, $5::bigint), ($7::bigint, $3::bigint - $5::bigint)) AS l(account_id, amount)
+   WHERE l.amount <> 0
+), entries AS (
+  INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+  SELECT tx.id, l.account_id, l.amount, 'CRD' FROM tx, legs l
+), deltas AS (
+  INSERT INTO ledger_unfolded_deltas (account_id, amount)
+  SELECT l.account_id, l.amount FROM tx, legs l WHERE l.amount > 0
+), lot AS (
+  INSERT INTO earnings_lots (performer_id, sale_kind, transaction_id, amount, remaining, matures_at)
+  SELECT $8::uuid, 'TIP'::"SaleKind", tx.id, $5::bigint, $5::bigint, now() + make_interval(days => ${HOLD_DAYS}) FROM tx WHERE $5::bigint > 0
+)
+SELECT id FROM tx`;
+
+function rawTip(pool: pg.Pool, revenue: string): Tipper {
+  return async (member, performer, amount) => {
+    const split = splitSale(amount, RATE_BPS);
+    const { rowCount } = await pool.query({
+      name: "bench_raw_tip",
+      text: RAW_TIP_SQL,
+      values: [member.id, member.available, amount.toString(), performer.pending, split.performer.toString(), randomUUID(), revenue, performer.id],
+    });
+    if (rowCount !== 1) throw new Error("raw tip: insufficient funds");
+  };
+}
+
+function postedTip(pool: pg.Pool): Tipper {
+  return async (member, performer, amount) => {
+    await post(pool, {
+      kind: "TIP",
+      idempotencyKey: randomUUID(),
+      actorId: member.id,
+      description: "Tip",
+      legs: saleLegs(member.id, performer.id, splitSale(amount, RATE_BPS)),
+    });
+  };
+}
+
+async function saleTip(pool: pg.Pool): Promise<Tipper> {
+  const { sendTip } = await import("@/server/services/tips");
+  return async (member, performer, amount) => {
+    await sendTip(member.id, { performerId: performer.id, amount, idempotencyKey: randomUUID() }, pool);
+  };
+}
+
+interface Cell {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Every tip from the next member in turn (no two in flight share a wallet), to a random performer or to the first. */
+async function run(fixture: Fixture, tipper: Tipper, clients: number, hot: boolean): Promise<Cell> {
+  const latencies: number[] = [];
   let next = 0;
+  const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await task(next++);
+    Array.from({ length: clients }, async () => {
+      while (next < TIPS) {
+        const i = next++;
+        const member = fixture.members[i % fixture.members.length] as Party;
+        const performer = (hot ? fixture.performers[0] : fixture.performers[Math.floor(Math.random() * fixture.performers.length)]) as Party;
+        const t0 = process.hrtime.bigint();
+        await tipper(member, performer, BigInt(1 + (i % 50)));
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
     }),
   );
-}
-
-type Tipper = (pool: pg.Pool, member: string, performer: string, amount: bigint) => Promise<void>;
-
-const viaLedgerPost: Tipper = async (pool, member, performer, amount) => {
-  await post(pool, {
-    kind: "TIP",
-    idempotencyKey: randomUUID(),
-    actorId: member,
-    description: "Tip",
-    legs: saleLegs(member, performer, splitSale(amount, 7000)),
-  });
-};
-
-const viaOrmStyleTransaction: Tipper = async (pool, member, performer, amount) => {
-  const split = splitSale(amount, 7000);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const legs = saleLegs(member, performer, split);
-    const { rows: accounts } = await client.query<{ id: string; code: string; balance: string }>(
-      "SELECT id, code, balance FROM ledger_accounts WHERE code = ANY($1) ORDER BY id FOR UPDATE",
-      [legs.map((l) => l.account)],
-    );
-    const memberAccount = accounts.find((a) => a.code === userAccount(member, "available"));
-    if (!memberAccount || BigInt(memberAccount.balance) < amount) throw new Error("insufficient funds");
-    for (const account of accounts) {
-      const leg = legs.find((l) => l.account === account.code);
-      await client.query("UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1", [account.id, leg?.amount.toString()]);
-    }
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, description) VALUES ('TIP', $1, '-', 'Tip') RETURNING id`,
-      [randomUUID()],
-    );
-    await client.query(
-      `INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
-       SELECT $1, a.id, l.amount, a.currency FROM unnest($2::text[], $3::bigint[]) l(code, amount) JOIN ledger_accounts a ON a.code = l.code`,
-      [rows[0]?.id, legs.map((l) => l.account), legs.map((l) => l.amount.toString())],
-    );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  } finally {
-    client.release();
-  }
-};
-
-async function run(pool: pg.Pool, fixture: Fixture, tipper: Tipper): Promise<{ perSecond: number; ms: number }> {
-  const started = process.hrtime.bigint();
-  await runConcurrently(TIPS, (i) =>
-    tipper(pool, fixture.members[i % fixture.members.length] as string, fixture.performer, BigInt(1 + (i % 50))),
-  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { perSecond: (TIPS / ms) * 1000, ms };
-}
-
-async function setHot(pool: pg.Pool, performer: string, hot: boolean): Promise<void> {
-  await pool.query("SELECT ledger_fold(100000)");
-  await pool.query("UPDATE ledger_accounts SET hot = $1 WHERE code = ANY($2)", [
-    hot,
-    [userAccount(performer, "pending"), systemAccount("revenue")],
-  ]);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { perSecond: (TIPS / ms) * 1000, p50: at(0.5), p99: at(0.99) };
 }
 
 export async function benchLedger(databaseUrl: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  process.env.DATABASE_URL ??= databaseUrl;
+  const { poolSize } = await import("@/server/db/client");
+  const connections = Number(process.env.BENCH_POOL ?? poolSize());
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
   pool.on("error", () => undefined);
   try {
-    console.log(`ledger: ${MEMBERS} members tipping one performer, ${TIPS} tips per variant, concurrency ${CONCURRENCY}`);
+    console.log(
+      `ledger: ${MEMBERS} members, ${PERFORMERS} performers, ${TIPS} tips per cell, ${connections} connections, clients ${CLIENTS.join(" and ")}`,
+    );
     const fixture = await setUp(pool);
-
-    await setHot(pool, fixture.performer, false);
-    const orm = await run(pool, fixture, viaOrmStyleTransaction);
-    const locked = await run(pool, fixture, viaLedgerPost);
-    await setHot(pool, fixture.performer, true);
-    const hot = await run(pool, fixture, viaLedgerPost);
-
-    const rows = [
-      ["orm-style (baseline)", orm],
-      ["locked-credits", locked],
-      ["hot-credits", hot],
+    const variants = [
+      ["raw statement", rawTip(pool, fixture.revenue)],
+      ["post()", postedTip(pool)],
+      ["sale path", await saleTip(pool)],
     ] as const;
-    for (const [name, result] of rows) {
-      console.log(
-        `  ${name.padEnd(22)} ${result.perSecond.toFixed(0).padStart(7)} tips/s  ${(result.perSecond / orm.perSecond).toFixed(2)}x baseline`,
-      );
+    const results = new Map<string, Cell>();
+    for (const hot of [false, true]) {
+      for (const clients of CLIENTS) {
+        for (const [name, tipper] of variants) {
+          const cell = await run(fixture, tipper, clients, hot);
+          results.set(`${name}:${hot}:${clients}`, cell);
+          const raw = results.get(`raw statement:${hot}:${clients}`) as Cell;
+          console.log(
+            `  ${(hot ? "hot" : "spread").padEnd(6)} ${String(clients).padStart(2)} clients  ${name.padEnd(13)} ${cell.perSecond.toFixed(0).padStart(6)} tips/s` +
+              `  p50 ${cell.p50.toFixed(1).padStart(5)} ms  p99 ${cell.p99.toFixed(1).padStart(6)} ms  ${(cell.perSecond / raw.perSecond).toFixed(2)}x raw`,
+          );
+        }
+      }
     }
+    await pool.query("SELECT ledger_fold(100000)");
     const failed = (await checkInvariants(pool)).filter((r) => !r.passed);
     if (failed.length) throw new Error(`invariants failed after the bench: ${failed.map((f) => f.name).join(", ")}`);
+    console.log("  invariants: all hold");
+    const tipsPerSecond = (name: string, hot: boolean) => (results.get(`${name}:${hot}:16`) as Cell).perSecond;
+    const ratio = (name: string, hot: boolean) => (tipsPerSecond(name, hot) / tipsPerSecond("raw statement", hot)).toFixed(2);
     console.log(
-      `RESULT ledger tips_per_s=${hot.perSecond.toFixed(0)} baseline_tips_per_s=${orm.perSecond.toFixed(0)} ratio=${(hot.perSecond / orm.perSecond).toFixed(2)} locked_credits_ratio=${(locked.perSecond / orm.perSecond).toFixed(2)}`,
+      `RESULT ledger spread_ratio=${ratio("post()", false)} hot_ratio=${ratio("post()", true)} sale_ratio=${ratio("sale path", false)} tips_per_s=${tipsPerSecond("sale path", false).toFixed(0)}`,
     );
   } finally {
     await pool.end();

@@ -57,7 +57,7 @@ interface StoredTipMetadata {
   message: string | null;
 }
 
-/** What a tip's outbox messages need from the statement that posts it, as template tokens (see TIP_SQL). */
+/** What a tip's outbox messages need from the statement that posts it, as template tokens (see tipSql). */
 interface TipTokens {
   transactionId: string;
   net: string;
@@ -80,30 +80,32 @@ function tipTokens(): TipTokens {
  * A tip in one statement: the performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
  * was posted rather than replayed, its outbox messages, whose templates get the posting's values for the tokens.
  * No row when the performer or the tipper does not qualify: nothing is posted, and the caller words the refusal.
+ * One text per way of naming the performer: a prepared statement's generic plan could not use either index for
+ * a condition that allows both.
  */
-const TIP_SQL = `
+const tipSql = (performerBy: "id" | "username") => `
 WITH performer AS MATERIALIZED (
   SELECT u.id, p.stage_name FROM users u JOIN performer_profiles p ON p.user_id = u.id
-   WHERE ($1::uuid IS NULL OR u.id = $1::uuid) AND ($2::text IS NULL OR u.username = lower($2)) AND u.role = 'PERFORMER'
-     AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $3::uuid
+   WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND u.role = 'PERFORMER'
+     AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $2::uuid
 ), sale AS MATERIALIZED (
   SELECT pf.id AS performer_id, pf.stage_name, t.display_name, s.*
-    FROM performer pf JOIN users t ON t.id = $3::uuid
-   CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $3::uuid, pf.id, $4::bigint, $5, $6, 'Tip to ' || pf.stage_name,
-     jsonb_build_object('stageName', pf.stage_name, 'message', $7::text), ARRAY['user:' || $3 || ':available:CRD'],
-     ARRAY[-$4::bigint], $8::jsonb) s
+    FROM performer pf JOIN users t ON t.id = $2::uuid
+   CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $2::uuid, pf.id, $3::bigint, $4, $5, 'Tip to ' || pf.stage_name,
+     jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY['user:' || $2 || ':available:CRD'],
+     ARRAY[-$3::bigint], $7::jsonb) s
 ), announced AS (
   INSERT INTO outbox_messages (key, kind, payload)
   SELECT m.key, m.kind, m.payload
     FROM sale s CROSS JOIN LATERAL jsonb_to_recordset(
-      replace(replace(replace(replace($9::text,
-        $10, s.transaction_id::text), $11, s.performer_share::text), $12, s.performer_id::text),
-        to_json($13::text)::text, to_json(s.display_name)::text)::jsonb) AS m(key text, kind text, payload jsonb)
+      replace(replace(replace(replace($8::text,
+        $9, s.transaction_id::text), $10, s.performer_share::text), $11, s.performer_id::text),
+        to_json($12::text)::text, to_json(s.display_name)::text)::jsonb) AS m(key text, kind text, payload jsonb)
    WHERE NOT s.replayed
   ON CONFLICT (key) DO NOTHING
 )
 SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
-       CASE WHEN NOT s.replayed THEN pg_notify($14, '') END AS notified
+       CASE WHEN NOT s.replayed THEN pg_notify($13, '') END AS notified
   FROM sale s`;
 
 /**
@@ -118,11 +120,10 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
   const announcements = tipAnnouncements(memberId, tokens, { amount: amount.toString(), message: message || null });
   const { rows } = await db
     .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
-      name: "send_tip",
-      text: TIP_SQL,
+      name: who.performerId ? "send_tip_by_id" : "send_tip_by_username",
+      text: tipSql(who.performerId ? "id" : "username"),
       values: [
-        who.performerId ?? null,
-        who.performerUsername ?? null,
+        who.performerId ?? who.performerUsername,
         memberId,
         amount.toString(),
         `tip:${memberId}:${idempotencyKey}`,
@@ -150,7 +151,7 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
   };
 }
 
-/** Why TIP_SQL found no one to tip, in words: only paid for by a refused tip. */
+/** Why tipSql found no one to tip, in words: only paid for by a refused tip. */
 async function refuseTip(db: Queryable, memberId: string, who: { performerId?: string; performerUsername?: string }): Promise<never> {
   const performer = await findSellingPerformer(db, who);
   if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
