@@ -11,9 +11,9 @@ import { PrismaClient } from "@/server/generated/prisma/client";
  */
 
 /**
- * Connections per process, against the cores: past a few busy backends per core, more connections only add
- * contention (measured by `npm run bench` on 2 cores: 64 connections posted fewer tips per second than a pool this
- * size with the same 64 callers queueing for it).
+ * Connections per process, against the cores (the usual 2 x cores + 1): past a few busy backends per core, more
+ * connections add contention rather than throughput. `npm run bench` runs its callers through a pool of this size;
+ * BENCH_POOL overrides it there to compare.
  */
 export function poolSize(): number {
   return Math.max(4, 2 * availableParallelism() + 1);
