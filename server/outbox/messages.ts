@@ -23,6 +23,8 @@ export type OutboxMessage =
   | { key: string; kind: "show-view"; showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null }
   /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
+  /** A posted tip, expanded at delivery into its announcements (tipAnnouncements); written by the tip's statement. */
+  | { key: string; kind: "tip"; transactionId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
 
@@ -39,6 +41,8 @@ function payloadOf(message: OutboxMessage): Record<string, unknown> {
       return { userId: message.userId };
     case "purchase-receipt":
       return { purchaseId: message.purchaseId };
+    case "tip":
+      return { transactionId: message.transactionId };
     case "show-view":
       return { showId: message.showId, userId: message.userId, role: message.role, event: message.event, at: message.at };
     case "card-refund":
@@ -57,18 +61,13 @@ export async function transactionTag(db: Queryable): Promise<string> {
   return `x${xid}`;
 }
 
-/** The rows `enqueue` writes, for a statement that inserts them itself (`jsonb_to_recordset(key, kind, payload)`). */
-export function outboxRows(messages: readonly OutboxMessage[]): { key: string; kind: string; payload: Record<string, unknown> }[] {
-  return messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) }));
-}
-
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await db.query(
     `INSERT INTO outbox_messages (key, kind, payload)
      SELECT m.key, m.kind, m.payload FROM jsonb_to_recordset($1::jsonb) AS m(key text, kind text, payload jsonb)
      ON CONFLICT (key) DO NOTHING`,
-    [JSON.stringify(outboxRows(messages))],
+    [JSON.stringify(messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) })))],
   );
   // Delivered by Postgres only when the transaction commits, and never if it rolls back.
   await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);

@@ -9,7 +9,8 @@ import { payments } from "@/server/integrations/payments";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
-import { OUTBOX_CHANNEL, type RealtimeData } from "./messages";
+import { tipAnnouncements } from "@/server/services/tips";
+import { OUTBOX_CHANNEL, type RealtimeData, enqueue } from "./messages";
 
 /**
  * How a relay claims messages: it locks their rows (FOR UPDATE SKIP LOCKED) in a transaction that stays open while
@@ -65,6 +66,11 @@ async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
     case "wallet-update": {
       const userId = message.payload.userId as string;
       return { via: "pusher", channels: [userChannel(userId)], name: WALLET_UPDATED, data: await walletUpdatedPayload(pool, userId) };
+    }
+    case "tip": {
+      const { transactionId } = message.payload as { transactionId: string };
+      await enqueue(pool, await tipAnnouncements(pool, transactionId));
+      return;
     }
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null };

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
@@ -6,7 +5,7 @@ import { DomainError } from "@/server/domain/errors";
 import { roomChannel, userChannel } from "@/server/integrations/pusher";
 import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
-import { OUTBOX_CHANNEL, type OutboxMessage, outboxRows } from "@/server/outbox/messages";
+import { OUTBOX_CHANNEL, type OutboxMessage } from "@/server/outbox/messages";
 import { ROOM_TIP, type RoomTipPayload } from "./rooms";
 import { findSellingPerformer } from "./sales";
 import { SETTINGS } from "./settings";
@@ -57,31 +56,19 @@ interface StoredTipMetadata {
   message: string | null;
 }
 
-/** What a tip's outbox messages need from the statement that posts it, as template tokens (see tipSql). */
-interface TipTokens {
-  transactionId: string;
-  net: string;
-  performerId: string;
-  fromDisplayName: string;
-}
-
-function tipTokens(): TipTokens {
-  // A fresh nonce per tip, so no text the member writes can spell a token.
-  const nonce = randomUUID();
-  return {
-    transactionId: `@${nonce}:transaction@`,
-    net: `@${nonce}:net@`,
-    performerId: `@${nonce}:performer@`,
-    fromDisplayName: `@${nonce}:name@`,
-  };
-}
-
 /**
  * A tip in one statement: the performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
- * was posted rather than replayed, its outbox messages, whose templates get the posting's values for the tokens.
- * No row when the performer or the tipper does not qualify: nothing is posted, and the caller words the refusal.
- * One text per way of naming the performer: a prepared statement's generic plan could not use either index for
- * a condition that allows both.
+ * was posted rather than replayed, one outbox message naming it, which the relay expands into the tip's
+ * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
+ * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
+ * prepared statement's generic plan could not use either index for a condition that allows both.
+ *
+ * The relay is woken (NOTIFY) only when nothing else in the outbox waits for it. A NOTIFY is not free: at commit
+ * it takes a database-wide lock held until the commit is flushed, so transactions that notify commit one at a
+ * time and lose group commit; a tip notifying on every commit made the sale path about a third slower in the
+ * bench. When other messages wait, the relay is awake or about to be: a pass runs until it claims nothing, and
+ * this tip's row is claimed by a later round of the same pass. If that pass ends in the moment before this
+ * statement commits, the relay's poll (POLL_MS in server/outbox/relay.ts) delivers it.
  */
 const tipSql = (performerBy: "id" | "username") => `
 WITH performer AS MATERIALIZED (
@@ -89,35 +76,33 @@ WITH performer AS MATERIALIZED (
    WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND u.role = 'PERFORMER'
      AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $2::uuid
 ), sale AS MATERIALIZED (
-  SELECT pf.id AS performer_id, pf.stage_name, t.display_name, s.*
-    FROM performer pf JOIN users t ON t.id = $2::uuid
+  SELECT pf.stage_name, s.*
+    FROM performer pf JOIN users tipper ON tipper.id = $2::uuid
    CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $2::uuid, pf.id, $3::bigint, $4, $5, 'Tip to ' || pf.stage_name,
      jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY['user:' || $2 || ':available:CRD'],
      ARRAY[-$3::bigint], $7::jsonb) s
 ), announced AS (
   INSERT INTO outbox_messages (key, kind, payload)
-  SELECT m.key, m.kind, m.payload
-    FROM sale s CROSS JOIN LATERAL jsonb_to_recordset(
-      replace(replace(replace(replace($8::text,
-        $9, s.transaction_id::text), $10, s.performer_share::text), $11, s.performer_id::text),
-        to_json($12::text)::text, to_json(s.display_name)::text)::jsonb) AS m(key text, kind text, payload jsonb)
-   WHERE NOT s.replayed
+  SELECT 'tip:' || s.transaction_id, 'tip', jsonb_build_object('transactionId', s.transaction_id::text)
+    FROM sale s WHERE NOT s.replayed
   ON CONFLICT (key) DO NOTHING
 )
 SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
-       CASE WHEN NOT s.replayed THEN pg_notify($13, '') END AS notified
+       CASE WHEN NOT s.replayed AND NOT EXISTS (
+         SELECT 1 FROM outbox_messages m
+          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
+            AND (m.locked_until IS NULL OR m.locked_until < now())
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
   FROM sale s`;
 
 /**
  * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
  * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
- * transaction that records the rate, and its announcements in the outbox, in one round trip. A retry with the
+ * transaction that records the rate, and its announcement in the outbox, in one round trip. A retry with the
  * same key returns the first tip and notifies no one again. The lookups that word a refusal run only after one.
  */
 export async function sendTip(memberId: string, input: SendTipInput, db: Queryable = pool): Promise<TipResult> {
   const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
-  const tokens = tipTokens();
-  const announcements = tipAnnouncements(memberId, tokens, { amount: amount.toString(), message: message || null });
   const { rows } = await db
     .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
       name: who.performerId ? "send_tip_by_id" : "send_tip_by_username",
@@ -129,13 +114,7 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
         `tip:${memberId}:${idempotencyKey}`,
         requestHash({ performer: who.performerId ?? who.performerUsername?.toLowerCase(), amount, message: message || null }),
         message || null,
-        JSON.stringify(SETTINGS.earningsHold.default),
-        JSON.stringify(outboxRows(announcements)),
-        tokens.transactionId,
-        tokens.net,
-        tokens.performerId,
-        tokens.fromDisplayName,
-        OUTBOX_CHANNEL,
+        DEFAULT_HOLD,
       ],
     })
     .catch(mapLedgerError);
@@ -151,6 +130,8 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
   };
 }
 
+const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
+
 /** Why tipSql found no one to tip, in words: only paid for by a refused tip. */
 async function refuseTip(db: Queryable, memberId: string, who: { performerId?: string; performerUsername?: string }): Promise<never> {
   const performer = await findSellingPerformer(db, who);
@@ -161,26 +142,31 @@ async function refuseTip(db: Queryable, memberId: string, who: { performerId?: s
 }
 
 /**
- * Written with the tip: both wallets, the performer's open dashboard (which also refetches its feed when it
- * regains focus), and the performer's room feed, to everyone there. The values the posting decides are tokens.
+ * What the outbox message of a tip stands for, as the relay delivers it: both wallets, the performer's open
+ * dashboard (which also refetches its feed when it regains focus), and the performer's room feed, to everyone
+ * there; read from the posted tip, so the request that posts it writes one small row. Each has its own key, so
+ * a delivery repeated after a crash adds nothing.
  */
-function tipAnnouncements(memberId: string, tokens: TipTokens, tip: { amount: string; message: string | null }): OutboxMessage[] {
-  const about = `tip:${tokens.transactionId}`;
-  const at = new Date().toISOString();
-  const payload: TipReceivedPayload = {
-    transactionId: tokens.transactionId,
-    fromDisplayName: tokens.fromDisplayName,
-    amount: tip.amount,
-    net: tokens.net,
-    message: tip.message,
-    at,
-  };
-  const roomTip: RoomTipPayload = { fromDisplayName: tokens.fromDisplayName, amount: tip.amount, message: tip.message, at };
+export async function tipAnnouncements(db: Queryable, transactionId: string): Promise<OutboxMessage[]> {
+  const { rows } = await db.query<{ actor_id: string; display_name: string | null; metadata: StoredTipMetadata & { performerId: string }; created_at: Date }>(
+    `SELECT t.actor_id, u.display_name, t.metadata, t.created_at
+       FROM ledger_transactions t LEFT JOIN users u ON u.id = t.actor_id
+      WHERE t.id = $1 AND t.kind = 'TIP'`,
+    [transactionId],
+  );
+  const tip = rows[0];
+  if (!tip) throw new Error(`tip ${transactionId} not found`);
+  const { performerId, amount, performerShare, message } = tip.metadata;
+  const fromDisplayName = tip.display_name ?? "A former member";
+  const at = tip.created_at.toISOString();
+  const payload: TipReceivedPayload = { transactionId, fromDisplayName, amount, net: performerShare, message, at };
+  const roomTip: RoomTipPayload = { fromDisplayName, amount, message, at };
+  const about = `tip:${transactionId}`;
   return [
-    { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },
-    { key: `${about}:received`, kind: "realtime", channels: [userChannel(tokens.performerId)], event: TIP_RECEIVED, data: { ...payload } },
-    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(tokens.performerId)], event: ROOM_TIP, data: { ...roomTip } },
-    { key: `${about}:wallet:${tokens.performerId}`, kind: "wallet-update", userId: tokens.performerId },
+    { key: `${about}:wallet:${tip.actor_id}`, kind: "wallet-update", userId: tip.actor_id },
+    { key: `${about}:received`, kind: "realtime", channels: [userChannel(performerId)], event: TIP_RECEIVED, data: { ...payload } },
+    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(performerId)], event: ROOM_TIP, data: { ...roomTip } },
+    { key: `${about}:wallet:${performerId}`, kind: "wallet-update", userId: performerId },
   ];
 }
 
