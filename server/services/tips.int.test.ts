@@ -5,7 +5,7 @@ import { closeDb, pool } from "@/server/db/client";
 import { clawbackLegs } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
-import { deliverAllDue } from "@/server/outbox/relay";
+import { deliverAllDue, startOutboxRelay } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
@@ -116,6 +116,21 @@ describe("sending a tip", () => {
     expect(await ledgerTransactionCount()).toBe(count);
     expect(trigger).not.toHaveBeenCalledWith(expect.anything(), "tip.received", expect.anything());
     expect(await refusalCodeOf(() => tip(member, performer, 41n, { idempotencyKey: key }))).toBe("CONFLICT");
+  });
+
+  it("wakes the relay when nothing else waits in the outbox, so its announcements go out without waiting for a poll", async () => {
+    // Polling once a minute: only the tip's notification can deliver within the wait below.
+    const relay = await startOutboxRelay({ databaseUrl: process.env.DATABASE_URL as string, pool, pollMs: 60_000 });
+    try {
+      await tip(member, performer, 7n, { message: "Woken" });
+      await expect
+        .poll(() => trigger.mock.calls.some((call) => (call as unknown[])[1] === "tip.received" && JSON.stringify((call as unknown[])[2]).includes("Woken")), {
+          timeout: 5_000,
+        })
+        .toBe(true);
+    } finally {
+      await relay.close();
+    }
   });
 });
 
