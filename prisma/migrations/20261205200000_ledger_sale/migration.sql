@@ -3,10 +3,12 @@
 -- The rules mirror server/domain/commission.ts, commission-schedule.ts and earnings.ts; an integration test
 -- (server/services/sale-parity.int.test.ts) checks the SQL against them case by case.
 
--- ledger_post, same contract (see *_ledger_engine), fewer passes: the legs are resolved once into arrays (id,
--- currency, guarded, hot), the balance check and the net per account run over those arrays without touching
--- ledger_accounts again, only the accounts whose row changes in place are visited one by one (in id order, the
--- one lock order), and the appended hot deltas and the entries are written together in one statement.
+-- ledger_post, same contract (see *_ledger_engine), fewer statements per call: one resolves the legs into arrays
+-- (id, currency, guarded, hot) and checks the balance per currency; one writes the transaction (or nothing, for a
+-- key used before: a replay), its entries and the appended hot deltas; then only the accounts whose row changes in
+-- place are visited one by one (in id order, the one lock order), and a refusal there raises, taking the rows
+-- written before it back. Legs naming an unknown account or not balancing are refused before a replay is
+-- recognised: a replay repeats the legs of a posting that had neither.
 CREATE OR REPLACE FUNCTION ledger_post(
   p_kind "TransactionKind",
   p_idempotency_key text,
@@ -41,10 +43,46 @@ BEGIN
     RAISE EXCEPTION 'every leg needs a non-zero amount' USING ERRCODE = 'TM003';
   END IF;
 
-  INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, actor_id, description, metadata, reverses_id)
-  VALUES (p_kind, p_idempotency_key, p_request_hash, p_actor_id, p_description, coalesce(p_metadata, '{}'), p_reverses_id)
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING id INTO v_tx;
+  -- The legs resolved once, with the balance per currency checked in the same pass.
+  WITH l AS (
+    SELECT l.ord, a.id, a.currency::text AS currency, a.guarded, a.hot, l.amount
+      FROM unnest(p_account_codes, p_amounts) WITH ORDINALITY AS l(code, amount, ord)
+      LEFT JOIN ledger_accounts a ON a.code = l.code
+  )
+  SELECT array_agg(l.id ORDER BY l.ord), array_agg(l.currency ORDER BY l.ord),
+         array_agg(l.guarded ORDER BY l.ord), array_agg(l.hot ORDER BY l.ord), count(l.id),
+         (SELECT string_agg(c.currency, ', ') FROM (
+            SELECT b.currency FROM l b WHERE b.id IS NOT NULL GROUP BY b.currency HAVING sum(b.amount) <> 0) c)
+    INTO v_account_ids, v_currencies, v_guarded, v_hot, v_found, v_unbalanced
+    FROM l;
+  IF v_found < v_leg_count THEN
+    RAISE EXCEPTION 'unknown account: %', p_account_codes[array_position(v_account_ids, NULL)] USING ERRCODE = 'TM004';
+  END IF;
+  IF v_unbalanced IS NOT NULL THEN
+    RAISE EXCEPTION 'legs do not balance in %', v_unbalanced USING ERRCODE = 'TM003';
+  END IF;
+
+  -- The transaction, its entries and one appended delta per credited hot account (no lock on the hot rows), in
+  -- one statement that writes nothing when the key was used already. The balances changed in place follow; a
+  -- refusal there raises, which takes these rows back with it.
+  WITH tx AS (
+    INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, actor_id, description, metadata, reverses_id)
+    VALUES (p_kind, p_idempotency_key, p_request_hash, p_actor_id, p_description, coalesce(p_metadata, '{}'), p_reverses_id)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+  ), legs AS (
+    SELECT l.account_id, l.currency, l.hot, l.guarded, l.amount
+      FROM unnest(v_account_ids, v_currencies, v_hot, v_guarded, p_amounts) AS l(account_id, currency, hot, guarded, amount)
+  ), deltas AS (
+    INSERT INTO ledger_unfolded_deltas (account_id, amount)
+    SELECT l.account_id, sum(l.amount)::bigint FROM tx, legs l WHERE l.hot
+     GROUP BY l.account_id
+    HAVING sum(l.amount) <> 0 AND NOT (bool_or(l.guarded) AND sum(l.amount) < 0)
+  ), entries AS (
+    INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+    SELECT tx.id, l.account_id, l.amount, l.currency FROM tx, legs l
+  )
+  SELECT tx.id INTO v_tx FROM tx;
 
   IF v_tx IS NULL THEN
     SELECT t.id, t.request_hash INTO v_tx, v_existing_hash
@@ -54,23 +92,6 @@ BEGIN
     END IF;
     RETURN QUERY SELECT v_tx, true;
     RETURN;
-  END IF;
-
-  SELECT array_agg(a.id ORDER BY l.ord), array_agg(a.currency::text ORDER BY l.ord),
-         array_agg(a.guarded ORDER BY l.ord), array_agg(a.hot ORDER BY l.ord), count(a.id)
-    INTO v_account_ids, v_currencies, v_guarded, v_hot, v_found
-    FROM unnest(p_account_codes) WITH ORDINALITY AS l(code, ord)
-    LEFT JOIN ledger_accounts a ON a.code = l.code;
-  IF v_found < v_leg_count THEN
-    RAISE EXCEPTION 'unknown account: %', p_account_codes[array_position(v_account_ids, NULL)] USING ERRCODE = 'TM004';
-  END IF;
-
-  SELECT string_agg(c.currency, ', ') INTO v_unbalanced FROM (
-    SELECT l.currency FROM unnest(v_currencies, p_amounts) AS l(currency, amount)
-     GROUP BY l.currency HAVING sum(l.amount) <> 0
-  ) c;
-  IF v_unbalanced IS NOT NULL THEN
-    RAISE EXCEPTION 'legs do not balance in %', v_unbalanced USING ERRCODE = 'TM003';
   END IF;
 
   -- Rows changed in place: guarded debits (hot or not) and any change to a cold account. Hot credits are not here.
@@ -108,19 +129,6 @@ BEGIN
        WHERE id = v_change.account_id;
     END IF;
   END LOOP;
-
-  -- The entries, and one appended delta per credited hot account: no lock on the hot rows.
-  WITH legs AS (
-    SELECT l.account_id, l.currency, l.hot, l.guarded, l.amount
-      FROM unnest(v_account_ids, v_currencies, v_hot, v_guarded, p_amounts) AS l(account_id, currency, hot, guarded, amount)
-  ), deltas AS (
-    INSERT INTO ledger_unfolded_deltas (account_id, amount)
-    SELECT l.account_id, sum(l.amount)::bigint FROM legs l WHERE l.hot
-     GROUP BY l.account_id
-    HAVING sum(l.amount) <> 0 AND NOT (bool_or(l.guarded) AND sum(l.amount) < 0)
-  )
-  INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
-  SELECT v_tx, l.account_id, l.amount, l.currency FROM legs l;
 
   RETURN QUERY SELECT v_tx, false;
 END $$;
