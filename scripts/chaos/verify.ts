@@ -132,7 +132,7 @@ async function checkWebhooks(pool: Pool, events: readonly EmulatorEvent[], verdi
 /** Every committed change's side effects are in the outbox under their keys, and the relay delivered them all. */
 async function checkOutbox(pool: Pool, since: Date, verdict: Verdict): Promise<void> {
   const expected = `
-    SELECT 'tip:' || t.id || ':received' AS key FROM ledger_transactions t WHERE t.kind = 'TIP' AND t.created_at >= $1
+    SELECT 'tip:' || t.id AS key FROM ledger_transactions t WHERE t.kind = 'TIP' AND t.created_at >= $1
     UNION ALL SELECT 'transfer:' || r.id || ':received-email' FROM transfers r WHERE r.created_at >= $1
     UNION ALL SELECT 'content-unlock:' || u.transaction_id || ':receipt' FROM content_unlocks u WHERE u.created_at >= $1
     UNION ALL SELECT 'purchase:' || p.id || ':receipt' FROM credit_purchases p WHERE p.created_at >= $1 AND p.credited_transaction_id IS NOT NULL`;
