@@ -63,14 +63,23 @@ export async function transactionTag(db: Queryable): Promise<string> {
 
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
+  await insertMessages(db, messages);
+  // Delivered by Postgres only when the transaction commits, and never if it rolls back.
+  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+/**
+ * Writes messages without waking the relay: for the relay itself, which writes a message's expansion in its claim
+ * transaction and claims again after it commits.
+ */
+export async function insertMessages(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   await db.query(
     `INSERT INTO outbox_messages (key, kind, payload)
      SELECT m.key, m.kind, m.payload FROM jsonb_to_recordset($1::jsonb) AS m(key text, kind text, payload jsonb)
      ON CONFLICT (key) DO NOTHING`,
     [JSON.stringify(messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) })))],
   );
-  // Delivered by Postgres only when the transaction commits, and never if it rolls back.
-  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
 /** `enqueue` for code that runs its transaction through Prisma. */

@@ -10,7 +10,7 @@ import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
 import { tipAnnouncements } from "@/server/services/tips";
-import { OUTBOX_CHANNEL, type RealtimeData, enqueue } from "./messages";
+import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, insertMessages } from "./messages";
 
 /**
  * How a relay claims messages: it locks their rows (FOR UPDATE SKIP LOCKED) in a transaction that stays open while
@@ -45,11 +45,15 @@ export interface DeliveryReport {
   dead: number;
 }
 
-/** A message made ready to send: an email, a realtime event (to one channel or several), or a call of its own. */
+/**
+ * A message made ready to send: an email, a realtime event (to one channel or several), a call of its own, or
+ * messages it expands into (written in the claim transaction that records it delivered, see deliverDue).
+ */
 type Delivery =
   | { via: "email"; email: OutgoingEmail }
   | { via: "pusher"; channels: string[]; name: string; data: unknown }
-  | { via: "call"; run: () => Promise<unknown> };
+  | { via: "call"; run: () => Promise<unknown> }
+  | { via: "expand"; messages: OutboxMessage[] };
 
 /** Renders what a message says (views are rendered at delivery, so they show the state as it is now). */
 async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
@@ -67,11 +71,8 @@ async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
       const userId = message.payload.userId as string;
       return { via: "pusher", channels: [userChannel(userId)], name: WALLET_UPDATED, data: await walletUpdatedPayload(pool, userId) };
     }
-    case "tip": {
-      const { transactionId } = message.payload as { transactionId: string };
-      await enqueue(pool, await tipAnnouncements(pool, transactionId));
-      return;
-    }
+    case "tip":
+      return { via: "expand", messages: await tipAnnouncements(pool, message.payload.transactionId as string) };
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null };
       return { via: "pusher", channels: [userChannel(userId)], name: event, data: await showViewForDelivery(showId, { id: userId, role }, at) };
@@ -134,8 +135,15 @@ function pusherCalls(events: ReadonlyArray<{ id: string; delivery: Extract<Deliv
   return calls;
 }
 
+interface BatchOutcome {
+  /** Why each message that failed did. */
+  failures: Map<string, string>;
+  /** What the messages delivered by expansion expand into. */
+  expansions: OutboxMessage[];
+}
+
 /**
- * Delivers a batch (in id order), returning why each message that failed did. Emails and Stripe calls go out
+ * Delivers a batch (in id order), returning why each message that failed did and the expansions to write. Emails and Stripe calls go out
  * CONCURRENCY at a time; realtime events go in Pusher calls of up to PUSHER_BATCH events, one call after another in
  * id order, so one relay publishes each channel's events in the order their messages were written. Across relays
  * there is no order (two workers deliver two batches at once), and a failed call does not hold back the ones after
@@ -143,7 +151,7 @@ function pusherCalls(events: ReadonlyArray<{ id: string; delivery: Extract<Deliv
  * the page to refetch or is a view rendered at delivery. Emails keep no order: each stands alone, and mail never
  * promised to arrive in the order it was sent.
  */
-async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<Map<string, string>> {
+async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchOutcome> {
   const failures = new Map<string, string>();
   const prepared: Array<{ message: ClaimedRow; delivery: Delivery }> = [];
   await eachLimited(messages, CONCURRENCY, async (message) => {
@@ -167,7 +175,7 @@ async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
   };
   const sendOthers = () =>
     eachLimited(prepared, CONCURRENCY, async ({ message, delivery }) => {
-      if (delivery.via === "pusher") return;
+      if (delivery.via === "pusher" || delivery.via === "expand") return;
       try {
         await withTimeout(delivery.via === "email" ? sendEmail(delivery.email) : delivery.run());
       } catch (error) {
@@ -175,11 +183,21 @@ async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
       }
     });
   await Promise.all([publishInOrder(), sendOthers()]);
-  return failures;
+  const expansions = prepared.flatMap(({ delivery }) => (delivery.via === "expand" ? delivery.messages : []));
+  return { failures, expansions };
 }
 
-/** Records a batch's outcomes in two statements: the delivered ones, and the failed ones with their backoff or death. */
-async function recordOutcomes(session: PoolClient, messages: readonly ClaimedRow[], failures: ReadonlyMap<string, string>): Promise<DeliveryReport> {
+/**
+ * Records a batch's outcomes: the messages expanded ones expand into, then the delivered ones, then the failed ones
+ * with their backoff or death. An expansion is written in the claim transaction, on the claiming session, so a
+ * message is marked delivered exactly when what it expands into exists, and those rows are there for the next
+ * claim once this one commits (deliverAllDue claims again after a batch that did anything); a relay that dies before
+ * the commit leaves neither, and the next claim expands the message again under the same keys (an insert that meets
+ * a key already there adds nothing). The insert never waits on another session: only an expansion of the same
+ * message writes those keys, and no other relay can claim that message while this claim holds its row.
+ */
+async function recordOutcomes(session: PoolClient, messages: readonly ClaimedRow[], { failures, expansions }: BatchOutcome): Promise<DeliveryReport> {
+  await insertMessages(session, expansions);
   const delivered = messages.filter((message) => !failures.has(message.id));
   const failed = messages
     .filter((message) => failures.has(message.id))

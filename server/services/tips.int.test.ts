@@ -5,13 +5,14 @@ import { closeDb, pool } from "@/server/db/client";
 import { clawbackLegs } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
-import { deliverAllDue, startOutboxRelay } from "@/server/outbox/relay";
+import { enqueue } from "@/server/outbox/messages";
+import { deliverAllDue, deliverDue, startOutboxRelay } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
-const trigger = vi.hoisted(() => vi.fn(async () => ({})));
+const trigger = vi.hoisted(() => vi.fn<(channels: string | string[], event: string, data?: unknown) => Promise<object>>(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
   pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
@@ -116,6 +117,39 @@ describe("sending a tip", () => {
     expect(await ledgerTransactionCount()).toBe(count);
     expect(trigger).not.toHaveBeenCalledWith(expect.anything(), "tip.received", expect.anything());
     expect(await refusalCodeOf(() => tip(member, performer, 41n, { idempotencyKey: key }))).toBe("CONFLICT");
+  });
+
+  it("is expanded into its announcements in the relay's claim: a relay that dies before its commit leaves neither, and the next expansion is the same", async () => {
+    const announcementsOf = async (transactionId: bigint) =>
+      (await pool.query<{ key: string }>("SELECT key FROM outbox_messages WHERE key LIKE $1 ORDER BY key", [`tip:${transactionId}:%`])).rows.map((row) => row.key);
+    // A message ahead of the tip in the same batch whose delivery kills the relay's session, as a crash would.
+    await enqueue(pool, [{ key: `test:${randomUUID()}`, kind: "realtime", channels: ["private-crash"], event: "crash.now", data: {} }]);
+    let crashed = false;
+    trigger.mockImplementation(async (_channels: string | string[], event: string) => {
+      if (event === "crash.now" && !crashed) {
+        crashed = true;
+        await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
+      }
+      return {};
+    });
+    try {
+      const result = await tip(member, performer, 3n, { message: "Crash" });
+      await expect(deliverDue(pool)).rejects.toThrow();
+      expect(await announcementsOf(result.transactionId)).toEqual([]);
+      const { rows } = await pool.query<{ delivered: boolean }>("SELECT delivered_at IS NOT NULL AS delivered FROM outbox_messages WHERE key = $1", [`tip:${result.transactionId}`]);
+      expect(rows).toEqual([{ delivered: false }]);
+
+      await deliverAllDue(pool);
+      const keys = await announcementsOf(result.transactionId);
+      expect(keys).toHaveLength(4);
+      // Expanding it again (as after a crash between the expansion and its mark) writes nothing new.
+      await pool.query("UPDATE outbox_messages SET delivered_at = NULL WHERE key = $1", [`tip:${result.transactionId}`]);
+      expect(await deliverAllDue(pool)).toMatchObject({ delivered: 1, failed: 0, dead: 0 });
+      expect(await announcementsOf(result.transactionId)).toEqual(keys);
+      expect(trigger.mock.calls.filter((call) => (call as unknown[])[1] === "tip.received")).toHaveLength(1);
+    } finally {
+      trigger.mockImplementation(async () => ({}));
+    }
   });
 
   it("wakes the relay when nothing else waits in the outbox, so its announcements go out without waiting for a poll", async () => {

@@ -63,13 +63,13 @@ interface StoredTipMetadata {
  * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
  * prepared statement's generic plan could not use either index for a condition that allows both.
  *
- * The relay is woken (NOTIFY) only when nothing else in the outbox waits for it, unclaimed. A NOTIFY is not
- * free: at commit it takes a database-wide lock held until the commit is flushed, so transactions that notify
- * commit one at a time and lose group commit; a tip notifying on every commit halved the sale path's throughput
- * when profiled (16 clients on a loaded 2-core machine: 486 to 567 tips/s without, 236 to 288 with). When other
- * messages wait, the relay is awake or about to be: a pass runs until it claims nothing, and this tip's row is
- * claimed by a later round of the same pass. If that pass ends in the moment before this statement commits, the
- * relay's poll (POLL_MS in server/outbox/relay.ts) delivers it.
+ * The relay is woken (NOTIFY) only when no other message is due and undelivered. A NOTIFY is not free: at commit
+ * it takes a database-wide lock held until the commit is flushed, so transactions that notify commit one at a time
+ * and lose group commit; a tip notifying on every commit halved the sale path's throughput when profiled (16
+ * clients on a loaded 2-core machine: 486 to 567 tips/s without, 236 to 288 with). When other messages wait, the
+ * relay is awake or about to be: a pass runs until it claims nothing (a message being delivered now is one whose
+ * claim is still open), and this tip's row is claimed by a later round of the same pass. If that pass ends in the
+ * moment before this statement commits, the relay's poll (POLL_MS in server/outbox/relay.ts) delivers it.
  */
 const tipSql = (performerBy: "id" | "username") => `
 WITH performer AS MATERIALIZED (
@@ -92,7 +92,6 @@ SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name
        CASE WHEN NOT s.replayed AND NOT EXISTS (
          SELECT 1 FROM outbox_messages m
           WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
-            AND (m.locked_until IS NULL OR m.locked_until < now())
        ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
   FROM sale s`;
 
