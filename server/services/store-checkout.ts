@@ -471,7 +471,8 @@ const SWEEP_BATCH = 100;
  * one's session is expired at Stripe first, so it can't be paid any more, then read back: paid meanwhile, the
  * order completes (the payment wins, and its webhook later finds it settled); still processing, it is left to its
  * webhook; otherwise its stock and held credits go back. Each settlement locks the order and changes only one
- * still waiting, so sweeps, webhooks and cancellations racing on it settle it once. Returns how many it settled.
+ * still waiting, so sweeps, webhooks and cancellations racing on it settle it once. Returns how many overdue
+ * orders the sweep ended, itself or through the webhook its expiry set off (which may settle the order first).
  */
 export async function sweepOverdueOrders(): Promise<number> {
   const { rows } = await pool.query<{ id: string }>(
@@ -501,6 +502,8 @@ async function settleOverdueOrder(orderId: string): Promise<boolean> {
   return withTransaction(pool, async (db) => {
     const locked = await lockOrder(db, orderId);
     if (!locked) return false;
+    // The order was waiting when the sweep began. Settled since: most often by the webhook of the expiry just made.
+    if (locked.status !== "AWAITING_PAYMENT") return true;
     const change =
       action === "complete"
         ? await completeCardOrder(db, locked, checkout?.paymentId ?? null)
