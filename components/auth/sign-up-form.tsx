@@ -2,15 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { signInWithCredentials } from "@/components/auth/credentials-sign-in";
 import { type FieldErrors, describeTrpcError, zodFieldErrors } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Field, FormAlert } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
-import { useToast } from "@/components/ui/toast";
 import { BIO_MAX_LENGTH, PASSWORD_MIN_LENGTH, signUpSchema } from "@/server/domain/user-rules";
 
 function text(form: FormData, name: string): string {
@@ -20,13 +17,10 @@ function text(form: FormData, name: string): string {
 
 export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: string | null; applyByDefault: boolean }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const toast = useToast();
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
   const [applying, setApplying] = useState(applyByDefault);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [signingIn, setSigningIn] = useState(false);
   const [checkEmailAt, setCheckEmailAt] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -56,24 +50,10 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
       return;
     }
 
-    // Sign-up answers alike for a new email and a taken one (the owner is emailed instead); signing in with
-    // the password just chosen works only for a new account, or for the owner's own password.
-    setSigningIn(true);
-    const signInError = await signInWithCredentials(parsed.data.email, parsed.data.password);
-    if (signInError) {
-      setSigningIn(false);
-      setCheckEmailAt(parsed.data.email);
-      return;
-    }
-    toast.success(
-      "Welcome to Tipmeter!",
-      applying ? "Your performer application is waiting for review." : "Your account is ready.",
-    );
-    router.replace(callbackPath ?? (applying ? "/account" : "/wallet"));
-    router.refresh();
+    // Sign-up answers alike for a new email and a taken one: a new account is emailed a confirmation link, the
+    // owner of a taken one a notice. Either way the next step is in the inbox.
+    setCheckEmailAt(parsed.data.email);
   }
-
-  const pending = signUp.isPending || signingIn;
 
   if (checkEmailAt) {
     const signInHref = callbackPath ? `/sign-in?${new URLSearchParams({ callbackUrl: callbackPath }).toString()}` : "/sign-in";
@@ -81,8 +61,14 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
       <div role="status" className="space-y-4">
         <h2 className="text-lg font-semibold">Check your email</h2>
         <p className="text-sm text-muted">
-          We&apos;ve sent a message to <span className="font-medium text-fg">{checkEmailAt}</span> about your account. Follow it
-          to continue, or sign in if you already have an account.
+          Check your email to confirm your address, then sign in. We&apos;ve sent a message to{" "}
+          <span className="font-medium text-fg">{checkEmailAt}</span>.
+        </p>
+        <p className="text-sm text-muted">
+          Nothing arrived?{" "}
+          <Link href="/confirm-email" className="font-semibold text-accent-700 hover:underline">
+            Send the link again
+          </Link>
         </p>
         <Link href={signInHref} className="inline-block font-semibold text-accent-700 hover:underline">
           Go to sign in
@@ -140,7 +126,7 @@ export function SignUpForm({ callbackPath, applyByDefault }: { callbackPath: str
         ) : null}
       </fieldset>
 
-      <Button type="submit" size="lg" className="w-full" loading={pending} loadingText="Creating your account…">
+      <Button type="submit" size="lg" className="w-full" loading={signUp.isPending} loadingText="Creating your account…">
         Create account
       </Button>
     </form>

@@ -49,7 +49,7 @@ export async function attemptSignIn(attempt: SignInAttempt): Promise<SignInResul
 
   const user = await prisma.user.findUnique({
     where: { email },
-    select: { ...sessionUserSelect, status: true, passwordHash: true },
+    select: { ...sessionUserSelect, status: true, passwordHash: true, emailConfirmedAt: true },
   });
   const knownDeviceId = user ? await findKnownDevice(user.id, attempt.deviceToken) : null;
   const backoffKey = knownDeviceId ? `device:${knownDeviceId}` : `email:${email}`;
@@ -61,6 +61,9 @@ export async function attemptSignIn(attempt: SignInAttempt): Promise<SignInResul
     return { ok: false, reason: "invalid_credentials" };
   }
   if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, reason: "invalid_credentials" };
+  // Until its email is confirmed an account answers exactly like a wrong password, attempt kept counted:
+  // otherwise signing in with the password just given at sign-up would tell a new email from a taken one.
+  if (user.emailConfirmedAt === null) return { ok: false, reason: "invalid_credentials" };
 
   await Promise.all([refundRateLimit(ipHit), giveBackSignInAttempt(backoffKey)]);
   if (user.status !== "ACTIVE") return { ok: false, reason: "suspended" };

@@ -17,7 +17,8 @@ import { windowStartFor } from "@/server/auth/rate-limit";
 import { applicationDecisionEmail, signUpAttemptEmail, welcomeEmail } from "./emails/account-emails";
 import { undeliveredCount } from "@/server/outbox/admin";
 import { type AuditAction, recordAuditWithPrisma } from "./audit/record";
-import { type OutboxMessage, enqueueWithPrisma } from "@/server/outbox/messages";
+import { enqueueWithPrisma } from "@/server/outbox/messages";
+import { issueConfirmation } from "./email-confirmation";
 
 /**
  * Accounts and performer applications: sign-up, applying, admin review, suspension and the user directory.
@@ -100,12 +101,15 @@ async function takenIdentityFields(db: Db, email: string, username: string): Pro
   return taken;
 }
 
-async function insertUser(
-  input: SignUpInput,
-  role: Role,
-  audit: { actorId: string | null; action: AuditAction } | null,
-  announce: (user: PublicUser) => OutboxMessage[] = () => [],
-): Promise<PublicUser> {
+interface InsertOptions {
+  audit: { actorId: string | null; action: AuditAction } | null;
+  /** Accounts made by an admin or trusted code are confirmed at once; a visitor's wait for their link. */
+  emailConfirmedAt: Date | null;
+  /** Writes what announces the account (emails), in the account's transaction. */
+  announce?: (tx: Db, user: PublicUser) => Promise<void>;
+}
+
+async function insertUser(input: SignUpInput, role: Role, options: InsertOptions): Promise<PublicUser> {
   const taken = await takenIdentityFields(prisma, input.email, input.username);
   if (taken.length > 0) throw identityConflict(taken);
   const passwordHash = await hashPassword(input.password);
@@ -118,12 +122,15 @@ async function insertUser(
           displayName: input.displayName,
           passwordHash,
           role,
+          emailConfirmedAt: options.emailConfirmedAt,
           performerProfile: input.performerApplication ? { create: input.performerApplication } : undefined,
         },
         select: publicUserSelect,
       });
-      if (audit) await recordAuditWithPrisma(tx, { ...audit, target: { type: "user", id: user.id }, details: { role } });
-      await enqueueWithPrisma(tx, announce(user));
+      if (options.audit) {
+        await recordAuditWithPrisma(tx, { ...options.audit, target: { type: "user", id: user.id }, details: { role } });
+      }
+      await options.announce?.(tx, user);
       return user;
     });
   } catch (error) {
@@ -135,38 +142,44 @@ async function insertUser(
 }
 
 /**
- * A new member account: a visitor signing up (actor null), optionally applying as a performer in the same
- * step, or an admin creating one (audited). A signed-in non-admin can't create accounts.
+ * A member account that needs no confirmation: made by an admin (audited) or by trusted code such as the seed
+ * and test fixtures (actor null), optionally applying as a performer in the same step. A signed-in non-admin
+ * can't create accounts. Visitors sign up through signUpVisitor.
  */
 export async function createMember(actor: UserActor | null, input: SignUpInput, options: Announce = {}): Promise<PublicUser> {
   if (actor && actor.role !== "ADMIN") {
     throw new DomainError("CONFLICT", "You're already signed in. Sign out to create another account.");
   }
   const parsed = parseInput(signUpSchema, input);
-  return insertUser(parsed, "MEMBER", actor ? { actorId: actor.id, action: "user.created" } : null, (user) =>
-    options.announce === false
-      ? []
-      : [
-          {
-            key: `user:${user.id}:welcome`,
-            kind: "email",
-            email: welcomeEmail({
-              to: user.email,
-              name: user.displayName,
-              username: user.username,
-              appliedAsPerformer: parsed.performerApplication !== undefined,
-              appUrl: env.APP_URL,
-            }),
-          },
-        ],
-  );
+  return insertUser(parsed, "MEMBER", {
+    audit: actor ? { actorId: actor.id, action: "user.created" } : null,
+    emailConfirmedAt: new Date(),
+    announce: (tx, user) =>
+      options.announce === false
+        ? Promise.resolve()
+        : enqueueWithPrisma(tx, [
+            {
+              key: `user:${user.id}:welcome`,
+              kind: "email",
+              email: welcomeEmail({
+                to: user.email,
+                name: user.displayName,
+                username: user.username,
+                appliedAsPerformer: parsed.performerApplication !== undefined,
+                appUrl: env.APP_URL,
+              }),
+            },
+          ]),
+  });
 }
 
 /**
  * A visitor signing up. The answer must not tell whether the email already has an account: for a taken
  * email the password is still hashed (so both take about as long) and, instead of an error, the account's
- * owner is emailed that someone tried, at most once an hour. Usernames are public, so a taken one is still
- * reported on its field, and is checked first so that report never depends on the email.
+ * owner is emailed that someone tried, at most once an hour. A new account starts unconfirmed and is emailed a
+ * confirmation link (server/services/email-confirmation.ts); until it is followed the account can't sign in,
+ * so signing in with the password just chosen can't tell the two cases apart either. Usernames are public, so
+ * a taken one is still reported on its field, and is checked first so that report never depends on the email.
  */
 export async function signUpVisitor(input: SignUpInput, now: Date = new Date()): Promise<void> {
   const parsed = parseInput(signUpSchema, input);
@@ -174,7 +187,11 @@ export async function signUpVisitor(input: SignUpInput, now: Date = new Date()):
   if (taken.includes("username")) throw identityConflict(["username"]);
   if (!taken.includes("email")) {
     try {
-      await createMember(null, parsed);
+      await insertUser(parsed, "MEMBER", {
+        audit: null,
+        emailConfirmedAt: null,
+        announce: (tx, user) => issueConfirmation(tx, user, now),
+      });
       return;
     } catch (error) {
       // Someone signed up with this email between the check and the insert: the same quiet answer.
@@ -214,7 +231,10 @@ export async function createAdmin(
 ): Promise<PublicUser> {
   if (actor !== SYSTEM_ACTOR) assertAdmin(actor);
   const parsed = parseInput(signUpSchema, { ...input, performerApplication: undefined });
-  return insertUser(parsed, "ADMIN", { actorId: actor === SYSTEM_ACTOR ? null : actor.id, action: "user.created" });
+  return insertUser(parsed, "ADMIN", {
+    audit: { actorId: actor === SYSTEM_ACTOR ? null : actor.id, action: "user.created" },
+    emailConfirmedAt: new Date(),
+  });
 }
 
 export interface AccountDetails extends PublicUser {

@@ -38,6 +38,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <Link href={signUpHref} className="font-semibold text-accent-700 hover:underline">
             Create an account
           </Link>
+          <br />
+          Signed up but no confirmation email?{" "}
+          <Link href="/confirm-email" className="font-semibold text-accent-700 hover:underline">
+            Send the link again
+          </Link>
         </>
       }
     >

@@ -80,3 +80,17 @@ export function transferReceivedEmail(
     link: appLink(recipient.appUrl, "Your wallet", "/wallet"),
   });
 }
+
+/** The one-time link a new account follows before it can sign in. */
+export function confirmEmailEmail(recipient: Recipient & { username: string; token: string; validHours: number }): OutgoingEmail {
+  return renderEmail({
+    to: recipient.to,
+    subject: "Confirm your email for Tipmeter",
+    paragraphs: [
+      `Hi ${recipient.name},`,
+      `Confirm that this address is yours to finish creating your Tipmeter account @${recipient.username}. Then sign in with the password you chose.`,
+      `The link works once, for ${recipient.validHours} hours. If you didn't sign up, ignore this email: no account is used until it is confirmed.`,
+    ],
+    link: appLink(recipient.appUrl, "Confirm my email", `/confirm-email?${new URLSearchParams({ token: recipient.token }).toString()}`),
+  });
+}
