@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, signIn, test } from "./fixtures";
+import { signUpThroughPage } from "./fixtures/sign-up";
 
 /**
  * The admin's view of their own trail: the users table at a common laptop size, and an adjustment followed from
@@ -12,14 +13,12 @@ test("at 1366x768 the users table shows Adjust and Suspend whole on a row with l
   const displayName = "Alexandra Konstantinopoulou-Whitfield";
   const username = `akw${stamp}`;
   const applicant = await (await browser.newContext()).newPage();
-  await applicant.goto("/sign-up?performer=1");
-  await applicant.getByLabel("Email").fill(`alexandra.konstantinopoulou-whitfield.${stamp}@tipmeter.test`);
-  await applicant.getByLabel("Username").fill(username);
-  await applicant.getByLabel("Display name").fill(displayName);
-  await applicant.getByLabel("Password").fill("a brand new passphrase");
-  await applicant.getByLabel("Stage name").fill("Alexandra K-W");
-  await applicant.getByRole("button", { name: "Create account" }).click();
-  await expect(applicant).toHaveURL(/\/account$/);
+  await signUpThroughPage(applicant, {
+    email: `alexandra.konstantinopoulou-whitfield.${stamp}@tipmeter.test`,
+    username,
+    displayName,
+    stageName: "Alexandra K-W",
+  });
 
   await page.setViewportSize({ width: 1366, height: 768 });
   await signIn(page, "admin");

@@ -1,25 +1,19 @@
 import type { Browser, Page } from "@playwright/test";
 import { DEMO_PASSWORD, type DemoAccountName, demoAccounts, expect, signIn, test } from "./fixtures";
+import { NEW_PASSWORD, confirmationLink, newAccount, signUpThroughPage, submitSignIn, submitSignUp, uniqueName } from "./fixtures/sign-up";
 
 /**
  * Accounts, sign-in and the role areas through the real UI: sign-up, each demo role's landing page and
  * navigation, the server-side gates, and a suspension ending a live session.
  */
 
-const NEW_PASSWORD = "a brand new passphrase";
-
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-}
-
 async function signUp(page: Page, options: { username: string; displayName: string; performer?: { stageName: string } }) {
-  await page.goto(options.performer ? "/sign-up?performer=1" : "/sign-up");
-  await page.getByLabel("Email").fill(`${options.username}@tipmeter.test`);
-  await page.getByLabel("Username").fill(options.username);
-  await page.getByLabel("Display name").fill(options.displayName);
-  await page.getByLabel("Password").fill(NEW_PASSWORD);
-  if (options.performer) await page.getByLabel("Stage name").fill(options.performer.stageName);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpThroughPage(page, {
+    email: `${options.username}@tipmeter.test`,
+    username: options.username,
+    displayName: options.displayName,
+    ...(options.performer ? { stageName: options.performer.stageName } : {}),
+  });
 }
 
 async function signInAs(browser: Browser, account: DemoAccountName): Promise<Page> {
@@ -29,17 +23,46 @@ async function signInAs(browser: Browser, account: DemoAccountName): Promise<Pag
 }
 
 test.describe("sign-up", () => {
-  test("a visitor creates a member account, lands on the wallet signed in, and is welcomed by email", async ({ page, mail }) => {
+  test("a visitor signs up, confirms through the emailed link, then signs in to the wallet and is welcomed", async ({ page, mail }) => {
     const username = uniqueName("newbie");
-    await signUp(page, { username, displayName: "Newbie Nora" });
+    const email = `${username}@tipmeter.test`;
+    await submitSignUp(page, { email, username, displayName: "Newbie Nora" });
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    await expect(page.getByText("Check your email to confirm your address, then sign in.")).toBeVisible();
+
+    // Before confirming, the right password is answered exactly like a wrong one.
+    await submitSignIn(page, email);
+    await expect(page.getByText("That email and password don't match an account.")).toBeVisible();
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    await page.goto(await confirmationLink(email, mail));
+    await expect(page.getByRole("heading", { level: 1, name: "Your email is confirmed" })).toBeVisible();
+    await page.getByRole("link", { name: "Sign in now" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/wallet$/);
+    await page.reload();
     await expect(page.getByRole("heading", { level: 1, name: "Wallet" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText("Newbie Nora");
     await expect(page.getByText(`@${username}`).first()).toBeVisible();
 
-    const welcome = await mail.waitFor(`${username}@tipmeter.test`, (message) => message.subject === "Welcome to Tipmeter");
+    const welcome = await mail.waitFor(email, (message) => message.subject === "Welcome to Tipmeter");
     expect(welcome.text).toContain(`Your Tipmeter account @${username} is ready.`);
     expect(welcome.html).toContain('<a href="http://127.0.0.1:3100/wallet">Your wallet</a>');
+  });
+
+  test("a used confirmation link is refused clearly and offers a new one, answered alike for any email", async ({ page, mail }) => {
+    const account = await signUpThroughPage(page, newAccount("twice", "Twice Tia"));
+    const link = await confirmationLink(account.email, mail);
+    await page.goto(link);
+    await expect(page.getByRole("heading", { level: 1, name: "This link was already used" })).toBeVisible();
+    await page.goto(`${link}x`);
+    await expect(page.getByRole("heading", { level: 1, name: "This link doesn't work" })).toBeVisible();
+    await page.getByLabel("Email").fill(`${uniqueName("nobody")}@tipmeter.test`);
+    await page.getByRole("button", { name: "Send the link again" }).click();
+    await expect(page.getByText(/is waiting for confirmation, a new link is on its way\. Check your email, then sign in\./)).toBeVisible();
   });
 
   test("a taken email gets the same answer as a new one, and its owner is told by email", async ({ page, mail }) => {
@@ -158,7 +181,6 @@ test.describe("performer applications", () => {
     const username = uniqueName("artist");
     const stageName = `Stage ${username}`;
     await signUp(page, { username, displayName: "Applicant Ari", performer: { stageName } });
-    await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByText("Pending review")).toBeVisible();
 
     const admin = await signInAs(browser, "admin");
@@ -180,7 +202,6 @@ test.describe("performer applications", () => {
     const username = uniqueName("hopeful");
     const stageName = `Stage ${username}`;
     await signUp(page, { username, displayName: "Hopeful Hal", performer: { stageName } });
-    await expect(page).toHaveURL(/\/account$/);
 
     const admin = await signInAs(browser, "admin");
     await admin.goto("/admin/applications");
@@ -201,7 +222,6 @@ test.describe("suspension", () => {
   test("a suspended user is signed out on their next request and can't sign back in", async ({ page, browser }) => {
     const username = uniqueName("doomed");
     await signUp(page, { username, displayName: "Doomed Dora" });
-    await expect(page).toHaveURL(/\/wallet$/);
 
     const admin = await signInAs(browser, "admin");
     await admin.goto(`/admin/users?q=${username}`);

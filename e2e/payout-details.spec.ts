@@ -1,26 +1,15 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
+import { newAccount, signUpThroughPage } from "./fixtures/sign-up";
 
 /**
  * Payout details and the payout policy saved through their pages, each behind a confirmation dialog declared
  * inside the form it confirms: from an empty form to the stored values, and still there after a reload.
  */
 
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-}
-
 async function signUpApplicant(page: Page): Promise<string> {
-  const username = uniqueName("payee");
-  await page.goto("/sign-up?performer=1");
-  await page.getByLabel("Email").fill(`${username}@tipmeter.test`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Display name").fill("Payee Pia");
-  await page.getByLabel("Password").fill("a brand new passphrase");
-  await page.getByLabel("Stage name").fill(`Stage ${username}`);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return username;
+  const account = await signUpThroughPage(page, newAccount("payee", "Payee Pia", "Stage"));
+  return account.username;
 }
 
 async function fillPayPalDetails(page: Page, paypalEmail: string): Promise<void> {

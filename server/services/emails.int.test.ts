@@ -44,19 +44,27 @@ afterAll(async () => {
 });
 
 describe("sign-up", () => {
-  it("welcomes the new member, in text and HTML, with a link to the wallet", async () => {
+  it("emails the new member a confirmation link, then welcomes them, in text and HTML, with a link to the wallet", async () => {
     const identity = uniqueIdentity("newbie");
     await callerAs(null).auth.signUp({ ...identity, displayName: "Nora <3", password: "a test passphrase" });
     await deliverAllDue(pool);
-    const [welcome, ...others] = to(identity.email);
+    const [confirmation, ...others] = to(identity.email);
     expect(others).toEqual([]);
-    expect(welcome?.subject).toBe("Welcome to Tipmeter");
+    expect(confirmation?.subject).toBe("Confirm your email for Tipmeter");
+    expect(confirmation?.text).toContain("Hi Nora <3,");
+    expect(confirmation?.html).toContain("Hi Nora &#60;3,");
+    const token = /Confirm my email: http:\/\/.+\/confirm-email\?token=([\w-]+)\n/.exec(confirmation?.text ?? "")?.[1];
+    expect(token).toBeDefined();
+
+    await callerAs(null).auth.confirmEmail({ token: token ?? "" });
+    await deliverAllDue(pool);
+    const welcome = to(identity.email).find((message) => message.subject === "Welcome to Tipmeter");
     expect(welcome?.text).toContain("Hi Nora <3,");
     expect(welcome?.text).toMatch(/Your wallet: http:\/\/.+\/wallet\n/);
     expect(welcome?.html).toContain("Hi Nora &#60;3,");
   });
 
-  it("creates the account even when the welcome can't be sent", async () => {
+  it("creates the account even when the confirmation email can't be sent yet", async () => {
     failing.now = true;
     const identity = uniqueIdentity("unlucky");
     await callerAs(null).auth.signUp({ ...identity, password: "a test passphrase" });
