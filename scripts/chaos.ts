@@ -238,7 +238,9 @@ async function main(): Promise<number> {
       pgRestarts += 1;
     }
     if (Date.now() >= nextRedelivery) {
-      await redeliverSome(emulator.url, childEnv.STRIPE_SECRET_KEY!, 5);
+      // A redelivery is the driver's own chaos, not an operation: one that fails to reach the emulator (a reused
+      // keep-alive connection it had just closed) is skipped, and the next round sends others.
+      await redeliverSome(emulator.url, childEnv.STRIPE_SECRET_KEY!, 5).catch((error: unknown) => log(`redelivery skipped: ${String(error)}`));
       nextRedelivery = Date.now() + 10_000;
     }
     if (Date.now() - lastReport >= 15_000) {
@@ -341,7 +343,14 @@ async function deliverEveryEvent(emulatorUrl: string, apiKey: string): Promise<E
   const startedAt = Date.now();
   const deadline = startedAt + 120_000;
   for (;;) {
-    const events = await listEvents(emulatorUrl, apiKey);
+    const events = await listEvents(emulatorUrl, apiKey).catch((error: unknown) => {
+      log(`reading the emulator's events failed, trying again: ${String(error)}`);
+      return null;
+    });
+    if (!events) {
+      await sleep(1_000);
+      continue;
+    }
     const pending = events.filter((event) => event.deliveries.some((d) => d.state === "pending"));
     const givenUp = events.filter((event) => !event.deliveries.some((d) => d.state !== "failed"));
     if ((pending.length === 0 && givenUp.length === 0) || Date.now() > deadline) {
