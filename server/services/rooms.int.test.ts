@@ -6,7 +6,7 @@ import { closeDb, pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
-import { canEnterRoom } from "@/server/services/rooms";
+import { canEnterRoom } from "@/server/services/room-access";
 import { setSetting } from "@/server/services/settings";
 import { suspendUser } from "@/server/services/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";

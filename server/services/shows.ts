@@ -25,7 +25,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
 import { type OutboxMessage, enqueue, transactionTag } from "@/server/outbox/messages";
 import { resolveRate } from "./commissions";
-import { canEnterRoom, loadRoomTerms } from "./rooms";
+import { canEnterRoom, loadRoomTerms } from "./room-access";
 import { findSellingPerformer } from "./sales";
 import { getSetting } from "./settings";
 import { showReceiptEmail, showRevenueEmail } from "./show-emails";
