@@ -1,6 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { ZodError } from "zod";
-import { type FieldErrors, fieldErrorsFromIssues } from "@/server/api/errors";
+import { type FieldErrors, fieldErrorsFromIssues } from "@/server/domain/field-errors";
 
 export type { FieldErrors };
 

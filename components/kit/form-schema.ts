@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fieldErrorsFromIssues } from "@/server/api/errors";
+import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 
 /**
  * The pieces that turn a server's zod input schema into a form's: form controls hold text, the server takes

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrorsFromDetails, fieldErrorsFromIssues, trpcCodeForDomainError } from "@/server/api/errors";
+import { fieldErrorsFromDetails, trpcCodeForDomainError } from "@/server/api/errors";
 import type { DomainErrorCode } from "@/server/domain/errors";
 
 describe("trpcCodeForDomainError", () => {
@@ -15,25 +15,6 @@ describe("trpcCodeForDomainError", () => {
     ["RATE_LIMITED", "TOO_MANY_REQUESTS"],
   ])("%s → %s", (domainCode, trpcCode) => {
     expect(trpcCodeForDomainError(domainCode)).toBe(trpcCode);
-  });
-});
-
-describe("fieldErrorsFromIssues", () => {
-  it("keys errors by the field's own name, nested or not, and keeps every message", () => {
-    expect(
-      fieldErrorsFromIssues([
-        { path: ["email"], message: "Enter a valid email." },
-        { path: ["performerApplication", "stageName"], message: "Too short." },
-        { path: ["email"], message: "Already taken." },
-        { path: ["items", 0], message: "Bad item." },
-        { path: [], message: "Whole form." },
-      ]),
-    ).toEqual({
-      email: ["Enter a valid email.", "Already taken."],
-      stageName: ["Too short."],
-      items: ["Bad item."],
-      form: ["Whole form."],
-    });
   });
 });
 

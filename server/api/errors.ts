@@ -1,5 +1,6 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import type { DomainErrorCode } from "@/server/domain/errors";
+import type { FieldErrors } from "@/server/domain/field-errors";
 
 /**
  * How each domain refusal travels over tRPC. The transport code drives the HTTP status; clients that need the
@@ -22,8 +23,6 @@ export function trpcCodeForDomainError(code: DomainErrorCode): TRPC_ERROR_CODE_K
   return TRPC_CODE_BY_DOMAIN_CODE[code];
 }
 
-export type FieldErrors = Record<string, string[]>;
-
 /** Field errors a service attached to a DomainError (`details.fieldErrors`), if they have the expected shape. */
 export function fieldErrorsFromDetails(details: Record<string, unknown> | undefined): FieldErrors | null {
   const candidate = details?.fieldErrors;
@@ -33,19 +32,6 @@ export function fieldErrorsFromDetails(details: Record<string, unknown> | undefi
       Array.isArray(entry[1]) && entry[1].every((message) => typeof message === "string"),
   );
   return entries.length > 0 ? Object.fromEntries(entries) : null;
-}
-
-/**
- * Field errors keyed by the field's own name (the last segment of the issue path), so a nested field such as
- * performerApplication.stageName is reported on the "stageName" input that shows it. Forms keep names unique.
- */
-export function fieldErrorsFromIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const key = [...issue.path].reverse().find((segment): segment is string => typeof segment === "string") ?? "form";
-    (errors[key] ??= []).push(issue.message);
-  }
-  return errors;
 }
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again.";

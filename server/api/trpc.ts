@@ -1,18 +1,12 @@
 import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import {
-  type FieldErrors,
-  INTERNAL_ERROR_MESSAGE,
-  INVALID_INPUT_MESSAGE,
-  fieldErrorsFromDetails,
-  fieldErrorsFromIssues,
-  trpcCodeForDomainError,
-} from "@/server/api/errors";
+import { INTERNAL_ERROR_MESSAGE, INVALID_INPUT_MESSAGE, fieldErrorsFromDetails, trpcCodeForDomainError } from "@/server/api/errors";
 import { clientIpFrom } from "@/server/auth/client-ip";
 import { type CookieReader, resolveSession } from "@/server/auth/session-token";
 import type { SessionUser } from "@/server/auth/session-user";
 import { DomainError, type DomainErrorCode, isDomainError } from "@/server/domain/errors";
+import { type FieldErrors, fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { findUnstorableText } from "@/server/domain/stored-text";
 import type { Role } from "@/server/generated/prisma/enums";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";
-import { fieldErrorsFromIssues } from "@/server/api/errors";
+import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fieldErrorsFromIssues } from "@/server/api/errors";
+import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { hashPassword } from "@/server/auth/password";
 import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { fieldErrorsFromIssues } from "@/server/api/errors";
+import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { SETTINGS, getSetting } from "@/server/services/settings";
