@@ -1,4 +1,4 @@
-import { ledgerFoldJob } from "@/server/ledger/fold-job";
+import { ledgerFoldJob } from "./ledger-fold";
 import { earningsMatureJob } from "./earnings-mature";
 import { membershipRenewalJob } from "./memberships-renew";
 import { showsSweepJob } from "./shows-sweep";

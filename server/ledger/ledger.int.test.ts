@@ -7,7 +7,7 @@ import { DomainError } from "@/server/domain/errors";
 import { adjustmentLegs, clawbackLegs, saleLegs, systemAccount, userAccount } from "@/server/domain/ledger";
 import { fundUser, insertPaidPurchase, insertUser } from "@/server/testing/factories";
 import { foldHotAccounts, walletBalances } from "./balances";
-import { ledgerFoldJob } from "./fold-job";
+import { ledgerFoldJob } from "@/server/jobs/ledger-fold";
 import { checkInvariants } from "./invariants";
 import { post, reverse } from "./post";
 

@@ -1,6 +1,6 @@
 import { pool } from "@/server/db/client";
-import { defineJob } from "@/server/jobs/definition";
-import { foldHotAccounts } from "./balances";
+import { foldHotAccounts } from "@/server/ledger/balances";
+import { defineJob } from "./definition";
 
 /**
  * Folds hot accounts' parked deltas into their cached balances every minute, so the deltas table stays short.
