@@ -7,7 +7,7 @@ import { appRouter } from "@/server/api/root";
 import { createTRPCRouter, publicProcedure } from "@/server/api/trpc";
 import type { SessionUser } from "@/server/auth/session-user";
 import { DomainError } from "@/server/domain/errors";
-import { TEST_PASSWORD, makeMember, uniqueIdentity } from "@/server/services/users.testing";
+import { TEST_PASSWORD, makeMember, uniqueIdentity } from "@/server/testing/users";
 
 // Sign-up sends a welcome email, and a mail server that isn't there is a fault logged with console.error: this
 // test is about refusals only.

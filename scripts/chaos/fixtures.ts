@@ -7,7 +7,7 @@ import { createContentItem, setContentStatus } from "@/server/services/content";
 import { activePackages } from "@/server/services/packages";
 import { savePayoutProfile } from "@/server/services/payout-profiles";
 import { itemOwnerFor, saveItem } from "@/server/services/store-items";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 /**
  * What the chaos run's app processes act on: the demo data (packages, payout terms, commission rates) plus, per

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { sendTip } from "@/server/services/tips";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs } from "@/server/testing/api";
 import { fundUser } from "@/server/testing/factories";
 import type { OpHistory } from "./journal";

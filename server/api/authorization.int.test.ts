@@ -4,7 +4,7 @@ import { appRouter } from "@/server/api/root";
 import type { TRPCContext } from "@/server/api/trpc";
 import type { SessionUser } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { trpcCodeOf } from "@/server/testing/api";
 
 /**

@@ -6,7 +6,7 @@ import { appRouter } from "@/server/api/root";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { BROKEN_CHARACTER_MESSAGE, NUL_MESSAGE } from "@/server/domain/stored-text";
-import { makeAdmin, makeMember, makePerformer, uniqueIdentity, TEST_PASSWORD } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer, uniqueIdentity, TEST_PASSWORD } from "@/server/testing/users";
 import { fundUser } from "@/server/testing/factories";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));

@@ -6,7 +6,7 @@ import { appRouter } from "@/server/api/root";
 import { INTERNAL_ERROR_MESSAGE, INVALID_INPUT_MESSAGE } from "@/server/api/errors";
 import { createTRPCRouter, publicProcedure } from "@/server/api/trpc";
 import { DomainError } from "@/server/domain/errors";
-import { TEST_PASSWORD, uniqueIdentity } from "@/server/services/users.testing";
+import { TEST_PASSWORD, uniqueIdentity } from "@/server/testing/users";
 
 /** A router built from the real procedure tiers, to drive each error path over real HTTP. */
 const probeRouter = createTRPCRouter({

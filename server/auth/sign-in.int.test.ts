@@ -11,7 +11,7 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
 import { applyAsPerformer, reviewApplication, suspendUser } from "@/server/services/users";
-import { TEST_PASSWORD, makeAdmin, makeMember } from "@/server/services/users.testing";
+import { TEST_PASSWORD, makeAdmin, makeMember } from "@/server/testing/users";
 
 const RULE = { limit: 5, windowMs: 15 * 60 * 1000 };
 const WINDOW_START = new Date("2026-03-01T10:15:00.000Z");

@@ -4,7 +4,7 @@ import { appRouter } from "@/server/api/root";
 import { closeDb, pool } from "@/server/db/client";
 import { setRoomOnline } from "@/server/services/rooms";
 import { requestPrivateShow, respondToRequest } from "@/server/services/shows";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { fundUser } from "@/server/testing/factories";
 import { enqueueJob } from "./enqueue";
 import { showsSweepJob } from "./shows-sweep";

@@ -6,7 +6,7 @@ import { withTransaction } from "@/server/db/transaction";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "@/server/domain/outbox";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { callerAs } from "@/server/testing/api";
-import { makeAdmin } from "@/server/services/users.testing";
+import { makeAdmin } from "@/server/testing/users";
 import { enqueue } from "./messages";
 import { deliverAllDue, deliverDue, startOutboxRelay } from "./relay";
 

@@ -13,9 +13,9 @@ import { env } from "@/server/env";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { addContentFile, createContentItem, hasContentAccess } from "@/server/services/content";
-import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/services/content.testing";
+import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/testing/content";
 import { suspendUser } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 
 // Each run stores its files in its own folder, removed afterwards.

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { closeDb } from "@/server/db/client";
 import { PERFORMERS_PER_PAGE } from "@/server/domain/discover";
 import { setRoomOnline } from "@/server/services/rooms";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { suspendUser } from "@/server/services/users";
 import { callerAs, trpcCodeOf } from "@/server/testing/api";
 

@@ -14,7 +14,7 @@ import { setCommissionRate } from "./commissions";
 import { matureDueEarnings } from "./earnings";
 import { postSale, refundSale } from "./sales";
 import { setSetting } from "./settings";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));

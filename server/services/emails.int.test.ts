@@ -6,7 +6,7 @@ import type { OutgoingEmail } from "@/server/integrations/email";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/testing/users";
 import { callerAs } from "@/server/testing/api";
 
 /** The account emails: welcome, application decisions, transfer received, membership cancelled. */

@@ -9,7 +9,7 @@ import type { CapturedMessage } from "@/server/local/mail/server";
 import { fundUser } from "@/server/testing/factories";
 import { hasPlanAccess } from "@/server/services/access";
 import { renewDueMemberships } from "@/server/services/memberships";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 // Emails really go out through nodemailer, to a mail sink of this file's own (SMTP_URL must be set before

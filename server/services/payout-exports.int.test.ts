@@ -7,9 +7,9 @@ import { closeDb, pool } from "@/server/db/client";
 import { fundUser } from "@/server/testing/factories";
 import { parseCsv } from "@/server/testing/csv";
 import { routeRequestAs } from "@/server/testing/session-cookie";
-import { configurePayouts, readyToWithdraw } from "./payouts.testing";
+import { configurePayouts, readyToWithdraw } from "@/server/testing/payouts";
 import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({

@@ -28,9 +28,9 @@ let app: {
   stripe: typeof import("@/server/integrations/payments/stripe/client").stripe;
   walletBalances: typeof import("@/server/ledger/balances").walletBalances;
   fundUser: typeof import("@/server/testing/factories").fundUser;
-  makeAdmin: typeof import("./users.testing").makeAdmin;
-  makePerformer: typeof import("./users.testing").makePerformer;
-  testing: typeof import("./payouts.testing");
+  makeAdmin: typeof import("@/server/testing/users").makeAdmin;
+  makePerformer: typeof import("@/server/testing/users").makePerformer;
+  testing: typeof import("@/server/testing/payouts");
   api: typeof import("@/server/testing/api");
   statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
@@ -45,8 +45,8 @@ beforeAll(async () => {
     import("@/server/integrations/payments/stripe/client"),
     import("@/server/ledger/balances"),
     import("@/server/testing/factories"),
-    import("./users.testing"),
-    import("./payouts.testing"),
+    import("@/server/testing/users"),
+    import("@/server/testing/payouts"),
     import("@/server/testing/api"),
     import("@/server/testing/status-events"),
     import("@/server/outbox/relay"),

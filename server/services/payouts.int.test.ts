@@ -8,8 +8,8 @@ import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "./users";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
-import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "./payouts.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
+import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "@/server/testing/payouts";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 import { recordStatusEvents } from "@/server/testing/status-events";
 

@@ -35,9 +35,9 @@ let app: {
   walletBalances: typeof import("@/server/ledger/balances").walletBalances;
   matureDueEarnings: typeof import("./earnings").matureDueEarnings;
   setSetting: typeof import("./settings").setSetting;
-  makeAdmin: typeof import("./users.testing").makeAdmin;
-  makeMember: typeof import("./users.testing").makeMember;
-  makePerformer: typeof import("./users.testing").makePerformer;
+  makeAdmin: typeof import("@/server/testing/users").makeAdmin;
+  makeMember: typeof import("@/server/testing/users").makeMember;
+  makePerformer: typeof import("@/server/testing/users").makePerformer;
   deliverOutbox: () => Promise<unknown>;
   refundSale: typeof import("./sales").refundSale;
 };
@@ -52,7 +52,7 @@ beforeAll(async () => {
     import("@/server/ledger/balances"),
     import("./earnings"),
     import("./settings"),
-    import("./users.testing"),
+    import("@/server/testing/users"),
     import("@/server/outbox/relay"),
     import("./sales"),
   ]);

@@ -9,7 +9,7 @@ import { fundUser } from "@/server/testing/factories";
 import { canEnterRoom } from "@/server/services/room-access";
 import { setSetting } from "@/server/services/settings";
 import { suspendUser } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));

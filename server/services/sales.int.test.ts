@@ -14,7 +14,7 @@ import { setCommissionRate } from "./commissions";
 import { matureDueEarnings } from "./earnings";
 import { type SaleInput, postSale, refundSale } from "./sales";
 import { setSetting } from "./settings";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),

@@ -27,7 +27,7 @@ import {
   startGroupShow,
   startMeter,
 } from "./shows";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn(async () => ({})));

@@ -37,9 +37,9 @@ let app: {
   fundUser: typeof import("@/server/testing/factories").fundUser;
   setSetting: typeof import("./settings").setSetting;
   stripe: typeof import("@/server/integrations/payments/stripe/client").stripe;
-  makeAdmin: typeof import("./users.testing").makeAdmin;
-  makeMember: typeof import("./users.testing").makeMember;
-  makePerformer: typeof import("./users.testing").makePerformer;
+  makeAdmin: typeof import("@/server/testing/users").makeAdmin;
+  makeMember: typeof import("@/server/testing/users").makeMember;
+  makePerformer: typeof import("@/server/testing/users").makePerformer;
   statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
   deliverOutbox: () => Promise<unknown>;
@@ -60,7 +60,7 @@ beforeAll(async () => {
     import("@/server/testing/factories"),
     import("./settings"),
     import("@/server/integrations/payments/stripe/client"),
-    import("./users.testing"),
+    import("@/server/testing/users"),
     import("@/server/testing/status-events"),
     import("@/server/outbox/relay"),
     import("./store-checkout"),

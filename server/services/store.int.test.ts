@@ -15,7 +15,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "./settings";
 import { suspendUser } from "./users";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { recordStatusEvents } from "@/server/testing/status-events";

@@ -9,7 +9,7 @@ import { enqueue } from "@/server/outbox/messages";
 import { deliverAllDue, deliverDue, startOutboxRelay } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn<(channels: string | string[], event: string, data?: unknown) => Promise<object>>(async () => ({})));

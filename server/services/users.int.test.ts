@@ -15,7 +15,7 @@ import {
   suspendUser,
   updatePerformerProfile,
 } from "@/server/services/users";
-import { TEST_PASSWORD, makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/services/users.testing";
+import { TEST_PASSWORD, makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/testing/users";
 import type { SessionUser } from "@/server/auth/session-user";
 
 async function domainError(promise: Promise<unknown>): Promise<DomainError> {

@@ -11,12 +11,12 @@ import { post } from "@/server/ledger/post";
 import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
 import { fundUser } from "@/server/testing/factories";
 import { earningsOverview } from "./earnings";
-import { configurePayouts, readyToWithdraw } from "./payouts.testing";
+import { configurePayouts, readyToWithdraw } from "@/server/testing/payouts";
 import { setRoomOnline } from "./rooms";
 import { postSale } from "./sales";
 import { getSetting, setSetting } from "./settings";
 import { endShow, heartbeat, joinGroupShow, requestPrivateShow, respondToRequest, runShowSweep, startGroupShow } from "./shows";
-import { makeAdmin, makeMember, makePerformer } from "./users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { type HistoryLine, historyOf } from "./wallet";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({

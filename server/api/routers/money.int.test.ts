@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { fundUser, insertPaidPurchase } from "@/server/testing/factories";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, ledgerTransactionCount, trpcCodeOf } from "@/server/testing/api";
 
 /** The wallet and admin-ledger procedures: who may call them, bad input, and what an adjustment leaves behind. */

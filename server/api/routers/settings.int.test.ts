@@ -5,7 +5,7 @@ import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { SETTINGS, getSetting } from "@/server/services/settings";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 /** The admin settings procedures: every setting readable and settable, bad values refused whole, admins only. */

@@ -10,7 +10,7 @@ import { callerAs, expectLedgerInvariantsHold, trpcCodeOf } from "@/server/testi
 import { parseCsv } from "@/server/testing/csv";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { suspendUser } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({

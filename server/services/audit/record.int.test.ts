@@ -3,7 +3,7 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { createPackage } from "@/server/services/packages";
-import { makeAdmin } from "@/server/services/users.testing";
+import { makeAdmin } from "@/server/testing/users";
 import { recordAudit, recordAuditWithPrisma } from "./record";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));

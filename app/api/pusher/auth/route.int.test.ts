@@ -9,7 +9,7 @@ import { env } from "@/server/env";
 import { ADMINS_CHANNEL, roomChannel, userChannel } from "@/server/integrations/pusher";
 import { pool } from "@/server/db/client";
 import { suspendUser } from "@/server/services/users";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 const SOCKET_ID = "1234.5678";
 

@@ -11,8 +11,8 @@ import { fundUser } from "@/server/testing/factories";
 import { sessionCookie } from "@/server/testing/session-cookie";
 import { setCommissionRate } from "@/server/services/commissions";
 import { addContentFile, createContentItem, setContentStatus, unlockContent } from "@/server/services/content";
-import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/services/content.testing";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/testing/content";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 vi.hoisted(() => {
   process.env.STORAGE_DIR = `.tmp/test-uploads-files-route-${process.pid}-${Date.now()}`;

@@ -9,8 +9,8 @@ import { closeDb, pool } from "@/server/db/client";
 import { env } from "@/server/env";
 import { sessionCookie } from "@/server/testing/session-cookie";
 import { createContentItem } from "@/server/services/content";
-import { TEST_IMAGE, TEST_VIDEO } from "@/server/services/content.testing";
-import { makeAdmin, makeMember, makePerformer } from "@/server/services/users.testing";
+import { TEST_IMAGE, TEST_VIDEO } from "@/server/testing/content";
+import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 /** A limit just above the test video, so "too large" needs only a small body. */
 vi.hoisted(() => {

@@ -1,9 +1,9 @@
 import type { SessionUser } from "@/server/auth/session-user";
 import { pool } from "@/server/db/client";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
-import { callerAs } from "@/server/testing/api";
+import { callerAs } from "./api";
 import { DEMO_PAYOUT_FIELDS, DEMO_PAYOUT_METHODS } from "@/prisma/seed";
-import type { SavePayoutProfileInput } from "./payout-profiles";
+import type { SavePayoutProfileInput } from "@/server/services/payout-profiles";
 
 /** Test helpers for withdrawals: the demo payout configuration, and performers ready to withdraw. */
 
