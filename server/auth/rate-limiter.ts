@@ -1,5 +1,5 @@
 import { prisma } from "@/server/db/client";
-import { type RateLimitRule, isOverLimit, secondsUntilWindowEnds, windowStartFor } from "@/server/auth/rate-limit";
+import { type RateLimitRule, isOverLimit, secondsUntilWindowEnds, windowStartFor } from "@/server/domain/rate-limit";
 
 export interface RateLimitHit {
   key: string;

@@ -1,5 +1,5 @@
 import { spendVerificationTime, verifyPassword } from "@/server/auth/password";
-import type { RateLimitRule } from "@/server/auth/rate-limit";
+import type { RateLimitRule } from "@/server/domain/rate-limit";
 import { findKnownDevice, newDeviceToken, rememberDevice } from "@/server/auth/known-devices";
 import { consumeRateLimit, refundRateLimit } from "@/server/auth/rate-limiter";
 import { claimSignInAttempt, giveBackSignInAttempt } from "@/server/auth/sign-in-backoff-store";

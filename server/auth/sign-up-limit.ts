@@ -1,5 +1,5 @@
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
-import type { RateLimitRule } from "@/server/auth/rate-limit";
+import type { RateLimitRule } from "@/server/domain/rate-limit";
 import { DomainError } from "@/server/domain/errors";
 
 /**

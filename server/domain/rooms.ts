@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RateLimitRule } from "@/server/auth/rate-limit";
+import type { RateLimitRule } from "./rate-limit";
 import type { MeterControl, RoomAccess, Role } from "@/server/generated/prisma/enums";
 
 /**

@@ -13,7 +13,7 @@ import {
 import { Prisma } from "@/server/generated/prisma/client";
 import type { ApplicationStatus, Role, UserStatus } from "@/server/generated/prisma/enums";
 import { env } from "@/server/env";
-import { windowStartFor } from "@/server/auth/rate-limit";
+import { windowStartFor } from "@/server/domain/rate-limit";
 import { applicationDecisionEmail, signUpAttemptEmail, welcomeEmail } from "./emails/account-emails";
 import { undeliveredCount } from "@/server/outbox/admin";
 import { type AuditAction, recordAuditWithPrisma } from "./audit/record";

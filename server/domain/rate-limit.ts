@@ -1,7 +1,7 @@
 /**
  * Fixed-window rate limiting: time is cut into windows of `windowMs` aligned to the Unix epoch, so every app
  * server computes the same window for the same instant without talking to the others; the count lives in
- * the rate_limit_windows table (see rate-limiter.ts). Pure math here.
+ * the rate_limit_windows table (see server/auth/rate-limiter.ts). Pure math here.
  */
 export interface RateLimitRule {
   /** Attempts allowed per window; the attempt that makes the count exceed it is refused. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOverLimit, secondsUntilWindowEnds, windowStartFor } from "@/server/auth/rate-limit";
+import { isOverLimit, secondsUntilWindowEnds, windowStartFor } from "./rate-limit";
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
