@@ -5,10 +5,12 @@
  * of the calls its predecessor left unanswered, with the same idempotency keys, as a client whose request timed
  * out would.
  */
+import "@/server/outside-next";
 import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { NextRequest } from "next/server";
 import { pool } from "@/server/db/client";
 import { isDomainError } from "@/server/domain/errors";
 import type { Fixtures, SlotFixtures } from "./fixtures";
@@ -167,7 +169,7 @@ async function serveWebhooks(): Promise<void> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const answer = POST(
-        new Request("http://127.0.0.1/api/webhooks/stripe", {
+        new NextRequest("http://127.0.0.1/api/webhooks/stripe", {
           method: "POST",
           headers: { "content-type": "application/json", "stripe-signature": String(request.headers["stripe-signature"] ?? "") },
           body: Buffer.concat(chunks).toString("utf8"),

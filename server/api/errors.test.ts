@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrorsFromDetails, trpcCodeForDomainError } from "@/server/api/errors";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { fieldErrorsFromDetails, httpStatusForDomainError, trpcCodeForDomainError } from "@/server/api/errors";
 import type { DomainErrorCode } from "@/server/domain/errors";
 
 describe("trpcCodeForDomainError", () => {
@@ -26,5 +28,24 @@ describe("fieldErrorsFromDetails", () => {
     ["well-formed field errors", { fieldErrors: { email: ["taken"] } }, { email: ["taken"] }],
   ])("%s", (_, details, expected) => {
     expect(fieldErrorsFromDetails(details)).toEqual(expected);
+  });
+});
+
+const DOMAIN_ERROR_CODES: DomainErrorCode[] = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "INSUFFICIENT_FUNDS",
+  "ACCOUNT_RESTRICTED",
+  "PRECONDITION_FAILED",
+  "RATE_LIMITED",
+];
+
+describe("httpStatusForDomainError", () => {
+  it.each(DOMAIN_ERROR_CODES)("gives %s the status tRPC gives the same refusal", (domainCode) => {
+    const overTrpc = getHTTPStatusCodeFromError(new TRPCError({ code: trpcCodeForDomainError(domainCode) }));
+    expect(httpStatusForDomainError(domainCode)).toBe(overTrpc);
   });
 });

@@ -1,3 +1,4 @@
+import "server-only";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import type { DomainErrorCode } from "@/server/domain/errors";
 import type { FieldErrors } from "@/server/domain/field-errors";
@@ -21,6 +22,23 @@ const TRPC_CODE_BY_DOMAIN_CODE: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 
 export function trpcCodeForDomainError(code: DomainErrorCode): TRPC_ERROR_CODE_KEY {
   return TRPC_CODE_BY_DOMAIN_CODE[code];
+}
+
+/** The HTTP status of a domain refusal in a route handler's JSON answer: the status tRPC gives the same refusal. */
+const HTTP_STATUS_BY_DOMAIN_CODE: Record<DomainErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INSUFFICIENT_FUNDS: 409,
+  ACCOUNT_RESTRICTED: 409,
+  PRECONDITION_FAILED: 409,
+  RATE_LIMITED: 429,
+};
+
+export function httpStatusForDomainError(code: DomainErrorCode): number {
+  return HTTP_STATUS_BY_DOMAIN_CODE[code];
 }
 
 /** Field errors a service attached to a DomainError (`details.fieldErrors`), if they have the expected shape. */

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { NextRequest } from "next/server";
 import { startStripeEmulator, type StripeEmulatorOptions } from "@/server/local/stripe/server";
 import { waitFor } from "@/server/local/stripe/testing";
 
@@ -68,7 +69,7 @@ export async function startStripeWebhooksHarness(options: {
   async function deliver(body: string, signature: string): Promise<Response> {
     const { POST } = await import("@/app/api/webhooks/stripe/route");
     return POST(
-      new Request("http://127.0.0.1/api/webhooks/stripe", {
+      new NextRequest("http://127.0.0.1/api/webhooks/stripe", {
         method: "POST",
         headers: { "content-type": "application/json", "stripe-signature": signature },
         body,

@@ -1,15 +1,11 @@
 import type { NextRequest } from "next/server";
 import type Pusher from "pusher";
-import { resolveSession } from "@/server/auth/session-token";
+import { refuse, routeHandler } from "@/server/api/route-handler";
 import { pool } from "@/server/db/client";
 import { ADMINS_CHANNEL, authorizeChannel, roomChannel, userChannel } from "@/server/integrations/pusher";
 import { roomPresenceFor } from "@/server/services/rooms";
 
 export const dynamic = "force-dynamic";
-
-function refuse(status: 400 | 401 | 403, error: string): Response {
-  return Response.json({ error }, { status, headers: { "Cache-Control": "no-store" } });
-}
 
 /** pusher-js posts a urlencoded form; anything that doesn't carry both fields is not a channel request. */
 async function readChannelRequest(request: NextRequest): Promise<{ socketId: string; channel: string } | null> {
@@ -28,22 +24,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * (server/services/room-access.ts canEnterRoom: not removed, membership or paid access as the room requires); the
  * presence data shows them to the room by name and role.
  */
-export async function POST(request: NextRequest): Promise<Response> {
-  const session = await resolveSession(request.cookies);
-  if (session.status !== "active") return refuse(401, "Sign in to receive live updates.");
-
+export const POST = routeHandler({ who: "signed-in", signInMessage: "Sign in to receive live updates." }, async (request, { user }) => {
   const channelRequest = await readChannelRequest(request);
   if (!channelRequest) return refuse(400, "Expected socket_id and channel_name.");
   const { socketId, channel } = channelRequest;
-  if (channel === userChannel(session.user.id)) return signSubscription(socketId, channel);
-  if (channel === ADMINS_CHANNEL) return session.user.role === "ADMIN" ? signSubscription(socketId, channel) : refuse(403, "You may not join that channel.");
+  if (channel === userChannel(user.id)) return signSubscription(socketId, channel);
+  if (channel === ADMINS_CHANNEL) return user.role === "ADMIN" ? signSubscription(socketId, channel) : refuse(403, "You may not join that channel.");
 
   const performerId = channel.startsWith(ROOM_CHANNEL_PREFIX) ? channel.slice(ROOM_CHANNEL_PREFIX.length) : null;
   if (performerId === null || !UUID.test(performerId)) return refuse(403, "You may not join that channel.");
-  const entry = await roomPresenceFor(pool, performerId, session.user);
+  const entry = await roomPresenceFor(pool, performerId, user);
   if (!entry.ok) return refuse(403, entry.reason);
   return signSubscription(socketId, channel, entry.presence);
-}
+});
 
 /** The signature pusher-js expects; the library refuses a malformed socket id, which is the client's fault. */
 function signSubscription(socketId: string, channel: string, presence?: Pusher.PresenceChannelData): Response {

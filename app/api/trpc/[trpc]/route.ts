@@ -2,9 +2,10 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { NextRequest } from "next/server";
 import { MAX_BATCH_SIZE } from "@/server/api/limits";
 import { appRouter } from "@/server/api/root";
+import { routeHandler } from "@/server/api/route-handler";
 import { createTRPCContext } from "@/server/api/trpc";
 
-function handler(request: NextRequest) {
+function serve(request: NextRequest): Promise<Response> {
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
@@ -14,4 +15,6 @@ function handler(request: NextRequest) {
   });
 }
 
-export { handler as GET, handler as POST };
+/** Open to anyone: each procedure checks its own session and role (server/api/trpc.ts). */
+export const GET = routeHandler({ who: "anyone" }, serve);
+export const POST = routeHandler({ who: "anyone" }, serve);

@@ -1,3 +1,4 @@
+import { routeHandler } from "@/server/api/route-handler";
 import { RefusedWebhook, payments } from "@/server/integrations/payments";
 import { handlePaymentEvent } from "@/server/services/payment-webhooks";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
  * stored (recorded for admins: a retry would not change it); anything else (the database away, Stripe
  * unreachable while re-reading an object) gets 500 so that Stripe retries later.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = routeHandler({ who: "anyone" }, async (request) => {
   const rawBody = await request.text();
   let event;
   try {
@@ -25,4 +26,4 @@ export async function POST(request: Request): Promise<Response> {
     console.error(`[stripe webhook] ${event.type} ${event.id} failed`, error);
     return Response.json({ error: "temporary failure, retry later" }, { status: 500 });
   }
-}
+});
