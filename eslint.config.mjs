@@ -3,6 +3,11 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
 const rawAuditInsert = "Write audit rows with recordAudit from server/services/audit/record.ts, the one audit module.";
+const NO_RAW_AUDIT_INSERTS = [
+  { selector: "TemplateElement[value.raw=/INSERT\\s+INTO\\s+audit_log/i]", message: rawAuditInsert },
+  { selector: "Literal[value=/INSERT\\s+INTO\\s+audit_log/i]", message: rawAuditInsert },
+  { selector: "CallExpression[callee.object.property.name='auditLog'][callee.property.name=/^(create|createMany|upsert)$/]", message: rawAuditInsert },
+];
 /**
  * Card processors are reached only through the payment gateway (server/integrations/payments): its adapters
  * are the only code that may import a processor's SDK or each other, so a second processor is added without
@@ -18,25 +23,139 @@ const paymentGatewayOnly = {
   ],
 };
 
+/** Tests and the helpers only tests use: they may reach across layers to set a scene up. */
+const TEST_FILES = ["**/*.test.ts", "**/*.test.tsx", "server/testing/**", "**/*.testing.ts", "server/local/*/testing.ts", "e2e/**", "scripts/chaos/**", "scripts/bench/**"];
+
+const DOMAIN_IS_PURE = {
+  target: "./server/domain",
+  from: "./",
+  except: ["./server/domain", "./server/generated/prisma/enums.ts", "./node_modules"],
+  message:
+    "server/domain holds pure rules with table-driven tests: it imports nothing outside itself (packages and the generated Prisma enums aside). Pass what a rule needs in as arguments.",
+};
+
+/** The layers every production module keeps to; each message says why, since the fix is to move code, not to silence this. */
+const LAYER_ZONES = [
+  DOMAIN_IS_PURE,
+  {
+    target: "./server/services",
+    from: ["./server/api", "./app"],
+    message:
+      "Services sit below the API and the app: they throw DomainError (server/domain/errors) and the edge (server/api, route handlers) maps it; shared rules belong in server/domain.",
+  },
+  {
+    target: "./server/ledger",
+    from: "./",
+    except: ["./server/ledger", "./server/domain", "./server/db", "./server/generated", "./node_modules"],
+    message:
+      "The ledger engine depends on nothing above it (only server/domain, server/db and the generated types): jobs, services and the API call the ledger, never the other way round.",
+  },
+  {
+    target: "./",
+    from: ["./server/testing/**", "./**/*.testing.ts", "./server/local/*/testing.ts", "./e2e/**"],
+    message: "Test helpers are for tests only: production code never imports them, so they never reach the app or its bundle.",
+  },
+];
+
+/**
+ * Server modules that hold secrets, the database or side effects must never reach a browser bundle. A file in
+ * these folders starts with `import "server-only"`, which makes `next build` fail on a client import; scripts and
+ * tests outside Next load server/outside-next.ts (or vitest's alias) so the marker is a no-op there.
+ */
+const SERVER_ONLY_FILES = ["server/{api,auth,db,http,integrations,jobs,ledger,outbox,services}/**/*.ts"];
+/** Imported by client components, the proxy or next.config.ts (types or pure values), so they can't be marked. */
+const SHARED_WITH_CLIENT = [
+  "server/api/limits.ts",
+  "server/auth/areas.ts",
+  "server/auth/cookies.ts",
+  "server/auth/request-path.ts",
+  "server/auth/session-user.ts",
+  "server/auth/sign-in-errors.ts",
+  "server/auth/next-auth.d.ts",
+];
+
+const tipmeter = {
+  rules: {
+    "server-only": {
+      meta: {
+        type: "problem",
+        schema: [],
+        messages: {
+          missing:
+            'Server modules start with `import "server-only"`, so a client component that imports one fails the build instead of shipping the server code to the browser.',
+        },
+      },
+      create(context) {
+        return {
+          Program(program) {
+            const marked = program.body.some((statement) => statement.type === "ImportDeclaration" && statement.source.value === "server-only");
+            if (!marked) context.report({ node: program, loc: { line: 1, column: 0 }, messageId: "missing" });
+          },
+        };
+      },
+    },
+  },
+};
+
+const HTTP_METHOD = "/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/";
+const USE_ROUTE_HANDLER =
+  "Route handlers are built with routeHandler() from server/api/route-handler.ts (session, role and error mapping in one place): `export const GET = routeHandler({ who: ... }, async (request, route) => ...)`.";
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
   {
+    name: "tipmeter/audit-writes",
     files: ["server/**/*.ts", "app/**/*.ts", "scripts/**/*.ts"],
     ignores: ["server/services/audit/record.ts", "**/*.test.ts"],
     rules: {
-      "no-restricted-syntax": [
-        "error",
-        { selector: "TemplateElement[value.raw=/INSERT\\s+INTO\\s+audit_log/i]", message: rawAuditInsert },
-        { selector: "Literal[value=/INSERT\\s+INTO\\s+audit_log/i]", message: rawAuditInsert },
-        { selector: "CallExpression[callee.object.property.name='auditLog'][callee.property.name=/^(create|createMany|upsert)$/]", message: rawAuditInsert },
-      ],
+      "no-restricted-syntax": ["error", ...NO_RAW_AUDIT_INSERTS],
     },
   },
   {
+    name: "tipmeter/payment-gateway",
     files: ["**/*.ts", "**/*.tsx", "**/*.mjs", "**/*.js"],
     ignores: ["server/integrations/payments/**", "server/local/stripe/**", "**/*.test.ts", "server/testing/**", "e2e/**"],
     rules: { "no-restricted-imports": ["error", paymentGatewayOnly] },
+  },
+  {
+    name: "tipmeter/layers",
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: TEST_FILES,
+    rules: { "import/no-restricted-paths": ["error", { zones: LAYER_ZONES }] },
+  },
+  {
+    name: "tipmeter/layers-in-tests",
+    files: ["server/domain/**/*.test.ts"],
+    rules: { "import/no-restricted-paths": ["error", { zones: [DOMAIN_IS_PURE] }] },
+  },
+  {
+    // Only server/ is walked: the rule follows every import, so over the whole tree it would dominate lint time.
+    name: "tipmeter/no-cycles",
+    files: ["server/**/*.ts"],
+    ignores: TEST_FILES,
+    rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    name: "tipmeter/server-only",
+    files: SERVER_ONLY_FILES,
+    ignores: [...TEST_FILES, ...SHARED_WITH_CLIENT],
+    plugins: { tipmeter },
+    rules: { "tipmeter/server-only": "error" },
+  },
+  {
+    name: "tipmeter/route-handlers",
+    files: ["app/api/**/route.ts"],
+    rules: {
+      // One no-restricted-syntax for these files: a later block's setting would replace the audit selectors, not add to them.
+      "no-restricted-syntax": [
+        "error",
+        ...NO_RAW_AUDIT_INSERTS,
+        { selector: "ExportNamedDeclaration > FunctionDeclaration", message: USE_ROUTE_HANDLER },
+        { selector: `ExportNamedDeclaration > VariableDeclaration > VariableDeclarator[id.name=${HTTP_METHOD}]:not([init.callee.name='routeHandler'])`, message: USE_ROUTE_HANDLER },
+        { selector: `ExportNamedDeclaration > ExportSpecifier[exported.name=${HTTP_METHOD}]`, message: "Export a route's methods as `export const GET = routeHandler(...)`, so the lint can see each one is built by the helper." },
+      ],
+    },
   },
   globalIgnores([".next/**", ".data/**", ".tmp/**", "node_modules/**", "server/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
 ]);

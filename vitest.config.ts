@@ -6,7 +6,14 @@ const repoRoot = path.dirname(fileURLToPath(import.meta.url));
 const notTests = [...configDefaults.exclude, "**/node_modules/**", ".next/**", "e2e/**", ".tmp/**", ".data/**"];
 
 export default defineConfig({
-  resolve: { alias: { "@": repoRoot } },
+  resolve: {
+    alias: {
+      "@": repoRoot,
+      // Tests import server modules directly, outside Next.js's react-server layer: the marker is a no-op here, as
+      // scripts make it with server/outside-next.ts.
+      "server-only": path.join(repoRoot, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     projects: [
       {

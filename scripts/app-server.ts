@@ -3,6 +3,7 @@
  * `next start`: Next.js's own request handler behind a server that pins each request's client address, so
  * X-Forwarded-For is believed only from TRUSTED_PROXIES. `--hostname` and `--port` as for `next start`.
  */
+import "@/server/outside-next";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";

@@ -1,3 +1,4 @@
+import "@/server/outside-next";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { findFreePort, startEmbeddedPostgres } from "@/server/db/embedded";

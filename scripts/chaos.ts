@@ -14,6 +14,7 @@
  * are 0. Options: `--ops <n>` (default 100000), `--seconds <n>` (stop then at the latest), `--quick` (75 seconds
  * of operations, about 2 minutes in all: a step of `npm test`), `--apps <n>` (default 3).
  */
+import "@/server/outside-next";
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
 import http from "node:http";

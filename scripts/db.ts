@@ -1,3 +1,4 @@
+import "@/server/outside-next";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";

@@ -1,3 +1,4 @@
+import "@/server/outside-next";
 import pg from "pg";
 import { checkInvariants } from "@/server/ledger/invariants";
 import { devDatabase } from "./dev-database";

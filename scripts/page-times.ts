@@ -12,6 +12,7 @@
  * It prints one table, a row as each is measured, and exits 1 if any page's median is over PAGE_BUDGET_MS or
  * any action's over ACTION_BUDGET_MS: the targets, not timed assertions in the test suite.
  */
+import "@/server/outside-next";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createTRPCClient, httpLink } from "@trpc/client";

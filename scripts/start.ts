@@ -5,6 +5,7 @@
  * still points at the local Stripe emulator (or lacks a variable) stops here, before anything is spawned.
  * With DEMO_MODE=1 and no DATABASE_URL it runs the whole local stack instead, on the production build.
  */
+import "@/server/outside-next";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { APP_SERVER_ARGS, ManagedChild, onStopSignals, repoRoot, startStack, WORKER_ARGS } from "./stack";

@@ -14,6 +14,7 @@
  *
  * BENCH_HTTP_SECONDS (default 10) sets each cell's duration.
  */
+import "@/server/outside-next";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
     const { pool } = await import("@/server/db/client");
     const { post } = await import("@/server/ledger/post");
     const { adjustmentLegs } = await import("@/server/domain/ledger");
-    const { makeAdmin, makeMember, makePerformer, TEST_PASSWORD } = await import("@/server/services/users.testing");
+    const { makeAdmin, makeMember, makePerformer, TEST_PASSWORD } = await import("@/server/testing/users");
     await seed();
     const admin = await makeAdmin();
     const performer = await makePerformer(admin, "Bench Star");

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { SessionUser } from "@/server/auth/session-user";
 

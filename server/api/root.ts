@@ -1,3 +1,4 @@
+import "server-only";
 import { adminRouter } from "@/server/api/routers/admin";
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";

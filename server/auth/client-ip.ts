@@ -1,3 +1,4 @@
+import "server-only";
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
 function headerValue(headers: HeaderSource, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { secureCookies } from "@/server/auth/cookies";
 import { prisma } from "@/server/db/client";

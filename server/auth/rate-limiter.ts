@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/server/db/client";
 import { type RateLimitRule, isOverLimit, secondsUntilWindowEnds, windowStartFor } from "@/server/domain/rate-limit";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { decode } from "next-auth/jwt";
 import { SESSION_COOKIE_NAME } from "@/server/auth/cookies";
 import { type SessionUser, loadActiveSessionUser } from "@/server/auth/session-user";

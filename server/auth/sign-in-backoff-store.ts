@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/server/db/client";
 import { type AttemptDecision, decideAttempt } from "@/server/domain/sign-in-backoff";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { spendVerificationTime, verifyPassword } from "@/server/auth/password";
 import type { RateLimitRule } from "@/server/domain/rate-limit";
 import { findKnownDevice, newDeviceToken, rememberDevice } from "@/server/auth/known-devices";

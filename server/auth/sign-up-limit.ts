@@ -1,3 +1,4 @@
+import "server-only";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import type { RateLimitRule } from "@/server/domain/rate-limit";
 import { DomainError } from "@/server/domain/errors";

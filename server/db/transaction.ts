@@ -1,3 +1,4 @@
+import "server-only";
 import type { Pool, PoolClient } from "pg";
 
 /** Anything that runs a parameterised query: the pool, or a client inside a transaction. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressRange } from "@/server/domain/client-ip";
 import { pinClientAddress } from "@/server/http/forwarded-for";

@@ -1,3 +1,4 @@
+import "server-only";
 /** Room for the multipart boundaries and part headers around the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 

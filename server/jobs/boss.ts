@@ -1,3 +1,4 @@
+import "server-only";
 import PgBoss from "pg-boss";
 
 /** pg-boss keeps its tables in this schema of the app's own database, apart from the Prisma-managed ones. */

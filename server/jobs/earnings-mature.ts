@@ -1,3 +1,4 @@
+import "server-only";
 import { DEFAULT_MATURATION_LIMIT, matureDueEarnings } from "@/server/services/earnings";
 import { defineJob } from "./definition";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/server/db/client";
 import { foldHotAccounts } from "@/server/ledger/balances";
 import { defineJob } from "./definition";

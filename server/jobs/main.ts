@@ -1,3 +1,5 @@
+import "server-only";
+import "@/server/outside-next";
 import { pool } from "@/server/db/client";
 import { env } from "@/server/env";
 import { startOutboxRelay } from "@/server/outbox/relay";

@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/server/db/client";
 import { renewDueMemberships } from "@/server/services/memberships";
 import { defineJob } from "./definition";

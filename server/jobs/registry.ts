@@ -1,3 +1,4 @@
+import "server-only";
 import { ledgerFoldJob } from "./ledger-fold";
 import { earningsMatureJob } from "./earnings-mature";
 import { membershipRenewalJob } from "./memberships-renew";

@@ -1,3 +1,4 @@
+import "server-only";
 import { runShowSweep } from "@/server/services/shows";
 import { defineJob } from "./definition";
 import { enqueueJob } from "./enqueue";

@@ -1,3 +1,4 @@
+import "server-only";
 import { sweepOverdueOrders } from "@/server/services/store-checkout";
 import { defineJob } from "./definition";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import pg from "pg";
 import type PgBoss from "pg-boss";
 import { createBoss } from "./boss";

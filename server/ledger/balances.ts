@@ -1,3 +1,4 @@
+import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { CREDITS } from "@/server/domain/ledger";
 import type { AccountType } from "@/server/generated/prisma/enums";

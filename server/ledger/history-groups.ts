@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * `historyGroupKey` (server/domain/history.ts) in SQL, so that the history can group and paginate by the thing a
  * posting belongs to in one query, and the earnings can count a sale of many postings once. `t` is the

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Pool } from "pg";
 import type { Queryable } from "@/server/db/transaction";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { DomainError } from "@/server/domain/errors";
 import { assertBalanced, reversalLegs, type Leg } from "@/server/domain/ledger";
 import type { Queryable } from "@/server/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import type Pusher from "pusher";

@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { SALE_KINDS, type ScheduledRate, type SetCommissionRateInput, effectiveRate, setCommissionRateSchema } from "@/server/domain/commission-schedule";

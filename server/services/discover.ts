@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { LIVE_ROOMS_SHOWN, MAX_PAGE, PERFORMERS_PER_PAGE, pageCount } from "@/server/domain/discover";

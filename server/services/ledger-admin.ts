@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";

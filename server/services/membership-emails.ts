@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/server/env";
 import type { LapseReason } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";

@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import { recordAuditWithPrisma } from "./audit/record";

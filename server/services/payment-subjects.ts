@@ -1,3 +1,4 @@
+import "server-only";
 import type { PoolClient } from "pg";
 import { type PaymentFacts, paymentMismatches } from "@/server/domain/stripe-payments";
 import type { EventSubject, GatewayEvent } from "@/server/integrations/payments";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PoolClient } from "pg";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import ExcelJS from "exceljs";
 import { pool } from "@/server/db/client";
 import { csvDocument } from "@/server/domain/csv";

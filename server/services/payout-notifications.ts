@@ -1,3 +1,4 @@
+import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";

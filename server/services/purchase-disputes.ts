@@ -1,3 +1,4 @@
+import "server-only";
 import type { PoolClient } from "pg";
 import { type DisputedSale, planDisputeLoss } from "@/server/domain/disputes";
 import { type Leg, CREDITS, systemAccount, userAccount } from "@/server/domain/ledger";

@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/domain/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { Queryable } from "@/server/db/transaction";
 import { type RoomEntry, type RoomTermOverrides, type ShowTerms, decideRoomEntry, effectiveTerms } from "@/server/domain/rooms";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";

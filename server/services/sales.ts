@@ -1,3 +1,4 @@
+import "server-only";
 import type { PoolClient } from "pg";
 import type { Queryable } from "@/server/db/transaction";
 import type { SaleSplit } from "@/server/domain/commission";

@@ -1,3 +1,4 @@
+import "server-only";
 import { formatMeterDuration } from "@/server/domain/metering";
 import { type ShowEndReason, endReasonText } from "@/server/domain/shows";
 import type { ShowKind } from "@/server/generated/prisma/enums";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Pool } from "pg";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import type { ShowEndReason } from "@/server/domain/shows";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";

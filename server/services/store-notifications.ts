@@ -1,3 +1,4 @@
+import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
 import { formatMinor } from "@/server/domain/money";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PoolClient } from "pg";
 import { z } from "zod";
 import { pool } from "@/server/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { hashPassword } from "@/server/auth/password";

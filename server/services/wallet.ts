@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/server/db/client";
 import { type HistoryPart, type HistorySummary, OWN_MOVE_COUNTERPARTY, summarizeHistoryGroup } from "@/server/domain/history";
 import { transferLineDescription } from "@/server/domain/transfers";

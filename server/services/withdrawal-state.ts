@@ -1,3 +1,4 @@
+import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { announceWithdrawalChange } from "./payout-notifications";
 import { DomainError } from "@/server/domain/errors";

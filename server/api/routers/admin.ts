@@ -1,3 +1,4 @@
+import "server-only";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import {
   getAdminOverview,

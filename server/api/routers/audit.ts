@@ -1,3 +1,4 @@
+import "server-only";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { auditActions, auditLogPageSchema, listAuditLog } from "@/server/services/audit/log-viewer";
 

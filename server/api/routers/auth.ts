@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
 import { limitSignUps } from "@/server/auth/sign-up-limit";
 import { signUpSchema } from "@/server/domain/user-rules";

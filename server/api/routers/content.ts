@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import {
   contentFileRefSchema,

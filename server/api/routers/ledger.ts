@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import { performerApplicationSchema } from "@/server/domain/user-rules";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { SETTINGS, getAllSettings, setSetting } from "@/server/services/settings";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, memberProcedure } from "@/server/api/trpc";
 import { previewTransfer, previewTransferSchema, sendTransfer, sendTransferSchema, transferTermsFor } from "@/server/services/transfers";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
 import { storableBigint, storableDate } from "@/server/domain/storable";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The payment gateway as the platform sees it: what a service may ask of a card processor, in the platform's
  * terms (an amount in minor units of a currency, our metadata, our idempotency keys), and what a processor's

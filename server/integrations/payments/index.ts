@@ -1,3 +1,4 @@
+import "server-only";
 import type { GatewayName, PaymentGateway } from "./gateway";
 import { stripeGateway } from "./stripe/adapter";
 

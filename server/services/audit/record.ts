@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Queryable } from "@/server/db/transaction";
 

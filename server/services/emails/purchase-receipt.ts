@@ -1,3 +1,4 @@
+import "server-only";
 import { formatMinor } from "@/server/domain/money";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { appLink, creditsText, renderEmail } from "./template";

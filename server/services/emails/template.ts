@@ -1,3 +1,4 @@
+import "server-only";
 import { formatCredits } from "@/server/domain/money";
 import type { OutgoingEmail } from "@/server/integrations/email";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type Stripe from "stripe";
 import { env } from "@/server/env";
 import { type EventTopic, type GatewayEvent, type GatewayMetadata, RefusedWebhook } from "../gateway";
