@@ -63,8 +63,12 @@ const LAYER_ZONES = [
  * tests outside Next load server/outside-next.ts (or vitest's alias) so the marker is a no-op there.
  */
 const SERVER_ONLY_FILES = ["server/{api,auth,db,http,integrations,jobs,ledger,outbox,services}/**/*.ts"];
-/** Imported by client components, the proxy or next.config.ts (types or pure values), so they can't be marked. */
-const SHARED_WITH_CLIENT = [
+/**
+ * Imported by client components, the proxy or next.config.ts (types or pure values), so they can't be marked; and
+ * the worker's entry, which runs outside Next and must load server/outside-next.ts before any marker.
+ */
+const NOT_MARKED = [
+  "server/jobs/main.ts",
   "server/api/limits.ts",
   "server/auth/areas.ts",
   "server/auth/cookies.ts",
@@ -139,7 +143,7 @@ export default defineConfig([
   {
     name: "tipmeter/server-only",
     files: SERVER_ONLY_FILES,
-    ignores: [...TEST_FILES, ...SHARED_WITH_CLIENT],
+    ignores: [...TEST_FILES, ...NOT_MARKED],
     plugins: { tipmeter },
     rules: { "tipmeter/server-only": "error" },
   },

@@ -1,4 +1,3 @@
-import "server-only";
 import "@/server/outside-next";
 import { pool } from "@/server/db/client";
 import { env } from "@/server/env";
