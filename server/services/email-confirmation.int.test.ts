@@ -3,7 +3,7 @@ import { appRouter } from "@/server/api/root";
 import { attemptSignIn } from "@/server/auth/sign-in";
 import { prisma } from "@/server/db/client";
 import { CONFIRMATION_VALID_MS, RESEND_LIMITS, confirmEmail } from "@/server/services/email-confirmation";
-import { TEST_PASSWORD, makeMember, uniqueIdentity } from "@/server/services/users.testing";
+import { TEST_PASSWORD, makeMember, uniqueIdentity } from "@/server/testing/users";
 
 const visitorAt = (ip: string) => appRouter.createCaller({ user: null, ip });
 const someIp = () => `203.0.113.${Math.floor(Math.random() * 250)}`;

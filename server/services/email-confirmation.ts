@@ -1,6 +1,7 @@
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { RateLimitRule } from "@/server/auth/rate-limit";
+import type { RateLimitRule } from "@/server/domain/rate-limit";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
