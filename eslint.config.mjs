@@ -51,6 +51,12 @@ const LAYER_ZONES = [
       "The ledger engine depends on nothing above it (only server/domain, server/db and the generated types): jobs, services and the API call the ledger, never the other way round.",
   },
   {
+    target: ["./app", "./components", "./lib", "./prisma", "./scripts", "./server/!(services)/**"],
+    from: "./server/services/*/!(index).ts",
+    message:
+      "A capability is used through its entry file: import from \"@/server/services/<capability>\", which names its use cases; the files behind it are its own to rearrange.",
+  },
+  {
     target: "./",
     from: ["./server/testing/**", "./**/*.testing.ts", "./server/local/*/testing.ts", "./e2e/**"],
     message: "Test helpers are for tests only: production code never imports them, so they never reach the app or its bundle.",

@@ -45,7 +45,7 @@ const cases: { layer: string; file: string; violating: string; allowed: string; 
     layer: "services never import app/",
     file: "server/services/layer-fixture.ts",
     violating: `${MARKED}import { GET } from "@/app/api/health/route";\nexport const h = GET;\n`,
-    allowed: `${MARKED}import { getSetting } from "./settings";\nexport const s = getSetting;\n`,
+    allowed: `${MARKED}import { getSetting } from "@/server/services/settings";\nexport const s = getSetting;\n`,
     rule: "import/no-restricted-paths",
     says: "Services sit below the API and the app",
   },
@@ -61,7 +61,7 @@ const cases: { layer: string; file: string; violating: string; allowed: string; 
     layer: "production code never imports server/testing",
     file: "server/services/layer-fixture.ts",
     violating: `${MARKED}import { makeMember } from "@/server/testing/users";\nexport const m = makeMember;\n`,
-    allowed: `${MARKED}import { createMember } from "./users";\nexport const m = createMember;\n`,
+    allowed: `${MARKED}import { createMember } from "@/server/services/accounts";\nexport const m = createMember;\n`,
     rule: "import/no-restricted-paths",
     says: "Test helpers are for tests only",
   },
@@ -72,6 +72,14 @@ const cases: { layer: string; file: string; violating: string; allowed: string; 
     allowed: 'import { formatCredits } from "@/server/domain/money";\nexport const f = formatCredits;\n',
     rule: "import/no-restricted-paths",
     says: "Test helpers are for tests only",
+  },
+  {
+    layer: "a capability is used through its entry file",
+    file: "server/api/routers/layer-fixture.ts",
+    violating: `${MARKED}import { sendTip } from "@/server/services/tips/tips";\nexport const t = sendTip;\n`,
+    allowed: `${MARKED}import { sendTip } from "@/server/services/tips";\nexport const t = sendTip;\n`,
+    rule: "import/no-restricted-paths",
+    says: "through its entry file",
   },
   {
     layer: "server modules are marked server-only",
@@ -111,10 +119,10 @@ describe("layer lint rules", { timeout: 60_000 }, () => {
   });
 
   it("finds an import cycle in server/", async () => {
-    const roomAccess = readFileSync("server/services/room-access.ts", "utf8");
+    const roomAccess = readFileSync("server/services/rooms/room-access.ts", "utf8");
     const withCycle = `${roomAccess}\nexport { ROOM_STATUS } from "./rooms";\n`;
-    const found = (await problems("server/services/room-access.ts", withCycle, eslint)).filter((problem) => problem.ruleId === "import/no-cycle");
+    const found = (await problems("server/services/rooms/room-access.ts", withCycle, eslint)).filter((problem) => problem.ruleId === "import/no-cycle");
     expect(found).toHaveLength(1);
-    expect(await problems("server/services/room-access.ts", roomAccess, eslint)).toEqual([]);
+    expect(await problems("server/services/rooms/room-access.ts", roomAccess, eslint)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { pool } from "@/server/db/client";
 import { adjustmentLegs } from "@/server/domain/ledger";
 import { chargeFor } from "@/server/domain/metering";
 import { post } from "@/server/ledger/post";
-import { loadRoomTerms } from "@/server/services/room-access";
+import { loadRoomTerms } from "@/server/services/rooms";
 import {
   type ShowActor,
   type ShowOptions,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pool } from "@/server/db/client";
 import type { StoreItemKind } from "@/server/generated/prisma/enums";
-import { attachItemFile, itemOwnerFor, saveItem } from "@/server/services/store-items";
+import { attachItemFile, itemOwnerFor, saveItem } from "@/server/services/store";
 
 /**
  * Demo store items, made through the store service like a seller's own: the site's merch and downloads, and

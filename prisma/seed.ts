@@ -5,13 +5,11 @@ import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { adjustmentLegs } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
-import { setCommissionRate } from "@/server/services/commissions";
+import { postSale, setCommissionRate } from "@/server/services/sales";
 import { matureDueEarnings } from "@/server/services/earnings";
 import { type PlanInput, type PlanOwner, createPlan } from "@/server/services/memberships";
-import { savePayoutProfile } from "@/server/services/payout-profiles";
-import { type MethodTermsInput, type PayoutFieldInput, savePayoutField, setMethodTerms, setPayoutRate } from "@/server/services/payout-settings";
+import { type MethodTermsInput, type PayoutFieldInput, savePayoutField, savePayoutProfile, setMethodTerms, setPayoutRate } from "@/server/services/payouts";
 import { updateRoomSettings } from "@/server/services/rooms";
-import { postSale } from "@/server/services/sales";
 import {
   SYSTEM_ACTOR,
   type UserActor,
@@ -19,7 +17,7 @@ import {
   createAdmin,
   createMember,
   reviewApplication,
-} from "@/server/services/users";
+} from "@/server/services/accounts";
 
 /**
  * Demo data for local development and end-to-end tests. Idempotent: an account whose email already exists is

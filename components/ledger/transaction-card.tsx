@@ -2,7 +2,7 @@ import Link from "next/link";
 import { SignedCredits } from "@/components/wallet/credit-amount";
 import { KindBadge } from "@/components/wallet/transaction-kind";
 import type { AccountType } from "@/server/generated/prisma/enums";
-import type { ExplorerTransaction } from "@/server/services/ledger-admin";
+import type { ExplorerTransaction } from "@/server/services/books";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 

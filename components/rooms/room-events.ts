@@ -36,7 +36,7 @@ const roomTipSchema = z.object({ fromDisplayName: z.string(), amount: credits, m
 
 const roomRoleSchema = z.enum(["MEMBER", "PERFORMER", "ADMIN"]);
 
-/** Presence member info as the auth endpoint signs it (server/services/rooms.ts roomPresenceFor). */
+/** Presence member info as the auth endpoint signs it (server/services/rooms/rooms.ts roomPresenceFor). */
 const presenceMemberSchema = z.object({ id: z.string(), info: z.object({ name: z.string(), role: roomRoleSchema }) });
 
 export type RoomChatMessage = z.output<typeof chatMessageSchema>;

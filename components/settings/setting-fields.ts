@@ -5,7 +5,7 @@ import type { AllSettings, SettingKey } from "@/server/services/settings";
 /**
  * The admin settings form, described as data: each setting's fields, how a stored value becomes what the inputs
  * show, and how what an admin typed becomes a value, with a plain message for anything that isn't one. The
- * server checks the whole value again (server/services/settings.ts) and its messages land on the same fields.
+ * server checks the whole value again (server/services/settings/settings.ts) and its messages land on the same fields.
  */
 
 interface FieldBase {

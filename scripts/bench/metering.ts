@@ -5,7 +5,7 @@ import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { LOW_BALANCE_SECONDS, type MeterTerms, STALE_AFTER_SECONDS, chargeFor } from "@/server/domain/metering";
 import { checkInvariants } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
-import { type MeterParams, SWEEP_BATCH_SHOWS, sweepMeters } from "@/server/services/show-meter";
+import { type MeterParams, SWEEP_BATCH_SHOWS, sweepMeters } from "@/server/services/shows";
 
 /**
  * N concurrent private shows ticking every 30 s, in accelerated time against the real database: every show is

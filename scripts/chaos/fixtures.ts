@@ -4,9 +4,9 @@ import { pool } from "@/server/db/client";
 import { adjustmentLegs } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 import { createContentItem, setContentStatus } from "@/server/services/content";
-import { activePackages } from "@/server/services/packages";
-import { savePayoutProfile } from "@/server/services/payout-profiles";
-import { itemOwnerFor, saveItem } from "@/server/services/store-items";
+import { activePackages } from "@/server/services/purchases";
+import { savePayoutProfile } from "@/server/services/payouts";
+import { itemOwnerFor, saveItem } from "@/server/services/store";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 /**

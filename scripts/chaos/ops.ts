@@ -4,9 +4,9 @@ import { unlockContent } from "@/server/services/content";
 import { approveWithdrawal, markWithdrawalPaid, requestWithdrawal } from "@/server/services/payouts";
 import { startCheckout } from "@/server/services/purchases";
 import { endShow, heartbeat, requestPrivateShow, respondToRequest } from "@/server/services/shows";
-import { placeOrder } from "@/server/services/store-checkout";
+import { placeOrder } from "@/server/services/store";
 import { sendTip } from "@/server/services/tips";
-import { sendTransfer } from "@/server/services/transfers";
+import { sendTransfer } from "@/server/services/wallet";
 import type { OpKind, OpRequest } from "./journal";
 
 /**

@@ -10,7 +10,7 @@ import { rateLimitedErrorCode, signInErrorMessage } from "@/server/auth/sign-in-
 import type { SessionUser } from "@/server/auth/session-user";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
-import { applyAsPerformer, reviewApplication, suspendUser } from "@/server/services/users";
+import { applyAsPerformer, reviewApplication, suspendUser } from "@/server/services/accounts";
 import { TEST_PASSWORD, makeAdmin, makeMember } from "@/server/testing/users";
 
 const RULE = { limit: 5, windowMs: 15 * 60 * 1000 };

@@ -1,10 +1,10 @@
 import "server-only";
-import { sweepOverdueOrders } from "@/server/services/store-checkout";
+import { sweepOverdueOrders } from "@/server/services/store";
 import { defineJob } from "./definition";
 
 /**
  * Gives back what store orders still waiting for their card after the checkout's lifetime hold: stock and held
- * credits (server/services/store-checkout.ts, `sweepOverdueOrders`). Every minute; safe on any number of workers,
+ * credits (server/services/store/checkout.ts, `sweepOverdueOrders`). Every minute; safe on any number of workers,
  * since each order is settled under its row lock and only while it still waits, and a missed tick is caught up
  * by the next one.
  */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SessionUser } from "@/server/auth/session-user";
 import type { Role } from "@/server/generated/prisma/enums";
-import { SYSTEM_ACTOR, applyAsPerformer, createAdmin, createMember, reviewApplication } from "@/server/services/users";
+import { SYSTEM_ACTOR, applyAsPerformer, createAdmin, createMember, reviewApplication } from "@/server/services/accounts";
 
 /** Test helpers: real accounts made through the real use cases, each with a unique email and username. */
 export const TEST_PASSWORD = "a test passphrase";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ResendConfirmationForm } from "@/components/auth/resend-confirmation-form";
-import { type ConfirmationOutcome, confirmEmail } from "@/server/services/email-confirmation";
+import { type ConfirmationOutcome, confirmEmail } from "@/server/services/accounts";
 
 export const metadata: Metadata = { title: "Confirm your email" };
 

@@ -24,7 +24,7 @@ import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/compon
 import { getServerApi } from "@/server/api/server";
 import { requireArea } from "@/server/auth/guards";
 import { formatCredits } from "@/server/domain/money";
-import type { UserWithBalances } from "@/server/services/ledger-admin";
+import type { UserWithBalances } from "@/server/services/books";
 
 export const metadata: Metadata = { title: "Users" };
 

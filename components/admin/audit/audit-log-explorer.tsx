@@ -12,7 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { QueryError } from "@/components/wallet/query-error";
 import type { AuditDetailLine } from "@/server/domain/audit";
-import type { AuditEntry, AuditPerson } from "@/server/services/audit/log-viewer";
+import type { AuditLogEntry, AuditPerson } from "@/server/services/audit";
 
 const PAGE_SIZE = 25;
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
@@ -27,7 +27,7 @@ function Person({ person }: { person: AuditPerson }) {
   );
 }
 
-function Target({ target }: { target: AuditEntry["target"] }) {
+function Target({ target }: { target: AuditLogEntry["target"] }) {
   if (target.user) return <Person person={target.user} />;
   return (
     <>
@@ -64,7 +64,7 @@ function Details({ lines }: { lines: AuditDetailLine[] }) {
   );
 }
 
-function AuditTable({ entries }: { entries: AuditEntry[] }) {
+function AuditTable({ entries }: { entries: AuditLogEntry[] }) {
   return (
     <div className="overflow-hidden rounded-card border border-line bg-surface shadow-card">
       <Table className="min-w-[56rem]">

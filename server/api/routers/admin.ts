@@ -9,7 +9,7 @@ import {
   reviewApplicationSchema,
   suspendUser,
   suspendUserSchema,
-} from "@/server/services/users";
+} from "@/server/services/accounts";
 
 export const adminRouter = createTRPCRouter({
   overview: adminProcedure.query(({ ctx }) => getAdminOverview(ctx.user)),

@@ -1,6 +1,6 @@
 import "server-only";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
-import { auditActions, auditLogPageSchema, listAuditLog } from "@/server/services/audit/log-viewer";
+import { auditActions, auditLogPageSchema, listAuditLog } from "@/server/services/audit";
 
 /** The admin audit-log viewer. */
 export const auditRouter = createTRPCRouter({

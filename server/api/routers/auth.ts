@@ -3,8 +3,7 @@ import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api
 import { limitSignUps } from "@/server/auth/sign-up-limit";
 import { signUpSchema } from "@/server/domain/user-rules";
 import { DomainError } from "@/server/domain/errors";
-import { confirmEmail, confirmEmailSchema, resendConfirmation, resendConfirmationSchema } from "@/server/services/email-confirmation";
-import { getAccount, signUpVisitor } from "@/server/services/users";
+import { confirmEmail, confirmEmailSchema, getAccount, resendConfirmation, resendConfirmationSchema, signUpVisitor } from "@/server/services/accounts";
 
 /** Sign-in and sign-out are next-auth's (/api/auth); this router covers what next-auth doesn't. */
 export const authRouter = createTRPCRouter({

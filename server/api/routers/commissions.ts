@@ -1,6 +1,6 @@
 import "server-only";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
-import { listCommissionSchedule, setCommissionRate, setCommissionRateSchema } from "@/server/services/commissions";
+import { listCommissionSchedule, setCommissionRate, setCommissionRateSchema } from "@/server/services/sales";
 
 export const commissionsRouter = createTRPCRouter({
   list: adminProcedure.query(() => listCommissionSchedule()),

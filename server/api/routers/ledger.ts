@@ -4,9 +4,9 @@ import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
-import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/ledger-admin";
+import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/books";
 import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
-import { allPackages, createPackage, updatePackage } from "@/server/services/packages";
+import { allPackages, createPackage, updatePackage } from "@/server/services/purchases";
 
 /** Admin money tools: balances, adjustments, the ledger explorer, credit packages and the books. */
 export const ledgerRouter = createTRPCRouter({

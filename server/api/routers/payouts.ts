@@ -1,51 +1,6 @@
 import "server-only";
 import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure } from "@/server/api/trpc";
-import {
-  adminPayoutProfile,
-  getMyPayoutProfile,
-  performerIdSchema,
-  revealPayoutProfile,
-  savePayoutProfile,
-  savePayoutProfileSchema,
-  startStripeOnboarding,
-  stripeAccountStatus,
-  stripeOnboardingSchema,
-} from "@/server/services/payout-profiles";
-import {
-  getPayoutConfiguration,
-  methodTermsSchema,
-  payoutFieldSchema,
-  payoutRateSchema,
-  removePayoutRate,
-  removePayoutRateSchema,
-  savePayoutField,
-  setMethodTerms,
-  setPayoutRate,
-  withdrawMethod,
-  withdrawMethodSchema,
-} from "@/server/services/payout-settings";
-import {
-  approveWithdrawal,
-  approveWithdrawals,
-  bulkIdsSchema,
-  bulkRejectSchema,
-  cancelWithdrawal,
-  listMyWithdrawals,
-  markPaidSchema,
-  markWithdrawalPaid,
-  pendingWithdrawalCount,
-  rejectWithdrawal,
-  rejectWithdrawalSchema,
-  rejectWithdrawals,
-  requestWithdrawal,
-  requestWithdrawalSchema,
-  retryStripePayout,
-  revealWithdrawalDetails,
-  withdrawalFiltersSchema,
-  withdrawalIdSchema,
-  withdrawalOverview,
-  withdrawalQueue,
-} from "@/server/services/payouts";
+import { adminPayoutProfile, approveWithdrawal, approveWithdrawals, bulkIdsSchema, bulkRejectSchema, cancelWithdrawal, getMyPayoutProfile, getPayoutConfiguration, listMyWithdrawals, markPaidSchema, markWithdrawalPaid, methodTermsSchema, payoutFieldSchema, payoutRateSchema, pendingWithdrawalCount, performerIdSchema, rejectWithdrawal, rejectWithdrawals, rejectWithdrawalSchema, removePayoutRate, removePayoutRateSchema, requestWithdrawal, requestWithdrawalSchema, retryStripePayout, revealPayoutProfile, revealWithdrawalDetails, savePayoutField, savePayoutProfile, savePayoutProfileSchema, setMethodTerms, setPayoutRate, startStripeOnboarding, stripeAccountStatus, stripeOnboardingSchema, withdrawalFiltersSchema, withdrawalIdSchema, withdrawalOverview, withdrawalQueue, withdrawMethod, withdrawMethodSchema } from "@/server/services/payouts";
 
 export const payoutsRouter = createTRPCRouter({
   /** Admin configuration: profile fields, rates per currency, fee and limits per method (the policy is settings.set "payouts"). */

@@ -2,13 +2,13 @@ import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import { performerApplicationSchema } from "@/server/domain/user-rules";
-import { discover, discoverSchema } from "@/server/services/discover";
+import { discover, discoverSchema } from "@/server/services/rooms";
 import {
   applyAsPerformer,
   getPublicPerformer,
   listApprovedPerformers,
   updatePerformerProfile,
-} from "@/server/services/users";
+} from "@/server/services/accounts";
 
 export const performersRouter = createTRPCRouter({
   list: publicProcedure

@@ -1,25 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
-import {
-  cancelOrder,
-  paymentTerms,
-  placeOrder,
-  placeOrderSchema,
-  refundOrder,
-  refundOrderSchema,
-  resumeCheckout,
-} from "@/server/services/store-checkout";
-import { catalogue, catalogueItem, itemOwnerFor, managedItems, saveItem, saveItemSchema } from "@/server/services/store-items";
-import {
-  adminOrderFilterSchema,
-  changeOrderStatus,
-  changeOrderStatusSchema,
-  orderFor,
-  ordersForAdmin,
-  ordersOfBuyer,
-  ordersOfSeller,
-} from "@/server/services/store-orders";
+import { adminOrderFilterSchema, cancelOrder, catalogue, catalogueItem, changeOrderStatus, changeOrderStatusSchema, itemOwnerFor, managedItems, orderFor, ordersForAdmin, ordersOfBuyer, ordersOfSeller, paymentTerms, placeOrder, placeOrderSchema, refundOrder, refundOrderSchema, resumeCheckout, saveItem, saveItemSchema } from "@/server/services/store";
 
 const orderId = z.object({ orderId: z.uuid() });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createTRPCRouter, memberProcedure } from "@/server/api/trpc";
-import { previewTransfer, previewTransferSchema, sendTransfer, sendTransferSchema, transferTermsFor } from "@/server/services/transfers";
+import { previewTransfer, previewTransferSchema, sendTransfer, sendTransferSchema, transferTermsFor } from "@/server/services/wallet";
 
 /** The sender is always the signed-in user; the input names only the recipient. */
 export const transfersRouter = createTRPCRouter({

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { TransactionKind } from "@/server/generated/prisma/enums";
-import { activePackages } from "@/server/services/packages";
-import { purchaseForMember, startCheckout } from "@/server/services/purchases";
+import { activePackages, purchaseForMember, startCheckout } from "@/server/services/purchases";
 import { balancesOf, historyOf } from "@/server/services/wallet";
 
 export const historyInput = z.object({

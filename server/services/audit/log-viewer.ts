@@ -43,7 +43,7 @@ export interface AuditPerson {
   email: string;
 }
 
-export interface AuditEntry {
+export interface AuditLogEntry {
   id: bigint;
   createdAt: Date;
   action: string;
@@ -74,7 +74,7 @@ function person(id: string | null, displayName: string | null, email: string | n
   return id && displayName !== null && email !== null ? { id, displayName, email } : null;
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+function toEntry(row: AuditRow): AuditLogEntry {
   return {
     id: BigInt(row.id),
     createdAt: row.created_at,
@@ -96,7 +96,7 @@ function toEntry(row: AuditRow): AuditEntry {
  * Rows newest first. The target-user filter matches every row whose target is that user's id: their account,
  * their balance, their payout profile, their room's settings.
  */
-async function queryAuditLog(filter: AuditLogFilter, cursor: bigint | undefined, limit: number): Promise<AuditEntry[]> {
+async function queryAuditLog(filter: AuditLogFilter, cursor: bigint | undefined, limit: number): Promise<AuditLogEntry[]> {
   const { rows } = await pool.query<AuditRow>(
     `SELECT a.id, a.created_at, a.action, a.target_type, a.target_id, a.details,
             actor.id AS actor_id, actor.display_name AS actor_name, actor.email AS actor_email,
@@ -126,7 +126,7 @@ async function queryAuditLog(filter: AuditLogFilter, cursor: bigint | undefined,
 }
 
 /** One page of the viewer; the cursor is the last id seen (ids only grow, so paging is stable under new rows). */
-export async function listAuditLog(input: z.infer<typeof auditLogPageSchema>): Promise<{ entries: AuditEntry[]; nextCursor: bigint | null }> {
+export async function listAuditLog(input: z.infer<typeof auditLogPageSchema>): Promise<{ entries: AuditLogEntry[]; nextCursor: bigint | null }> {
   const { cursor, limit, ...filter } = input;
   const rows = await queryAuditLog(filter, cursor, limit + 1);
   const entries = rows.slice(0, limit);
@@ -143,7 +143,7 @@ export async function auditActions(): Promise<{ action: string; label: string }[
 export const AUDIT_EXPORT_LIMIT = 50_000;
 
 /** The filtered rows for a download; the export itself is audited (after the read, so it is not in its own file). */
-export async function exportAuditLog(adminId: string, filter: AuditLogFilter): Promise<AuditEntry[]> {
+export async function exportAuditLog(adminId: string, filter: AuditLogFilter): Promise<AuditLogEntry[]> {
   const entries = await queryAuditLog(filter, undefined, AUDIT_EXPORT_LIMIT);
   await recordAudit(pool, { actorId: adminId, action: "audit_log.exported", target: { type: "audit_log", id: "export" }, details: { filters: filter, rows: entries.length } });
   return entries;
@@ -162,11 +162,11 @@ export const AUDIT_EXPORT_COLUMNS = [
   "Details (JSON)",
 ] as const;
 
-function targetText(entry: AuditEntry): string {
+function targetText(entry: AuditLogEntry): string {
   return entry.target.user ? entry.target.user.displayName : `${entry.target.typeLabel} ${entry.target.id}`;
 }
 
-export function auditLogCsv(entries: readonly AuditEntry[]): string {
+export function auditLogCsv(entries: readonly AuditLogEntry[]): string {
   return csvDocument(
     AUDIT_EXPORT_COLUMNS,
     entries.map((entry) => [

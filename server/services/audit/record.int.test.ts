@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
-import { createPackage } from "@/server/services/packages";
+import { createPackage } from "@/server/services/purchases/packages";
 import { makeAdmin } from "@/server/testing/users";
 import { recordAudit, recordAuditWithPrisma } from "./record";
 

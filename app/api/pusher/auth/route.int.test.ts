@@ -8,7 +8,7 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { env } from "@/server/env";
 import { ADMINS_CHANNEL, roomChannel, userChannel } from "@/server/integrations/pusher";
 import { pool } from "@/server/db/client";
-import { suspendUser } from "@/server/services/users";
+import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 const SOCKET_ID = "1234.5678";

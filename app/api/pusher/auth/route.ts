@@ -21,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Signs pusher-js's subscription to a private or presence channel. A signed-in, active user may join their own
  * `private-user-<id>` channel, an admin the admins' `private-admins`, and a performer's `presence-room-<performerId>` when the room lets them in
- * (server/services/room-access.ts canEnterRoom: not removed, membership or paid access as the room requires); the
+ * (server/services/rooms/room-access.ts canEnterRoom: not removed, membership or paid access as the room requires); the
  * presence data shows them to the room by name and role.
  */
 export const POST = routeHandler({ who: "signed-in", signInMessage: "Sign in to receive live updates." }, async (request, { user }) => {

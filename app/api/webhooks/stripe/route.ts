@@ -1,6 +1,6 @@
 import { routeHandler } from "@/server/api/route-handler";
 import { RefusedWebhook, payments } from "@/server/integrations/payments";
-import { handlePaymentEvent } from "@/server/services/payment-webhooks";
+import { handlePaymentEvent } from "@/server/services/purchases";
 
 export const dynamic = "force-dynamic";
 

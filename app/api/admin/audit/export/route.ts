@@ -1,5 +1,5 @@
 import { queryObject, routeHandler } from "@/server/api/route-handler";
-import { auditLogCsv, auditLogFilterSchema, exportAuditLog } from "@/server/services/audit/log-viewer";
+import { auditLogCsv, auditLogFilterSchema, exportAuditLog } from "@/server/services/audit";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,5 @@
 import { queryObject, refuse, routeHandler } from "@/server/api/route-handler";
-import { loadExportRows, withdrawalsCsv, withdrawalsXlsx } from "@/server/services/payout-exports";
-import { withdrawalFiltersSchema } from "@/server/services/payouts";
+import { loadExportRows, withdrawalFiltersSchema, withdrawalsCsv, withdrawalsXlsx } from "@/server/services/payouts";
 
 export const dynamic = "force-dynamic";
 

@@ -9,7 +9,7 @@ import { closeDb, pool } from "@/server/db/client";
 import { env } from "@/server/env";
 import { fundUser } from "@/server/testing/factories";
 import { sessionCookie } from "@/server/testing/session-cookie";
-import { setCommissionRate } from "@/server/services/commissions";
+import { setCommissionRate } from "@/server/services/sales";
 import { addContentFile, createContentItem, setContentStatus, unlockContent } from "@/server/services/content";
 import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/testing/content";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";

@@ -5,7 +5,7 @@ import { fileForViewer } from "@/server/services/content";
 export const dynamic = "force-dynamic";
 
 /**
- * Streams a content file to whoever may see it (server/services/content.ts, fileForViewer). Anyone else gets 403,
+ * Streams a content file to whoever may see it (server/services/content/content.ts, fileForViewer). Anyone else gets 403,
  * signed in or not: a guessed or shared link opens nothing, and a sign-in prompt would only invite guessing.
  */
 export const GET = routeHandler<{ fileId: string }>({ who: "anyone" }, async (request, { params, viewer }) => {

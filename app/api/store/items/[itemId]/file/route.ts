@@ -1,6 +1,6 @@
 import { refuse, routeHandler } from "@/server/api/route-handler";
 import { readBoundedForm } from "@/server/integrations/bounded-form";
-import { attachItemFile, itemOwnerFor, maxStoreFileBytes } from "@/server/services/store-items";
+import { attachItemFile, itemOwnerFor, maxStoreFileBytes } from "@/server/services/store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { refuse, routeHandler } from "@/server/api/route-handler";
 import { storedFileResponse } from "@/server/integrations/file-response";
-import { downloadableFile } from "@/server/services/store-orders";
+import { downloadableFile } from "@/server/services/store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,4 @@
+import "server-only";
+
+/** The admin's books: ledger explorer, balances and adjustments. */
+export * from "./ledger-admin";

@@ -1,0 +1,472 @@
+import "server-only";
+import { z } from "zod";
+import { pool } from "@/server/db/client";
+import { type Queryable, withTransaction } from "@/server/db/transaction";
+import { DomainError, isDomainError } from "@/server/domain/errors";
+import { userAccount } from "@/server/domain/ledger";
+import { formatCredits } from "@/server/domain/money";
+import {
+  AWAITING_ADMIN,
+  PAYOUT_METHODS,
+  AUTO_APPROVAL_WINDOW_HOURS,
+  PAYOUT_METHOD_LABELS,
+  type PayoutDetailLine,
+  type PayoutMethodTerms,
+  type PayoutRateTerms,
+  WITHDRAWAL_STATUSES,
+  checkWithdrawal,
+  detailLines,
+  isLocked,
+  lockEndsAt,
+  qualifiesForAutoApproval,
+  snapshotPayoutDetails,
+  withdrawalKeys,
+} from "@/server/domain/payouts";
+import type { PayoutMethod, WithdrawalStatus } from "@/server/generated/prisma/enums";
+import { walletBalances } from "@/server/ledger/balances";
+import { post } from "@/server/ledger/post";
+import { announceWithdrawalChange } from "./notifications";
+import { loadPayoutProfile, profileGaps } from "./profiles";
+import { getPayoutConfiguration } from "./settings";
+import { assertStripeAccountReady, sendStripePayout } from "./stripe-payouts";
+import {
+  type TransitionActor,
+  WITHDRAWAL_COLUMNS,
+  type WithdrawalRow,
+  type WithdrawalView,
+  applyTransition,
+  eventsFor,
+  findWithdrawal,
+  lockWithdrawal,
+  toWithdrawalView,
+} from "./withdrawal-state";
+import { recordAudit } from "@/server/services/audit/record";
+
+/**
+ * Withdrawals: a performer turns available (matured) credits into money. The request moves the credits from
+ * available to held at once (WITHDRAWAL_HOLD, in the same transaction as the withdrawal row and its first
+ * event), so they can be neither spent nor requested twice; the ledger's guarded debit keeps concurrent requests
+ * within what is available. An admin reviews every request unless the auto-approval setting covers it; paying
+ * moves the held credits to payout clearing, every other ending reverses the hold. Every status change writes
+ * its email and live updates to the outbox, in its own transaction (applyTransition).
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// The performer's side
+
+export interface WithdrawalOverview {
+  available: bigint;
+  held: bigint;
+  method: PayoutMethod | null;
+  currency: string | null;
+  /** The performer's own details, sensitive values masked as in any summary. */
+  details: PayoutDetailLine[];
+  rate: PayoutRateTerms | null;
+  terms: PayoutMethodTerms | null;
+  lockedUntil: Date | null;
+  /** Why a request can't be made right now, in words; empty when one can. */
+  blockers: string[];
+  autoApproveBelowCredits: bigint | null;
+}
+
+export async function withdrawalOverview(performerId: string): Promise<WithdrawalOverview> {
+  const configuration = await getPayoutConfiguration(pool);
+  const profile = await loadPayoutProfile(pool, performerId);
+  const balances = await walletBalances(pool, performerId);
+  const { rows } = await pool.query<{ now: Date }>("SELECT now() AS now");
+  const now = rows[0]?.now ?? new Date();
+  const rate = profile ? (configuration.rates.find((candidate) => candidate.currency === profile.currency) ?? null) : null;
+  const terms = profile ? (configuration.methods.find((candidate) => candidate.method === profile.method) ?? null) : null;
+  const lockDays = configuration.policy.methodLockDays;
+  const lockedUntil = profile && isLocked(profile.methodChangedAt, lockDays, now) ? lockEndsAt(profile.methodChangedAt, lockDays) : null;
+
+  const blockers: string[] = [];
+  if (!profile) blockers.push("Add your payout details first.");
+  else {
+    if (!terms) blockers.push(`${PAYOUT_METHOD_LABELS[profile.method]} payouts are not offered any more; choose another method.`);
+    if (!rate) blockers.push(`Payouts in ${profile.currency} are not offered any more; choose another currency.`);
+    const gaps = profileGaps(configuration.fields, profile);
+    if (gaps.length > 0) blockers.push(`Your payout profile is incomplete: add ${gaps.join(", ")}.`);
+    if (lockedUntil) blockers.push("Your payout details changed recently; withdrawals open again when the lock ends.");
+  }
+  return {
+    available: balances.available,
+    held: balances.held,
+    method: profile?.method ?? null,
+    currency: profile?.currency ?? null,
+    details: profile ? detailLines(snapshotPayoutDetails(configuration.fields, profile), false) : [],
+    rate: rate && { credits: rate.credits, amountMinor: rate.amountMinor },
+    terms: terms && { fixedMinor: terms.fixedMinor, percentBps: terms.percentBps, minCredits: terms.minCredits, maxCredits: terms.maxCredits },
+    lockedUntil,
+    blockers,
+    autoApproveBelowCredits: configuration.policy.autoApproveBelowCredits,
+  };
+}
+
+export const requestWithdrawalSchema = z.object({
+  credits: z.bigint().min(1n, "Enter a whole number of credits, 1 or more.").max(1_000_000_000_000n),
+  idempotencyKey: z.uuid(),
+});
+export type RequestWithdrawalInput = z.input<typeof requestWithdrawalSchema>;
+
+export interface RequestedWithdrawal {
+  withdrawal: WithdrawalView;
+  /** A retry with the same key: the first request, nothing new posted. */
+  replayed: boolean;
+}
+
+function formatDate(date: Date): string {
+  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
+}
+
+async function withdrawalByKey(db: Queryable, performerId: string, key: string): Promise<WithdrawalRow | null> {
+  const { rows } = await db.query<WithdrawalRow>(`SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 AND w.idempotency_key = $2`, [
+    performerId,
+    key,
+  ]);
+  return rows[0] ?? null;
+}
+
+function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRow; replayed: true } {
+  if (BigInt(existing.credits) !== credits) throw new DomainError("CONFLICT", "This request was already made with different details.");
+  return { row: existing, replayed: true };
+}
+
+export async function requestWithdrawal(performerId: string, input: RequestWithdrawalInput): Promise<RequestedWithdrawal> {
+  const { credits, idempotencyKey } = requestWithdrawalSchema.parse(input);
+  const result = await withTransaction(pool, async (db) => {
+    // One request at a time per performer, so the auto-approval window below counts every earlier request.
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('withdrawal-request:' || $1, 0))", [performerId]);
+    const existing = await withdrawalByKey(db, performerId, idempotencyKey);
+    if (existing) return replayOf(existing, credits);
+
+    const profile = await loadPayoutProfile(db, performerId, "share");
+    if (!profile) throw new DomainError("PRECONDITION_FAILED", "Add your payout details before requesting a withdrawal.");
+    const configuration = await getPayoutConfiguration(db);
+    const methodLabel = PAYOUT_METHOD_LABELS[profile.method];
+    const terms = configuration.methods.find((candidate) => candidate.method === profile.method);
+    if (!terms) throw new DomainError("PRECONDITION_FAILED", `${methodLabel} payouts are not offered any more; choose another method in your payout profile.`);
+    const rate = configuration.rates.find((candidate) => candidate.currency === profile.currency);
+    if (!rate) throw new DomainError("PRECONDITION_FAILED", `Payouts in ${profile.currency} are not offered any more; choose another currency in your payout profile.`);
+    const gaps = profileGaps(configuration.fields, profile);
+    if (gaps.length > 0) throw new DomainError("PRECONDITION_FAILED", `Your payout profile is incomplete: add ${gaps.join(", ")}.`);
+    const { rows } = await db.query<{ now: Date }>("SELECT now() AS now");
+    const lockDays = configuration.policy.methodLockDays;
+    if (isLocked(profile.methodChangedAt, lockDays, rows[0]?.now ?? new Date())) {
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `Your payout details changed recently, so withdrawals are paused until ${formatDate(lockEndsAt(profile.methodChangedAt, lockDays))}.`,
+      );
+    }
+    const balances = await walletBalances(db, performerId);
+    const quote = checkWithdrawal(credits, rate, terms, balances.available, methodLabel);
+
+    // The guarded debit of available is the real limit: a concurrent request may have taken credits since the read.
+    const hold = await post(db, {
+      kind: "WITHDRAWAL_HOLD",
+      idempotencyKey: withdrawalKeys.hold(performerId, idempotencyKey),
+      actorId: performerId,
+      description: `Withdrawal of ${formatCredits(credits)} credits requested`,
+      metadata: { method: profile.method, currency: profile.currency, netMinor: quote.netMinor.toString() },
+      legs: [
+        { account: userAccount(performerId, "available"), amount: -credits },
+        { account: userAccount(performerId, "held"), amount: credits },
+      ],
+    }).catch((error: unknown) => {
+      if (isDomainError(error) && error.code === "INSUFFICIENT_FUNDS") {
+        throw new DomainError("INSUFFICIENT_FUNDS", "Your available credits changed meanwhile; there isn't enough for this withdrawal now.");
+      }
+      throw error;
+    });
+    const snapshot = snapshotPayoutDetails(configuration.fields, profile);
+    const inserted = await db.query<WithdrawalRow>(
+      `INSERT INTO withdrawals AS w (id, performer_id, credits, currency, gross_minor, fee_minor, net_minor, method, payout_details, status,
+                                idempotency_key, hold_transaction_id, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7::"PayoutMethod", $8::jsonb, 'REQUESTED', $9, $10, now())
+       ON CONFLICT (performer_id, idempotency_key) DO NOTHING
+       RETURNING ${WITHDRAWAL_COLUMNS}`,
+      [
+        performerId,
+        credits.toString(),
+        profile.currency,
+        quote.grossMinor.toString(),
+        quote.feeMinor.toString(),
+        quote.netMinor.toString(),
+        profile.method,
+        JSON.stringify(snapshot),
+        idempotencyKey,
+        hold.transactionId.toString(),
+      ],
+    );
+    const row = inserted.rows[0];
+    if (!row) {
+      // The same key raced in on another connection and won; its hold is the one posted (replayed above).
+      const winner = await withdrawalByKey(db, performerId, idempotencyKey);
+      if (!winner) throw new Error("withdrawal insert conflicted but no row exists");
+      return replayOf(winner, credits);
+    }
+    await db.query(
+      `INSERT INTO withdrawal_events (withdrawal_id, from_status, to_status, actor_id) VALUES ($1, NULL, 'REQUESTED', $2)`,
+      [row.id, performerId],
+    );
+    await announceWithdrawalChange(db, { withdrawalId: row.id, performerId, status: "REQUESTED" });
+    const autoApproveBelow = configuration.policy.autoApproveBelowCredits;
+    if (autoApproveBelow !== null) {
+      const window = await db.query<{ credits: string }>(
+        `SELECT coalesce(sum(credits), 0) AS credits FROM withdrawals
+          WHERE performer_id = $1 AND id <> $2 AND status NOT IN ('CANCELLED', 'REJECTED', 'FAILED')
+            AND created_at > now() - make_interval(hours => $3)`,
+        [performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS],
+      );
+      if (qualifiesForAutoApproval(credits, BigInt(window.rows[0]?.credits ?? "0"), autoApproveBelow)) {
+        await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
+          note: `Approved automatically: ${formatCredits(autoApproveBelow)} credits or less requested in ${AUTO_APPROVAL_WINDOW_HOURS} hours`,
+        });
+      }
+    }
+    return { row, replayed: false };
+  });
+
+  if (!result.replayed && result.row.status === "APPROVED" && result.row.method === "STRIPE_CONNECT") {
+    // Auto-approved: pay as an admin's approval would. A refusal leaves it approved, in the admin queue.
+    await sendStripePayout(result.row.id, { kind: "system", id: null }).catch((error: unknown) =>
+      console.error(`auto-approved withdrawal ${result.row.id} not sent to Stripe`, error),
+    );
+  }
+  return { withdrawal: await viewOf(result.row.id), replayed: result.replayed };
+}
+
+export const withdrawalIdSchema = z.object({ id: z.uuid() });
+
+/** The performer takes back a request an admin has not acted on yet; the hold is reversed. */
+export async function cancelWithdrawal(performerId: string, input: z.input<typeof withdrawalIdSchema>): Promise<WithdrawalView> {
+  const { id } = withdrawalIdSchema.parse(input);
+  await withTransaction(pool, async (db) => {
+    const withdrawal = await lockWithdrawal(db, id, performerId);
+    await applyTransition(db, withdrawal, "CANCELLED", { kind: "performer", id: performerId });
+  });
+  return viewOf(id);
+}
+
+async function viewOf(id: string): Promise<WithdrawalView> {
+  const row = await findWithdrawal(pool, id);
+  if (!row) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
+  return toWithdrawalView(row, (await eventsFor(pool, [id])).get(id) ?? []);
+}
+
+/** The performer's own withdrawals, newest first, each with its status history. */
+export async function listMyWithdrawals(performerId: string): Promise<WithdrawalView[]> {
+  const { rows } = await pool.query<WithdrawalRow>(
+    `SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 ORDER BY w.created_at DESC, w.id LIMIT 200`,
+    [performerId],
+  );
+  const events = await eventsFor(pool, rows.map((row) => row.id));
+  return rows.map((row) => toWithdrawalView(row, events.get(row.id) ?? []));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin's side
+
+const WITHDRAWAL_STATUS_FILTERS = ["OPEN", ...WITHDRAWAL_STATUSES] as const;
+
+/**
+ * The queue's filters, shared by the page and the export. OPEN: waiting for an admin (requested, approved, or a
+ * failed Stripe payout held for reconciliation).
+ * Dates are whole UTC days, both ends included.
+ */
+export const withdrawalFiltersSchema = z.object({
+  status: z.enum(WITHDRAWAL_STATUS_FILTERS).optional(),
+  performer: z.string().trim().max(100).optional(),
+  method: z.enum(PAYOUT_METHODS).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});
+export type WithdrawalFilters = z.input<typeof withdrawalFiltersSchema>;
+
+export interface AdminWithdrawalView extends WithdrawalView {
+  performer: { username: string; displayName: string; email: string; stageName: string | null };
+  /** Payout details as they were when requested; sensitive values masked. */
+  details: PayoutDetailLine[];
+}
+
+type QueueRow = WithdrawalRow & { username: string; display_name: string; email: string; stage_name: string | null };
+
+function statusesFor(filter: z.output<typeof withdrawalFiltersSchema>["status"]): WithdrawalStatus[] | null {
+  if (!filter) return null;
+  return filter === "OPEN" ? [...AWAITING_ADMIN] : [filter];
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Waiting requests oldest first (review in order of arrival); any other view newest first. */
+export async function queryWithdrawals(db: Queryable, input: WithdrawalFilters, limit: number): Promise<AdminWithdrawalView[]> {
+  const filters = withdrawalFiltersSchema.parse(input);
+  const oldestFirst = filters.status === "OPEN" || filters.status === "REQUESTED" || filters.status === "APPROVED";
+  const { rows } = await db.query<QueueRow>(
+    `SELECT ${WITHDRAWAL_COLUMNS}, u.username, u.display_name, u.email, p.stage_name
+       FROM withdrawals w
+       JOIN users u ON u.id = w.performer_id
+       LEFT JOIN performer_profiles p ON p.user_id = w.performer_id
+      WHERE ($1::"WithdrawalStatus"[] IS NULL OR w.status = ANY($1::"WithdrawalStatus"[]))
+        AND ($2::text IS NULL OR u.username ILIKE $2 OR u.email ILIKE $2 OR u.display_name ILIKE $2 OR p.stage_name ILIKE $2)
+        AND ($3::"PayoutMethod" IS NULL OR w.method = $3::"PayoutMethod")
+        AND ($4::date IS NULL OR w.created_at >= ($4::date)::timestamp AT TIME ZONE 'UTC')
+        AND ($5::date IS NULL OR w.created_at < ($5::date + 1)::timestamp AT TIME ZONE 'UTC')
+      ORDER BY w.created_at ${oldestFirst ? "ASC" : "DESC"}, w.id
+      LIMIT $6`,
+    [
+      statusesFor(filters.status),
+      filters.performer ? `%${escapeLike(filters.performer)}%` : null,
+      filters.method ?? null,
+      filters.from ?? null,
+      filters.to ?? null,
+      limit,
+    ],
+  );
+  const events = await eventsFor(db, rows.map((row) => row.id));
+  return rows.map((row) => ({
+    ...toWithdrawalView(row, events.get(row.id) ?? []),
+    performer: { username: row.username, displayName: row.display_name, email: row.email, stageName: row.stage_name },
+    details: detailLines(row.payout_details, false),
+  }));
+}
+
+const QUEUE_LIMIT = 200;
+
+export function withdrawalQueue(filters: WithdrawalFilters): Promise<AdminWithdrawalView[]> {
+  return queryWithdrawals(pool, filters, QUEUE_LIMIT);
+}
+
+/** How many withdrawals wait for an admin: the badge in the admin navigation. */
+export async function pendingWithdrawalCount(): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM withdrawals WHERE status = ANY($1::"WithdrawalStatus"[])`, [
+    [...AWAITING_ADMIN],
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+/** The payout details of a withdrawal in full, for paying it; the reveal is audited before anything is shown. */
+export async function revealWithdrawalDetails(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<PayoutDetailLine[]> {
+  const { id } = withdrawalIdSchema.parse(input);
+  const withdrawal = await findWithdrawal(pool, id);
+  if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
+  await recordAudit(pool, { actorId: adminId, action: "withdrawal.details_revealed", target: { type: "withdrawal", id } });
+  return detailLines(withdrawal.payout_details, true);
+}
+
+export interface ApprovalResult {
+  withdrawal: WithdrawalView;
+  /** Approved, but Stripe refused or could not be reached: the payout can be sent again from the queue. */
+  payoutError: string | null;
+}
+
+/**
+ * An admin approves a request. A Stripe Connect withdrawal is checked against Stripe first (an account that
+ * can't be paid is refused before anything changes), then paid at once; any other is paid by the admin, who
+ * marks it paid with a reference.
+ */
+export async function approveWithdrawal(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<ApprovalResult> {
+  const { id } = withdrawalIdSchema.parse(input);
+  const admin: TransitionActor = { kind: "admin", id: adminId };
+  const current = await findWithdrawal(pool, id);
+  if (!current) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
+  if (current.status === "REQUESTED" && current.method === "STRIPE_CONNECT") await assertStripeAccountReady(current.payout_details);
+
+  await withTransaction(pool, async (db) => applyTransition(db, await lockWithdrawal(db, id), "APPROVED", admin));
+
+  let payoutError: string | null = null;
+  if (current.method === "STRIPE_CONNECT") {
+    try {
+      await sendStripePayout(id, admin);
+    } catch (error) {
+      if (!isDomainError(error)) console.error(`withdrawal ${id} approved but not sent to Stripe`, error);
+      payoutError = isDomainError(error) ? error.message : "Stripe could not be reached; send the payout again from the queue.";
+    }
+  }
+  return { withdrawal: await viewOf(id), payoutError };
+}
+
+/** Sends an approved Stripe withdrawal again after a refusal or an outage. */
+export async function retryStripePayout(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<WithdrawalView> {
+  const { id } = withdrawalIdSchema.parse(input);
+  const current = await findWithdrawal(pool, id);
+  if (current?.status === "APPROVED" && current.method === "STRIPE_CONNECT" && !current.stripe_transfer_id) {
+    await assertStripeAccountReady(current.payout_details);
+  }
+  await sendStripePayout(id, { kind: "admin", id: adminId });
+  return viewOf(id);
+}
+
+export const rejectWithdrawalSchema = z.object({
+  id: z.uuid(),
+  reason: z.string().trim().min(3, "Tell the performer why, in a few words.").max(500),
+});
+
+export async function rejectWithdrawal(adminId: string, input: z.input<typeof rejectWithdrawalSchema>): Promise<WithdrawalView> {
+  const { id, reason } = rejectWithdrawalSchema.parse(input);
+  await withTransaction(pool, async (db) => {
+    const withdrawal = await lockWithdrawal(db, id);
+    // Once transferred, the money is in the performer's Stripe account, so only a withdrawal held for
+    // reconciliation (the admin recovered that money) may still be rejected.
+    if (withdrawal.stripe_transfer_id && withdrawal.status !== "NEEDS_RECONCILIATION") {
+      throw new DomainError("CONFLICT", "The money already went to the performer's Stripe account; send the payout instead of rejecting.");
+    }
+    await applyTransition(db, withdrawal, "REJECTED", { kind: "admin", id: adminId }, { reason, note: reason });
+  });
+  return viewOf(id);
+}
+
+export const markPaidSchema = z.object({
+  id: z.uuid(),
+  reference: z.string().trim().min(2, "Enter the payment's reference (PayPal transaction id, bank reference).").max(200),
+});
+
+/**
+ * The admin paid by other means (PayPal, a bank transfer), or settled a Stripe withdrawal held for
+ * reconciliation by leaving the money with the performer: the held credits leave for payout clearing.
+ */
+export async function markWithdrawalPaid(adminId: string, input: z.input<typeof markPaidSchema>): Promise<WithdrawalView> {
+  const { id, reference } = markPaidSchema.parse(input);
+  await withTransaction(pool, async (db) => {
+    const withdrawal = await lockWithdrawal(db, id);
+    if (withdrawal.method === "STRIPE_CONNECT" && withdrawal.status !== "NEEDS_RECONCILIATION") {
+      throw new DomainError("BAD_REQUEST", "A Stripe withdrawal turns paid when Stripe confirms the payout.");
+    }
+    await applyTransition(db, withdrawal, "PAID", { kind: "admin", id: adminId }, { reference, note: `Reference ${reference}` });
+  });
+  return viewOf(id);
+}
+
+export const bulkIdsSchema = z.object({ ids: z.array(z.uuid()).min(1, "Select at least one withdrawal.").max(100) });
+export const bulkRejectSchema = bulkIdsSchema.extend({ reason: rejectWithdrawalSchema.shape.reason });
+
+export type BulkOutcome = { id: string; ok: true; status: WithdrawalStatus; payoutError: string | null } | { id: string; ok: false; error: string };
+
+/** Each withdrawal on its own: one that can't be approved (already approved, say) doesn't stop the others. */
+async function eachWithdrawal(ids: readonly string[], act: (id: string) => Promise<{ status: WithdrawalStatus; payoutError: string | null }>): Promise<BulkOutcome[]> {
+  const outcomes: BulkOutcome[] = [];
+  for (const id of new Set(ids)) {
+    try {
+      outcomes.push({ id, ok: true, ...(await act(id)) });
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      outcomes.push({ id, ok: false, error: error.message });
+    }
+  }
+  return outcomes;
+}
+
+export function approveWithdrawals(adminId: string, input: z.input<typeof bulkIdsSchema>): Promise<BulkOutcome[]> {
+  const { ids } = bulkIdsSchema.parse(input);
+  return eachWithdrawal(ids, async (id) => {
+    const result = await approveWithdrawal(adminId, { id });
+    return { status: result.withdrawal.status, payoutError: result.payoutError };
+  });
+}
+
+export function rejectWithdrawals(adminId: string, input: z.input<typeof bulkRejectSchema>): Promise<BulkOutcome[]> {
+  const { ids, reason } = bulkRejectSchema.parse(input);
+  return eachWithdrawal(ids, async (id) => ({ status: (await rejectWithdrawal(adminId, { id, reason })).status, payoutError: null }));
+}

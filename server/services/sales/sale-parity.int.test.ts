@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import type { PoolClient } from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, pool } from "@/server/db/client";
+import { splitSale } from "@/server/domain/commission";
+import { effectiveRate, type ScheduledRate } from "@/server/domain/commission-schedule";
+import { type EarningsHoldPolicy, holdDaysFor } from "@/server/domain/earnings";
+import type { SaleKind } from "@/server/generated/prisma/enums";
+import { fundUser, insertUser } from "@/server/testing/factories";
+import { SALE_KINDS } from "./commissions";
+import { postSale } from "./sales";
+import { SETTINGS } from "../settings/settings";
+
+/**
+ * ledger_sale applies the sale rules in SQL (commission_rate_at, sale_performer_share, earnings_hold_days); the pure
+ * TypeScript in server/domain stays the reference. Each case runs the SQL and the TypeScript on the same input.
+ */
+
+afterAll(async () => {
+  await closeDb();
+});
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** Runs `work` in a transaction that is rolled back, so each case sets up its own schedule or settings alone. */
+async function rolledBack<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+  const db = await pool.connect();
+  try {
+    await db.query("BEGIN");
+    return await work(db);
+  } finally {
+    await db.query("ROLLBACK");
+    db.release();
+  }
+}
+
+describe("sale_performer_share agrees with splitSale", () => {
+  it("on the edge cases and a sample of amounts up to the largest bigint, at every kind of rate", async () => {
+    const edges: [bigint, number][] = [
+      [1n, 0], [1n, 1], [1n, 9999], [1n, 10000], [3n, 5000], [99n, 3333], [101n, 7001], [9_999n, 7000],
+      [9_007_199_254_740_993n, 8000], [MAX_BIGINT, 9999], [MAX_BIGINT, 10000], [MAX_BIGINT, 1], [MAX_BIGINT - 1n, 7000],
+    ];
+    const sampled = fc.sample(
+      fc.tuple(
+        fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: MAX_BIGINT })),
+        fc.oneof(fc.constantFrom(0, 1, 5000, 7000, 9999, 10000), fc.integer({ min: 0, max: 10_000 })),
+      ),
+      2_000,
+    );
+    const cases = [...edges, ...sampled];
+    const { rows } = await pool.query<{ share: string }>(
+      `SELECT sale_performer_share(c.amount, c.bps) AS share
+         FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS c(amount, bps, n) ORDER BY c.n`,
+      [cases.map(([amount]) => amount.toString()), cases.map(([, bps]) => bps)],
+    );
+    const mismatches = cases.flatMap(([amount, bps], index) => {
+      const expected = splitSale(amount, bps).performer;
+      const actual = BigInt(rows[index]?.share ?? "-1");
+      return actual === expected ? [] : [{ amount, bps, expected, actual }];
+    });
+    expect(mismatches).toEqual([]);
+  });
+});
+
+const DAY_MS = 86_400_000;
+type Row = [performer: "p1" | "p2" | null, bps: number, fromDay: number, kind?: SaleKind];
+
+describe("commission_rate_at agrees with effectiveRate", () => {
+  // Schedules as days from a fixed origin, read at several days; "p3" never has an override.
+  it.each<[string, Row[]]>([
+    ["defaults only", [[null, 8000, 0], [null, 7500, 10]]],
+    ["overrides and defaults interleaved", [[null, 8000, 0], [null, 7500, 10], ["p1", 9000, 5], ["p1", 8500, 20], ["p2", 9500, 15]]],
+    ["two rows starting at the same instant: the later one wins", [[null, 8000, 0], [null, 8200, 0], ["p1", 9100, 3], ["p1", 9200, 3]]],
+    ["an override before any default", [["p1", 6000, 0], [null, 7000, 5]]],
+    ["other kinds are ignored", [[null, 8000, 0], [null, 1000, 0, "PRIVATE_SHOW"], ["p1", 2000, 0, "STORE"]]],
+    ["extreme rates", [[null, 0, 0], ["p1", 10000, 2], ["p2", 1, 4]]],
+    ["no rate at all", []],
+  ])("%s", async (_name, schedule) => {
+    const origin = new Date(Date.UTC(2026, 0, 1));
+    const at = (day: number) => new Date(origin.getTime() + day * DAY_MS);
+    const readAt = [-1, 0, 1, 3, 4, 5, 6, 10, 14, 15, 20, 25].flatMap((day) => [at(day), new Date(at(day).getTime() - 1)]);
+    const { expected, actual } = await rolledBack(async (db) => {
+      const performers = { p1: await insertUser(db, "PERFORMER"), p2: await insertUser(db, "PERFORMER"), p3: await insertUser(db, "PERFORMER") };
+      await db.query("DELETE FROM commission_rates");
+      const rates: ScheduledRate[] = [];
+      for (const [who, bps, day, kind = "TIP"] of schedule) {
+        const rate = { kind, performerId: who ? performers[who] : null, performerShareBps: bps, effectiveFrom: at(day) };
+        await db.query(
+          `INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, $4)`,
+          [rate.kind, rate.performerId, rate.performerShareBps, rate.effectiveFrom],
+        );
+        rates.push(rate);
+      }
+      const questions = Object.values(performers).flatMap((performerId) => readAt.map((when) => ({ performerId, when })));
+      const { rows } = await db.query<{ bps: number | null }>(
+        `SELECT commission_rate_at('TIP', q.performer_id, q.at) AS bps
+           FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS q(performer_id, at, n) ORDER BY q.n`,
+        [questions.map((q) => q.performerId), questions.map((q) => q.when)],
+      );
+      return {
+        expected: questions.map((q) => effectiveRate(rates, "TIP", q.performerId, q.when)?.performerShareBps ?? null),
+        actual: rows.map((row) => row.bps),
+      };
+    });
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe("earnings_hold_days agrees with holdDaysFor", () => {
+  const policies: [string, EarningsHoldPolicy | null][] = [
+    ["no setting stored: the default policy", null],
+    ["a default only", { defaultDays: 3, byKind: {} }],
+    ["a hold per kind for some kinds", { defaultDays: 10, byKind: { TIP: 2, STORE: 14, MEMBERSHIP: 0 } }],
+    ["zero days everywhere", { defaultDays: 0, byKind: { CONTENT: 0 } }],
+    ["the longest holds", { defaultDays: 365, byKind: { PAYMENT_REQUEST: 365, PRIVATE_SHOW: 1 } }],
+  ];
+  it.each(policies)("%s", async (_name, policy) => {
+    const actual = await rolledBack(async (db) => {
+      await db.query("DELETE FROM platform_settings WHERE key = 'earningsHold'");
+      if (policy) await db.query(`INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb)`, [JSON.stringify(policy)]);
+      const { rows } = await db.query<{ days: number }>(
+        `SELECT earnings_hold_days(k.kind::"SaleKind", $2::jsonb) AS days FROM unnest($1::text[]) WITH ORDINALITY AS k(kind, n) ORDER BY k.n`,
+        [SALE_KINDS, JSON.stringify(SETTINGS.earningsHold.default)],
+      );
+      return rows.map((row) => row.days);
+    });
+    expect(actual).toEqual(SALE_KINDS.map((kind) => holdDaysFor(policy ?? SETTINGS.earningsHold.default, kind)));
+  });
+});
+
+describe("ledger_sale posts what the TypeScript rules say", () => {
+  it.each<[string, bigint, { override?: number; defaultBps: number; holdDays: EarningsHoldPolicy; kind: SaleKind }]>([
+    ["one credit at the default rate", 1n, { defaultBps: 7000, holdDays: { defaultDays: 7, byKind: {} }, kind: "TIP" }],
+    ["an odd amount under an override", 99n, { override: 3333, defaultBps: 7000, holdDays: { defaultDays: 7, byKind: { TIP: 2 } }, kind: "TIP" }],
+    ["a huge amount", 9_007_199_254_740_993n, { defaultBps: 8000, holdDays: { defaultDays: 5, byKind: { STORE: 14 } }, kind: "STORE" }],
+    ["all to the performer", 10n, { override: 10000, defaultBps: 0, holdDays: { defaultDays: 1, byKind: {} }, kind: "CONTENT" }],
+    ["all to the platform (no lot)", 10n, { defaultBps: 0, holdDays: { defaultDays: 1, byKind: {} }, kind: "MEMBERSHIP" }],
+  ])("%s", async (_name, amount, setup) => {
+    await rolledBack(async (db) => {
+      const buyer = await insertUser(db, "MEMBER");
+      const performer = await insertUser(db, "PERFORMER");
+      await fundUser(db, buyer, amount);
+      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", NULL, $2, now() - interval '1 day')`, [setup.kind, setup.defaultBps]);
+      if (setup.override !== undefined) {
+        await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, now() - interval '1 hour')`, [setup.kind, performer, setup.override]);
+      }
+      await db.query(
+        `INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [JSON.stringify(setup.holdDays)],
+      );
+      const sale = {
+        kind: "TIP" as const,
+        saleKind: setup.kind,
+        buyerId: buyer,
+        performerId: performer,
+        amount,
+        idempotencyKey: `parity:${randomUUID()}`,
+        request: { amount },
+        description: "Parity sale",
+      };
+      const first = await postSale(db, sale);
+      const replay = await postSale(db, sale);
+      const { rows } = await db.query<{ now: Date }>("SELECT now()");
+      const expected = splitSale(amount, setup.override ?? setup.defaultBps);
+      const expectedLot = expected.performer > 0n ? new Date((rows[0]?.now as Date).getTime() + holdDaysFor(setup.holdDays, setup.kind) * DAY_MS) : null;
+      expect(first).toMatchObject({ replayed: false, split: expected, maturesAt: expectedLot });
+      expect(replay).toEqual({ ...first, replayed: true });
+    });
+  });
+});

@@ -1,0 +1,515 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { PoolClient } from "pg";
+import { storableBigint } from "@/server/domain/storable";
+import { pool } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
+import { DomainError } from "@/server/domain/errors";
+import { userAccount } from "@/server/domain/ledger";
+import { formatCredits } from "@/server/domain/money";
+import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } from "@/server/domain/store";
+import { type CardState, assertTransition, openCardOrdersRefusal, orderActorsFor, overdueOrderAction, statusAfterPayment } from "@/server/domain/store-orders";
+import { env } from "@/server/env";
+import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
+import { type Checkout, type EventSubject, type GatewayEvent, PaymentGatewayError, payments } from "@/server/integrations/payments";
+import { post } from "@/server/ledger/post";
+import { enqueue } from "@/server/outbox/messages";
+import { findSellingPerformer, postSale } from "../sales/sales";
+import { getSetting } from "../settings/settings";
+import { type OrderChange, announceOrderChange } from "./notifications";
+import {
+  type OrderRecord,
+  type OrderView,
+  applyCardDispute,
+  applyCardRefund,
+  completeCardOrder,
+  loadOrder,
+  lockOrder,
+  orderByKey,
+  orderFor,
+  recordOrderEvent,
+  refundPaidOrder,
+  releaseCardOrder,
+  saleDescription,
+} from "./orders";
+import { paymentMatches } from "../purchases/payment-subjects";
+import type { WebhookOutcome } from "../purchases/webhooks";
+
+/**
+ * Buying from the store, and the card side of it.
+ *
+ * Wallet only: one transaction reserves the stock (`stock >= quantity` checked by the UPDATE itself), posts the
+ * sale and records the order, paid (a digital one delivered).
+ *
+ * Wallet and card: one transaction reserves the stock, moves the wallet part to held (STORE_HOLD) and records the
+ * order AWAITING_PAYMENT; then, outside it, a Stripe Checkout Session for the card part (idempotency key from the
+ * order id). Stripe's webhooks finish it: paid posts the sale from held plus gateway clearing; failed or expired
+ * releases the hold and the stock. Every posting's key is derived from the order, so replays change nothing.
+ */
+
+/** Marks a Checkout Session or PaymentIntent as a store order's, so webhooks tell it from a credit purchase. */
+export const STORE_ORDER_METADATA_KIND = "store_order";
+
+/**
+ * How long a card checkout keeps the stock reserved, from when the order was placed: its session expires then at
+ * Stripe, and the sweeper (`sweepOverdueOrders`) gives back what an order still waiting after it holds.
+ */
+export const CHECKOUT_WINDOW_SECONDS = 60 * 60;
+/** Stripe wants a session's expiry at least 30 minutes after it is created; a later start can't be opened. */
+const MIN_CHECKOUT_SECONDS = 31 * 60;
+
+export const placeOrderSchema = z.object({
+  itemId: z.uuid(),
+  quantity: z
+    .number()
+    .int("Order a whole number of items.")
+    .min(1, "Order at least 1.")
+    .max(MAX_ORDER_QUANTITY, `Order at most ${MAX_ORDER_QUANTITY} at a time.`),
+  /** Credits from the wallet; the rest is paid by card. Omitted: the whole total from the wallet. */
+  walletPart: storableBigint(z.bigint().min(0n, "The wallet part cannot be negative.")).optional(),
+  /** The total the buyer confirmed; a price changed meanwhile is refused rather than charged. */
+  expectedTotal: storableBigint(z.bigint().positive()).optional(),
+  shippingAddress: shippingAddressSchema.optional(),
+  idempotencyKey: z.uuid(),
+});
+export type PlaceOrderInput = z.input<typeof placeOrderSchema>;
+type PlaceOrder = z.output<typeof placeOrderSchema>;
+
+/** How an order may be split: the most of it the wallet may pay, and what a credit costs by card. */
+export function paymentTerms() {
+  return getSetting(pool, "store");
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  status: OrderRecord["status"];
+  /** Where to pay the card part; null for an order paid from the wallet alone (or already settled). */
+  checkoutUrl: string | null;
+  replayed: boolean;
+}
+
+interface ItemForSale {
+  id: string;
+  kind: StoreItemKind;
+  title: string;
+  price: bigint;
+  sellerId: string | null;
+  hasFile: boolean;
+}
+
+async function itemForSale(itemId: string): Promise<ItemForSale> {
+  const { rows } = await pool.query<{ id: string; kind: StoreItemKind; title: string; price: string; active: boolean; seller_id: string | null; has_file: boolean }>(
+    "SELECT id, kind, title, price, active, seller_id, storage_key IS NOT NULL AS has_file FROM store_items WHERE id = $1",
+    [itemId],
+  );
+  const row = rows[0];
+  if (!row || !row.active) throw new DomainError("NOT_FOUND", "That item is not on sale.");
+  return { id: row.id, kind: row.kind, title: row.title, price: BigInt(row.price), sellerId: row.seller_id, hasFile: row.has_file };
+}
+
+/** The same key with the same request returns the first order; with a different request it is a conflict. */
+function assertSameRequest(existing: OrderRecord, input: PlaceOrder): void {
+  const sameWallet = input.walletPart === undefined ? existing.cardPart === 0n : existing.walletPart === input.walletPart;
+  if (existing.itemId !== input.itemId || existing.quantity !== input.quantity || !sameWallet) {
+    throw new DomainError("CONFLICT", "This order was already placed with different details.");
+  }
+}
+
+function soldOut(stockLeft: number | null | undefined): DomainError {
+  if (!stockLeft) return new DomainError("CONFLICT", "Sold out: this item has no stock left.", { reason: "SOLD_OUT" });
+  return new DomainError("CONFLICT", `Sold out: only ${stockLeft} left. Lower the quantity and try again.`, { reason: "SOLD_OUT" });
+}
+
+/**
+ * A member buys an item. Checks that need no lock come first (the item, the seller, the address, the split);
+ * then one transaction, serialised per idempotency key so a double submit waits and gets the first order.
+ */
+export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Promise<PlacedOrder> {
+  const input = placeOrderSchema.parse(rawInput);
+  const existing = await orderByKey(pool, buyerId, input.idempotencyKey);
+  if (existing) return resumeOrder(existing, input);
+
+  const item = await itemForSale(input.itemId);
+  if (item.sellerId === buyerId) throw new DomainError("FORBIDDEN", "You cannot buy your own item.");
+  if (item.sellerId) await findSellingPerformer(pool, { performerId: item.sellerId });
+  if (item.kind === "DIGITAL" && !item.hasFile) throw new DomainError("NOT_FOUND", "That item is not on sale.");
+  if (item.kind === "DIGITAL" && input.quantity !== 1) {
+    throw new DomainError("BAD_REQUEST", "A digital item is bought one at a time.", { fieldErrors: { quantity: ["Digital items are bought one at a time."] } });
+  }
+  if (item.kind === "PHYSICAL" && !input.shippingAddress) {
+    throw new DomainError("BAD_REQUEST", "Enter where to ship this item.", { fieldErrors: { shippingAddress: ["Enter a shipping address."] } });
+  }
+  const total = orderTotal(item.price, input.quantity);
+  if (input.expectedTotal !== undefined && input.expectedTotal !== total) {
+    throw new DomainError("CONFLICT", `The price changed: this order now costs ${formatCredits(total)} credits. Review it and try again.`);
+  }
+  const terms = await getSetting(pool, "store");
+  const split = splitPayment({
+    total,
+    walletPart: input.walletPart ?? total,
+    maxWalletShareBps: terms.maxWalletShareBps,
+    creditPriceMinor: terms.creditPriceMinor,
+  });
+  const byCard = split.cardPart > 0n;
+  const orderId = randomUUID();
+
+  const placed = await withTransaction(pool, async (db) => {
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-order:${buyerId}:${input.idempotencyKey}`]);
+    const concurrent = await orderByKey(db, buyerId, input.idempotencyKey);
+    if (concurrent) return { concurrent };
+    if (byCard) {
+      // Serialised per buyer, so two orders placed at once can't both pass the count.
+      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-card-orders:${buyerId}`]);
+      const open = await db.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM store_orders WHERE buyer_id = $1 AND status = 'AWAITING_PAYMENT'",
+        [buyerId],
+      );
+      const refusal = openCardOrdersRefusal(open.rows[0]?.count ?? 0);
+      if (refusal) throw new DomainError("PRECONDITION_FAILED", refusal, { reason: "TOO_MANY_OPEN_ORDERS" });
+    }
+
+    const reserved = await db.query<{ price: string }>(
+      `UPDATE store_items SET stock = stock - $2, updated_at = now()
+        WHERE id = $1 AND active AND (stock IS NULL OR stock >= $2)
+        RETURNING price`,
+      [item.id, input.quantity],
+    );
+    if (reserved.rowCount === 0) {
+      const { rows } = await db.query<{ active: boolean; stock: number | null }>("SELECT active, stock FROM store_items WHERE id = $1", [item.id]);
+      if (!rows[0]?.active) throw new DomainError("NOT_FOUND", "That item is not on sale.");
+      throw soldOut(rows[0].stock);
+    }
+    if (BigInt(reserved.rows[0]?.price ?? "0") !== item.price) {
+      throw new DomainError("CONFLICT", "The price changed while you were ordering. Review it and try again.");
+    }
+
+    const description = saleDescription({ title: item.title, quantity: input.quantity });
+    let saleTransactionId: bigint | null = null;
+    let holdTransactionId: bigint | null = null;
+    if (!byCard) {
+      const sale = await postSale(db, {
+        kind: "STORE_SALE",
+        saleKind: "STORE",
+        buyerId,
+        performerId: item.sellerId,
+        amount: total,
+        idempotencyKey: `store-order:${orderId}:sale`,
+        request: { orderId },
+        description,
+        metadata: { orderId, itemId: item.id, quantity: input.quantity },
+      });
+      saleTransactionId = sale.transactionId;
+    } else if (split.walletPart > 0n) {
+      const hold = await post(db, {
+        kind: "STORE_HOLD",
+        idempotencyKey: `store-order:${orderId}:hold`,
+        actorId: buyerId,
+        description: `Held for card checkout: ${description.replace(/^Store: /, "")}`,
+        metadata: { orderId, itemId: item.id },
+        legs: [
+          { account: userAccount(buyerId, "available"), amount: -split.walletPart },
+          { account: userAccount(buyerId, "held"), amount: split.walletPart },
+        ],
+      });
+      holdTransactionId = hold.transactionId;
+    }
+
+    const status = byCard ? "AWAITING_PAYMENT" : statusAfterPayment(item.kind);
+    await db.query(
+      `INSERT INTO store_orders (id, item_id, buyer_id, seller_id, quantity, unit_price, total, wallet_part, card_part,
+                                 card_amount_minor, currency, status, idempotency_key, shipping_address,
+                                 hold_transaction_id, sale_transaction_id, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::"StoreOrderStatus", $13, $14::jsonb, $15, $16, now())`,
+      [
+        orderId,
+        item.id,
+        buyerId,
+        item.sellerId,
+        input.quantity,
+        item.price.toString(),
+        total.toString(),
+        split.walletPart.toString(),
+        split.cardPart.toString(),
+        split.cardAmountMinor.toString(),
+        byCard ? terms.currency : null,
+        status,
+        input.idempotencyKey,
+        item.kind === "PHYSICAL" && input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
+        holdTransactionId?.toString() ?? null,
+        saleTransactionId?.toString() ?? null,
+      ],
+    );
+    await recordOrderEvent(db, orderId, status, buyerId, byCard ? "Waiting for the card payment" : "Paid from the wallet");
+    await announceOrderChange(db, { orderId, event: byCard ? "held" : "paid" });
+    return {};
+  });
+
+  if (placed.concurrent) return resumeOrder(placed.concurrent, input);
+  const order = await loadOrder(pool, orderId);
+  if (!order) throw new Error(`store order ${orderId} vanished after commit`);
+  return { orderId, status: order.status, checkoutUrl: byCard ? await openCheckoutOrRelease(order) : null, replayed: false };
+}
+
+/**
+ * The new order's checkout, or, when it can't be opened, the order cancelled at once: its stock and held credits
+ * go back rather than stay reserved for a payment that can't be made. Should Stripe have created the session
+ * after all (its answer lost), a payment of it reaches a cancelled order, and the webhook refunds it.
+ */
+async function openCheckoutOrRelease(order: OrderRecord): Promise<string | null> {
+  try {
+    return await checkoutUrlFor(order);
+  } catch (error) {
+    console.error(`store order ${order.id}: the card checkout could not be opened`, error);
+    await withTransaction(pool, async (db) => {
+      const locked = await lockOrder(db, order.id);
+      if (!locked) throw new Error(`store order ${order.id} vanished`);
+      await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The card payment could not be started" }));
+    });
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "The card payment could not be started, so the order was cancelled and nothing was charged. Try again in a moment.",
+      { reason: "CHECKOUT_UNAVAILABLE" },
+    );
+  }
+}
+
+async function resumeOrder(existing: OrderRecord, input: PlaceOrder): Promise<PlacedOrder> {
+  assertSameRequest(existing, input);
+  const checkoutUrl = existing.status === "AWAITING_PAYMENT" ? await checkoutUrlFor(existing) : null;
+  return { orderId: existing.id, status: existing.status, checkoutUrl, replayed: true };
+}
+
+/**
+ * The Checkout Session that collects an order's card part: the stored one while it is open, else a new one
+ * (the Stripe idempotency key makes a retry after a lost answer return the same session). Null once the
+ * session is no longer open: the webhooks settle the order from there.
+ */
+async function checkoutUrlFor(order: OrderRecord): Promise<string | null> {
+  if (order.stripeCheckoutSessionId) {
+    const checkout = await payments().readCheckout(order.stripeCheckoutSessionId);
+    return checkout.status === "open" ? checkout.url : null;
+  }
+  const expiresAt = Math.floor(order.createdAt.getTime() / 1000) + CHECKOUT_WINDOW_SECONDS;
+  if (expiresAt - Date.now() / 1000 < MIN_CHECKOUT_SECONDS) {
+    throw new DomainError("PRECONDITION_FAILED", "The time to pay this order by card has run out. Cancel it and order again.");
+  }
+  const { rows } = await pool.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [order.buyerId]);
+  const session = await payments().createCheckout({
+    amountMinor: order.cardAmountMinor,
+    currency: order.currency ?? "usd",
+    description: `${saleDescription(order).replace(/^Store: /, "")}: ${formatCredits(order.cardPart)} credits by card`,
+    customerEmail: rows[0]?.email,
+    metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+    expiresAt: new Date(expiresAt * 1000),
+    successUrl: `${env.APP_URL}/orders/${order.id}`,
+    cancelUrl: `${env.APP_URL}/orders/${order.id}`,
+    idempotencyKey: `store-order:${order.id}:checkout`,
+  });
+  await pool.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1 AND stripe_checkout_session_id IS NULL", [
+    order.id,
+    session.id,
+  ]);
+  return session.url;
+}
+
+/** The buyer goes back to paying an order's card part (after leaving the pay page): its checkout, if still open. */
+export async function resumeCheckout(buyerId: string, orderId: string): Promise<{ checkoutUrl: string | null }> {
+  const order = await loadOrder(pool, orderId);
+  if (!order || order.buyerId !== buyerId) throw new DomainError("NOT_FOUND", "That order does not exist.");
+  if (order.status !== "AWAITING_PAYMENT") throw new DomainError("PRECONDITION_FAILED", "This order is not waiting for a card payment.");
+  return { checkoutUrl: await checkoutUrlFor(order) };
+}
+
+type CardOutcome = "paid" | "failed" | "pending";
+
+/** What the processor's current checkout says about the card part: paid, failed for good (expired, or declined later), or not yet known. */
+function cardOutcome(checkout: Checkout): CardOutcome {
+  if (checkout.payment === "paid") return "paid";
+  if (checkout.status === "expired") return "failed";
+  return checkout.payment === "failed" ? "failed" : "pending";
+}
+
+/**
+ * Settles a store order from a Stripe event whose object the caller re-read from Stripe (the event only says
+ * something happened) and found to name this order. In one transaction the event id is recorded, the order
+ * locked and compared with Stripe's payment (another session, amount or currency is refused and shown to
+ * admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
+ * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
+ */
+export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
+  const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
+  const result = await withTransaction(pool, async (db) => {
+    const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [event.id, event.type]);
+    if (!inserted.rowCount) return { outcome: "duplicate" as const };
+    const order = await lockOrder(db, orderId);
+    if (!order) return { outcome: "ignored" as const };
+    const stored = { checkoutSessionId: order.stripeCheckoutSessionId, amountMinor: order.cardAmountMinor, currency: order.currency ?? "" };
+    if (!(await paymentMatches(db, event, { type: "store_order", id: order.id }, stored, subject))) return { outcome: "mismatch" as const };
+
+    let change: OrderChange | null = null;
+    if (subject.kind === "checkout") {
+      // The answer that created the checkout may have been lost before its id was stored; the metadata vouches for it.
+      if (order.stripeCheckoutSessionId === null) {
+        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.checkout.id]);
+      }
+      if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, subject.checkout.paymentId);
+      if (outcome === "paid") change = await completeCardOrder(db, order, subject.checkout.paymentId);
+      if (outcome === "failed") {
+        change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
+      }
+    } else {
+      // A refund or dispute proves the card part was paid, whatever the session events did so far.
+      const paid = await completeCardOrder(db, order, subject.payment.paymentId);
+      const current = paid ? await lockOrder(db, order.id) : order;
+      if (!current) throw new Error(`store order ${order.id} vanished in its transaction`);
+      change =
+        subject.kind === "refund"
+          ? await applyCardRefund(db, current, { chargeId: subject.payment.chargeId, amountRefundedMinor: subject.payment.refundedMinor })
+          : await applyCardDispute(db, current, { id: subject.dispute.id, amountMinor: subject.dispute.amountMinor, won: subject.dispute.status === "won" });
+      await announceOrderChange(db, paid);
+    }
+    await announceOrderChange(db, change);
+    return { outcome: "processed" as const };
+  });
+  return result.outcome;
+}
+
+/**
+ * A card payment completed for an order already cancelled (its checkout could not be confirmed when it was
+ * placed, or it was given up before the payment was seen): the goods stay unsold and the stock and credits stay
+ * released, so the card is refunded in full. The refund is an outbox message written with the order's note, so it
+ * is made exactly when this is recorded, retried until Stripe takes it, and its key makes it one refund.
+ */
+async function refundLatePayment(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<void> {
+  if (!paymentIntentId) throw new Error(`store order ${order.id}: a paid session without a payment intent`);
+  if (order.stripePaymentIntentId !== null) return;
+  await db.query("UPDATE store_orders SET stripe_payment_intent_id = $2, updated_at = now() WHERE id = $1", [order.id, paymentIntentId]);
+  await recordOrderEvent(db, order.id, "CANCELLED", null, "The card payment arrived after the order was cancelled and is refunded in full");
+  await enqueue(db, [
+    {
+      key: `store-order:${order.id}:late-payment-refund`,
+      kind: "card-refund",
+      paymentIntentId,
+      amountMinor: order.cardAmountMinor.toString(),
+      idempotencyKey: `store-order:${order.id}:late-payment-refund`,
+      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+    },
+  ]);
+}
+
+/**
+ * The buyer gives up on an order still waiting for its card payment: the checkout is expired at Stripe first, so
+ * it can no longer be paid, then the hold and the stock are released. A payment already made or under way is
+ * left to its webhook.
+ */
+export async function cancelOrder(buyer: { id: string; role: Role }, orderId: string): Promise<OrderView> {
+  const order = await loadOrder(pool, orderId);
+  if (!order || order.buyerId !== buyer.id) throw new DomainError("NOT_FOUND", "That order does not exist.");
+  assertTransition(order.status, "CANCELLED", order.kind, ["BUYER"]);
+  if (order.stripeCheckoutSessionId) {
+    const outcome = cardOutcome(await payments().closeCheckout(order.stripeCheckoutSessionId));
+    if (outcome === "paid") throw new DomainError("PRECONDITION_FAILED", "Your card payment already went through, so this order can't be cancelled.");
+    if (outcome === "pending") throw new DomainError("PRECONDITION_FAILED", "Your card payment is being processed; if it fails, the order is cancelled by itself.");
+  }
+  await withTransaction(pool, async (db) => {
+    const locked = await lockOrder(db, orderId);
+    if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
+    await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "BUYER", actorId: buyer.id, note: "Cancelled by the buyer" }));
+  });
+  return orderFor(buyer, orderId);
+}
+
+export const refundOrderSchema = z.object({
+  orderId: z.uuid(),
+  reason: z.string().trim().max(500, "A reason is at most 500 characters.").optional(),
+});
+export type RefundOrderInput = z.input<typeof refundOrderSchema>;
+
+/**
+ * The seller (or an admin) refunds a paid order in full: the card part first, at Stripe (its idempotency key
+ * makes a retry refund once), then the ledger in one transaction: the sale refunded, the stock restored.
+ */
+export async function refundOrder(actor: { id: string; role: Role }, rawInput: RefundOrderInput): Promise<OrderView> {
+  const { orderId, reason } = refundOrderSchema.parse(rawInput);
+  const order = await loadOrder(pool, orderId);
+  const actors = order ? orderActorsFor(actor, order) : [];
+  if (!order || actors.length === 0) throw new DomainError("NOT_FOUND", "That order does not exist.");
+  assertTransition(order.status, "REFUNDED", order.kind, actors);
+  if (order.cardPart > 0n) await refundCardPart(order);
+
+  await withTransaction(pool, async (db) => {
+    const locked = await lockOrder(db, orderId);
+    if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
+    await announceOrderChange(db, await refundPaidOrder(db, locked, { actors, actorId: actor.id, note: reason || null }));
+  });
+  return orderFor(actor, orderId);
+}
+
+async function refundCardPart(order: OrderRecord): Promise<void> {
+  if (!order.stripePaymentIntentId) throw new Error(`store order ${order.id} has a card part but no payment intent`);
+  try {
+    await payments().refund({
+      paymentId: order.stripePaymentIntentId,
+      amountMinor: order.cardAmountMinor,
+      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
+      idempotencyKey: `store-order:${order.id}:refund`,
+    });
+  } catch (error) {
+    if (error instanceof PaymentGatewayError && error.kind === "refused") {
+      console.error(`store order ${order.id}: card refund refused`, error.message);
+      throw new DomainError("PRECONDITION_FAILED", "The card payment of this order could not be refunded, so nothing was refunded. Contact support.");
+    }
+    throw error;
+  }
+}
+
+/** Orders the sweeper settles per run; the rest wait for the next one. */
+const SWEEP_BATCH = 100;
+
+/**
+ * The store's sweeper (a worker job): orders still waiting for their card after the checkout's lifetime. Each
+ * one's session is expired at Stripe first, so it can't be paid any more, then read back: paid meanwhile, the
+ * order completes (the payment wins, and its webhook later finds it settled); still processing, it is left to its
+ * webhook; otherwise its stock and held credits go back. Each settlement locks the order and changes only one
+ * still waiting, so sweeps, webhooks and cancellations racing on it settle it once. Returns how many overdue
+ * orders the sweep ended, itself or through the webhook its expiry set off (which may settle the order first).
+ */
+export async function sweepOverdueOrders(): Promise<number> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM store_orders
+      WHERE status = 'AWAITING_PAYMENT' AND created_at < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT $2`,
+    [CHECKOUT_WINDOW_SECONDS, SWEEP_BATCH],
+  );
+  let settled = 0;
+  for (const { id } of rows) {
+    try {
+      if (await settleOverdueOrder(id)) settled += 1;
+    } catch (error) {
+      console.error(`store order ${id}: the sweeper could not settle it`, error);
+    }
+  }
+  return settled;
+}
+
+async function settleOverdueOrder(orderId: string): Promise<boolean> {
+  const order = await loadOrder(pool, orderId);
+  if (!order || order.status !== "AWAITING_PAYMENT") return false;
+  const checkout = order.stripeCheckoutSessionId ? await payments().closeCheckout(order.stripeCheckoutSessionId) : null;
+  const card: CardState = checkout ? cardOutcome(checkout) : "no-session";
+  const action = overdueOrderAction(card);
+  if (action === "wait") return false;
+  return withTransaction(pool, async (db) => {
+    const locked = await lockOrder(db, orderId);
+    if (!locked) return false;
+    // The order was waiting when the sweep began. Settled since: most often by the webhook of the expiry just made.
+    if (locked.status !== "AWAITING_PAYMENT") return true;
+    const change =
+      action === "complete"
+        ? await completeCardOrder(db, locked, checkout?.paymentId ?? null)
+        : await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The time to pay by card ran out" });
+    await announceOrderChange(db, change);
+    return change !== null;
+  });
+}

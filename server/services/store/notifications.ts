@@ -1,0 +1,200 @@
+import "server-only";
+import type { Queryable } from "@/server/db/transaction";
+import { type ShippingAddress, addressLines } from "@/server/domain/store";
+import { formatMinor } from "@/server/domain/money";
+import { env } from "@/server/env";
+import type { OutgoingEmail } from "@/server/integrations/email";
+import { appLink, creditsText as credits, renderEmail } from "../emails/template";
+import { ADMINS_CHANNEL, userChannel } from "@/server/integrations/pusher";
+import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { ORDER_UPDATED } from "../realtime/events";
+
+/**
+ * What people hear about a store order when it changes: emails to the buyer (receipt, shipped, delivered,
+ * refunded, cancelled) and to the seller (a new order; admins for the site's own items), wallet updates for
+ * everyone whose balance moved, and the order's new status for its pages. Written to the outbox in the change's
+ * own transaction, so they are sent exactly when the change stands.
+ */
+
+export interface OrderChange {
+  orderId: string;
+  /** `held`: a card checkout started (the wallet part moved to held); `paid`: fully paid, now or by card. */
+  event: "held" | "paid" | "shipped" | "delivered" | "refunded" | "cancelled";
+}
+
+interface OrderFacts {
+  id: string;
+  status: string;
+  kind: "PHYSICAL" | "DIGITAL";
+  title: string;
+  quantity: number;
+  total: bigint;
+  walletPart: bigint;
+  cardPart: bigint;
+  cardAmountMinor: bigint;
+  currency: string | null;
+  shippingAddress: ShippingAddress | null;
+  trackingNote: string | null;
+  buyer: { id: string; email: string; name: string };
+  seller: { id: string; name: string } | null;
+  /** Who hears about new orders: the performer, or every admin for a site item. */
+  sellerEmails: string[];
+}
+
+async function orderFacts(db: Queryable, orderId: string): Promise<OrderFacts | null> {
+  const { rows } = await db.query<{
+    id: string;
+    status: string;
+    kind: "PHYSICAL" | "DIGITAL";
+    title: string;
+    quantity: number;
+    total: string;
+    wallet_part: string;
+    card_part: string;
+    card_amount_minor: string;
+    currency: string | null;
+    shipping_address: ShippingAddress | null;
+    tracking_note: string | null;
+    buyer_id: string;
+    buyer_email: string;
+    buyer_name: string;
+    seller_id: string | null;
+    seller_name: string | null;
+    seller_emails: string[];
+  }>(
+    `SELECT o.id, o.status, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.card_part, o.card_amount_minor, o.currency,
+            o.shipping_address, o.tracking_note, b.id AS buyer_id, b.email AS buyer_email, b.display_name AS buyer_name,
+            o.seller_id, coalesce(sp.stage_name, s.display_name) AS seller_name,
+            CASE WHEN o.seller_id IS NULL
+                 THEN ARRAY(SELECT a.email FROM users a WHERE a.role = 'ADMIN' AND a.status = 'ACTIVE' ORDER BY a.created_at)
+                 ELSE ARRAY[s.email] END AS seller_emails
+       FROM store_orders o
+       JOIN store_items i ON i.id = o.item_id
+       JOIN users b ON b.id = o.buyer_id
+       LEFT JOIN users s ON s.id = o.seller_id
+       LEFT JOIN performer_profiles sp ON sp.user_id = o.seller_id
+      WHERE o.id = $1`,
+    [orderId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: row.status,
+    kind: row.kind,
+    title: row.title,
+    quantity: row.quantity,
+    total: BigInt(row.total),
+    walletPart: BigInt(row.wallet_part),
+    cardPart: BigInt(row.card_part),
+    cardAmountMinor: BigInt(row.card_amount_minor),
+    currency: row.currency,
+    shippingAddress: row.shipping_address,
+    trackingNote: row.tracking_note,
+    buyer: { id: row.buyer_id, email: row.buyer_email, name: row.buyer_name },
+    seller: row.seller_id ? { id: row.seller_id, name: row.seller_name ?? "the seller" } : null,
+    sellerEmails: row.seller_emails.filter(Boolean),
+  };
+}
+
+/** The shared layout, with the link on the app's URL. */
+function email(to: string, subject: string, paragraphs: string[], link: { label: string; path: string }): OutgoingEmail {
+  return renderEmail({ to, subject, paragraphs, link: appLink(env.APP_URL, link.label, link.path) });
+}
+
+function itemLine(order: OrderFacts): string {
+  return `"${order.title}"${order.quantity > 1 ? ` × ${order.quantity}` : ""}`;
+}
+
+function paymentLines(order: OrderFacts): string {
+  const lines = [`Total: ${credits(order.total)}`];
+  if (order.walletPart > 0n) lines.push(`From your wallet: ${credits(order.walletPart)}`);
+  if (order.cardPart > 0n && order.currency) {
+    lines.push(`By card: ${formatMinor(order.cardAmountMinor, order.currency)} (${credits(order.cardPart)})`);
+  }
+  return lines.join("\n");
+}
+
+const orderLink = (order: OrderFacts) => ({ label: "Your order", path: `/orders/${order.id}` });
+
+function receiptEmail(order: OrderFacts): OutgoingEmail {
+  const from = order.seller ? ` from ${order.seller.name}` : "";
+  const next =
+    order.kind === "DIGITAL"
+      ? "Your download is ready on the order page."
+      : `We'll email you when it ships. Shipping to:\n${order.shippingAddress ? addressLines(order.shippingAddress).join("\n") : "(no address)"}`;
+  return email(order.buyer.email, `Receipt: ${order.title}`, [`Hi ${order.buyer.name},`, `Thank you for your order of ${itemLine(order)}${from}.`, paymentLines(order), next], orderLink(order));
+}
+
+function newOrderEmail(order: OrderFacts, to: string): OutgoingEmail {
+  const shipping =
+    order.kind === "PHYSICAL" && order.shippingAddress
+      ? `Ship to:\n${addressLines(order.shippingAddress).join("\n")}`
+      : "It is a digital item: the buyer can download it already.";
+  return email(
+    to,
+    `New order: ${order.title}`,
+    [`${order.buyer.name} ordered ${itemLine(order)} for ${credits(order.total)}.`, shipping],
+    { label: "Manage your orders", path: order.seller ? "/performer/orders" : "/admin/orders" },
+  );
+}
+
+function statusEmail(order: OrderFacts, event: "shipped" | "delivered" | "refunded" | "cancelled"): OutgoingEmail {
+  const greeting = `Hi ${order.buyer.name},`;
+  switch (event) {
+    case "shipped":
+      return email(
+        order.buyer.email,
+        `Shipped: ${order.title}`,
+        [greeting, `Your order of ${itemLine(order)} is on its way.`, ...(order.trackingNote ? [`Tracking: ${order.trackingNote}`] : [])],
+        orderLink(order),
+      );
+    case "delivered":
+      return email(order.buyer.email, `Delivered: ${order.title}`, [greeting, `Your order of ${itemLine(order)} was delivered. Enjoy!`], orderLink(order));
+    case "refunded": {
+      const back = [
+        order.walletPart > 0n ? `${credits(order.walletPart)} are back in your wallet.` : null,
+        order.cardPart > 0n && order.currency ? `${formatMinor(order.cardAmountMinor, order.currency)} is refunded to your card.` : null,
+      ].filter((line): line is string => line !== null);
+      return email(order.buyer.email, `Refunded: ${order.title}`, [greeting, `Your order of ${itemLine(order)} was refunded.`, back.join(" ")], orderLink(order));
+    }
+    case "cancelled":
+      return email(
+        order.buyer.email,
+        `Order cancelled: ${order.title}`,
+        [
+          greeting,
+          `Your order of ${itemLine(order)} was cancelled before the card payment completed, so nothing was charged to your card.`,
+          ...(order.walletPart > 0n ? [`The ${credits(order.walletPart)} set aside from your wallet are available again.`] : []),
+        ],
+        orderLink(order),
+      );
+  }
+}
+
+/** Call inside the transaction that made the change. Each message is keyed by the order and the event, which happen once. */
+export async function announceOrderChange(db: Queryable, change: OrderChange | null): Promise<void> {
+  if (!change) return;
+  const order = await orderFacts(db, change.orderId);
+  if (!order) return;
+  const about = `store-order:${order.id}:${change.event}`;
+  const messages: OutboxMessage[] = [{ key: `${about}:wallet:${order.buyer.id}`, kind: "wallet-update", userId: order.buyer.id }];
+  if (order.seller && (change.event === "paid" || change.event === "refunded")) {
+    messages.push({ key: `${about}:wallet:${order.seller.id}`, kind: "wallet-update", userId: order.seller.id });
+  }
+  if (change.event === "paid") {
+    messages.push({ key: `${about}:receipt`, kind: "email", email: receiptEmail(order) });
+    for (const to of order.sellerEmails) messages.push({ key: `${about}:new-order:${to}`, kind: "email", email: newOrderEmail(order, to) });
+  } else if (change.event !== "held") {
+    messages.push({ key: `${about}:status-email`, kind: "email", email: statusEmail(order, change.event) });
+  }
+  const parties = order.seller ? [order.buyer.id, order.seller.id] : [order.buyer.id];
+  messages.push({
+    key: `${about}:status`,
+    kind: "realtime",
+    channels: [...parties.map(userChannel), ADMINS_CHANNEL],
+    event: ORDER_UPDATED,
+    data: { id: order.id, status: order.status },
+  });
+  await enqueue(db, messages);
+}

@@ -1,0 +1,4 @@
+import "server-only";
+
+/** Tips in live rooms. */
+export * from "./tips";

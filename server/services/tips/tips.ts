@@ -1,0 +1,203 @@
+import "server-only";
+import { z } from "zod";
+import { pool } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
+import { DomainError } from "@/server/domain/errors";
+import { roomChannel, userChannel } from "@/server/integrations/pusher";
+import { mapLedgerError } from "@/server/ledger/post";
+import { requestHash } from "@/server/ledger/request-hash";
+import { OUTBOX_CHANNEL, type OutboxMessage } from "@/server/outbox/messages";
+import { ROOM_TIP, type RoomTipPayload } from "../rooms/rooms";
+import { findSellingPerformer } from "../sales/sales";
+import { SETTINGS } from "../settings/settings";
+
+/** Event on the performer's private channel when a tip lands. */
+export const TIP_RECEIVED = "tip.received";
+
+export interface TipReceivedPayload {
+  transactionId: string;
+  fromDisplayName: string;
+  amount: string;
+  net: string;
+  message: string | null;
+  at: string;
+}
+
+export const MAX_TIP = 100_000n;
+export const MAX_TIP_MESSAGE = 280;
+
+export const sendTipSchema = z
+  .object({
+    performerUsername: z.string().trim().min(1).max(64).optional(),
+    performerId: z.uuid().optional(),
+    amount: z.bigint().min(1n, "A tip is at least 1 credit.").max(MAX_TIP, `A tip is at most ${MAX_TIP} credits.`),
+    message: z.string().trim().max(MAX_TIP_MESSAGE, `A message is at most ${MAX_TIP_MESSAGE} characters.`).optional(),
+    idempotencyKey: z.uuid(),
+  })
+  .refine((input) => Boolean(input.performerUsername) !== Boolean(input.performerId), {
+    message: "Name the performer by username or by id.",
+    path: ["performerUsername"],
+  });
+export type SendTipInput = z.input<typeof sendTipSchema>;
+
+export interface TipResult {
+  transactionId: bigint;
+  replayed: boolean;
+  amount: bigint;
+  /** The performer's share, in their pending earnings. */
+  net: bigint;
+  rateBps: number;
+  stageName: string;
+}
+
+/** What a TIP posting records: the sale's split (server/services/sales/sales.ts) plus the tip's own details. */
+interface StoredTipMetadata {
+  amount: string;
+  performerShare: string;
+  message: string | null;
+}
+
+/**
+ * A tip in one statement: the performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
+ * was posted rather than replayed, one outbox message naming it, which the relay expands into the tip's
+ * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
+ * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
+ * prepared statement's generic plan could not use either index for a condition that allows both.
+ *
+ * The relay is woken (NOTIFY) only when no other message is due and undelivered. A NOTIFY is not free: at commit
+ * it takes a database-wide lock held until the commit is flushed, so transactions that notify commit one at a time
+ * and lose group commit; a tip notifying on every commit halved the sale path's throughput when profiled (16
+ * clients on a loaded 2-core machine: 486 to 567 tips/s without, 236 to 288 with). When other messages wait, the
+ * relay is awake or about to be: a pass runs until it claims nothing (a message being delivered now is one whose
+ * claim is still open), and this tip's row is claimed by a later round of the same pass. If that pass ends in the
+ * moment before this statement commits, the relay's poll (POLL_MS in server/outbox/relay.ts) delivers it.
+ */
+const tipSql = (performerBy: "id" | "username") => `
+WITH performer AS MATERIALIZED (
+  SELECT u.id, p.stage_name FROM users u JOIN performer_profiles p ON p.user_id = u.id
+   WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND u.role = 'PERFORMER'
+     AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $2::uuid
+), sale AS MATERIALIZED (
+  SELECT pf.stage_name, s.*
+    FROM performer pf JOIN users tipper ON tipper.id = $2::uuid
+   CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $2::uuid, pf.id, $3::bigint, $4, $5, 'Tip to ' || pf.stage_name,
+     jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY['user:' || $2 || ':available:CRD'],
+     ARRAY[-$3::bigint], $7::jsonb) s
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT 'tip:' || s.transaction_id, 'tip', jsonb_build_object('transactionId', s.transaction_id::text)
+    FROM sale s WHERE NOT s.replayed
+  ON CONFLICT (key) DO NOTHING
+)
+SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
+       CASE WHEN NOT s.replayed AND NOT EXISTS (
+         SELECT 1 FROM outbox_messages m
+          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+  FROM sale s`;
+
+/**
+ * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
+ * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
+ * transaction that records the rate, and its announcement in the outbox, in one round trip. A retry with the
+ * same key returns the first tip and notifies no one again. The lookups that word a refusal run only after one.
+ */
+export async function sendTip(memberId: string, input: SendTipInput, db: Queryable = pool): Promise<TipResult> {
+  const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
+  const { rows } = await db
+    .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
+      name: who.performerId ? "send_tip_by_id" : "send_tip_by_username",
+      text: tipSql(who.performerId ? "id" : "username"),
+      values: [
+        who.performerId ?? who.performerUsername,
+        memberId,
+        amount.toString(),
+        `tip:${memberId}:${idempotencyKey}`,
+        requestHash({ performer: who.performerId ?? who.performerUsername?.toLowerCase(), amount, message: message || null }),
+        message || null,
+        DEFAULT_HOLD,
+      ],
+    })
+    .catch(mapLedgerError);
+  const tip = rows[0];
+  if (!tip) return refuseTip(db, memberId, who);
+  return {
+    transactionId: BigInt(tip.transaction_id),
+    replayed: tip.replayed,
+    amount,
+    net: BigInt(tip.performer_share),
+    rateBps: tip.rate_bps,
+    stageName: tip.stage_name,
+  };
+}
+
+const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
+
+/** Why tipSql found no one to tip, in words: only paid for by a refused tip. */
+async function refuseTip(db: Queryable, memberId: string, who: { performerId?: string; performerUsername?: string }): Promise<never> {
+  const performer = await findSellingPerformer(db, who);
+  if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
+  const tipper = await db.query("SELECT 1 FROM users WHERE id = $1", [memberId]);
+  if (tipper.rowCount === 0) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+  throw new DomainError("CONFLICT", `${performer.stageName} could not be tipped just now. Try again.`);
+}
+
+/**
+ * What the outbox message of a tip stands for, as the relay delivers it: both wallets, the performer's open
+ * dashboard (which also refetches its feed when it regains focus), and the performer's room feed, to everyone
+ * there; read from the posted tip, so the request that posts it writes one small row. Each has its own key, so
+ * a delivery repeated after a crash adds nothing.
+ */
+export async function tipAnnouncements(db: Queryable, transactionId: string): Promise<OutboxMessage[]> {
+  const { rows } = await db.query<{ actor_id: string; display_name: string | null; metadata: StoredTipMetadata & { performerId: string }; created_at: Date }>(
+    `SELECT t.actor_id, u.display_name, t.metadata, t.created_at
+       FROM ledger_transactions t LEFT JOIN users u ON u.id = t.actor_id
+      WHERE t.id = $1 AND t.kind = 'TIP'`,
+    [transactionId],
+  );
+  const tip = rows[0];
+  if (!tip) throw new Error(`tip ${transactionId} not found`);
+  const { performerId, amount, performerShare, message } = tip.metadata;
+  const fromDisplayName = tip.display_name ?? "A former member";
+  const at = tip.created_at.toISOString();
+  const payload: TipReceivedPayload = { transactionId, fromDisplayName, amount, net: performerShare, message, at };
+  const roomTip: RoomTipPayload = { fromDisplayName, amount, message, at };
+  const about = `tip:${transactionId}`;
+  return [
+    { key: `${about}:wallet:${tip.actor_id}`, kind: "wallet-update", userId: tip.actor_id },
+    { key: `${about}:received`, kind: "realtime", channels: [userChannel(performerId)], event: TIP_RECEIVED, data: { ...payload } },
+    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(performerId)], event: ROOM_TIP, data: { ...roomTip } },
+    { key: `${about}:wallet:${performerId}`, kind: "wallet-update", userId: performerId },
+  ];
+}
+
+export interface ReceivedTip {
+  transactionId: bigint;
+  fromDisplayName: string;
+  amount: bigint;
+  net: bigint;
+  message: string | null;
+  at: Date;
+}
+
+/** The performer's latest tips, newest first, for the dashboard feed. */
+export async function recentTipsFor(performerId: string, limit = 20): Promise<ReceivedTip[]> {
+  const { rows } = await pool.query<{ id: string; display_name: string | null; metadata: StoredTipMetadata; created_at: Date }>(
+    `SELECT t.id, u.display_name, t.metadata, t.created_at
+       FROM ledger_accounts a
+       JOIN ledger_entries e ON e.account_id = a.id
+       JOIN ledger_transactions t ON t.id = e.transaction_id AND t.kind = 'TIP'
+       LEFT JOIN users u ON u.id = t.actor_id
+      WHERE a.owner_id = $1 AND a.type = 'PENDING'
+      ORDER BY e.id DESC LIMIT $2`,
+    [performerId, Math.min(Math.max(limit, 1), 100)],
+  );
+  return rows.map((row) => ({
+    transactionId: BigInt(row.id),
+    fromDisplayName: row.display_name ?? "A former member",
+    amount: BigInt(row.metadata.amount),
+    net: BigInt(row.metadata.performerShare),
+    message: row.metadata.message,
+    at: row.created_at,
+  }));
+}
