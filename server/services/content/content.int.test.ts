@@ -12,7 +12,7 @@ import { isDomainError } from "@/server/domain/errors";
 import { env } from "@/server/env";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
-import { addContentFile, createContentItem, hasContentAccess } from "@/server/services/content/content";
+import { addContentFile, createContentItem, hasContentAccess } from "@/server/services/content";
 import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/testing/content";
 import { suspendUser } from "@/server/services/accounts/users";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";

@@ -1,5 +1,8 @@
 import "server-only";
+/** When a membership grants access: one rule, in the three forms its readers need, kept equal by access.int.test.ts. */
 import type { Queryable } from "@/server/db/transaction";
+import type { MembershipStatus } from "@/server/domain/memberships";
+import type { Prisma } from "@/server/generated/prisma/client";
 
 /**
  * Whether a membership grants access right now, as SQL over `memberships m` at the database's clock: an active
@@ -9,6 +12,22 @@ export const MEMBERSHIP_GRANTS_ACCESS_SQL = `(
   (m.status IN ('ACTIVE', 'CANCELLED') AND m.current_period_end > now())
   OR (m.status = 'GRACE' AND m.grace_until > now())
 )`;
+
+/** The same rule as a Prisma filter on memberships, at `at`. */
+export function membershipGrantsAccess(at: Date): Prisma.MembershipWhereInput {
+  return {
+    OR: [
+      { status: { in: ["ACTIVE", "CANCELLED"] }, currentPeriodEnd: { gt: at } },
+      { status: "GRACE", graceUntil: { gt: at } },
+    ],
+  };
+}
+
+/** The same rule for one membership already read, at `at`. */
+export function grantsAccessAt(membership: { status: MembershipStatus; currentPeriodEnd: Date; graceUntil: Date | null }, at: Date): boolean {
+  if (membership.status === "ACTIVE" || membership.status === "CANCELLED") return membership.currentPeriodEnd > at;
+  return membership.status === "GRACE" && membership.graceUntil !== null && membership.graceUntil > at;
+}
 
 /** The plans whose content and rooms the member may open now. */
 export async function planIdsWithAccess(db: Queryable, memberId: string): Promise<Set<string>> {

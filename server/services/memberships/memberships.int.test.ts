@@ -8,7 +8,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import type { CapturedMessage } from "@/server/local/mail/server";
 import { fundUser } from "@/server/testing/factories";
 import { hasPlanAccess } from "@/server/services/memberships/access";
-import { renewDueMemberships } from "@/server/services/memberships/memberships";
+import { renewDueMemberships } from "@/server/services/memberships";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 

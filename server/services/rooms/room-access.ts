@@ -4,7 +4,7 @@ import type { Queryable } from "@/server/db/transaction";
 import { type RoomEntry, type RoomTermOverrides, type ShowTerms, decideRoomEntry, effectiveTerms } from "@/server/domain/rooms";
 import type { MeterControl, RoomAccess, Role } from "@/server/generated/prisma/enums";
 import { hasPlanAccess } from "../memberships/access";
-import { hasContentAccess } from "../content/content";
+import { hasContentAccess } from "../content/access";
 import { getSetting } from "../settings/settings";
 
 /**
