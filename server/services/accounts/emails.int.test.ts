@@ -5,7 +5,7 @@ import { closeDb, pool } from "@/server/db/client";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
-import { applyAsPerformer } from "@/server/services/accounts/users";
+import { applyAsPerformer } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/testing/users";
 import { callerAs } from "@/server/testing/api";
 

@@ -14,7 +14,7 @@ import {
   reviewApplication,
   suspendUser,
   updatePerformerProfile,
-} from "@/server/services/accounts/users";
+} from "@/server/services/accounts";
 import { TEST_PASSWORD, makeAdmin, makeMember, makePerformer, uniqueIdentity } from "@/server/testing/users";
 import type { SessionUser } from "@/server/auth/session-user";
 

@@ -9,7 +9,7 @@ import { post } from "@/server/ledger/post";
 import { callerAs, expectLedgerInvariantsHold, trpcCodeOf } from "@/server/testing/api";
 import { parseCsv } from "@/server/testing/csv";
 import { routeRequestAs } from "@/server/testing/session-cookie";
-import { suspendUser } from "@/server/services/accounts/users";
+import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 vi.mock("@/server/integrations/email", () => ({ sendEmail: async () => undefined }));

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { usersWithBalances } from "@/server/services/books/ledger-admin";
-import { applyAsPerformer, suspendUser } from "@/server/services/accounts/users";
+import { applyAsPerformer, suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 
 /** The filters and sorts the admin users table relies on, beyond what the money router tests cover. */

@@ -14,7 +14,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { addContentFile, createContentItem, hasContentAccess } from "@/server/services/content";
 import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem } from "@/server/testing/content";
-import { suspendUser } from "@/server/services/accounts/users";
+import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 

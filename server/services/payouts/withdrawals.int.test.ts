@@ -7,7 +7,7 @@ import { deliverAllDue } from "@/server/outbox/relay";
 import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
-import { applyAsPerformer } from "../accounts/users";
+import { applyAsPerformer } from "../accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "@/server/testing/payouts";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";

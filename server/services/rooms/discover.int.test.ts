@@ -3,7 +3,7 @@ import { closeDb } from "@/server/db/client";
 import { PERFORMERS_PER_PAGE } from "@/server/domain/discover";
 import { setRoomOnline } from "@/server/services/rooms/rooms";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
-import { suspendUser } from "@/server/services/accounts/users";
+import { suspendUser } from "@/server/services/accounts";
 import { callerAs, trpcCodeOf } from "@/server/testing/api";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({

@@ -8,7 +8,7 @@ import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { canEnterRoom } from "@/server/services/rooms/room-access";
 import { setSetting } from "@/server/services/settings/settings";
-import { suspendUser } from "@/server/services/accounts/users";
+import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs } from "@/server/testing/api";
 

@@ -14,7 +14,7 @@ import type { OutgoingEmail } from "@/server/integrations/email";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "../settings/settings";
-import { suspendUser } from "../accounts/users";
+import { suspendUser } from "../accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
 import { deliverAllDue } from "@/server/outbox/relay";

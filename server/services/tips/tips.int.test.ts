@@ -8,7 +8,7 @@ import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import { deliverAllDue, deliverDue, startOutboxRelay } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
-import { applyAsPerformer } from "@/server/services/accounts/users";
+import { applyAsPerformer } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 

@@ -7,7 +7,7 @@ import { RECIPIENT_PREVIEW_LIMIT } from "@/server/domain/transfers";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
 import { setSetting } from "@/server/services/settings/settings";
-import { suspendUser } from "@/server/services/accounts/users";
+import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
 
