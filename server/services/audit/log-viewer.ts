@@ -1,6 +1,7 @@
 import "server-only";
+/** The admin's audit-log viewer and its CSV export. */
 import { z } from "zod";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import { type AuditDetailLine, auditActionLabel, auditDetailLines, auditDetailsText } from "@/server/domain/audit";
 import { csvDocument } from "@/server/domain/csv";
 import { storableBigint, storableDate } from "@/server/domain/storable";
@@ -55,41 +56,26 @@ export interface AuditLogEntry {
   rawDetails: unknown;
 }
 
-interface AuditRow {
-  id: string;
-  created_at: Date;
-  action: string;
-  target_type: string;
-  target_id: string;
-  details: unknown;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_email: string | null;
-  target_user_id: string | null;
-  target_name: string | null;
-  target_email: string | null;
+function person(user: AuditPerson | undefined): AuditPerson | null {
+  return user ? { id: user.id, displayName: user.displayName, email: user.email } : null;
 }
 
-function person(id: string | null, displayName: string | null, email: string | null): AuditPerson | null {
-  return id && displayName !== null && email !== null ? { id, displayName, email } : null;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids per query, well under PostgreSQL's limit of bind parameters in one statement. */
+const PEOPLE_PER_QUERY = 10_000;
 
-function toEntry(row: AuditRow): AuditLogEntry {
-  return {
-    id: BigInt(row.id),
-    createdAt: row.created_at,
-    action: row.action,
-    actionLabel: auditActionLabel(row.action),
-    actor: person(row.actor_id, row.actor_name, row.actor_email),
-    target: {
-      type: row.target_type,
-      typeLabel: auditActionLabel(row.target_type),
-      id: row.target_id,
-      user: person(row.target_user_id, row.target_name, row.target_email),
-    },
-    details: auditDetailLines(row.details),
-    rawDetails: row.details,
-  };
+/** The users among the ids, by id; an id that names no user (or is no uuid at all) is simply absent. */
+async function peopleByIds(ids: Iterable<string>): Promise<Map<string, AuditPerson>> {
+  const candidates = [...new Set(ids)].filter((id) => UUID.test(id));
+  const people = new Map<string, AuditPerson>();
+  for (let start = 0; start < candidates.length; start += PEOPLE_PER_QUERY) {
+    const users = await prisma.user.findMany({
+      where: { id: { in: candidates.slice(start, start + PEOPLE_PER_QUERY) } },
+      select: { id: true, displayName: true, email: true },
+    });
+    for (const user of users) people.set(user.id, user);
+  }
+  return people;
 }
 
 /**
@@ -97,32 +83,35 @@ function toEntry(row: AuditRow): AuditLogEntry {
  * their balance, their payout profile, their room's settings.
  */
 async function queryAuditLog(filter: AuditLogFilter, cursor: bigint | undefined, limit: number): Promise<AuditLogEntry[]> {
-  const { rows } = await pool.query<AuditRow>(
-    `SELECT a.id, a.created_at, a.action, a.target_type, a.target_id, a.details,
-            actor.id AS actor_id, actor.display_name AS actor_name, actor.email AS actor_email,
-            target.id AS target_user_id, target.display_name AS target_name, target.email AS target_email
-       FROM audit_log a
-       LEFT JOIN users actor ON actor.id = a.actor_id
-       LEFT JOIN users target ON target.id::text = a.target_id
-      WHERE ($1::uuid IS NULL OR a.actor_id = $1::uuid)
-        AND ($2::text IS NULL OR a.target_id = $2)
-        AND ($3::text IS NULL OR a.action = $3)
-        AND ($4::timestamptz IS NULL OR a.created_at >= $4)
-        AND ($5::timestamptz IS NULL OR a.created_at < $5)
-        AND ($6::bigint IS NULL OR a.id < $6)
-      ORDER BY a.id DESC
-      LIMIT $7`,
-    [
-      filter.actorId ?? null,
-      filter.targetUserId?.toLowerCase() ?? null,
-      filter.action ?? null,
-      filter.from ?? null,
-      filter.to ?? null,
-      cursor?.toString() ?? null,
-      limit,
-    ],
-  );
-  return rows.map(toEntry);
+  const rows = await prisma.auditLog.findMany({
+    where: {
+      actorId: filter.actorId,
+      targetId: filter.targetUserId?.toLowerCase(),
+      action: filter.action,
+      createdAt: { gte: filter.from, lt: filter.to },
+      id: cursor === undefined ? undefined : { lt: cursor },
+    },
+    orderBy: { id: "desc" },
+    take: limit,
+    select: { id: true, createdAt: true, action: true, targetType: true, targetId: true, details: true, actorId: true },
+  });
+  // A target is a user when its id is a user's id, whatever its type says (a balance, a payout profile, a room).
+  const people = await peopleByIds(rows.flatMap((row) => (row.actorId ? [row.actorId, row.targetId] : [row.targetId])));
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.createdAt,
+    action: row.action,
+    actionLabel: auditActionLabel(row.action),
+    actor: row.actorId ? person(people.get(row.actorId)) : null,
+    target: {
+      type: row.targetType,
+      typeLabel: auditActionLabel(row.targetType),
+      id: row.targetId,
+      user: person(people.get(row.targetId)),
+    },
+    details: auditDetailLines(row.details),
+    rawDetails: row.details,
+  }));
 }
 
 /** One page of the viewer; the cursor is the last id seen (ids only grow, so paging is stable under new rows). */
@@ -136,8 +125,8 @@ export async function listAuditLog(input: z.infer<typeof auditLogPageSchema>): P
 
 /** Every action recorded so far, for the viewer's action filter. */
 export async function auditActions(): Promise<{ action: string; label: string }[]> {
-  const { rows } = await pool.query<{ action: string }>("SELECT DISTINCT action FROM audit_log ORDER BY action");
-  return rows.map(({ action }) => ({ action, label: auditActionLabel(action) }));
+  const actions = await prisma.auditLog.groupBy({ by: ["action"], orderBy: { action: "asc" } });
+  return actions.map(({ action }) => ({ action, label: auditActionLabel(action) }));
 }
 
 export const AUDIT_EXPORT_LIMIT = 50_000;

@@ -1,9 +1,11 @@
 import "server-only";
+/** Typed admin settings with their defaults: read inside money transactions by key, read and written by the admin page. */
 import { z } from "zod";
-import { pool } from "@/server/db/client";
-import { type Queryable, withTransaction } from "@/server/db/transaction";
+import { prisma } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { recordAudit } from "@/server/services/audit/record";
+import type { Prisma } from "@/server/generated/prisma/client";
+import { recordAuditWithPrisma } from "@/server/services/audit/record";
 
 const credits = z.coerce.bigint({ error: "Enter a whole number of credits." }).min(0n, "Credits cannot be negative.");
 const days = z
@@ -120,6 +122,7 @@ function settingFrom<Key extends SettingKey>(key: Key, stored: unknown): Setting
   return settingSchema(key).parse(stored === undefined ? JSON.parse(toJson(SETTINGS[key].default)) : stored);
 }
 
+/** One setting, read with the caller's client: services read settings inside their own (pg) transactions. */
 export async function getSetting<Key extends SettingKey>(db: Queryable, key: Key): Promise<SettingValue<Key>> {
   const { rows } = await db.query<{ value: unknown }>("SELECT value FROM platform_settings WHERE key = $1", [key]);
   return settingFrom(key, rows[0]?.value);
@@ -129,8 +132,8 @@ export type AllSettings = { [Key in SettingKey]: SettingValue<Key> };
 
 /** Every setting at once, for the admin settings page. */
 export async function getAllSettings(): Promise<AllSettings> {
-  const { rows } = await pool.query<{ key: string; value: unknown }>("SELECT key, value FROM platform_settings");
-  const stored = new Map(rows.map((row) => [row.key, row.value]));
+  const rows = await prisma.platformSetting.findMany({ select: { key: true, value: true } });
+  const stored = new Map<string, unknown>(rows.map((row) => [row.key, row.value]));
   const keys = Object.keys(SETTINGS) as SettingKey[];
   return Object.fromEntries(keys.map((key) => [key, settingFrom(key, stored.get(key))])) as AllSettings;
 }
@@ -142,14 +145,15 @@ export async function setSetting<Key extends SettingKey>(adminId: string, key: K
   if (!parsed.success) {
     throw new DomainError("BAD_REQUEST", parsed.error.issues.map((issue) => `${issue.path.join(".") || key}: ${issue.message}`).join("; "));
   }
-  return withTransaction(pool, async (db) => {
-    const before = await getSetting(db, key);
-    await db.query(
-      `INSERT INTO platform_settings (key, value, updated_by_id, updated_at) VALUES ($1, $2::jsonb, $3, now())
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by_id = excluded.updated_by_id, updated_at = now()`,
-      [key, toJson(parsed.data), adminId],
-    );
-    await recordAudit(db, { actorId: adminId, action: "setting.set", target: { type: "setting", id: key }, details: { before, after: parsed.data } });
+  const stored = JSON.parse(toJson(parsed.data)) as Prisma.InputJsonValue;
+  return prisma.$transaction(async (tx) => {
+    const before = settingFrom(key, (await tx.platformSetting.findUnique({ where: { key }, select: { value: true } }))?.value);
+    await tx.platformSetting.upsert({
+      where: { key },
+      create: { key, value: stored, updatedById: adminId },
+      update: { value: stored, updatedById: adminId, updatedAt: new Date() },
+    });
+    await recordAuditWithPrisma(tx, { actorId: adminId, action: "setting.set", target: { type: "setting", id: key }, details: { before, after: parsed.data } });
     return parsed.data;
   });
 }
