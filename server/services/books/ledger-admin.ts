@@ -1,5 +1,6 @@
 import "server-only";
-import { pool } from "@/server/db/client";
+/** The admin's books: balance adjustments, the users table with balances, the ledger explorer and the invariants. */
+import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import type { UserSort } from "@/server/domain/user-sorts";
@@ -26,8 +27,8 @@ export async function adjustBalance(input: AdjustBalanceInput): Promise<{ transa
   const reason = input.reason.trim();
   if (reason.length < 3) throw new DomainError("BAD_REQUEST", "Give a reason for the adjustment.");
   if (input.amount === 0n) throw new DomainError("BAD_REQUEST", "An adjustment cannot be zero.");
-  const target = await pool.query("SELECT 1 FROM users WHERE id = $1", [input.userId]);
-  if (!target.rowCount) throw new DomainError("NOT_FOUND", "That user does not exist.");
+  const users = await prisma.user.count({ where: { id: input.userId } });
+  if (users === 0) throw new DomainError("NOT_FOUND", "That user does not exist.");
 
   const result = await withTransaction(pool, async (db) => {
     const posted = await post(db, {
@@ -52,8 +53,6 @@ export async function adjustBalance(input: AdjustBalanceInput): Promise<{ transa
   });
   return result;
 }
-
-
 
 export interface UserWithBalances {
   id: string;

@@ -1,7 +1,8 @@
 import "server-only";
+/** Performer earnings: maturing pending lots after their hold, and the dashboard's reports read from the ledger. */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { type BucketTotal, EARNINGS_GRANULARITIES, type EarningsGranularity, fillBuckets, periodRange } from "@/server/domain/earnings-report";
 import { DomainError, isDomainError } from "@/server/domain/errors";
@@ -122,8 +123,8 @@ export async function earningsOwnerFor(viewer: { id: string; role: Role }, perfo
   }
   if (viewer.role !== "ADMIN") throw new DomainError("FORBIDDEN", "Only performers have earnings.");
   if (performerId === undefined) throw new DomainError("BAD_REQUEST", "Choose the performer whose earnings to show.");
-  const { rows } = await pool.query("SELECT 1 FROM users WHERE id = $1 AND role = 'PERFORMER'", [performerId]);
-  if (rows.length === 0) throw new DomainError("NOT_FOUND", "No performer has that id.");
+  const performers = await prisma.user.count({ where: { id: performerId, role: "PERFORMER" } });
+  if (performers === 0) throw new DomainError("NOT_FOUND", "No performer has that id.");
   return performerId;
 }
 
