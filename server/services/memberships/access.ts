@@ -29,15 +29,6 @@ export function grantsAccessAt(membership: { status: MembershipStatus; currentPe
   return membership.status === "GRACE" && membership.graceUntil !== null && membership.graceUntil > at;
 }
 
-/** The plans whose content and rooms the member may open now. */
-export async function planIdsWithAccess(db: Queryable, memberId: string): Promise<Set<string>> {
-  const { rows } = await db.query<{ plan_id: string }>(
-    `SELECT m.plan_id FROM memberships m WHERE m.member_id = $1 AND ${MEMBERSHIP_GRANTS_ACCESS_SQL}`,
-    [memberId],
-  );
-  return new Set(rows.map((row) => row.plan_id));
-}
-
 export async function hasPlanAccess(db: Queryable, memberId: string, planId: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM memberships m WHERE m.member_id = $1 AND m.plan_id = $2 AND ${MEMBERSHIP_GRANTS_ACCESS_SQL}`,
