@@ -4,7 +4,7 @@ import { defineJob } from "./definition";
 
 /**
  * Gives back what store orders still waiting for their card after the checkout's lifetime hold: stock and held
- * credits (server/services/store/checkout.ts, `sweepOverdueOrders`). Every minute; safe on any number of workers,
+ * credits (server/services/store/order-endings.ts, `sweepOverdueOrders`). Every minute; safe on any number of workers,
  * since each order is settled under its row lock and only while it still waits, and a missed tick is caught up
  * by the next one.
  */

@@ -4,7 +4,7 @@ import { pool } from "@/server/db/client";
 import { csvDocument } from "@/server/domain/csv";
 import { minorUnitExponent } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
-import { type AdminWithdrawalView, type WithdrawalFilters, queryWithdrawals } from "./withdrawals";
+import { type AdminWithdrawalView, type WithdrawalFilters, queryWithdrawals } from "./withdrawal-review";
 import { recordAudit } from "@/server/services/audit/record";
 
 /**

@@ -4,4 +4,5 @@ import "server-only";
 export * from "./exports";
 export * from "./profiles";
 export * from "./settings";
+export * from "./withdrawal-review";
 export * from "./withdrawals";

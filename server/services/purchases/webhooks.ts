@@ -9,7 +9,8 @@ import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent } from "../payouts/stripe-payouts";
 import { restoreWonDispute, takeBackDisputed } from "./disputes";
-import { STORE_ORDER_METADATA_KIND, handleStoreOrderEvent } from "../store/checkout";
+import { handleStoreOrderEvent } from "../store/card-events";
+import { STORE_ORDER_METADATA_KIND } from "../store/checkout";
 import { paymentMatches } from "./payment-subjects";
 
 /**

@@ -43,7 +43,7 @@ let app: {
   statusEventsOf: (id: string) => import("@/server/testing/status-events").SeenStatusEvent[];
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
   deliverOutbox: () => Promise<unknown>;
-  sweepOverdueOrders: typeof import("./checkout").sweepOverdueOrders;
+  sweepOverdueOrders: typeof import("./order-endings").sweepOverdueOrders;
 };
 
 let admin: SessionUser;
@@ -63,7 +63,7 @@ beforeAll(async () => {
     import("@/server/testing/users"),
     import("@/server/testing/status-events"),
     import("@/server/outbox/relay"),
-    import("./checkout"),
+    import("./order-endings"),
   ]);
   app = {
     pool: db.pool,

@@ -1,7 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { PoolClient } from "pg";
 import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
@@ -9,32 +8,15 @@ import { DomainError } from "@/server/domain/errors";
 import { userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } from "@/server/domain/store";
-import { type CardState, assertTransition, openCardOrdersRefusal, orderActorsFor, overdueOrderAction, statusAfterPayment } from "@/server/domain/store-orders";
+import { openCardOrdersRefusal, statusAfterPayment } from "@/server/domain/store-orders";
 import { env } from "@/server/env";
-import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
-import { type Checkout, type EventSubject, type GatewayEvent, PaymentGatewayError, payments } from "@/server/integrations/payments";
+import type { StoreItemKind } from "@/server/generated/prisma/enums";
+import { payments } from "@/server/integrations/payments";
 import { post } from "@/server/ledger/post";
-import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer, postSale } from "../sales/sales";
 import { getSetting } from "../settings/settings";
-import { type OrderChange, announceOrderChange } from "./notifications";
-import {
-  type OrderRecord,
-  type OrderView,
-  applyCardDispute,
-  applyCardRefund,
-  completeCardOrder,
-  loadOrder,
-  lockOrder,
-  orderByKey,
-  orderFor,
-  recordOrderEvent,
-  refundPaidOrder,
-  releaseCardOrder,
-  saleDescription,
-} from "./orders";
-import { paymentMatches } from "../purchases/payment-subjects";
-import type { WebhookOutcome } from "../purchases/webhooks";
+import { announceOrderChange } from "./notifications";
+import { type OrderRecord, loadOrder, lockOrder, orderByKey, recordOrderEvent, releaseCardOrder, saleDescription } from "./orders";
 
 /**
  * Buying from the store, and the card side of it.
@@ -46,6 +28,7 @@ import type { WebhookOutcome } from "../purchases/webhooks";
  * order AWAITING_PAYMENT; then, outside it, a Stripe Checkout Session for the card part (idempotency key from the
  * order id). Stripe's webhooks finish it: paid posts the sale from held plus gateway clearing; failed or expired
  * releases the hold and the stock. Every posting's key is derived from the order, so replays change nothing.
+ * Those events are handled in card-events.ts; cancelling, refunding and the overdue sweep in order-endings.ts.
  */
 
 /** Marks a Checkout Session or PaymentIntent as a store order's, so webhooks tell it from a credit purchase. */
@@ -319,197 +302,4 @@ export async function resumeCheckout(buyerId: string, orderId: string): Promise<
   if (!order || order.buyerId !== buyerId) throw new DomainError("NOT_FOUND", "That order does not exist.");
   if (order.status !== "AWAITING_PAYMENT") throw new DomainError("PRECONDITION_FAILED", "This order is not waiting for a card payment.");
   return { checkoutUrl: await checkoutUrlFor(order) };
-}
-
-type CardOutcome = "paid" | "failed" | "pending";
-
-/** What the processor's current checkout says about the card part: paid, failed for good (expired, or declined later), or not yet known. */
-function cardOutcome(checkout: Checkout): CardOutcome {
-  if (checkout.payment === "paid") return "paid";
-  if (checkout.status === "expired") return "failed";
-  return checkout.payment === "failed" ? "failed" : "pending";
-}
-
-/**
- * Settles a store order from a Stripe event whose object the caller re-read from Stripe (the event only says
- * something happened) and found to name this order. In one transaction the event id is recorded, the order
- * locked and compared with Stripe's payment (another session, amount or currency is refused and shown to
- * admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
- * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
- */
-export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
-  const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
-  const result = await withTransaction(pool, async (db) => {
-    const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [event.id, event.type]);
-    if (!inserted.rowCount) return { outcome: "duplicate" as const };
-    const order = await lockOrder(db, orderId);
-    if (!order) return { outcome: "ignored" as const };
-    const stored = { checkoutSessionId: order.stripeCheckoutSessionId, amountMinor: order.cardAmountMinor, currency: order.currency ?? "" };
-    if (!(await paymentMatches(db, event, { type: "store_order", id: order.id }, stored, subject))) return { outcome: "mismatch" as const };
-
-    let change: OrderChange | null = null;
-    if (subject.kind === "checkout") {
-      // The answer that created the checkout may have been lost before its id was stored; the metadata vouches for it.
-      if (order.stripeCheckoutSessionId === null) {
-        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.checkout.id]);
-      }
-      if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, subject.checkout.paymentId);
-      if (outcome === "paid") change = await completeCardOrder(db, order, subject.checkout.paymentId);
-      if (outcome === "failed") {
-        change = await releaseCardOrder(db, order, { actor: "PAYMENT", actorId: null, note: "The card payment did not go through" });
-      }
-    } else {
-      // A refund or dispute proves the card part was paid, whatever the session events did so far.
-      const paid = await completeCardOrder(db, order, subject.payment.paymentId);
-      const current = paid ? await lockOrder(db, order.id) : order;
-      if (!current) throw new Error(`store order ${order.id} vanished in its transaction`);
-      change =
-        subject.kind === "refund"
-          ? await applyCardRefund(db, current, { chargeId: subject.payment.chargeId, amountRefundedMinor: subject.payment.refundedMinor })
-          : await applyCardDispute(db, current, { id: subject.dispute.id, amountMinor: subject.dispute.amountMinor, won: subject.dispute.status === "won" });
-      await announceOrderChange(db, paid);
-    }
-    await announceOrderChange(db, change);
-    return { outcome: "processed" as const };
-  });
-  return result.outcome;
-}
-
-/**
- * A card payment completed for an order already cancelled (its checkout could not be confirmed when it was
- * placed, or it was given up before the payment was seen): the goods stay unsold and the stock and credits stay
- * released, so the card is refunded in full. The refund is an outbox message written with the order's note, so it
- * is made exactly when this is recorded, retried until Stripe takes it, and its key makes it one refund.
- */
-async function refundLatePayment(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<void> {
-  if (!paymentIntentId) throw new Error(`store order ${order.id}: a paid session without a payment intent`);
-  if (order.stripePaymentIntentId !== null) return;
-  await db.query("UPDATE store_orders SET stripe_payment_intent_id = $2, updated_at = now() WHERE id = $1", [order.id, paymentIntentId]);
-  await recordOrderEvent(db, order.id, "CANCELLED", null, "The card payment arrived after the order was cancelled and is refunded in full");
-  await enqueue(db, [
-    {
-      key: `store-order:${order.id}:late-payment-refund`,
-      kind: "card-refund",
-      paymentIntentId,
-      amountMinor: order.cardAmountMinor.toString(),
-      idempotencyKey: `store-order:${order.id}:late-payment-refund`,
-      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
-    },
-  ]);
-}
-
-/**
- * The buyer gives up on an order still waiting for its card payment: the checkout is expired at Stripe first, so
- * it can no longer be paid, then the hold and the stock are released. A payment already made or under way is
- * left to its webhook.
- */
-export async function cancelOrder(buyer: { id: string; role: Role }, orderId: string): Promise<OrderView> {
-  const order = await loadOrder(pool, orderId);
-  if (!order || order.buyerId !== buyer.id) throw new DomainError("NOT_FOUND", "That order does not exist.");
-  assertTransition(order.status, "CANCELLED", order.kind, ["BUYER"]);
-  if (order.stripeCheckoutSessionId) {
-    const outcome = cardOutcome(await payments().closeCheckout(order.stripeCheckoutSessionId));
-    if (outcome === "paid") throw new DomainError("PRECONDITION_FAILED", "Your card payment already went through, so this order can't be cancelled.");
-    if (outcome === "pending") throw new DomainError("PRECONDITION_FAILED", "Your card payment is being processed; if it fails, the order is cancelled by itself.");
-  }
-  await withTransaction(pool, async (db) => {
-    const locked = await lockOrder(db, orderId);
-    if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
-    await announceOrderChange(db, await releaseCardOrder(db, locked, { actor: "BUYER", actorId: buyer.id, note: "Cancelled by the buyer" }));
-  });
-  return orderFor(buyer, orderId);
-}
-
-export const refundOrderSchema = z.object({
-  orderId: z.uuid(),
-  reason: z.string().trim().max(500, "A reason is at most 500 characters.").optional(),
-});
-export type RefundOrderInput = z.input<typeof refundOrderSchema>;
-
-/**
- * The seller (or an admin) refunds a paid order in full: the card part first, at Stripe (its idempotency key
- * makes a retry refund once), then the ledger in one transaction: the sale refunded, the stock restored.
- */
-export async function refundOrder(actor: { id: string; role: Role }, rawInput: RefundOrderInput): Promise<OrderView> {
-  const { orderId, reason } = refundOrderSchema.parse(rawInput);
-  const order = await loadOrder(pool, orderId);
-  const actors = order ? orderActorsFor(actor, order) : [];
-  if (!order || actors.length === 0) throw new DomainError("NOT_FOUND", "That order does not exist.");
-  assertTransition(order.status, "REFUNDED", order.kind, actors);
-  if (order.cardPart > 0n) await refundCardPart(order);
-
-  await withTransaction(pool, async (db) => {
-    const locked = await lockOrder(db, orderId);
-    if (!locked) throw new DomainError("NOT_FOUND", "That order does not exist.");
-    await announceOrderChange(db, await refundPaidOrder(db, locked, { actors, actorId: actor.id, note: reason || null }));
-  });
-  return orderFor(actor, orderId);
-}
-
-async function refundCardPart(order: OrderRecord): Promise<void> {
-  if (!order.stripePaymentIntentId) throw new Error(`store order ${order.id} has a card part but no payment intent`);
-  try {
-    await payments().refund({
-      paymentId: order.stripePaymentIntentId,
-      amountMinor: order.cardAmountMinor,
-      metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
-      idempotencyKey: `store-order:${order.id}:refund`,
-    });
-  } catch (error) {
-    if (error instanceof PaymentGatewayError && error.kind === "refused") {
-      console.error(`store order ${order.id}: card refund refused`, error.message);
-      throw new DomainError("PRECONDITION_FAILED", "The card payment of this order could not be refunded, so nothing was refunded. Contact support.");
-    }
-    throw error;
-  }
-}
-
-/** Orders the sweeper settles per run; the rest wait for the next one. */
-const SWEEP_BATCH = 100;
-
-/**
- * The store's sweeper (a worker job): orders still waiting for their card after the checkout's lifetime. Each
- * one's session is expired at Stripe first, so it can't be paid any more, then read back: paid meanwhile, the
- * order completes (the payment wins, and its webhook later finds it settled); still processing, it is left to its
- * webhook; otherwise its stock and held credits go back. Each settlement locks the order and changes only one
- * still waiting, so sweeps, webhooks and cancellations racing on it settle it once. Returns how many overdue
- * orders the sweep ended, itself or through the webhook its expiry set off (which may settle the order first).
- */
-export async function sweepOverdueOrders(): Promise<number> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM store_orders
-      WHERE status = 'AWAITING_PAYMENT' AND created_at < now() - make_interval(secs => $1)
-      ORDER BY created_at LIMIT $2`,
-    [CHECKOUT_WINDOW_SECONDS, SWEEP_BATCH],
-  );
-  let settled = 0;
-  for (const { id } of rows) {
-    try {
-      if (await settleOverdueOrder(id)) settled += 1;
-    } catch (error) {
-      console.error(`store order ${id}: the sweeper could not settle it`, error);
-    }
-  }
-  return settled;
-}
-
-async function settleOverdueOrder(orderId: string): Promise<boolean> {
-  const order = await loadOrder(pool, orderId);
-  if (!order || order.status !== "AWAITING_PAYMENT") return false;
-  const checkout = order.stripeCheckoutSessionId ? await payments().closeCheckout(order.stripeCheckoutSessionId) : null;
-  const card: CardState = checkout ? cardOutcome(checkout) : "no-session";
-  const action = overdueOrderAction(card);
-  if (action === "wait") return false;
-  return withTransaction(pool, async (db) => {
-    const locked = await lockOrder(db, orderId);
-    if (!locked) return false;
-    // The order was waiting when the sweep began. Settled since: most often by the webhook of the expiry just made.
-    if (locked.status !== "AWAITING_PAYMENT") return true;
-    const change =
-      action === "complete"
-        ? await completeCardOrder(db, locked, checkout?.paymentId ?? null)
-        : await releaseCardOrder(db, locked, { actor: "PAYMENT", actorId: null, note: "The time to pay by card ran out" });
-    await announceOrderChange(db, change);
-    return change !== null;
-  });
 }

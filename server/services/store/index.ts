@@ -1,6 +1,10 @@
 import "server-only";
 
 /** The store: items, checkout by wallet and card, orders and their lifecycle. */
+export * from "./card-events";
 export * from "./checkout";
+export * from "./fulfilment";
 export * from "./items";
+export * from "./order-endings";
+export * from "./order-views";
 export * from "./orders";
