@@ -5,7 +5,7 @@ import { adminPayoutProfile, approveWithdrawal, approveWithdrawals, bulkIdsSchem
 export const payoutsRouter = createTRPCRouter({
   /** Admin configuration: profile fields, rates per currency, fee and limits per method (the policy is settings.set "payouts"). */
   settings: createTRPCRouter({
-    get: adminProcedure.query(() => getPayoutConfiguration(undefined, { includeInactiveFields: true })),
+    get: adminProcedure.query(() => getPayoutConfiguration({ includeInactiveFields: true })),
     saveField: adminProcedure.input(payoutFieldSchema).mutation(({ ctx, input }) => savePayoutField(ctx.user.id, input)),
     setRate: adminProcedure.input(payoutRateSchema).mutation(({ ctx, input }) => setPayoutRate(ctx.user.id, input)),
     removeRate: adminProcedure.input(removePayoutRateSchema).mutation(({ ctx, input }) => removePayoutRate(ctx.user.id, input)),

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import {
@@ -39,37 +39,33 @@ export interface PayoutProfileRecord {
   updatedAt: Date;
 }
 
-interface ProfileRow {
-  performer_id: string;
-  method: PayoutMethod;
-  currency: string;
-  details: Record<string, string>;
-  stripe_account_id: string | null;
-  method_changed_at: Date;
-  updated_at: Date;
+const PROFILE_SELECT = {
+  performerId: true,
+  method: true,
+  currency: true,
+  details: true,
+  stripeAccountId: true,
+  methodChangedAt: true,
+  updatedAt: true,
+} as const;
+
+/** The profile as it is now, for reading; a use case that acts on it locks it with lockPayoutProfile instead. */
+export async function findPayoutProfile(performerId: string): Promise<PayoutProfileRecord | null> {
+  const profile = await prisma.payoutProfile.findUnique({ where: { performerId }, select: PROFILE_SELECT });
+  return profile && { ...profile, details: profile.details as Record<string, string> };
 }
 
-function toRecord(row: ProfileRow): PayoutProfileRecord {
-  return {
-    performerId: row.performer_id,
-    method: row.method,
-    currency: row.currency,
-    details: row.details,
-    stripeAccountId: row.stripe_account_id,
-    methodChangedAt: row.method_changed_at,
-    updatedAt: row.updated_at,
-  };
-}
+/** The same columns in SQL, named as the record's fields, for the statements that lock or upsert a profile. */
+const PROFILE_COLUMNS = `performer_id AS "performerId", method, currency, details, stripe_account_id AS "stripeAccountId",
+  method_changed_at AS "methodChangedAt", updated_at AS "updatedAt"`;
 
-/** `lock`: FOR SHARE keeps the profile as read while a withdrawal is requested; FOR UPDATE while it is saved. */
-export async function loadPayoutProfile(db: Queryable, performerId: string, lock: "none" | "share" | "update" = "none"): Promise<PayoutProfileRecord | null> {
-  const suffix = { none: "", share: " FOR SHARE", update: " FOR UPDATE" }[lock];
-  const { rows } = await db.query<ProfileRow>(
-    `SELECT performer_id, method, currency, details, stripe_account_id, method_changed_at, updated_at
-       FROM payout_profiles WHERE performer_id = $1${suffix}`,
+/** FOR SHARE keeps the profile as read while a withdrawal is requested; FOR UPDATE while it is saved. */
+export async function lockPayoutProfile(db: Queryable, performerId: string, lock: "share" | "update"): Promise<PayoutProfileRecord | null> {
+  const { rows } = await db.query<PayoutProfileRecord>(
+    `SELECT ${PROFILE_COLUMNS} FROM payout_profiles WHERE performer_id = $1 ${lock === "share" ? "FOR SHARE" : "FOR UPDATE"}`,
     [performerId],
   );
-  return rows[0] ? toRecord(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** Required fields the profile lacks for its method, a Stripe account included. */
@@ -80,14 +76,10 @@ export function profileGaps(fields: readonly PayoutField[], profile: PayoutProfi
 }
 
 /** Performers have payout profiles; so do applicants, so that the admin reviewing them sees where money would go. */
-async function assertMayHaveProfile(db: Queryable, userId: string): Promise<void> {
-  const { rows } = await db.query<{ role: string; application: string | null }>(
-    `SELECT u.role, p.status AS application FROM users u LEFT JOIN performer_profiles p ON p.user_id = u.id WHERE u.id = $1`,
-    [userId],
-  );
-  const user = rows[0];
+async function assertMayHaveProfile(userId: string): Promise<void> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, performerProfile: { select: { status: true } } } });
   if (!user) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
-  if (user.role === "PERFORMER" || (user.role === "MEMBER" && user.application === "PENDING")) return;
+  if (user.role === "PERFORMER" || (user.role === "MEMBER" && user.performerProfile?.status === "PENDING")) return;
   throw new DomainError("FORBIDDEN", "Only performers and performer applicants have payout details.");
 }
 
@@ -111,9 +103,9 @@ async function lockedUntil(db: Queryable, profile: PayoutProfileRecord | null, l
 
 /** The signed-in user's own profile, in full, with what the form needs to edit it. */
 export async function getMyPayoutProfile(userId: string): Promise<MyPayoutProfile> {
-  await assertMayHaveProfile(pool, userId);
-  const configuration = await getPayoutConfiguration(pool);
-  const profile = await loadPayoutProfile(pool, userId);
+  await assertMayHaveProfile(userId);
+  const configuration = await getPayoutConfiguration();
+  const profile = await findPayoutProfile(userId);
   return {
     profile,
     lockedUntil: await lockedUntil(pool, profile, configuration.policy.methodLockDays),
@@ -144,9 +136,9 @@ export interface SavedPayoutProfile {
 
 export async function savePayoutProfile(userId: string, input: SavePayoutProfileInput): Promise<SavedPayoutProfile> {
   const { method, currency, details } = savePayoutProfileSchema.parse(input);
+  await assertMayHaveProfile(userId);
+  const configuration = await getPayoutConfiguration();
   return withTransaction(pool, async (db) => {
-    await assertMayHaveProfile(db, userId);
-    const configuration = await getPayoutConfiguration(db);
     if (!configuration.methods.some((terms) => terms.method === method)) {
       throw new DomainError("BAD_REQUEST", `${PAYOUT_METHOD_LABELS[method]} payouts are not offered.`, { fieldErrors: { method: ["Choose a method we offer."] } });
     }
@@ -158,7 +150,7 @@ export async function savePayoutProfile(userId: string, input: SavePayoutProfile
       throw new DomainError("BAD_REQUEST", "Some payout details need attention.", { fieldErrors: validated.fieldErrors });
     }
 
-    const previous = await loadPayoutProfile(db, userId, "update");
+    const previous = await lockPayoutProfile(db, userId, "update");
     const stripeAccountId = previous?.stripeAccountId ?? null;
     const destination = (profile: { method: PayoutMethod; details: Record<string, string> }) => ({
       method: profile.method,
@@ -166,13 +158,13 @@ export async function savePayoutProfile(userId: string, input: SavePayoutProfile
       stripeAccountId: profile.method === "STRIPE_CONNECT" ? stripeAccountId : null,
     });
     const changed = payoutDestinationChanged(previous && destination(previous), destination({ method, details: validated.values }));
-    const { rows } = await db.query<ProfileRow>(
+    const { rows } = await db.query<PayoutProfileRecord>(
       `INSERT INTO payout_profiles (performer_id, method, currency, details, method_changed_at, updated_at)
        VALUES ($1, $2::"PayoutMethod", $3, $4::jsonb, now(), now())
        ON CONFLICT (performer_id) DO UPDATE
          SET method = excluded.method, currency = excluded.currency, details = excluded.details, updated_at = now(),
              method_changed_at = CASE WHEN $5 THEN now() ELSE payout_profiles.method_changed_at END
-       RETURNING performer_id, method, currency, details, stripe_account_id, method_changed_at, updated_at`,
+       RETURNING ${PROFILE_COLUMNS}`,
       [userId, method, currency, JSON.stringify(validated.values), changed],
     );
     const saved = rows[0];
@@ -186,7 +178,7 @@ export async function savePayoutProfile(userId: string, input: SavePayoutProfile
       details: { method, currency, previousMethod: previous?.method ?? null, changedKeys, lockRestarted: changed },
     });
     const policy = await getSetting(db, "payouts");
-    return { changed, lockedUntil: await lockedUntil(db, toRecord(saved), policy.methodLockDays) };
+    return { changed, lockedUntil: await lockedUntil(db, saved, policy.methodLockDays) };
   });
 }
 
@@ -200,17 +192,17 @@ const RETURN_PATHS = { profile: "/performer/payout-profile", account: "/account"
  */
 export async function startStripeOnboarding(userId: string, input: z.input<typeof stripeOnboardingSchema>): Promise<{ url: string }> {
   const { returnTo } = stripeOnboardingSchema.parse(input);
-  await assertMayHaveProfile(pool, userId);
-  const profile = await loadPayoutProfile(pool, userId);
+  await assertMayHaveProfile(userId);
+  const profile = await findPayoutProfile(userId);
   if (profile?.method !== "STRIPE_CONNECT") {
     throw new DomainError("PRECONDITION_FAILED", "Choose Stripe as your payout method and save it first.");
   }
   let accountId = profile.stripeAccountId;
   if (!accountId) {
-    const user = await pool.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [userId]);
+    const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
     const account = await payments().createConnectedAccount({
       country: profile.details.country ?? "US",
-      email: user.rows[0]?.email,
+      email: user?.email,
       metadata: { performer_id: userId },
       idempotencyKey: `payout-profile:${userId}:stripe-account`,
     });
@@ -242,7 +234,7 @@ export interface StripeAccountStatus {
 
 /** Stripe is the truth about a connected account: asked each time, never cached here. */
 export async function stripeAccountStatus(userId: string): Promise<StripeAccountStatus> {
-  const profile = await loadPayoutProfile(pool, userId);
+  const profile = await findPayoutProfile(userId);
   if (!profile?.stripeAccountId) return { accountId: null, payoutsEnabled: false, detailsSubmitted: false };
   const account = await payments().connectedAccount(profile.stripeAccountId);
   return { accountId: account.id, payoutsEnabled: account.payoutsEnabled, detailsSubmitted: account.detailsSubmitted };
@@ -258,9 +250,9 @@ export interface AdminPayoutProfile {
 }
 
 async function adminProfileView(performerId: string, reveal: boolean): Promise<AdminPayoutProfile | null> {
-  const profile = await loadPayoutProfile(pool, performerId);
+  const profile = await findPayoutProfile(performerId);
   if (!profile) return null;
-  const fields = await loadPayoutFields(pool);
+  const fields = await loadPayoutFields();
   const policy = await getSetting(pool, "payouts");
   return {
     method: profile.method,
@@ -282,8 +274,7 @@ export function adminPayoutProfile(input: z.input<typeof performerIdSchema>): Pr
 /** The same in full; the reveal itself is recorded in the audit log before anything is shown. */
 export async function revealPayoutProfile(adminId: string, input: z.input<typeof performerIdSchema>): Promise<AdminPayoutProfile> {
   const { performerId } = performerIdSchema.parse(input);
-  const exists = await pool.query("SELECT 1 FROM payout_profiles WHERE performer_id = $1", [performerId]);
-  if (!exists.rowCount) throw new DomainError("NOT_FOUND", "This user has no payout details.");
+  if ((await prisma.payoutProfile.count({ where: { performerId } })) === 0) throw new DomainError("NOT_FOUND", "This user has no payout details.");
   await recordAudit(pool, { actorId: adminId, action: "payout_profile.revealed", target: { type: "payout_profile", id: performerId } });
   const view = await adminProfileView(performerId, true);
   if (!view) throw new DomainError("NOT_FOUND", "This user has no payout details.");

@@ -23,7 +23,7 @@ import type { PayoutMethod } from "@/server/generated/prisma/enums";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
 import { announceWithdrawalChange } from "./notifications";
-import { loadPayoutProfile, profileGaps } from "./profiles";
+import { findPayoutProfile, lockPayoutProfile, profileGaps } from "./profiles";
 import { getPayoutConfiguration } from "./settings";
 import { sendStripePayout } from "./stripe-payouts";
 import {
@@ -63,8 +63,8 @@ export interface WithdrawalOverview {
 }
 
 export async function withdrawalOverview(performerId: string): Promise<WithdrawalOverview> {
-  const configuration = await getPayoutConfiguration(pool);
-  const profile = await loadPayoutProfile(pool, performerId);
+  const configuration = await getPayoutConfiguration();
+  const profile = await findPayoutProfile(performerId);
   const balances = await walletBalances(pool, performerId);
   const { rows } = await pool.query<{ now: Date }>("SELECT now() AS now");
   const now = rows[0]?.now ?? new Date();
@@ -127,15 +127,15 @@ function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRo
 
 export async function requestWithdrawal(performerId: string, input: RequestWithdrawalInput): Promise<RequestedWithdrawal> {
   const { credits, idempotencyKey } = requestWithdrawalSchema.parse(input);
+  const configuration = await getPayoutConfiguration();
   const result = await withTransaction(pool, async (db) => {
     // One request at a time per performer, so the auto-approval window below counts every earlier request.
     await db.query("SELECT pg_advisory_xact_lock(hashtextextended('withdrawal-request:' || $1, 0))", [performerId]);
     const existing = await withdrawalByKey(db, performerId, idempotencyKey);
     if (existing) return replayOf(existing, credits);
 
-    const profile = await loadPayoutProfile(db, performerId, "share");
+    const profile = await lockPayoutProfile(db, performerId, "share");
     if (!profile) throw new DomainError("PRECONDITION_FAILED", "Add your payout details before requesting a withdrawal.");
-    const configuration = await getPayoutConfiguration(db);
     const methodLabel = PAYOUT_METHOD_LABELS[profile.method];
     const terms = configuration.methods.find((candidate) => candidate.method === profile.method);
     if (!terms) throw new DomainError("PRECONDITION_FAILED", `${methodLabel} payouts are not offered any more; choose another method in your payout profile.`);
