@@ -178,7 +178,7 @@ export function saleDescription(order: { title: string; quantity: number }): str
  * the order was already settled.
  */
 export async function completeCardOrder(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<OrderChange | null> {
-  // A payment reaching a cancelled order is refunded by the webhook (store-checkout.ts, refundLatePayment).
+  // A payment reaching a cancelled order is refunded by the webhook (checkout.ts, refundLatePayment).
   if (order.status !== "AWAITING_PAYMENT") return null;
   const status = statusAfterPayment(order.kind);
   assertTransition(order.status, status, order.kind, ["PAYMENT"]);
