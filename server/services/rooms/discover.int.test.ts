@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { closeDb } from "@/server/db/client";
 import { PERFORMERS_PER_PAGE } from "@/server/domain/discover";
-import { setRoomOnline } from "@/server/services/rooms/rooms";
+import { setRoomOnline } from "@/server/services/rooms";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { suspendUser } from "@/server/services/accounts";
 import { callerAs, trpcCodeOf } from "@/server/testing/api";

@@ -6,67 +6,48 @@ import type { MeterControl, RoomAccess, Role } from "@/server/generated/prisma/e
 import { hasPlanAccess } from "../memberships/access";
 import { hasContentAccess } from "../content/access";
 import { getSetting } from "../settings/settings";
+import { type RoomState, selectEntryFacts, selectRoomState } from "./queries";
 
 /**
  * Who may enter a performer's room and on what show terms: read by the room itself and by shows, which is why it
  * lives apart from both (rooms end shows when someone is removed; shows check entry and terms before starting).
  */
 
-export const PERFORMER_IS_OPEN_SQL = `u.role = 'PERFORMER' AND u.status = 'ACTIVE' AND p.status = 'APPROVED'`;
-
-export interface RoomRow {
-  online: boolean;
-  online_since: Date | null;
-  access: RoomAccess;
-  required_plan_id: string | null;
-  access_item_id: string | null;
-  meter_control: MeterControl;
-  private_price_per_minute: string | null;
-  group_price_per_minute: string | null;
-  free_seconds: number | null;
-  minimum_minutes: number | null;
-  increment_seconds: number | null;
+/** Who acts on a room. */
+export interface RoomActor {
+  id: string;
+  role: Role;
 }
 
-export const ROOM_COLUMNS = `online, online_since, access, required_plan_id, access_item_id, meter_control, private_price_per_minute,
-  group_price_per_minute, free_seconds, minimum_minutes, increment_seconds`;
+export const roomSchema = z.object({ performerId: z.uuid() });
 
 /** A room nobody has configured yet. */
-export const NEW_ROOM: RoomRow = {
+export const NEW_ROOM: RoomState = {
   online: false,
-  online_since: null,
+  onlineSince: null,
   access: "PUBLIC",
-  required_plan_id: null,
-  access_item_id: null,
-  meter_control: "AUTOMATIC",
-  private_price_per_minute: null,
-  group_price_per_minute: null,
-  free_seconds: null,
-  minimum_minutes: null,
-  increment_seconds: null,
+  requiredPlanId: null,
+  accessItemId: null,
+  meterControl: "AUTOMATIC",
+  privatePricePerMinute: null,
+  groupPricePerMinute: null,
+  freeSeconds: null,
+  minimumMinutes: null,
+  incrementSeconds: null,
 };
 
-export async function loadRoomRow(db: Queryable, performerId: string): Promise<RoomRow> {
-  const { rows } = await db.query<RoomRow>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE performer_id = $1`, [performerId]);
-  return rows[0] ?? NEW_ROOM;
+/** The room's state, read with `db` (a show's transaction, say); a room with no row yet is NEW_ROOM. */
+export async function loadRoomState(db: Queryable, performerId: string): Promise<RoomState> {
+  return (await selectRoomState(db, performerId)) ?? NEW_ROOM;
 }
 
-/** Creates the room row on its first write and locks it for the rest of the caller's transaction. */
-export async function lockRoomRow(db: Queryable, performerId: string): Promise<RoomRow> {
-  await db.query("INSERT INTO rooms (performer_id) VALUES ($1) ON CONFLICT (performer_id) DO NOTHING", [performerId]);
-  const { rows } = await db.query<RoomRow>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE performer_id = $1 FOR UPDATE`, [performerId]);
-  const row = rows[0];
-  if (!row) throw new Error(`room of ${performerId} vanished while being locked`);
-  return row;
-}
-
-export function overridesOf(row: RoomRow): RoomTermOverrides {
+export function overridesOf(room: RoomState): RoomTermOverrides {
   return {
-    privatePricePerMinute: row.private_price_per_minute === null ? null : BigInt(row.private_price_per_minute),
-    groupPricePerMinute: row.group_price_per_minute === null ? null : BigInt(row.group_price_per_minute),
-    freeSeconds: row.free_seconds,
-    minimumMinutes: row.minimum_minutes,
-    incrementSeconds: row.increment_seconds,
+    privatePricePerMinute: room.privatePricePerMinute,
+    groupPricePerMinute: room.groupPricePerMinute,
+    freeSeconds: room.freeSeconds,
+    minimumMinutes: room.minimumMinutes,
+    incrementSeconds: room.incrementSeconds,
   };
 }
 
@@ -78,9 +59,9 @@ export interface RoomTerms {
 /** The room's show terms as a show starting now would use them: the performer's overrides, else the admin defaults. */
 export async function loadRoomTerms(db: Queryable, performerId: string): Promise<RoomTerms> {
   // One after the other: `db` may be a transaction's client, which runs one query at a time.
-  const row = await loadRoomRow(db, performerId);
+  const room = await loadRoomState(db, performerId);
   const defaults = await getSetting(db, "shows");
-  return { meterControl: row.meter_control, terms: effectiveTerms(overridesOf(row), defaults) };
+  return { meterControl: room.meterControl, terms: effectiveTerms(overridesOf(room), defaults) };
 }
 
 /**
@@ -92,32 +73,7 @@ export async function canEnterRoom(db: Queryable, performerId: string, userId: s
   if (!z.uuid().safeParse(performerId).success || !z.uuid().safeParse(userId).success) {
     return { ok: false, reason: "There is no such room." };
   }
-  const { rows } = await db.query<{
-    role: Role;
-    performer_available: boolean | null;
-    access: RoomAccess | null;
-    required_plan_id: string | null;
-    access_item_id: string | null;
-    plan_name: string | null;
-    item_title: string | null;
-    removed: boolean;
-  }>(
-    `SELECT viewer.role,
-            (${PERFORMER_IS_OPEN_SQL}) AS performer_available,
-            r.access, r.required_plan_id, r.access_item_id, plan.name AS plan_name, item.title AS item_title,
-            EXISTS (SELECT 1 FROM room_restrictions x
-                     WHERE x.performer_id = $1 AND x.member_id = viewer.id AND x.kind = 'REMOVED'
-                       AND (x.until IS NULL OR x.until > now())) AS removed
-       FROM users viewer
-       LEFT JOIN users u ON u.id = $1
-       LEFT JOIN performer_profiles p ON p.user_id = u.id
-       LEFT JOIN rooms r ON r.performer_id = u.id
-       LEFT JOIN membership_plans plan ON plan.id = r.required_plan_id
-       LEFT JOIN content_items item ON item.id = r.access_item_id
-      WHERE viewer.id = $2`,
-    [performerId, userId],
-  );
-  const facts = rows[0];
+  const facts = await selectEntryFacts(db, performerId, userId);
   if (!facts) return { ok: false, reason: "Sign in to enter the room." };
   const access = facts.access ?? "PUBLIC";
   return decideRoomEntry({

@@ -14,7 +14,7 @@ import { mapLedgerError } from "@/server/ledger/post";
  * environment: no next/*, pusher or app pool here (the caller passes its pool and the settings it read).
  */
 
-/** The settings a settlement applies (server/services/shows/shows.ts reads them: meterParams). */
+/** The settings a settlement applies (common.ts reads them: meterParams). */
 export interface MeterParams {
   staleSeconds: number;
   offlineTimeoutSeconds: number;

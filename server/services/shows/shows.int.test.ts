@@ -7,7 +7,7 @@ import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
-import { removeMember, setRoomOnline, updateRoomSettings } from "../rooms/rooms";
+import { removeMember, setRoomOnline, updateRoomSettings } from "../rooms";
 import { getSetting, setSetting } from "../settings/settings";
 import { type MeterChange, dueShows, lockLiveShows, settleShows, sweepMeters } from "./metering";
 import {
@@ -26,7 +26,7 @@ import {
   showMeter,
   startGroupShow,
   startMeter,
-} from "./shows";
+} from ".";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
 

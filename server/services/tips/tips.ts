@@ -7,7 +7,7 @@ import { roomChannel, userChannel } from "@/server/integrations/pusher";
 import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { OUTBOX_CHANNEL, type OutboxMessage } from "@/server/outbox/messages";
-import { ROOM_TIP, type RoomTipPayload } from "../rooms/rooms";
+import { ROOM_TIP, type RoomTipPayload } from "../rooms/notices";
 import { findSellingPerformer } from "../sales/sales";
 import { SETTINGS } from "../settings/settings";
 

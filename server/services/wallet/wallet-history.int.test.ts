@@ -12,10 +12,10 @@ import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
 import { fundUser } from "@/server/testing/factories";
 import { earningsOverview } from "../earnings/earnings";
 import { configurePayouts, readyToWithdraw } from "@/server/testing/payouts";
-import { setRoomOnline } from "../rooms/rooms";
+import { setRoomOnline } from "../rooms";
 import { postSale } from "../sales/sales";
 import { getSetting, setSetting } from "../settings/settings";
-import { endShow, heartbeat, joinGroupShow, requestPrivateShow, respondToRequest, runShowSweep, startGroupShow } from "../shows/shows";
+import { endShow, heartbeat, joinGroupShow, requestPrivateShow, respondToRequest, runShowSweep, startGroupShow } from "../shows";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { type HistoryLine, historyOf } from "./wallet";
 
