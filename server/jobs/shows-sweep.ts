@@ -7,7 +7,7 @@ import { enqueueJob } from "./enqueue";
 export const SHOW_SWEEP_INTERVAL_SECONDS = 5;
 
 /**
- * The show meters' sweep (server/services/shows/shows.ts): settles due charges, pauses, resumes and ends meters.
+ * The show meters' sweep (server/services/shows/sweep.ts): settles due charges, pauses, resumes and ends meters.
  *
  * pg-boss cron fires at most once a minute, and meters need a sweep every few seconds, so the job reschedules
  * itself: each run queues the next one SHOW_SWEEP_INTERVAL_SECONDS later. The queue is `stately` (at most one

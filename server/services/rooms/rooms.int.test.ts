@@ -455,6 +455,24 @@ describe("moderation", () => {
     expect(await refusalOf(() => callerAs(performer).rooms.remove({ memberId: randomUUID() }))).toBe("NOT_FOUND: There is no such member.");
     expect(await refusalOf(() => callerAs(admin).rooms.remove({ performerId: member.id, memberId: bystander.id }))).toBe("NOT_FOUND: There is no such room.");
   });
+
+  it("lets the performer and an admin mute and remove the same member at the same moment: one restriction of each kind", async () => {
+    const target = await makeMember("crowded");
+    const inPerformersRoom = { performerId: performer.id, memberId: target.id };
+    const results = await Promise.allSettled([
+      callerAs(performer).rooms.mute({ memberId: target.id }),
+      callerAs(admin).rooms.mute(inPerformersRoom),
+      callerAs(performer).rooms.remove({ memberId: target.id }),
+      callerAs(admin).rooms.remove(inPerformersRoom),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    expect((await callerAs(performer).rooms.restrictions({ performerId: performer.id })).filter((row) => row.memberId === target.id).map((row) => row.kind).sort()).toEqual([
+      "MUTED",
+      "REMOVED",
+    ]);
+    await callerAs(performer).rooms.readmit({ memberId: target.id });
+    await callerAs(performer).rooms.unmute({ memberId: target.id });
+  });
 });
 
 describe("tips in the room", () => {
