@@ -84,8 +84,43 @@ const NOT_MARKED = [
   "server/auth/next-auth.d.ts",
 ];
 
+/** Lines of code (not blank, not comment) above which a server module must say in its header why it is one file. */
+const MAX_CODE_LINES = 400;
+const SIZE_REASON = "Why one file:";
+
 const tipmeter = {
   rules: {
+    "file-size": {
+      meta: {
+        type: "suggestion",
+        schema: [],
+        messages: {
+          tooLong: `This module has {{lines}} lines of code (over ${MAX_CODE_LINES}): split it by concern, or say in its header comment "${SIZE_REASON} <reason>".`,
+        },
+      },
+      create(context) {
+        return {
+          Program(program) {
+            const source = context.sourceCode;
+            const commentLines = new Set();
+            for (const comment of source.getAllComments()) {
+              for (let line = comment.loc.start.line; line <= comment.loc.end.line; line += 1) commentLines.add(line);
+            }
+            const tokenLines = new Set();
+            for (const token of source.ast.tokens) {
+              for (let line = token.loc.start.line; line <= token.loc.end.line; line += 1) tokenLines.add(line);
+            }
+            const codeLines = source.lines.filter((text, index) => text.trim() !== "" && (tokenLines.has(index + 1) || !commentLines.has(index + 1))).length;
+            if (codeLines <= MAX_CODE_LINES) return;
+            // The header is every comment above the module's first statement after its imports.
+            const firstCode = program.body.find((statement) => statement.type !== "ImportDeclaration");
+            const header = source.getAllComments().filter((comment) => !firstCode || comment.range[1] <= firstCode.range[0]);
+            if (header.some((comment) => comment.value.includes(SIZE_REASON))) return;
+            context.report({ node: program, loc: { line: 1, column: 0 }, messageId: "tooLong", data: { lines: String(codeLines) } });
+          },
+        };
+      },
+    },
     "server-only": {
       meta: {
         type: "problem",
@@ -152,6 +187,13 @@ export default defineConfig([
     ignores: [...TEST_FILES, ...NOT_MARKED],
     plugins: { tipmeter },
     rules: { "tipmeter/server-only": "error" },
+  },
+  {
+    name: "tipmeter/file-size",
+    files: ["server/**/*.ts"],
+    ignores: TEST_FILES,
+    plugins: { tipmeter },
+    rules: { "tipmeter/file-size": "error" },
   },
   {
     name: "tipmeter/route-handlers",

@@ -24,6 +24,8 @@ async function problems(filePath: string, code: string, linter = eslintWithoutCy
 
 const MARKED = 'import "server-only";\n';
 
+const LONG_MODULE = Array.from({ length: 401 }, (_, index) => `export const line${index} = ${index};`).join("\n");
+
 const cases: { layer: string; file: string; violating: string; allowed: string; rule: string; says: string }[] = [
   {
     layer: "server/domain imports nothing outside itself",
@@ -88,6 +90,14 @@ const cases: { layer: string; file: string; violating: string; allowed: string; 
     allowed: `${MARKED}export const answer = 42;\n`,
     rule: "tipmeter/server-only",
     says: 'start with `import "server-only"`',
+  },
+  {
+    layer: "a server module over 400 lines of code says why in its header",
+    file: "server/services/layer-fixture.ts",
+    violating: `${MARKED}/** Many constants. */\n${LONG_MODULE}\n`,
+    allowed: `${MARKED}/**\n * Many constants.\n * Why one file: a fixture that must be long.\n */\n${LONG_MODULE}\n`,
+    rule: "tipmeter/file-size",
+    says: "split it by concern",
   },
   {
     layer: "route handlers are built with routeHandler()",

@@ -7,6 +7,9 @@ import type { TestPaymentMethod } from "./payment-methods";
  * (stripe/openapi fixtures3.json, see fixtures.json here) and are type-checked against the `stripe` SDK's
  * declarations, so app code reads the same shape it reads from Stripe. Values are the ones a fresh test-mode
  * object has; the operations in payments.ts, checkout.ts and connect.ts move them through their lifecycles.
+ *
+ * Why one file: one small builder per Stripe object, sharing nothing but the imports above; the list reads as a
+ * catalogue of what the emulator can return, and a new endpoint adds its builder here beside its neighbours.
  */
 
 export type Session = Stripe.Checkout.Session;
