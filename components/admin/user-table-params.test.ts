@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_USER_TABLE_PARAMS,
-  paginationWindow,
   parseUserTableParams,
   sortHref,
   userTableHref,
@@ -49,18 +48,5 @@ describe("userTableHref and sortHref", () => {
     ["sorting returns to page 1", params, "role" as const, "/admin/users?q=mia&sort=role&dir=asc"],
   ])("%s", (_, from, field, expected) => {
     expect(sortHref(from, field)).toBe(expected);
-  });
-});
-
-describe("paginationWindow", () => {
-  it.each<[number, number, Array<number | null>]>([
-    [1, 1, [1]],
-    [1, 3, [1, 2, 3]],
-    [1, 10, [1, 2, null, 10]],
-    [5, 10, [1, null, 4, 5, 6, null, 10]],
-    [10, 10, [1, null, 9, 10]],
-    [3, 10, [1, 2, 3, 4, null, 10]],
-  ])("page %i of %i", (page, count, expected) => {
-    expect(paginationWindow(page, count)).toEqual(expected);
   });
 });

@@ -77,16 +77,3 @@ export function sortHref(params: UserTableParams, field: UserTableSort): string 
     params.sort === field ? (params.direction === "asc" ? "desc" : "asc") : DESCENDING_FIRST.has(field) ? "desc" : "asc";
   return userTableHref(params, { sort: field, direction, page: 1 });
 }
-
-/** Page numbers to show around the current page, with null marking a gap: 1 … 4 5 6 … 12. */
-export function paginationWindow(page: number, pageCount: number): Array<number | null> {
-  const wanted = new Set([1, pageCount, page - 1, page, page + 1].filter((n) => n >= 1 && n <= pageCount));
-  const sorted = [...wanted].sort((a, b) => a - b);
-  const result: Array<number | null> = [];
-  for (const n of sorted) {
-    const previous = result.at(-1);
-    if (typeof previous === "number" && n - previous > 1) result.push(null);
-    result.push(n);
-  }
-  return result;
-}

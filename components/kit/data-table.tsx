@@ -1,8 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { type ReactNode, useState } from "react";
-import { type SortState, type SortValue, nextSort, tableView } from "@/components/kit/table-state";
-import { Button } from "@/components/ui/button";
+import { type SortState, type SortValue, ariaSort, nextSort, paginationWindow, shownRange, tableView } from "@/components/kit/table-state";
+import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -21,6 +22,26 @@ export interface Column<Row> {
   className?: string;
   /** Makes the column sortable by this value. */
   sortValue?: (row: Row) => SortValue;
+  /** Controlled tables: the caller's sort fields this column offers, each a link ("User" / "Email" in one column). */
+  sortFields?: ReadonlyArray<readonly [field: string, label: string]>;
+  /** A header cell drawn by the caller (a select-all checkbox) instead of the header text. */
+  headerCell?: ReactNode;
+  /** Stays at the right edge while the table scrolls sideways, so a row's actions are always in reach. */
+  pinned?: boolean;
+}
+
+/**
+ * A table whose sort, filter and page live with the caller (in the URL, say): the rows given are the page to show,
+ * already filtered and sorted; headers and pages are links, so the table works before (and without) JavaScript.
+ */
+export interface ControlledTable {
+  sort: SortState;
+  sortHref: (field: string) => string;
+  page: number;
+  pageSize: number;
+  /** Rows on every page. */
+  total: number;
+  pageHref: (page: number) => string;
 }
 
 interface DataTableProps<Row> {
@@ -44,6 +65,14 @@ interface DataTableProps<Row> {
   pageSize?: number;
   /** Inside a frame the caller draws (a card with its own header): no card of its own. */
   bare?: boolean;
+  /** State kept by the caller; the table then neither filters, sorts nor cuts pages itself. */
+  controlled?: ControlledTable;
+  /** Above the table, inside its frame: actions on the selected rows. */
+  toolbar?: ReactNode;
+  tableClassName?: string;
+  rowClassName?: string;
+  /** Tighter cell padding, for wide tables that must fit a laptop screen. */
+  dense?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 25;
@@ -69,7 +98,9 @@ function SortIcon({ direction }: { direction: "asc" | "desc" | null }) {
  * One table for every list an admin or performer manages: loading, failure and empty states; headers that sort
  * (ascending, descending, then the server's order); and, for lists longer than a page, a filter box and pages.
  */
-export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, empty, card, cardsLabel, filterText, pageSize = DEFAULT_PAGE_SIZE, bare = false }: DataTableProps<Row>) {
+export function DataTable<Row>(props: DataTableProps<Row>) {
+  const { rows, columns, rowKey, caption, what, failed, empty, card, cardsLabel, filterText, bare = false, controlled, toolbar } = props;
+  const pageSize = controlled?.pageSize ?? props.pageSize ?? DEFAULT_PAGE_SIZE;
   const [sort, setSort] = useState<SortState | null>(null);
   const [query, setQuery] = useState("");
   const [page, setPage] = useState(1);
@@ -102,15 +133,18 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
     );
   }
 
-  const long = rows.length > pageSize;
-  const view = tableView(rows, {
-    query: long ? query : "",
-    filterText,
-    sort,
-    sortValue: (key) => columns.find((column) => column.key === key)?.sortValue,
-    page,
-    pageSize,
-  });
+  const long = !controlled && rows.length > pageSize;
+  const view = controlled
+    ? { rows, matching: rows.length, page: controlled.page, pageCount: shownRange(controlled.page, pageSize, controlled.total).pageCount }
+    : tableView(rows, {
+        query: long ? query : "",
+        filterText,
+        sort,
+        sortValue: (key) => columns.find((column) => column.key === key)?.sortValue,
+        page,
+        pageSize,
+      });
+  const cellPadding = props.dense ? "px-3" : undefined;
 
   return (
     <div className="space-y-3">
@@ -130,6 +164,7 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
         </div>
       ) : null}
       <Frame>
+        {toolbar}
         {view.matching === 0 ? (
           <EmptyState className="m-5 border-none" title={`No ${what} match “${query.trim()}”`} description="Try fewer or other words." />
         ) : (
@@ -144,20 +179,24 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
               </ul>
             ) : null}
             <div className={card ? "hidden md:block" : undefined}>
-              <Table>
+              <Table className={props.tableClassName}>
                 <caption className="sr-only">{caption}</caption>
                 <TableHead>
                   <tr>
-                    {columns.map((column) => (
-                      <HeaderCell key={column.key} column={column} sort={sort} onSort={() => setSort(nextSort(sort, column.key))} />
-                    ))}
+                    {columns.map((column) =>
+                      controlled ? (
+                        <LinkHeaderCell key={column.key} column={column} controlled={controlled} padding={cellPadding} />
+                      ) : (
+                        <HeaderCell key={column.key} column={column} sort={sort} onSort={() => setSort(nextSort(sort, column.key))} padding={cellPadding} />
+                      ),
+                    )}
                   </tr>
                 </TableHead>
                 <tbody>
                   {view.rows.map((row) => (
-                    <TableRow key={rowKey(row)}>
+                    <TableRow key={rowKey(row)} className={props.rowClassName}>
                       {columns.map((column) => (
-                        <TableCell key={column.key} className={cn(column.align === "right" && "text-right", column.className)}>
+                        <TableCell key={column.key} className={cn(cellPadding, column.align === "right" && "text-right", column.pinned && PINNED, column.className)}>
                           {column.cell(row)}
                         </TableCell>
                       ))}
@@ -169,7 +208,9 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
           </>
         )}
       </Frame>
-      {view.pageCount > 1 ? (
+      {controlled ? (
+        <LinkPager controlled={controlled} what={what} />
+      ) : view.pageCount > 1 ? (
         <nav className="flex items-center justify-between gap-3 text-sm text-muted" aria-label={`Pages of ${what}`}>
           <span>
             Page {view.page} of {view.pageCount} · {view.matching} {what}
@@ -188,19 +229,30 @@ export function DataTable<Row>({ rows, columns, rowKey, caption, what, failed, e
   );
 }
 
-function HeaderCell<Row>({ column, sort, onSort }: { column: Column<Row>; sort: SortState | null; onSort: () => void }) {
-  const alignment = column.align === "right" ? "text-right" : undefined;
-  if (column.hiddenHeader) {
-    return (
-      <TableHeaderCell className={alignment}>
-        <span className="sr-only">{column.header}</span>
-      </TableHeaderCell>
-    );
-  }
-  if (!column.sortValue) return <TableHeaderCell className={alignment}>{column.header}</TableHeaderCell>;
+const PINNED = "sticky right-0 bg-surface shadow-[-1px_0_0_var(--color-line)]";
+
+function headerClasses<Row>(column: Column<Row>, padding: string | undefined) {
+  return cn(padding, column.align === "right" && "text-right", column.pinned && PINNED);
+}
+
+/** Header text for screen readers only; a pinned header keeps its tint over an opaque cell, so rows scrolling under it don't show through. */
+function HiddenHeader<Row>({ column, padding }: { column: Column<Row>; padding: string | undefined }) {
+  return (
+    <TableHeaderCell className={headerClasses(column, padding)}>
+      {column.pinned ? <span className="absolute inset-0 bg-subtle/70" aria-hidden="true" /> : null}
+      <span className="sr-only">{column.header}</span>
+    </TableHeaderCell>
+  );
+}
+
+function HeaderCell<Row>({ column, sort, onSort, padding }: { column: Column<Row>; sort: SortState | null; onSort: () => void; padding: string | undefined }) {
+  const classes = headerClasses(column, padding);
+  if (column.headerCell) return <TableHeaderCell className={classes}>{column.headerCell}</TableHeaderCell>;
+  if (column.hiddenHeader) return <HiddenHeader column={column} padding={padding} />;
+  if (!column.sortValue) return <TableHeaderCell className={classes}>{column.header}</TableHeaderCell>;
   const direction = sort?.column === column.key ? sort.direction : null;
   return (
-    <TableHeaderCell className={alignment} aria-sort={direction === "asc" ? "ascending" : direction === "desc" ? "descending" : undefined}>
+    <TableHeaderCell className={classes} aria-sort={direction === "asc" ? "ascending" : direction === "desc" ? "descending" : undefined}>
       <button
         type="button"
         onClick={onSort}
@@ -210,5 +262,94 @@ function HeaderCell<Row>({ column, sort, onSort }: { column: Column<Row>; sort: 
         <SortIcon direction={direction} />
       </button>
     </TableHeaderCell>
+  );
+}
+
+/** A controlled table's header: one sort link per field the column offers. */
+function LinkHeaderCell<Row>({ column, controlled, padding }: { column: Column<Row>; controlled: ControlledTable; padding: string | undefined }) {
+  const classes = headerClasses(column, padding);
+  if (column.headerCell) return <TableHeaderCell className={classes}>{column.headerCell}</TableHeaderCell>;
+  if (column.hiddenHeader) return <HiddenHeader column={column} padding={padding} />;
+  const fields = column.sortFields ?? [];
+  if (fields.length === 0) return <TableHeaderCell className={classes}>{column.header}</TableHeaderCell>;
+  const { sort } = controlled;
+  return (
+    <TableHeaderCell className={classes} aria-sort={ariaSort(sort, fields.map(([field]) => field))}>
+      <span className={cn("inline-flex items-center gap-2", column.align === "right" && "flex-row-reverse")}>
+        {fields.map(([field, label], index) => {
+          const direction = sort.column === field ? sort.direction : null;
+          return (
+            <span key={field} className="inline-flex items-center gap-2">
+              {index > 0 ? <span aria-hidden="true">/</span> : null}
+              <Link href={controlled.sortHref(field)} className="inline-flex items-center gap-1 rounded hover:text-fg">
+                {label}
+                <SortIcon direction={direction} />
+                <span className="sr-only">
+                  {direction ? `, sorted ${direction === "asc" ? "ascending" : "descending"}. Activate to reverse.` : ", activate to sort."}
+                </span>
+              </Link>
+            </span>
+          );
+        })}
+      </span>
+    </TableHeaderCell>
+  );
+}
+
+/** A controlled table's pages as links: Previous, 1 … 4 5 6 … 12, Next, and how many rows there are. */
+function LinkPager({ controlled, what }: { controlled: ControlledTable; what: string }) {
+  const { page, pageSize, total, pageHref } = controlled;
+  if (total === 0) return null;
+  const { first, last, pageCount } = shownRange(page, pageSize, total);
+  return (
+    <nav aria-label={`Pages of ${what}`} className="flex flex-col items-center justify-between gap-3 sm:flex-row">
+      <p className="text-sm text-muted" aria-live="polite">
+        Showing <span className="font-medium text-fg">{first}</span>–<span className="font-medium text-fg">{last}</span> of{" "}
+        <span className="font-medium text-fg">{total}</span>
+      </p>
+      <ul className="flex items-center gap-1">
+        <li>
+          {page > 1 ? (
+            <ButtonLink href={pageHref(page - 1)} variant="secondary" size="sm" rel="prev">
+              Previous
+            </ButtonLink>
+          ) : (
+            <Button variant="secondary" size="sm" disabled>
+              Previous
+            </Button>
+          )}
+        </li>
+        {paginationWindow(page, pageCount).map((number, index) =>
+          number === null ? (
+            <li key={`gap-${index}`} className="hidden px-1 text-muted sm:block" aria-hidden="true">
+              …
+            </li>
+          ) : (
+            <li key={number} className="hidden sm:block">
+              <ButtonLink
+                href={pageHref(number)}
+                variant={number === page ? "primary" : "ghost"}
+                size="sm"
+                aria-current={number === page ? "page" : undefined}
+                aria-label={`Page ${number}`}
+              >
+                {number}
+              </ButtonLink>
+            </li>
+          ),
+        )}
+        <li>
+          {page < pageCount ? (
+            <ButtonLink href={pageHref(page + 1)} variant="secondary" size="sm" rel="next">
+              Next
+            </ButtonLink>
+          ) : (
+            <Button variant="secondary" size="sm" disabled>
+              Next
+            </Button>
+          )}
+        </li>
+      </ul>
+    </nav>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterRows, nextSort, sortRows, tableView } from "./table-state";
+import { ariaSort, filterRows, nextSort, paginationWindow, shownRange, sortRows, tableView } from "./table-state";
 
 interface Row {
   name: string;
@@ -66,5 +66,41 @@ describe("tableView", () => {
 
   it("has one empty page when nothing matches", () => {
     expect(tableView(rows, { ...base, query: "zzz" })).toMatchObject({ rows: [], matching: 0, page: 1, pageCount: 1 });
+  });
+});
+
+describe("paginationWindow", () => {
+  it.each<[number, number, Array<number | null>]>([
+    [1, 1, [1]],
+    [1, 3, [1, 2, 3]],
+    [1, 10, [1, 2, null, 10]],
+    [5, 10, [1, null, 4, 5, 6, null, 10]],
+    [10, 10, [1, null, 9, 10]],
+    [3, 10, [1, 2, 3, 4, null, 10]],
+  ])("page %i of %i", (page, count, expected) => {
+    expect(paginationWindow(page, count)).toEqual(expected);
+  });
+});
+
+describe("shownRange", () => {
+  it.each([
+    ["no rows", 1, 20, 0, { first: 0, last: 0, pageCount: 1 }],
+    ["a short first page", 1, 20, 7, { first: 1, last: 7, pageCount: 1 }],
+    ["a full middle page", 2, 20, 45, { first: 21, last: 40, pageCount: 3 }],
+    ["the last, partial page", 3, 20, 45, { first: 41, last: 45, pageCount: 3 }],
+    ["an exact multiple", 2, 20, 40, { first: 21, last: 40, pageCount: 2 }],
+  ] as const)("%s", (_, page, pageSize, total, expected) => {
+    expect(shownRange(page, pageSize, total)).toEqual(expected);
+  });
+});
+
+describe("ariaSort", () => {
+  it.each([
+    ["unsorted table", null, ["email"], undefined],
+    ["sorted by another column", { column: "createdAt", direction: "desc" }, ["displayName", "email"], undefined],
+    ["sorted by the column's first field", { column: "displayName", direction: "asc" }, ["displayName", "email"], "ascending"],
+    ["sorted by the column's second field", { column: "email", direction: "desc" }, ["displayName", "email"], "descending"],
+  ] as const)("%s", (_, sort, fields, expected) => {
+    expect(ariaSort(sort, fields)).toBe(expected);
   });
 });

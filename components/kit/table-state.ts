@@ -79,3 +79,29 @@ export function tableView<Row>(
   const start = (page - 1) * options.pageSize;
   return { rows: sorted.slice(start, start + options.pageSize), matching: sorted.length, page, pageCount };
 }
+
+/** Page numbers to show around the current page, with null marking a gap: 1 … 4 5 6 … 12. */
+export function paginationWindow(page: number, pageCount: number): Array<number | null> {
+  const wanted = new Set([1, pageCount, page - 1, page, page + 1].filter((n) => n >= 1 && n <= pageCount));
+  const sorted = [...wanted].sort((a, b) => a - b);
+  const result: Array<number | null> = [];
+  for (const n of sorted) {
+    const previous = result.at(-1);
+    if (typeof previous === "number" && n - previous > 1) result.push(null);
+    result.push(n);
+  }
+  return result;
+}
+
+/** The rows a page shows, counted from 1 ("Showing 21–40 of 45"); none when there are no rows. */
+export function shownRange(page: number, pageSize: number, total: number): { first: number; last: number; pageCount: number } {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  if (total === 0) return { first: 0, last: 0, pageCount };
+  return { first: (page - 1) * pageSize + 1, last: Math.min(page * pageSize, total), pageCount };
+}
+
+/** A header's aria-sort when it sorts by any of `fields` (a column can offer two: name and email). */
+export function ariaSort(sort: SortState | null, fields: readonly string[]): "ascending" | "descending" | undefined {
+  if (!sort || !fields.includes(sort.column)) return undefined;
+  return sort.direction === "asc" ? "ascending" : "descending";
+}
