@@ -1,20 +1,18 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
+import { type Column, DataTable } from "@/components/kit/data-table";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { QueryError } from "@/components/wallet/query-error";
+import type { AppRouter } from "@/server/api/root";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS, type PayoutDetailLine, canTransition } from "@/server/domain/payouts";
 import type { WithdrawalFilters } from "@/server/services/payouts";
@@ -25,6 +23,8 @@ interface Target {
   /** "the withdrawal of 1,000 credits by Luna Vale", or "3 withdrawals". */
   subject: string;
 }
+
+type QueueRow = inferRouterOutputs<AppRouter>["payouts"]["admin"]["queue"][number];
 
 type Dialog = { kind: "approve" | "reject" | "pay"; target: Target } | null;
 
@@ -152,125 +152,147 @@ export function WithdrawalQueue({ filters }: { filters: WithdrawalFilters }) {
     });
   }
 
-  if (queue.isError) return <QueryError what="the withdrawals" onRetry={() => void queue.refetch()} retrying={queue.isFetching} />;
-  if (!queue.data) {
-    return (
-      <Card className="space-y-3 p-6" role="status">
-        <span className="sr-only">Loading withdrawals…</span>
-        <Skeleton className="h-5 w-full" />
-        <Skeleton className="h-5 w-2/3" />
-      </Card>
-    );
-  }
-  if (rows.length === 0) return <EmptyState title="No withdrawals here" description="Nothing matches these filters. Requests appear as performers make them." />;
-
   const many: Target = { ids: chosen.map((row) => row.id), subject: `${chosen.length} withdrawal${chosen.length === 1 ? "" : "s"}` };
   const allChosen = selectable.length > 0 && chosen.length === selectable.length;
+  const nameOf = (row: QueueRow) => row.performer.stageName ?? row.performer.displayName;
+  const targetOf = (row: QueueRow): Target => ({ ids: [row.id], subject: `the withdrawal of ${formatCredits(row.credits)} credits by ${nameOf(row)}` });
+
+  const columns: Column<QueueRow>[] = [
+    {
+      key: "select",
+      header: "Select",
+      className: "w-10",
+      headerCell: (
+        <input
+          type="checkbox"
+          aria-label="Select every withdrawal that can be approved or rejected"
+          checked={allChosen}
+          disabled={selectable.length === 0}
+          onChange={() => setSelected(allChosen ? new Set() : new Set(selectable.map((row) => row.id)))}
+        />
+      ),
+      cell: (row) =>
+        canTransition(row.status, "REJECTED", "admin") ? (
+          <input type="checkbox" aria-label={`Select ${targetOf(row).subject}`} checked={selected.has(row.id)} onChange={() => toggle(row.id)} />
+        ) : null,
+    },
+    { key: "requested", header: "Requested", className: "whitespace-nowrap", sortValue: (row) => row.createdAt.getTime(), cell: (row) => dateTimeFormat.format(row.createdAt) },
+    {
+      key: "performer",
+      header: "Performer",
+      sortValue: nameOf,
+      cell: (row) => (
+        <>
+          <p className="font-medium">{nameOf(row)}</p>
+          <p className="text-xs text-muted">
+            @{row.performer.username} · {row.performer.email}
+          </p>
+        </>
+      ),
+    },
+    { key: "credits", header: "Credits", align: "right", className: "tabular-nums", sortValue: (row) => row.credits, cell: (row) => formatCredits(row.credits) },
+    {
+      key: "net",
+      header: "Net (fee)",
+      align: "right",
+      className: "whitespace-nowrap tabular-nums",
+      cell: (row) => (
+        <>
+          {formatMinor(row.netMinor, row.currency)}
+          <span className="block text-xs text-muted">({formatMinor(row.feeMinor, row.currency)})</span>
+        </>
+      ),
+    },
+    {
+      key: "payTo",
+      header: "Pay to",
+      className: "max-w-72",
+      sortValue: (row) => PAYOUT_METHOD_LABELS[row.method],
+      cell: (row) => (
+        <>
+          <p className="mb-1 text-xs font-semibold">{PAYOUT_METHOD_LABELS[row.method]}</p>
+          <PayoutDetails withdrawalId={row.id} lines={row.details} />
+        </>
+      ),
+    },
+    {
+      key: "status",
+      header: "Status",
+      sortValue: (row) => row.status,
+      cell: (row) => (
+        <>
+          <details>
+            <summary className="cursor-pointer list-none">
+              <WithdrawalStatusBadge status={row.status} /> <span className="text-xs text-muted underline">history</span>
+            </summary>
+            <div className="mt-2 min-w-56">
+              <WithdrawalTimeline events={row.events} viewer="admin" />
+            </div>
+          </details>
+          {row.reference ? <p className="mt-1 text-xs text-muted">Ref. {row.reference}</p> : null}
+          {row.reason ? <p className="mt-1 max-w-48 text-xs text-muted">{row.reason}</p> : null}
+        </>
+      ),
+    },
+    {
+      key: "actions",
+      header: "Actions",
+      hiddenHeader: true,
+      cell: (row) => {
+        const target = targetOf(row);
+        return (
+          <div className="flex flex-wrap justify-end gap-2">
+            {canTransition(row.status, "APPROVED", "admin") ? (
+              <Button size="sm" onClick={() => open({ kind: "approve", target })} aria-label={`Approve ${target.subject}`}>
+                Approve
+              </Button>
+            ) : null}
+            {canTransition(row.status, "PAID", "admin") && (row.method !== "STRIPE_CONNECT" || row.status === "NEEDS_RECONCILIATION") ? (
+              <Button size="sm" onClick={() => open({ kind: "pay", target })} aria-label={`Mark ${target.subject} paid`}>
+                Mark paid
+              </Button>
+            ) : null}
+            {row.awaitingStripePayout ? (
+              <Button size="sm" onClick={() => sendAgain(row.id)} loading={retry.isPending && retry.variables?.id === row.id}>
+                Send payout
+              </Button>
+            ) : null}
+            {canTransition(row.status, "REJECTED", "admin") ? (
+              <Button size="sm" variant="secondary" className="text-red-700" onClick={() => open({ kind: "reject", target })} aria-label={`Reject ${target.subject}`}>
+                Reject
+              </Button>
+            ) : null}
+          </div>
+        );
+      },
+    },
+  ];
 
   return (
-    <Card className="overflow-hidden">
-      <div className="flex flex-wrap items-center gap-2 border-b border-line px-5 py-3 text-sm sm:px-6">
-        <span className="mr-auto text-muted">{chosen.length > 0 ? `${chosen.length} selected` : `${rows.length} shown`}</span>
-        <Button size="sm" disabled={chosen.length === 0} onClick={() => open({ kind: "approve", target: many })}>
-          Approve selected
-        </Button>
-        <Button size="sm" variant="secondary" className="text-red-700" disabled={chosen.length === 0} onClick={() => open({ kind: "reject", target: many })}>
-          Reject selected
-        </Button>
-      </div>
-      <Table className="min-w-[64rem]">
-        <caption className="sr-only">Withdrawals</caption>
-        <TableHead>
-          <tr>
-            <TableHeaderCell className="w-10">
-              <input
-                type="checkbox"
-                aria-label="Select every withdrawal that can be approved or rejected"
-                checked={allChosen}
-                disabled={selectable.length === 0}
-                onChange={() => setSelected(allChosen ? new Set() : new Set(selectable.map((row) => row.id)))}
-              />
-            </TableHeaderCell>
-            <TableHeaderCell>Requested</TableHeaderCell>
-            <TableHeaderCell>Performer</TableHeaderCell>
-            <TableHeaderCell className="text-right">Credits</TableHeaderCell>
-            <TableHeaderCell className="text-right">Net (fee)</TableHeaderCell>
-            <TableHeaderCell>Pay to</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            <TableHeaderCell>
-              <span className="sr-only">Actions</span>
-            </TableHeaderCell>
-          </tr>
-        </TableHead>
-        <tbody>
-          {rows.map((row) => {
-            const name = row.performer.stageName ?? row.performer.displayName;
-            const target: Target = { ids: [row.id], subject: `the withdrawal of ${formatCredits(row.credits)} credits by ${name}` };
-            const canSelect = canTransition(row.status, "REJECTED", "admin");
-            return (
-              <TableRow key={row.id} className="align-top">
-                <TableCell>
-                  {canSelect ? (
-                    <input type="checkbox" aria-label={`Select ${target.subject}`} checked={selected.has(row.id)} onChange={() => toggle(row.id)} />
-                  ) : null}
-                </TableCell>
-                <TableCell className="whitespace-nowrap">{dateTimeFormat.format(row.createdAt)}</TableCell>
-                <TableCell>
-                  <p className="font-medium">{name}</p>
-                  <p className="text-xs text-muted">
-                    @{row.performer.username} · {row.performer.email}
-                  </p>
-                </TableCell>
-                <TableCell className="text-right tabular-nums">{formatCredits(row.credits)}</TableCell>
-                <TableCell className="text-right whitespace-nowrap tabular-nums">
-                  {formatMinor(row.netMinor, row.currency)}
-                  <span className="block text-xs text-muted">({formatMinor(row.feeMinor, row.currency)})</span>
-                </TableCell>
-                <TableCell className="max-w-72">
-                  <p className="mb-1 text-xs font-semibold">{PAYOUT_METHOD_LABELS[row.method]}</p>
-                  <PayoutDetails withdrawalId={row.id} lines={row.details} />
-                </TableCell>
-                <TableCell>
-                  <details>
-                    <summary className="cursor-pointer list-none">
-                      <WithdrawalStatusBadge status={row.status} /> <span className="text-xs text-muted underline">history</span>
-                    </summary>
-                    <div className="mt-2 min-w-56">
-                      <WithdrawalTimeline events={row.events} viewer="admin" />
-                    </div>
-                  </details>
-                  {row.reference ? <p className="mt-1 text-xs text-muted">Ref. {row.reference}</p> : null}
-                  {row.reason ? <p className="mt-1 max-w-48 text-xs text-muted">{row.reason}</p> : null}
-                </TableCell>
-                <TableCell>
-                  <div className="flex flex-wrap justify-end gap-2">
-                    {canTransition(row.status, "APPROVED", "admin") ? (
-                      <Button size="sm" onClick={() => open({ kind: "approve", target })} aria-label={`Approve ${target.subject}`}>
-                        Approve
-                      </Button>
-                    ) : null}
-                    {canTransition(row.status, "PAID", "admin") && (row.method !== "STRIPE_CONNECT" || row.status === "NEEDS_RECONCILIATION") ? (
-                      <Button size="sm" onClick={() => open({ kind: "pay", target })} aria-label={`Mark ${target.subject} paid`}>
-                        Mark paid
-                      </Button>
-                    ) : null}
-                    {row.awaitingStripePayout ? (
-                      <Button size="sm" onClick={() => sendAgain(row.id)} loading={retry.isPending && retry.variables?.id === row.id}>
-                        Send payout
-                      </Button>
-                    ) : null}
-                    {canSelect ? (
-                      <Button size="sm" variant="secondary" className="text-red-700" onClick={() => open({ kind: "reject", target })} aria-label={`Reject ${target.subject}`}>
-                        Reject
-                      </Button>
-                    ) : null}
-                  </div>
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </tbody>
-      </Table>
+    <>
+      <DataTable
+        rows={queue.data}
+        failed={queue.isError ? { onRetry: () => void queue.refetch(), retrying: queue.isFetching } : null}
+        columns={columns}
+        rowKey={(row) => row.id}
+        caption="Withdrawals"
+        what="withdrawals"
+        empty={{ title: "No withdrawals here", description: "Nothing matches these filters. Requests appear as performers make them." }}
+        filterText={(row) => [nameOf(row), row.performer.username, row.performer.email, row.reference ?? ""].join(" ")}
+        tableClassName="min-w-[64rem]"
+        rowClassName="align-top"
+        toolbar={
+          <div className="flex flex-wrap items-center gap-2 border-b border-line px-5 py-3 text-sm sm:px-6">
+            <span className="mr-auto text-muted">{chosen.length > 0 ? `${chosen.length} selected` : `${rows.length} shown`}</span>
+            <Button size="sm" disabled={chosen.length === 0} onClick={() => open({ kind: "approve", target: many })}>
+              Approve selected
+            </Button>
+            <Button size="sm" variant="secondary" className="text-red-700" disabled={chosen.length === 0} onClick={() => open({ kind: "reject", target: many })}>
+              Reject selected
+            </Button>
+          </div>
+        }
+      />
 
       <ConfirmDialog
         open={dialog !== null}
@@ -324,6 +346,6 @@ export function WithdrawalQueue({ filters }: { filters: WithdrawalFilters }) {
           </Field>
         ) : null}
       </ConfirmDialog>
-    </Card>
+    </>
   );
 }

@@ -4,12 +4,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { ORDER_STATUSES, orderStatusLabel } from "@/components/store/order-status-badge";
-import { OrderTable, OrderTableSkeleton } from "@/components/store/order-table";
+import { OrderTable } from "@/components/store/order-table";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { QueryError } from "@/components/wallet/query-error";
 import type { StoreOrderStatus } from "@/server/generated/prisma/enums";
 
 interface Filter {
@@ -95,15 +93,13 @@ export function AdminOrders() {
           Search
         </Button>
       </form>
-      {orders.isError ? (
-        <QueryError what="the orders" onRetry={() => void orders.refetch()} retrying={orders.isFetching} />
-      ) : !orders.data ? (
-        <OrderTableSkeleton />
-      ) : orders.data.length === 0 ? (
-        <EmptyState title="No orders match" description="Try another status, seller or search." />
-      ) : (
-        <OrderTable orders={orders.data} view="admin" caption="Store orders, newest first" />
-      )}
+      <OrderTable
+        orders={orders.data}
+        failed={orders.isError ? { onRetry: () => void orders.refetch(), retrying: orders.isFetching } : null}
+        view="admin"
+        caption="Store orders, newest first"
+        empty={{ title: "No orders match", description: "Try another status, seller or search." }}
+      />
     </div>
   );
 }

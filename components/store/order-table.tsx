@@ -3,14 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { type Column, DataTable } from "@/components/kit/data-table";
 import { useTRPC } from "@/components/providers/trpc";
 import { OrderActions } from "@/components/store/order-actions";
 import { OrderStatusBadge } from "@/components/store/order-status-badge";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
-import { QueryError } from "@/components/wallet/query-error";
 import type { AppRouter } from "@/server/api/root";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 
@@ -34,67 +31,63 @@ function Payment({ order }: { order: OrderSummary }) {
   );
 }
 
-export function OrderTable({ orders, view, caption }: { orders: OrderSummary[]; view: OrderListView; caption: string }) {
-  return (
-    <Card>
-      <Table>
-        <caption className="sr-only">{caption}</caption>
-        <TableHead>
-          <tr>
-            <TableHeaderCell>Order</TableHeaderCell>
-            <TableHeaderCell>Item</TableHeaderCell>
-            {view !== "buyer" ? <TableHeaderCell>Buyer</TableHeaderCell> : null}
-            {view !== "seller" ? <TableHeaderCell>Seller</TableHeaderCell> : null}
-            <TableHeaderCell className="text-right">Credits</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            {view !== "buyer" ? (
-              <TableHeaderCell className="text-right">
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            ) : null}
-          </tr>
-        </TableHead>
-        <tbody>
-          {orders.map((order) => (
-            <TableRow key={order.id}>
-              <TableCell className="whitespace-nowrap">
-                <Link href={`/orders/${order.id}`} className="font-medium text-accent-700 hover:underline">
-                  #{order.id.slice(0, 8)}
-                </Link>
-                <span className="block text-xs text-muted">{dateFormat.format(order.createdAt)}</span>
-              </TableCell>
-              <TableCell>
-                {order.title}
-                {order.quantity > 1 ? <span className="text-muted"> × {order.quantity}</span> : null}
-              </TableCell>
-              {view !== "buyer" ? <TableCell>{order.buyer.name}</TableCell> : null}
-              {view !== "seller" ? <TableCell>{order.seller ? order.seller.name : "Tipmeter"}</TableCell> : null}
-              <TableCell className="text-right">
-                <Payment order={order} />
-              </TableCell>
-              <TableCell>
-                <OrderStatusBadge status={order.status} />
-              </TableCell>
-              {view !== "buyer" ? (
-                <TableCell className="text-right">
-                  <OrderActions order={order} />
-                </TableCell>
-              ) : null}
-            </TableRow>
-          ))}
-        </tbody>
-      </Table>
-    </Card>
-  );
+function columns(view: OrderListView): Column<OrderSummary>[] {
+  const all: (Column<OrderSummary> | null)[] = [
+    {
+      key: "order",
+      header: "Order",
+      className: "whitespace-nowrap",
+      sortValue: (order) => order.createdAt.getTime(),
+      cell: (order) => (
+        <>
+          <Link href={`/orders/${order.id}`} className="font-medium text-accent-700 hover:underline">
+            #{order.id.slice(0, 8)}
+          </Link>
+          <span className="block text-xs text-muted">{dateFormat.format(order.createdAt)}</span>
+        </>
+      ),
+    },
+    {
+      key: "item",
+      header: "Item",
+      sortValue: (order) => order.title,
+      cell: (order) => (
+        <>
+          {order.title}
+          {order.quantity > 1 ? <span className="text-muted"> × {order.quantity}</span> : null}
+        </>
+      ),
+    },
+    view !== "buyer" ? { key: "buyer", header: "Buyer", sortValue: (order) => order.buyer.name, cell: (order) => order.buyer.name } : null,
+    view !== "seller" ? { key: "seller", header: "Seller", sortValue: (order) => order.seller?.name ?? "Tipmeter", cell: (order) => (order.seller ? order.seller.name : "Tipmeter") } : null,
+    { key: "credits", header: "Credits", align: "right", sortValue: (order) => order.total, cell: (order) => <Payment order={order} /> },
+    { key: "status", header: "Status", sortValue: (order) => order.status, cell: (order) => <OrderStatusBadge status={order.status} /> },
+    view !== "buyer" ? { key: "actions", header: "Actions", hiddenHeader: true, align: "right", cell: (order) => <OrderActions order={order} /> } : null,
+  ];
+  return all.filter((column) => column !== null);
 }
 
-function TableSkeleton() {
+interface OrderTableProps {
+  /** Undefined while loading. */
+  orders: OrderSummary[] | undefined;
+  failed: { onRetry: () => void; retrying: boolean } | null;
+  view: OrderListView;
+  caption: string;
+  empty: { title: string; description?: ReactNode };
+}
+
+export function OrderTable({ orders, failed, view, caption, empty }: OrderTableProps) {
   return (
-    <div className="space-y-3 rounded-card border border-line bg-surface p-6 shadow-card" role="status" aria-label="Loading orders">
-      {Array.from({ length: 4 }, (_, index) => (
-        <Skeleton key={index} className="h-8 w-full" />
-      ))}
-    </div>
+    <DataTable
+      rows={orders}
+      failed={failed}
+      columns={columns(view)}
+      rowKey={(order) => order.id}
+      caption={caption}
+      what="orders"
+      empty={empty}
+      filterText={(order) => [order.id, order.title, order.buyer.name, order.seller?.name ?? "Tipmeter"].join(" ")}
+    />
   );
 }
 
@@ -102,23 +95,24 @@ function TableSkeleton() {
 export function OrderList({ view }: { view: "buyer" | "seller" }) {
   const trpc = useTRPC();
   const orders = useQuery(view === "buyer" ? trpc.store.myOrders.queryOptions() : trpc.store.sellerOrders.queryOptions());
-  if (orders.isError) return <QueryError what="the orders" onRetry={() => void orders.refetch()} retrying={orders.isFetching} />;
-  if (!orders.data) return <TableSkeleton />;
-  if (orders.data.length === 0) {
-    return view === "buyer" ? (
-      <EmptyState
-        title="No orders yet"
-        description={
-          <>
-            Things you buy in the <Link href="/store" className="font-medium underline">store</Link> show up here.
-          </>
-        }
-      />
-    ) : (
-      <EmptyState title="No orders yet" description="When members buy your items, their orders show up here for you to ship." />
-    );
-  }
-  return <OrderTable orders={orders.data} view={view} caption={view === "buyer" ? "Your orders, newest first" : "Orders of your items, newest first"} />;
+  return (
+    <OrderTable
+      orders={orders.data}
+      failed={orders.isError ? { onRetry: () => void orders.refetch(), retrying: orders.isFetching } : null}
+      view={view}
+      caption={view === "buyer" ? "Your orders, newest first" : "Orders of your items, newest first"}
+      empty={
+        view === "buyer"
+          ? {
+              title: "No orders yet",
+              description: (
+                <>
+                  Things you buy in the <Link href="/store" className="font-medium underline">store</Link> show up here.
+                </>
+              ),
+            }
+          : { title: "No orders yet", description: "When members buy your items, their orders show up here for you to ship." }
+      }
+    />
+  );
 }
-
-export { TableSkeleton as OrderTableSkeleton };
