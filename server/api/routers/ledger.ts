@@ -4,6 +4,7 @@ import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
+import { adjustBalanceInputSchema } from "@/server/domain/balance-adjustments";
 import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/books";
 import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
 import { allPackages, createPackage, updatePackage } from "@/server/services/purchases";
@@ -25,15 +26,7 @@ export const ledgerRouter = createTRPCRouter({
     .query(({ input }) => usersWithBalances(input)),
 
   adjust: adminProcedure
-    .input(
-      z.object({
-        userId: z.uuid(),
-        account: z.enum(["available", "pending", "held"]),
-        amount: z.bigint().refine((n) => n !== 0n, "An adjustment cannot be zero.").refine((n) => n <= 10n ** 12n && n >= -(10n ** 12n), "That amount is too large."),
-        reason: z.string().trim().min(3, "Give a reason for the adjustment.").max(500),
-        idempotencyKey: z.uuid(),
-      }),
-    )
+    .input(adjustBalanceInputSchema)
     .mutation(({ ctx, input }) => adjustBalance({ adminId: ctx.user.id, ...input })),
 
   explore: adminProcedure
