@@ -2,9 +2,9 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { describeTrpcError, zodFieldErrors } from "@/components/auth/form-errors";
+import { z } from "zod";
 import { contentKindLabel } from "@/components/content/content-kind";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Field, FormAlert } from "@/components/ui/field";
@@ -19,6 +19,7 @@ import {
   MAX_TEASER_LENGTH,
   MAX_TITLE_LENGTH,
   contentFieldsSchema,
+  contentPriceSchema,
   membersOnlyProblem,
 } from "@/server/domain/content-rules";
 import { formatCredits } from "@/server/domain/money";
@@ -35,19 +36,6 @@ export interface ContentFormValues {
   membersOnly: boolean;
 }
 
-interface Draft {
-  kind: ContentKind;
-  title: string;
-  description: string;
-  teaser: string;
-  body: string;
-  price: string;
-  planId: string;
-  membersOnly: boolean;
-}
-
-type Errors = Partial<Record<"kind" | "title" | "description" | "teaser" | "body" | "price" | "planId" | "form", string>>;
-
 const KIND_HINTS: Record<ContentKind, string> = {
   VIDEO: "One MP4 or WebM video, played in the browser.",
   PICTURES: "A set of up to 50 pictures.",
@@ -61,13 +49,35 @@ function priceOf(text: string): bigint | string {
   return /^-?\d{1,20}$/.test(cleaned) ? BigInt(cleaned) : text;
 }
 
-function firstErrors(fieldErrors: Record<string, string[]>): Errors {
-  const errors: Errors = {};
-  for (const [key, messages] of Object.entries(fieldErrors)) {
-    if (messages[0] && ["kind", "title", "description", "teaser", "body", "price", "planId"].includes(key)) errors[key as keyof Errors] = messages[0];
-  }
-  return errors;
-}
+/** The server's field rules, plus the kind (fixed once created); a price that isn't a whole number reaches the price rule as text, which names the problem. */
+const contentInputSchema = contentFieldsSchema.extend({ kind: z.enum(CONTENT_KINDS), price: z.unknown().pipe(contentPriceSchema) });
+
+/** The form read into that input: a body only for posts, no plan as null. */
+const contentFormSchema = z
+  .object({
+    kind: z.enum(CONTENT_KINDS),
+    title: z.string(),
+    description: z.string(),
+    teaser: z.string(),
+    body: z.string(),
+    price: z.string(),
+    planId: z.string(),
+    membersOnly: z.boolean(),
+  })
+  .transform(
+    ({ kind, body, price, planId, ...fields }): z.input<typeof contentInputSchema> => ({
+      ...fields,
+      kind,
+      body: kind === "POST" ? body : "",
+      price: priceOf(price),
+      planId: planId || null,
+    }),
+  )
+  .pipe(contentInputSchema)
+  .superRefine((fields, ctx) => {
+    const problem = membersOnlyProblem(fields);
+    if (problem) ctx.addIssue({ code: "custom", path: ["planId"], message: problem });
+  });
 
 interface ContentItemFormProps {
   /** The item being edited, or null to create one. */
@@ -82,65 +92,43 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
   const toast = useToast();
   const create = useMutation(trpc.content.create.mutationOptions());
   const update = useMutation(trpc.content.update.mutationOptions());
-  const [draft, setDraft] = useState<Draft>(() => ({
-    kind: item?.kind ?? "VIDEO",
-    title: item?.title ?? "",
-    description: item?.description ?? "",
-    teaser: item?.teaser ?? "",
-    body: item?.body ?? "",
-    price: item?.price.toString() ?? "",
-    planId: item?.planId ?? "",
-    membersOnly: item?.membersOnly ?? false,
-  }));
-  const [errors, setErrors] = useState<Errors>({});
-  const pending = create.isPending || update.isPending;
+  const form = useZodForm({
+    schema: contentFormSchema,
+    initial: {
+      kind: item?.kind ?? ("VIDEO" as ContentKind),
+      title: item?.title ?? "",
+      description: item?.description ?? "",
+      teaser: item?.teaser ?? "",
+      body: item?.body ?? "",
+      price: item?.price.toString() ?? "",
+      planId: item?.planId ?? "",
+      membersOnly: item?.membersOnly ?? false,
+    },
+  });
+  const { values: draft, errors, set } = form;
 
-  function change(changes: Partial<Draft>) {
-    setDraft((current) => ({ ...current, ...changes }));
-    setErrors({});
-  }
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = contentFieldsSchema.safeParse({
-      title: draft.title,
-      description: draft.description,
-      teaser: draft.teaser,
-      body: draft.kind === "POST" ? draft.body : "",
-      price: priceOf(draft.price),
-      planId: draft.planId || null,
-      membersOnly: draft.membersOnly,
-    });
-    if (!parsed.success) return setErrors(firstErrors(zodFieldErrors(parsed.error)));
-    const membersOnly = membersOnlyProblem(parsed.data);
-    if (membersOnly) return setErrors({ planId: membersOnly });
-    try {
-      if (item) {
-        await update.mutateAsync({ itemId: item.id, ...parsed.data });
-        toast.success("Saved", `${parsed.data.title} is up to date.`);
-        router.refresh();
-      } else {
-        const { id } = await create.mutateAsync({ kind: draft.kind, ...parsed.data });
-        toast.success("Draft created", "Add the files, then publish it.");
-        router.push(`/performer/content/${id}`);
-      }
-    } catch (error) {
-      const { message, fieldErrors } = describeTrpcError(error);
-      const byField = firstErrors(fieldErrors);
-      setErrors(Object.keys(byField).length > 0 ? byField : { form: message });
+  const submit = form.onSubmit(async ({ kind, ...fields }) => {
+    if (item) {
+      await update.mutateAsync({ itemId: item.id, ...fields });
+      toast.success("Saved", `${fields.title} is up to date.`);
+      router.refresh();
+    } else {
+      const { id } = await create.mutateAsync({ kind, ...fields });
+      toast.success("Draft created", "Add the files, then publish it.");
+      router.push(`/performer/content/${id}`);
     }
-  }
+  });
 
   return (
-    <form className="space-y-5" noValidate onSubmit={(event) => void submit(event)}>
-      {errors.form ? <FormAlert>{errors.form}</FormAlert> : null}
+    <form className="space-y-5" noValidate onSubmit={submit}>
+      {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
       {item ? null : (
         <Field label="Kind" name="kind" error={errors.kind} hint={KIND_HINTS[draft.kind]}>
           {(control) => (
             <Select
               {...control}
               value={draft.kind}
-              onChange={(event) => change({ kind: CONTENT_KINDS.find((kind) => kind === event.target.value) ?? draft.kind })}
+              onChange={(event) => set("kind", CONTENT_KINDS.find((kind) => kind === event.target.value) ?? draft.kind)}
             >
               {CONTENT_KINDS.map((kind) => (
                 <option key={kind} value={kind}>
@@ -152,14 +140,14 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
         </Field>
       )}
       <Field label="Title" name="title" error={errors.title}>
-        {(control) => <Input {...control} value={draft.title} maxLength={MAX_TITLE_LENGTH} onChange={(event) => change({ title: event.target.value })} />}
+        {(control) => <Input {...control} value={draft.title} maxLength={MAX_TITLE_LENGTH} onChange={(event) => set("title", event.target.value)} />}
       </Field>
       <Field label="Price" name="price" error={errors.price} hint={`Whole credits, 1 to ${formatCredits(MAX_CONTENT_PRICE)}.`}>
-        {(control) => <Input {...control} inputMode="numeric" autoComplete="off" value={draft.price} onChange={(event) => change({ price: event.target.value })} />}
+        {(control) => <Input {...control} inputMode="numeric" autoComplete="off" value={draft.price} onChange={(event) => set("price", event.target.value)} />}
       </Field>
       <Field label="Teaser" name="teaser" labelSuffix="public" error={errors.teaser} hint="Everyone sees this, with the teaser image.">
         {(control) => (
-          <Textarea {...control} rows={2} maxLength={MAX_TEASER_LENGTH} value={draft.teaser} onChange={(event) => change({ teaser: event.target.value })} />
+          <Textarea {...control} rows={2} maxLength={MAX_TEASER_LENGTH} value={draft.teaser} onChange={(event) => set("teaser", event.target.value)} />
         )}
       </Field>
       <Field label="Description" name="description" labelSuffix="optional" error={errors.description}>
@@ -169,14 +157,14 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
             rows={3}
             maxLength={MAX_DESCRIPTION_LENGTH}
             value={draft.description}
-            onChange={(event) => change({ description: event.target.value })}
+            onChange={(event) => set("description", event.target.value)}
           />
         )}
       </Field>
       {draft.kind === "POST" ? (
         <Field label="Post" name="body" labelSuffix="only buyers and members see it" error={errors.body}>
           {(control) => (
-            <Textarea {...control} rows={10} maxLength={MAX_BODY_LENGTH} value={draft.body} onChange={(event) => change({ body: event.target.value })} />
+            <Textarea {...control} rows={10} maxLength={MAX_BODY_LENGTH} value={draft.body} onChange={(event) => set("body", event.target.value)} />
           )}
         </Field>
       ) : null}
@@ -188,7 +176,10 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
         hint={plans.length > 0 ? "Members of this plan get the item without paying." : "Create a fan club plan to offer content to members."}
       >
         {(control) => (
-          <Select {...control} value={draft.planId} onChange={(event) => change({ planId: event.target.value, membersOnly: event.target.value ? draft.membersOnly : false })}>
+          <Select {...control} value={draft.planId} onChange={(event) => {
+              set("planId", event.target.value);
+              if (!event.target.value) set("membersOnly", false);
+            }}>
             <option value="">No plan: everyone pays</option>
             {plans.map((plan) => (
               <option key={plan.id} value={plan.id}>
@@ -203,7 +194,7 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
           type="checkbox"
           checked={draft.membersOnly}
           disabled={!draft.planId}
-          onChange={(event) => change({ membersOnly: event.target.checked })}
+          onChange={(event) => set("membersOnly", event.target.checked)}
           className="mt-0.5 size-4 accent-accent-600"
         />
         <span>
@@ -211,7 +202,7 @@ export function ContentItemForm({ item, plans }: ContentItemFormProps) {
           <span className="block text-muted">Only members of the plan can get it; nobody can buy it.</span>
         </span>
       </label>
-      <Button type="submit" loading={pending}>
+      <Button type="submit" loading={form.pending}>
         {item ? "Save changes" : "Create draft"}
       </Button>
     </form>
