@@ -70,7 +70,8 @@ interface DataTableProps<Row> {
   /** Above the table, inside its frame: actions on the selected rows. */
   toolbar?: ReactNode;
   tableClassName?: string;
-  rowClassName?: string;
+  /** Classes for every row, or per row (a switched-off record dimmed). */
+  rowClassName?: string | ((row: Row) => string | undefined);
   /** Tighter cell padding, for wide tables that must fit a laptop screen. */
   dense?: boolean;
 }
@@ -194,7 +195,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                 </TableHead>
                 <tbody>
                   {view.rows.map((row) => (
-                    <TableRow key={rowKey(row)} className={props.rowClassName}>
+                    <TableRow key={rowKey(row)} className={typeof props.rowClassName === "function" ? props.rowClassName(row) : props.rowClassName}>
                       {columns.map((column) => (
                         <TableCell key={column.key} className={cn(cellPadding, column.align === "right" && "text-right", column.pinned && PINNED, column.className)}>
                           {column.cell(row)}

@@ -3,13 +3,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
+import { type Column, DataTable } from "@/components/kit/data-table";
+import { useEditing } from "@/components/kit/use-editing";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormAlert } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import {
   PAYOUT_FIELD_FORMATS,
@@ -146,54 +147,70 @@ function FieldEditor({ field, onClose }: { field: PayoutField | null; onClose: (
   );
 }
 
+const columns = (onEdit: (field: PayoutField) => void): Column<PayoutField>[] => [
+  {
+    key: "field",
+    header: "Field",
+    sortValue: (field) => field.label,
+    cell: (field) => (
+      <>
+        <p className="font-medium">{field.label}</p>
+        <p className="font-mono text-xs text-muted">{field.key}</p>
+      </>
+    ),
+  },
+  { key: "format", header: "Format", sortValue: (field) => PAYOUT_FIELD_FORMAT_LABELS[field.format], cell: (field) => PAYOUT_FIELD_FORMAT_LABELS[field.format] },
+  {
+    key: "methods",
+    header: "Methods",
+    cell: (field) => (field.methods.length === 0 ? "All" : field.methods.map((method) => PAYOUT_METHOD_LABELS[method]).join(", ")),
+  },
+  {
+    key: "rules",
+    header: "Rules",
+    className: "space-x-1",
+    cell: (field) => (
+      <>
+        {field.required ? <Badge tone="info">Required</Badge> : <Badge>Optional</Badge>}
+        {field.sensitive ? <Badge tone="warning">Sensitive</Badge> : null}
+        {field.active ? null : <Badge>Off</Badge>}
+      </>
+    ),
+  },
+  {
+    key: "actions",
+    header: "Actions",
+    hiddenHeader: true,
+    align: "right",
+    cell: (field) => (
+      <Button size="sm" variant="secondary" onClick={() => onEdit(field)} aria-label={`Edit ${field.label}`}>
+        Edit
+      </Button>
+    ),
+  },
+];
+
 /** The fields performers fill in their payout profile, per method; switched off rather than deleted. */
 export function PayoutFields({ fields }: { fields: PayoutField[] }) {
-  const [editing, setEditing] = useState<PayoutField | "new" | null>(null);
+  const { editing, open, close } = useEditing<PayoutField>();
   return (
     <div className="space-y-4">
-      <Table>
-        <caption className="sr-only">Payout profile fields</caption>
-        <TableHead>
-          <tr>
-            <TableHeaderCell>Field</TableHeaderCell>
-            <TableHeaderCell>Format</TableHeaderCell>
-            <TableHeaderCell>Methods</TableHeaderCell>
-            <TableHeaderCell>Rules</TableHeaderCell>
-            <TableHeaderCell>
-              <span className="sr-only">Actions</span>
-            </TableHeaderCell>
-          </tr>
-        </TableHead>
-        <tbody>
-          {fields.map((field) => (
-            <TableRow key={field.id} className={field.active ? undefined : "opacity-60"}>
-              <TableCell>
-                <p className="font-medium">{field.label}</p>
-                <p className="font-mono text-xs text-muted">{field.key}</p>
-              </TableCell>
-              <TableCell>{PAYOUT_FIELD_FORMAT_LABELS[field.format]}</TableCell>
-              <TableCell>{field.methods.length === 0 ? "All" : field.methods.map((method) => PAYOUT_METHOD_LABELS[method]).join(", ")}</TableCell>
-              <TableCell className="space-x-1">
-                {field.required ? <Badge tone="info">Required</Badge> : <Badge>Optional</Badge>}
-                {field.sensitive ? <Badge tone="warning">Sensitive</Badge> : null}
-                {field.active ? null : <Badge>Off</Badge>}
-              </TableCell>
-              <TableCell className="text-right">
-                <Button size="sm" variant="secondary" onClick={() => setEditing(field)} aria-label={`Edit ${field.label}`}>
-                  Edit
-                </Button>
-              </TableCell>
-            </TableRow>
-          ))}
-        </tbody>
-      </Table>
-      <Button variant="secondary" onClick={() => setEditing("new")}>
+      <DataTable
+        bare
+        rows={fields}
+        columns={columns(open)}
+        rowKey={(field) => field.id}
+        rowClassName={(field) => (field.active ? undefined : "opacity-60")}
+        caption="Payout profile fields"
+        what="payout fields"
+        empty={{ title: "No payout fields yet", description: "Add what performers must fill in to be paid." }}
+        filterText={(field) => `${field.label} ${field.key}`}
+      />
+      <Button variant="secondary" onClick={() => open(null)}>
         Add field
       </Button>
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "Add a payout field" : `Edit ${editing?.label ?? ""}`}>
-        {editing !== null ? (
-          <FieldEditor key={editing === "new" ? "new" : editing.id} field={editing === "new" ? null : editing} onClose={() => setEditing(null)} />
-        ) : null}
+      <Dialog open={editing !== null} onClose={close} title={editing?.record ? `Edit ${editing.record.label}` : "Add a payout field"}>
+        {editing ? <FieldEditor key={editing.opening} field={editing.record} onClose={close} /> : null}
       </Dialog>
     </div>
   );

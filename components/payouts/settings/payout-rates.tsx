@@ -3,13 +3,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { describeTrpcError } from "@/components/auth/form-errors";
+import { DataTable } from "@/components/kit/data-table";
 import { textAs } from "@/components/kit/form-schema";
 import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Field, FormAlert } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { formatCredits, formatMinor, parseCredits } from "@/server/domain/money";
 import { parseMajorToMinor, payoutRateSchema } from "@/server/domain/payouts";
@@ -60,44 +60,44 @@ export function PayoutRates({ rates }: { rates: Rate[] }) {
 
   return (
     <div className="space-y-5">
-      {rates.length > 0 ? (
-        <Table className="min-w-0">
-          <caption className="sr-only">Payout rates</caption>
-          <TableHead>
-            <tr>
-              <TableHeaderCell>Currency</TableHeaderCell>
-              <TableHeaderCell>Rate</TableHeaderCell>
-              <TableHeaderCell>
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            </tr>
-          </TableHead>
-          <tbody>
-            {rates.map((rate) => (
-              <TableRow key={rate.currency}>
-                <TableCell className="font-medium">{rate.currency}</TableCell>
-                <TableCell className="tabular-nums">
-                  {formatCredits(rate.credits)} credits = {formatMinor(rate.amountMinor, rate.currency)}
-                </TableCell>
-                <TableCell className="text-right">
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    className="text-red-700"
-                    onClick={() =>
-                      removeRate.mutate({ currency: rate.currency }, { onSuccess: refresh, onError: (failure) => toast.error("Not removed", describeTrpcError(failure).message) })
-                    }
-                  >
-                    Stop paying in {rate.currency}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </tbody>
-        </Table>
-      ) : (
-        <FormAlert tone="info">No payout currency yet: performers can&apos;t withdraw until you add one.</FormAlert>
-      )}
+      <DataTable
+        bare
+        rows={rates}
+        columns={[
+          { key: "currency", header: "Currency", className: "font-medium", sortValue: (rate) => rate.currency, cell: (rate) => rate.currency },
+          {
+            key: "rate",
+            header: "Rate",
+            className: "tabular-nums",
+            cell: (rate) => (
+              <>
+                {formatCredits(rate.credits)} credits = {formatMinor(rate.amountMinor, rate.currency)}
+              </>
+            ),
+          },
+          {
+            key: "actions",
+            header: "Actions",
+            hiddenHeader: true,
+            align: "right",
+            cell: (rate) => (
+              <Button
+                size="sm"
+                variant="ghost"
+                className="text-red-700"
+                onClick={() => removeRate.mutate({ currency: rate.currency }, { onSuccess: refresh, onError: (failure) => toast.error("Not removed", describeTrpcError(failure).message) })}
+              >
+                Stop paying in {rate.currency}
+              </Button>
+            ),
+          },
+        ]}
+        rowKey={(rate) => rate.currency}
+        caption="Payout rates"
+        what="payout rates"
+        tableClassName="min-w-0"
+        empty={{ title: "No payout currency yet", description: "Performers can't withdraw until you add one." }}
+      />
       <form onSubmit={save} noValidate className="grid gap-3 sm:grid-cols-4 sm:items-end">
         {form.formError ? (
           <div className="sm:col-span-4">
