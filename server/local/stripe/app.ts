@@ -11,6 +11,7 @@ import { Router, type Route } from "./router";
 import { checkoutRoutes } from "./routes/checkout";
 import { connectRoutes } from "./routes/connect";
 import { controlRoutes } from "./routes/controls";
+import { customerRoutes } from "./routes/customers";
 import { eventRoutes } from "./routes/events";
 import { paymentRoutes } from "./routes/payments";
 
@@ -26,7 +27,7 @@ export interface AppOptions {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const apiRouter = new Router([...checkoutRoutes, ...paymentRoutes, ...connectRoutes, ...eventRoutes]);
+const apiRouter = new Router([...checkoutRoutes, ...paymentRoutes, ...customerRoutes, ...connectRoutes, ...eventRoutes]);
 const controlRouter = new Router(controlRoutes);
 
 function readBody(request: http.IncomingMessage): Promise<string> {

@@ -224,3 +224,37 @@ describe("Checkout Sessions", () => {
     await waitFor(() => harness.webhooks.events("checkout.session.completed").length === 1, "the completion webhook");
   });
 });
+
+describe("settling a bank debit on demand (test control)", () => {
+  let slow: Harness;
+  beforeAll(async () => {
+    // The timer never fires within the test: only the control settles.
+    slow = await startHarness({ asyncPaymentDelayMs: 60 * 60_000 });
+  });
+  afterAll(() => slow.close());
+
+  it("settles a processing debit at once, and answers a settled one as it is", async () => {
+    const session = await slow.stripe.checkout.sessions.create(CHECKOUT_PARAMS);
+    await submitPayPage(session, "delayed");
+    const processing = await slow.stripe.checkout.sessions.retrieve(session.id);
+    expect(processing).toMatchObject({ status: "complete", payment_status: "unpaid" });
+    expect((await slow.stripe.paymentIntents.retrieve(String(processing.payment_intent))).status).toBe("processing");
+
+    const settled = await slow.control<Stripe.Checkout.Session>(`checkout/sessions/${session.id}/settle`);
+    expect(settled).toMatchObject({ id: session.id, payment_status: "paid" });
+    await slow.webhooks.waitForEvent("checkout.session.async_payment_succeeded", (event) => (event.data.object as Stripe.Checkout.Session).id === session.id);
+    const again = await slow.control<Stripe.PaymentIntent>(`payment_intents/${String(processing.payment_intent)}/settle`);
+    expect(again).toMatchObject({ status: "succeeded" });
+    expect(slow.webhooks.events("checkout.session.async_payment_succeeded")).toHaveLength(1);
+  });
+
+  it("settles a failing debit as failed, and refuses a card payment", async () => {
+    const session = await slow.stripe.checkout.sessions.create(CHECKOUT_PARAMS);
+    await submitPayPage(session, "delayed_fail");
+    await slow.control(`checkout/sessions/${session.id}/settle`);
+    await slow.webhooks.waitForEvent("checkout.session.async_payment_failed", (event) => (event.data.object as Stripe.Checkout.Session).id === session.id);
+
+    const card = await slow.stripe.paymentIntents.create({ amount: 500, currency: "usd", payment_method: "pm_card_visa", confirm: true });
+    await expect(slow.control(`payment_intents/${card.id}/settle`)).rejects.toThrow(/not a bank debit/);
+  });
+});

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { CUSTOMER, type Caller, type Context } from "./context";
+import { createCustomer } from "./customers";
 import { invalidRequest } from "./errors";
 import { newId, unixNow } from "./ids";
 import { buildCheckoutSession, buildCustomerDetails, buildLineItem, type LineItemInput, type Session } from "./objects";
@@ -19,6 +20,8 @@ export interface SessionRequest {
   submitType: Stripe.Checkout.Session.SubmitType | null;
   paymentMethodTypes: string[];
   paymentIntentData: SessionExtras["paymentIntentData"];
+  customer: string | null;
+  customerCreation: Stripe.Checkout.Session.CustomerCreation | null;
 }
 
 const DAY = 24 * 60 * 60;
@@ -48,6 +51,8 @@ export function createSession(ctx: Context, request: SessionRequest): Session {
     locale: request.locale,
     submitType: request.submitType,
     paymentMethodTypes: request.paymentMethodTypes,
+    customer: request.customer,
+    customerCreation: request.customerCreation,
   });
   ctx.store.sessionExtras.set(id, { lineItems, paymentIntentData: request.paymentIntentData });
   return ctx.store.sessions.add(session);
@@ -90,6 +95,14 @@ export const PAY_CHOICES = {
 } as const;
 export type PayChoice = keyof typeof PAY_CHOICES;
 
+/** The Customer the payment is for: the session's own, or one Checkout creates with `customer_creation=always`. */
+function customerOf(ctx: Context, session: Session, email: string): string | null {
+  if (typeof session.customer === "string") return session.customer;
+  if (session.customer_creation !== "always") return null;
+  session.customer = createCustomer(ctx, { email, name: null, description: null, metadata: {} }, CUSTOMER).id;
+  return session.customer;
+}
+
 export type PayResult = { outcome: "completed"; redirectTo: string } | { outcome: "declined"; message: string };
 
 /**
@@ -99,6 +112,7 @@ export type PayResult = { outcome: "completed"; redirectTo: string } | { outcome
 export function paySession(ctx: Context, session: Session, choice: PayChoice, email: string): PayResult {
   const { paymentIntentData: data } = sessionExtras(ctx, session);
   const method = resolvePaymentMethod(ctx.store, PAY_CHOICES[choice]);
+  const customer = customerOf(ctx, session, email);
   const previous = session.payment_intent ? ctx.store.paymentIntents.get(String(session.payment_intent)) : undefined;
   const paymentIntent =
     previous?.status === "requires_payment_method"
@@ -116,6 +130,8 @@ export function paySession(ctx: Context, session: Session, choice: PayChoice, em
             statementDescriptorSuffix: data.statementDescriptorSuffix,
             transferGroup: data.transferGroup,
             paymentMethodTypes: [method.type],
+            customer,
+            setupFutureUsage: data.setupFutureUsage,
           },
           CUSTOMER,
         );

@@ -61,6 +61,8 @@ beforeAll(async () => {
   const payout = await stripe.payouts.create({ amount: 500, currency: "usd" }, { stripeAccount: account.id });
   const reversed = await stripe.transfers.create({ amount: 300, currency: "usd", destination: account.id });
   const reversal = await stripe.transfers.createReversal(reversed.id, { amount: 100 });
+  const member = await stripe.customers.create({ email: "member@tipmeter.test" });
+  const savedCard = await stripe.paymentMethods.attach("pm_card_visa", { customer: member.id });
   const endpoint = await stripe.webhookEndpoints.create({ url: "http://127.0.0.1:9/hook", enabled_events: ["*"] });
 
   seen.set("checkout.session", paid);
@@ -81,6 +83,8 @@ beforeAll(async () => {
   seen.set("payout", payout);
   seen.set("balance", await stripe.balance.retrieve({}, { stripeAccount: account.id }));
   seen.set("event", (await stripe.events.list({ limit: 1 })).data[0]);
+  seen.set("customer", member);
+  seen.set("payment_method", savedCard);
   seen.set("webhook_endpoint", endpoint);
   seen.set("deleted_webhook_endpoint", await stripe.webhookEndpoints.del(endpoint.id));
 });
@@ -113,6 +117,8 @@ describe("objects follow Stripe's examples", () => {
       webhook_endpoint: /^we_/,
       balance_transaction: /^txn_/,
       item: /^li_/,
+      customer: /^cus_/,
+      payment_method: /^pm_/,
     };
     for (const [resource, prefix] of Object.entries(prefixes)) expect((seen.get(resource) as Json).id, resource).toMatch(prefix);
     expect(Stripe.API_VERSION).toBe((seen.get("event") as Stripe.Event).api_version);

@@ -25,6 +25,8 @@ export type TransferReversal = Stripe.TransferReversal;
 export type WebhookEndpoint = Stripe.WebhookEndpoint;
 export type StripeEvent = Stripe.EventBase;
 export type Balance = Stripe.Balance;
+export type Customer = Stripe.Customer;
+export type PaymentMethod = Stripe.PaymentMethod;
 /** The SDK types `unit_amount_decimal` as the Decimal it parses; on the wire it is a string. */
 export type Price = Omit<Stripe.Price, "unit_amount_decimal"> & { unit_amount_decimal: string | null };
 export type LineItem = Omit<Stripe.LineItem, "price"> & { price: Price };
@@ -57,6 +59,8 @@ export interface SessionInput {
   locale: Stripe.Checkout.Session.Locale | null;
   submitType: Stripe.Checkout.Session.SubmitType | null;
   paymentMethodTypes: string[];
+  customer: string | null;
+  customerCreation: Stripe.Checkout.Session.CustomerCreation | null;
 }
 
 export function buildCheckoutSession(input: SessionInput): Session {
@@ -82,9 +86,9 @@ export function buildCheckoutSession(input: SessionInput): Session {
     currency_conversion: null,
     custom_fields: [],
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
-    customer: null,
+    customer: input.customer,
     customer_account: null,
-    customer_creation: "if_required",
+    customer_creation: input.customerCreation,
     customer_details: null,
     customer_email: input.customerEmail,
     discounts: [],
@@ -148,6 +152,92 @@ export function buildCustomerDetails(email: string): Stripe.Checkout.Session.Cus
   };
 }
 
+export interface CustomerInput {
+  email: string | null;
+  name: string | null;
+  description: string | null;
+  metadata: Metadata;
+}
+
+export function buildCustomer(input: CustomerInput): Customer {
+  return {
+    id: newId("cus"),
+    object: "customer",
+    address: null,
+    balance: 0,
+    created: unixNow(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: input.description,
+    discount: null,
+    email: input.email,
+    invoice_prefix: randomToken(8).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: input.metadata,
+    name: input.name,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: null,
+  };
+}
+
+/** The public PaymentMethod object of a test payment method the emulator keeps. */
+export function buildPaymentMethod(method: TestPaymentMethod): PaymentMethod {
+  const common = {
+    id: method.id,
+    object: "payment_method" as const,
+    allow_redisplay: "unspecified" as const,
+    billing_details: { address: nullAddress, email: null, name: null, phone: null, tax_id: null },
+    created: method.created,
+    customer: method.customer,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+  };
+  if (method.type === "us_bank_account") {
+    return {
+      ...common,
+      type: "us_bank_account",
+      us_bank_account: {
+        account_holder_type: "individual",
+        account_type: "checking",
+        bank_name: "STRIPE TEST BANK",
+        financial_connections_account: null,
+        fingerprint: method.fingerprint,
+        last4: method.last4,
+        networks: { preferred: "ach", supported: ["ach"] },
+        routing_number: "110000000",
+        status_details: {},
+      },
+    };
+  }
+  return {
+    ...common,
+    type: "card",
+    card: {
+      brand: method.brand,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "pass" },
+      country: "US",
+      display_brand: method.brand,
+      exp_month: 12,
+      exp_year: new Date().getUTCFullYear() + 4,
+      fingerprint: method.fingerprint,
+      funding: "credit",
+      generated_from: null,
+      last4: method.last4,
+      networks: { available: [method.brand], preferred: null },
+      regulated_status: "unregulated",
+      three_d_secure_usage: { supported: true },
+      wallet: null,
+    },
+  };
+}
+
 export interface LineItemInput {
   currency: string;
   unitAmount: number;
@@ -205,6 +295,8 @@ export interface PaymentIntentInput {
   statementDescriptorSuffix: string | null;
   transferGroup: string | null;
   paymentMethodTypes: string[];
+  customer: string | null;
+  setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
 }
 
 export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
@@ -227,7 +319,7 @@ export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
     confirmation_method: "automatic",
     created: unixNow(),
     currency: input.currency,
-    customer: null,
+    customer: input.customer,
     customer_account: null,
     description: input.description,
     excluded_payment_method_types: null,
@@ -246,7 +338,7 @@ export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
     processing: null,
     receipt_email: input.receiptEmail,
     review: null,
-    setup_future_usage: null,
+    setup_future_usage: input.setupFutureUsage,
     shipping: null,
     source: null,
     statement_descriptor: input.statementDescriptor,
@@ -330,7 +422,7 @@ export function buildCharge(input: ChargeInput): Charge {
     captured: false,
     created: unixNow(),
     currency: pi.currency,
-    customer: null,
+    customer: pi.customer,
     description: pi.description,
     disputed: false,
     failure_balance_transaction: null,

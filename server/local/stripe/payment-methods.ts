@@ -1,5 +1,5 @@
 import { invalidRequest, noSuchResource } from "./errors";
-import { newId, randomToken } from "./ids";
+import { newId, randomToken, unixNow } from "./ids";
 import type { Store } from "./store";
 
 /** How a payment with this method ends; `settles_later` is a bank debit whose result arrives after a delay. */
@@ -15,9 +15,19 @@ export interface TestPaymentMethod {
   last4: string;
   fingerprint: string;
   behaviour: PaymentBehaviour;
+  /** Stripe's `4000000000000341`: attaching to a customer succeeds although every charge declines. */
+  attachesDespiteDeclines?: boolean;
+  created: number;
+  /** The Customer it is attached to; only then may it be used again. */
+  customer: string | null;
+  /**
+   * Used on a PaymentIntent without being saved for a customer, or detached: Stripe refuses to use it again or
+   * to attach it.
+   */
+  consumed: boolean;
 }
 
-type Spec = Omit<TestPaymentMethod, "id" | "fingerprint">;
+type Spec = Pick<TestPaymentMethod, "type" | "brand" | "last4" | "behaviour" | "attachesDespiteDeclines">;
 
 const GENERIC_DECLINE: PaymentBehaviour = {
   kind: "declines",
@@ -31,6 +41,14 @@ const INSUFFICIENT_FUNDS: PaymentBehaviour = {
   declineCode: "insufficient_funds",
   message: "Your card has insufficient funds.",
 };
+const EXPIRED_CARD: PaymentBehaviour = { kind: "declines", code: "expired_card", declineCode: "expired_card", message: "Your card has expired." };
+
+/** How a saved card can start failing later (the `decline_charges` control): Stripe's decline codes and messages. */
+export const LATER_DECLINES = {
+  generic_decline: GENERIC_DECLINE,
+  insufficient_funds: INSUFFICIENT_FUNDS,
+  expired_card: EXPIRED_CARD,
+} as const;
 
 /** Stripe's test payment method tokens that the emulator understands, named as in Stripe's testing docs. */
 export const TEST_PAYMENT_METHODS: Record<string, Spec> = {
@@ -41,12 +59,8 @@ export const TEST_PAYMENT_METHODS: Record<string, Spec> = {
   pm_card_visa_chargeDeclined: { type: "card", brand: "visa", last4: "0002", behaviour: GENERIC_DECLINE },
   pm_card_chargeDeclinedInsufficientFunds: { type: "card", brand: "visa", last4: "9995", behaviour: INSUFFICIENT_FUNDS },
   pm_card_visa_chargeDeclinedInsufficientFunds: { type: "card", brand: "visa", last4: "9995", behaviour: INSUFFICIENT_FUNDS },
-  pm_card_chargeDeclinedExpiredCard: {
-    type: "card",
-    brand: "visa",
-    last4: "0069",
-    behaviour: { kind: "declines", code: "expired_card", declineCode: "expired_card", message: "Your card has expired." },
-  },
+  pm_card_chargeDeclinedExpiredCard: { type: "card", brand: "visa", last4: "0069", behaviour: EXPIRED_CARD },
+  pm_card_chargeCustomerFail: { type: "card", brand: "visa", last4: "0341", behaviour: GENERIC_DECLINE, attachesDespiteDeclines: true },
   pm_usBankAccount_success: {
     type: "us_bank_account",
     brand: "us_bank_account",
@@ -67,7 +81,9 @@ export const TEST_PAYMENT_METHODS: Record<string, Spec> = {
  */
 export function resolvePaymentMethod(store: Store, idOrToken: string, param = "payment_method"): TestPaymentMethod {
   const spec = TEST_PAYMENT_METHODS[idOrToken];
-  if (spec) return store.paymentMethods.add({ ...spec, id: newId("pm"), fingerprint: randomToken(16) });
+  if (spec) {
+    return store.paymentMethods.add({ ...spec, id: newId("pm"), fingerprint: randomToken(16), created: unixNow(), customer: null, consumed: false });
+  }
   const known = store.paymentMethods.get(idOrToken);
   if (known) return known;
   if (!idOrToken.startsWith("pm_")) {

@@ -19,6 +19,7 @@ import {
   type PaymentIntentInput,
   type Refund,
 } from "./objects";
+import { afterConfirmation, requireUsableFor } from "./customers";
 import type { PaymentBehaviour, TestPaymentMethod } from "./payment-methods";
 
 /**
@@ -39,6 +40,7 @@ export function createPaymentIntent(ctx: Context, input: PaymentIntentInput, cal
 }
 
 export function attachPaymentMethod(paymentIntent: PaymentIntent, method: TestPaymentMethod): void {
+  requireUsableFor(method, paymentIntent);
   if (!paymentIntent.payment_method_types.includes(method.type)) {
     throw invalidRequest(
       `The PaymentMethod provided (${method.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod ` +
@@ -101,6 +103,7 @@ export function confirmPaymentIntent(
   attachPaymentMethod(paymentIntent, method);
   paymentIntent.last_payment_error = null;
   const { behaviour } = method;
+  afterConfirmation(ctx, method, paymentIntent, behaviour.kind !== "declines");
   if (behaviour.kind === "declines") return decline(ctx, paymentIntent, method, behaviour, options, caller);
 
   const emit = { origin: caller.origin };
@@ -120,7 +123,9 @@ export function confirmPaymentIntent(
     paymentIntent.status = "processing";
     ctx.events.emit("payment_intent.processing", paymentIntent, emit);
     ctx.events.emit("charge.pending", charge, emit);
-    ctx.schedule(ctx.asyncPaymentDelayMs, () => settle(ctx, paymentIntent, charge, method, behaviour.succeeds, options));
+    const settleNow = () => settle(ctx, paymentIntent, charge, method, behaviour.succeeds, options);
+    ctx.store.pendingSettlements.set(paymentIntent.id, settleNow);
+    ctx.schedule(ctx.asyncPaymentDelayMs, settleNow);
     return null;
   }
   if (paymentIntent.capture_method === "manual") {
@@ -189,6 +194,7 @@ function settle(
   succeeded: boolean,
   options: ConfirmOptions,
 ): void {
+  ctx.store.pendingSettlements.delete(paymentIntent.id);
   if (paymentIntent.status !== "processing") return;
   if (succeeded) {
     charge.status = "succeeded";
@@ -216,6 +222,19 @@ function settle(
     ctx.events.emit("payment_intent.payment_failed", paymentIntent);
   }
   options.onSettled?.(succeeded);
+}
+
+/**
+ * Settles a processing bank debit now instead of when its timer fires (a test control). One that has settled
+ * already is returned as it is, so a test need not race the timer.
+ */
+export function settleNow(ctx: Context, paymentIntent: PaymentIntent): PaymentIntent {
+  const pending = ctx.store.pendingSettlements.get(paymentIntent.id);
+  if (pending) pending();
+  else if (paymentIntent.latest_charge === null || !paymentIntent.payment_method_types.includes("us_bank_account")) {
+    throw invalidRequest(`PaymentIntent ${paymentIntent.id} is not a bank debit that is processing or has settled.`, { code: UNEXPECTED_STATE });
+  }
+  return paymentIntent;
 }
 
 export interface CaptureInput {

@@ -4,6 +4,7 @@ import type {
   Account,
   BalanceTransaction,
   Charge,
+  Customer,
   Dispute,
   LineItem,
   PaymentIntent,
@@ -15,6 +16,7 @@ import type {
   TransferReversal,
   WebhookEndpoint,
 } from "./objects";
+import { buildPaymentMethod } from "./objects";
 import type { TestPaymentMethod } from "./payment-methods";
 
 interface Entry<T> {
@@ -76,6 +78,7 @@ export interface SessionExtras {
     statementDescriptor: string | null;
     statementDescriptorSuffix: string | null;
     transferGroup: string | null;
+    setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
   };
 }
 
@@ -99,6 +102,7 @@ export class Store {
   readonly sessionExtras = new Map<string, SessionExtras>();
   readonly paymentIntents = new Collection<PaymentIntent>("payment_intent");
   readonly paymentMethods = new Collection<TestPaymentMethod>("PaymentMethod");
+  readonly customers = new Collection<Customer>("customer");
   readonly charges = new Collection<Charge>("charge");
   readonly refunds = new Collection<Refund>("refund");
   readonly disputes = new Collection<Dispute>("dispute");
@@ -110,9 +114,12 @@ export class Store {
   readonly payouts = new Collection<Payout>("payout");
   readonly events = new Collection<StripeEvent>("event");
   readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>();
+  /** Bank debits still processing, by PaymentIntent id: what their timer will do, so a test control can do it now. */
+  readonly pendingSettlements = new Map<string, () => void>();
 
   private readonly byPrefix: [string, Collection<{ id: string }>][] = [
     ["cs_", this.sessions],
+    ["cus_", this.customers],
     ["pi_", this.paymentIntents],
     ["ch_", this.charges],
     ["re_", this.refunds],
@@ -127,6 +134,10 @@ export class Store {
 
   /** Any stored object by id, for `expand[]`. */
   lookup(id: string): { id: string } | undefined {
+    if (id.startsWith("pm_")) {
+      const method = this.paymentMethods.get(id);
+      return method && buildPaymentMethod(method);
+    }
     const collection = this.byPrefix.find(([prefix]) => id.startsWith(prefix))?.[1];
     return collection?.get(id);
   }
@@ -137,5 +148,6 @@ export class Store {
     this.sessionExtras.clear();
     this.accountLinks.clear();
     this.webhookEndpoints.clear();
+    this.pendingSettlements.clear();
   }
 }

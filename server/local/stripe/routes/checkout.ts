@@ -59,8 +59,11 @@ const createSchema = z.strictObject({
       statement_descriptor: text(22).optional(),
       statement_descriptor_suffix: text(22).optional(),
       transfer_group: text().optional(),
+      setup_future_usage: oneOf(["off_session", "on_session"]).optional(),
     })
     .optional(),
+  customer: text().optional(),
+  customer_creation: oneOf(["always", "if_required"]).optional(),
 });
 
 function lineItemsOf(items: z.output<typeof lineItemSchema>[]): LineItemInput[] {
@@ -98,6 +101,15 @@ export const checkoutRoutes: Route[] = [
       throw invalidRequest("The Stripe emulator supports only mode=payment Checkout Sessions.", { param: "mode" });
     }
     const data = params.payment_intent_data;
+    if (params.customer !== undefined) {
+      if (params.customer_email !== undefined) {
+        throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", { param: "customer_email" });
+      }
+      if (params.customer_creation !== undefined) {
+        throw invalidRequest("You may only specify one of these parameters: customer, customer_creation.", { param: "customer_creation" });
+      }
+      ctx.store.customers.require(params.customer, { param: "customer" });
+    }
     return createSession(ctx, {
       lineItems: lineItemsOf(params.line_items),
       successUrl: params.success_url,
@@ -117,7 +129,10 @@ export const checkoutRoutes: Route[] = [
         statementDescriptor: data?.statement_descriptor ?? null,
         statementDescriptorSuffix: data?.statement_descriptor_suffix ?? null,
         transferGroup: data?.transfer_group ?? null,
+        setupFutureUsage: data?.setup_future_usage ?? null,
       },
+      customer: params.customer ?? null,
+      customerCreation: params.customer === undefined ? (params.customer_creation ?? "if_required") : null,
     });
   }),
 

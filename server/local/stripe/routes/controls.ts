@@ -3,8 +3,10 @@ import { PAY_CHOICES, paySession, type PayChoice } from "../checkout";
 import { completeOnboarding, createPayout, disablePayouts, PAYOUT_FAILURES, settlePayout } from "../connect";
 import { CUSTOMER } from "../context";
 import { invalidRequest } from "../errors";
+import { buildPaymentMethod } from "../objects";
 import { boolean, email, oneOf, parseParams, positiveInteger, text } from "../params";
-import { closeDispute, createDispute } from "../payments";
+import { LATER_DECLINES } from "../payment-methods";
+import { closeDispute, createDispute, settleNow } from "../payments";
 import { route, type Route } from "../router";
 
 /**
@@ -24,6 +26,9 @@ const failPayoutSchema = z.strictObject({
   failure_code: oneOf(Object.keys(PAYOUT_FAILURES) as [string, ...string[]]).optional(),
   /** The returned funds leave the account again at once (an automatic payout), before anyone can reverse the transfer. */
   paid_out_again: boolean().optional(),
+});
+const declineChargesSchema = z.strictObject({
+  decline_code: oneOf(Object.keys(LATER_DECLINES) as [keyof typeof LATER_DECLINES, ...(keyof typeof LATER_DECLINES)[]]).optional(),
 });
 const eventListSchema = z.strictObject({ type: text().optional() });
 const paySchema = z.strictObject({
@@ -82,6 +87,24 @@ export const controlRoutes: Route[] = [
       );
     }
     return payout;
+  }),
+
+  route("POST", "/_emulator/payment_methods/:id/decline_charges", ({ id, input }, ctx) => {
+    const params = parseParams(declineChargesSchema, input);
+    const method = ctx.store.paymentMethods.require(id);
+    method.behaviour = LATER_DECLINES[params.decline_code ?? "generic_decline"];
+    return buildPaymentMethod(method);
+  }),
+
+  route("POST", "/_emulator/payment_intents/:id/settle", ({ id }, ctx) => settleNow(ctx, ctx.store.paymentIntents.require(id))),
+
+  route("POST", "/_emulator/checkout/sessions/:id/settle", ({ id }, ctx) => {
+    const session = ctx.store.sessions.require(id);
+    if (typeof session.payment_intent !== "string") {
+      throw invalidRequest(`Checkout Session ${session.id} has no payment yet.`, { code: "payment_intent_unexpected_state" });
+    }
+    settleNow(ctx, ctx.store.paymentIntents.require(session.payment_intent));
+    return session;
   }),
 
   route("POST", "/_emulator/checkout/sessions/:id/pay", ({ id, input }, ctx) => {

@@ -48,6 +48,8 @@ const createIntentSchema = z.strictObject({
   return_url: text().optional(),
   off_session: boolean().optional(),
   error_on_requires_action: boolean().optional(),
+  customer: text().optional(),
+  setup_future_usage: oneOf(["off_session", "on_session"]).optional(),
 });
 
 const updateIntentSchema = z.strictObject({
@@ -96,6 +98,10 @@ const matches = (filter: string | undefined, value: unknown) => filter === undef
 export const paymentRoutes: Route[] = [
   route("POST", "/v1/payment_intents", ({ input, caller }, ctx) => {
     const params = parseParams(createIntentSchema, input);
+    if (params.off_session !== undefined && !params.confirm) {
+      throw invalidRequest("off_session can only be used when confirm=true.", { param: "off_session" });
+    }
+    if (params.customer !== undefined) ctx.store.customers.require(params.customer, { param: "customer" });
     const method = params.payment_method === undefined ? null : resolvePaymentMethod(ctx.store, params.payment_method);
     const paymentMethodTypes = params.payment_method_types ?? [method?.type ?? "card"];
     if (method && !paymentMethodTypes.includes(method.type)) {
@@ -116,6 +122,8 @@ export const paymentRoutes: Route[] = [
         statementDescriptorSuffix: params.statement_descriptor_suffix ?? null,
         transferGroup: params.transfer_group ?? null,
         paymentMethodTypes,
+        customer: params.customer ?? null,
+        setupFutureUsage: params.setup_future_usage ?? null,
       },
       caller,
     );
