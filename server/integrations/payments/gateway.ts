@@ -9,6 +9,19 @@ import "server-only";
 /** Our own keys and values attached to a processor's object (which purchase or order it pays for). */
 export type GatewayMetadata = Record<string, string>;
 
+// ─── Customers: who a saved card belongs to ─────────────────────────────────────────────────────────────────
+
+/** The processor's record of a member that cards are saved on (Stripe: a Customer id). */
+export type CustomerReference = string;
+
+export interface CustomerRequest {
+  email?: string;
+  /** Our keys (the user id), so the processor's record names our row. */
+  metadata: GatewayMetadata;
+  /** The same key returns the same customer. */
+  idempotencyKey: string;
+}
+
 // ─── Checkout: a hosted page where the buyer pays one amount ────────────────────────────────────────────────
 
 export interface CheckoutRequest {
@@ -17,7 +30,18 @@ export interface CheckoutRequest {
   currency: string;
   /** The one line the buyer sees on the pay page. */
   description: string;
+  /** Pre-fills the pay page; ignored with `saveCardFor` (the customer's own email is used). */
   customerEmail?: string;
+  /**
+   * Save the card that pays on this customer, so `authorize` can charge it again off-session (the buyer is told
+   * on the pay page). `paymentMethodOf(paymentId)` then names the card and this customer.
+   */
+  saveCardFor?: CustomerReference;
+  /**
+   * Authorise only: the checkout ends with the amount held on the card (`payment: "authorized"`), and `paymentId`
+   * is then captured (all or part, the rest released) with `capture`, or released with `cancelAuthorization`.
+   */
+  captureLater?: boolean;
   /** Our reference for the payment (the purchase id), where the processor has a field for it. */
   reference?: string;
   /** Set on the checkout and on the payment it creates, so either names our row when re-read. */
@@ -31,8 +55,11 @@ export interface CheckoutRequest {
   idempotencyKey: string;
 }
 
-/** How far a checkout's payment got: paid; failed for good after it was started (a late decline); or neither yet. */
-export type CheckoutPayment = "paid" | "failed" | "unpaid";
+/**
+ * How far a checkout's payment got: paid (captured); authorized (a `captureLater` hold, not captured yet); failed
+ * for good after it was started (a late decline, or a hold released without capture); or none of these yet.
+ */
+export type CheckoutPayment = "paid" | "authorized" | "failed" | "unpaid";
 
 export interface Checkout {
   id: string;
@@ -86,12 +113,16 @@ export interface PaymentMethod {
   reference: string | null;
   /** "Visa ending in 4242", for receipts and for the member to recognise it; null if the processor says nothing usable. */
   label: string | null;
+  /** The customer it is saved on (only then can `authorize` use it again); null for a card used once. */
+  customer: CustomerReference | null;
 }
 
 /** An authorisation on a saved card without the member present (a card tab's next hold, or a re-authorisation). */
 export interface AuthorizationRequest {
-  /** A PaymentMethod's `reference`. */
+  /** A PaymentMethod's `reference`, saved on `customer`. */
   paymentMethod: string;
+  /** The customer the card is saved on; a card saved on another, or used once without saving, is refused. */
+  customer: CustomerReference;
   amountMinor: bigint;
   currency: string;
   description: string;
@@ -216,6 +247,10 @@ export interface PaymentGateway {
   readonly id: GatewayName;
   /** Which processor this is, for messages and admin notes ("Stripe"). */
   readonly name: string;
+
+  // Customers
+  /** A customer to save cards on, keyed. */
+  createCustomer(request: CustomerRequest): Promise<CustomerReference>;
 
   // Checkout
   createCheckout(request: CheckoutRequest): Promise<Checkout>;

@@ -66,6 +66,14 @@ describe("Customers", () => {
 describe("saving a card through Checkout", () => {
   it("attaches the card to the session's customer and holds the payment for capture", async () => {
     const member = await customer();
+    const unpaid = await stripe.checkout.sessions.create({
+      ...CHECKOUT_PARAMS,
+      customer: member.id,
+      payment_intent_data: { setup_future_usage: "off_session", capture_method: "manual" },
+    });
+    const page = await (await fetch(String(unpaid.url))).text();
+    expect(page).toContain("Your card will be saved with the merchant for future payments. The amount is held on your card now and charged later.");
+    expect(page).toContain('value="member@tipmeter.test" readonly');
     const { session, intent, card } = await paidSavingCard(member.id);
 
     expect(session).toMatchObject({ status: "complete", customer: member.id, customer_creation: null });

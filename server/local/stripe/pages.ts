@@ -36,7 +36,8 @@ function closedSessionPage(session: Session): PageResponse {
 
 function payPage(ctx: Context, session: Session, declineMessage: string | null): PageResponse {
   const currency = session.currency ?? "usd";
-  const rows = sessionExtras(ctx, session)
+  const extras = sessionExtras(ctx, session);
+  const rows = extras
     .lineItems.map(
       (item) =>
         `<tr><td>${escapeHtml(item.description ?? "Item")}</td><td class="num">${item.quantity ?? 1}</td>` +
@@ -46,8 +47,16 @@ function payPage(ctx: Context, session: Session, declineMessage: string | null):
   const alert = declineMessage
     ? `<div class="alert error" role="alert">${escapeHtml(declineMessage)} Nothing was charged; choose another outcome.</div>`
     : "";
-  const email = session.customer_email ?? DEFAULT_EMAIL;
-  const readOnly = session.customer_email ? " readonly" : "";
+  const customer = typeof session.customer === "string" ? ctx.store.customers.get(session.customer) : undefined;
+  const knownEmail = session.customer_email ?? customer?.email ?? null;
+  const email = knownEmail ?? DEFAULT_EMAIL;
+  const readOnly = knownEmail ? " readonly" : "";
+  // Stripe's Checkout tells the buyer when their card is kept for later charges, and when it is only held.
+  const terms = [
+    extras.paymentIntentData.setupFutureUsage ? "Your card will be saved with the merchant for future payments." : "",
+    extras.paymentIntentData.captureMethod === "manual" ? "The amount is held on your card now and charged later." : "",
+  ].filter(Boolean);
+  const notice = terms.length > 0 ? `<p class="hint" id="card-terms">${escapeHtml(terms.join(" "))}</p>` : "";
   const cancel = session.cancel_url
     ? `<button class="link" type="submit" name="action" value="cancel" formnovalidate>Cancel</button>`
     : "";
@@ -61,7 +70,7 @@ function payPage(ctx: Context, session: Session, declineMessage: string | null):
 <form method="post" action="/pay/${escapeHtml(session.id)}">
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(email)}"${readOnly}>
-<p class="hint" id="outcome-hint">Test card 4242 4242 4242 4242; no real money moves. “Decline” simulates a declined card.
+${notice}<p class="hint" id="outcome-hint">Test card 4242 4242 4242 4242; no real money moves. “Decline” simulates a declined card.
 The delayed choices simulate a bank debit that settles a few seconds after you return to the merchant.</p>
 <div class="actions" role="group" aria-label="Payment outcome" aria-describedby="outcome-hint">
 <button class="primary" type="submit" name="action" value="pay" aria-describedby="total">Pay</button>
@@ -98,7 +107,8 @@ function submitPayPage(ctx: Context, id: string, form: FormObject): PageResponse
     return { status: 400, html: page("Checkout", `<div class="alert error" role="alert">Unknown action.</div>`) };
   }
   try {
-    const result = paySession(ctx, session, action as PayChoice, field(form, "email") || (session.customer_email ?? DEFAULT_EMAIL));
+    const customerEmail = typeof session.customer === "string" ? ctx.store.customers.get(session.customer)?.email : null;
+    const result = paySession(ctx, session, action as PayChoice, field(form, "email") || (session.customer_email ?? customerEmail ?? DEFAULT_EMAIL));
     if (result.outcome === "declined") return { status: 303, location: `/pay/${encodeURIComponent(session.id)}?result=declined` };
     return { status: 303, location: result.redirectTo };
   } catch (error) {

@@ -141,52 +141,107 @@ describe("refunds and the card that paid", () => {
     expect(tooMuch).toMatchObject({ kind: "refused", notFound: false });
   });
 
-  it("names the card that paid, for receipts and for charging it again", async () => {
+  it("names the card that paid, for receipts; a card not saved on a customer has none", async () => {
     const checkout = await paid();
     const method = await gateway.paymentMethodOf(checkout.paymentId ?? "");
-    expect(method).toMatchObject({ label: "Visa ending in 4242" });
+    expect(method).toMatchObject({ label: "Visa ending in 4242", customer: null });
     expect(method?.reference).toMatch(/^pm_/);
   });
 });
 
-describe("manual capture on a saved card, off-session", () => {
-  async function savedCard(): Promise<string> {
-    const checkout = await paid();
-    return (await gateway.paymentMethodOf(checkout.paymentId ?? ""))?.reference ?? "";
+describe("saved cards and manual capture", () => {
+  const member = (userId = "user-1") => gateway.createCustomer({ email: `${userId}@tipmeter.test`, metadata: { user_id: userId }, idempotencyKey: key("customer") });
+  const hold = (customer: string, paymentMethod: string, amountMinor = 800n, metadata: Record<string, string> = {}) =>
+    gateway.authorize({ customer, paymentMethod, amountMinor, currency: "usd", description: "Tab hold", metadata, idempotencyKey: key("hold") });
+
+  /** A tab's opening: a checkout that saves the card on the member's customer and only authorises, paid on its pay page. */
+  async function openedTab(amountMinor = 2000n) {
+    const customer = await member();
+    const checkout = await paid(checkoutRequest({ amountMinor, saveCardFor: customer, captureLater: true, metadata: { tab_id: "tab-1" } }));
+    const card = await gateway.paymentMethodOf(checkout.paymentId ?? "");
+    return { customer, checkout, card: card?.reference ?? "" };
   }
 
-  it("authorises, captures part, and releases the rest", async () => {
-    const card = await savedCard();
-    const authorization = await gateway.authorize({ paymentMethod: card, amountMinor: 2000n, currency: "USD", description: "Tab hold", metadata: { tab_id: "tab-1" }, idempotencyKey: key("hold") });
-    expect(authorization).toMatchObject({ status: "authorized", amountMinor: 2000n });
-    if (authorization.status !== "authorized") throw new Error("not authorised");
-
-    expect(await gateway.capture(authorization.id, 1500n)).toEqual({ id: authorization.id, capturedMinor: 1500n });
-    const intent = await sdk().paymentIntents.retrieve(authorization.id);
-    expect(intent).toMatchObject({ status: "succeeded", capture_method: "manual", amount_received: 1500, metadata: { tab_id: "tab-1" } });
+  it("creates a customer once per key", async () => {
+    const request = { email: "member@tipmeter.test", metadata: { user_id: "user-7" }, idempotencyKey: key("customer") };
+    const customer = await gateway.createCustomer(request);
+    expect(customer).toMatch(/^cus_/);
+    expect(await gateway.createCustomer(request)).toBe(customer);
+    expect(await sdk().customers.retrieve(customer)).toMatchObject({ email: "member@tipmeter.test", metadata: { user_id: "user-7" } });
   });
 
-  it("cancels an authorisation, then re-authorises on the same card", async () => {
-    const card = await savedCard();
-    const first = await gateway.authorize({ paymentMethod: card, amountMinor: 800n, currency: "usd", description: "Tab hold", metadata: {}, idempotencyKey: key("hold") });
-    if (first.status !== "authorized") throw new Error("not authorised");
+  it("a checkout that saves the card authorises only, and names the card and its customer", async () => {
+    const { customer, checkout } = await openedTab();
 
-    await gateway.cancelAuthorization(first.id);
-    expect((await sdk().paymentIntents.retrieve(first.id)).status).toBe("canceled");
-    expect(await gateway.capture(first.id).catch((caught: unknown) => caught)).toMatchObject({ kind: "refused" });
+    expect(checkout).toMatchObject({ status: "complete", payment: "authorized", amountMinor: 2000n, metadata: { tab_id: "tab-1" } });
+    expect(await gateway.paymentMethodOf(checkout.paymentId ?? "")).toEqual({ reference: expect.stringMatching(/^pm_/), label: "Visa ending in 4242", customer });
+    const session = await sdk().checkout.sessions.retrieve(checkout.id);
+    expect(session).toMatchObject({ customer, customer_email: null });
+    expect(await sdk().paymentIntents.retrieve(checkout.paymentId ?? "")).toMatchObject({ capture_method: "manual", setup_future_usage: "off_session", customer, metadata: { tab_id: "tab-1" } });
+  });
 
-    const again = await gateway.authorize({ paymentMethod: card, amountMinor: 800n, currency: "usd", description: "Tab hold", metadata: {}, idempotencyKey: key("hold") });
+  it("captures part of the checkout's hold and releases the rest", async () => {
+    const { checkout } = await openedTab();
+    const paymentId = checkout.paymentId ?? "";
+
+    expect(await gateway.capture(paymentId, 1500n)).toEqual({ id: paymentId, capturedMinor: 1500n });
+    expect(await gateway.readCheckout(checkout.id)).toMatchObject({ payment: "paid" });
+    const intent = await sdk().paymentIntents.retrieve(paymentId, { expand: ["latest_charge"] });
+    expect(intent).toMatchObject({ status: "succeeded", amount_received: 1500, amount_capturable: 0 });
+    expect(intent.latest_charge).toMatchObject({ amount_captured: 1500, amount_refunded: 500 });
+  });
+
+  it("releasing the checkout's hold reads as failed, with nothing captured", async () => {
+    const { checkout } = await openedTab();
+    await gateway.cancelAuthorization(checkout.paymentId ?? "");
+    expect(await gateway.readCheckout(checkout.id)).toMatchObject({ status: "complete", payment: "failed" });
+  });
+
+  it("re-authorises off-session on the saved card, captures, and authorises again after a release", async () => {
+    const { customer, card } = await openedTab();
+    const next = await hold(customer, card, 2000n, { tab_id: "tab-1" });
+    expect(next).toMatchObject({ status: "authorized", amountMinor: 2000n });
+    if (next.status !== "authorized") throw new Error("not authorised");
+    expect(await gateway.capture(next.id)).toEqual({ id: next.id, capturedMinor: 2000n });
+    expect(await sdk().paymentIntents.retrieve(next.id)).toMatchObject({ customer, payment_method: card, metadata: { tab_id: "tab-1" } });
+
+    const released = await hold(customer, card);
+    if (released.status !== "authorized") throw new Error("not authorised");
+    await gateway.cancelAuthorization(released.id);
+    expect((await sdk().paymentIntents.retrieve(released.id)).status).toBe("canceled");
+    expect(await gateway.capture(released.id).catch((caught: unknown) => caught)).toMatchObject({ kind: "refused" });
+    const again = await hold(customer, card);
     expect(again).toMatchObject({ status: "authorized", amountMinor: 800n });
-    if (again.status !== "authorized") throw new Error("not authorised");
-    expect(again.id).not.toBe(first.id);
-    expect(await gateway.capture(again.id)).toEqual({ id: again.id, capturedMinor: 800n });
+    expect(again.id).not.toBe(released.id);
   });
 
-  it("reports a declined card as an outcome, holding nothing", async () => {
-    const declined = await gateway.authorize({ paymentMethod: "pm_card_chargeDeclinedInsufficientFunds", amountMinor: 500n, currency: "usd", description: "Tab hold", metadata: {}, idempotencyKey: key("hold") });
+  it("reports a saved card that fails later as declined off-session, holding nothing", async () => {
+    const { customer, card } = await openedTab();
+    await control(`payment_methods/${card}/decline_charges`, { decline_code: "insufficient_funds" });
+
+    const declined = await hold(customer, card, 500n);
     expect(declined).toMatchObject({ status: "declined", reason: "Your card has insufficient funds." });
     if (declined.status !== "declined" || !declined.id) throw new Error("no declined payment");
-    expect((await sdk().paymentIntents.retrieve(declined.id)).amount_capturable).toBe(0);
+    expect(await sdk().paymentIntents.retrieve(declined.id)).toMatchObject({ status: "requires_payment_method", amount_capturable: 0 });
+  });
+
+  it("reports Stripe's card that can be saved but never charged as declined", async () => {
+    const customer = await member();
+    const card = await sdk().paymentMethods.attach("pm_card_chargeCustomerFail", { customer });
+    expect(await hold(customer, card.id)).toMatchObject({ status: "declined", reason: "Your card was declined." });
+  });
+
+  it("refuses a saved card for another customer, and a card that paid once without being saved", async () => {
+    const { card } = await openedTab();
+    const stranger = await member("user-2");
+    expect(await hold(stranger, card).catch((caught: unknown) => caught)).toMatchObject({ kind: "refused", notFound: false });
+
+    const once = await paid();
+    const unsaved = await gateway.paymentMethodOf(once.paymentId ?? "");
+    expect(unsaved).toMatchObject({ label: "Visa ending in 4242", customer: null });
+    const refused = await hold(stranger, unsaved?.reference ?? "").catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(PaymentGatewayError);
+    expect(refused).toMatchObject({ kind: "refused", message: expect.stringContaining("may not be used again") });
   });
 });
 

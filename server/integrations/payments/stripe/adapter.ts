@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import {
   type Authorization,
   type Checkout,
+  type CheckoutPayment,
   type ConnectedAccount,
   type Dispute,
   type EventSubject,
@@ -55,12 +56,26 @@ function withSessionId(url: string): string {
   return `${url}${url.includes("?") ? "&" : "?"}session_id={CHECKOUT_SESSION_ID}`;
 }
 
-/** A completed session that is still unpaid has either an async payment on its way or one that failed. */
-async function asyncPaymentFailed(session: Stripe.Checkout.Session): Promise<boolean> {
+/**
+ * A completed session that is still unpaid has a payment that is one of: held for a later capture, captured since,
+ * an async payment on its way, or one that failed (or whose hold was released). Its PaymentIntent says which.
+ */
+async function checkoutPayment(session: Stripe.Checkout.Session): Promise<CheckoutPayment> {
+  if (session.payment_status === "paid") return "paid";
   const intentId = idOf(session.payment_intent);
-  if (session.status !== "complete" || session.payment_status !== "unpaid" || !intentId) return false;
+  if (session.status !== "complete" || !intentId) return "unpaid";
   const intent = await stripe().paymentIntents.retrieve(intentId);
-  return intent.status === "requires_payment_method" || intent.status === "canceled";
+  switch (intent.status) {
+    case "requires_capture":
+      return "authorized";
+    case "succeeded":
+      return "paid";
+    case "requires_payment_method":
+    case "canceled":
+      return "failed";
+    default:
+      return "unpaid";
+  }
 }
 
 function checkoutStatus(status: Stripe.Checkout.Session.Status | null): Checkout["status"] {
@@ -70,7 +85,7 @@ function checkoutStatus(status: Stripe.Checkout.Session.Status | null): Checkout
 }
 
 async function checkoutOf(session: Stripe.Checkout.Session): Promise<Checkout> {
-  const payment = session.payment_status === "paid" ? "paid" : (await asyncPaymentFailed(session)) ? "failed" : "unpaid";
+  const payment = await checkoutPayment(session);
   return {
     id: session.id,
     url: session.url,
@@ -132,6 +147,7 @@ async function authorizeOffSession(request: Parameters<PaymentGateway["authorize
         capture_method: "manual",
         confirm: true,
         off_session: true,
+        customer: request.customer,
         payment_method: request.paymentMethod,
         description: request.description,
         metadata: request.metadata,
@@ -166,6 +182,13 @@ export const stripeGateway: PaymentGateway = {
   id: "stripe",
   name: "Stripe",
 
+  async createCustomer(request) {
+    const customer = await call(
+      stripe().customers.create({ email: request.email, metadata: request.metadata }, { idempotencyKey: request.idempotencyKey }),
+    );
+    return customer.id;
+  },
+
   async createCheckout(request) {
     const { metadata } = request;
     const session = await call(
@@ -173,9 +196,14 @@ export const stripeGateway: PaymentGateway = {
         {
           mode: "payment",
           ...(request.reference ? { client_reference_id: request.reference } : {}),
-          customer_email: request.customerEmail,
+          // Stripe takes a customer or an email, never both; a saved card's customer has its own.
+          ...(request.saveCardFor ? { customer: request.saveCardFor } : { customer_email: request.customerEmail }),
           metadata,
-          payment_intent_data: { metadata },
+          payment_intent_data: {
+            metadata,
+            ...(request.saveCardFor ? { setup_future_usage: "off_session" as const } : {}),
+            ...(request.captureLater ? { capture_method: "manual" as const } : {}),
+          },
           line_items: [
             {
               quantity: 1,
@@ -199,10 +227,18 @@ export const stripeGateway: PaymentGateway = {
   paymentMetadata: (paymentId) => call(stripe().paymentIntents.retrieve(paymentId).then((intent) => intent.metadata ?? {})),
 
   async paymentMethodOf(paymentId) {
-    const intent = await call(stripe().paymentIntents.retrieve(paymentId, { expand: ["latest_charge"] }));
+    const intent = await call(stripe().paymentIntents.retrieve(paymentId, { expand: ["latest_charge", "payment_method"] }));
     const charge = intent.latest_charge;
     if (!charge || typeof charge === "string") return null;
-    return { reference: charge.payment_method ?? idOf(intent.payment_method), label: describePaymentMethod(charge.payment_method_details) };
+    const reference = charge.payment_method ?? idOf(intent.payment_method);
+    // A declined attempt leaves the intent without its method; the charge still names it.
+    const method =
+      intent.payment_method && typeof intent.payment_method !== "string" && intent.payment_method.id === reference
+        ? intent.payment_method
+        : reference
+          ? await call(stripe().paymentMethods.retrieve(reference))
+          : null;
+    return { reference, label: describePaymentMethod(charge.payment_method_details), customer: idOf(method?.customer) };
   },
 
   async refund(request) {
