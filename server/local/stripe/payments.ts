@@ -103,9 +103,23 @@ export function confirmPaymentIntent(
   attachPaymentMethod(paymentIntent, method);
   paymentIntent.last_payment_error = null;
   const { behaviour } = method;
-  afterConfirmation(ctx, method, paymentIntent, behaviour.kind !== "declines");
-  if (behaviour.kind === "declines") return decline(ctx, paymentIntent, method, behaviour, options, caller);
+  const declined =
+    behaviour.kind === "declines"
+      ? decline(ctx, paymentIntent, method, behaviour, options, caller)
+      : approve(ctx, paymentIntent, method, behaviour, options, caller);
+  afterConfirmation(ctx, method, paymentIntent, declined === null);
+  return declined;
+}
 
+/** A method that does not decline: the charge succeeds, is held for capture, or starts processing (a bank debit). */
+function approve(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  method: TestPaymentMethod,
+  behaviour: Exclude<PaymentBehaviour, { kind: "declines" }>,
+  options: ConfirmOptions,
+  caller: Caller,
+): null {
   const emit = { origin: caller.origin };
   const charge = ctx.store.charges.add(
     buildCharge({
@@ -123,9 +137,9 @@ export function confirmPaymentIntent(
     paymentIntent.status = "processing";
     ctx.events.emit("payment_intent.processing", paymentIntent, emit);
     ctx.events.emit("charge.pending", charge, emit);
-    const settleNow = () => settle(ctx, paymentIntent, charge, method, behaviour.succeeds, options);
-    ctx.store.pendingSettlements.set(paymentIntent.id, settleNow);
-    ctx.schedule(ctx.asyncPaymentDelayMs, settleNow);
+    const settleDebit = () => settle(ctx, paymentIntent, charge, method, behaviour.succeeds, options);
+    ctx.store.pendingSettlements.set(paymentIntent.id, settleDebit);
+    ctx.schedule(ctx.asyncPaymentDelayMs, settleDebit);
     return null;
   }
   if (paymentIntent.capture_method === "manual") {
