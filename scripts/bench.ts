@@ -3,8 +3,6 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { findFreePort, startEmbeddedPostgres } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrations";
-import { benchLedger } from "./bench/ledger";
-import { benchMetering } from "./bench/metering";
 
 /**
  * `npm run bench`: each part measures a baseline and the shipped design in the same run against a real
@@ -19,6 +17,10 @@ async function main(): Promise<void> {
   if (!url) throw new Error("no database for the bench");
   try {
     await deployMigrations(url);
+    // The parts import the app's modules, whose environment is read at import: the database is known only now.
+    process.env.DATABASE_URL ??= url;
+    const { benchLedger } = await import("./bench/ledger");
+    const { benchMetering } = await import("./bench/metering");
     await benchLedger(url);
     await benchMetering(url);
   } finally {
