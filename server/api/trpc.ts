@@ -4,22 +4,32 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { INTERNAL_ERROR_MESSAGE, INVALID_INPUT_MESSAGE, fieldErrorsFromDetails, trpcCodeForDomainError } from "@/server/api/errors";
 import { clientIpFrom } from "@/server/auth/client-ip";
-import { type CookieReader, resolveSession } from "@/server/auth/session-token";
-import type { SessionUser } from "@/server/auth/session-user";
+import { type CookieReader, type SessionClaim, readSessionClaim } from "@/server/auth/session-token";
+import { type SessionUser, loadActiveSessionUser } from "@/server/auth/session-user";
 import { DomainError, type DomainErrorCode, isDomainError } from "@/server/domain/errors";
 import { type FieldErrors, fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { findUnstorableText } from "@/server/domain/stored-text";
 import type { Role } from "@/server/generated/prisma/enums";
 
 export interface TRPCContext {
-  /** Checked against the database for this request; null when signed out or the session was revoked. */
-  user: SessionUser | null;
+  /**
+   * Checked against the database: null when signed out or the session was revoked. A request's context leaves it
+   * unset and carries the cookie's `claim` instead; the procedure checks the claim (see `withUser`, `claimedProcedure`).
+   */
+  user?: SessionUser | null;
+  /** What the request's session cookie claims, not yet checked against the database; null without a valid cookie. */
+  claim?: SessionClaim | null;
+  /** The claim checked against the database, once per request however many calls a batch makes. */
+  checkClaim?: () => Promise<SessionUser | null>;
   ip: string;
 }
 
+/** A request's context: the session cookie decoded, its check against the database left to the procedure. */
 export async function createTRPCContext(request: { headers: Headers; cookies: CookieReader }): Promise<TRPCContext> {
-  const session = await resolveSession(request.cookies);
-  return { user: session.status === "active" ? session.user : null, ip: clientIpFrom(request.headers) };
+  const claim = await readSessionClaim(request.cookies);
+  let checked: Promise<SessionUser | null> | undefined;
+  const checkClaim = () => (checked ??= claim ? loadActiveSessionUser(claim.userId, claim.sessionVersion) : Promise.resolve(null));
+  return { claim, checkClaim, ip: clientIpFrom(request.headers) };
 }
 
 interface ErrorData {
@@ -89,6 +99,23 @@ const storableText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/** The session's user, checked against the database (one query) unless the caller gave it. */
+const withUser = t.middleware(async ({ ctx, next }) => {
+  const user = ctx.user !== undefined ? ctx.user : ((await ctx.checkClaim?.()) ?? null);
+  return next({ ctx: { user } });
+});
+
+/**
+ * The session's claim, unchecked: for a procedure whose one statement checks it itself (the user exists, is
+ * active, and the session version is current) and refuses with UNAUTHORIZED when it does not hold, sparing the
+ * request the session query. A caller that gave a checked user claims that user's session.
+ */
+const claimed = t.middleware(({ ctx, next }) => {
+  const from = ctx.user !== undefined ? (ctx.user && { userId: ctx.user.id, sessionVersion: ctx.user.sessionVersion }) : ctx.claim;
+  if (!from) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { claim: { userId: from.userId, sessionVersion: from.sessionVersion } } });
+});
+
 const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { user: ctx.user } });
@@ -102,7 +129,10 @@ function hasRole(role: Role, message: string) {
   });
 }
 
-export const publicProcedure = t.procedure.use(domainErrors).use(storableText);
+const checkedInput = t.procedure.use(domainErrors).use(storableText);
+export const publicProcedure = checkedInput.use(withUser);
+/** Any session's claim, left to the procedure's own statement to check (`claimed`). */
+export const claimedProcedure = checkedInput.use(claimed);
 /** Any signed-in, active user whose session is current. */
 export const memberProcedure = publicProcedure.use(signedIn);
 export const performerProcedure = publicProcedure.use(hasRole("PERFORMER", "Only performers can do that."));

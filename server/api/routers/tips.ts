@@ -1,9 +1,10 @@
 import "server-only";
-import { createTRPCRouter, memberProcedure, performerProcedure } from "@/server/api/trpc";
-import { recentTipsFor, sendTip, sendTipSchema } from "@/server/services/tips";
+import { claimedProcedure, createTRPCRouter, performerProcedure } from "@/server/api/trpc";
+import { recentTipsFor, sendTipAsSession, sendTipSchema } from "@/server/services/tips";
 
 export const tipsRouter = createTRPCRouter({
-  send: memberProcedure.input(sendTipSchema).mutation(({ ctx, input }) => sendTip(ctx.user.id, input)),
+  /** Any signed-in member; the tip's one statement checks the session itself (sendTipAsSession). */
+  send: claimedProcedure.input(sendTipSchema).mutation(({ ctx, input }) => sendTipAsSession(ctx.claim, input)),
 
   received: performerProcedure.query(({ ctx }) => recentTipsFor(ctx.user.id)),
 });

@@ -10,6 +10,9 @@ import { deliverAllDue, deliverDue, startOutboxRelay } from "@/server/outbox/rel
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { routeRequestAs } from "@/server/testing/session-cookie";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
 const trigger = vi.hoisted(() => vi.fn<(channels: string | string[], event: string, data?: unknown) => Promise<object>>(async () => ({})));
@@ -186,6 +189,24 @@ describe("tips that are refused post nothing", () => {
     const count = await ledgerTransactionCount();
     expect(await refusalCodeOf(call)).toBe(expected);
     expect(await ledgerTransactionCount()).toBe(count);
+  });
+
+  it("from a session the server ended since its cookie was issued, though the tip's statement is all that checks it", async () => {
+    const revoked = await makeMember("revoked");
+    await fundUser(pool, revoked.id, 100n);
+    const request = await routeRequestAs(revoked, "http://127.0.0.1:3000/api/trpc/tips.send");
+    const fromCookie = async () => appRouter.createCaller(await createTRPCContext({ headers: request.headers, cookies: request.cookies }));
+    const send = async () => (await fromCookie()).tips.send({ performerUsername: performer.username, amount: 5n, idempotencyKey: randomUUID() });
+    expect(await refusalCodeOf(send)).toBe("OK");
+
+    // A password change or a suspension bumps the version, ending every session issued before.
+    await pool.query("UPDATE users SET session_version = session_version + 1 WHERE id = $1", [revoked.id]);
+    const count = await ledgerTransactionCount();
+    expect(await refusalCodeOf(send)).toBe("UNAUTHORIZED");
+    await pool.query("UPDATE users SET session_version = session_version - 1, status = 'SUSPENDED' WHERE id = $1", [revoked.id]);
+    expect(await refusalCodeOf(send)).toBe("UNAUTHORIZED");
+    expect(await ledgerTransactionCount()).toBe(count);
+    expect((await walletBalances(pool, revoked.id)).available).toBe(95n);
   });
 
   it("to a performer whose application is not approved", async () => {

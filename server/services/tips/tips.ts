@@ -58,7 +58,8 @@ interface StoredTipMetadata {
 }
 
 /**
- * A tip in one statement: the performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
+ * A tip in one statement: the tipper (and, given the version a session claims, that session still current), the
+ * performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
  * was posted rather than replayed, one outbox message naming it, which the relay expands into the tip's
  * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
  * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
@@ -77,9 +78,11 @@ WITH performer AS MATERIALIZED (
   SELECT u.id, p.stage_name FROM users u JOIN performer_profiles p ON p.user_id = u.id
    WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND u.role = 'PERFORMER'
      AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $2::uuid
+     AND EXISTS (SELECT 1 FROM users tipper WHERE tipper.id = $2::uuid
+                    AND ($8::int IS NULL OR (tipper.status = 'ACTIVE' AND tipper.session_version = $8::int)))
 ), sale AS MATERIALIZED (
   SELECT pf.stage_name, s.*
-    FROM performer pf JOIN users tipper ON tipper.id = $2::uuid
+    FROM performer pf
    CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $2::uuid, pf.id, $3::bigint, $4, $5, 'Tip to ' || pf.stage_name,
      jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY['user:' || $2 || ':available:CRD'],
      ARRAY[-$3::bigint], $7::jsonb) s
@@ -102,7 +105,21 @@ SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name
  * transaction that records the rate, and its announcement in the outbox, in one round trip. A retry with the
  * same key returns the first tip and notifies no one again. The lookups that word a refusal run only after one.
  */
-export async function sendTip(memberId: string, input: SendTipInput, db: Queryable = pool): Promise<TipResult> {
+export function sendTip(memberId: string, input: SendTipInput, db: Queryable = pool): Promise<TipResult> {
+  return postTip({ memberId, sessionVersion: null }, input, db);
+}
+
+/**
+ * sendTip for a session whose claim nothing has checked yet (`claimedProcedure`): the tip's statement checks it
+ * (the member exists, is active, and the session version is current) and posts nothing unless it holds, so the
+ * request needs no session query of its own. A session that no longer counts is refused as signed out.
+ */
+export function sendTipAsSession(session: { userId: string; sessionVersion: number }, input: SendTipInput): Promise<TipResult> {
+  return postTip({ memberId: session.userId, sessionVersion: session.sessionVersion }, input, pool);
+}
+
+async function postTip(tipper: Tipper, input: SendTipInput, db: Queryable): Promise<TipResult> {
+  const { memberId } = tipper;
   const { amount, message, idempotencyKey, ...who } = sendTipSchema.parse(input);
   const { rows } = await db
     .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
@@ -116,11 +133,12 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
         requestHash({ performer: who.performerId ?? who.performerUsername?.toLowerCase(), amount, message: message || null }),
         message || null,
         DEFAULT_HOLD,
+        tipper.sessionVersion,
       ],
     })
     .catch(mapLedgerError);
   const tip = rows[0];
-  if (!tip) return refuseTip(db, memberId, who);
+  if (!tip) return refuseTip(db, tipper, who);
   return {
     transactionId: BigInt(tip.transaction_id),
     replayed: tip.replayed,
@@ -133,12 +151,21 @@ export async function sendTip(memberId: string, input: SendTipInput, db: Queryab
 
 const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
 
-/** Why tipSql found no one to tip, in words: only paid for by a refused tip. */
-async function refuseTip(db: Queryable, memberId: string, who: { performerId?: string; performerUsername?: string }): Promise<never> {
+/** Who tips: a member, and the session version their request claims (null when the caller checked the session). */
+interface Tipper {
+  memberId: string;
+  sessionVersion: number | null;
+}
+
+/** Why tipSql found no one to tip, in words: only paid for by a refused tip. A session that no longer counts comes first. */
+async function refuseTip(db: Queryable, { memberId, sessionVersion }: Tipper, who: { performerId?: string; performerUsername?: string }): Promise<never> {
+  const tipper = await db.query<{ status: string; session_version: number }>("SELECT status, session_version FROM users WHERE id = $1", [memberId]);
+  const session = tipper.rows[0];
+  if (!session || (sessionVersion !== null && (session.status !== "ACTIVE" || session.session_version !== sessionVersion))) {
+    throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+  }
   const performer = await findSellingPerformer(db, who);
   if (performer.id === memberId) throw new DomainError("FORBIDDEN", "You cannot tip yourself.");
-  const tipper = await db.query("SELECT 1 FROM users WHERE id = $1", [memberId]);
-  if (tipper.rowCount === 0) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
   throw new DomainError("CONFLICT", `${performer.stageName} could not be tipped just now. Try again.`);
 }
 
