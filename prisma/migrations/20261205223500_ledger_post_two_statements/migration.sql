@@ -5,6 +5,11 @@
 -- guarded update goes into the statement that writes the transaction, its entries and the hot deltas. One row
 -- lock needs no lock order; postings that change several rows in place still visit them one by one in id order.
 -- A refused guard raises, which takes every row the call wrote back with it, as before.
+--   Both functions plan their statements once per connection (plan_cache_mode = force_generic_plan): left to
+-- choose, PostgreSQL kept planning the array-driven statements afresh on every call, the largest part of a posting's
+-- CPU after the writes (one connection, ledger_post of a tip: 616 µs of backend CPU planned per call, 433 µs planned
+-- once, against 260 µs for the raw statement). Every statement here finds its rows by a unique key or an id, which
+-- a generic plan does as well as a custom one.
 CREATE OR REPLACE FUNCTION ledger_post(
   p_kind "TransactionKind",
   p_idempotency_key text,
@@ -17,7 +22,7 @@ CREATE OR REPLACE FUNCTION ledger_post(
   p_amounts bigint[],
   p_allow_overdraft boolean DEFAULT false
 ) RETURNS TABLE (transaction_id bigint, replayed boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_tx bigint;
   v_existing_hash text;
@@ -171,7 +176,7 @@ BEGIN
 END $$;
 
 -- ledger_sale, same contract (see *_ledger_sale): the rate in effect and the hold of the performer's share read in
--- one statement rather than two.
+-- one statement rather than two, and its statements planned once per connection like ledger_post's.
 CREATE OR REPLACE FUNCTION ledger_sale(
   p_kind "TransactionKind",
   p_sale_kind "SaleKind",
@@ -186,7 +191,7 @@ CREATE OR REPLACE FUNCTION ledger_sale(
   p_source_amounts bigint[],
   p_default_hold jsonb
 ) RETURNS TABLE (transaction_id bigint, replayed boolean, performer_share bigint, platform_share bigint, rate_bps integer, matures_at timestamptz)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
   v_rate integer := 0;
