@@ -8,6 +8,17 @@ const NO_RAW_AUDIT_INSERTS = [
   { selector: "Literal[value=/INSERT\\s+INTO\\s+audit_log/i]", message: rawAuditInsert },
   { selector: "CallExpression[callee.object.property.name='auditLog'][callee.property.name=/^(create|createMany|upsert)$/]", message: rawAuditInsert },
 ];
+const handBuiltRealtime =
+  'Write realtime events with realtimeEvent(key, channel, name, payload) from server/outbox/realtime.ts: it checks the name, channels and payload against the catalogue in server/domain/realtime-events.ts.';
+/** An outbox message object with `kind: "realtime"`, spelled plainly or `as const`. */
+const NO_HAND_BUILT_REALTIME = [
+  { selector: "ObjectExpression > Property[key.name='kind'][value.value='realtime']", message: handBuiltRealtime },
+  { selector: "ObjectExpression > Property[key.name='kind'][value.expression.value='realtime']", message: handBuiltRealtime },
+];
+/** The publisher builds the message; tests enqueue events outside the catalogue on purpose (a relay that fails, batching). */
+const REALTIME_PUBLISHER = "server/outbox/realtime.ts";
+const AUDIT_MODULE = "server/services/audit/record.ts";
+
 /**
  * Card processors are reached only through the payment gateway (server/integrations/payments): its adapters
  * are the only code that may import a processor's SDK or each other, so a second processor is added without
@@ -149,13 +160,25 @@ const USE_ROUTE_HANDLER =
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  // One no-restricted-syntax per file: a later block's setting replaces an earlier one's selectors rather than adding
+  // to them, so the audit module and the realtime publisher each get the other's selectors only.
   {
-    name: "tipmeter/audit-writes",
+    name: "tipmeter/outbox-and-audit-writes",
     files: ["server/**/*.ts", "app/**/*.ts", "scripts/**/*.ts"],
-    ignores: ["server/services/audit/record.ts", "**/*.test.ts"],
+    ignores: [AUDIT_MODULE, REALTIME_PUBLISHER, "**/*.test.ts"],
     rules: {
-      "no-restricted-syntax": ["error", ...NO_RAW_AUDIT_INSERTS],
+      "no-restricted-syntax": ["error", ...NO_RAW_AUDIT_INSERTS, ...NO_HAND_BUILT_REALTIME],
     },
+  },
+  {
+    name: "tipmeter/audit-module",
+    files: [AUDIT_MODULE],
+    rules: { "no-restricted-syntax": ["error", ...NO_HAND_BUILT_REALTIME] },
+  },
+  {
+    name: "tipmeter/realtime-publisher",
+    files: [REALTIME_PUBLISHER],
+    rules: { "no-restricted-syntax": ["error", ...NO_RAW_AUDIT_INSERTS] },
   },
   {
     name: "tipmeter/payment-gateway",
@@ -203,6 +226,7 @@ export default defineConfig([
       "no-restricted-syntax": [
         "error",
         ...NO_RAW_AUDIT_INSERTS,
+        ...NO_HAND_BUILT_REALTIME,
         { selector: "ExportNamedDeclaration > FunctionDeclaration", message: USE_ROUTE_HANDLER },
         { selector: `ExportNamedDeclaration > VariableDeclaration > VariableDeclarator[id.name=${HTTP_METHOD}]:not([init.callee.name='routeHandler'])`, message: USE_ROUTE_HANDLER },
         { selector: `ExportNamedDeclaration > ExportSpecifier[exported.name=${HTTP_METHOD}]`, message: "Export a route's methods as `export const GET = routeHandler(...)`, so the lint can see each one is built by the helper." },

@@ -23,6 +23,9 @@ async function problems(filePath: string, code: string, linter = eslintWithoutCy
 }
 
 const MARKED = 'import "server-only";\n';
+const HAND_BUILT_EVENT = 'const event = { key: "k", kind: "realtime", channels: ["private-admins"], event: "order.updated", data: {} };\n';
+const PUBLISHED_EVENT =
+  'import { ADMINS_CHANNEL } from "@/server/domain/realtime-events";\nimport { realtimeEvent } from "@/server/outbox/realtime";\nconst event = realtimeEvent("k", ADMINS_CHANNEL, "order.updated", { id: "o1", status: "PAID" });\n';
 
 const LONG_MODULE = Array.from({ length: 401 }, (_, index) => `export const line${index} = ${index};`).join("\n");
 
@@ -115,6 +118,38 @@ const cases: { layer: string; file: string; violating: string; allowed: string; 
     rule: "no-restricted-syntax",
     says: "routeHandler",
   },
+  {
+    layer: "services write realtime events with realtimeEvent()",
+    file: "server/services/layer-fixture.ts",
+    violating: `${MARKED}import { enqueue } from "@/server/outbox/messages";\n${HAND_BUILT_EVENT}export const send = (db: never) => enqueue(db, [event]);\n`,
+    allowed: `${MARKED}import { enqueue } from "@/server/outbox/messages";\n${PUBLISHED_EVENT}export const send = (db: never) => enqueue(db, [event]);\n`,
+    rule: "no-restricted-syntax",
+    says: "realtimeEvent(key, channel, name, payload)",
+  },
+  {
+    layer: "a realtime message spelled `as const` is hand-built too",
+    file: "server/outbox/layer-fixture.ts",
+    violating: `${MARKED}export const event = { key: "k", kind: "realtime" as const, channels: [], event: "room.status", data: {} };\n`,
+    allowed: `${MARKED}export const message = { key: "k", kind: "wallet-update" as const, userId: "u1" };\n`,
+    rule: "no-restricted-syntax",
+    says: "realtimeEvent(key, channel, name, payload)",
+  },
+  {
+    layer: "the audit module writes realtime events with realtimeEvent() too",
+    file: "server/services/audit/record.ts",
+    violating: `${MARKED}export ${HAND_BUILT_EVENT}`,
+    allowed: `${MARKED}export const sql = "INSERT INTO audit_log (action) VALUES ($1)";\n`,
+    rule: "no-restricted-syntax",
+    says: "realtimeEvent(key, channel, name, payload)",
+  },
+  {
+    layer: "route handlers write realtime events with realtimeEvent() too",
+    file: "app/api/layer-fixture/route.ts",
+    violating: `import { routeHandler } from "@/server/api/route-handler";\n${HAND_BUILT_EVENT}export const POST = routeHandler({ who: "anyone" }, async () => Response.json(event));\n`,
+    allowed: `import { routeHandler } from "@/server/api/route-handler";\n${PUBLISHED_EVENT}export const POST = routeHandler({ who: "anyone" }, async () => Response.json(event));\n`,
+    rule: "no-restricted-syntax",
+    says: "realtimeEvent(key, channel, name, payload)",
+  },
 ];
 
 describe("layer lint rules", { timeout: 60_000 }, () => {
@@ -130,7 +165,7 @@ describe("layer lint rules", { timeout: 60_000 }, () => {
 
   it("finds an import cycle in server/", async () => {
     const roomAccess = readFileSync("server/services/rooms/room-access.ts", "utf8");
-    const withCycle = `${roomAccess}\nexport { ROOM_STATUS } from "./rooms";\n`;
+    const withCycle = `${roomAccess}\nexport { setRoomOnline } from "./rooms";\n`;
     const found = (await problems("server/services/rooms/room-access.ts", withCycle, eslint)).filter((problem) => problem.ruleId === "import/no-cycle");
     expect(found).toHaveLength(1);
     expect(await problems("server/services/rooms/room-access.ts", roomAccess, eslint)).toEqual([]);

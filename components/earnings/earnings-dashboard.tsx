@@ -6,9 +6,7 @@ import { BarChart } from "@/components/earnings/bar-chart";
 import { PERIOD_LABELS, longBucketLabel, shortBucketLabel } from "@/components/earnings/bucket-labels";
 import { useTRPC } from "@/components/providers/trpc";
 import { useWalletRealtime } from "@/components/realtime/use-wallet-realtime";
-import { WALLET_UPDATED_EVENT } from "@/components/realtime/wallet-update";
 import { SALE_KIND_LABELS } from "@/components/sales/sale-kind";
-import { TIP_RECEIVED_EVENT } from "@/components/tips/tip-received";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -82,14 +80,11 @@ export function EarningsDashboard({ config, channel }: { config: PublicPusherCon
   const overview = useQuery({ ...trpc.earnings.overview.queryOptions({ granularity }), placeholderData: keepPreviousData });
   const recent = useQuery(trpc.earnings.recent.queryOptions({}));
   const balances = useQuery(trpc.wallet.balances.queryOptions());
+  const refetchEarnings = () => void queryClient.invalidateQueries(trpc.earnings.pathFilter());
   const status = useWalletRealtime({
     config,
     channel,
-    onEvent: (event) => {
-      if (event === WALLET_UPDATED_EVENT || event === TIP_RECEIVED_EVENT) {
-        void queryClient.invalidateQueries(trpc.earnings.pathFilter());
-      }
-    },
+    on: { "wallet.updated": refetchEarnings, "tip.received": refetchEarnings },
   });
 
   const data = overview.data;

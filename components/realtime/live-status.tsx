@@ -4,7 +4,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "@/components/providers/trpc";
 import { SUBSCRIPTION_SUCCEEDED, useSharedChannel } from "@/components/realtime/shared-pusher";
-import { type StatusData, staleAfter } from "@/components/realtime/status-events";
+import type { RealtimeHandlers } from "@/components/realtime/bind-realtime";
+import { STATUS_DATA, STATUS_EVENTS, type StatusData, type StatusEvent } from "@/components/realtime/status-events";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 interface LiveStatusProps {
@@ -35,14 +36,21 @@ export function LiveStatus({ config, channel, refreshServerData = false }: LiveS
     },
   };
 
+  const on: RealtimeHandlers = {};
+  for (const event of Object.keys(STATUS_EVENTS) as StatusEvent[]) {
+    on[event] = () => {
+      refetch[STATUS_EVENTS[event]]();
+      if (refreshServerData) router.refresh();
+    };
+  }
+
   useSharedChannel({
     config,
     channel,
-    onEvent: (event) => {
-      const stale = staleAfter(event);
-      for (const data of stale) refetch[data]();
-      // Not on the first subscription: the server just rendered the page.
-      if (refreshServerData && stale.length > 0 && event !== SUBSCRIPTION_SUCCEEDED) router.refresh();
+    on,
+    // Events sent while the tab was not subscribed are lost; server components stay: the server just rendered them.
+    onPusherEvent: (event) => {
+      if (event === SUBSCRIPTION_SUCCEEDED) for (const data of STATUS_DATA) refetch[data]();
     },
   });
   return null;

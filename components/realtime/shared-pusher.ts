@@ -2,6 +2,7 @@
 
 import Pusher, { type Channel } from "pusher-js";
 import { useEffect, useRef, useState } from "react";
+import { type RealtimeHandlers, bindRealtimeHandlers } from "@/components/realtime/bind-realtime";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 /**
@@ -14,6 +15,8 @@ import type { PublicPusherConfig } from "@/server/integrations/pusher";
 const PUSHER_AUTH_ENDPOINT = "/api/pusher/auth";
 const DISCONNECT_GRACE_MS = 2_000;
 
+/** pusher-js's own events on a channel start with this; the app's events are in server/domain/realtime-events.ts. */
+const PUSHER_EVENT_PREFIX = "pusher:";
 export const SUBSCRIPTION_SUCCEEDED = "pusher:subscription_succeeded";
 export const SUBSCRIPTION_ERROR = "pusher:subscription_error";
 
@@ -71,24 +74,29 @@ function joinChannel(config: PublicPusherConfig, name: string): JoinedChannel {
 export type ChannelStatus = "connecting" | "live" | "offline" | "refused";
 
 /**
- * Follows `channel` on the tab's connection while mounted (null: follows nothing). Every event on it, including
- * pusher-js's own (`pusher:subscription_succeeded`, presence `pusher:member_added`...), goes to `onEvent` with the
- * channel; a follower joining a channel that is already subscribed gets `pusher:subscription_succeeded` too.
+ * Follows `channel` on the tab's connection while mounted (null: follows nothing). The app's events on it go to
+ * the handlers in `on`, each with its payload checked against the catalogue (bindRealtime); pusher-js's own
+ * (`pusher:subscription_succeeded`, presence `pusher:member_added`...) go to `onPusherEvent` with the channel. A
+ * follower joining a channel that is already subscribed gets `pusher:subscription_succeeded` too.
  */
 export function useSharedChannel({
   config,
   channel,
-  onEvent,
+  on,
+  onPusherEvent,
 }: {
   config: PublicPusherConfig;
   channel: string | null;
-  onEvent?: (event: string, data: unknown, subscription: Channel) => void;
+  on?: RealtimeHandlers;
+  onPusherEvent?: (event: string, data: unknown, subscription: Channel) => void;
 }): ChannelStatus {
   const [status, setStatus] = useState<ChannelStatus>("connecting");
-  // Read through a ref so a new callback each render doesn't resubscribe.
-  const onEventRef = useRef(onEvent);
+  // Read through refs so new callbacks each render don't resubscribe.
+  const onRef = useRef(on);
+  const onPusherEventRef = useRef(onPusherEvent);
   useEffect(() => {
-    onEventRef.current = onEvent;
+    onRef.current = on;
+    onPusherEventRef.current = onPusherEvent;
   });
 
   useEffect(() => {
@@ -96,11 +104,12 @@ export function useSharedChannel({
     const joined = joinChannel(config, channel);
     let active = true;
     const forward = (event: string, data: unknown) => {
-      if (!active) return;
+      if (!active || !event.startsWith(PUSHER_EVENT_PREFIX)) return;
       if (event === SUBSCRIPTION_SUCCEEDED) setStatus("live");
       else if (event === SUBSCRIPTION_ERROR) setStatus("refused");
-      onEventRef.current?.(event, data, joined.channel);
+      onPusherEventRef.current?.(event, data, joined.channel);
     };
+    const unbindHandlers = bindRealtimeHandlers(joined.channel, () => (active ? onRef.current : undefined));
     const followConnection = ({ current }: { current: string }) => {
       if (current === "connecting") setStatus("connecting");
       else if (current !== "connected") setStatus("offline");
@@ -113,6 +122,7 @@ export function useSharedChannel({
     return () => {
       active = false;
       joined.channel.unbind_global(forward);
+      unbindHandlers();
       joined.pusher.connection.unbind("state_change", followConnection);
       joined.leave();
     };

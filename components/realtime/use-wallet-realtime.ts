@@ -3,8 +3,9 @@
 import { focusManager, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTRPC } from "@/components/providers/trpc";
+import type { RealtimeHandlers } from "@/components/realtime/bind-realtime";
 import { SUBSCRIPTION_SUCCEEDED, useSharedChannel } from "@/components/realtime/shared-pusher";
-import { WALLET_UPDATED_EVENT, balancesFromWalletUpdate } from "@/components/realtime/wallet-update";
+import { balancesFromWalletUpdate } from "@/components/realtime/wallet-update";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 export type RealtimeStatus = "connecting" | "live" | "offline";
@@ -18,12 +19,12 @@ export type RealtimeStatus = "connecting" | "live" | "offline";
 export function useWalletRealtime({
   config,
   channel,
-  onEvent,
+  on,
 }: {
   config: PublicPusherConfig;
   channel: string;
-  /** Every event on the channel, for pages that follow more than the wallet (a performer's tips). */
-  onEvent?: (event: string, data: unknown) => void;
+  /** Handlers for more events on the channel, for pages that follow more than the wallet (a performer's tips). */
+  on?: RealtimeHandlers;
 }): RealtimeStatus {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -37,20 +38,25 @@ export function useWalletRealtime({
     });
   }, [queryClient, trpc]);
 
+  const refetchActivity = () => {
+    void queryClient.invalidateQueries(trpc.wallet.history.pathFilter());
+    void queryClient.invalidateQueries(trpc.wallet.purchase.pathFilter());
+  };
   const status = useSharedChannel({
     config,
     channel,
-    onEvent: (event, data) => {
-      if (event === SUBSCRIPTION_SUCCEEDED) void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
-      if (event === WALLET_UPDATED_EVENT) {
-        const balances = balancesFromWalletUpdate(data);
-        if (balances) queryClient.setQueryData(trpc.wallet.balances.queryKey(), balances);
-      }
-      if (event === SUBSCRIPTION_SUCCEEDED || event === WALLET_UPDATED_EVENT) {
-        void queryClient.invalidateQueries(trpc.wallet.history.pathFilter());
-        void queryClient.invalidateQueries(trpc.wallet.purchase.pathFilter());
-      }
-      onEvent?.(event, data);
+    onPusherEvent: (event) => {
+      if (event !== SUBSCRIPTION_SUCCEEDED) return;
+      void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
+      refetchActivity();
+    },
+    on: {
+      ...on,
+      "wallet.updated": (payload) => {
+        queryClient.setQueryData(trpc.wallet.balances.queryKey(), balancesFromWalletUpdate(payload));
+        refetchActivity();
+        on?.["wallet.updated"]?.(payload);
+      },
     },
   });
   return status === "refused" ? "offline" : status;

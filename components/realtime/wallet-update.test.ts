@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { balancesFromWalletUpdate } from "@/components/realtime/wallet-update";
+import { bindRealtime } from "./bind-realtime";
+import { fakeChannel } from "./bind-realtime.testing";
 
 describe("balancesFromWalletUpdate", () => {
   it("turns the string amounts into exact bigints", () => {
@@ -16,7 +18,11 @@ describe("balancesFromWalletUpdate", () => {
     ["a float", { available: "1.5", pending: "0", held: "0", restricted: false }],
     ["a number instead of a string", { available: 1, pending: "0", held: "0", restricted: false }],
     ["no payload", null],
-  ])("ignores %s", (_name, data) => {
-    expect(balancesFromWalletUpdate(data)).toBeNull();
+  ])("is never handed %s", (_name, data) => {
+    const channel = fakeChannel();
+    const seen: unknown[] = [];
+    bindRealtime(channel, "wallet.updated", (payload) => seen.push(balancesFromWalletUpdate(payload)));
+    channel.emit("wallet.updated", data);
+    expect(seen).toEqual([]);
   });
 });

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { mergeChatMessages, roomEventFrom, roomMemberFrom, sortRoomMembers } from "./room-events";
+import { bindRealtimeHandlers } from "@/components/realtime/bind-realtime";
+import { fakeChannel } from "@/components/realtime/bind-realtime.testing";
+import { type RoomEvent, mergeChatMessages, roomEventHandlers, roomMemberFrom, sortRoomMembers } from "./room-events";
 
-describe("roomEventFrom", () => {
+/** What the room hears from one event arriving on its channel. */
+function roomEventsFrom(event: string, data: unknown): RoomEvent[] {
+  const channel = fakeChannel();
+  const heard: RoomEvent[] = [];
+  const handlers = roomEventHandlers((roomEvent) => heard.push(roomEvent));
+  bindRealtimeHandlers(channel, () => handlers);
+  channel.emit(event, data);
+  return heard;
+}
+
+describe("roomEventHandlers", () => {
   const at = "2026-01-01T10:00:00.000Z";
 
   it.each([
@@ -21,7 +33,7 @@ describe("roomEventFrom", () => {
     ["a removal", "member.removed", { memberId: "u2" }, { type: "removed", memberId: "u2" }],
     ["a mute", "member.muted", { memberId: "u2", muted: true }, { type: "muted", memberId: "u2", muted: true }],
   ])("reads %s", (_case, event, data, expected) => {
-    expect(roomEventFrom(event, data)).toEqual(expected);
+    expect(roomEventsFrom(event, data)).toEqual([expected]);
   });
 
   it.each([
@@ -32,7 +44,7 @@ describe("roomEventFrom", () => {
     ["a status that is not a boolean", "room.status", { online: "yes" }],
     ["no payload", "member.removed", null],
   ])("ignores %s", (_case, event, data) => {
-    expect(roomEventFrom(event, data)).toBeNull();
+    expect(roomEventsFrom(event, data)).toEqual([]);
   });
 });
 

@@ -2,17 +2,13 @@
 
 import type { PresenceChannel } from "pusher-js";
 import { useState } from "react";
-import { type RoomEvent, type RoomMember, roomEventFrom, roomMemberFrom } from "@/components/rooms/room-events";
+import { type RoomEvent, type RoomMember, roomEventHandlers, roomMemberFrom } from "@/components/rooms/room-events";
 import { type ChannelStatus, SUBSCRIPTION_ERROR, SUBSCRIPTION_SUCCEEDED, useSharedChannel } from "@/components/realtime/shared-pusher";
+import { roomChannel } from "@/server/domain/realtime-events";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 const MEMBER_ADDED = "pusher:member_added";
 const MEMBER_REMOVED = "pusher:member_removed";
-
-/** `presence-room-<performerId>`, spelled as server/integrations/pusher.ts roomChannel() does. */
-function roomChannelName(performerId: string): string {
-  return `presence-room-${performerId}`;
-}
 
 /**
  * Being in the performer's room: the presence channel on the tab's one connection, the members present, and the
@@ -36,8 +32,9 @@ export function useRoomChannel({
 
   const status = useSharedChannel({
     config,
-    channel: inRoom ? roomChannelName(performerId) : null,
-    onEvent: (event, data, subscription) => {
+    channel: inRoom ? roomChannel(performerId) : null,
+    on: roomEventHandlers(onRoomEvent),
+    onPusherEvent: (event, data, subscription) => {
       if (event === SUBSCRIPTION_SUCCEEDED) {
         const present = new Map<string, RoomMember>();
         (subscription as PresenceChannel).members.each((raw: unknown) => {
@@ -59,9 +56,6 @@ export function useRoomChannel({
             return next;
           });
         }
-      } else {
-        const roomEvent = roomEventFrom(event, data);
-        if (roomEvent) onRoomEvent(roomEvent);
       }
     },
   });

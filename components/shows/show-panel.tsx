@@ -8,7 +8,7 @@ import { describeTrpcError } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
 import { useSharedChannel } from "@/components/realtime/shared-pusher";
 import { MeterReadout, ParticipantList, termsText } from "@/components/shows/meter-readout";
-import { type ShowEvent, showEventFrom } from "@/components/shows/show-events";
+import { type ShowEvent, showEventHandlers } from "@/components/shows/show-events";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -77,10 +77,7 @@ function ShowEvents({ realtime, onShowEvent }: { realtime: { config: PublicPushe
   useSharedChannel({
     config: realtime.config,
     channel: realtime.channel,
-    onEvent: (event, data) => {
-      const showEvent = showEventFrom(event, data);
-      if (showEvent) onShowEvent(showEvent);
-    },
+    on: showEventHandlers(onShowEvent),
   });
   return null;
 }

@@ -3,8 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/providers/trpc";
 import { useWalletRealtime } from "@/components/realtime/use-wallet-realtime";
-import { WALLET_UPDATED_EVENT } from "@/components/realtime/wallet-update";
-import { TIP_RECEIVED_EVENT, tipFromEvent } from "@/components/tips/tip-received";
+import { tipFromPayload } from "@/components/tips/tip-received";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -28,19 +27,22 @@ export function TipsFeed({ config, channel }: { config: PublicPusherConfig; chan
   const queryClient = useQueryClient();
   const toast = useToast();
   const tips = useQuery(trpc.tips.received.queryOptions());
+  // Every sale and maturation changes what the maturing-earnings card next to the feed shows.
+  const refetchEarnings = () => void queryClient.invalidateQueries(trpc.earnings.pathFilter());
   const status = useWalletRealtime({
     config,
     channel,
-    onEvent: (event, data) => {
-      // Every sale and maturation changes what the maturing-earnings card next to the feed shows.
-      if (event === WALLET_UPDATED_EVENT || event === TIP_RECEIVED_EVENT) void queryClient.invalidateQueries(trpc.earnings.pathFilter());
-      const tip = tipFromEvent(event, data);
-      if (!tip) return;
-      toast.success(
-        `${tip.fromDisplayName} tipped ${formatCredits(tip.amount)} credits`,
-        `${formatCredits(tip.net)} credits to your pending earnings${tip.message ? `: “${tip.message}”` : "."}`,
-      );
-      void queryClient.invalidateQueries(trpc.tips.received.pathFilter());
+    on: {
+      "wallet.updated": refetchEarnings,
+      "tip.received": (payload) => {
+        refetchEarnings();
+        const tip = tipFromPayload(payload);
+        toast.success(
+          `${tip.fromDisplayName} tipped ${formatCredits(tip.amount)} credits`,
+          `${formatCredits(tip.net)} credits to your pending earnings${tip.message ? `: “${tip.message}”` : "."}`,
+        );
+        void queryClient.invalidateQueries(trpc.tips.received.pathFilter());
+      },
     },
   });
 

@@ -72,15 +72,5 @@ export function authorizeChannel(
   return pusherServer.authorizeChannel(socketId, channel, presenceData);
 }
 
-/** A user's own notifications (wallet balance, tips received); only that user may subscribe. */
-export function userChannel(userId: string): string {
-  return `private-user-${userId}`;
-}
-
-/** A performer's live room; presence shows who is watching. */
-export function roomChannel(performerId: string): string {
-  return `presence-room-${performerId}`;
-}
-
-/** Every admin's view of what needs them (withdrawal queue, store orders); only admins may subscribe. */
-export const ADMINS_CHANNEL = "private-admins";
+/** Channel names are pure and shared with the browser: they live with the event catalogue. */
+export { ADMINS_CHANNEL, roomChannel, userChannel } from "@/server/domain/realtime-events";

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Queryable } from "@/server/db/transaction";
+import type { ShowViewEvent } from "@/server/domain/realtime-events";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { OutgoingEmail } from "@/server/integrations/email";
 
@@ -11,17 +12,20 @@ import type { OutgoingEmail } from "@/server/integrations/email";
  * change written twice (a replayed webhook that got past its own dedupe, a retried job) adds nothing, and a
  * delivery repeated after a crash carries the same identity.
  */
-/** A realtime payload: flat, with amounts as decimal strings (JSON has no bigint). */
-export type RealtimeData = Record<string, string | boolean | null>;
+/** A realtime payload as JSON carries it (amounts as decimal strings: JSON has no bigint). */
+export type RealtimeData = Record<string, unknown>;
 
 export type OutboxMessage =
   | { key: string; kind: "email"; email: OutgoingEmail }
-  /** A realtime event with its payload as written; payloads name what changed, pages refetch it. */
+  /**
+   * A realtime event with its payload as written; payloads name what changed, pages refetch it. Written only by
+   * realtimeEvent (./realtime.ts), which checks the name, channels and payload against the catalogue.
+   */
   | { key: string; kind: "realtime"; channels: string[]; event: string; data: RealtimeData }
   /** The user's balances as they are at delivery, on their private channel. */
   | { key: string; kind: "wallet-update"; userId: string }
   /** A show as one side sees it, rendered at delivery and sent on their private channel as `event`. */
-  | { key: string; kind: "show-view"; showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null }
+  | { key: string; kind: "show-view"; showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null }
   /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
   /** A posted tip, expanded at delivery into its announcements (tipAnnouncements); written by the tip's statement. */

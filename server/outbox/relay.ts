@@ -3,12 +3,13 @@ import pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import type Pusher from "pusher";
 import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
+import { type RealtimeChannel, type RealtimeEventName, type RealtimePayload, type ShowViewEvent, userChannel } from "@/server/domain/realtime-events";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
-import { pusherServer, userChannel } from "@/server/integrations/pusher";
+import { pusherServer } from "@/server/integrations/pusher";
 import { payments } from "@/server/integrations/payments";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
-import { WALLET_UPDATED, walletUpdatedPayload } from "@/server/services/realtime";
+import { walletUpdatedPayload } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
 import { tipAnnouncements } from "@/server/services/tips";
 import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, insertMessages } from "./messages";
@@ -56,6 +57,11 @@ type Delivery =
   | { via: "call"; run: () => Promise<unknown> }
   | { via: "expand"; messages: OutboxMessage[] };
 
+/** An event the relay renders itself, checked against the catalogue as realtimeEvent (./realtime.ts) checks the services'. */
+function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChannel<Name>>, name: Name, data: NoInfer<RealtimePayload<Name>>): Delivery {
+  return { via: "pusher", channels: [channel], name, data };
+}
+
 /** Renders what a message says (views are rendered at delivery, so they show the state as it is now). */
 async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
   const messageId = messageIdFor(message.key, new URL(env.APP_URL).hostname);
@@ -70,13 +76,13 @@ async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
     }
     case "wallet-update": {
       const userId = message.payload.userId as string;
-      return { via: "pusher", channels: [userChannel(userId)], name: WALLET_UPDATED, data: await walletUpdatedPayload(pool, userId) };
+      return publish(userChannel(userId), "wallet.updated", await walletUpdatedPayload(pool, userId));
     }
     case "tip":
       return { via: "expand", messages: await tipAnnouncements(pool, message.payload.transactionId as string) };
     case "show-view": {
-      const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: string; at: string | null };
-      return { via: "pusher", channels: [userChannel(userId)], name: event, data: await showViewForDelivery(showId, { id: userId, role }, at) };
+      const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null };
+      return publish(userChannel(userId), event, await showViewForDelivery(showId, { id: userId, role }, at));
     }
     case "card-refund": {
       const { paymentIntentId, amountMinor, idempotencyKey, metadata } = message.payload as {

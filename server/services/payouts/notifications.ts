@@ -5,10 +5,10 @@ import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { env } from "@/server/env";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { ADMINS_CHANNEL, userChannel } from "@/server/integrations/pusher";
+import { ADMINS_CHANNEL, userChannel } from "@/server/domain/realtime-events";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
+import { realtimeEvent } from "@/server/outbox/realtime";
 import { appLink, renderEmail } from "../emails/template";
-import { WITHDRAWAL_UPDATED } from "../realtime/events";
 import type { StatusNotice } from "./withdrawal-state";
 
 /**
@@ -111,13 +111,7 @@ export async function announceWithdrawalChange(db: Queryable, notice: StatusNoti
   const about = `withdrawal:${notice.withdrawalId}:${notice.status}`;
   const email = await statusEmail(db, notice);
   const messages: OutboxMessage[] = [
-    {
-      key: `${about}:status`,
-      kind: "realtime",
-      channels: [userChannel(notice.performerId), ADMINS_CHANNEL],
-      event: WITHDRAWAL_UPDATED,
-      data: { id: notice.withdrawalId, status: notice.status },
-    },
+    realtimeEvent(`${about}:status`, [userChannel(notice.performerId), ADMINS_CHANNEL], "withdrawal.updated", { id: notice.withdrawalId, status: notice.status }),
     { key: `${about}:wallet`, kind: "wallet-update", userId: notice.performerId },
   ];
   if (email) messages.unshift({ key: `${about}:email`, kind: "email", email });

@@ -1,4 +1,4 @@
 import "server-only";
 
-/** Realtime event names and payloads published to live rooms and private channels. */
+/** The wallet.updated payload, read at delivery; every event's name, channels and payload: server/domain/realtime-events.ts. */
 export * from "./events";

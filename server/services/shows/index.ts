@@ -41,6 +41,6 @@ export {
 } from "./planning";
 export { currentSchema, currentShow, endShow, heartbeat, leaveShow, pauseMeter, resumeMeter, showMeter, showSchema, startMeter } from "./live";
 export { type ShowHistoryItem, showHistory } from "./history";
-export { SHOW_ENDED, SHOW_REQUESTED, SHOW_UPDATED, type ShowEndedPayload, showViewForDelivery } from "./notices";
+export { showViewForDelivery } from "./notices";
 export { endShowsForMember, endShowsForPerformer, runShowSweep } from "./sweep";
 export * from "./metering";

@@ -1,13 +1,13 @@
 import "server-only";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
-import type { ShowEndReason } from "@/server/domain/shows";
 import { env } from "@/server/env";
-import { userChannel } from "@/server/integrations/pusher";
+import { type ShowEndedPayload, type ShowViewEvent, type ShowViewPayload, userChannel } from "@/server/domain/realtime-events";
 import { type OutboxMessage, enqueue, transactionTag } from "@/server/outbox/messages";
+import { realtimeEvent } from "@/server/outbox/realtime";
 import type { ShowActor, ShowOptions } from "./common";
 import { showReceiptEmail, showRevenueEmail } from "./emails";
-import { loadMeterView } from "./meter-view";
+import { type MeterView, loadMeterView } from "./meter-view";
 import type { MeterChange } from "./metering";
 import { selectMemberReceipt, selectShowAudience, selectShowRevenue } from "./queries";
 
@@ -18,21 +18,9 @@ import { selectMemberReceipt, selectShowAudience, selectShowRevenue } from "./qu
  * worker's relay, woken by the commit, delivers them.
  */
 
-/** Events on a user's private channel. */
-export const SHOW_REQUESTED = "show.requested";
-export const SHOW_UPDATED = "show.updated";
-export const SHOW_ENDED = "show.ended";
-
-export interface ShowEndedPayload {
-  showId: string;
-  reason: ShowEndReason | null;
-  /** What this side's meter(s) charged in total. */
-  charged: string;
-}
-
 /** Event payloads travel as JSON: amounts as decimal strings, times as ISO strings. */
-function onTheWire(payload: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(payload, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as Record<string, unknown>;
+function onTheWire(view: MeterView): ShowViewPayload {
+  return JSON.parse(JSON.stringify(view, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as ShowViewPayload;
 }
 
 /**
@@ -56,7 +44,7 @@ export async function changeShows<T>(
  * The show as a user sees it, for the relay to send on their private channel: rendered at delivery, so a page
  * gets the meter as it is then (`at` stands in for the clock in tests, as everywhere here).
  */
-export async function showViewForDelivery(showId: string, viewer: ShowActor, at: string | null): Promise<Record<string, unknown>> {
+export async function showViewForDelivery(showId: string, viewer: ShowActor, at: string | null): Promise<ShowViewPayload> {
   return onTheWire(await loadMeterView(pool, viewer, showId, at ? { at: new Date(at) } : {}));
 }
 
@@ -71,7 +59,7 @@ export async function viewMessages(
   const show = await selectShowAudience(db, showId);
   if (!show) return [];
   const at = options.at?.toISOString() ?? null;
-  const view = (userId: string, role: "PERFORMER" | "MEMBER", event: string): OutboxMessage => ({
+  const view = (userId: string, role: "PERFORMER" | "MEMBER", event: ShowViewEvent): OutboxMessage => ({
     key: `show:${showId}:${tag}:${event}:${userId}`,
     kind: "show-view",
     showId,
@@ -81,9 +69,9 @@ export async function viewMessages(
     at,
   });
   const messages: OutboxMessage[] = [];
-  if (to.performer) messages.push(view(show.performer_id, "PERFORMER", to.requested ? SHOW_REQUESTED : SHOW_UPDATED));
+  if (to.performer) messages.push(view(show.performer_id, "PERFORMER", to.requested ? "show.requested" : "show.updated"));
   const members = to.members === "all" ? show.member_ids : to.members.filter((id) => show.member_ids.includes(id));
-  for (const memberId of members) messages.push(view(memberId, "MEMBER", SHOW_UPDATED));
+  for (const memberId of members) messages.push(view(memberId, "MEMBER", "show.updated"));
   return messages;
 }
 
@@ -128,7 +116,7 @@ async function memberEndedMessages(db: Queryable, change: MeterChange): Promise<
   const about = `show:${change.showId}:member-ended:${change.participantId}`;
   const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: meter.settled };
   const messages: OutboxMessage[] = [
-    { key: `${about}:event`, kind: "realtime", channels: [userChannel(change.memberId)], event: SHOW_ENDED, data: { ...payload } },
+    realtimeEvent(`${about}:event`, userChannel(change.memberId), "show.ended", payload),
     walletMessage(change.memberId, `${about}:wallet`),
   ];
   if (meter.show_status === "DECLINED") return messages;
@@ -154,7 +142,7 @@ async function showEndedMessages(db: Queryable, change: MeterChange): Promise<Ou
   const about = `show:${change.showId}:ended`;
   const charged = BigInt(show.charged);
   const payload: ShowEndedPayload = { showId: change.showId, reason: change.endReason, charged: charged.toString() };
-  const event: OutboxMessage = { key: `${about}:event`, kind: "realtime", channels: [userChannel(change.performerId)], event: SHOW_ENDED, data: { ...payload } };
+  const event = realtimeEvent(`${about}:event`, userChannel(change.performerId), "show.ended", payload);
   if (show.status === "DECLINED") return [event];
   const email = showRevenueEmail({
     to: show.email,

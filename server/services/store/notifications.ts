@@ -5,9 +5,9 @@ import { formatMinor } from "@/server/domain/money";
 import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { appLink, creditsText as credits, renderEmail } from "../emails/template";
-import { ADMINS_CHANNEL, userChannel } from "@/server/integrations/pusher";
+import { ADMINS_CHANNEL, userChannel } from "@/server/domain/realtime-events";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
-import { ORDER_UPDATED } from "../realtime/events";
+import { realtimeEvent } from "@/server/outbox/realtime";
 
 /**
  * What people hear about a store order when it changes: emails to the buyer (receipt, shipped, delivered,
@@ -189,12 +189,6 @@ export async function announceOrderChange(db: Queryable, change: OrderChange | n
     messages.push({ key: `${about}:status-email`, kind: "email", email: statusEmail(order, change.event) });
   }
   const parties = order.seller ? [order.buyer.id, order.seller.id] : [order.buyer.id];
-  messages.push({
-    key: `${about}:status`,
-    kind: "realtime",
-    channels: [...parties.map(userChannel), ADMINS_CHANNEL],
-    event: ORDER_UPDATED,
-    data: { id: order.id, status: order.status },
-  });
+  messages.push(realtimeEvent(`${about}:status`, [...parties.map(userChannel), ADMINS_CHANNEL], "order.updated", { id: order.id, status: order.status }));
   await enqueue(db, messages);
 }

@@ -3,25 +3,13 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { roomChannel, userChannel } from "@/server/integrations/pusher";
+import { type RoomTipPayload, type TipReceivedPayload, roomChannel, userChannel } from "@/server/domain/realtime-events";
 import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { OUTBOX_CHANNEL, type OutboxMessage } from "@/server/outbox/messages";
-import { ROOM_TIP, type RoomTipPayload } from "../rooms/notices";
+import { realtimeEvent } from "@/server/outbox/realtime";
 import { findSellingPerformer } from "../sales/sales";
 import { SETTINGS } from "../settings/settings";
-
-/** Event on the performer's private channel when a tip lands. */
-export const TIP_RECEIVED = "tip.received";
-
-export interface TipReceivedPayload {
-  transactionId: string;
-  fromDisplayName: string;
-  amount: string;
-  net: string;
-  message: string | null;
-  at: string;
-}
 
 export const MAX_TIP = 100_000n;
 export const MAX_TIP_MESSAGE = 280;
@@ -192,8 +180,8 @@ export async function tipAnnouncements(db: Queryable, transactionId: string): Pr
   const about = `tip:${transactionId}`;
   return [
     { key: `${about}:wallet:${tip.actor_id}`, kind: "wallet-update", userId: tip.actor_id },
-    { key: `${about}:received`, kind: "realtime", channels: [userChannel(performerId)], event: TIP_RECEIVED, data: { ...payload } },
-    { key: `${about}:room`, kind: "realtime", channels: [roomChannel(performerId)], event: ROOM_TIP, data: { ...roomTip } },
+    realtimeEvent(`${about}:received`, userChannel(performerId), "tip.received", payload),
+    realtimeEvent(`${about}:room`, roomChannel(performerId), "room.tip", roomTip),
     { key: `${about}:wallet:${performerId}`, kind: "wallet-update", userId: performerId },
   ];
 }
