@@ -611,7 +611,8 @@ describe("exactly once", () => {
     const inFlight = await settleShows(doomed, [showId], params, clock.at(100));
     expect(inFlight.find((change) => change.showId === showId)?.charged).toBe(120n);
     const { rows: backend } = await doomed.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-    await pool.query("SELECT pg_terminate_backend($1)", [backend[0]?.pid]);
+    // Returns once the backend has exited: its locks are released before the fresh sweep looks for due shows.
+    await pool.query("SELECT pg_terminate_backend($1, 10000)", [backend[0]?.pid]);
     await doomed.end().catch(() => undefined);
     const charges = async () => (await postingsOf(showId)).filter((posting) => posting.kind === "SHOW_CHARGE");
     expect(await charges()).toEqual([]);

@@ -131,7 +131,8 @@ describe("sending a tip", () => {
     trigger.mockImplementation(async (_channels: string | string[], event: string) => {
       if (event === "crash.now" && !crashed) {
         crashed = true;
-        await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
+        // With a timeout the call returns once the backend has exited, so its row locks are gone before the next relay claims.
+        await pool.query("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
       }
       return {};
     });
