@@ -1,15 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
-import {
-  type RoomSettingsFieldErrors,
-  type RoomSettingsFormValues,
-  formValuesFrom,
-  settingsInputFrom,
-} from "@/components/rooms/room-settings-input";
+import { formValuesFrom, roomSettingsFormSchema } from "@/components/rooms/room-settings-input";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormAlert } from "@/components/ui/field";
@@ -40,34 +34,17 @@ function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const update = useMutation(trpc.rooms.updateSettings.mutationOptions());
-  const [values, setValues] = useState<RoomSettingsFormValues>(() => formValuesFrom(settings));
-  const [errors, setErrors] = useState<RoomSettingsFieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const { bounds, defaults } = settings;
+  const form = useZodForm({ schema: roomSettingsFormSchema(bounds), initial: formValuesFrom(settings) });
+  const { values, errors, set } = form;
 
-  const set = <Key extends keyof RoomSettingsFormValues>(key: Key, value: RoomSettingsFormValues[Key]) =>
-    setValues((current) => ({ ...current, [key]: value }));
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const checked = settingsInputFrom(values, bounds);
-    if (!checked.ok) return setErrors(checked.fieldErrors);
-    setErrors({});
-    update.mutate(checked.input, {
-      onSuccess: (saved) => {
-        queryClient.setQueryData(trpc.rooms.settings.queryKey(), saved);
-        setValues(formValuesFrom(saved));
-        void queryClient.invalidateQueries(trpc.rooms.get.pathFilter());
-        toast.success("Room settings saved", "New shows use them from now on.");
-      },
-      onError: (failure) => {
-        const { message, fieldErrors } = describeTrpcError(failure);
-        setErrors(Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, messages[0]])));
-        setFormError(message);
-      },
-    });
-  }
+  const submit = form.onSubmit(async (input) => {
+    const saved = await update.mutateAsync(input);
+    queryClient.setQueryData(trpc.rooms.settings.queryKey(), saved);
+    form.reset(formValuesFrom(saved));
+    void queryClient.invalidateQueries(trpc.rooms.get.pathFilter());
+    toast.success("Room settings saved", "New shows use them from now on.");
+  });
 
   const numberField = (field: NumberField, label: string, fallback: string, hint: string) => (
     <Field label={label} name={field} error={errors[field]} hint={hint}>
@@ -81,7 +58,7 @@ function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5">
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
+      {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         {numberField("privatePricePerMinute", "Private show price (credits a minute)", defaults.privatePricePerMinute.toString(), priceHint(defaults.privatePricePerMinute))}
         {numberField("groupPricePerMinute", "Group show price (credits a minute)", defaults.groupPricePerMinute.toString(), priceHint(defaults.groupPricePerMinute))}
@@ -154,7 +131,7 @@ function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
           </Field>
         ) : null}
       </div>
-      <Button type="submit" loading={update.isPending}>
+      <Button type="submit" loading={form.pending}>
         Save settings
       </Button>
     </form>

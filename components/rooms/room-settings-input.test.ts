@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { type RoomSettingsFormValues, settingsInputFrom } from "./room-settings-input";
+import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
+import { type RoomSettingsFormValues, roomSettingsFormSchema } from "./room-settings-input";
 
 const bounds = { minPricePerMinute: 5n, maxPricePerMinute: 500n };
+const PLAN_ID = "7d0f6a4e-3b1c-4c2a-9e5f-1a2b3c4d5e6f";
+const ITEM_ID = "0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e";
+
+/** The form's values read as the input, or the first message on each refused field. */
+function settingsInputFrom(values: RoomSettingsFormValues, limits: typeof bounds) {
+  const parsed = roomSettingsFormSchema(limits).safeParse(values);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsFromIssues(parsed.error.issues)).map(([field, messages]) => [field, messages[0]]));
+  return { ok: false, fieldErrors };
+}
+
 const blank: RoomSettingsFormValues = {
   privatePricePerMinute: "",
   groupPricePerMinute: "",
@@ -14,7 +26,7 @@ const blank: RoomSettingsFormValues = {
   accessItemId: "",
 };
 
-describe("settingsInputFrom", () => {
+describe("roomSettingsFormSchema", () => {
   it("sends blanks as the site defaults", () => {
     expect(settingsInputFrom(blank, bounds)).toEqual({
       ok: true,
@@ -43,8 +55,8 @@ describe("settingsInputFrom", () => {
         incrementSeconds: "600",
         meterControl: "PERFORMER_CONTROLS",
         access: "MEMBERSHIP",
-        requiredPlanId: "plan-1",
-        accessItemId: "item-1",
+        requiredPlanId: PLAN_ID,
+        accessItemId: ITEM_ID,
       },
       bounds,
     );
@@ -58,7 +70,7 @@ describe("settingsInputFrom", () => {
         incrementSeconds: 600,
         meterControl: "PERFORMER_CONTROLS",
         access: "MEMBERSHIP",
-        requiredPlanId: "plan-1",
+        requiredPlanId: PLAN_ID,
         accessItemId: null,
       },
     });

@@ -17,8 +17,8 @@ import {
   setRoomOnline,
   unmuteMember,
   updateRoomSettings,
-  updateRoomSettingsSchema,
 } from "@/server/services/rooms";
+import { updateRoomSettingsSchema } from "@/server/domain/room-settings";
 
 /** Moderation procedures are open to any signed-in user; the service lets only the room's performer and admins act. */
 export const roomsRouter = createTRPCRouter({

@@ -1,18 +1,8 @@
 import "server-only";
-import { z } from "zod";
 import { pool, prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
-import {
-  METER_CONTROL_VALUES,
-  ROOM_ACCESS_VALUES,
-  type RoomTermOverrides,
-  type ShowPriceBounds,
-  type ShowTerms,
-  TERM_LIMITS,
-  effectiveTerms,
-  priceProblem,
-} from "@/server/domain/rooms";
-import { storableBigint } from "@/server/domain/storable";
+import { type UpdateRoomSettingsInput, updateRoomSettingsSchema } from "@/server/domain/room-settings";
+import { type RoomTermOverrides, type ShowPriceBounds, type ShowTerms, effectiveTerms, priceProblem } from "@/server/domain/rooms";
 import type { Prisma, PrismaClient } from "@/server/generated/prisma/client";
 import type { MeterControl, RoomAccess } from "@/server/generated/prisma/enums";
 import { recordAuditWithPrisma } from "../audit/record";
@@ -24,30 +14,6 @@ import { NEW_ROOM, type RoomActor, overridesOf } from "./room-access";
  * The performer's room settings, read and written with Prisma Client: show prices and terms within the admin's
  * bounds, meter control, and who may enter (public, members of a plan, holders of a paid access item).
  */
-
-const pricePerMinute = storableBigint(z.bigint().min(1n, "A price is at least 1 credit a minute."));
-
-function termSchema(limits: { min: number; max: number }, label: string) {
-  return z
-    .number()
-    .int(`${label} must be a whole number.`)
-    .min(limits.min, `${label} must be at least ${limits.min}.`)
-    .max(limits.max, `${label} must be at most ${limits.max}.`);
-}
-
-/** Every field optional: what is given changes, the rest stays. Null puts a price or term back to the admin default. */
-export const updateRoomSettingsSchema = z.object({
-  privatePricePerMinute: pricePerMinute.nullable().optional(),
-  groupPricePerMinute: pricePerMinute.nullable().optional(),
-  freeSeconds: termSchema(TERM_LIMITS.freeSeconds, "Free seconds").nullable().optional(),
-  minimumMinutes: termSchema(TERM_LIMITS.minimumMinutes, "Minimum minutes").nullable().optional(),
-  incrementSeconds: termSchema(TERM_LIMITS.incrementSeconds, "Billing increment").nullable().optional(),
-  meterControl: z.enum(METER_CONTROL_VALUES).optional(),
-  access: z.enum(ROOM_ACCESS_VALUES).optional(),
-  requiredPlanId: z.uuid().nullable().optional(),
-  accessItemId: z.uuid().nullable().optional(),
-});
-export type UpdateRoomSettingsInput = z.input<typeof updateRoomSettingsSchema>;
 
 export interface RoomSettingsView {
   performerId: string;
