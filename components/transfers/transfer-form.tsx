@@ -2,9 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { type FormEvent, useRef, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
+import { useRef, useState } from "react";
+import { z } from "zod";
 import { formatBps } from "@/components/commissions/rate-input";
+import { textAs } from "@/components/kit/form-schema";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -16,16 +18,23 @@ import { useToast } from "@/components/ui/toast";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import type { AppRouter } from "@/server/api/root";
 import { formatCredits, parseCredits } from "@/server/domain/money";
+import { MAX_TRANSFER_NOTE, sendTransferSchema } from "@/server/domain/transfers";
 
 type Preview = inferRouterOutputs<AppRouter>["transfers"]["preview"];
 
-const MAX_NOTE = 140;
+/** The transfer form read into the tRPC input (without its idempotency key): a blank note is no note. */
+const transferFormSchema = z
+  .object({
+    recipient: sendTransferSchema.shape.recipient,
+    amount: textAs(parseCredits, "Enter a whole number of credits, 1 or more."),
+    note: z.string().trim().max(MAX_TRANSFER_NOTE, `At most ${MAX_TRANSFER_NOTE} characters.`),
+  })
+  .transform(({ note, ...fields }) => (note ? { ...fields, note } : fields))
+  .pipe(sendTransferSchema.omit({ idempotencyKey: true }));
 
-interface FieldErrors {
-  recipient?: string;
-  amount?: string;
-  note?: string;
-}
+type TransferRequest = z.output<typeof transferFormSchema>;
+
+const BLANK = { recipient: "", amount: "", note: "" };
 
 function TermsSummary() {
   const trpc = useTRPC();
@@ -70,48 +79,33 @@ export function TransferForm() {
   const toast = useToast();
   const quote = useMutation(trpc.transfers.preview.mutationOptions());
   const send = useMutation(trpc.transfers.send.mutationOptions());
-  const [recipient, setRecipient] = useState("");
-  const [amountText, setAmountText] = useState("");
-  const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<PaymentError | null>(null);
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const form = useZodForm({ schema: transferFormSchema, initial: BLANK });
+  const [sendError, setSendError] = useState<PaymentError | null>(null);
+  const [review, setReview] = useState<{ request: TransferRequest; preview: Preview } | null>(null);
+  const preview = review?.preview ?? null;
   // One key per intended transfer: a retry after a lost response reuses it, so the credits move once.
   const idempotencyKey = useRef(crypto.randomUUID());
+  const { values, errors } = form;
 
-  function edit(apply: () => void) {
-    apply();
-    setErrors({});
-    setFormError(null);
+  function set(name: keyof typeof BLANK, value: string) {
+    form.set(name, value);
+    setSendError(null);
   }
 
-  async function review(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const amount = parseCredits(amountText);
-    const found: FieldErrors = {};
-    if (!recipient.trim()) found.recipient = "Enter a username or email address.";
-    if (amount === null) found.amount = "Enter a whole number of credits, 1 or more.";
-    if (note.trim().length > MAX_NOTE) found.note = `At most ${MAX_NOTE} characters.`;
-    if (amount === null || Object.keys(found).length > 0) return setErrors(found);
-    try {
-      setPreview(await quote.mutateAsync({ recipient: recipient.trim(), amount }));
-    } catch (error) {
-      const { message, fieldErrors } = describeTrpcError(error);
-      if (fieldErrors.recipient || fieldErrors.amount) setErrors({ recipient: fieldErrors.recipient?.[0], amount: fieldErrors.amount?.[0] });
-      else setFormError({ message, needsCredits: false });
-    }
-  }
+  const toReview = form.onSubmit(async (request) => {
+    setSendError(null);
+    const quoted = await quote.mutateAsync({ recipient: request.recipient, amount: request.amount });
+    setReview({ request, preview: quoted });
+  });
 
   function confirm() {
-    if (!preview) return;
+    if (!review) return;
     send.mutate(
-      { recipient: recipient.trim(), amount: preview.amount, note: note.trim() || undefined, idempotencyKey: idempotencyKey.current },
+      { ...review.request, idempotencyKey: idempotencyKey.current },
       {
         onSuccess: (result) => {
-          setPreview(null);
-          setRecipient("");
-          setAmountText("");
-          setNote("");
+          setReview(null);
+          form.reset(BLANK);
           idempotencyKey.current = crypto.randomUUID();
           void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
           void queryClient.invalidateQueries(trpc.wallet.history.pathFilter());
@@ -119,43 +113,45 @@ export function TransferForm() {
           toast.success(`Sent ${formatCredits(result.amount)} credits`, `${result.recipientDisplayName} has them now.`);
         },
         onError: (error) => {
-          setPreview(null);
+          setReview(null);
           const refusal = describePaymentError(error, "this transfer");
-          setFormError(refusal);
+          setSendError(refusal);
           toast.error("Transfer not sent", refusal.message);
         },
       },
     );
   }
 
+  const notice = sendError ?? (form.formError ? { message: form.formError, needsCredits: false } : null);
+
   return (
     <Card aria-labelledby="transfer-heading">
       <CardHeader id="transfer-heading" title="Send credits" description="From your available credits to another Tipmeter user." />
       <CardBody className="space-y-4">
         <TermsSummary />
-        <form className="space-y-4" noValidate onSubmit={(event) => void review(event)}>
-          {formError ? <PaymentErrorNotice error={formError} /> : null}
+        <form className="space-y-4" noValidate onSubmit={toReview}>
+          {notice ? <PaymentErrorNotice error={notice} /> : null}
           <Field label="Recipient" name="recipient" error={errors.recipient} hint="Their username or email address.">
             {(control) => (
-              <Input {...control} autoComplete="off" value={recipient} onChange={(event) => edit(() => setRecipient(event.target.value))} />
+              <Input {...control} autoComplete="off" value={values.recipient} onChange={(event) => set("recipient", event.target.value)} />
             )}
           </Field>
           <Field label="Amount" name="amount" error={errors.amount} hint="Whole credits.">
             {(control) => (
-              <Input {...control} inputMode="numeric" autoComplete="off" value={amountText} onChange={(event) => edit(() => setAmountText(event.target.value))} />
+              <Input {...control} inputMode="numeric" autoComplete="off" value={values.amount} onChange={(event) => set("amount", event.target.value)} />
             )}
           </Field>
-          <Field label="Note" name="note" labelSuffix="optional" error={errors.note} hint={`${note.trim().length}/${MAX_NOTE}`}>
-            {(control) => <Textarea {...control} rows={2} value={note} onChange={(event) => edit(() => setNote(event.target.value))} />}
+          <Field label="Note" name="note" labelSuffix="optional" error={errors.note} hint={`${values.note.trim().length}/${MAX_TRANSFER_NOTE}`}>
+            {(control) => <Textarea {...control} rows={2} value={values.note} onChange={(event) => set("note", event.target.value)} />}
           </Field>
-          <Button type="submit" loading={quote.isPending}>
+          <Button type="submit" loading={form.pending}>
             Review transfer
           </Button>
         </form>
       </CardBody>
       <ConfirmDialog
         open={preview !== null}
-        onClose={() => setPreview(null)}
+        onClose={() => setReview(null)}
         onConfirm={confirm}
         pending={send.isPending}
         title={preview ? `Send ${formatCredits(preview.amount)} credits to ${preview.recipient.displayName}?` : "Send credits?"}

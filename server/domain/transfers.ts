@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { DomainError } from "./errors";
 import { formatCredits, mulDivFloor } from "./money";
 
@@ -77,3 +78,25 @@ export function transferLineDescription(metadata: unknown, viewerId: string, fal
  * member test a list of addresses. A person checking a few recipients never meets it.
  */
 export const RECIPIENT_PREVIEW_LIMIT = { limit: 30, windowMs: 10 * 60 * 1000 } as const;
+
+const MAX_TRANSFER = 100_000n;
+export const MAX_TRANSFER_NOTE = 140;
+
+/** A transfer as the member asks for it, shared by the transfer form in the browser and the tRPC input. */
+export const transferRequestSchema = z.object({
+  /** A username, or an email address. */
+  recipient: z.string().trim().min(1, "Enter a username or email address.").max(254, "That is too long for a username or email address."),
+  amount: z
+    .bigint()
+    .min(1n, "A transfer is at least 1 credit.")
+    .max(MAX_TRANSFER, `A transfer is at most ${formatCredits(MAX_TRANSFER)} credits.`),
+});
+
+export const previewTransferSchema = transferRequestSchema;
+export type PreviewTransferInput = z.input<typeof previewTransferSchema>;
+
+export const sendTransferSchema = transferRequestSchema.extend({
+  note: z.string().trim().max(MAX_TRANSFER_NOTE, `A note is at most ${MAX_TRANSFER_NOTE} characters.`).optional(),
+  idempotencyKey: z.uuid(),
+});
+export type SendTransferInput = z.input<typeof sendTransferSchema>;

@@ -1,6 +1,7 @@
 import "server-only";
 import { createTRPCRouter, memberProcedure } from "@/server/api/trpc";
-import { previewTransfer, previewTransferSchema, sendTransfer, sendTransferSchema, transferTermsFor } from "@/server/services/wallet";
+import { previewTransferSchema, sendTransferSchema } from "@/server/domain/transfers";
+import { previewTransfer, sendTransfer, transferTermsFor } from "@/server/services/wallet";
 
 /** The sender is always the signed-in user; the input names only the recipient. */
 export const transfersRouter = createTRPCRouter({

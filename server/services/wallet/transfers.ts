@@ -1,13 +1,20 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import { pool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
-import { formatCredits } from "@/server/domain/money";
-import { RECIPIENT_PREVIEW_LIMIT, quoteTransfer, type TransferMetadata, type TransferQuote } from "@/server/domain/transfers";
+import {
+  type PreviewTransferInput,
+  RECIPIENT_PREVIEW_LIMIT,
+  type SendTransferInput,
+  quoteTransfer,
+  sendTransferSchema,
+  type TransferMetadata,
+  type TransferQuote,
+  previewTransferSchema,
+} from "@/server/domain/transfers";
 import { earlierPosting, post } from "@/server/ledger/post";
 import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
@@ -19,27 +26,6 @@ import { getSetting } from "../settings/settings";
  * account, in one TRANSFER posting with its `transfers` row. The daily limit holds under concurrency because
  * each sender's transfers are serialized (an advisory lock) before today's total is summed.
  */
-
-const MAX_TRANSFER = 100_000n;
-const MAX_TRANSFER_NOTE = 140;
-
-const transferRequestSchema = z.object({
-  /** A username, or an email address. */
-  recipient: z.string().trim().min(1, "Enter a username or email address.").max(254, "That is too long for a username or email address."),
-  amount: z
-    .bigint()
-    .min(1n, "A transfer is at least 1 credit.")
-    .max(MAX_TRANSFER, `A transfer is at most ${formatCredits(MAX_TRANSFER)} credits.`),
-});
-
-export const previewTransferSchema = transferRequestSchema;
-export type PreviewTransferInput = z.input<typeof previewTransferSchema>;
-
-export const sendTransferSchema = transferRequestSchema.extend({
-  note: z.string().trim().max(MAX_TRANSFER_NOTE, `A note is at most ${MAX_TRANSFER_NOTE} characters.`).optional(),
-  idempotencyKey: z.uuid(),
-});
-export type SendTransferInput = z.input<typeof sendTransferSchema>;
 
 interface Party {
   id: string;
