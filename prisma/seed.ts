@@ -8,7 +8,8 @@ import { post } from "@/server/ledger/post";
 import { postSale, setCommissionRate } from "@/server/services/sales";
 import { matureDueEarnings } from "@/server/services/earnings";
 import { type PlanInput, type PlanOwner, createPlan } from "@/server/services/memberships";
-import { type MethodTermsInput, type PayoutFieldInput, savePayoutField, savePayoutProfile, setMethodTerms, setPayoutRate } from "@/server/services/payouts";
+import type { MethodTermsInput, PayoutFieldInput } from "@/server/domain/payout-settings";
+import { savePayoutField, savePayoutProfile, setMethodTerms, setPayoutRate } from "@/server/services/payouts";
 import { updateRoomSettings } from "@/server/services/rooms";
 import {
   SYSTEM_ACTOR,

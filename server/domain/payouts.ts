@@ -508,3 +508,18 @@ export const AUTO_APPROVAL_WINDOW_HOURS = 24;
 export function qualifiesForAutoApproval(credits: bigint, requestedInWindow: bigint, threshold: bigint | null): boolean {
   return threshold !== null && credits + requestedInWindow <= threshold;
 }
+
+/**
+ * A member's payout profile, shared by the profile form in the browser and the tRPC input; the service checks the
+ * method, currency and details against what admins offer and require.
+ */
+export const savePayoutProfileSchema = z.object({
+  method: z.enum(PAYOUT_METHODS),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{3}$/)
+    .transform((code) => code.toUpperCase()),
+  details: z.record(z.string(), z.string().max(500)),
+});
+export type SavePayoutProfileInput = z.input<typeof savePayoutProfileSchema>;

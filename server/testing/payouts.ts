@@ -3,7 +3,7 @@ import { pool } from "@/server/db/client";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
 import { callerAs } from "./api";
 import { DEMO_PAYOUT_FIELDS, DEMO_PAYOUT_METHODS } from "@/prisma/seed";
-import type { SavePayoutProfileInput } from "@/server/services/payouts";
+import type { SavePayoutProfileInput } from "@/server/domain/payouts";
 
 /** Test helpers for withdrawals: the demo payout configuration, and performers ready to withdraw. */
 

@@ -4,14 +4,15 @@ import { pool, prisma } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import {
-  PAYOUT_METHODS,
   PAYOUT_METHOD_LABELS,
   type PayoutDetailLine,
+  type SavePayoutProfileInput,
   detailLines,
   isLocked,
   lockEndsAt,
   missingPayoutFields,
   payoutDestinationChanged,
+  savePayoutProfileSchema,
   snapshotPayoutDetails,
   validatePayoutDetails,
 } from "@/server/domain/payouts";
@@ -116,17 +117,6 @@ export async function getMyPayoutProfile(userId: string): Promise<MyPayoutProfil
     currencies: configuration.rates,
   };
 }
-
-export const savePayoutProfileSchema = z.object({
-  method: z.enum(PAYOUT_METHODS),
-  currency: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{3}$/)
-    .transform((code) => code.toUpperCase()),
-  details: z.record(z.string(), z.string().max(500)),
-});
-export type SavePayoutProfileInput = z.input<typeof savePayoutProfileSchema>;
 
 export interface SavedPayoutProfile {
   /** True when the method or details changed, which restarted the lock. */

@@ -1,11 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { storableBigint } from "@/server/domain/storable";
 import { fieldErrorsFromIssues } from "@/server/domain/field-errors";
 import { pool, prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import {
-  PAYOUT_FIELD_FORMATS,
   PAYOUT_METHODS,
   type PayoutFieldDefinition,
   type PayoutMethodTerms,
@@ -13,6 +11,7 @@ import {
   isPayoutFieldFormat,
   payoutRateSchema,
 } from "@/server/domain/payouts";
+import { type MethodTermsInput, type PayoutFieldInput, methodTermsSchema, payoutFieldSchema } from "@/server/domain/payout-settings";
 import type { Prisma, PayoutField as PayoutFieldModel } from "@/server/generated/prisma/client";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
 import { type AuditAction, type AuditEntry, recordAuditWithPrisma } from "../audit/record";
@@ -112,27 +111,6 @@ function auditedRate(rate: { credits: bigint; amountMinor: bigint } | null) {
   return rate && { credits: rate.credits.toString(), amount_minor: rate.amountMinor.toString() };
 }
 
-/** Keys the profile form uses for itself; a field may not take them. */
-const RESERVED_KEYS = new Set(["method", "currency", "form"]);
-
-export const payoutFieldSchema = z.object({
-  /** Absent: a new field. */
-  id: z.uuid().optional(),
-  key: z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9_]{1,39}$/, "A key is 2 to 40 lowercase letters, digits or underscores, starting with a letter.")
-    .refine((key) => !RESERVED_KEYS.has(key), "That key is reserved; choose another."),
-  label: z.string().trim().min(2, "A label is at least 2 characters.").max(60, "A label is at most 60 characters."),
-  format: z.enum(PAYOUT_FIELD_FORMATS),
-  required: z.boolean(),
-  sensitive: z.boolean(),
-  /** Empty: the field applies to every method. */
-  methods: z.array(z.enum(PAYOUT_METHODS)).max(PAYOUT_METHODS.length),
-  sortOrder: z.number().int().min(0).max(1_000),
-  active: z.boolean(),
-});
-export type PayoutFieldInput = z.input<typeof payoutFieldSchema>;
 
 /**
  * Adds or edits a field. Fields are switched off rather than deleted, and a key never changes, so the values
@@ -188,16 +166,6 @@ export async function removePayoutRate(adminId: string, input: z.input<typeof re
   });
 }
 
-export const methodTermsSchema = z
-  .object({
-    method: z.enum(PAYOUT_METHODS),
-    fixedMinor: z.bigint().min(0n, "A fee can't be negative.").max(100_000_000n),
-    percentBps: z.number().int().min(0).max(5_000, "A fee is at most 50%."),
-    minCredits: storableBigint(z.bigint().min(1n, "The minimum is at least 1 credit.")),
-    maxCredits: z.bigint().max(1_000_000_000_000n),
-  })
-  .refine((terms) => terms.maxCredits >= terms.minCredits, { message: "The maximum must be at least the minimum.", path: ["maxCredits"] });
-export type MethodTermsInput = z.input<typeof methodTermsSchema>;
 
 /** Offers a method (or changes its terms): fixed fee in minor units of the payout currency, percent, limits. */
 export async function setMethodTerms(adminId: string, input: MethodTermsInput): Promise<void> {
