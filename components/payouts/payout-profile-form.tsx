@@ -1,8 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { z } from "zod";
 import { describeTrpcError } from "@/components/auth/form-errors";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,11 +16,13 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
 import {
+  PAYOUT_METHODS,
   PAYOUT_METHOD_LABELS,
   type PayoutFieldDefinition,
   type PayoutFieldFormat,
   fieldsForMethod,
   payoutDestinationChanged,
+  savePayoutProfileSchema,
   validatePayoutDetails,
 } from "@/server/domain/payouts";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
@@ -40,6 +45,33 @@ interface ProfileData {
   fields: Array<PayoutFieldDefinition & { id: string }>;
   methods: Array<{ method: PayoutMethod }>;
   currencies: Array<{ currency: string }>;
+}
+
+const isPayoutMethod = (value: string | undefined): value is PayoutMethod => PAYOUT_METHODS.some((method) => method === value);
+
+/**
+ * The profile form read into the tRPC input: the method, the currency, and each of the method's fields (one form
+ * value per field key; payout field keys never take "method" or "currency") checked as the server checks them.
+ */
+function profileFormSchema(fields: readonly PayoutFieldDefinition[]) {
+  return z
+    .object({ method: z.enum(PAYOUT_METHODS), currency: z.string() })
+    .catchall(z.string())
+    .transform(({ method, currency, ...entered }, ctx) => {
+      const { values, fieldErrors } = validatePayoutDetails(fields, method, entered);
+      for (const [key, [message]] of Object.entries(fieldErrors)) ctx.addIssue({ code: "custom", path: [key], message: message ?? "Check this field." });
+      return { method, currency, details: values };
+    })
+    .pipe(savePayoutProfileSchema);
+}
+
+function initialValues(data: ProfileData): Record<string, string> {
+  const details = Object.fromEntries(data.fields.map((field) => [field.key, data.profile?.details[field.key] ?? ""]));
+  return {
+    ...details,
+    method: data.profile?.method ?? data.methods[0]?.method ?? "PAYPAL",
+    currency: data.profile?.currency ?? data.currencies[0]?.currency ?? "",
+  };
 }
 
 function StripeConnect({ returnTo }: { returnTo: ReturnTo }) {
@@ -89,57 +121,41 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
   const queryClient = useQueryClient();
   const toast = useToast();
   const save = useMutation(trpc.payouts.profile.save.mutationOptions());
-  const firstMethod = data.methods[0]?.method ?? "PAYPAL";
-  const [method, setMethod] = useState<PayoutMethod>(data.profile?.method ?? firstMethod);
-  const [currency, setCurrency] = useState(data.profile?.currency ?? data.currencies[0]?.currency ?? "");
-  const [values, setValues] = useState<Record<string, string>>(data.profile?.details ?? {});
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm({ schema: profileFormSchema(data.fields), initial: initialValues(data) });
   const [confirming, setConfirming] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
+  const formElement = useRef<HTMLFormElement>(null);
+  const { values, errors, set } = form;
+  const method = isPayoutMethod(values.method) ? values.method : (data.methods[0]?.method ?? "PAYPAL");
 
   const fields = fieldsForMethod(data.fields, method);
   const offered = data.methods.map((terms) => terms.method);
   if (data.profile && !offered.includes(data.profile.method)) offered.push(data.profile.method);
 
-  function validated() {
-    return validatePayoutDetails(data.fields, method, values);
-  }
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const result = validated();
-    setFieldErrors(result.fieldErrors);
-    if (Object.keys(result.fieldErrors).length > 0) return;
+  const submit = form.onSubmit(async (input) => {
     const stripeAccountId = data.profile?.stripeAccountId ?? null;
     const changed = payoutDestinationChanged(
       data.profile && { method: data.profile.method, details: data.profile.details, stripeAccountId: data.profile.method === "STRIPE_CONNECT" ? stripeAccountId : null },
-      { method, details: result.values, stripeAccountId: method === "STRIPE_CONNECT" ? stripeAccountId : null },
+      { method: input.method, details: input.details, stripeAccountId: input.method === "STRIPE_CONNECT" ? stripeAccountId : null },
     );
-    if (changed && data.lockDays > 0) setConfirming(true);
-    else persist();
-  }
+    // A change of destination waits for the confirmation, which submits the form again.
+    if (changed && data.lockDays > 0 && !confirmed) return setConfirming(true);
+    try {
+      const saved = await save.mutateAsync(input);
+      void queryClient.invalidateQueries(trpc.payouts.pathFilter());
+      toast.success(
+        "Payout details saved",
+        saved.lockedUntil ? `Withdrawals open again on ${dateTimeFormat.format(saved.lockedUntil)}.` : "Nothing changed that pauses withdrawals.",
+      );
+    } finally {
+      setConfirming(false);
+      setConfirmed(false);
+    }
+  });
 
-  function persist() {
-    save.mutate(
-      { method, currency, details: validated().values },
-      {
-        onSuccess: (saved) => {
-          setConfirming(false);
-          void queryClient.invalidateQueries(trpc.payouts.pathFilter());
-          toast.success(
-            "Payout details saved",
-            saved.lockedUntil ? `Withdrawals open again on ${dateTimeFormat.format(saved.lockedUntil)}.` : "Nothing changed that pauses withdrawals.",
-          );
-        },
-        onError: (error) => {
-          setConfirming(false);
-          const described = describeTrpcError(error);
-          setFieldErrors(described.fieldErrors);
-          setFormError(described.message);
-        },
-      },
-    );
+  function confirm() {
+    flushSync(() => setConfirmed(true));
+    formElement.current?.requestSubmit();
   }
 
   if (data.methods.length === 0 || data.currencies.length === 0) {
@@ -147,7 +163,7 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
   }
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-5" aria-label="Payout details">
+    <form ref={formElement} onSubmit={submit} noValidate className="space-y-5" aria-label="Payout details">
       {data.lockedUntil ? (
         <FormAlert tone="info">
           Your payout details changed recently, so withdrawals are paused until {dateTimeFormat.format(data.lockedUntil)}. This protects your
@@ -155,12 +171,12 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
         </FormAlert>
       ) : null}
       {data.missing.length > 0 ? <FormAlert>Your payout details are incomplete: add {data.missing.join(", ")}.</FormAlert> : null}
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
+      {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Payout method" name="method" error={fieldErrors.method}>
+        <Field label="Payout method" name="method" error={errors.method}>
           {(control) => (
-            <Select {...control} value={method} onChange={(event) => setMethod(event.target.value as PayoutMethod)}>
+            <Select {...control} value={method} onChange={(event) => set("method", event.target.value)}>
               {offered.map((candidate) => (
                 <option key={candidate} value={candidate}>
                   {PAYOUT_METHOD_LABELS[candidate]}
@@ -169,9 +185,9 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
             </Select>
           )}
         </Field>
-        <Field label="Payout currency" name="currency" error={fieldErrors.currency}>
+        <Field label="Payout currency" name="currency" error={errors.currency}>
           {(control) => (
-            <Select {...control} value={currency} onChange={(event) => setCurrency(event.target.value)}>
+            <Select {...control} value={values.currency} onChange={(event) => set("currency", event.target.value)}>
               {data.currencies.map((rate) => (
                 <option key={rate.currency} value={rate.currency}>
                   {rate.currency}
@@ -181,7 +197,7 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
           )}
         </Field>
         {fields.map((field) => (
-          <Field key={field.key} label={field.label} name={field.key} labelSuffix={field.required ? undefined : "optional"} error={fieldErrors[field.key]}>
+          <Field key={field.key} label={field.label} name={field.key} labelSuffix={field.required ? undefined : "optional"} error={errors[field.key]}>
             {(control) => (
               <Input
                 {...control}
@@ -189,10 +205,7 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
                 autoComplete="off"
                 placeholder={PLACEHOLDERS[field.format]}
                 value={values[field.key] ?? ""}
-                onChange={(event) => {
-                  setValues((current) => ({ ...current, [field.key]: event.target.value }));
-                  setFieldErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field.key)));
-                }}
+                onChange={(event) => set(field.key, event.target.value)}
               />
             )}
           </Field>
@@ -205,7 +218,7 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
       ) : null}
 
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" loading={save.isPending}>
+        <Button type="submit" loading={form.pending}>
           Save payout details
         </Button>
         {data.lockDays > 0 ? (
@@ -216,8 +229,8 @@ function ProfileEditor({ data, returnTo }: { data: ProfileData; returnTo: Return
       <ConfirmDialog
         open={confirming}
         onClose={() => setConfirming(false)}
-        onConfirm={persist}
-        pending={save.isPending}
+        onConfirm={confirm}
+        pending={form.pending}
         title="Change your payout details?"
         description={`For your safety, withdrawals pause for ${data.lockDays} days after your payout method or details change. Requests you already made keep the details they were made with.`}
         confirmLabel="Save and pause withdrawals"
