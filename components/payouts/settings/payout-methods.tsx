@@ -1,9 +1,11 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
+import { z } from "zod";
 import { describeTrpcError } from "@/components/auth/form-errors";
 import { formatBps, percentToBps } from "@/components/commissions/rate-input";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -11,8 +13,30 @@ import { Field, FormAlert } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { formatCredits, parseCredits } from "@/server/domain/money";
+import { methodTermsSchema } from "@/server/domain/payout-settings";
 import { PAYOUT_METHODS, PAYOUT_METHOD_LABELS, type PayoutMethodTerms } from "@/server/domain/payouts";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
+
+/** A method's terms form read into the tRPC input; the first problem is the one the admin hears about. */
+function methodTermsFormSchema(method: PayoutMethod) {
+  return z
+    .object({ fixed: z.string(), percent: z.string(), min: z.string(), max: z.string() })
+    .transform((values, ctx) => {
+      const refuse = (message: string) => {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      };
+      const fixedMinor = /^\d{1,9}$/.test(values.fixed.trim()) ? BigInt(values.fixed.trim()) : null;
+      const percentBps = percentToBps(values.percent);
+      const minCredits = parseCredits(values.min);
+      const maxCredits = parseCredits(values.max);
+      if (fixedMinor === null) return refuse("Enter the fixed fee as a whole number of minor units (cents), 0 or more.");
+      if (percentBps === null || percentBps > 5_000) return refuse("Enter the percentage fee from 0 to 50.");
+      if (minCredits === null || maxCredits === null) return refuse("Enter the minimum and maximum as whole numbers of credits.");
+      return { method, fixedMinor, percentBps, minCredits, maxCredits };
+    })
+    .pipe(methodTermsSchema);
+}
 
 function MethodForm({ method, terms }: { method: PayoutMethod; terms: PayoutMethodTerms | undefined }) {
   const trpc = useTRPC();
@@ -20,39 +44,35 @@ function MethodForm({ method, terms }: { method: PayoutMethod; terms: PayoutMeth
   const toast = useToast();
   const setMethod = useMutation(trpc.payouts.settings.setMethod.mutationOptions());
   const removeMethod = useMutation(trpc.payouts.settings.removeMethod.mutationOptions());
-  const [fixed, setFixed] = useState(terms?.fixedMinor.toString() ?? "0");
-  const [percent, setPercent] = useState(terms ? formatBps(terms.percentBps).replace("%", "") : "0");
-  const [min, setMin] = useState(terms?.minCredits.toString() ?? "");
-  const [max, setMax] = useState(terms?.maxCredits.toString() ?? "");
-  const [error, setError] = useState<string | null>(null);
+  const form = useZodForm({
+    schema: methodTermsFormSchema(method),
+    initial: {
+      fixed: terms?.fixedMinor.toString() ?? "0",
+      percent: terms ? formatBps(terms.percentBps).replace("%", "") : "0",
+      min: terms?.minCredits.toString() ?? "",
+      max: terms?.maxCredits.toString() ?? "",
+    },
+  });
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const { values, set } = form;
+  const error = form.formError ?? removeError;
   const label = PAYOUT_METHOD_LABELS[method];
 
   function refresh() {
     void queryClient.invalidateQueries(trpc.payouts.pathFilter());
   }
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const fixedMinor = /^\d{1,9}$/.test(fixed.trim()) ? BigInt(fixed.trim()) : null;
-    const percentBps = percentToBps(percent);
-    const minCredits = parseCredits(min);
-    const maxCredits = parseCredits(max);
-    if (fixedMinor === null) return setError("Enter the fixed fee as a whole number of minor units (cents), 0 or more.");
-    if (percentBps === null || percentBps > 5_000) return setError("Enter the percentage fee from 0 to 50.");
-    if (minCredits === null || maxCredits === null) return setError("Enter the minimum and maximum as whole numbers of credits.");
-    if (maxCredits < minCredits) return setError("The maximum must be at least the minimum.");
-    setError(null);
-    setMethod.mutate(
-      { method, fixedMinor, percentBps, minCredits, maxCredits },
-      {
-        onSuccess: () => {
-          refresh();
-          toast.success(`${label} saved`, terms ? "New requests use these terms." : "Performers can choose it now.");
-        },
-        onError: (failure) => setError(describeTrpcError(failure).message),
-      },
-    );
+  function edit(name: keyof typeof values, value: string) {
+    set(name, value);
+    setRemoveError(null);
   }
+
+  const submit = form.onSubmit(async (input) => {
+    setRemoveError(null);
+    await setMethod.mutateAsync(input);
+    refresh();
+    toast.success(`${label} saved`, terms ? "New requests use these terms." : "Performers can choose it now.");
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-label={`${label} terms`} className="space-y-3 rounded-control border border-line p-4">
@@ -63,20 +83,20 @@ function MethodForm({ method, terms }: { method: PayoutMethod; terms: PayoutMeth
       {error ? <FormAlert>{error}</FormAlert> : null}
       <div className="grid gap-3 sm:grid-cols-4">
         <Field label="Fixed fee (cents)" name={`${method}-fixed`}>
-          {(control) => <Input {...control} inputMode="numeric" value={fixed} onChange={(event) => setFixed(event.target.value)} />}
+          {(control) => <Input {...control} inputMode="numeric" value={values.fixed} onChange={(event) => edit("fixed", event.target.value)} />}
         </Field>
         <Field label="Fee (%)" name={`${method}-percent`}>
-          {(control) => <Input {...control} inputMode="decimal" value={percent} onChange={(event) => setPercent(event.target.value)} />}
+          {(control) => <Input {...control} inputMode="decimal" value={values.percent} onChange={(event) => edit("percent", event.target.value)} />}
         </Field>
         <Field label="Minimum (credits)" name={`${method}-min`}>
-          {(control) => <Input {...control} inputMode="numeric" value={min} onChange={(event) => setMin(event.target.value)} />}
+          {(control) => <Input {...control} inputMode="numeric" value={values.min} onChange={(event) => edit("min", event.target.value)} />}
         </Field>
         <Field label="Maximum (credits)" name={`${method}-max`}>
-          {(control) => <Input {...control} inputMode="numeric" value={max} onChange={(event) => setMax(event.target.value)} />}
+          {(control) => <Input {...control} inputMode="numeric" value={values.max} onChange={(event) => edit("max", event.target.value)} />}
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <Button type="submit" size="sm" loading={setMethod.isPending}>
+        <Button type="submit" size="sm" loading={form.pending}>
           {terms ? `Save ${label}` : `Offer ${label}`}
         </Button>
         {terms ? (
@@ -85,7 +105,7 @@ function MethodForm({ method, terms }: { method: PayoutMethod; terms: PayoutMeth
             variant="ghost"
             className="text-red-700"
             loading={removeMethod.isPending}
-            onClick={() => removeMethod.mutate({ method }, { onSuccess: refresh, onError: (failure) => setError(describeTrpcError(failure).message) })}
+            onClick={() => removeMethod.mutate({ method }, { onSuccess: refresh, onError: (failure) => setRemoveError(describeTrpcError(failure).message) })}
           >
             Stop offering
           </Button>
