@@ -1,15 +1,16 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
+import { z } from "zod";
 import { type Column, DataTable } from "@/components/kit/data-table";
+import { FormDialog } from "@/components/kit/form-dialog";
+import { textAs, wholeNumber } from "@/components/kit/form-schema";
 import { useEditing } from "@/components/kit/use-editing";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, FormAlert } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import {
@@ -19,6 +20,7 @@ import {
   PAYOUT_METHOD_LABELS,
   type PayoutFieldFormat,
 } from "@/server/domain/payouts";
+import { payoutFieldSchema } from "@/server/domain/payout-settings";
 import type { PayoutMethod } from "@/server/generated/prisma/enums";
 
 interface PayoutField {
@@ -33,117 +35,129 @@ interface PayoutField {
   active: boolean;
 }
 
-const NEW_FIELD: Omit<PayoutField, "id"> = {
-  key: "",
-  label: "",
-  format: "text",
-  required: true,
-  sensitive: false,
-  methods: [],
-  sortOrder: 100,
-  active: true,
-};
+const isFormat = (value: string): value is PayoutFieldFormat => PAYOUT_FIELD_FORMATS.some((format) => format === value);
+
+/** The field editor read into the tRPC input: one checkbox per method, the order typed as text. */
+function fieldFormSchema(id: string | undefined) {
+  return z
+    .object({
+      label: z.string(),
+      key: z.string(),
+      format: z.enum(PAYOUT_FIELD_FORMATS),
+      sortOrder: textAs((text) => {
+        const order = wholeNumber(text, 4);
+        return order !== null && order <= 1_000 ? order : null;
+      }, "Enter a whole number from 0 to 1000."),
+      required: z.boolean(),
+      sensitive: z.boolean(),
+      active: z.boolean(),
+      PAYPAL: z.boolean(),
+      BANK_TRANSFER: z.boolean(),
+      STRIPE_CONNECT: z.boolean(),
+    })
+    .transform((values) => ({
+      ...(id ? { id } : {}),
+      key: values.key,
+      label: values.label,
+      format: values.format,
+      required: values.required,
+      sensitive: values.sensitive,
+      active: values.active,
+      sortOrder: values.sortOrder,
+      methods: PAYOUT_METHODS.filter((method) => values[method]),
+    }))
+    .pipe(payoutFieldSchema);
+}
+
+function initialValues(field: PayoutField | null) {
+  const methods = field?.methods ?? [];
+  return {
+    label: field?.label ?? "",
+    key: field?.key ?? "",
+    format: field?.format ?? "text",
+    sortOrder: String(field?.sortOrder ?? 100),
+    required: field?.required ?? true,
+    sensitive: field?.sensitive ?? false,
+    active: field?.active ?? true,
+    PAYPAL: methods.includes("PAYPAL"),
+    BANK_TRANSFER: methods.includes("BANK_TRANSFER"),
+    STRIPE_CONNECT: methods.includes("STRIPE_CONNECT"),
+  } satisfies Record<PayoutMethod, boolean> & Record<string, string | boolean>;
+}
 
 function FieldEditor({ field, onClose }: { field: PayoutField | null; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const save = useMutation(trpc.payouts.settings.saveField.mutationOptions());
-  const [draft, setDraft] = useState<Omit<PayoutField, "id">>(field ?? NEW_FIELD);
-  const [order, setOrder] = useState(String(draft.sortOrder));
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<string | null>(null);
+  const form = useZodForm({ schema: fieldFormSchema(field?.id), initial: initialValues(field) });
+  const { values, errors, set } = form;
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const sortOrder = Number(order);
-    if (!Number.isInteger(sortOrder) || sortOrder < 0 || sortOrder > 1_000) return setFieldErrors({ sortOrder: ["Enter a whole number from 0 to 1000."] });
-    save.mutate(
-      { ...draft, methods: [...draft.methods], sortOrder, id: field?.id },
-      {
-        onSuccess: (saved) => {
-          void queryClient.invalidateQueries(trpc.payouts.pathFilter());
-          toast.success(field ? "Field saved" : "Field added", `${saved.label}${saved.required && saved.active ? " is now required on matching profiles." : ""}`);
-          onClose();
-        },
-        onError: (failure) => {
-          const described = describeTrpcError(failure);
-          setFieldErrors(described.fieldErrors);
-          setError(described.message);
-        },
-      },
-    );
-  }
-
-  function toggleMethod(method: PayoutMethod) {
-    setDraft((current) => ({
-      ...current,
-      methods: current.methods.includes(method) ? current.methods.filter((candidate) => candidate !== method) : [...current.methods, method],
-    }));
-  }
+  const submit = form.onSubmit(async (input) => {
+    const saved = await save.mutateAsync(input);
+    void queryClient.invalidateQueries(trpc.payouts.pathFilter());
+    toast.success(field ? "Field saved" : "Field added", `${saved.label}${saved.required && saved.active ? " is now required on matching profiles." : ""}`);
+    onClose();
+  });
 
   return (
-    <form onSubmit={submit} noValidate>
-      <div className="space-y-4 px-6 pt-4">
-        {error ? <FormAlert>{error}</FormAlert> : null}
-        <Field label="Label" name="label" error={fieldErrors.label}>
-          {(control) => <Input {...control} value={draft.label} onChange={(event) => setDraft({ ...draft, label: event.target.value })} />}
+    <FormDialog
+      title={field ? `Edit ${field.label}` : "Add a payout field"}
+      onClose={onClose}
+      onSubmit={submit}
+      pending={form.pending}
+      formError={form.formError}
+      submitLabel={field ? "Save field" : "Add field"}
+    >
+      <Field label="Label" name="label" error={errors.label}>
+        {(control) => <Input {...control} value={values.label} onChange={(event) => set("label", event.target.value)} />}
+      </Field>
+      <Field label="Key" name="key" error={errors.key} hint={field ? "A key never changes: profiles store values by it." : "Lowercase letters, digits and underscores, e.g. tax_id."}>
+        {(control) => <Input {...control} value={values.key} disabled={field !== null} onChange={(event) => set("key", event.target.value)} />}
+      </Field>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Format" name="format" error={errors.format}>
+          {(control) => (
+            <Select {...control} value={values.format} onChange={(event) => isFormat(event.target.value) && set("format", event.target.value)}>
+              {PAYOUT_FIELD_FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {PAYOUT_FIELD_FORMAT_LABELS[format]}
+                </option>
+              ))}
+            </Select>
+          )}
         </Field>
-        <Field label="Key" name="key" error={fieldErrors.key} hint={field ? "A key never changes: profiles store values by it." : "Lowercase letters, digits and underscores, e.g. tax_id."}>
-          {(control) => <Input {...control} value={draft.key} disabled={field !== null} onChange={(event) => setDraft({ ...draft, key: event.target.value })} />}
+        <Field label="Order" name="sortOrder" error={errors.sortOrder}>
+          {(control) => <Input {...control} inputMode="numeric" value={values.sortOrder} onChange={(event) => set("sortOrder", event.target.value)} />}
         </Field>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Format" name="format">
-            {(control) => (
-              <Select {...control} value={draft.format} onChange={(event) => setDraft({ ...draft, format: event.target.value as PayoutFieldFormat })}>
-                {PAYOUT_FIELD_FORMATS.map((format) => (
-                  <option key={format} value={format}>
-                    {PAYOUT_FIELD_FORMAT_LABELS[format]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Order" name="sortOrder" error={fieldErrors.sortOrder}>
-            {(control) => <Input {...control} inputMode="numeric" value={order} onChange={(event) => setOrder(event.target.value)} />}
-          </Field>
-        </div>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Asked for</legend>
-          <p className="text-xs text-muted">No method ticked: every method.</p>
-          <div className="flex flex-wrap gap-4">
-            {PAYOUT_METHODS.map((method) => (
-              <label key={method} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={draft.methods.includes(method)} onChange={() => toggleMethod(method)} />
-                {PAYOUT_METHOD_LABELS[method]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="flex flex-wrap gap-4 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={draft.required} onChange={(event) => setDraft({ ...draft, required: event.target.checked })} />
-            Required
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={draft.sensitive} onChange={(event) => setDraft({ ...draft, sensitive: event.target.checked })} />
-            Sensitive (masked in lists)
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={draft.active} onChange={(event) => setDraft({ ...draft, active: event.target.checked })} />
-            In use
-          </label>
-        </div>
       </div>
-      <div className="mt-6 flex flex-col-reverse gap-2 border-t border-line bg-subtle/50 px-6 py-4 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onClose} disabled={save.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={save.isPending}>
-          {field ? "Save field" : "Add field"}
-        </Button>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Asked for</legend>
+        <p className="text-xs text-muted">No method ticked: every method.</p>
+        <div className="flex flex-wrap gap-4">
+          {PAYOUT_METHODS.map((method) => (
+            <label key={method} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={values[method]} onChange={(event) => set(method, event.target.checked)} />
+              {PAYOUT_METHOD_LABELS[method]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex flex-wrap gap-4 text-sm">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={values.required} onChange={(event) => set("required", event.target.checked)} />
+          Required
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={values.sensitive} onChange={(event) => set("sensitive", event.target.checked)} />
+          Sensitive (masked in lists)
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={values.active} onChange={(event) => set("active", event.target.checked)} />
+          In use
+        </label>
       </div>
-    </form>
+    </FormDialog>
   );
 }
 
@@ -209,9 +223,7 @@ export function PayoutFields({ fields }: { fields: PayoutField[] }) {
       <Button variant="secondary" onClick={() => open(null)}>
         Add field
       </Button>
-      <Dialog open={editing !== null} onClose={close} title={editing?.record ? `Edit ${editing.record.label}` : "Add a payout field"}>
-        {editing ? <FieldEditor key={editing.opening} field={editing.record} onClose={close} /> : null}
-      </Dialog>
+      {editing ? <FieldEditor key={editing.opening} field={editing.record} onClose={close} /> : null}
     </div>
   );
 }
