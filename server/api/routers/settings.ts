@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
-import { SETTINGS, getAllSettings, setSetting } from "@/server/services/settings";
+import { SETTINGS } from "@/server/domain/settings";
+import { getAllSettings, setSetting } from "@/server/services/settings";
 
 /** One variant per setting, so a bad value is refused with its fields' own messages before anything is written. */
 export const setSettingInput = z.discriminatedUnion("key", [

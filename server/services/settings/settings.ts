@@ -4,109 +4,11 @@ import { z } from "zod";
 import { prisma } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { SETTINGS, type SettingKey, type SettingValue } from "@/server/domain/settings";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { recordAuditWithPrisma } from "@/server/services/audit/record";
 
-const credits = z.coerce.bigint({ error: "Enter a whole number of credits." }).min(0n, "Credits cannot be negative.");
-const days = z
-  .number({ error: "Enter a whole number of days." })
-  .int("Enter a whole number of days.")
-  .min(0, "Days cannot be negative.")
-  .max(365, "At most 365 days.");
-const bps = z
-  .number({ error: "Enter a rate in basis points." })
-  .int("Enter a whole number of basis points.")
-  .min(0, "A rate cannot be negative.")
-  .max(10_000, "A rate cannot be above 100%.");
-
-function isWithinPriceBounds(bounds: { minPricePerMinute: bigint; maxPricePerMinute: bigint }, price: bigint): boolean {
-  return price >= bounds.minPricePerMinute && price <= bounds.maxPricePerMinute;
-}
-
-/**
- * Every admin-set setting: its schema and its default. A key absent from platform_settings has its default, so a
- * fresh database behaves sensibly before an admin touches anything.
- */
-export const SETTINGS = {
-  /** Days a performer's share of a sale stays pending before it can be withdrawn; per kind of sale if set. */
-  earningsHold: {
-    schema: z.object({
-      defaultDays: days,
-      byKind: z.partialRecord(
-        z.enum(["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"]),
-        days,
-      ),
-    }),
-    default: { defaultDays: 7, byKind: {} },
-  },
-  transfers: {
-    schema: z.object({ enabled: z.boolean(), dailyLimit: credits, feeBps: bps, minFee: credits }),
-    default: { enabled: true, dailyLimit: 5_000n, feeBps: 0, minFee: 0n },
-  },
-  store: {
-    schema: z.object({
-      /** The most of an order's total that may be paid from the wallet, in basis points; the rest is paid by card. */
-      maxWalletShareBps: bps,
-      /** What one credit costs when paid by card, in minor units of `currency`. */
-      creditPriceMinor: z.coerce.bigint().min(1n),
-      currency: z.string().length(3),
-    }),
-    default: { maxWalletShareBps: 10_000, creditPriceMinor: 10n, currency: "usd" },
-  },
-  memberships: {
-    schema: z.object({ graceDays: days }),
-    default: { graceDays: 3 },
-  },
-  shows: {
-    schema: z.object({
-      minPricePerMinute: credits,
-      maxPricePerMinute: credits,
-      defaultPrivatePricePerMinute: credits,
-      defaultGroupPricePerMinute: credits,
-      freeSeconds: z.number().int().min(0).max(3_600),
-      minimumMinutes: z.number().int().min(0).max(60),
-      incrementSeconds: z.number().int().min(1).max(600),
-      /** Unposted charges are collected whenever they reach this many credits; 1 collects on every sweep. */
-      settleThreshold: z.coerce.bigint().min(1n),
-      offlineTimeoutSeconds: z.number().int().min(10).max(3_600),
-    })
-      .refine((shows) => shows.minPricePerMinute <= shows.maxPricePerMinute, {
-        message: "The highest price per minute cannot be below the lowest.",
-        path: ["maxPricePerMinute"],
-      })
-      .refine((shows) => isWithinPriceBounds(shows, shows.defaultPrivatePricePerMinute), {
-        message: "The default private show price must lie between the lowest and highest price.",
-        path: ["defaultPrivatePricePerMinute"],
-      })
-      .refine((shows) => isWithinPriceBounds(shows, shows.defaultGroupPricePerMinute), {
-        message: "The default group show price must lie between the lowest and highest price.",
-        path: ["defaultGroupPricePerMinute"],
-      }),
-    default: {
-      minPricePerMinute: 5n,
-      maxPricePerMinute: 500n,
-      defaultPrivatePricePerMinute: 60n,
-      defaultGroupPricePerMinute: 20n,
-      freeSeconds: 0,
-      minimumMinutes: 1,
-      incrementSeconds: 30,
-      settleThreshold: 1n,
-      offlineTimeoutSeconds: 90,
-    },
-  },
-  payouts: {
-    schema: z.object({
-      /** Days withdrawals stay blocked after a performer changes their payout method or details. */
-      methodLockDays: days,
-      /** Requests at or below this many credits are approved without review; null (the default) means never. */
-      autoApproveBelowCredits: credits.nullable(),
-    }),
-    default: { methodLockDays: 7, autoApproveBelowCredits: null },
-  },
-} as const;
-
-export type SettingKey = keyof typeof SETTINGS;
-export type SettingValue<Key extends SettingKey> = z.infer<(typeof SETTINGS)[Key]["schema"]>;
+export { SETTINGS, type SettingKey, type SettingValue };
 
 /** JSON has no bigint: amounts are stored as strings and coerced back by the schemas. */
 function toJson(value: unknown): string {
