@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { placeFieldErrors } from "@/components/kit/form-schema";
 import {
   SECTION_KEYS,
   SETTING_SECTIONS,
@@ -6,7 +7,8 @@ import {
   type SettingSection,
   formStateFrom,
   parseField,
-  placeServerErrors,
+  settingFieldAliases,
+  settingFormSchema,
   settingFromForm,
   toggleKey,
 } from "./setting-fields";
@@ -99,12 +101,34 @@ describe("formStateFrom and settingFromForm", () => {
   });
 });
 
-describe("placeServerErrors", () => {
+describe("settingFieldAliases", () => {
   it.each([
-    ["a top-level field", "shows", { maxPricePerMinute: ["Too low."] }, { fields: { maxPricePerMinute: "Too low." }, section: [] }],
-    ["a nested field", "earningsHold", { TIP: ["Whole days."] }, { fields: { "byKind.TIP": "Whole days." }, section: [] }],
-    ["an unknown name", "shows", { value: ["Bad."] }, { fields: {}, section: ["Bad."] }],
-  ])("%s", (_case, key, fieldErrors, expected) => {
-    expect(placeServerErrors(section(key), fieldErrors)).toEqual(expected);
+    ["a top-level field", "shows", { maxPricePerMinute: ["Too low."] }, { errors: { maxPricePerMinute: "Too low." }, unplaced: [] }],
+    ["a nested field", "earningsHold", { TIP: ["Whole days."] }, { errors: { "byKind.TIP": "Whole days." }, unplaced: [] }],
+    ["an unknown name", "shows", { value: ["Bad."] }, { errors: {}, unplaced: ["Bad."] }],
+  ])("places %s", (_case, key, fieldErrors, expected) => {
+    const fields = Object.keys(formStateFrom(section(key), {}));
+    expect(placeFieldErrors(fieldErrors, fields, settingFieldAliases(section(key)))).toEqual(expected);
+  });
+});
+
+describe("settingFormSchema", () => {
+  it("refuses what the setting's own schema refuses, on the field it names", () => {
+    const state = {
+      ...formStateFrom(section("shows"), {}),
+      minPricePerMinute: "10",
+      maxPricePerMinute: "5",
+      defaultPrivatePricePerMinute: "7",
+      defaultGroupPricePerMinute: "7",
+      freeSeconds: "0",
+      minimumMinutes: "1",
+      incrementSeconds: "30",
+      settleThreshold: "1",
+      offlineTimeoutSeconds: "90",
+    };
+    const parsed = settingFormSchema(section("shows")).safeParse(state);
+    expect(parsed.success).toBe(false);
+    const issues = parsed.error?.issues.map((issue) => [issue.path.at(-1), issue.message]);
+    expect(issues).toContainEqual(["maxPricePerMinute", "The highest price per minute cannot be below the lowest."]);
   });
 });

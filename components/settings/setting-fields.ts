@@ -1,5 +1,7 @@
 import { formatBps, percentToBps } from "@/components/commissions/rate-input";
 import { SALE_KIND_LABELS, SALE_KINDS } from "@/components/sales/sale-kind";
+import { z } from "zod";
+import { SETTINGS } from "@/server/domain/settings";
 import type { AllSettings, SettingKey } from "@/server/services/settings";
 
 /**
@@ -119,18 +121,26 @@ export function settingFromForm(section: SettingSection, state: FormState): { va
 }
 
 /**
- * The server names an invalid field by its last path segment (server/api/errors.ts); this finds the form's field.
- * Anything it can't place is shown for the whole section.
+ * A section's form read into its setting: each input parsed with the message above, then checked by the setting's
+ * own schema (the tRPC input's), whose refusals name a field by its last path segment.
  */
-export function placeServerErrors(section: SettingSection, fieldErrors: Record<string, string[]>): { fields: Record<string, string>; section: string[] } {
-  const fields: Record<string, string> = {};
-  const unplaced: string[] = [];
-  for (const [name, messages] of Object.entries(fieldErrors)) {
-    const field = section.fields.find((candidate) => candidate.path.split(".").at(-1) === name);
-    if (field && messages[0]) fields[field.path] = messages[0];
-    else unplaced.push(...messages);
-  }
-  return { fields, section: unplaced };
+export function settingFormSchema(section: SettingSection) {
+  // Each setting's schema reads stored JSON (coercing its amounts), so its input type is loose; the form gives it a value.
+  const settingSchema = SETTINGS[section.key].schema as z.ZodType<unknown, Record<string, unknown>>;
+  return z
+    .record(z.string(), z.union([z.string(), z.boolean()]))
+    .transform((state, ctx) => {
+      const parsed = settingFromForm(section, state);
+      if ("value" in parsed) return parsed.value;
+      for (const [path, message] of Object.entries(parsed.errors)) ctx.addIssue({ code: "custom", path: [path], message });
+      return z.NEVER;
+    })
+    .pipe(settingSchema);
+}
+
+/** The form field each name the server (or the setting's schema) reports stands for: "TIP" is typed in "byKind.TIP". */
+export function settingFieldAliases(section: SettingSection): Record<string, string> {
+  return Object.fromEntries(section.fields.map((field) => [field.path.split(".").at(-1) ?? field.path, field.path]));
 }
 
 export const SETTING_SECTIONS: SettingSection[] = [

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterInputs } from "@trpc/server";
-import { type FormEvent, useId, useState } from "react";
-import { describeTrpcError } from "@/components/auth/form-errors";
+import { useId } from "react";
+import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import {
   type FormState,
@@ -11,8 +11,8 @@ import {
   type SettingField,
   type SettingSection,
   formStateFrom,
-  placeServerErrors,
-  settingFromForm,
+  settingFieldAliases,
+  settingFormSchema,
   toggleKey,
 } from "@/components/settings/setting-fields";
 import { Button } from "@/components/ui/button";
@@ -101,55 +101,32 @@ function SectionForm({ section, value }: { section: SettingSection; value: unkno
   const queryClient = useQueryClient();
   const toast = useToast();
   const save = useMutation(trpc.settings.set.mutationOptions());
-  const [state, setState] = useState(() => formStateFrom(section, value));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm({ schema: settingFormSchema(section), initial: formStateFrom(section, value), aliases: settingFieldAliases(section) });
   const headingId = useId();
 
-  function change(key: string, next: string | boolean) {
-    setState((current) => ({ ...current, [key]: next }));
-  }
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = settingFromForm(section, state);
-    if ("errors" in parsed) {
-      setErrors(parsed.errors);
-      return;
-    }
-    setErrors({});
+  const submit = form.onSubmit(async (parsed) => {
     // The form's sections mirror the server's settings one for one (SECTION_KEYS checks it at compile time).
-    const input = { key: section.key, value: parsed.value } as SetSettingInput;
-    save.mutate(input, {
-      onSuccess: (saved) => {
-        setState(formStateFrom(section, saved));
-        queryClient.setQueryData(trpc.settings.get.queryKey(), (current) => (current ? { ...current, [section.key]: saved } : current));
-        toast.success(`${section.title} saved`, "The new values apply from now on.");
-      },
-      onError: (failure) => {
-        const { message, fieldErrors } = describeTrpcError(failure);
-        const placed = placeServerErrors(section, fieldErrors);
-        setErrors(placed.fields);
-        setFormError([message, ...placed.section].join(" "));
-      },
-    });
-  }
+    const input = { key: section.key, value: parsed } as SetSettingInput;
+    const saved = await save.mutateAsync(input);
+    form.reset(formStateFrom(section, saved));
+    queryClient.setQueryData(trpc.settings.get.queryKey(), (current) => (current ? { ...current, [section.key]: saved } : current));
+    toast.success(`${section.title} saved`, "The new values apply from now on.");
+  });
 
   return (
     <Card aria-labelledby={headingId}>
       <CardHeader id={headingId} title={section.title} description={section.description} />
       <CardBody>
         <form onSubmit={submit} noValidate className="space-y-5">
-          {formError ? <FormAlert>{formError}</FormAlert> : null}
+          {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {section.fields.map((field) => (
               <div key={field.path} className={field.kind === "toggle" || (field.kind === "credits" && field.optional) ? "sm:col-span-2 lg:col-span-3" : undefined}>
-                <SettingInput field={field} state={state} error={errors[field.path]} onChange={change} />
+                <SettingInput field={field} state={form.values} error={form.errors[field.path]} onChange={form.set} />
               </div>
             ))}
           </div>
-          <Button type="submit" loading={save.isPending}>
+          <Button type="submit" loading={form.pending}>
             Save {section.title.toLowerCase()}
           </Button>
         </form>
