@@ -1,6 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
-import { newAccount, signUpThroughPage } from "./fixtures/sign-up";
+import { approveApplication, newAccount, signUpThroughPage } from "./fixtures/sign-up";
 
 /**
  * Payout details and the payout policy saved through their pages, each behind a confirmation dialog declared
@@ -34,22 +34,12 @@ async function expectStoredPayPalDetails(page: Page, paypalEmail: string): Promi
   await expect(form).toContainText("withdrawals are paused until");
 }
 
-async function approve(browser: Browser, stageName: string): Promise<void> {
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin");
-  await admin.goto("/admin/applications");
-  await admin.getByRole("button", { name: `Approve ${stageName}` }).click();
-  await admin.getByRole("dialog").getByRole("button", { name: "Approve application" }).click();
-  await expect(admin.getByText(`${stageName} is approved`)).toBeVisible();
-  await admin.context().close();
-}
-
 test("an applicant saves payout details on their account page, and as a performer changes them on the payout page", async ({ page, browser }) => {
   const username = await signUpApplicant(page);
   await fillPayPalDetails(page, `${username}@paypal.example`);
   await expectStoredPayPalDetails(page, `${username}@paypal.example`);
 
-  await approve(browser, `Stage ${username}`);
+  await approveApplication(browser, `Stage ${username}`);
   await page.goto("/performer/payout-profile");
   await expect(page).toHaveURL(/\/performer\/payout-profile$/);
   await fillPayPalDetails(page, `${username}.new@paypal.example`);

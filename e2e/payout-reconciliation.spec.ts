@@ -1,7 +1,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { formatCredits } from "@/server/domain/money";
 import { withoutPayoutLock, ensureAvailableCreditsOf } from "./fixtures/credits";
-import { newAccount, signUpThroughPage } from "./fixtures/sign-up";
+import { approveApplication, newAccount, signUpThroughPage } from "./fixtures/sign-up";
 import { emulatorControl, emulatorStripe } from "./fixtures/stripe";
 import { expect, signIn, test } from "./fixtures";
 
@@ -27,14 +27,7 @@ async function onboardStripePerformer(browser: Browser, page: Page): Promise<{ e
   await page.getByRole("dialog", { name: "Change your payout details?" }).getByRole("button", { name: "Save and pause withdrawals" }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Payout details saved");
 
-  const stageName = account.stageName ?? "";
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin");
-  await admin.goto("/admin/applications");
-  await admin.getByRole("button", { name: `Approve ${stageName}` }).click();
-  await admin.getByRole("dialog").getByRole("button", { name: "Approve application" }).click();
-  await expect(admin.getByText(`${stageName} is approved`)).toBeVisible();
-  await admin.context().close();
+  await approveApplication(browser, account.stageName ?? "");
 
   await page.goto("/performer/payout-profile");
   await page.getByRole("button", { name: "Connect with Stripe" }).click();
@@ -42,7 +35,7 @@ async function onboardStripePerformer(browser: Browser, page: Page): Promise<{ e
   await page.getByRole("button", { name: "Complete onboarding" }).click();
   await expect(page).toHaveURL(/\/performer\/payout-profile/);
   await expect(page.getByText("Ready for payouts")).toBeVisible();
-  return { email: account.email, stageName };
+  return { email: account.email, stageName: account.stageName ?? "" };
 }
 
 test("a returned Stripe payout that can't be reversed waits for an admin, who resolves it on the withdrawals page", async ({ browser, page, baseURL }) => {
