@@ -9,9 +9,20 @@ import { DomainError, isDomainError } from "@/server/domain/errors";
 import { userAccount } from "@/server/domain/ledger";
 import type { Role, SaleKind, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances } from "@/server/ledger/balances";
-import { historyGroupKeySql } from "@/server/ledger/history-groups";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
+import {
+  databaseNow,
+  earningsByBucket,
+  earningsBySaleKind,
+  earningsTotals,
+  lockDueLots,
+  markLotsMatured,
+  maturityScheduleRows,
+  performersWithDueLots,
+  recentEarningRows,
+  topSupporterRows,
+} from "./queries";
 
 /**
  * A performer's earnings: their share of each sale waits in pending, one earnings lot per sale (written by
@@ -57,14 +68,9 @@ export async function matureDueEarnings(options: {
 } = {}): Promise<MaturationRun> {
   const at = options.at ?? null;
   let budget = options.limit ?? DEFAULT_MATURATION_LIMIT;
-  const { rows: performers } = await pool.query<{ performer_id: string }>(
-    `SELECT performer_id FROM earnings_lots
-      WHERE matures_at <= coalesce($1::timestamptz, now()) AND remaining > 0 AND matured_at IS NULL
-      GROUP BY performer_id ORDER BY min(matures_at), performer_id LIMIT $2`,
-    [at, budget],
-  );
+  const performers = await performersWithDueLots(pool, at, budget);
   const run: MaturationRun = { batches: [], refused: [] };
-  for (const { performer_id: performerId } of performers) {
+  for (const performerId of performers) {
     if (budget <= 0) break;
     try {
       const batch = await maturePerformerLots(performerId, at, budget, options.announce !== false);
@@ -84,13 +90,7 @@ export async function matureDueEarnings(options: {
 
 async function maturePerformerLots(performerId: string, at: Date | null, limit: number, announce: boolean): Promise<MaturedBatch | null> {
   return withTransaction(pool, async (db) => {
-    const { rows: lots } = await db.query<{ id: string; remaining: string }>(
-      `SELECT id, remaining FROM earnings_lots
-        WHERE performer_id = $1 AND matures_at <= coalesce($2::timestamptz, now()) AND remaining > 0 AND matured_at IS NULL
-        ORDER BY id LIMIT $3
-        FOR UPDATE SKIP LOCKED`,
-      [performerId, at, limit],
-    );
+    const lots = await lockDueLots(db, performerId, at, limit);
     if (lots.length === 0) return null;
     const lotIds = lots.map((lot) => lot.id);
     const amount = lots.reduce((sum, lot) => sum + BigInt(lot.remaining), 0n);
@@ -106,10 +106,7 @@ async function maturePerformerLots(performerId: string, at: Date | null, limit: 
         { account: userAccount(performerId, "available"), amount },
       ],
     });
-    await db.query(
-      "UPDATE earnings_lots SET remaining = 0, matured_at = now(), matured_transaction_id = $2 WHERE id = ANY($1::bigint[])",
-      [lotIds, posted.transactionId.toString()],
-    );
+    await markLotsMatured(db, lotIds, posted.transactionId);
     if (announce) await enqueue(db, [{ key: `earnings-matured:${posted.transactionId}:wallet`, kind: "wallet-update", userId: performerId }]);
     return { performerId, transactionId: posted.transactionId, lots: lots.length, amount };
   });
@@ -127,26 +124,6 @@ export async function earningsOwnerFor(viewer: { id: string; role: Role }, perfo
   if (performers === 0) throw new DomainError("NOT_FOUND", "No performer has that id.");
   return performerId;
 }
-
-/**
- * One row per entry that a sale (any posting whose metadata names a saleKind and this performer) or a refund of
- * one made on the performer's accounts: positive shares credited to pending, negative shares taken back from
- * pending or available. The buyer of a refund is the buyer of the sale it reverses. A disputed card purchase's
- * posting (and its release when won) names, in `saleKinds`, each performer whose earnings it took and the kind
- * of sale, and the buyer in `buyerId`. $1 is the performer. `sale_key` names the sale as the history does: a
- * show's partial charges are one sale, counted once.
- */
-const EARNING_ENTRIES_SQL = `
-  SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata,
-         coalesce(t.metadata->>'saleKind', t.metadata->'saleKinds'->>($1::uuid)::text) AS sale_kind,
-         coalesce(sale.actor_id, t.actor_id, (t.metadata->>'buyerId')::uuid) AS buyer_id,
-         ${historyGroupKeySql("t", "sale")} AS sale_key
-    FROM ledger_accounts a
-    JOIN ledger_entries e ON e.account_id = a.id
-    JOIN ledger_transactions t ON t.id = e.transaction_id
-    LEFT JOIN ledger_transactions sale ON sale.id = t.reverses_id
-   WHERE a.owner_id = $1 AND a.type IN ('PENDING', 'AVAILABLE')
-     AND ((t.metadata ? 'saleKind' AND t.metadata->>'performerId' = $1::text) OR t.metadata->'saleKinds' ? $1::text)`;
 
 export const earningsOverviewSchema = z.object({
   granularity: z.enum(EARNINGS_GRANULARITIES).default("day"),
@@ -175,52 +152,24 @@ const TOP_SUPPORTERS = 5;
 
 /** Earnings over the range a chart of `granularity` shows at the database's clock, aggregated in SQL (UTC). */
 export async function earningsOverview(performerId: string, granularity: EarningsGranularity): Promise<EarningsOverview> {
-  const clock = await pool.query<{ now: Date }>("SELECT now() AS now");
-  const range = periodRange(granularity, clock.rows[0]?.now ?? new Date());
-  const inRange = `WITH earning AS (${EARNING_ENTRIES_SQL} AND e.created_at >= $2 AND e.created_at < $3)`;
-  const params = [performerId, range.from, range.to];
-  const [series, totals, byKind, supporters] = await Promise.all([
-    pool.query<{ bucket: Date; net: string }>(
-      `${inRange} SELECT date_trunc($4, created_at, 'UTC') AS bucket, sum(amount) AS net FROM earning GROUP BY 1`,
-      [...params, granularity],
-    ),
-    pool.query<{ earned: string; refunded: string; sales: number }>(
-      `${inRange}
-       SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS earned,
-              coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS refunded,
-              (count(DISTINCT sale_key) FILTER (WHERE amount > 0))::int AS sales
-         FROM earning`,
-      params,
-    ),
-    pool.query<{ sale_kind: SaleKind; net: string; sales: number }>(
-      `${inRange}
-       SELECT sale_kind, sum(amount) AS net, (count(DISTINCT sale_key) FILTER (WHERE amount > 0))::int AS sales
-         FROM earning GROUP BY sale_kind ORDER BY sum(amount) DESC, sale_kind`,
-      params,
-    ),
-    pool.query<{ buyer_id: string; display_name: string | null; net: string; sales: number }>(
-      `${inRange}
-       SELECT x.buyer_id, u.display_name, sum(x.amount) AS net,
-              (count(DISTINCT x.sale_key) FILTER (WHERE x.amount > 0))::int AS sales
-         FROM earning x LEFT JOIN users u ON u.id = x.buyer_id
-        WHERE x.buyer_id IS NOT NULL
-        GROUP BY x.buyer_id, u.display_name
-       HAVING sum(x.amount) > 0
-        ORDER BY sum(x.amount) DESC, x.buyer_id LIMIT $4`,
-      [...params, TOP_SUPPORTERS],
-    ),
+  const range = periodRange(granularity, await databaseNow(pool));
+  const earnings = { performerId, from: range.from, to: range.to };
+  const [series, total, byKind, supporters] = await Promise.all([
+    earningsByBucket(pool, earnings, granularity),
+    earningsTotals(pool, earnings),
+    earningsBySaleKind(pool, earnings),
+    topSupporterRows(pool, earnings, TOP_SUPPORTERS),
   ]);
-  const total = totals.rows[0];
   const earned = BigInt(total?.earned ?? 0);
   const refunded = BigInt(total?.refunded ?? 0);
   return {
     granularity,
     from: range.from,
     to: range.to,
-    series: fillBuckets(range, series.rows.map((row) => ({ start: row.bucket, amount: BigInt(row.net) }))),
+    series: fillBuckets(range, series.map((row) => ({ start: row.bucket, amount: BigInt(row.net) }))),
     totals: { earned, refunded, net: earned - refunded, sales: total?.sales ?? 0 },
-    byKind: byKind.rows.map((row) => ({ saleKind: row.sale_kind, net: BigInt(row.net), sales: row.sales })),
-    topSupporters: supporters.rows.map((row) => ({
+    byKind: byKind.map((row) => ({ saleKind: row.sale_kind, net: BigInt(row.net), sales: row.sales })),
+    topSupporters: supporters.map((row) => ({
       userId: row.buyer_id,
       displayName: row.display_name ?? "A former member",
       net: BigInt(row.net),
@@ -253,26 +202,7 @@ export interface RecentEarning {
 
 /** The latest sales and refunds on the performer's earnings, newest first. */
 export async function recentEarnings(performerId: string, limit: number): Promise<RecentEarning[]> {
-  const { rows } = await pool.query<{
-    entry_id: string;
-    transaction_id: string;
-    kind: TransactionKind;
-    sale_kind: SaleKind;
-    amount: string;
-    metadata: { amount?: string; message?: string | null };
-    display_name: string | null;
-    created_at: Date;
-    matures_at: Date | null;
-    matured_at: Date | null;
-  }>(
-    `SELECT x.entry_id, x.transaction_id, x.kind, x.sale_kind, x.amount, x.metadata, x.created_at, u.display_name,
-            l.matures_at, l.matured_at
-       FROM (${EARNING_ENTRIES_SQL} ORDER BY e.id DESC LIMIT $2) x
-       LEFT JOIN users u ON u.id = x.buyer_id
-       LEFT JOIN earnings_lots l ON l.transaction_id = x.transaction_id AND l.performer_id = $1 AND x.amount > 0
-      ORDER BY x.entry_id DESC`,
-    [performerId, limit],
-  );
+  const rows = await recentEarningRows(pool, performerId, limit);
   return rows.map((row) => {
     const amount = BigInt(row.amount);
     return {
@@ -301,17 +231,7 @@ export interface MaturingEarnings {
 const SCHEDULE_DAYS = 60;
 
 export async function maturingEarnings(performerId: string): Promise<MaturingEarnings> {
-  const [balances, { rows }] = await Promise.all([
-    walletBalances(pool, performerId),
-    pool.query<{ day: Date; amount: string; sales: number; first_matures_at: Date }>(
-      `SELECT date_trunc('day', matures_at, 'UTC') AS day, sum(remaining) AS amount, count(*)::int AS sales,
-              min(matures_at) AS first_matures_at
-         FROM earnings_lots
-        WHERE performer_id = $1 AND matured_at IS NULL AND remaining > 0
-        GROUP BY 1 ORDER BY 1 LIMIT $2`,
-      [performerId, SCHEDULE_DAYS],
-    ),
-  ]);
+  const [balances, rows] = await Promise.all([walletBalances(pool, performerId), maturityScheduleRows(pool, performerId, SCHEDULE_DAYS)]);
   return {
     pending: balances.pending,
     available: balances.available,

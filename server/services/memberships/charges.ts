@@ -6,27 +6,14 @@ import { DomainError } from "@/server/domain/errors";
 import type { Period } from "@/server/domain/memberships";
 import type { OutboxMessage } from "@/server/outbox/messages";
 import { postSale } from "../sales/sales";
+import { type MemberContact, type PlanForSale, insertMembershipCharge, memberContactRow, planForSale } from "./queries";
 
-export interface PlanForSale {
-  id: string;
-  performer_id: string | null;
-  name: string;
-  price: string;
-  period_days: number;
-  active: boolean;
-  stage_name: string | null;
-}
+export type { PlanForSale };
 
 export const planTitle = (plan: { name: string; stage_name: string | null }) => (plan.stage_name ? `${plan.name} (${plan.stage_name})` : plan.name);
 
 export async function loadPlan(db: Queryable, planId: string): Promise<PlanForSale> {
-  const { rows } = await db.query<PlanForSale>(
-    `SELECT p.id, p.performer_id, p.name, p.price, p.period_days, p.active, pp.stage_name
-       FROM membership_plans p LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
-      WHERE p.id = $1`,
-    [planId],
-  );
-  const plan = rows[0];
+  const plan = await planForSale(db, planId);
   if (!plan) throw new DomainError("NOT_FOUND", "That plan does not exist.");
   return plan;
 }
@@ -62,17 +49,9 @@ export async function chargePeriod(db: PoolClient, charge: ChargeInput): Promise
     },
   });
   if (!sale.replayed) {
-    await db.query(
-      `INSERT INTO membership_charges (membership_id, period_start, period_end, price, transaction_id) VALUES ($1, $2, $3, $4, $5)`,
-      [charge.membershipId, charge.period.start, charge.period.end, charge.price.toString(), sale.transactionId.toString()],
-    );
+    await insertMembershipCharge(db, { membershipId: charge.membershipId, period: charge.period, price: charge.price, transactionId: sale.transactionId });
   }
   return { transactionId: sale.transactionId, replayed: sale.replayed };
-}
-
-interface MemberContact {
-  email: string;
-  display_name: string;
 }
 
 /** Wallet updates for the people a membership charge moved (the performer is null for a site plan). */
@@ -81,8 +60,7 @@ export function walletUpdates(about: string, userIds: (string | null)[]): Outbox
 }
 
 export async function memberContact(db: Queryable, memberId: string): Promise<MemberContact> {
-  const { rows } = await db.query<MemberContact>("SELECT email, display_name FROM users WHERE id = $1", [memberId]);
-  const member = rows[0];
+  const member = await memberContactRow(db, memberId);
   if (!member) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
   return member;
 }

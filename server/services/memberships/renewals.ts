@@ -4,11 +4,12 @@ import type { PoolClient } from "pg";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { isDomainError } from "@/server/domain/errors";
-import { type MembershipStatus, afterFailedRenewal, renewalPrice, renewalStep } from "@/server/domain/memberships";
+import { afterFailedRenewal, renewalPrice, renewalStep } from "@/server/domain/memberships";
 import { enqueue } from "@/server/outbox/messages";
 import { getSetting } from "../settings/settings";
-import { type PlanForSale, chargePeriod, planTitle, walletUpdates } from "./charges";
+import { chargePeriod, planTitle, walletUpdates } from "./charges";
 import { type MembershipNotice, membershipNoticeMessage } from "./notice-emails";
+import { type DueMembershipRow, lockNextDueMembership, markInGrace, markLapsed, markRenewed } from "./queries";
 
 export interface RenewalRun {
   renewed: number;
@@ -18,17 +19,6 @@ export interface RenewalRun {
   lapsed: number;
   /** Memberships whose handling failed for another reason; logged, and retried by the next run. */
   failed: number;
-}
-
-interface DueRow extends PlanForSale {
-  membership_id: string;
-  member_id: string;
-  status: MembershipStatus;
-  current_period_end: Date;
-  grace_until: Date | null;
-  last_price: string | null;
-  email: string;
-  display_name: string;
 }
 
 type Outcome = Exclude<keyof RenewalRun, "failed">;
@@ -49,25 +39,10 @@ export async function renewDueMemberships({ at }: { at: Date }): Promise<Renewal
   const seen: string[] = [];
   for (;;) {
     const picked = { id: null as string | null };
-    let handled: Awaited<ReturnType<typeof renewOne>> & { due: DueRow };
+    let handled: Awaited<ReturnType<typeof renewOne>> & { due: DueMembershipRow };
     try {
       const result = await withTransaction(pool, async (db) => {
-        const { rows } = await db.query<DueRow>(
-          `SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until,
-                  -- The member's own period: a plan's change of period applies to new members only.
-                  p.id, p.performer_id, p.name, p.price, m.period_days, p.active, pp.stage_name, u.email, u.display_name,
-                  (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
-             FROM memberships m
-             JOIN membership_plans p ON p.id = m.plan_id
-             JOIN users u ON u.id = m.member_id
-             LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
-            WHERE m.status IN ('ACTIVE', 'GRACE', 'CANCELLED') AND m.current_period_end <= $1 AND m.id <> ALL($2::uuid[])
-            ORDER BY m.current_period_end, m.id
-            LIMIT 1
-            FOR UPDATE OF m SKIP LOCKED`,
-          [at, seen],
-        );
-        const due = rows[0];
+        const due = await lockNextDueMembership(db, at, seen);
         if (!due) return null;
         picked.id = due.membership_id;
         seen.push(due.membership_id);
@@ -93,14 +68,14 @@ export async function renewDueMemberships({ at }: { at: Date }): Promise<Renewal
   }
 }
 
-async function renewOne(db: PoolClient, due: DueRow, graceDays: number, at: Date): Promise<{ outcome: Outcome; notice: MembershipNotice | null }> {
+async function renewOne(db: PoolClient, due: DueMembershipRow, graceDays: number, at: Date): Promise<{ outcome: Outcome; notice: MembershipNotice | null }> {
   const contact = { to: due.email, memberName: due.display_name, planTitle: planTitle(due) };
   const state = { status: due.status, currentPeriodEnd: due.current_period_end, graceUntil: due.grace_until };
   const step = renewalStep({ ...state, planActive: due.active }, due.period_days, at);
 
   if (step.kind === "wait") throw new Error(`membership ${due.membership_id} was picked as due but is not`);
   if (step.kind === "lapse") {
-    await db.query(`UPDATE memberships SET status = 'LAPSED', grace_until = NULL, updated_at = now() WHERE id = $1`, [due.membership_id]);
+    await markLapsed(db, due.membership_id);
     return { outcome: "lapsed", notice: { ...contact, kind: "lapsed", reason: step.reason } };
   }
 
@@ -123,19 +98,15 @@ async function renewOne(db: PoolClient, due: DueRow, graceDays: number, at: Date
     await db.query("ROLLBACK TO SAVEPOINT renewal_charge");
     const failed = afterFailedRenewal(state, graceDays, at);
     if (failed.status === "LAPSED") {
-      await db.query(`UPDATE memberships SET status = 'LAPSED', grace_until = NULL, updated_at = now() WHERE id = $1`, [due.membership_id]);
+      await markLapsed(db, due.membership_id);
       return { outcome: "lapsed", notice: { ...contact, kind: "lapsed", reason: failed.reason } };
     }
-    await db.query(`UPDATE memberships SET status = 'GRACE', grace_until = $2, updated_at = now() WHERE id = $1`, [due.membership_id, failed.graceUntil]);
+    await markInGrace(db, due.membership_id, failed.graceUntil);
     return failed.enteredGrace
       ? { outcome: "enteredGrace", notice: { ...contact, kind: "renewal_failed", price, graceUntil: failed.graceUntil } }
       : { outcome: "stillInGrace", notice: null };
   }
-  await db.query(
-    `UPDATE memberships SET status = 'ACTIVE', current_period_start = $2, current_period_end = $3, grace_until = NULL, updated_at = now()
-      WHERE id = $1`,
-    [due.membership_id, step.period.start, step.period.end],
-  );
+  await markRenewed(db, due.membership_id, step.period);
   return {
     outcome: "renewed",
     notice: { ...contact, kind: "receipt", renewal: true, price, periodStart: step.period.start, periodEnd: step.period.end },

@@ -14,6 +14,7 @@ import { findSellingPerformer } from "../sales/sales";
 import { grantsAccessAt } from "./access";
 import { chargePeriod, loadPlan, memberContact, planTitle, walletUpdates } from "./charges";
 import { membershipNoticeMessage } from "./notice-emails";
+import { lockMemberPlan, lockOwnMembershipRow, markCancelled, markResumed, membershipAtNow, upsertActiveMembership } from "./queries";
 
 export const subscribeSchema = z.object({
   planId: z.uuid(),
@@ -47,17 +48,11 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
 
   const result = await withTransaction(pool, async (db) => {
     // One decision at a time per member and plan: two tabs joining at once cannot both pass the checks below.
-    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('membership:' || $1 || ':' || $2, 0))", [memberId, planId]);
+    await lockMemberPlan(db, memberId, planId);
     const replayed = await earlierSubscription(db, key, request);
     if (replayed) return replayed;
 
-    const { rows } = await db.query<{ id: string | null; status: MembershipStatus; current_period_end: Date; now: Date }>(
-      `SELECT m.id, m.status, m.current_period_end, now() AS now
-         FROM (SELECT 1) AS one LEFT JOIN memberships m ON m.plan_id = $1 AND m.member_id = $2`,
-      [planId, memberId],
-    );
-    const found = rows[0];
-    if (!found) throw new Error("now() returned no row");
+    const found = await membershipAtNow(db, planId, memberId);
     const existing = found.id ? { status: found.status, currentPeriodEnd: found.current_period_end } : null;
     if (!plan.active) throw new DomainError("PRECONDITION_FAILED", "This plan is not taking new members.");
     if (expectedPrice !== undefined && expectedPrice !== BigInt(plan.price)) {
@@ -67,14 +62,7 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
 
     const membershipId = found.id ?? randomUUID();
     const period = periodFrom(found.now, plan.period_days);
-    await db.query(
-      `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
-       VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, now())
-       ON CONFLICT (plan_id, member_id) DO UPDATE
-         SET status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
-             period_days = excluded.period_days, grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
-      [membershipId, planId, memberId, period.start, period.end, plan.period_days],
-    );
+    await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days });
     const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false });
     const member = await memberContact(db, memberId);
     const about = `membership:${membershipId}:period:${period.start.toISOString()}`;
@@ -183,11 +171,7 @@ export const membershipIdSchema = z.object({ membershipId: z.uuid() });
 
 /** Locks one of the member's own memberships; another member's is as good as missing. */
 async function lockOwnMembership(db: Queryable, memberId: string, membershipId: string) {
-  const { rows } = await db.query<{ status: MembershipStatus; current_period_end: Date; now: Date }>(
-    "SELECT status, current_period_end, now() AS now FROM memberships WHERE id = $1 AND member_id = $2 FOR UPDATE",
-    [membershipId, memberId],
-  );
-  const row = rows[0];
+  const row = await lockOwnMembershipRow(db, memberId, membershipId);
   if (!row) throw new DomainError("NOT_FOUND", "That membership does not exist.");
   return row;
 }
@@ -197,12 +181,7 @@ export async function cancelMembership(memberId: string, membershipId: string): 
   return withTransaction(pool, async (db) => {
     const row = await lockOwnMembership(db, memberId, membershipId);
     const next = cancellation(row.status);
-    const { rows } = await db.query<{ plan_id: string; cancelled_at: Date }>(
-      `UPDATE memberships SET status = $2::"MembershipStatus", cancelled_at = now(), grace_until = NULL, updated_at = now() WHERE id = $1
-       RETURNING plan_id, cancelled_at`,
-      [membershipId, next],
-    );
-    const cancelled = rows[0];
+    const cancelled = await markCancelled(db, membershipId, next);
     if (!cancelled) throw new Error(`membership ${membershipId} vanished under its lock`);
     const plan = await loadPlan(db, cancelled.plan_id);
     const member = await memberContact(db, memberId);
@@ -225,7 +204,7 @@ export async function resumeMembership(memberId: string, membershipId: string): 
   return withTransaction(pool, async (db) => {
     const row = await lockOwnMembership(db, memberId, membershipId);
     assertCanResume({ status: row.status, currentPeriodEnd: row.current_period_end }, row.now);
-    await db.query(`UPDATE memberships SET status = 'ACTIVE', cancelled_at = NULL, updated_at = now() WHERE id = $1`, [membershipId]);
+    await markResumed(db, membershipId);
     return { status: "ACTIVE", currentPeriodEnd: row.current_period_end };
   });
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
-import { pool } from "@/server/db/client";
-import { type Queryable, withTransaction } from "@/server/db/transaction";
+import { pool, prisma } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import {
@@ -20,6 +20,7 @@ import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
 import { transferReceivedEmail } from "../accounts/account-emails";
 import { getSetting } from "../settings/settings";
+import { insertTransfer, lockSenderTransfers, sentToday } from "./queries";
 
 /**
  * Credits from one user's wallet to another's: sender available -> recipient available, plus a fee to the fees
@@ -38,36 +39,22 @@ interface Recipient extends Party {
 }
 
 /** The recipient named by username or email (both stored lower-case); oneself, nobody and a suspended account are refused. */
-async function findRecipient(db: Queryable, senderId: string, recipient: string): Promise<Recipient> {
-  const { rows } = await db.query<{ id: string; email: string; username: string; display_name: string; status: string }>(
-    `SELECT id, email, username, display_name, status FROM users WHERE ${recipient.includes("@") ? "email" : "username"} = lower($1)`,
-    [recipient],
-  );
-  const found = rows[0];
+async function findRecipient(senderId: string, recipient: string): Promise<Recipient> {
+  const name = recipient.toLowerCase();
+  const found = await prisma.user.findUnique({
+    where: recipient.includes("@") ? { email: name } : { username: name },
+    select: { id: true, email: true, username: true, displayName: true, status: true },
+  });
   if (!found) throw new DomainError("NOT_FOUND", "No one on Tipmeter goes by that username or email address.");
   if (found.id === senderId) throw new DomainError("BAD_REQUEST", "You cannot send credits to yourself.");
-  if (found.status !== "ACTIVE") throw new DomainError("PRECONDITION_FAILED", `${found.display_name} cannot receive credits right now.`);
-  return { id: found.id, email: found.email, username: found.username, displayName: found.display_name };
+  if (found.status !== "ACTIVE") throw new DomainError("PRECONDITION_FAILED", `${found.displayName} cannot receive credits right now.`);
+  return { id: found.id, email: found.email, username: found.username, displayName: found.displayName };
 }
 
-async function sender(db: Queryable, senderId: string): Promise<Party> {
-  const { rows } = await db.query<{ id: string; username: string; display_name: string }>(
-    "SELECT id, username, display_name FROM users WHERE id = $1",
-    [senderId],
-  );
-  const found = rows[0];
+async function sender(senderId: string): Promise<Party> {
+  const found = await prisma.user.findUnique({ where: { id: senderId }, select: { id: true, username: true, displayName: true } });
   if (!found) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
-  return { id: found.id, username: found.username, displayName: found.display_name };
-}
-
-/** What the sender has sent since the start of the current UTC day, by the database's clock. */
-async function sentToday(db: Queryable, senderId: string): Promise<bigint> {
-  const { rows } = await db.query<{ total: string }>(
-    `SELECT coalesce(sum(amount), 0) AS total FROM transfers
-      WHERE sender_id = $1 AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
-    [senderId],
-  );
-  return BigInt(rows[0]?.total ?? "0");
+  return found;
 }
 
 export interface TransferTermsView {
@@ -96,7 +83,7 @@ export async function previewTransfer(senderId: string, input: PreviewTransferIn
   if (!hit.allowed) {
     throw new DomainError("RATE_LIMITED", `You've looked up many recipients in a short time. Try again in ${Math.ceil(hit.retryAfterSeconds / 60)} minutes.`);
   }
-  const to = await findRecipient(pool, senderId, recipient);
+  const to = await findRecipient(senderId, recipient);
   const quote = quoteTransfer(amount, await sentToday(pool, senderId), await getSetting(pool, "transfers"));
   return { ...quote, recipient: { username: to.username, displayName: to.displayName } };
 }
@@ -113,14 +100,14 @@ export interface TransferResult {
 /** Sends credits now. A retry with the same key returns the first transfer; nothing posts on any refusal. */
 export async function sendTransfer(senderId: string, input: SendTransferInput): Promise<TransferResult> {
   const { recipient, amount, note, idempotencyKey } = sendTransferSchema.parse(input);
-  const from = await sender(pool, senderId);
-  const to = await findRecipient(pool, senderId, recipient);
+  const from = await sender(senderId);
+  const to = await findRecipient(senderId, recipient);
   const key = `transfer:${senderId}:${idempotencyKey}`;
   const request = { recipientId: to.id, amount, note: note || null };
 
   const result = await withTransaction(pool, async (db) => {
     // Serializes this sender's transfers, so the sum below sees every transfer that committed before this one.
-    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('transfer-sender:' || $1, 0))", [senderId]);
+    await lockSenderTransfers(db, senderId);
     const first = await earlierPosting<TransferMetadata>(db, key, request);
     if (first) return { ...first, replayed: true };
 
@@ -149,10 +136,15 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
       metadata: { ...metadata },
       legs,
     });
-    await db.query(
-      `INSERT INTO transfers (id, sender_id, recipient_id, amount, fee, note, transaction_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [metadata.transferId, senderId, to.id, quote.amount.toString(), quote.fee.toString(), metadata.note, posted.transactionId.toString()],
-    );
+    await insertTransfer(db, {
+      id: metadata.transferId,
+      senderId,
+      recipientId: to.id,
+      amount: quote.amount,
+      fee: quote.fee,
+      note: metadata.note,
+      transactionId: posted.transactionId,
+    });
     const about = `transfer:${metadata.transferId}`;
     await enqueue(db, [
       { key: `${about}:wallet:${senderId}`, kind: "wallet-update", userId: senderId },

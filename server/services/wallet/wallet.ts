@@ -4,7 +4,7 @@ import { type HistoryPart, type HistorySummary, OWN_MOVE_COUNTERPARTY, summarize
 import { transferLineDescription } from "@/server/domain/transfers";
 import type { AccountType, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances, type WalletBalances } from "@/server/ledger/balances";
-import { historyGroupKeySql } from "@/server/ledger/history-groups";
+import { historyEntryRows } from "./queries";
 
 export type { HistoryPart, WalletBalances };
 
@@ -58,56 +58,7 @@ export function counterpartyLabel(otherUserName: string | null, otherAccountType
  * owned by someone else, else the largest system leg.
  */
 export async function historyOf(userId: string, filter: HistoryFilter): Promise<{ lines: HistoryLine[]; nextCursor: bigint | null }> {
-  const { rows } = await pool.query<{
-    group_key: string;
-    first_entry_id: string;
-    entry_id: string;
-    transaction_id: string;
-    kind: TransactionKind;
-    account_type: AccountType;
-    amount: string;
-    description: string;
-    metadata: unknown;
-    created_at: Date;
-    other_name: string | null;
-    other_type: AccountType | null;
-  }>(
-    `WITH mine AS MATERIALIZED (
-       SELECT e.id AS entry_id, e.transaction_id, t.kind, a.type AS account_type, e.amount, t.description,
-              CASE WHEN t.kind = 'TRANSFER' THEN t.metadata END AS metadata, e.created_at,
-              ${historyGroupKeySql("t", "r")} AS group_key
-         FROM ledger_accounts a
-         JOIN ledger_entries e ON e.account_id = a.id
-         JOIN ledger_transactions t ON t.id = e.transaction_id
-         LEFT JOIN ledger_transactions r ON r.id = t.reverses_id
-        WHERE a.owner_id = $1
-     ), page AS (
-       SELECT m.group_key, min(m.entry_id) AS first_entry_id
-         FROM mine m
-        GROUP BY m.group_key
-       HAVING ($2::text IS NULL OR bool_or(m.kind::text = $2))
-          AND ($3::timestamptz IS NULL OR min(m.created_at) >= $3)
-          AND ($4::timestamptz IS NULL OR min(m.created_at) < $4)
-          AND ($5::bigint IS NULL OR min(m.entry_id) < $5)
-        ORDER BY first_entry_id DESC
-        LIMIT $6
-     )
-     SELECT p.group_key, p.first_entry_id, m.entry_id, m.transaction_id, m.kind, m.account_type, m.amount,
-            m.description, m.metadata, m.created_at, other.display_name AS other_name, other.type AS other_type
-       FROM page p
-       JOIN mine m ON m.group_key = p.group_key
-       LEFT JOIN LATERAL (
-         SELECT u.display_name, oa.type
-           FROM ledger_entries oe
-           JOIN ledger_accounts oa ON oa.id = oe.account_id
-           LEFT JOIN users u ON u.id = oa.owner_id
-          WHERE oe.transaction_id = m.transaction_id AND oe.id <> m.entry_id AND oa.owner_id IS DISTINCT FROM $1::uuid
-          ORDER BY oa.owner_id IS NULL, abs(oe.amount) DESC
-          LIMIT 1
-       ) other ON true
-      ORDER BY p.first_entry_id DESC, m.entry_id`,
-    [userId, filter.kind ?? null, filter.from ?? null, filter.to ?? null, filter.cursor?.toString() ?? null, filter.limit + 1],
-  );
+  const rows = await historyEntryRows(pool, userId, { ...filter, lines: filter.limit + 1 });
   const groups = new Map<string, { firstEntryId: bigint; parts: HistoryPart[] }>();
   for (const row of rows) {
     const group = groups.get(row.group_key) ?? { firstEntryId: BigInt(row.first_entry_id), parts: [] };
