@@ -9,6 +9,7 @@ import { ADMINS_CHANNEL, userChannel } from "@/server/domain/realtime-events";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { realtimeEvent } from "@/server/outbox/realtime";
 import { appLink, renderEmail } from "../emails/template";
+import { selectStatusEmailFacts } from "./queries";
 import type { StatusNotice } from "./withdrawal-state";
 
 /**
@@ -69,25 +70,7 @@ const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: strin
 };
 
 async function statusEmail(db: Queryable, notice: StatusNotice): Promise<OutgoingEmail | null> {
-  const { rows } = await db.query<{
-    email: string;
-    display_name: string;
-    credits: string;
-    currency: string;
-    fee_minor: string;
-    net_minor: string;
-    method: keyof typeof PAYOUT_METHOD_LABELS;
-    reference: string | null;
-    reason: string | null;
-    note: string | null;
-  }>(
-    `SELECT u.email, u.display_name, w.credits, w.currency, w.fee_minor, w.net_minor, w.method, w.reference, w.reason,
-            (SELECT e.note FROM withdrawal_events e WHERE e.withdrawal_id = w.id AND e.to_status = $2::"WithdrawalStatus"
-              ORDER BY e.id DESC LIMIT 1) AS note
-       FROM withdrawals w JOIN users u ON u.id = w.performer_id WHERE w.id = $1`,
-    [notice.withdrawalId, notice.status],
-  );
-  const row = rows[0];
+  const row = await selectStatusEmailFacts(db, notice.withdrawalId, notice.status);
   if (!row) return null;
   const { subject, body } = MESSAGES[notice.status]({
     credits: formatCredits(BigInt(row.credits)),

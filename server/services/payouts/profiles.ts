@@ -22,6 +22,7 @@ import { payments } from "@/server/integrations/payments";
 import { type MethodTerms, type PayoutField, type PayoutRate, getPayoutConfiguration, loadPayoutFields } from "./settings";
 import { getSetting } from "../settings/settings";
 import { recordAudit } from "@/server/services/audit/record";
+import { type PayoutProfileRecord, databaseNow, selectPayoutProfileLocked, setStripeAccount, upsertPayoutProfile } from "./queries";
 
 /**
  * Payout profiles: where a performer's money goes. Values are checked against the fields admins require for
@@ -30,15 +31,7 @@ import { recordAudit } from "@/server/services/audit/record";
  * revealing them is audited.
  */
 
-export interface PayoutProfileRecord {
-  performerId: string;
-  method: PayoutMethod;
-  currency: string;
-  details: Record<string, string>;
-  stripeAccountId: string | null;
-  methodChangedAt: Date;
-  updatedAt: Date;
-}
+export type { PayoutProfileRecord };
 
 const PROFILE_SELECT = {
   performerId: true,
@@ -56,17 +49,9 @@ export async function findPayoutProfile(performerId: string): Promise<PayoutProf
   return profile && { ...profile, details: profile.details as Record<string, string> };
 }
 
-/** The same columns in SQL, named as the record's fields, for the statements that lock or upsert a profile. */
-const PROFILE_COLUMNS = `performer_id AS "performerId", method, currency, details, stripe_account_id AS "stripeAccountId",
-  method_changed_at AS "methodChangedAt", updated_at AS "updatedAt"`;
-
-/** FOR SHARE keeps the profile as read while a withdrawal is requested; FOR UPDATE while it is saved. */
-export async function lockPayoutProfile(db: Queryable, performerId: string, lock: "share" | "update"): Promise<PayoutProfileRecord | null> {
-  const { rows } = await db.query<PayoutProfileRecord>(
-    `SELECT ${PROFILE_COLUMNS} FROM payout_profiles WHERE performer_id = $1 ${lock === "share" ? "FOR SHARE" : "FOR UPDATE"}`,
-    [performerId],
-  );
-  return rows[0] ?? null;
+/** The profile, locked as the use case needs it (see selectPayoutProfileLocked). */
+export function lockPayoutProfile(db: Queryable, performerId: string, lock: "share" | "update"): Promise<PayoutProfileRecord | null> {
+  return selectPayoutProfileLocked(db, performerId, lock);
 }
 
 /** Required fields the profile lacks for its method, a Stripe account included. */
@@ -97,8 +82,7 @@ export interface MyPayoutProfile {
 
 async function lockedUntil(db: Queryable, profile: PayoutProfileRecord | null, lockDays: number): Promise<Date | null> {
   if (!profile) return null;
-  const { rows } = await db.query<{ now: Date }>("SELECT now() AS now");
-  const now = rows[0]?.now ?? new Date();
+  const now = await databaseNow(db);
   return isLocked(profile.methodChangedAt, lockDays, now) ? lockEndsAt(profile.methodChangedAt, lockDays) : null;
 }
 
@@ -148,16 +132,7 @@ export async function savePayoutProfile(userId: string, input: SavePayoutProfile
       stripeAccountId: profile.method === "STRIPE_CONNECT" ? stripeAccountId : null,
     });
     const changed = payoutDestinationChanged(previous && destination(previous), destination({ method, details: validated.values }));
-    const { rows } = await db.query<PayoutProfileRecord>(
-      `INSERT INTO payout_profiles (performer_id, method, currency, details, method_changed_at, updated_at)
-       VALUES ($1, $2::"PayoutMethod", $3, $4::jsonb, now(), now())
-       ON CONFLICT (performer_id) DO UPDATE
-         SET method = excluded.method, currency = excluded.currency, details = excluded.details, updated_at = now(),
-             method_changed_at = CASE WHEN $5 THEN now() ELSE payout_profiles.method_changed_at END
-       RETURNING ${PROFILE_COLUMNS}`,
-      [userId, method, currency, JSON.stringify(validated.values), changed],
-    );
-    const saved = rows[0];
+    const saved = await upsertPayoutProfile(db, userId, { method, currency, details: validated.values }, changed);
     if (!saved) throw new Error("payout profile upsert returned no row");
     // Which fields changed, never their values: the audit log is read more widely than payout details.
     const changedKeys = Object.keys({ ...previous?.details, ...validated.values }).filter((key) => previous?.details[key] !== validated.values[key]);
@@ -198,11 +173,7 @@ export async function startStripeOnboarding(userId: string, input: z.input<typeo
     });
     accountId = account.id;
     await withTransaction(pool, async (db) => {
-      await db.query(
-        `UPDATE payout_profiles SET stripe_account_id = $2, method_changed_at = now(), updated_at = now()
-          WHERE performer_id = $1 AND stripe_account_id IS NULL`,
-        [userId, account.id],
-      );
+      await setStripeAccount(db, userId, account.id);
       await recordAudit(db, {
         actorId: userId,
         action: "payout_profile.stripe_connected",

@@ -1,10 +1,12 @@
 import "server-only";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { type PayoutDetailsSnapshot, withdrawalKeys } from "@/server/domain/payouts";
 import { type GatewayEvent, PaymentGatewayError, type TransferReversal, payments } from "@/server/integrations/payments";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
+import { insertStripeEvent } from "../purchases/queries";
+import { setStripeTransfer } from "./queries";
 import { type TransitionActor, type WithdrawalRow, applyTransition, findWithdrawal, lockWithdrawal } from "./withdrawal-state";
 
 /**
@@ -67,10 +69,7 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
       })
       .catch(stripeRefusal);
     // Recorded at once: from here on money sits in the performer's Stripe account, so rejecting is no longer safe.
-    await pool.query("UPDATE withdrawals SET stripe_transfer_id = $2, updated_at = now() WHERE id = $1 AND stripe_transfer_id IS NULL", [
-      withdrawal.id,
-      transfer.id,
-    ]);
+    await setStripeTransfer(pool, withdrawal.id, transfer.id);
   }
   const payout = await payments()
     .payout({ accountId, amountMinor, currency, metadata, description: "Tipmeter earnings", idempotencyKey: withdrawalKeys.stripePayout(withdrawal.id) })
@@ -87,12 +86,12 @@ export async function sendStripePayout(withdrawalId: string, actor: TransitionAc
 /** The withdrawal a payout event is about: by the payout id stored on it, else the payload's metadata (then re-read). */
 async function withdrawalForPayout(event: GatewayEvent): Promise<string | null> {
   if (!event.objectId) return null;
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE stripe_payout_id = $1", [event.objectId]);
-  if (rows[0]) return rows[0].id;
+  const byPayout = await prisma.withdrawal.findFirst({ where: { stripePayoutId: event.objectId }, select: { id: true } });
+  if (byPayout) return byPayout.id;
   const id = event.claimedMetadata.withdrawal_id;
   if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const byMetadata = await pool.query<{ id: string }>("SELECT id FROM withdrawals WHERE id = $1", [id]);
-  return byMetadata.rows[0]?.id ?? null;
+  const byMetadata = await prisma.withdrawal.findUnique({ where: { id }, select: { id: true } });
+  return byMetadata?.id ?? null;
 }
 
 /**
@@ -102,7 +101,7 @@ async function withdrawalForPayout(event: GatewayEvent): Promise<string | null> 
 export async function handlePayoutEvent(event: GatewayEvent): Promise<"processed" | "duplicate" | "ignored"> {
   const withdrawalId = await withdrawalForPayout(event);
   if (!withdrawalId || !event.objectId) {
-    await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
+    await prisma.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
     return "ignored";
   }
   const payout = await payments(event.gateway).readPayout(event.account, event.objectId);
@@ -112,11 +111,7 @@ export async function handlePayoutEvent(event: GatewayEvent): Promise<"processed
   const reversal = failed && before && REVERSIBLE_FROM.includes(before.status) ? await reverseTransfer(before) : null;
 
   return withTransaction(pool, async (db) => {
-    const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [
-      event.id,
-      event.type,
-    ]);
-    if (!inserted.rowCount) return "duplicate";
+    if (!(await insertStripeEvent(db, event.id, event.type))) return "duplicate";
     const withdrawal = await lockWithdrawal(db, withdrawalId);
     const arrived = payout.status === "paid";
     if ((arrived || failed) && withdrawal.status === "APPROVED") {

@@ -6,11 +6,10 @@ import { DomainError, isDomainError } from "@/server/domain/errors";
 import { AWAITING_ADMIN, PAYOUT_METHODS, type PayoutDetailLine, WITHDRAWAL_STATUSES, detailLines } from "@/server/domain/payouts";
 import type { WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { recordAudit } from "@/server/services/audit/record";
+import { selectWithdrawalQueue } from "./queries";
 import { assertStripeAccountReady, sendStripePayout } from "./stripe-payouts";
 import {
   type TransitionActor,
-  WITHDRAWAL_COLUMNS,
-  type WithdrawalRow,
   type WithdrawalView,
   applyTransition,
   eventsFor,
@@ -47,8 +46,6 @@ export interface AdminWithdrawalView extends WithdrawalView {
   details: PayoutDetailLine[];
 }
 
-type QueueRow = WithdrawalRow & { username: string; display_name: string; email: string; stage_name: string | null };
-
 function statusesFor(filter: z.output<typeof withdrawalFiltersSchema>["status"]): WithdrawalStatus[] | null {
   if (!filter) return null;
   return filter === "OPEN" ? [...AWAITING_ADMIN] : [filter];
@@ -65,27 +62,15 @@ function escapeLike(text: string): string {
 export async function queryWithdrawals(db: Queryable, input: WithdrawalFilters, limit: number): Promise<AdminWithdrawalView[]> {
   const filters = withdrawalFiltersSchema.parse(input);
   const oldestFirst = filters.status === "OPEN" || filters.status === "REQUESTED" || filters.status === "APPROVED";
-  const { rows } = await db.query<QueueRow>(
-    `SELECT ${WITHDRAWAL_COLUMNS}, u.username, u.display_name, u.email, p.stage_name
-       FROM withdrawals w
-       JOIN users u ON u.id = w.performer_id
-       LEFT JOIN performer_profiles p ON p.user_id = w.performer_id
-      WHERE ($1::"WithdrawalStatus"[] IS NULL OR w.status = ANY($1::"WithdrawalStatus"[]))
-        AND ($2::text IS NULL OR u.username ILIKE $2 OR u.email ILIKE $2 OR u.display_name ILIKE $2 OR p.stage_name ILIKE $2)
-        AND ($3::"PayoutMethod" IS NULL OR w.method = $3::"PayoutMethod")
-        AND ($4::date IS NULL OR w.created_at >= ($4::date)::timestamp AT TIME ZONE 'UTC')
-        AND ($5::date IS NULL OR w.created_at < ($5::date + 1)::timestamp AT TIME ZONE 'UTC')
-      ORDER BY w.created_at ${oldestFirst ? "ASC" : "DESC"}, w.id
-      LIMIT $6`,
-    [
-      statusesFor(filters.status),
-      filters.performer ? `%${escapeLike(filters.performer)}%` : null,
-      filters.method ?? null,
-      filters.from ?? null,
-      filters.to ?? null,
-      limit,
-    ],
-  );
+  const rows = await selectWithdrawalQueue(db, {
+    statuses: statusesFor(filters.status),
+    performerPattern: filters.performer ? `%${escapeLike(filters.performer)}%` : null,
+    method: filters.method ?? null,
+    from: filters.from ?? null,
+    to: filters.to ?? null,
+    oldestFirst,
+    limit,
+  });
   const events = await eventsFor(db, rows.map((row) => row.id));
   return rows.map((row) => ({
     ...toWithdrawalView(row, events.get(row.id) ?? []),

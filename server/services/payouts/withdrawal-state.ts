@@ -6,13 +6,13 @@ import { systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import {
   type PayoutActor,
-  type PayoutDetailsSnapshot,
   WITHDRAWAL_STATUS_LABELS,
   assertTransition,
   withdrawalKeys,
 } from "@/server/domain/payouts";
 import type { PayoutMethod, WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { post, reverse } from "@/server/ledger/post";
+import { type WithdrawalRow, recordStatusChange, selectWithdrawal, selectWithdrawalEvents, selectWithdrawalForUpdate } from "./queries";
 
 /**
  * One withdrawal as stored, and the one way its status changes: `applyTransition`, inside the caller's
@@ -20,47 +20,17 @@ import { post, reverse } from "@/server/ledger/post";
  * under deterministic keys, updates the row and appends the event with time and actor.
  */
 
-export interface WithdrawalRow {
-  id: string;
-  performer_id: string;
-  credits: string;
-  currency: string;
-  gross_minor: string;
-  fee_minor: string;
-  net_minor: string;
-  method: PayoutMethod;
-  payout_details: PayoutDetailsSnapshot;
-  status: WithdrawalStatus;
-  idempotency_key: string;
-  hold_transaction_id: string;
-  settle_transaction_id: string | null;
-  release_transaction_id: string | null;
-  reference: string | null;
-  reason: string | null;
-  stripe_transfer_id: string | null;
-  stripe_payout_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export const WITHDRAWAL_COLUMNS = `w.id, w.performer_id, w.credits, w.currency, w.gross_minor, w.fee_minor, w.net_minor, w.method,
-  w.payout_details, w.status, w.idempotency_key, w.hold_transaction_id, w.settle_transaction_id, w.release_transaction_id,
-  w.reference, w.reason, w.stripe_transfer_id, w.stripe_payout_id, w.created_at, w.updated_at`;
+export type { WithdrawalRow };
 
 /** The withdrawal, locked for the rest of the transaction; `performerId` scopes it to its owner. */
 export async function lockWithdrawal(db: Queryable, id: string, performerId?: string): Promise<WithdrawalRow> {
-  const { rows } = await db.query<WithdrawalRow>(
-    `SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.id = $1 AND ($2::uuid IS NULL OR w.performer_id = $2::uuid) FOR UPDATE`,
-    [id, performerId ?? null],
-  );
-  const row = rows[0];
+  const row = await selectWithdrawalForUpdate(db, id, performerId ?? null);
   if (!row) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   return row;
 }
 
-export async function findWithdrawal(db: Queryable, id: string): Promise<WithdrawalRow | null> {
-  const { rows } = await db.query<WithdrawalRow>(`SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.id = $1`, [id]);
-  return rows[0] ?? null;
+export function findWithdrawal(db: Queryable, id: string): Promise<WithdrawalRow | null> {
+  return selectWithdrawal(db, id);
 }
 
 /** A status change, as announced through the outbox in its transaction. */
@@ -132,19 +102,18 @@ export async function applyTransition(
       });
     }
   }
-  await db.query(
-    `UPDATE withdrawals
-        SET status = $2::"WithdrawalStatus", settle_transaction_id = $3, release_transaction_id = $4,
-            reference = coalesce($5, reference), reason = coalesce($6, reason),
-            stripe_payout_id = coalesce($7, stripe_payout_id), updated_at = now()
-      WHERE id = $1`,
-    [withdrawal.id, to, settleId, releaseId, details.reference ?? null, details.reason ?? null, details.stripePayoutId ?? null],
-  );
-  await db.query(
-    `INSERT INTO withdrawal_events (withdrawal_id, from_status, to_status, actor_id, note)
-     VALUES ($1, $2::"WithdrawalStatus", $3::"WithdrawalStatus", $4, $5)`,
-    [withdrawal.id, withdrawal.status, to, actor.id, details.note ?? null],
-  );
+  await recordStatusChange(db, {
+    id: withdrawal.id,
+    from: withdrawal.status,
+    to,
+    settleTransactionId: settleId,
+    releaseTransactionId: releaseId,
+    reference: details.reference ?? null,
+    reason: details.reason ?? null,
+    stripePayoutId: details.stripePayoutId ?? null,
+    actorId: actor.id,
+    note: details.note ?? null,
+  });
   withdrawal.status = to;
   withdrawal.settle_transaction_id = settleId;
   withdrawal.release_transaction_id = releaseId;
@@ -210,24 +179,7 @@ export function toWithdrawalView(row: WithdrawalRow, events: WithdrawalEventView
 export async function eventsFor(db: Queryable, withdrawalIds: readonly string[]): Promise<Map<string, WithdrawalEventView[]>> {
   const byWithdrawal = new Map<string, WithdrawalEventView[]>();
   if (withdrawalIds.length === 0) return byWithdrawal;
-  const { rows } = await db.query<{
-    withdrawal_id: string;
-    from_status: WithdrawalStatus | null;
-    to_status: WithdrawalStatus;
-    actor_id: string | null;
-    performer_id: string;
-    display_name: string | null;
-    note: string | null;
-    created_at: Date;
-  }>(
-    `SELECT e.withdrawal_id, e.from_status, e.to_status, e.actor_id, w.performer_id, u.display_name, e.note, e.created_at
-       FROM withdrawal_events e
-       JOIN withdrawals w ON w.id = e.withdrawal_id
-       LEFT JOIN users u ON u.id = e.actor_id
-      WHERE e.withdrawal_id = ANY($1::uuid[])
-      ORDER BY e.id`,
-    [withdrawalIds],
-  );
+  const rows = await selectWithdrawalEvents(db, withdrawalIds);
   for (const row of rows) {
     const list = byWithdrawal.get(row.withdrawal_id) ?? [];
     list.push({

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { pool } from "@/server/db/client";
-import { type Queryable, withTransaction } from "@/server/db/transaction";
+import { withTransaction } from "@/server/db/transaction";
 import { DomainError, isDomainError } from "@/server/domain/errors";
 import { userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
@@ -27,7 +27,15 @@ import { findPayoutProfile, lockPayoutProfile, profileGaps } from "./profiles";
 import { getPayoutConfiguration } from "./settings";
 import { sendStripePayout } from "./stripe-payouts";
 import {
-  WITHDRAWAL_COLUMNS,
+  creditsRequestedWithin,
+  databaseNow,
+  insertRequestedEvent,
+  insertWithdrawal,
+  lockPerformerWithdrawalRequests,
+  selectPerformerWithdrawals,
+  selectWithdrawalByKey,
+} from "./queries";
+import {
   type WithdrawalRow,
   type WithdrawalView,
   applyTransition,
@@ -66,8 +74,7 @@ export async function withdrawalOverview(performerId: string): Promise<Withdrawa
   const configuration = await getPayoutConfiguration();
   const profile = await findPayoutProfile(performerId);
   const balances = await walletBalances(pool, performerId);
-  const { rows } = await pool.query<{ now: Date }>("SELECT now() AS now");
-  const now = rows[0]?.now ?? new Date();
+  const now = await databaseNow(pool);
   const rate = profile ? (configuration.rates.find((candidate) => candidate.currency === profile.currency) ?? null) : null;
   const terms = profile ? (configuration.methods.find((candidate) => candidate.method === profile.method) ?? null) : null;
   const lockDays = configuration.policy.methodLockDays;
@@ -112,14 +119,6 @@ function formatDate(date: Date): string {
   return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
 }
 
-async function withdrawalByKey(db: Queryable, performerId: string, key: string): Promise<WithdrawalRow | null> {
-  const { rows } = await db.query<WithdrawalRow>(`SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 AND w.idempotency_key = $2`, [
-    performerId,
-    key,
-  ]);
-  return rows[0] ?? null;
-}
-
 function replayOf(existing: WithdrawalRow, credits: bigint): { row: WithdrawalRow; replayed: true } {
   if (BigInt(existing.credits) !== credits) throw new DomainError("CONFLICT", "This request was already made with different details.");
   return { row: existing, replayed: true };
@@ -130,8 +129,8 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
   const configuration = await getPayoutConfiguration();
   const result = await withTransaction(pool, async (db) => {
     // One request at a time per performer, so the auto-approval window below counts every earlier request.
-    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('withdrawal-request:' || $1, 0))", [performerId]);
-    const existing = await withdrawalByKey(db, performerId, idempotencyKey);
+    await lockPerformerWithdrawalRequests(db, performerId);
+    const existing = await selectWithdrawalByKey(db, performerId, idempotencyKey);
     if (existing) return replayOf(existing, credits);
 
     const profile = await lockPayoutProfile(db, performerId, "share");
@@ -143,9 +142,8 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
     if (!rate) throw new DomainError("PRECONDITION_FAILED", `Payouts in ${profile.currency} are not offered any more; choose another currency in your payout profile.`);
     const gaps = profileGaps(configuration.fields, profile);
     if (gaps.length > 0) throw new DomainError("PRECONDITION_FAILED", `Your payout profile is incomplete: add ${gaps.join(", ")}.`);
-    const { rows } = await db.query<{ now: Date }>("SELECT now() AS now");
     const lockDays = configuration.policy.methodLockDays;
-    if (isLocked(profile.methodChangedAt, lockDays, rows[0]?.now ?? new Date())) {
+    if (isLocked(profile.methodChangedAt, lockDays, await databaseNow(db))) {
       throw new DomainError(
         "PRECONDITION_FAILED",
         `Your payout details changed recently, so withdrawals are paused until ${formatDate(lockEndsAt(profile.methodChangedAt, lockDays))}.`,
@@ -172,46 +170,30 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
       throw error;
     });
     const snapshot = snapshotPayoutDetails(configuration.fields, profile);
-    const inserted = await db.query<WithdrawalRow>(
-      `INSERT INTO withdrawals AS w (id, performer_id, credits, currency, gross_minor, fee_minor, net_minor, method, payout_details, status,
-                                idempotency_key, hold_transaction_id, updated_at)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7::"PayoutMethod", $8::jsonb, 'REQUESTED', $9, $10, now())
-       ON CONFLICT (performer_id, idempotency_key) DO NOTHING
-       RETURNING ${WITHDRAWAL_COLUMNS}`,
-      [
-        performerId,
-        credits.toString(),
-        profile.currency,
-        quote.grossMinor.toString(),
-        quote.feeMinor.toString(),
-        quote.netMinor.toString(),
-        profile.method,
-        JSON.stringify(snapshot),
-        idempotencyKey,
-        hold.transactionId.toString(),
-      ],
-    );
-    const row = inserted.rows[0];
+    const row = await insertWithdrawal(db, {
+      performerId,
+      credits,
+      currency: profile.currency,
+      grossMinor: quote.grossMinor,
+      feeMinor: quote.feeMinor,
+      netMinor: quote.netMinor,
+      method: profile.method,
+      payoutDetails: snapshot,
+      idempotencyKey,
+      holdTransactionId: hold.transactionId,
+    });
     if (!row) {
       // The same key raced in on another connection and won; its hold is the one posted (replayed above).
-      const winner = await withdrawalByKey(db, performerId, idempotencyKey);
+      const winner = await selectWithdrawalByKey(db, performerId, idempotencyKey);
       if (!winner) throw new Error("withdrawal insert conflicted but no row exists");
       return replayOf(winner, credits);
     }
-    await db.query(
-      `INSERT INTO withdrawal_events (withdrawal_id, from_status, to_status, actor_id) VALUES ($1, NULL, 'REQUESTED', $2)`,
-      [row.id, performerId],
-    );
+    await insertRequestedEvent(db, row.id, performerId);
     await announceWithdrawalChange(db, { withdrawalId: row.id, performerId, status: "REQUESTED" });
     const autoApproveBelow = configuration.policy.autoApproveBelowCredits;
     if (autoApproveBelow !== null) {
-      const window = await db.query<{ credits: string }>(
-        `SELECT coalesce(sum(credits), 0) AS credits FROM withdrawals
-          WHERE performer_id = $1 AND id <> $2 AND status NOT IN ('CANCELLED', 'REJECTED', 'FAILED')
-            AND created_at > now() - make_interval(hours => $3)`,
-        [performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS],
-      );
-      if (qualifiesForAutoApproval(credits, BigInt(window.rows[0]?.credits ?? "0"), autoApproveBelow)) {
+      const requestedBefore = await creditsRequestedWithin(db, performerId, row.id, AUTO_APPROVAL_WINDOW_HOURS);
+      if (qualifiesForAutoApproval(credits, requestedBefore, autoApproveBelow)) {
         await applyTransition(db, row, "APPROVED", { kind: "system", id: null }, {
           note: `Approved automatically: ${formatCredits(autoApproveBelow)} credits or less requested in ${AUTO_APPROVAL_WINDOW_HOURS} hours`,
         });
@@ -250,10 +232,7 @@ export async function viewOf(id: string): Promise<WithdrawalView> {
 
 /** The performer's own withdrawals, newest first, each with its status history. */
 export async function listMyWithdrawals(performerId: string): Promise<WithdrawalView[]> {
-  const { rows } = await pool.query<WithdrawalRow>(
-    `SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 ORDER BY w.created_at DESC, w.id LIMIT 200`,
-    [performerId],
-  );
+  const rows = await selectPerformerWithdrawals(pool, performerId);
   const events = await eventsFor(pool, rows.map((row) => row.id));
   return rows.map((row) => toWithdrawalView(row, events.get(row.id) ?? []));
 }

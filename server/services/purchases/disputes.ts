@@ -1,15 +1,29 @@
 import "server-only";
 import type { PoolClient } from "pg";
 import { type DisputedSale, planDisputeLoss } from "@/server/domain/disputes";
-import { type Leg, CREDITS, systemAccount, userAccount } from "@/server/domain/ledger";
+import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { env } from "@/server/env";
-import type { SaleKind } from "@/server/generated/prisma/enums";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { appLink, creditsText, renderEmail } from "../emails/template";
 import { recordAudit } from "@/server/services/audit/record";
+import {
+  type SaleRow,
+  giveBackToLot,
+  insertSaleReversal,
+  lockSalesAgainstRefunds,
+  markReversalsRestored,
+  postedWithKey,
+  selectLotsForUpdate,
+  selectOpenReversals,
+  selectPerformerContacts,
+  selectPostingEntries,
+  selectPostingMetadata,
+  selectSalesSince,
+  takeFromLot,
+} from "./queries";
 
 /**
  * A disputed credit purchase, as server/domain/disputes.ts says who bears it: one DISPUTE_HOLD posting per
@@ -29,69 +43,24 @@ export interface DisputedPurchase {
 const holdKey = (purchaseId: string, disputeId: string) => `purchase:${purchaseId}:dispute:${disputeId}:hold`;
 const releaseKey = (purchaseId: string, disputeId: string) => `purchase:${purchaseId}:dispute:${disputeId}:release`;
 
-async function postedWithKey(db: PoolClient, key: string): Promise<bigint | null> {
-  const { rows } = await db.query<{ id: string }>("SELECT id FROM ledger_transactions WHERE idempotency_key = $1", [key]);
-  return rows[0] ? BigInt(rows[0].id) : null;
-}
-
-interface SaleRow {
-  id: string;
-  sale_kind: SaleKind;
-  performer_id: string | null;
-  amount: string;
-  performer_share: string;
-  from_wallet: string;
-  taken_before: string;
-  lot_id: string | null;
-}
-
-/**
- * The buyer's sales since the purchase was credited, oldest first, with the part of each paid from their wallet
- * (available or held credits) and the part earlier disputes already took; refunded sales are left out.
- */
-async function salesSince(db: PoolClient, buyerId: string, sinceTransactionId: bigint): Promise<SaleRow[]> {
-  const { rows } = await db.query<SaleRow>(
-    `SELECT t.id, t.metadata->>'saleKind' AS sale_kind, t.metadata->>'performerId' AS performer_id,
-            t.metadata->>'amount' AS amount, t.metadata->>'performerShare' AS performer_share,
-            -sum(e.amount) AS from_wallet,
-            (SELECT coalesce(sum(r.taken), 0) FROM dispute_sale_reversals r WHERE r.sale_transaction_id = t.id AND r.restored_at IS NULL) AS taken_before,
-            (SELECT l.id FROM earnings_lots l WHERE l.transaction_id = t.id) AS lot_id
-       FROM ledger_accounts a
-       JOIN ledger_entries e ON e.account_id = a.id AND e.amount < 0 AND e.transaction_id > $2
-       JOIN ledger_transactions t ON t.id = e.transaction_id
-      WHERE a.owner_id = $1 AND a.type IN ('AVAILABLE', 'HELD') AND a.currency = $3 AND t.metadata ? 'saleKind'
-        AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses_id = t.id AND r.kind = 'SALE_REFUND')
-      GROUP BY t.id
-      ORDER BY t.id`,
-    [buyerId, sinceTransactionId.toString(), CREDITS],
-  );
-  return rows;
-}
-
 /**
  * The sales since the purchase, each locked against a refund (refundSale takes the same per-sale lock), then read
  * again so that a refund committed meanwhile leaves its sale out; a sale made after the first read is not locked
  * and so not counted, which leaves its share with the buyer's debt rather than risking a second take.
  */
 async function lockedSalesSince(db: PoolClient, buyerId: string, sinceTransactionId: bigint): Promise<SaleRow[]> {
-  const candidates = await salesSince(db, buyerId, sinceTransactionId);
+  const candidates = await selectSalesSince(db, buyerId, sinceTransactionId);
   const ids = candidates.map((sale) => sale.id);
   if (ids.length === 0) return [];
-  await db.query(
-    "SELECT pg_advisory_xact_lock(hashtextextended('sale-refund:' || id, 0)) FROM unnest($1::bigint[]) AS id ORDER BY id",
-    [ids],
-  );
+  await lockSalesAgainstRefunds(db, ids);
   const locked = new Set(ids);
-  return (await salesSince(db, buyerId, sinceTransactionId)).filter((sale) => locked.has(sale.id));
+  return (await selectSalesSince(db, buyerId, sinceTransactionId)).filter((sale) => locked.has(sale.id));
 }
 
 /** The lots' pending remainders, locked so maturation and refunds wait for this dispute. */
 async function lockLots(db: PoolClient, lotIds: readonly string[]): Promise<Map<string, { remaining: bigint; matured: boolean }>> {
   if (lotIds.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; remaining: string; matured_at: Date | null }>(
-    "SELECT id, remaining, matured_at FROM earnings_lots WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-    [lotIds],
-  );
+  const rows = await selectLotsForUpdate(db, lotIds);
   return new Map(rows.map((row) => [row.id, { remaining: BigInt(row.remaining), matured: row.matured_at !== null }]));
 }
 
@@ -147,25 +116,8 @@ export async function takeBackDisputed(db: PoolClient, purchase: DisputedPurchas
   });
 
   for (const part of plan.sales) {
-    if (part.lotId !== null) {
-      await db.query("UPDATE earnings_lots SET remaining = remaining - $2 WHERE id = $1", [part.lotId.toString(), part.fromPending.toString()]);
-    }
-    await db.query(
-      `INSERT INTO dispute_sale_reversals (dispute_id, purchase_id, sale_transaction_id, performer_id, lot_id, taken, from_pending,
-                                           platform_commission, platform_matured)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        dispute.id,
-        purchase.id,
-        part.saleId.toString(),
-        part.performerId,
-        part.lotId?.toString() ?? null,
-        part.taken.toString(),
-        part.fromPending.toString(),
-        part.platformCommission.toString(),
-        part.platformMatured.toString(),
-      ],
-    );
+    if (part.lotId !== null) await takeFromLot(db, part.lotId, part.fromPending);
+    await insertSaleReversal(db, dispute.id, purchase.id, part);
   }
   await recordAudit(db, {
     actorId: null,
@@ -181,14 +133,8 @@ export async function restoreWonDispute(db: PoolClient, purchase: DisputedPurcha
   const key = releaseKey(purchase.id, disputeId);
   const holdId = await postedWithKey(db, holdKey(purchase.id, disputeId));
   if (holdId === null || (await postedWithKey(db, key)) !== null) return;
-  const { rows: entries } = await db.query<{ code: string; type: string; amount: string }>(
-    `SELECT a.code, a.type, e.amount FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE e.transaction_id = $1`,
-    [holdId.toString()],
-  );
-  const { rows: parts } = await db.query<{ id: string; performer_id: string | null; lot_id: string | null; from_pending: string }>(
-    "SELECT id, performer_id, lot_id, from_pending FROM dispute_sale_reversals WHERE dispute_id = $1 AND purchase_id = $2 AND restored_at IS NULL ORDER BY id",
-    [disputeId, purchase.id],
-  );
+  const entries = await selectPostingEntries(db, holdId);
+  const parts = await selectOpenReversals(db, disputeId, purchase.id);
   const lots = await lockLots(db, parts.flatMap((part) => (part.lot_id ? [part.lot_id] : [])));
 
   const legs: Leg[] = entries.filter((entry) => entry.type !== "PENDING").map((entry) => ({ account: entry.code, amount: -BigInt(entry.amount) }));
@@ -205,25 +151,22 @@ export async function restoreWonDispute(db: PoolClient, purchase: DisputedPurcha
     // A lot that matured meanwhile moved its remainder to available; its share comes back there too.
     if (lot && !lot.matured) {
       credit(userAccount(part.performer_id, "pending"), amount);
-      await db.query("UPDATE earnings_lots SET remaining = remaining + $2 WHERE id = $1", [part.lot_id, amount.toString()]);
+      await giveBackToLot(db, part.lot_id, amount);
     } else {
       credit(userAccount(part.performer_id, "available"), amount);
     }
     givenBack.set(part.performer_id, (givenBack.get(part.performer_id) ?? 0n) + amount);
   }
-  const hold = await db.query<{ metadata: Record<string, unknown> }>("SELECT metadata FROM ledger_transactions WHERE id = $1", [holdId.toString()]);
+  const holdMetadata = await selectPostingMetadata(db, holdId);
   const released = await post(db, {
     kind: "DISPUTE_RELEASE",
     idempotencyKey: key,
     actorId: null,
     description: "Dispute won: credits restored",
-    metadata: { purchaseId: purchase.id, disputeId, buyerId: purchase.userId, saleKinds: hold.rows[0]?.metadata.saleKinds ?? {} },
+    metadata: { purchaseId: purchase.id, disputeId, buyerId: purchase.userId, saleKinds: holdMetadata?.saleKinds ?? {} },
     legs: legs.filter((leg) => leg.amount !== 0n),
   });
-  await db.query("UPDATE dispute_sale_reversals SET restored_at = now() WHERE dispute_id = $1 AND purchase_id = $2 AND restored_at IS NULL", [
-    disputeId,
-    purchase.id,
-  ]);
+  await markReversalsRestored(db, disputeId, purchase.id);
   await recordAudit(db, {
     actorId: null,
     action: "purchase.dispute_restored",
@@ -236,8 +179,8 @@ export async function restoreWonDispute(db: PoolClient, purchase: DisputedPurcha
 async function performerNotices(db: PoolClient, disputeId: string, amounts: ReadonlyMap<string, bigint>, what: "taken" | "restored"): Promise<OutboxMessage[]> {
   const ids = [...amounts.keys()];
   if (ids.length === 0) return [];
-  const { rows } = await db.query<{ id: string; email: string; display_name: string }>("SELECT id, email, display_name FROM users WHERE id = ANY($1::uuid[])", [ids]);
-  return rows.flatMap((performer): OutboxMessage[] => {
+  const performers = await selectPerformerContacts(db, ids);
+  return performers.flatMap((performer): OutboxMessage[] => {
     const amount = amounts.get(performer.id) ?? 0n;
     const email = renderEmail({
       to: performer.email,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PoolClient } from "pg";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { clawbackLegs, creditsForPaymentShare, purchaseLegs, refundClawback } from "@/server/domain/ledger";
 import { type Checkout, type Dispute, type EventSubject, type GatewayEvent, type GatewayMetadata, type Payment, payments } from "@/server/integrations/payments";
@@ -12,6 +12,16 @@ import { restoreWonDispute, takeBackDisputed } from "./disputes";
 import { handleStoreOrderEvent } from "../store/card-events";
 import { STORE_ORDER_METADATA_KIND } from "../store/checkout";
 import { paymentMatches } from "./payment-subjects";
+import {
+  type PurchaseRow as PurchaseRecord,
+  insertStripeEvent,
+  markCredited,
+  selectPaymentOwner,
+  selectPurchaseForUpdate,
+  setCheckoutSession,
+  setPurchaseStatus,
+  setRefunded,
+} from "./queries";
 
 /**
  * Payment webhooks, verified by the gateway that sent them (`payments(event.gateway)`). The event is a trigger;
@@ -24,15 +34,7 @@ import { paymentMatches } from "./payment-subjects";
  */
 export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "mismatch";
 
-interface PurchaseRow {
-  id: string;
-  user_id: string;
-  status: PurchaseStatus;
-  credits: string;
-  price_minor: string;
-  currency: string;
-  refunded_minor: string;
-  stripe_checkout_session_id: string | null;
+interface PurchaseRow extends PurchaseRecord {
   /** Set when this event's posting credited the purchase, so its receipt is written to the outbox once. */
   creditedNow?: boolean;
 }
@@ -40,8 +42,8 @@ interface PurchaseRow {
 type Effect = (db: PoolClient, purchase: PurchaseRow) => Promise<void>;
 
 export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOutcome> {
-  const seen = await pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [event.id]);
-  if (seen.rowCount) return "duplicate";
+  const seen = await prisma.stripeEvent.findUnique({ where: { id: event.id }, select: { id: true } });
+  if (seen) return "duplicate";
   if (event.topic === "payout") return handlePayoutEvent(event);
 
   // Only the payload's object id is used: everything else (which purchase or order, the amounts) comes from
@@ -54,17 +56,8 @@ export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOu
 
   const plan = planFor(subject);
   const result = await withTransaction(pool, async (db) => {
-    const inserted = await db.query(
-      "INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id",
-      [event.id, event.type],
-    );
-    if (!inserted.rowCount) return { outcome: "duplicate" as const };
-    const { rows } = await db.query<PurchaseRow>(
-      `SELECT id, user_id, status, credits, price_minor, currency, refunded_minor, stripe_checkout_session_id
-         FROM credit_purchases WHERE id = $1 FOR UPDATE`,
-      [owner.id],
-    );
-    const purchase = rows[0];
+    if (!(await insertStripeEvent(db, event.id, event.type))) return { outcome: "duplicate" as const };
+    const purchase: PurchaseRow | undefined = await selectPurchaseForUpdate(db, owner.id);
     if (!purchase) return { outcome: "ignored" as const };
     const stored = { checkoutSessionId: purchase.stripe_checkout_session_id, amountMinor: BigInt(purchase.price_minor), currency: purchase.currency };
     if (!(await paymentMatches(db, event, { type: "credit_purchase", id: purchase.id }, stored, subject))) return { outcome: "mismatch" as const };
@@ -80,7 +73,7 @@ export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOu
 }
 
 async function recordIgnored(event: GatewayEvent): Promise<WebhookOutcome> {
-  await pool.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [event.id, event.type]);
+  await prisma.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
   return "ignored";
 }
 
@@ -106,12 +99,8 @@ async function ownerOf(event: GatewayEvent, subject: EventSubject): Promise<Owne
   if (subject.kind === "checkout") return ownerFromMetadata(subject.checkout.metadata, subject.checkout.reference);
   const paymentIntentId = subject.payment.paymentId;
   if (!paymentIntentId) return null;
-  const { rows } = await pool.query<Owner>(
-    `SELECT 'credit_purchase' AS kind, id FROM credit_purchases WHERE stripe_payment_intent_id = $1
-     UNION ALL SELECT 'store_order', id FROM store_orders WHERE stripe_payment_intent_id = $1`,
-    [paymentIntentId],
-  );
-  if (rows[0]) return rows[0];
+  const stored = await selectPaymentOwner(pool, paymentIntentId);
+  if (stored) return stored;
   return ownerFromMetadata(await payments(event.gateway).paymentMetadata(paymentIntentId));
 }
 
@@ -130,7 +119,7 @@ function checkoutEffect(checkout: Checkout): Effect {
   return async (db, purchase) => {
     if (purchase.stripe_checkout_session_id === null) {
       // The answer that created the checkout was lost before its id was stored; the checkout's metadata vouches for it.
-      await db.query("UPDATE credit_purchases SET stripe_checkout_session_id = $2 WHERE id = $1", [purchase.id, checkout.id]);
+      await setCheckoutSession(db, purchase.id, checkout.id);
     }
     if (checkout.payment === "paid") {
       await creditPurchase(db, purchase, checkout.paymentId);
@@ -167,10 +156,7 @@ function refundEffect(payment: Payment): Effect {
     }
     if (refundedNow > refundedBefore) {
       const fullyRefunded = refundedNow >= BigInt(purchase.price_minor);
-      await db.query(
-        `UPDATE credit_purchases SET refunded_minor = $2, status = $3::"PurchaseStatus", updated_at = now() WHERE id = $1`,
-        [purchase.id, refundedNow.toString(), fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED"],
-      );
+      await setRefunded(db, purchase.id, refundedNow, fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED");
     }
   };
 }
@@ -201,20 +187,12 @@ async function creditPurchase(db: PoolClient, purchase: PurchaseRow, paymentInte
     metadata: { purchaseId: purchase.id, paymentIntentId },
     legs: purchaseLegs(purchase.user_id, BigInt(purchase.credits)),
   });
-  await db.query(
-    `UPDATE credit_purchases
-        SET credited_transaction_id = $2,
-            stripe_payment_intent_id = coalesce(stripe_payment_intent_id, $3),
-            status = CASE WHEN status IN ('PENDING', 'FAILED', 'EXPIRED') THEN 'PAID'::"PurchaseStatus" ELSE status END,
-            updated_at = now()
-      WHERE id = $1`,
-    [purchase.id, result.transactionId.toString(), paymentIntentId],
-  );
+  await markCredited(db, purchase.id, result.transactionId, paymentIntentId);
   if (["PENDING", "FAILED", "EXPIRED"].includes(purchase.status)) purchase.status = "PAID";
   if (!result.replayed) purchase.creditedNow = true;
   return result.transactionId;
 }
 
 async function setStatus(db: PoolClient, purchaseId: string, status: PurchaseStatus): Promise<void> {
-  await db.query(`UPDATE credit_purchases SET status = $2::"PurchaseStatus", updated_at = now() WHERE id = $1`, [purchaseId, status]);
+  await setPurchaseStatus(db, purchaseId, status);
 }
