@@ -353,6 +353,21 @@ describe("buying credits with Stripe Checkout", () => {
     await expectBooksBalance();
   });
 
+  it("stores the checkout session when the answer that created it was lost, and credits the payment", async () => {
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const { purchaseId } = await app.startCheckout({ userId: member, packageId: await createPackage(400n, 0n, 400n), idempotencyKey: randomUUID() });
+    const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
+    await app.pool.query("UPDATE credit_purchases SET stripe_checkout_session_id = NULL WHERE id = $1", [purchaseId]);
+
+    await stripeHarness.control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the purchase to be paid");
+
+    expect((await purchaseRow(purchaseId))?.stripe_checkout_session_id).toBe(sessionId);
+    expect((await app.balancesOf(member)).available).toBe(400n);
+    expect(await creditTransactions(purchaseId)).toBe(1);
+    await expectBooksBalance();
+  });
+
   it.each([
     ["another checkout session", "stripe_checkout_session_id = 'cs_test_not_this_one'", "checkoutSessionId"],
     ["another amount", "price_minor = price_minor + 1", "amountMinor"],
