@@ -56,26 +56,12 @@ export async function selectWithdrawalForUpdate(db: Queryable, id: string, perfo
   return rows[0];
 }
 
-export async function selectWithdrawal(db: Queryable, id: string): Promise<WithdrawalRow | null> {
-  const { rows } = await db.query<WithdrawalRow>(`SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.id = $1`, [id]);
-  return rows[0] ?? null;
-}
-
 export async function selectWithdrawalByKey(db: Queryable, performerId: string, key: string): Promise<WithdrawalRow | null> {
   const { rows } = await db.query<WithdrawalRow>(`SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 AND w.idempotency_key = $2`, [
     performerId,
     key,
   ]);
   return rows[0] ?? null;
-}
-
-/** The performer's own withdrawals, newest first. */
-export async function selectPerformerWithdrawals(db: Queryable, performerId: string): Promise<WithdrawalRow[]> {
-  const { rows } = await db.query<WithdrawalRow>(
-    `SELECT ${WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.performer_id = $1 ORDER BY w.created_at DESC, w.id LIMIT 200`,
-    [performerId],
-  );
-  return rows;
 }
 
 /** One request at a time per performer, until the transaction ends. */

@@ -46,7 +46,7 @@ export async function assertStripeAccountReady(snapshot: PayoutDetailsSnapshot):
  * admin can send it again (the same keys replay what already happened) or reject it while no money moved.
  */
 export async function sendStripePayout(withdrawalId: string, actor: TransitionActor): Promise<void> {
-  const withdrawal = await findWithdrawal(pool, withdrawalId);
+  const withdrawal = await findWithdrawal(withdrawalId);
   if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   if (withdrawal.method !== "STRIPE_CONNECT") throw new DomainError("BAD_REQUEST", "This withdrawal is not paid through Stripe.");
   if (withdrawal.status !== "APPROVED") throw new DomainError("CONFLICT", `This withdrawal is ${withdrawal.status.toLowerCase()}; only an approved one can be sent.`);
@@ -106,7 +106,7 @@ export async function handlePayoutEvent(event: GatewayEvent): Promise<"processed
   }
   const payout = await payments(event.gateway).readPayout(event.account, event.objectId);
   const failed = payout.status === "failed" || payout.status === "canceled";
-  const before = await findWithdrawal(pool, withdrawalId);
+  const before = await findWithdrawal(withdrawalId);
   // The reversal is a network call, so it is made before the transaction, for any withdrawal this failure can still undo.
   const reversal = failed && before && REVERSIBLE_FROM.includes(before.status) ? await reverseTransfer(before) : null;
 

@@ -93,7 +93,7 @@ export function pendingWithdrawalCount(): Promise<number> {
 /** The payout details of a withdrawal in full, for paying it; the reveal is audited before anything is shown. */
 export async function revealWithdrawalDetails(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<PayoutDetailLine[]> {
   const { id } = withdrawalIdSchema.parse(input);
-  const withdrawal = await findWithdrawal(pool, id);
+  const withdrawal = await findWithdrawal(id);
   if (!withdrawal) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   await recordAudit(pool, { actorId: adminId, action: "withdrawal.details_revealed", target: { type: "withdrawal", id } });
   return detailLines(withdrawal.payout_details, true);
@@ -113,7 +113,7 @@ export interface ApprovalResult {
 export async function approveWithdrawal(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<ApprovalResult> {
   const { id } = withdrawalIdSchema.parse(input);
   const admin: TransitionActor = { kind: "admin", id: adminId };
-  const current = await findWithdrawal(pool, id);
+  const current = await findWithdrawal(id);
   if (!current) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   if (current.status === "REQUESTED" && current.method === "STRIPE_CONNECT") await assertStripeAccountReady(current.payout_details);
 
@@ -134,7 +134,7 @@ export async function approveWithdrawal(adminId: string, input: z.input<typeof w
 /** Sends an approved Stripe withdrawal again after a refusal or an outage. */
 export async function retryStripePayout(adminId: string, input: z.input<typeof withdrawalIdSchema>): Promise<WithdrawalView> {
   const { id } = withdrawalIdSchema.parse(input);
-  const current = await findWithdrawal(pool, id);
+  const current = await findWithdrawal(id);
   if (current?.status === "APPROVED" && current.method === "STRIPE_CONNECT" && !current.stripe_transfer_id) {
     await assertStripeAccountReady(current.payout_details);
   }

@@ -1,4 +1,5 @@
 import "server-only";
+import { prisma } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
 import { announceWithdrawalChange } from "./notifications";
 import { DomainError } from "@/server/domain/errors";
@@ -6,13 +7,15 @@ import { systemAccount, userAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import {
   type PayoutActor,
+  type PayoutDetailsSnapshot,
   WITHDRAWAL_STATUS_LABELS,
   assertTransition,
   withdrawalKeys,
 } from "@/server/domain/payouts";
+import type { Withdrawal } from "@/server/generated/prisma/client";
 import type { PayoutMethod, WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { post, reverse } from "@/server/ledger/post";
-import { type WithdrawalRow, recordStatusChange, selectWithdrawal, selectWithdrawalEvents, selectWithdrawalForUpdate } from "./queries";
+import { type WithdrawalRow, recordStatusChange, selectWithdrawalEvents, selectWithdrawalForUpdate } from "./queries";
 
 /**
  * One withdrawal as stored, and the one way its status changes: `applyTransition`, inside the caller's
@@ -29,8 +32,42 @@ export async function lockWithdrawal(db: Queryable, id: string, performerId?: st
   return row;
 }
 
-export function findWithdrawal(db: Queryable, id: string): Promise<WithdrawalRow | null> {
-  return selectWithdrawal(db, id);
+/** A withdrawal as stored, read outside any transaction (a use case that acts on it locks it with lockWithdrawal). */
+export async function findWithdrawal(id: string): Promise<WithdrawalRow | null> {
+  const withdrawal = await prisma.withdrawal.findUnique({ where: { id } });
+  return withdrawal && withdrawalRowOf(withdrawal);
+}
+
+/** The performer's own withdrawals, newest first (at most 200). */
+export async function listPerformerWithdrawals(performerId: string): Promise<WithdrawalRow[]> {
+  const withdrawals = await prisma.withdrawal.findMany({ where: { performerId }, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: 200 });
+  return withdrawals.map(withdrawalRowOf);
+}
+
+/** Prisma's record in the row shape the state machine works on (amounts as pg returns them: exact decimal strings). */
+function withdrawalRowOf(withdrawal: Withdrawal): WithdrawalRow {
+  return {
+    id: withdrawal.id,
+    performer_id: withdrawal.performerId,
+    credits: withdrawal.credits.toString(),
+    currency: withdrawal.currency,
+    gross_minor: withdrawal.grossMinor.toString(),
+    fee_minor: withdrawal.feeMinor.toString(),
+    net_minor: withdrawal.netMinor.toString(),
+    method: withdrawal.method,
+    payout_details: withdrawal.payoutDetails as unknown as PayoutDetailsSnapshot,
+    status: withdrawal.status,
+    idempotency_key: withdrawal.idempotencyKey,
+    hold_transaction_id: withdrawal.holdTransactionId.toString(),
+    settle_transaction_id: withdrawal.settleTransactionId?.toString() ?? null,
+    release_transaction_id: withdrawal.releaseTransactionId?.toString() ?? null,
+    reference: withdrawal.reference,
+    reason: withdrawal.reason,
+    stripe_transfer_id: withdrawal.stripeTransferId,
+    stripe_payout_id: withdrawal.stripePayoutId,
+    created_at: withdrawal.createdAt,
+    updated_at: withdrawal.updatedAt,
+  };
 }
 
 /** A status change, as announced through the outbox in its transaction. */

@@ -32,7 +32,6 @@ import {
   insertRequestedEvent,
   insertWithdrawal,
   lockPerformerWithdrawalRequests,
-  selectPerformerWithdrawals,
   selectWithdrawalByKey,
 } from "./queries";
 import {
@@ -41,6 +40,7 @@ import {
   applyTransition,
   eventsFor,
   findWithdrawal,
+  listPerformerWithdrawals,
   lockWithdrawal,
   toWithdrawalView,
 } from "./withdrawal-state";
@@ -225,14 +225,14 @@ export async function cancelWithdrawal(performerId: string, input: z.input<typeo
 
 /** One withdrawal as its performer and admins see it, with its status history. */
 export async function viewOf(id: string): Promise<WithdrawalView> {
-  const row = await findWithdrawal(pool, id);
+  const row = await findWithdrawal(id);
   if (!row) throw new DomainError("NOT_FOUND", "That withdrawal does not exist.");
   return toWithdrawalView(row, (await eventsFor(pool, [id])).get(id) ?? []);
 }
 
 /** The performer's own withdrawals, newest first, each with its status history. */
 export async function listMyWithdrawals(performerId: string): Promise<WithdrawalView[]> {
-  const rows = await selectPerformerWithdrawals(pool, performerId);
+  const rows = await listPerformerWithdrawals(performerId);
   const events = await eventsFor(pool, rows.map((row) => row.id));
   return rows.map((row) => toWithdrawalView(row, events.get(row.id) ?? []));
 }
