@@ -14,7 +14,19 @@ import {
   setContentStatusSchema,
   updateContentSchema,
 } from "./inputs";
-import { type OwnItemRow, assertPlanChoice, fileCount, lockOwnItem, ownItemsWithSales } from "./queries";
+import {
+  type OwnItemRow,
+  assertPlanChoice,
+  deleteItem,
+  deleteItemFiles,
+  fileCount,
+  hasUnlocks,
+  lockOwnItem,
+  ownItemsWithSales,
+  sellsRoomAccess,
+  updateItemFields,
+  updateItemStatus,
+} from "./queries";
 import { type OwnContentItem, type OwnContentSummary, type PlanChoice, contentFileUrl, filesOf } from "./views";
 
 export async function createContentItem(performerId: string, input: CreateContentInput): Promise<{ id: string }> {
@@ -46,12 +58,15 @@ export async function updateContentItem(performerId: string, input: UpdateConten
       const problem = publishProblem({ kind: item.kind, body, protectedFiles: await fileCount(db, item.id, "PROTECTED") });
       if (problem) throw new DomainError("PRECONDITION_FAILED", problem, { fieldErrors: { body: [problem] } });
     }
-    await db.query(
-      `UPDATE content_items
-          SET title = $2, description = $3, teaser = $4, body = $5, price = $6, plan_id = $7, members_only = $8, updated_at = now()
-        WHERE id = $1`,
-      [item.id, fields.title, fields.description, fields.teaser, body, fields.price.toString(), fields.planId, fields.membersOnly],
-    );
+    await updateItemFields(db, item.id, {
+      title: fields.title,
+      description: fields.description,
+      teaser: fields.teaser,
+      body,
+      price: fields.price,
+      planId: fields.planId,
+      membersOnly: fields.membersOnly,
+    });
   });
 }
 
@@ -63,7 +78,7 @@ export async function setContentStatus(performerId: string, input: z.input<typeo
       const problem = publishProblem({ kind: item.kind, body: item.body, protectedFiles: await fileCount(db, item.id, "PROTECTED") });
       if (problem) throw new DomainError("PRECONDITION_FAILED", problem);
     }
-    await db.query(`UPDATE content_items SET status = $2::"ContentStatus", updated_at = now() WHERE id = $1`, [item.id, status]);
+    await updateItemStatus(db, item.id, status);
   });
 }
 
@@ -72,13 +87,11 @@ export async function deleteContentItem(performerId: string, input: z.input<type
   const { itemId: id } = contentItemRefSchema.parse(input);
   const keys = await withTransaction(pool, async (db) => {
     const item = await lockOwnItem(db, performerId, id);
-    const { rows: sold } = await db.query("SELECT 1 FROM content_unlocks WHERE item_id = $1 LIMIT 1", [item.id]);
-    if (sold.length > 0) throw new DomainError("CONFLICT", "Members have unlocked this item, so it stays for them; archive it instead.");
-    const { rows: rooms } = await db.query("SELECT 1 FROM rooms WHERE access_item_id = $1", [item.id]);
-    if (rooms.length > 0) throw new DomainError("CONFLICT", "Your room sells access through this item; change the room's access first.");
-    const { rows: files } = await db.query<{ storage_key: string }>("DELETE FROM content_files WHERE item_id = $1 RETURNING storage_key", [item.id]);
-    await db.query("DELETE FROM content_items WHERE id = $1", [item.id]);
-    return files.map((file) => file.storage_key);
+    if (await hasUnlocks(db, item.id)) throw new DomainError("CONFLICT", "Members have unlocked this item, so it stays for them; archive it instead.");
+    if (await sellsRoomAccess(db, item.id)) throw new DomainError("CONFLICT", "Your room sells access through this item; change the room's access first.");
+    const storageKeys = await deleteItemFiles(db, item.id);
+    await deleteItem(db, item.id);
+    return storageKeys;
   });
   await removeStoredFiles(keys);
 }

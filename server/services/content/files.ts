@@ -6,11 +6,10 @@ import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { CONTENT_FILE_ROLES, cleanFileName, formatByteSize, removalProblem, uploadProblem, uploadRule } from "@/server/domain/content-rules";
 import { DomainError } from "@/server/domain/errors";
 import { SNIFF_BYTES, declaredTypeMatches, sniffFileType } from "@/server/domain/file-type";
-import type { ContentFileRole } from "@/server/generated/prisma/enums";
 import { fileStorage } from "@/server/integrations/storage";
 import { env } from "@/server/env";
 import { contentFileRefSchema, itemIdSchema } from "./inputs";
-import { fileCount, lockOwnItem, ownItem } from "./queries";
+import { deleteFile, deleteTeaserFiles, fileCount, insertFile, lockOwnItem, ownFile, ownItem, touchItem } from "./queries";
 import { type ContentFileView, fileViewOf } from "./views";
 
 /** Files live in fileStorage() under opaque keys with this prefix. */
@@ -81,21 +80,10 @@ export async function addContentFile(performerId: string, upload: NewContentFile
   try {
     saved = await withTransaction(pool, async (db) => {
       await checkSlot(db, true);
-      const { rows: old } =
-        role === "TEASER"
-          ? await db.query<{ storage_key: string }>("DELETE FROM content_files WHERE item_id = $1 AND role = 'TEASER' RETURNING storage_key", [id])
-          : { rows: [] };
-      const { rows } = await db.query<{ id: string }>(
-        `INSERT INTO content_files (id, item_id, role, storage_key, file_name, mime_type, size_bytes, sort_order)
-         VALUES (gen_random_uuid(), $1, $2::"ContentFileRole", $3, $4, $5, $6,
-                 (SELECT coalesce(max(sort_order) + 1, 0) FROM content_files WHERE item_id = $1))
-         RETURNING id`,
-        [id, role, stored.key, fileName, sniffed.mimeType, stored.sizeBytes],
-      );
-      await db.query("UPDATE content_items SET updated_at = now() WHERE id = $1", [id]);
-      const inserted = rows[0];
-      if (!inserted) throw new Error("content file insert returned no row");
-      return { id: inserted.id, replaced: old.map((file) => file.storage_key) };
+      const replaced = role === "TEASER" ? await deleteTeaserFiles(db, id) : [];
+      const fileId = await insertFile(db, { itemId: id, role, storageKey: stored.key, fileName, mimeType: sniffed.mimeType, sizeBytes: stored.sizeBytes });
+      await touchItem(db, id);
+      return { id: fileId, replaced };
     });
   } catch (error) {
     // No row names the stored bytes, so they go.
@@ -110,20 +98,15 @@ export async function addContentFile(performerId: string, upload: NewContentFile
 export async function deleteContentFile(performerId: string, input: z.input<typeof contentFileRefSchema>): Promise<void> {
   const { fileId } = contentFileRefSchema.parse(input);
   const key = await withTransaction(pool, async (db) => {
-    const { rows } = await db.query<{ item_id: string; role: ContentFileRole; storage_key: string }>(
-      `SELECT f.item_id, f.role, f.storage_key FROM content_files f JOIN content_items i ON i.id = f.item_id
-        WHERE f.id = $1 AND i.performer_id = $2`,
-      [fileId, performerId],
-    );
-    const file = rows[0];
+    const file = await ownFile(db, performerId, fileId);
     if (!file) throw new DomainError("NOT_FOUND", "You have no file with that id.");
     const item = await lockOwnItem(db, performerId, file.item_id);
     if (file.role === "PROTECTED") {
       const problem = removalProblem({ kind: item.kind, status: item.status, protectedFiles: await fileCount(db, item.id, "PROTECTED") });
       if (problem) throw new DomainError("PRECONDITION_FAILED", problem);
     }
-    await db.query("DELETE FROM content_files WHERE id = $1", [fileId]);
-    await db.query("UPDATE content_items SET updated_at = now() WHERE id = $1", [item.id]);
+    await deleteFile(db, fileId);
+    await touchItem(db, item.id);
     return file.storage_key;
   });
   await removeStoredFiles([key]);

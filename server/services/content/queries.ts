@@ -196,3 +196,111 @@ export async function fileCount(db: Queryable, itemId: string, role: ContentFile
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM content_files WHERE item_id = $1 AND role = $2::\"ContentFileRole\"", [itemId, role]);
   return rows[0]?.n ?? 0;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writes of the performer's own items and files, and of unlocks: each runs in the transaction that locked the item
+// (or took the unlock's advisory lock), so its checks and its change stand together.
+
+export interface ContentItemFields {
+  title: string;
+  description: string;
+  teaser: string;
+  body: string;
+  price: bigint;
+  planId: string | null;
+  membersOnly: boolean;
+}
+
+export async function updateItemFields(db: Queryable, itemId: string, fields: ContentItemFields): Promise<void> {
+  await db.query(
+    `UPDATE content_items
+          SET title = $2, description = $3, teaser = $4, body = $5, price = $6, plan_id = $7, members_only = $8, updated_at = now()
+        WHERE id = $1`,
+    [itemId, fields.title, fields.description, fields.teaser, fields.body, fields.price.toString(), fields.planId, fields.membersOnly],
+  );
+}
+
+export async function updateItemStatus(db: Queryable, itemId: string, status: ContentStatus): Promise<void> {
+  await db.query(`UPDATE content_items SET status = $2::"ContentStatus", updated_at = now() WHERE id = $1`, [itemId, status]);
+}
+
+/** Marks the item changed (a file added or removed). */
+export async function touchItem(db: Queryable, itemId: string): Promise<void> {
+  await db.query("UPDATE content_items SET updated_at = now() WHERE id = $1", [itemId]);
+}
+
+export async function hasUnlocks(db: Queryable, itemId: string): Promise<boolean> {
+  const { rows } = await db.query("SELECT 1 FROM content_unlocks WHERE item_id = $1 LIMIT 1", [itemId]);
+  return rows.length > 0;
+}
+
+/** Whether a room sells access through the item. */
+export async function sellsRoomAccess(db: Queryable, itemId: string): Promise<boolean> {
+  const { rows } = await db.query("SELECT 1 FROM rooms WHERE access_item_id = $1", [itemId]);
+  return rows.length > 0;
+}
+
+/** Deletes the item's files' rows; the storage keys they named. */
+export async function deleteItemFiles(db: Queryable, itemId: string): Promise<string[]> {
+  const { rows } = await db.query<{ storage_key: string }>("DELETE FROM content_files WHERE item_id = $1 RETURNING storage_key", [itemId]);
+  return rows.map((file) => file.storage_key);
+}
+
+export async function deleteItem(db: Queryable, itemId: string): Promise<void> {
+  await db.query("DELETE FROM content_items WHERE id = $1", [itemId]);
+}
+
+/** Deletes the item's teaser row, if any; the storage keys it named. */
+export async function deleteTeaserFiles(db: Queryable, itemId: string): Promise<string[]> {
+  const { rows } = await db.query<{ storage_key: string }>("DELETE FROM content_files WHERE item_id = $1 AND role = 'TEASER' RETURNING storage_key", [itemId]);
+  return rows.map((file) => file.storage_key);
+}
+
+export interface NewFileRow {
+  itemId: string;
+  role: ContentFileRole;
+  storageKey: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+}
+
+/** A file row after the item's others; its id. */
+export async function insertFile(db: Queryable, file: NewFileRow): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO content_files (id, item_id, role, storage_key, file_name, mime_type, size_bytes, sort_order)
+         VALUES (gen_random_uuid(), $1, $2::"ContentFileRole", $3, $4, $5, $6,
+                 (SELECT coalesce(max(sort_order) + 1, 0) FROM content_files WHERE item_id = $1))
+         RETURNING id`,
+    [file.itemId, file.role, file.storageKey, file.fileName, file.mimeType, file.sizeBytes],
+  );
+  const inserted = rows[0];
+  if (!inserted) throw new Error("content file insert returned no row");
+  return inserted.id;
+}
+
+/** The performer's own file. */
+export async function ownFile(db: Queryable, performerId: string, fileId: string): Promise<{ item_id: string; role: ContentFileRole; storage_key: string } | undefined> {
+  const { rows } = await db.query<{ item_id: string; role: ContentFileRole; storage_key: string }>(
+    `SELECT f.item_id, f.role, f.storage_key FROM content_files f JOIN content_items i ON i.id = f.item_id
+        WHERE f.id = $1 AND i.performer_id = $2`,
+    [fileId, performerId],
+  );
+  return rows[0];
+}
+
+export async function deleteFile(db: Queryable, fileId: string): Promise<void> {
+  await db.query("DELETE FROM content_files WHERE id = $1", [fileId]);
+}
+
+/** Queues unlocks of one item by one member until the transaction ends. */
+export async function lockUnlock(db: Queryable, itemId: string, memberId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtextextended('content-unlock:' || $1 || ':' || $2, 0))", [itemId, memberId]);
+}
+
+export async function insertUnlock(db: Queryable, unlock: { itemId: string; memberId: string; price: bigint; transactionId: bigint }): Promise<void> {
+  await db.query(
+    `INSERT INTO content_unlocks (id, item_id, member_id, price, transaction_id) VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
+    [unlock.itemId, unlock.memberId, unlock.price.toString(), unlock.transactionId.toString()],
+  );
+}

@@ -9,7 +9,7 @@ import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer, postSale } from "../sales/sales";
 import { type UnlockContentInput, unlockContentSchema } from "./inputs";
-import { itemForUnlock, unlockOf } from "./queries";
+import { insertUnlock, itemForUnlock, lockUnlock, unlockOf } from "./queries";
 import { contentReceiptEmail } from "./receipt-email";
 import { type Viewer, accessOf } from "./views";
 
@@ -33,7 +33,7 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
   const ledgerKey = `content:${memberId}:${idempotencyKey}`;
 
   const outcome = await withTransaction(pool, async (db) => {
-    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('content-unlock:' || $1 || ':' || $2, 0))", [id, memberId]);
+    await lockUnlock(db, id, memberId);
     const item = await itemForUnlock(db, memberId, id);
     const viewer: Viewer | null = item ? { id: memberId, role: item.viewer_role } : null;
     // A suspended performer's item is found here and refused by findSellingPerformer, with the reason.
@@ -78,10 +78,7 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
     // Unreachable while every unlock posting writes its row in this same transaction (the replay returned above);
     // refused rather than recording a second unlock on one posting.
     if (sale.replayed) throw new DomainError("CONFLICT", "This request was already made with different details.");
-    await db.query(
-      `INSERT INTO content_unlocks (id, item_id, member_id, price, transaction_id) VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
-      [id, memberId, price.toString(), sale.transactionId.toString()],
-    );
+    await insertUnlock(db, { itemId: id, memberId, price, transactionId: sale.transactionId });
     const about = `content-unlock:${sale.transactionId}`;
     await enqueue(db, [
       { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },

@@ -6,6 +6,7 @@ import type { StoreOrderStatus } from "@/server/generated/prisma/enums";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import type { OrderChange } from "./notifications";
+import { setCardRefundedMinor } from "./order-queries";
 import { type OrderRecord, recordOrderEvent, refundPaidOrder, saleDescription } from "./orders";
 
 /** What Stripe reports after a store order's card part was paid: refunds made at Stripe and disputes, in the ledger. */
@@ -24,7 +25,7 @@ export async function applyCardRefund(db: PoolClient, order: OrderRecord, refund
   const refundedNow = refund.amountRefundedMinor;
   if (refundedNow <= order.cardRefundedMinor) return null;
   const takenSoFar = creditsForPaymentShare(order.cardPart, order.cardAmountMinor, order.cardRefundedMinor);
-  await db.query("UPDATE store_orders SET card_refunded_minor = $2, updated_at = now() WHERE id = $1", [order.id, refundedNow.toString()]);
+  await setCardRefundedMinor(db, order.id, refundedNow);
   if (refundedNow >= order.cardAmountMinor) {
     if (takenSoFar > 0n) {
       await post(db, {

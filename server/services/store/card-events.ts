@@ -5,10 +5,12 @@ import { withTransaction } from "@/server/db/transaction";
 import type { Checkout, EventSubject, GatewayEvent } from "@/server/integrations/payments";
 import { enqueue } from "@/server/outbox/messages";
 import { paymentMatches } from "../purchases/payment-subjects";
+import { insertStripeEvent } from "../purchases/queries";
 import type { WebhookOutcome } from "../purchases/webhooks";
 import { applyCardDispute, applyCardRefund } from "./card-adjustments";
 import { STORE_ORDER_METADATA_KIND } from "./checkout";
 import { type OrderChange, announceOrderChange } from "./notifications";
+import { setCheckoutSession, setPaymentIntent } from "./order-queries";
 import { type OrderRecord, completeCardOrder, lockOrder, recordOrderEvent, releaseCardOrder } from "./orders";
 
 /** Stripe's events about a store order's card part (paid, failed, expired, refunded, disputed), settled in one transaction each. */
@@ -32,8 +34,7 @@ export function cardOutcome(checkout: Checkout): CardOutcome {
 export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
   const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
   const result = await withTransaction(pool, async (db) => {
-    const inserted = await db.query("INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id", [event.id, event.type]);
-    if (!inserted.rowCount) return { outcome: "duplicate" as const };
+    if (!(await insertStripeEvent(db, event.id, event.type))) return { outcome: "duplicate" as const };
     const order = await lockOrder(db, orderId);
     if (!order) return { outcome: "ignored" as const };
     const stored = { checkoutSessionId: order.stripeCheckoutSessionId, amountMinor: order.cardAmountMinor, currency: order.currency ?? "" };
@@ -43,7 +44,7 @@ export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string
     if (subject.kind === "checkout") {
       // The answer that created the checkout may have been lost before its id was stored; the metadata vouches for it.
       if (order.stripeCheckoutSessionId === null) {
-        await db.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1", [order.id, subject.checkout.id]);
+        await setCheckoutSession(db, order.id, subject.checkout.id);
       }
       if (outcome === "paid" && order.status === "CANCELLED") await refundLatePayment(db, order, subject.checkout.paymentId);
       if (outcome === "paid") change = await completeCardOrder(db, order, subject.checkout.paymentId);
@@ -76,7 +77,7 @@ export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string
 async function refundLatePayment(db: PoolClient, order: OrderRecord, paymentIntentId: string | null): Promise<void> {
   if (!paymentIntentId) throw new Error(`store order ${order.id}: a paid session without a payment intent`);
   if (order.stripePaymentIntentId !== null) return;
-  await db.query("UPDATE store_orders SET stripe_payment_intent_id = $2, updated_at = now() WHERE id = $1", [order.id, paymentIntentId]);
+  await setPaymentIntent(db, order.id, paymentIntentId);
   await recordOrderEvent(db, order.id, "CANCELLED", null, "The card payment arrived after the order was cancelled and is refunded in full");
   await enqueue(db, [
     {

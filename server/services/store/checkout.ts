@@ -16,6 +16,8 @@ import { post } from "@/server/ledger/post";
 import { findSellingPerformer, postSale } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { announceOrderChange } from "./notifications";
+import { lockKey, reserveStock, selectItemForSale, selectItemStock, selectUserEmail } from "./queries";
+import { countAwaitingPaymentOrders, insertOrder, setCheckoutSessionIfUnset } from "./order-queries";
 import { type OrderRecord, loadOrder, lockOrder, orderByKey, recordOrderEvent, releaseCardOrder, saleDescription } from "./orders";
 
 /**
@@ -82,11 +84,7 @@ interface ItemForSale {
 }
 
 async function itemForSale(itemId: string): Promise<ItemForSale> {
-  const { rows } = await pool.query<{ id: string; kind: StoreItemKind; title: string; price: string; active: boolean; seller_id: string | null; has_file: boolean }>(
-    "SELECT id, kind, title, price, active, seller_id, storage_key IS NOT NULL AS has_file FROM store_items WHERE id = $1",
-    [itemId],
-  );
-  const row = rows[0];
+  const row = await selectItemForSale(pool, itemId);
   if (!row || !row.active) throw new DomainError("NOT_FOUND", "That item is not on sale.");
   return { id: row.id, kind: row.kind, title: row.title, price: BigInt(row.price), sellerId: row.seller_id, hasFile: row.has_file };
 }
@@ -138,32 +136,23 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
   const orderId = randomUUID();
 
   const placed = await withTransaction(pool, async (db) => {
-    await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-order:${buyerId}:${input.idempotencyKey}`]);
+    await lockKey(db, `store-order:${buyerId}:${input.idempotencyKey}`);
     const concurrent = await orderByKey(db, buyerId, input.idempotencyKey);
     if (concurrent) return { concurrent };
     if (byCard) {
       // Serialised per buyer, so two orders placed at once can't both pass the count.
-      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`store-card-orders:${buyerId}`]);
-      const open = await db.query<{ count: number }>(
-        "SELECT count(*)::int AS count FROM store_orders WHERE buyer_id = $1 AND status = 'AWAITING_PAYMENT'",
-        [buyerId],
-      );
-      const refusal = openCardOrdersRefusal(open.rows[0]?.count ?? 0);
+      await lockKey(db, `store-card-orders:${buyerId}`);
+      const refusal = openCardOrdersRefusal(await countAwaitingPaymentOrders(db, buyerId));
       if (refusal) throw new DomainError("PRECONDITION_FAILED", refusal, { reason: "TOO_MANY_OPEN_ORDERS" });
     }
 
-    const reserved = await db.query<{ price: string }>(
-      `UPDATE store_items SET stock = stock - $2, updated_at = now()
-        WHERE id = $1 AND active AND (stock IS NULL OR stock >= $2)
-        RETURNING price`,
-      [item.id, input.quantity],
-    );
-    if (reserved.rowCount === 0) {
-      const { rows } = await db.query<{ active: boolean; stock: number | null }>("SELECT active, stock FROM store_items WHERE id = $1", [item.id]);
-      if (!rows[0]?.active) throw new DomainError("NOT_FOUND", "That item is not on sale.");
-      throw soldOut(rows[0].stock);
+    const reservedPrice = await reserveStock(db, item.id, input.quantity);
+    if (reservedPrice === null) {
+      const left = await selectItemStock(db, item.id);
+      if (!left?.active) throw new DomainError("NOT_FOUND", "That item is not on sale.");
+      throw soldOut(left.stock);
     }
-    if (BigInt(reserved.rows[0]?.price ?? "0") !== item.price) {
+    if (reservedPrice !== item.price) {
       throw new DomainError("CONFLICT", "The price changed while you were ordering. Review it and try again.");
     }
 
@@ -199,30 +188,24 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
     }
 
     const status = byCard ? "AWAITING_PAYMENT" : statusAfterPayment(item.kind);
-    await db.query(
-      `INSERT INTO store_orders (id, item_id, buyer_id, seller_id, quantity, unit_price, total, wallet_part, card_part,
-                                 card_amount_minor, currency, status, idempotency_key, shipping_address,
-                                 hold_transaction_id, sale_transaction_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::"StoreOrderStatus", $13, $14::jsonb, $15, $16, now())`,
-      [
-        orderId,
-        item.id,
-        buyerId,
-        item.sellerId,
-        input.quantity,
-        item.price.toString(),
-        total.toString(),
-        split.walletPart.toString(),
-        split.cardPart.toString(),
-        split.cardAmountMinor.toString(),
-        byCard ? terms.currency : null,
-        status,
-        input.idempotencyKey,
-        item.kind === "PHYSICAL" && input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
-        holdTransactionId?.toString() ?? null,
-        saleTransactionId?.toString() ?? null,
-      ],
-    );
+    await insertOrder(db, {
+      id: orderId,
+      itemId: item.id,
+      buyerId,
+      sellerId: item.sellerId,
+      quantity: input.quantity,
+      unitPrice: item.price,
+      total,
+      walletPart: split.walletPart,
+      cardPart: split.cardPart,
+      cardAmountMinor: split.cardAmountMinor,
+      currency: byCard ? terms.currency : null,
+      status,
+      idempotencyKey: input.idempotencyKey,
+      shippingAddress: item.kind === "PHYSICAL" ? (input.shippingAddress ?? null) : null,
+      holdTransactionId,
+      saleTransactionId,
+    });
     await recordOrderEvent(db, orderId, status, buyerId, byCard ? "Waiting for the card payment" : "Paid from the wallet");
     await announceOrderChange(db, { orderId, event: byCard ? "held" : "paid" });
     return {};
@@ -277,22 +260,18 @@ async function checkoutUrlFor(order: OrderRecord): Promise<string | null> {
   if (expiresAt - Date.now() / 1000 < MIN_CHECKOUT_SECONDS) {
     throw new DomainError("PRECONDITION_FAILED", "The time to pay this order by card has run out. Cancel it and order again.");
   }
-  const { rows } = await pool.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [order.buyerId]);
   const session = await payments().createCheckout({
     amountMinor: order.cardAmountMinor,
     currency: order.currency ?? "usd",
     description: `${saleDescription(order).replace(/^Store: /, "")}: ${formatCredits(order.cardPart)} credits by card`,
-    customerEmail: rows[0]?.email,
+    customerEmail: await selectUserEmail(pool, order.buyerId),
     metadata: { kind: STORE_ORDER_METADATA_KIND, store_order_id: order.id },
     expiresAt: new Date(expiresAt * 1000),
     successUrl: `${env.APP_URL}/orders/${order.id}`,
     cancelUrl: `${env.APP_URL}/orders/${order.id}`,
     idempotencyKey: `store-order:${order.id}:checkout`,
   });
-  await pool.query("UPDATE store_orders SET stripe_checkout_session_id = $2, updated_at = now() WHERE id = $1 AND stripe_checkout_session_id IS NULL", [
-    order.id,
-    session.id,
-  ]);
+  await setCheckoutSessionIfUnset(pool, order.id, session.id);
   return session.url;
 }
 

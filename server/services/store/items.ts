@@ -6,10 +6,10 @@ import { DomainError } from "@/server/domain/errors";
 import { storeItemFieldsSchema } from "@/server/domain/store";
 import { STORE_FILE_TYPES_HINT, declaredStoreTypeMatches, safeDownloadName, sniffStoreFile } from "@/server/domain/store-files";
 import { env } from "@/server/env";
-import type { Role, StoreItemKind } from "@/server/generated/prisma/enums";
+import type { Role } from "@/server/generated/prisma/enums";
 import { fileStorage } from "@/server/integrations/storage";
 import { recordAudit, recordAuditWithPrisma } from "@/server/services/audit/record";
-import { onSaleItem, onSaleItems } from "./queries";
+import { type CatalogueItem, type StoreSeller, onSaleItem, onSaleItems, selectOwnedItemForUpdate, setItemFile } from "./queries";
 
 /**
  * Store items: sold by the site (no seller; admins manage them) or by a performer (only they manage theirs).
@@ -17,25 +17,7 @@ import { onSaleItem, onSaleItems } from "./queries";
  * sale only once the file is there. Someone else's item is answered as if it did not exist.
  */
 
-export interface StoreSeller {
-  id: string;
-  username: string;
-  stageName: string;
-}
-
-export interface CatalogueItem {
-  id: string;
-  kind: StoreItemKind;
-  title: string;
-  description: string;
-  price: bigint;
-  /** Null: unlimited. */
-  stock: number | null;
-  soldOut: boolean;
-  /** Null: sold by the site itself. */
-  seller: StoreSeller | null;
-  fileName: string | null;
-}
+export type { CatalogueItem, StoreSeller } from "./queries";
 
 export interface ManagedItem extends CatalogueItem {
   active: boolean;
@@ -129,11 +111,7 @@ export async function saveItem(owner: ItemOwner, input: SaveItemInput): Promise<
 
 /** The owner's item, locked for the rest of the transaction: its file is being swapped. */
 async function lockOwnedItem(db: Queryable, owner: ItemOwner, itemId: string): Promise<{ storageKey: string | null }> {
-  const { rows } = await db.query<{ storageKey: string | null }>(
-    `SELECT storage_key AS "storageKey" FROM store_items WHERE id = $1 AND seller_id IS NOT DISTINCT FROM $2::uuid FOR UPDATE`,
-    [itemId, owner.sellerId],
-  );
-  const item = rows[0];
+  const item = await selectOwnedItemForUpdate(db, itemId, owner.sellerId);
   if (!item) throw new DomainError("NOT_FOUND", "That item does not exist.");
   return item;
 }
@@ -174,10 +152,7 @@ export async function attachItemFile(owner: ItemOwner, itemId: string, file: Upl
   try {
     replacedKey = await withTransaction(pool, async (db) => {
       const item = await lockOwnedItem(db, owner, itemId);
-      await db.query(
-        "UPDATE store_items SET storage_key = $2, file_name = $3, mime_type = $4, updated_at = now() WHERE id = $1",
-        [itemId, stored.key, fileName, type.mimeType],
-      );
+      await setItemFile(db, itemId, { key: stored.key, fileName, mimeType: type.mimeType });
       await recordAudit(db, {
         actorId: owner.actorId,
         action: "store_item.file",

@@ -8,6 +8,7 @@ import { appLink, creditsText as credits, renderEmail } from "../emails/template
 import { ADMINS_CHANNEL, userChannel } from "@/server/domain/realtime-events";
 import { type OutboxMessage, enqueue } from "@/server/outbox/messages";
 import { realtimeEvent } from "@/server/outbox/realtime";
+import { selectOrderFacts } from "./order-queries";
 
 /**
  * What people hear about a store order when it changes: emails to the buyer (receipt, shipped, delivered,
@@ -42,41 +43,7 @@ interface OrderFacts {
 }
 
 async function orderFacts(db: Queryable, orderId: string): Promise<OrderFacts | null> {
-  const { rows } = await db.query<{
-    id: string;
-    status: string;
-    kind: "PHYSICAL" | "DIGITAL";
-    title: string;
-    quantity: number;
-    total: string;
-    wallet_part: string;
-    card_part: string;
-    card_amount_minor: string;
-    currency: string | null;
-    shipping_address: ShippingAddress | null;
-    tracking_note: string | null;
-    buyer_id: string;
-    buyer_email: string;
-    buyer_name: string;
-    seller_id: string | null;
-    seller_name: string | null;
-    seller_emails: string[];
-  }>(
-    `SELECT o.id, o.status, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.card_part, o.card_amount_minor, o.currency,
-            o.shipping_address, o.tracking_note, b.id AS buyer_id, b.email AS buyer_email, b.display_name AS buyer_name,
-            o.seller_id, coalesce(sp.stage_name, s.display_name) AS seller_name,
-            CASE WHEN o.seller_id IS NULL
-                 THEN ARRAY(SELECT a.email FROM users a WHERE a.role = 'ADMIN' AND a.status = 'ACTIVE' ORDER BY a.created_at)
-                 ELSE ARRAY[s.email] END AS seller_emails
-       FROM store_orders o
-       JOIN store_items i ON i.id = o.item_id
-       JOIN users b ON b.id = o.buyer_id
-       LEFT JOIN users s ON s.id = o.seller_id
-       LEFT JOIN performer_profiles sp ON sp.user_id = o.seller_id
-      WHERE o.id = $1`,
-    [orderId],
-  );
-  const row = rows[0];
+  const row = await selectOrderFacts(db, orderId);
   if (!row) return null;
   return {
     id: row.id,

@@ -9,6 +9,7 @@ import { PaymentGatewayError, payments } from "@/server/integrations/payments";
 import { cardOutcome } from "./card-events";
 import { CHECKOUT_WINDOW_SECONDS, STORE_ORDER_METADATA_KIND } from "./checkout";
 import { announceOrderChange } from "./notifications";
+import { overdueOrderIds } from "./order-queries";
 import { type OrderView, orderFor } from "./order-views";
 import { type OrderRecord, completeCardOrder, loadOrder, lockOrder, refundPaidOrder, releaseCardOrder } from "./orders";
 
@@ -92,14 +93,9 @@ const SWEEP_BATCH = 100;
  * orders the sweep ended, itself or through the webhook its expiry set off (which may settle the order first).
  */
 export async function sweepOverdueOrders(): Promise<number> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM store_orders
-      WHERE status = 'AWAITING_PAYMENT' AND created_at < now() - make_interval(secs => $1)
-      ORDER BY created_at LIMIT $2`,
-    [CHECKOUT_WINDOW_SECONDS, SWEEP_BATCH],
-  );
+  const overdue = await overdueOrderIds(pool, CHECKOUT_WINDOW_SECONDS, SWEEP_BATCH);
   let settled = 0;
-  for (const { id } of rows) {
+  for (const id of overdue) {
     try {
       if (await settleOverdueOrder(id)) settled += 1;
     } catch (error) {

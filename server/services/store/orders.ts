@@ -1,172 +1,23 @@
 import "server-only";
 import type { PoolClient } from "pg";
-import type { Queryable } from "@/server/db/transaction";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
-import type { ShippingAddress } from "@/server/domain/store";
 import { type OrderActor, assertTransition, statusAfterPayment } from "@/server/domain/store-orders";
-import type { StoreItemKind, StoreOrderStatus } from "@/server/generated/prisma/enums";
 import { reverse } from "@/server/ledger/post";
 import { postSale, refundSale } from "../sales/sales";
 import type { OrderChange } from "./notifications";
+import { type OrderRecord, recordOrderEvent, restoreStock, setStatus } from "./order-queries";
+
+export { type OrderRecord, loadOrder, lockOrder, orderByKey, recordOrderEvent, setStatus } from "./order-queries";
 
 /**
- * Store orders as records, and the database side of every change of status (inside the caller's transaction, the
- * order row locked first). Buying lives in checkout.ts, Stripe's refunds and disputes in card-adjustments.ts,
- * what buyers, sellers and admins see in order-views.ts.
+ * The database side of every change of a store order's status (inside the caller's transaction, the order row
+ * locked first); the order record and its statements are in order-queries.ts. Buying lives in checkout.ts,
+ * Stripe's refunds and disputes in card-adjustments.ts, what buyers, sellers and admins see in order-views.ts.
  *
  * Lock order, the same everywhere: the order row, then the item row (stock), then the ledger accounts.
  * Ledger keys are derived from the order id, so a replayed webhook or a retried request posts nothing twice:
  * `store-order:<id>:sale`, `:hold`, `:release`, `:refund`.
  */
-
-export interface OrderRecord {
-  id: string;
-  itemId: string;
-  kind: StoreItemKind;
-  title: string;
-  buyerId: string;
-  sellerId: string | null;
-  quantity: number;
-  unitPrice: bigint;
-  total: bigint;
-  walletPart: bigint;
-  cardPart: bigint;
-  cardAmountMinor: bigint;
-  cardRefundedMinor: bigint;
-  currency: string | null;
-  status: StoreOrderStatus;
-  idempotencyKey: string;
-  shippingAddress: ShippingAddress | null;
-  trackingNote: string | null;
-  stripeCheckoutSessionId: string | null;
-  stripePaymentIntentId: string | null;
-  holdTransactionId: bigint | null;
-  saleTransactionId: bigint | null;
-  hasFile: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-interface OrderRow {
-  id: string;
-  item_id: string;
-  kind: StoreItemKind;
-  title: string;
-  buyer_id: string;
-  seller_id: string | null;
-  quantity: number;
-  unit_price: string;
-  total: string;
-  wallet_part: string;
-  card_part: string;
-  card_amount_minor: string;
-  card_refunded_minor: string;
-  currency: string | null;
-  status: StoreOrderStatus;
-  idempotency_key: string;
-  shipping_address: ShippingAddress | null;
-  tracking_note: string | null;
-  stripe_checkout_session_id: string | null;
-  stripe_payment_intent_id: string | null;
-  hold_transaction_id: string | null;
-  sale_transaction_id: string | null;
-  has_file: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const ORDER_COLUMNS = `o.id, o.item_id, i.kind, i.title, o.buyer_id, o.seller_id, o.quantity, o.unit_price, o.total, o.wallet_part,
-  o.card_part, o.card_amount_minor, o.card_refunded_minor, o.currency, o.status, o.idempotency_key, o.shipping_address, o.tracking_note,
-  o.stripe_checkout_session_id, o.stripe_payment_intent_id, o.hold_transaction_id, o.sale_transaction_id,
-  i.storage_key IS NOT NULL AS has_file, o.created_at, o.updated_at`;
-
-function recordOf(row: OrderRow): OrderRecord {
-  const optionalBigInt = (value: string | null) => (value === null ? null : BigInt(value));
-  return {
-    id: row.id,
-    itemId: row.item_id,
-    kind: row.kind,
-    title: row.title,
-    buyerId: row.buyer_id,
-    sellerId: row.seller_id,
-    quantity: row.quantity,
-    unitPrice: BigInt(row.unit_price),
-    total: BigInt(row.total),
-    walletPart: BigInt(row.wallet_part),
-    cardPart: BigInt(row.card_part),
-    cardAmountMinor: BigInt(row.card_amount_minor),
-    cardRefundedMinor: BigInt(row.card_refunded_minor),
-    currency: row.currency,
-    status: row.status,
-    idempotencyKey: row.idempotency_key,
-    shippingAddress: row.shipping_address,
-    trackingNote: row.tracking_note,
-    stripeCheckoutSessionId: row.stripe_checkout_session_id,
-    stripePaymentIntentId: row.stripe_payment_intent_id,
-    holdTransactionId: optionalBigInt(row.hold_transaction_id),
-    saleTransactionId: optionalBigInt(row.sale_transaction_id),
-    hasFile: row.has_file,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-export async function loadOrder(db: Queryable, orderId: string): Promise<OrderRecord | null> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.id = $1`, [orderId]);
-  return rows[0] ? recordOf(rows[0]) : null;
-}
-
-/** The order, its row locked until the caller's transaction ends. */
-export async function lockOrder(db: PoolClient, orderId: string): Promise<OrderRecord | null> {
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.id = $1 FOR UPDATE OF o`,
-    [orderId],
-  );
-  return rows[0] ? recordOf(rows[0]) : null;
-}
-
-export async function orderByKey(db: Queryable, buyerId: string, idempotencyKey: string): Promise<OrderRecord | null> {
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.buyer_id = $1 AND o.idempotency_key = $2`,
-    [buyerId, idempotencyKey],
-  );
-  return rows[0] ? recordOf(rows[0]) : null;
-}
-
-export async function recordOrderEvent(db: Queryable, orderId: string, status: StoreOrderStatus, actorId: string | null, note: string | null): Promise<void> {
-  await db.query(`INSERT INTO store_order_events (order_id, status, actor_id, note) VALUES ($1, $2::"StoreOrderStatus", $3, $4)`, [
-    orderId,
-    status,
-    actorId,
-    note,
-  ]);
-}
-
-export async function setStatus(db: Queryable, orderId: string, status: StoreOrderStatus, changes: { saleTransactionId?: bigint; refundTransactionId?: bigint; paymentIntentId?: string | null; trackingNote?: string | null } = {}): Promise<void> {
-  await db.query(
-    `UPDATE store_orders
-        SET status = $2::"StoreOrderStatus",
-            sale_transaction_id = coalesce($3, sale_transaction_id),
-            refund_transaction_id = coalesce($4, refund_transaction_id),
-            stripe_payment_intent_id = coalesce(stripe_payment_intent_id, $5),
-            tracking_note = coalesce($6, tracking_note),
-            updated_at = now()
-      WHERE id = $1`,
-    [
-      orderId,
-      status,
-      changes.saleTransactionId?.toString() ?? null,
-      changes.refundTransactionId?.toString() ?? null,
-      changes.paymentIntentId ?? null,
-      changes.trackingNote ?? null,
-    ],
-  );
-}
-
-/** Puts reserved units back on the shelf; an item made unlimited meanwhile has nothing to count. */
-async function restoreStock(db: Queryable, order: OrderRecord): Promise<void> {
-  await db.query("UPDATE store_items SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock IS NOT NULL", [order.itemId, order.quantity]);
-}
 
 export function saleDescription(order: { title: string; quantity: number }): string {
   return `Store: ${order.title}${order.quantity > 1 ? ` × ${order.quantity}` : ""}`;

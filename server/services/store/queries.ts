@@ -1,13 +1,35 @@
 import "server-only";
 import { pool } from "@/server/db/client";
+import type { Queryable } from "@/server/db/transaction";
 import type { StoreItemKind, StoreOrderStatus } from "@/server/generated/prisma/enums";
-import type { CatalogueItem } from "./items";
 
 /**
- * The store's reads that stay one SQL statement, each typed and covered by store.int.test.ts: they filter across
- * tables the Prisma schema has no relation for (users and performer profiles), so Prisma would need a query per
- * table and could not apply the limit after the filter.
+ * The store's SQL about items, each statement a named function with a typed row (orders' are in order-queries.ts).
+ * The catalogue reads stay one statement: they filter across tables the Prisma schema has no relation for (users
+ * and performer profiles), so Prisma would need a query per table and could not apply the limit after the filter.
+ * The rest run inside the transactions that reserve stock (guarded in the UPDATE's WHERE) or swap an item's file
+ * under its row lock. Covered through the use cases by store.int.test.ts and checkout.int.test.ts.
  */
+
+export interface StoreSeller {
+  id: string;
+  username: string;
+  stageName: string;
+}
+
+export interface CatalogueItem {
+  id: string;
+  kind: StoreItemKind;
+  title: string;
+  description: string;
+  price: bigint;
+  /** Null: unlimited. */
+  stock: number | null;
+  soldOut: boolean;
+  /** Null: sold by the site itself. */
+  seller: StoreSeller | null;
+  fileName: string | null;
+}
 
 function likePattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -89,4 +111,68 @@ export async function onSaleItems(limit: number): Promise<CatalogueItem[]> {
 export async function onSaleItem(itemId: string): Promise<CatalogueItem | null> {
   const { rows } = await pool.query<ItemRow>(`${ON_SALE_ITEMS} AND i.id = $1`, [itemId]);
   return rows[0] ? catalogueItemOf(rows[0]) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Buying and item files: statements inside the transactions that reserve stock or swap an item's file.
+
+/** Serialises the callers of one key until the transaction ends. */
+export async function lockKey(db: Queryable, key: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+}
+
+export interface ItemForSaleRow {
+  id: string;
+  kind: StoreItemKind;
+  title: string;
+  price: string;
+  active: boolean;
+  seller_id: string | null;
+  has_file: boolean;
+}
+
+export async function selectItemForSale(db: Queryable, itemId: string): Promise<ItemForSaleRow | undefined> {
+  const { rows } = await db.query<ItemForSaleRow>(
+    "SELECT id, kind, title, price, active, seller_id, storage_key IS NOT NULL AS has_file FROM store_items WHERE id = $1",
+    [itemId],
+  );
+  return rows[0];
+}
+
+/** Takes `quantity` off an active item's stock if that much is left; its price then, or null when nothing was taken. */
+export async function reserveStock(db: Queryable, itemId: string, quantity: number): Promise<bigint | null> {
+  const reserved = await db.query<{ price: string }>(
+    `UPDATE store_items SET stock = stock - $2, updated_at = now()
+        WHERE id = $1 AND active AND (stock IS NULL OR stock >= $2)
+        RETURNING price`,
+    [itemId, quantity],
+  );
+  if (reserved.rowCount === 0) return null;
+  return BigInt(reserved.rows[0]?.price ?? "0");
+}
+
+export async function selectItemStock(db: Queryable, itemId: string): Promise<{ active: boolean; stock: number | null } | undefined> {
+  const { rows } = await db.query<{ active: boolean; stock: number | null }>("SELECT active, stock FROM store_items WHERE id = $1", [itemId]);
+  return rows[0];
+}
+
+export async function selectUserEmail(db: Queryable, userId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [userId]);
+  return rows[0]?.email;
+}
+
+/** The owner's item (`sellerId` null for the site's), locked for the rest of the transaction. */
+export async function selectOwnedItemForUpdate(db: Queryable, itemId: string, sellerId: string | null): Promise<{ storageKey: string | null } | undefined> {
+  const { rows } = await db.query<{ storageKey: string | null }>(
+    `SELECT storage_key AS "storageKey" FROM store_items WHERE id = $1 AND seller_id IS NOT DISTINCT FROM $2::uuid FOR UPDATE`,
+    [itemId, sellerId],
+  );
+  return rows[0];
+}
+
+export async function setItemFile(db: Queryable, itemId: string, file: { key: string; fileName: string; mimeType: string }): Promise<void> {
+  await db.query(
+    "UPDATE store_items SET storage_key = $2, file_name = $3, mime_type = $4, updated_at = now() WHERE id = $1",
+    [itemId, file.key, file.fileName, file.mimeType],
+  );
 }
