@@ -3,7 +3,7 @@ import { seedShows } from "@/prisma/seed-shows";
 import { seedStore } from "@/prisma/seed-store";
 import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
-import { adjustmentLegs } from "@/server/domain/ledger";
+import { CREDITS, adjustmentLegs, systemAccount, walletAccount } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 import { postSale, setCommissionRate } from "@/server/services/sales";
 import { matureDueEarnings } from "@/server/services/earnings";
@@ -110,8 +110,9 @@ async function seedCreditPackages(): Promise<void> {
   await prisma.creditPackage.createMany({ data: DEMO_PACKAGES.map((pack) => ({ ...pack, currency: "usd", active: true })) });
 }
 
-/** Welcome credits for the demo members, posted once (the idempotency key is fixed per member). */
+/** Welcome credits for the demo members, and a welcome bonus in their Bonus wallet, each posted once (keys fixed per member). */
 const WELCOME_CREDITS = 500n;
+const WELCOME_BONUS = 100n;
 
 async function seedWelcomeCredits(ids: DemoUserIds): Promise<void> {
   for (const memberId of [ids.member1, ids.member2]) {
@@ -122,6 +123,17 @@ async function seedWelcomeCredits(ids: DemoUserIds): Promise<void> {
       description: "Adjustment: Welcome credits",
       metadata: { reason: "Welcome credits" },
       legs: adjustmentLegs(memberId, "available", WELCOME_CREDITS),
+    });
+    await post(pool, {
+      kind: "ADJUSTMENT",
+      idempotencyKey: `seed:welcome-bonus:${memberId}`,
+      actorId: ids.admin,
+      description: "Adjustment: Welcome bonus",
+      metadata: { reason: "Welcome bonus" },
+      legs: [
+        { account: walletAccount(memberId, { accountKind: "bonus", currency: CREDITS }), amount: WELCOME_BONUS },
+        { account: systemAccount("adjustments"), amount: -WELCOME_BONUS },
+      ],
     });
   }
 }
@@ -226,11 +238,11 @@ async function seedPayouts(ids: DemoUserIds): Promise<void> {
   }
   await post(pool, {
     kind: "ADJUSTMENT",
-    idempotencyKey: `seed:matured-earnings:${ids.performer1}`,
+    idempotencyKey: `seed:matured-earnings-wallet:${ids.performer1}`,
     actorId: ids.admin,
     description: "Adjustment: Matured demo earnings",
     metadata: { reason: "Matured demo earnings" },
-    legs: adjustmentLegs(ids.performer1, "available", LUNA_MATURED_EARNINGS),
+    legs: adjustmentLegs(ids.performer1, "earnings", LUNA_MATURED_EARNINGS),
   });
 }
 

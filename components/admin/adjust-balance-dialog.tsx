@@ -23,6 +23,7 @@ export interface AdjustableUser {
   displayName: string;
   username: string;
   available: bigint;
+  earnings: bigint;
   pending: bigint;
   held: bigint;
 }
@@ -30,7 +31,7 @@ export interface AdjustableUser {
 type Direction = "credit" | "debit";
 type Adjustment = z.output<typeof balanceAdjustmentSchema>;
 
-const ACCOUNT_LABELS: Record<UserAccountKind, string> = { available: "Available", pending: "Pending", held: "Held" };
+const ACCOUNT_LABELS: Record<UserAccountKind, string> = { available: "Credits", earnings: "Earnings", pending: "Pending", held: "Held" };
 
 const isAccount = (value: string): value is UserAccountKind => USER_ACCOUNT_KINDS.some((account) => account === value);
 

@@ -7,7 +7,9 @@ import type { ExplorerTransaction } from "@/server/services/books";
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 
 const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
-  AVAILABLE: "Available",
+  AVAILABLE: "Credits",
+  EARNINGS: "Earnings",
+  WALLET: "Wallet",
   PENDING: "Pending",
   HELD: "Held",
   REVENUE: "Revenue",

@@ -5,11 +5,22 @@ import { fakeChannel } from "./bind-realtime.testing";
 
 describe("balancesFromWalletUpdate", () => {
   it("turns the string amounts into exact bigints", () => {
-    expect(balancesFromWalletUpdate({ available: "9007199254740993", pending: "0", held: "-25", restricted: true })).toEqual({
+    expect(
+      balancesFromWalletUpdate({
+        available: "9007199254740993",
+        earnings: "12",
+        pending: "0",
+        held: "-25",
+        restricted: true,
+        wallets: { credits: "9007199254740993", usd: "1999" },
+      }),
+    ).toEqual({
       available: 9007199254740993n,
+      earnings: 12n,
       pending: 0n,
       held: -25n,
       restricted: true,
+      wallets: { credits: 9007199254740993n, usd: 1999n },
     });
   });
 

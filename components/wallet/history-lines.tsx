@@ -14,7 +14,9 @@ import type { HistoryLine, HistoryPart } from "@/server/services/wallet";
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
 const ACCOUNT_NAMES: Record<AccountType, string> = {
-  AVAILABLE: "Available",
+  AVAILABLE: "Credits",
+  EARNINGS: "Earnings",
+  WALLET: "Wallet",
   PENDING: "Pending",
   HELD: "Held",
   GATEWAY_CLEARING: "Gateway clearing",

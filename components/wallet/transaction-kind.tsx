@@ -21,6 +21,9 @@ const KINDS: Record<TransactionKind, { label: string; tone: BadgeTone }> = {
   SHOW_CHARGE: { label: "Show", tone: "accent" },
   WITHDRAWAL_HOLD: { label: "Withdrawal hold", tone: "info" },
   WITHDRAWAL_PAID: { label: "Withdrawal paid", tone: "success" },
+  EXCHANGE: { label: "Exchange", tone: "info" },
+  TOP_UP: { label: "Top-up", tone: "info" },
+  WALLET_SPLIT: { label: "Wallet split", tone: "neutral" },
 };
 
 const TRANSACTION_KINDS = Object.keys(KINDS) as TransactionKind[];

@@ -177,7 +177,7 @@ beforeAll(async () => {
   );
 
   await readyToWithdraw(performer);
-  await fundUser(pool, performer.id, 1_000n);
+  await fundUser(pool, performer.id, 1_000n, "earnings");
   const withdrawal = await callerAs(performer).payouts.withdrawals.request({ credits: 500n, idempotencyKey: randomUUID() });
 
   await setRoomOnline(performer, { online: true });

@@ -6,7 +6,7 @@ import type { UserAccountKind } from "./ledger";
  * so both check the same rules with the same messages. The service still refuses a debit the balance can't cover.
  */
 
-export const USER_ACCOUNT_KINDS = ["available", "pending", "held"] as const satisfies readonly UserAccountKind[];
+export const USER_ACCOUNT_KINDS = ["available", "earnings", "pending", "held"] as const satisfies readonly UserAccountKind[];
 
 const LIMIT = 10n ** 12n;
 

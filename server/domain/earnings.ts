@@ -27,13 +27,13 @@ export interface EarningsClawback {
   fromLots: { id: bigint; amount: bigint }[];
   /** Total taken from pending earnings (the sum of fromLots). */
   fromPending: bigint;
-  /** What pending could not cover, taken from available earnings (which may go negative). */
+  /** What pending could not cover, taken from the Earnings wallet (which may go negative). */
   fromAvailable: bigint;
 }
 
 /**
  * A refund or chargeback takes the performer's share back from pending earnings first, lot by lot in the order
- * the caller ranks them (the refunded sale's own lot first), and only the rest from available earnings.
+ * the caller ranks them (the refunded sale's own lot first), and only the rest from the Earnings wallet.
  */
 export function planEarningsClawback(lots: readonly PendingLot[], amount: bigint): EarningsClawback {
   if (amount < 0n) throw new DomainError("BAD_REQUEST", "A clawback cannot be negative.");

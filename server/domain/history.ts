@@ -140,7 +140,7 @@ export function summarizeHistoryGroup(parts: readonly HistoryPart[]): HistorySum
   if (!first) throw new RangeError("a history line needs at least one part");
   const principal = parts.find((part) => !SUPPORTING_KINDS.includes(part.kind)) ?? first;
   const matured = principal.kind === "EARNINGS_MATURED";
-  const amount = matured ? sum(parts, (part) => part.account === "AVAILABLE") : sum(parts, () => true);
+  const amount = matured ? sum(parts, (part) => part.account === "EARNINGS" || part.account === "AVAILABLE") : sum(parts, () => true);
   const held = sum(parts, (part) => part.account === "HELD");
   const accounts = new Set(parts.filter((part) => part.account !== "HELD").map((part) => part.account));
   const [onlyAccount] = accounts;

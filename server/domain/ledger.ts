@@ -4,7 +4,8 @@ import { mulDivFloor } from "./money";
 /** The site's credit currency in the ledger. */
 export const CREDITS = "CRD";
 
-export type UserAccountKind = "available" | "pending" | "held";
+/** A user's accounts by kind: `available` is the Credits wallet, `earnings` the Earnings wallet. */
+export type UserAccountKind = "available" | "earnings" | "pending" | "held";
 export type SystemAccountKind =
   | "gateway_clearing"
   | "revenue"
@@ -17,6 +18,11 @@ export type SystemAccountKind =
 /** Account codes, as the ledger migration creates them: one set per user, one per system purpose. */
 export function userAccount(userId: string, kind: UserAccountKind, currency = CREDITS): string {
   return `user:${userId}:${kind}:${currency}`;
+}
+
+/** A user's wallet of any type, by the type's account kind and currency (server/domain/wallets.ts). */
+export function walletAccount(userId: string, wallet: { accountKind: string; currency: string }): string {
+  return `user:${userId}:${wallet.accountKind}:${wallet.currency}`;
 }
 
 export function systemAccount(kind: SystemAccountKind, currency = CREDITS): string {

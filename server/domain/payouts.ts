@@ -195,7 +195,7 @@ export function withdrawalProblem(
     return { code: "ABOVE_MAXIMUM", message: `The maximum withdrawal for ${methodLabel} is ${formatCredits(terms.maxCredits)} credits.` };
   }
   if (quote.credits > available) {
-    return { code: "ABOVE_AVAILABLE", message: `You have ${formatCredits(available)} credits available to withdraw.` };
+    return { code: "ABOVE_AVAILABLE", message: `You have ${formatCredits(available)} credits of earnings to withdraw.` };
   }
   if (quote.netMinor <= 0n) return { code: "FEE_TAKES_ALL", message: "The fee would take the whole amount; withdraw more." };
   return null;

@@ -55,7 +55,18 @@ function event<const Kinds extends readonly ChannelKind[], Payload extends z.Zod
 
 export const REALTIME_EVENTS = {
   /** The user's balances as they are at delivery. */
-  "wallet.updated": event(["user"], z.object({ available: signedCredits, pending: signedCredits, held: signedCredits, restricted: z.boolean() })),
+  "wallet.updated": event(
+    ["user"],
+    z.object({
+      available: signedCredits,
+      earnings: signedCredits,
+      pending: signedCredits,
+      held: signedCredits,
+      restricted: z.boolean(),
+      /** Every wallet's balance by wallet type id, in its currency's minor units. */
+      wallets: z.record(z.string(), signedCredits),
+    }),
+  ),
   /** A tip landed, on the performer's channel. */
   "tip.received": event(
     ["user"],

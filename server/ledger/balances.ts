@@ -4,26 +4,35 @@ import { CREDITS } from "@/server/domain/ledger";
 import type { AccountType } from "@/server/generated/prisma/enums";
 
 export interface WalletBalances {
+  /** The Credits wallet. */
   available: bigint;
+  /** The Earnings wallet: matured earnings, what withdrawals draw on. */
+  earnings: bigint;
   pending: bigint;
   held: bigint;
   /** A clawback left the wallet negative: spending is refused until it is settled. */
   restricted: boolean;
+  /** Every wallet's balance, by wallet type id, in its own currency's minor units. */
+  wallets: Record<string, bigint>;
 }
 
 /** The SQL for an account's effective balance: the cached balance plus deltas not folded in yet. */
 export const EFFECTIVE_BALANCE_SQL = `a.balance + coalesce((SELECT sum(d.amount) FROM ledger_unfolded_deltas d WHERE d.account_id = a.id), 0)`;
 
-export async function walletBalances(db: Queryable, userId: string, currency = CREDITS): Promise<WalletBalances> {
-  const { rows } = await db.query<{ type: AccountType; balance: string; restricted: boolean }>(
-    `SELECT a.type, ${EFFECTIVE_BALANCE_SQL} AS balance, a.restricted
-       FROM ledger_accounts a WHERE a.owner_id = $1 AND a.currency = $2`,
-    [userId, currency],
+/** A user's balances: the credit accounts by kind, and every wallet by its type (in any currency). */
+export async function walletBalances(db: Queryable, userId: string): Promise<WalletBalances> {
+  const { rows } = await db.query<{ type: AccountType; currency: string; wallet_type_id: string | null; balance: string; restricted: boolean }>(
+    `SELECT a.type, a.currency, a.wallet_type_id, ${EFFECTIVE_BALANCE_SQL} AS balance, a.restricted
+       FROM ledger_accounts a WHERE a.owner_id = $1`,
+    [userId],
   );
-  const balances: WalletBalances = { available: 0n, pending: 0n, held: 0n, restricted: false };
+  const balances: WalletBalances = { available: 0n, earnings: 0n, pending: 0n, held: 0n, restricted: false, wallets: {} };
   for (const row of rows) {
     const amount = BigInt(row.balance);
+    if (row.wallet_type_id) balances.wallets[row.wallet_type_id] = amount;
+    if (row.currency !== CREDITS) continue;
     if (row.type === "AVAILABLE") balances.available = amount;
+    if (row.type === "EARNINGS") balances.earnings = amount;
     if (row.type === "PENDING") balances.pending = amount;
     if (row.type === "HELD") balances.held = amount;
     balances.restricted ||= row.restricted;

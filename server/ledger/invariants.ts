@@ -79,22 +79,20 @@ const CHECKS: Check[] = [
   },
   {
     name: "credits-conserved",
-    description: "Credits issued = credits held by users + platform revenue and fees + paid out",
-    sql: `WITH b AS (SELECT a.owner_id, a.type, ${effective} AS balance FROM ledger_accounts a)
-        SELECT
-          -coalesce(sum(balance) FILTER (WHERE type IN ('GATEWAY_CLEARING','ADJUSTMENTS','RECEIVABLES','EXCHANGE')), 0) AS issued,
-          coalesce(sum(balance) FILTER (WHERE owner_id IS NOT NULL), 0) AS users,
-          coalesce(sum(balance) FILTER (WHERE type IN ('REVENUE','FEES')), 0) AS platform,
-          coalesce(sum(balance) FILTER (WHERE type = 'PAYOUT_CLEARING'), 0) AS paid_out
-        FROM b`,
-    judge: (row) => {
-      const issued = BigInt(row.issued ?? "0");
-      const held = BigInt(row.users ?? "0") + BigInt(row.platform ?? "0") + BigInt(row.paid_out ?? "0");
-      return {
-        violations: issued === held ? 0 : 1,
-        detail: `issued ${issued}; users ${row.users} + platform ${row.platform} + paid out ${row.paid_out} = ${held}`,
-      };
-    },
+    description: "In each currency: value issued = value held by users + platform revenue and fees + paid out",
+    sql: `WITH b AS (SELECT a.owner_id, a.type, a.currency, ${effective} AS balance FROM ledger_accounts a),
+        per_currency AS (
+          SELECT currency,
+            -coalesce(sum(balance) FILTER (WHERE type IN ('GATEWAY_CLEARING','ADJUSTMENTS','RECEIVABLES','EXCHANGE')), 0) AS issued,
+            coalesce(sum(balance) FILTER (WHERE owner_id IS NOT NULL), 0) AS users,
+            coalesce(sum(balance) FILTER (WHERE type IN ('REVENUE','FEES')), 0) AS platform,
+            coalesce(sum(balance) FILTER (WHERE type = 'PAYOUT_CLEARING'), 0) AS paid_out
+          FROM b GROUP BY currency)
+        SELECT count(*) FILTER (WHERE issued <> users + platform + paid_out) AS violations,
+               string_agg(currency || ': issued ' || issued || '; users ' || users || ' + platform ' || platform || ' + paid out ' || paid_out
+                          || ' = ' || (users + platform + paid_out), '. ' ORDER BY currency) AS detail
+          FROM per_currency`,
+    judge: (row) => ({ violations: Number(row.violations ?? "0"), detail: row.detail ?? "no accounts" }),
   },
 ];
 

@@ -55,12 +55,18 @@ describe("ledger_post", () => {
     performer = await insertUser(pool, "PERFORMER");
   });
 
-  it("opens available, pending and held accounts for every new user", async () => {
-    const { rows } = await pool.query("SELECT type, guarded, hot FROM ledger_accounts WHERE owner_id = $1 ORDER BY type", [member]);
+  it("opens pending, held and one wallet per active wallet type for every new user", async () => {
+    const { rows } = await pool.query(
+      "SELECT code, type, wallet_type_id, guarded, hot FROM ledger_accounts WHERE owner_id = $1 ORDER BY type, code",
+      [member],
+    );
     expect(rows).toEqual([
-      { type: "AVAILABLE", guarded: true, hot: false },
-      { type: "PENDING", guarded: true, hot: true },
-      { type: "HELD", guarded: true, hot: false },
+      { code: `user:${member}:available:CRD`, type: "AVAILABLE", wallet_type_id: "credits", guarded: true, hot: false },
+      { code: `user:${member}:pending:CRD`, type: "PENDING", wallet_type_id: null, guarded: true, hot: true },
+      { code: `user:${member}:held:CRD`, type: "HELD", wallet_type_id: null, guarded: true, hot: false },
+      { code: `user:${member}:earnings:CRD`, type: "EARNINGS", wallet_type_id: "earnings", guarded: true, hot: false },
+      { code: `user:${member}:bonus:CRD`, type: "WALLET", wallet_type_id: "bonus", guarded: true, hot: false },
+      { code: `user:${member}:usd:USD`, type: "WALLET", wallet_type_id: "usd", guarded: true, hot: false },
     ]);
   });
 

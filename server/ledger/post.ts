@@ -36,6 +36,8 @@ const LEDGER_ERRORS: Record<string, (message: string) => DomainError> = {
   TM010: (message) => new DomainError("FORBIDDEN", message),
   TM011: () => new DomainError("FORBIDDEN", "You cannot buy from yourself."),
   TM020: () => new DomainError("PRECONDITION_FAILED", "No commission rate is set for this kind of sale yet."),
+  TM030: (message) => new DomainError("FORBIDDEN", message),
+  TM031: (message) => new DomainError("BAD_REQUEST", `${message.charAt(0).toUpperCase()}${message.slice(1)}.`),
 };
 
 /** Turns the ledger's own SQLSTATEs into domain errors; anything else is rethrown untouched. */

@@ -129,7 +129,7 @@ describe("delivering", () => {
       [
         [
           { channel: "private-admins", name: "order.updated", data: { id: "o1", status: "PAID" } },
-          { channel: `private-user-${userId}`, name: "wallet.updated", data: { available: "0", pending: "0", held: "0", restricted: false } },
+          { channel: `private-user-${userId}`, name: "wallet.updated", data: { available: "0", earnings: "0", pending: "0", held: "0", restricted: false, wallets: {} } },
         ],
       ],
     ]);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@/server/db/transaction";
-import { adjustmentLegs, purchaseLegs } from "@/server/domain/ledger";
+import { type UserAccountKind, adjustmentLegs, purchaseLegs } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 
 type Role = "MEMBER" | "PERFORMER" | "ADMIN";
@@ -17,14 +17,14 @@ export async function insertUser(db: Queryable, role: Role = "MEMBER", label = r
   return id;
 }
 
-/** Gives a user credits through an admin adjustment, as a test's starting balance. */
-export async function fundUser(db: Queryable, userId: string, credits: bigint): Promise<void> {
+/** Gives a user credits through an admin adjustment, as a test's starting balance: Credits unless another account is named. */
+export async function fundUser(db: Queryable, userId: string, credits: bigint, account: UserAccountKind = "available"): Promise<void> {
   await post(db, {
     kind: "ADJUSTMENT",
     idempotencyKey: `test-funding:${randomUUID()}`,
     actorId: null,
     description: "Test funding",
-    legs: adjustmentLegs(userId, "available", credits),
+    legs: adjustmentLegs(userId, account, credits),
   });
 }
 

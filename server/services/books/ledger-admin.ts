@@ -65,6 +65,7 @@ export interface UserWithBalances {
   /** The user's performer application, if they ever applied. */
   applicationStatus: ApplicationStatus | null;
   available: bigint;
+  earnings: bigint;
   pending: bigint;
   held: bigint;
   restricted: boolean;
@@ -103,6 +104,7 @@ export async function usersWithBalances(input: {
       createdAt: row.created_at,
       applicationStatus: row.application_status,
       available: BigInt(row.available),
+      earnings: BigInt(row.earnings),
       pending: BigInt(row.pending),
       held: BigInt(row.held),
       restricted: row.restricted,

@@ -42,6 +42,7 @@ export interface UserBalanceRow {
   created_at: Date;
   application_status: ApplicationStatus | null;
   available: string;
+  earnings: string;
   pending: string;
   held: string;
   restricted: boolean;
@@ -54,12 +55,13 @@ export async function userBalanceRows(db: Queryable, query: UserBalanceQuery): P
   const order = `${SORT_SQL[query.sort]} ${query.direction === "asc" ? "ASC" : "DESC"}, u.id`;
   const { rows } = await db.query<UserBalanceRow>(
     `SELECT u.id, u.email, u.username, u.display_name, u.role, u.status, u.created_at, pp.status AS application_status,
-            coalesce(b.available, 0) AS available, coalesce(b.pending, 0) AS pending, coalesce(b.held, 0) AS held,
+            coalesce(b.available, 0) AS available, coalesce(b.earnings, 0) AS earnings, coalesce(b.pending, 0) AS pending, coalesce(b.held, 0) AS held,
             coalesce(b.restricted, false) AS restricted, count(*) OVER () AS total
        FROM users u
        LEFT JOIN performer_profiles pp ON pp.user_id = u.id
        LEFT JOIN LATERAL (
          SELECT sum(x.balance) FILTER (WHERE x.type = 'AVAILABLE') AS available,
+                sum(x.balance) FILTER (WHERE x.type = 'EARNINGS') AS earnings,
                 sum(x.balance) FILTER (WHERE x.type = 'PENDING') AS pending,
                 sum(x.balance) FILTER (WHERE x.type = 'HELD') AS held,
                 bool_or(x.restricted) AS restricted

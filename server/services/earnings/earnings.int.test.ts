@@ -111,8 +111,8 @@ describe("matureDueEarnings", () => {
     const lunaBatch = run.batches.find((batch) => batch.performerId === luna.id);
     expect(lunaBatch).toMatchObject({ lots: 2, amount: 88n });
     expect(run.batches.find((batch) => batch.performerId === rex.id)).toMatchObject({ lots: 1, amount: 40n });
-    expect(await walletBalances(pool, luna.id)).toMatchObject({ pending: 75n, available: 88n });
-    expect(await walletBalances(pool, rex.id)).toMatchObject({ pending: 0n, available: 40n });
+    expect(await walletBalances(pool, luna.id)).toMatchObject({ pending: 75n, earnings: 88n });
+    expect(await walletBalances(pool, rex.id)).toMatchObject({ pending: 0n, earnings: 40n });
     expect(await lotStates(luna.id)).toEqual([
       { transaction_id: lunaTip.transactionId.toString(), remaining: "0", matured: true, matured_transaction_id: lunaBatch?.transactionId.toString() },
       { transaction_id: lunaContent.transactionId.toString(), remaining: "75", matured: false, matured_transaction_id: null },
@@ -124,18 +124,20 @@ describe("matureDueEarnings", () => {
     );
     expect(legs).toEqual([
       { code: `user:${luna.id}:pending:CRD`, amount: "-88" },
-      { code: `user:${luna.id}:available:CRD`, amount: "88" },
+      { code: `user:${luna.id}:earnings:CRD`, amount: "88" },
     ]);
     await deliverAllDue(pool);
     expect(trigger).toHaveBeenCalledWith(`private-user-${luna.id}`, "wallet.updated", {
-      available: "88",
+      available: "0",
+      earnings: "88",
       pending: "75",
       held: "0",
       restricted: false,
+      wallets: { credits: "0", earnings: "88", bonus: "0", usd: "0" },
     });
 
     await matureDueEarnings({ at: later(4) });
-    expect(await walletBalances(pool, luna.id)).toMatchObject({ pending: 0n, available: 163n });
+    expect(await walletBalances(pool, luna.id)).toMatchObject({ pending: 0n, earnings: 163n });
   });
 
   it("run twice, moves nothing the second time", async () => {
@@ -146,7 +148,7 @@ describe("matureDueEarnings", () => {
     const second = await matureDueEarnings({ at: later(2) });
     expect(second.batches).toEqual([]);
     expect(await maturations(performer.id)).toHaveLength(1);
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 80n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 80n });
   });
 
   it("concurrent runs mature each lot exactly once", async () => {
@@ -165,7 +167,7 @@ describe("matureDueEarnings", () => {
     await matureDueEarnings({ at: later(2) });
 
     for (const [index, performer] of performers.entries()) {
-      expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: shares(index) });
+      expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: shares(index) });
       const maturedLotIds = (await maturations(performer.id)).flatMap((transaction) => transaction.metadata.lotIds);
       expect(new Set(maturedLotIds).size).toBe(maturedLotIds.length);
       expect(maturedLotIds).toHaveLength(12);
@@ -188,7 +190,7 @@ describe("matureDueEarnings", () => {
       refunding.release();
     }
     await matureDueEarnings({ at: later(2) });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 120n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 120n });
   });
 
   it("a refund racing maturation takes the share back exactly once", async () => {
@@ -201,7 +203,7 @@ describe("matureDueEarnings", () => {
     await matureDueEarnings({ at: later(2) });
 
     expect(refundResult.fromPending + refundResult.fromAvailable).toBe(80n);
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 400n, restricted: false });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 400n, restricted: false });
     const matured = (await maturations(performer.id)).flatMap((transaction) => transaction.metadata.lotIds);
     expect(new Set(matured).size).toBe(matured.length);
   });
@@ -220,8 +222,8 @@ describe("matureDueEarnings", () => {
     });
     const run = await matureDueEarnings({ at: later(2) });
     expect(run.refused).toEqual([{ performerId: short.id, reason: expect.stringContaining("Not enough credits") }]);
-    expect(await walletBalances(pool, fine.id)).toMatchObject({ pending: 0n, available: 80n });
-    expect(await walletBalances(pool, short.id)).toMatchObject({ pending: 30n, available: 0n });
+    expect(await walletBalances(pool, fine.id)).toMatchObject({ pending: 0n, earnings: 80n });
+    expect(await walletBalances(pool, short.id)).toMatchObject({ pending: 30n, earnings: 0n });
   });
 
   it("runs as the earnings.mature job at the database's clock", async () => {
@@ -230,9 +232,9 @@ describe("matureDueEarnings", () => {
       const performer = await makePerformer(admin);
       await sell(performer, 100n);
       await earningsMatureJob.handler([]);
-      expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 80n });
+      expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 80n });
       await deliverAllDue(pool);
-      expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "wallet.updated", expect.objectContaining({ available: "80" }));
+      expect(trigger).toHaveBeenCalledWith(`private-user-${performer.id}`, "wallet.updated", expect.objectContaining({ earnings: "80" }));
     } finally {
       await setSetting(admin.id, "earningsHold", { defaultDays: 7, byKind: { TIP: 1, CONTENT: 3 } });
     }

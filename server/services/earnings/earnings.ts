@@ -103,7 +103,7 @@ async function maturePerformerLots(performerId: string, at: Date | null, limit: 
       metadata: { performerId, lotIds },
       legs: [
         { account: userAccount(performerId, "pending"), amount: -amount },
-        { account: userAccount(performerId, "available"), amount },
+        { account: userAccount(performerId, "earnings"), amount },
       ],
     });
     await markLotsMatured(db, lotIds, posted.transactionId);
@@ -234,7 +234,7 @@ export async function maturingEarnings(performerId: string): Promise<MaturingEar
   const [balances, rows] = await Promise.all([walletBalances(pool, performerId), maturityScheduleRows(pool, performerId, SCHEDULE_DAYS)]);
   return {
     pending: balances.pending,
-    available: balances.available,
+    available: balances.earnings,
     schedule: rows.map((row) => ({ day: row.day, amount: BigInt(row.amount), sales: row.sales, firstMaturesAt: row.first_matures_at })),
   };
 }

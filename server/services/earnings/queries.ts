@@ -53,7 +53,7 @@ export async function databaseNow(db: Queryable): Promise<Date> {
 /**
  * One row per entry that a sale (any posting whose metadata names a saleKind and this performer) or a refund of
  * one made on the performer's accounts: positive shares credited to pending, negative shares taken back from
- * pending or available. The buyer of a refund is the buyer of the sale it reverses. A disputed card purchase's
+ * pending or the Earnings wallet (or, before wallets, available). The buyer of a refund is the buyer of the sale it reverses. A disputed card purchase's
  * posting (and its release when won) names, in `saleKinds`, each performer whose earnings it took and the kind
  * of sale, and the buyer in `buyerId`. $1 is the performer. `sale_key` names the sale as the history does: a
  * show's partial charges are one sale, counted once.
@@ -67,7 +67,7 @@ const EARNING_ENTRIES_SQL = `
     JOIN ledger_entries e ON e.account_id = a.id
     JOIN ledger_transactions t ON t.id = e.transaction_id
     LEFT JOIN ledger_transactions sale ON sale.id = t.reverses_id
-   WHERE a.owner_id = $1 AND a.type IN ('PENDING', 'AVAILABLE')
+   WHERE a.owner_id = $1 AND a.type IN ('PENDING', 'EARNINGS', 'AVAILABLE')
      AND ((t.metadata ? 'saleKind' AND t.metadata->>'performerId' = $1::text) OR t.metadata->'saleKinds' ? $1::text)`;
 
 export interface EarningsRange {

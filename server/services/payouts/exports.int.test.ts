@@ -31,7 +31,7 @@ beforeAll(async () => {
   await configurePayouts(admin);
   performer = await makePerformer(admin, 'Exporter, "The" Star');
   await readyToWithdraw(performer);
-  await fundUser(pool, performer.id, 10_000n);
+  await fundUser(pool, performer.id, 10_000n, "earnings");
   const request = (credits: bigint) => callerAs(performer).payouts.withdrawals.request({ credits, idempotencyKey: randomUUID() });
   paidId = (await request(1_000n)).withdrawal.id;
   await callerAs(admin).payouts.admin.approve({ id: paidId });

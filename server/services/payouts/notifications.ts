@@ -49,17 +49,17 @@ const MESSAGES: Record<WithdrawalStatus, (facts: EmailFacts) => { subject: strin
   }),
   REJECTED: (facts) => ({
     subject: "Withdrawal rejected",
-    body: `Your withdrawal of ${facts.credits} credits was rejected${facts.reason ? `: ${facts.reason}` : "."} The credits are back in your available balance.`,
+    body: `Your withdrawal of ${facts.credits} credits was rejected${facts.reason ? `: ${facts.reason}` : "."} The credits are back in your Earnings wallet.`,
   }),
   CANCELLED: (facts) => ({
     subject: "Withdrawal cancelled",
-    body: `You cancelled your withdrawal of ${facts.credits} credits. The credits are back in your available balance.`,
+    body: `You cancelled your withdrawal of ${facts.credits} credits. The credits are back in your Earnings wallet.`,
   }),
   FAILED: (facts) => ({
     subject: "Withdrawal failed: credits returned",
     body:
       `The payout of ${facts.net} for your withdrawal of ${facts.credits} credits failed${facts.note ? ` (${facts.note})` : ""}. ` +
-      "The credits are back in your available balance. Check your payout details before requesting again.",
+      "The credits are back in your Earnings wallet. Check your payout details before requesting again.",
   }),
   NEEDS_RECONCILIATION: (facts) => ({
     subject: "Withdrawal failed: under review",

@@ -94,7 +94,7 @@ async function stripePerformer(credits: bigint, onboard = true): Promise<{ perfo
   expect(status).toMatchObject({ accountId: expect.stringMatching(/^acct_/) as string, payoutsEnabled: false });
   if (onboard) await stripeHarness.control(`/accounts/${accountId}/complete_onboarding`);
   await app.testing.endPayoutLock(performer.id);
-  await app.fundUser(app.pool, performer.id, credits);
+  await app.fundUser(app.pool, performer.id, credits, "earnings");
   return { performer, accountId };
 }
 
@@ -120,13 +120,13 @@ describe("withdrawals paid through Stripe Connect", () => {
     expect(transfers.data.map((transfer) => [transfer.amount, transfer.currency, transfer.metadata.withdrawal_id])).toEqual([[4_962, "usd", withdrawal.id]]);
     const payout = await app.stripe().payouts.retrieve(payoutId, {}, { stripeAccount: accountId });
     expect(payout).toMatchObject({ amount: 4_962, currency: "usd", status: "pending", metadata: { withdrawal_id: withdrawal.id } });
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 1_000n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 1_000n });
     expect(await app.api.refusalCodeOf(() => app.api.callerAs(admin).payouts.admin.retryPayout({ id: withdrawal.id }))).toBe("CONFLICT");
     expect(await app.api.refusalCodeOf(() => app.api.callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Changed my mind" }))).toBe("CONFLICT");
 
     await stripeHarness.control(`/payouts/${payoutId}/paid`);
     await waitFor(async () => (await statusOf(withdrawal.id)) === "PAID", "the withdrawal to be paid");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 0n });
     const [paidEvent] = (await stripeHarness.events("payout.paid")).filter((event) => event.data.object.id === payoutId);
     const count = await app.api.ledgerTransactionCount();
     const delivered = stripeHarness.outcomes.length;
@@ -176,7 +176,7 @@ describe("withdrawals paid through Stripe Connect", () => {
 
     await stripeHarness.control(`/payouts/${payoutId}/fail`, { failure_code: "account_closed" });
     await waitFor(async () => (await statusOf(withdrawal.id)) === "FAILED", "the withdrawal to fail");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
     const { rows } = await app.pool.query<{ kind: string; reverses: string; hold: string }>(
       `SELECT t.kind, t.reverses_id AS reverses, w.hold_transaction_id AS hold
          FROM withdrawals w JOIN ledger_transactions t ON t.id = w.release_transaction_id WHERE w.id = $1`,
@@ -202,7 +202,7 @@ describe("withdrawals paid through Stripe Connect", () => {
     await stripeHarness.control(`/resend/${failedEvent?.id ?? ""}`);
     expect((await answerAfter(delivered, "payout.failed", payoutId)).body).toContain('"outcome":"duplicate"');
     expect(await app.api.ledgerTransactionCount()).toBe(count);
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
     await app.deliverOutbox();
     expect(app.statusEventsOf(withdrawal.id).map((event) => [event.status, event.committed])).toEqual(
       ["REQUESTED", "APPROVED", "PROCESSING", "FAILED"].map((status) => [status, true]),
@@ -231,7 +231,7 @@ describe("withdrawals paid through Stripe Connect", () => {
   it("holds the credits for an admin when the failed payout's transfer can't be reversed, and lets the admin settle it", async () => {
     const { performer, withdrawal } = await unreversibleFailure();
     expect(await statusOf(withdrawal.id)).toBe("NEEDS_RECONCILIATION");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 2_000n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 2_000n });
     const open = await app.api.callerAs(admin).payouts.admin.queue({ status: "OPEN", performer: performer.username });
     expect(open.map((row) => [row.id, row.status, row.statusLabel])).toEqual([[withdrawal.id, "NEEDS_RECONCILIATION", "Needs reconciliation"]]);
     expect(open[0]?.events.at(-1)?.note).toMatch(/The transfer could not be reversed \(Stripe: Insufficient funds/);
@@ -239,21 +239,21 @@ describe("withdrawals paid through Stripe Connect", () => {
     // The performer keeps the money: the admin settles it as paid, and the held credits leave once.
     await app.api.callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "Kept in Stripe account" });
     expect(await statusOf(withdrawal.id)).toBe("PAID");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 0n });
   });
 
   it("lets the admin reject one held for reconciliation once the money is recovered: the credits come back, once", async () => {
     const { performer, withdrawal } = await unreversibleFailure();
     expect(await statusOf(withdrawal.id)).toBe("NEEDS_RECONCILIATION");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 2_000n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 2_000n });
 
     await app.api.callerAs(admin).payouts.admin.rejectMany({ ids: [withdrawal.id], reason: "Recovered from the performer's Stripe account" });
 
     expect(await statusOf(withdrawal.id)).toBe("REJECTED");
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
     const again = await app.api.callerAs(admin).payouts.admin.rejectMany({ ids: [withdrawal.id], reason: "Recovered from the performer's Stripe account" });
     expect(again).toEqual([expect.objectContaining({ ok: false })]);
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
   });
 
   it("one failure delivered twice at once reverses the transfer once and returns the credits once", async () => {
@@ -270,7 +270,7 @@ describe("withdrawals paid through Stripe Connect", () => {
     expect(await statusOf(withdrawal.id)).toBe("FAILED");
     const transferId = (await app.pool.query<{ id: string }>("SELECT stripe_transfer_id AS id FROM withdrawals WHERE id = $1", [withdrawal.id])).rows[0]?.id ?? "";
     expect((await app.stripe().transfers.listReversals(transferId)).data).toHaveLength(1);
-    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+    expect(await app.walletBalances(app.pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 0n });
   });
 
   it("can't be marked paid by hand", async () => {

@@ -109,11 +109,17 @@ export async function applyTransition(
   const credits = BigInt(withdrawal.credits);
   for (const effect of effects) {
     if (effect === "release") {
-      const released = await reverse(db, {
-        transactionId: BigInt(withdrawal.hold_transaction_id),
+      // Back to Earnings whichever wallet the hold came from: holds made before wallets came from Credits.
+      const released = await post(db, {
+        kind: "REVERSAL",
         idempotencyKey: withdrawalKeys.release(withdrawal.id),
         actorId: actor.id,
         description: RELEASE_DESCRIPTIONS[to] ?? "Withdrawal ended: credits returned",
+        reversesId: BigInt(withdrawal.hold_transaction_id),
+        legs: [
+          { account: userAccount(withdrawal.performer_id, "held"), amount: -credits },
+          { account: userAccount(withdrawal.performer_id, "earnings"), amount: credits },
+        ],
       });
       releaseId = released.transactionId.toString();
     } else if (effect === "settle") {

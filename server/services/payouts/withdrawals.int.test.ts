@@ -47,11 +47,11 @@ async function messageOf(call: () => Promise<unknown>): Promise<string> {
 const request = (performer: SessionUser, credits: bigint, idempotencyKey: string = randomUUID()) =>
   callerAs(performer).payouts.withdrawals.request({ credits, idempotencyKey });
 
-/** A performer with a complete PayPal profile past its lock and `credits` available. */
+/** A performer with a complete PayPal profile past its lock and `credits` in their Earnings wallet. */
 async function fundedPerformer(credits: bigint, label = "Payee"): Promise<SessionUser> {
   const performer = await makePerformer(admin, label);
   await readyToWithdraw(performer);
-  await fundUser(pool, performer.id, credits);
+  await fundUser(pool, performer.id, credits, "earnings");
   return performer;
 }
 
@@ -93,7 +93,7 @@ describe("requesting a withdrawal", () => {
     const { withdrawal, replayed } = await request(performer, 1_000n);
     expect(replayed).toBe(false);
     expect(withdrawal).toMatchObject({ status: "REQUESTED", credits: 1_000n, currency: "USD", grossMinor: 5_000n, feeMinor: 130n, netMinor: 4_870n, method: "PAYPAL" });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 4_000n, held: 1_000n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 4_000n, held: 1_000n });
     expect(withdrawal.events).toEqual([
       { fromStatus: null, toStatus: "REQUESTED", actorName: performer.displayName, actorIsPerformer: true, note: null, at: expect.any(Date) as Date },
     ]);
@@ -129,8 +129,8 @@ describe("requesting a withdrawal", () => {
     expect(outcomes.filter((outcome) => outcome === "OK")).toHaveLength(succeeding);
     expect(outcomes.filter((outcome) => outcome !== "OK").every((outcome) => outcome === "INSUFFICIENT_FUNDS")).toBe(true);
     const balances = await walletBalances(pool, performer.id);
-    expect(balances).toMatchObject({ available: available - credits * BigInt(succeeding), held: credits * BigInt(succeeding) });
-    expect(balances.available >= 0n).toBe(true);
+    expect(balances).toMatchObject({ earnings: available - credits * BigInt(succeeding), held: credits * BigInt(succeeding) });
+    expect(balances.earnings >= 0n).toBe(true);
     expect(await callerAs(performer).payouts.withdrawals.list()).toHaveLength(succeeding);
   });
 });
@@ -143,7 +143,7 @@ describe("requests that are refused post nothing", () => {
 
   it.each([
     ["below the method's minimum", 199n, "BAD_REQUEST", "The minimum withdrawal for PayPal is 200 credits."],
-    ["above what is available", 3_001n, "INSUFFICIENT_FUNDS", "You have 3,000 credits available to withdraw."],
+    ["above what is available", 3_001n, "INSUFFICIENT_FUNDS", "You have 3,000 credits of earnings to withdraw."],
     ["above the method's maximum", 100_001n, "BAD_REQUEST", "The maximum withdrawal for PayPal is 100,000 credits."],
     ["zero credits", 0n, "BAD_REQUEST", null],
   ])("%s", async (_case, credits, code, message) => {
@@ -151,12 +151,12 @@ describe("requests that are refused post nothing", () => {
     expect(await refusalCodeOf(() => request(performer, credits))).toBe(code);
     if (message) expect(await messageOf(() => request(performer, credits))).toBe(message);
     expect(await ledgerTransactionCount()).toBe(count);
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
   });
 
   it("without a payout profile", async () => {
     const bare = await makePerformer(admin, "No profile");
-    await fundUser(pool, bare.id, 1_000n);
+    await fundUser(pool, bare.id, 1_000n, "earnings");
     const count = await ledgerTransactionCount();
     expect(await messageOf(() => request(bare, 500n))).toBe("Add your payout details before requesting a withdrawal.");
     expect(await ledgerTransactionCount()).toBe(count);
@@ -188,7 +188,7 @@ describe("requests that are refused post nothing", () => {
   it("with a method the admin no longer offers", async () => {
     const banker = await makePerformer(admin, "Banker");
     await readyToWithdraw(banker, { method: "BANK_TRANSFER" });
-    await fundUser(pool, banker.id, 2_000n);
+    await fundUser(pool, banker.id, 2_000n, "earnings");
     await callerAs(admin).payouts.settings.removeMethod({ method: "BANK_TRANSFER" });
     try {
       expect(await refusalCodeOf(() => request(banker, 1_500n))).toBe("PRECONDITION_FAILED");
@@ -202,7 +202,7 @@ describe("requests that are refused post nothing", () => {
 describe("the payout-method lock", () => {
   it("blocks withdrawals after the first setup and after each change of method or details, not after an unchanged save", async () => {
     const performer = await makePerformer(admin, "Locked");
-    await fundUser(pool, performer.id, 2_000n);
+    await fundUser(pool, performer.id, 2_000n, "earnings");
     const saved = await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "usd", details: PROFILE_DETAILS.PAYPAL });
     expect(saved.changed).toBe(true);
     expect(saved.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
@@ -226,7 +226,7 @@ describe("the payout-method lock", () => {
 
   it("follows the admin's number of days", async () => {
     const performer = await makePerformer(admin, "Quick");
-    await fundUser(pool, performer.id, 1_000n);
+    await fundUser(pool, performer.id, 1_000n, "earnings");
     await callerAs(admin).settings.set({ key: "payouts", value: { methodLockDays: 0, autoApproveBelowCredits: null } });
     try {
       await callerAs(performer).payouts.profile.save({ method: "PAYPAL", currency: "USD", details: PROFILE_DETAILS.PAYPAL });
@@ -278,7 +278,7 @@ describe("cancel, reject, approve and pay", () => {
     const { withdrawal } = await request(performer, 800n);
     const cancelled = await callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id });
     expect(cancelled.status).toBe("CANCELLED");
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 2_000n, held: 0n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 2_000n, held: 0n });
     const { rows } = await pool.query<{ kind: string; reverses: string }>(
       `SELECT t.kind, t.reverses_id AS reverses FROM withdrawals w JOIN ledger_transactions t ON t.id = w.release_transaction_id WHERE w.id = $1`,
       [withdrawal.id],
@@ -298,7 +298,7 @@ describe("cancel, reject, approve and pay", () => {
     const rejected = await callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Tax ID does not match the legal name" });
     expect(rejected).toMatchObject({ status: "REJECTED", reason: "Tax ID does not match the legal name" });
     expect(rejected.events.at(-1)).toMatchObject({ fromStatus: "REQUESTED", toStatus: "REJECTED", actorName: admin.displayName, note: "Tax ID does not match the legal name" });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 2_000n, held: 0n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 2_000n, held: 0n });
     await deliverAllDue(pool);
     expect(emailsTo(performer).at(-1)?.text).toContain("was rejected: Tax ID does not match the legal name");
     expect(await refusalCodeOf(() => callerAs(performer).payouts.withdrawals.cancel({ id: withdrawal.id }))).toBe("CONFLICT");
@@ -324,7 +324,7 @@ describe("cancel, reject, approve and pay", () => {
       ["APPROVED", admin.displayName],
       ["PAID", admin.displayName],
     ]);
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 1_000n, held: 0n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 1_000n, held: 0n });
     expect((await clearingBalance()) - clearingBefore).toBe(1_000n);
     expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.markPaid({ id: withdrawal.id, reference: "AGAIN" }))).toBe("CONFLICT");
     expect(await refusalCodeOf(() => callerAs(admin).payouts.admin.reject({ id: withdrawal.id, reason: "Too late" }))).toBe("CONFLICT");
@@ -351,7 +351,7 @@ describe("cancel, reject, approve and pay", () => {
     ]);
     const rejected = await callerAs(admin).payouts.admin.rejectMany({ ids, reason: "Duplicate requests" });
     expect(rejected.map((outcome) => outcome.ok)).toEqual([true, true, true]);
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ available: 3_000n, held: 0n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ earnings: 3_000n, held: 0n });
   });
 
   it("approves at request time while the performer's requests over 24 hours stay within the admin's amount, and only then", async () => {
@@ -430,7 +430,7 @@ describe("the admin queue", () => {
     const performer = await fundedPerformer(5_000n, "Queue Star");
     const banker = await makePerformer(admin, "Queue Banker");
     await readyToWithdraw(banker, { method: "BANK_TRANSFER" });
-    await fundUser(pool, banker.id, 5_000n);
+    await fundUser(pool, banker.id, 5_000n, "earnings");
     const paypal = (await request(performer, 1_000n)).withdrawal;
     const bank = (await request(banker, 2_000n)).withdrawal;
     await callerAs(admin).payouts.admin.reject({ id: (await request(performer, 300n)).withdrawal.id, reason: "Split it" });

@@ -46,10 +46,10 @@ import {
 } from "./withdrawal-state";
 
 /**
- * Withdrawals: a performer turns available (matured) credits into money. The request moves the credits from
- * available to held at once (WITHDRAWAL_HOLD, in the same transaction as the withdrawal row and its first
+ * Withdrawals: a performer turns matured earnings (the Earnings wallet, the only withdrawable one) into money.
+ * The request moves the credits from Earnings to held at once (WITHDRAWAL_HOLD, in the same transaction as the withdrawal row and its first
  * event), so they can be neither spent nor requested twice; the ledger's guarded debit keeps concurrent requests
- * within what is available. An admin reviews every request unless the auto-approval setting covers it; paying
+ * within what they have earned. An admin reviews every request unless the auto-approval setting covers it; paying
  * moves the held credits to payout clearing, every other ending reverses the hold. Every status change writes
  * its email and live updates to the outbox, in its own transaction (applyTransition).
  * This file is the performer's side; the admin's review is in withdrawal-review.ts.
@@ -90,7 +90,7 @@ export async function withdrawalOverview(performerId: string): Promise<Withdrawa
     if (lockedUntil) blockers.push("Your payout details changed recently; withdrawals open again when the lock ends.");
   }
   return {
-    available: balances.available,
+    available: balances.earnings,
     held: balances.held,
     method: profile?.method ?? null,
     currency: profile?.currency ?? null,
@@ -150,9 +150,9 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
       );
     }
     const balances = await walletBalances(db, performerId);
-    const quote = checkWithdrawal(credits, rate, terms, balances.available, methodLabel);
+    const quote = checkWithdrawal(credits, rate, terms, balances.earnings, methodLabel);
 
-    // The guarded debit of available is the real limit: a concurrent request may have taken credits since the read.
+    // The guarded debit of the Earnings wallet is the real limit: a concurrent request may have taken credits since the read.
     const hold = await post(db, {
       kind: "WITHDRAWAL_HOLD",
       idempotencyKey: withdrawalKeys.hold(performerId, idempotencyKey),
@@ -160,12 +160,12 @@ export async function requestWithdrawal(performerId: string, input: RequestWithd
       description: `Withdrawal of ${formatCredits(credits)} credits requested`,
       metadata: { method: profile.method, currency: profile.currency, netMinor: quote.netMinor.toString() },
       legs: [
-        { account: userAccount(performerId, "available"), amount: -credits },
+        { account: userAccount(performerId, "earnings"), amount: -credits },
         { account: userAccount(performerId, "held"), amount: credits },
       ],
     }).catch((error: unknown) => {
       if (isDomainError(error) && error.code === "INSUFFICIENT_FUNDS") {
-        throw new DomainError("INSUFFICIENT_FUNDS", "Your available credits changed meanwhile; there isn't enough for this withdrawal now.");
+        throw new DomainError("INSUFFICIENT_FUNDS", "Your earnings changed meanwhile; there isn't enough for this withdrawal now.");
       }
       throw error;
     });

@@ -148,12 +148,12 @@ export async function restoreWonDispute(db: PoolClient, purchase: DisputedPurcha
     const amount = BigInt(part.from_pending);
     if (!part.performer_id || !part.lot_id || amount === 0n) continue;
     const lot = lots.get(part.lot_id);
-    // A lot that matured meanwhile moved its remainder to available; its share comes back there too.
+    // A lot that matured meanwhile moved its remainder to the Earnings wallet; its share comes back there too.
     if (lot && !lot.matured) {
       credit(userAccount(part.performer_id, "pending"), amount);
       await giveBackToLot(db, part.lot_id, amount);
     } else {
-      credit(userAccount(part.performer_id, "available"), amount);
+      credit(userAccount(part.performer_id, "earnings"), amount);
     }
     givenBack.set(part.performer_id, (givenBack.get(part.performer_id) ?? 0n) + amount);
   }

@@ -120,7 +120,7 @@ export async function selectSalesSince(db: Queryable, buyerId: string, sinceTran
        FROM ledger_accounts a
        JOIN ledger_entries e ON e.account_id = a.id AND e.amount < 0 AND e.transaction_id > $2
        JOIN ledger_transactions t ON t.id = e.transaction_id
-      WHERE a.owner_id = $1 AND a.type IN ('AVAILABLE', 'HELD') AND a.currency = $3 AND t.metadata ? 'saleKind'
+      WHERE a.owner_id = $1 AND (a.wallet_type_id IS NOT NULL OR a.type = 'HELD') AND a.currency = $3 AND t.metadata ? 'saleKind'
         AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses_id = t.id AND r.kind = 'SALE_REFUND')
       GROUP BY t.id
       ORDER BY t.id`,

@@ -11,6 +11,8 @@ export async function walletUpdatedPayload(db: Queryable, userId: string): Promi
   const balances = await walletBalances(db, userId);
   return {
     available: balances.available.toString(),
+    earnings: balances.earnings.toString(),
+    wallets: Object.fromEntries(Object.entries(balances.wallets).map(([walletTypeId, balance]) => [walletTypeId, balance.toString()])),
     pending: balances.pending.toString(),
     held: balances.held.toString(),
     restricted: balances.restricted,

@@ -165,7 +165,7 @@ export interface SaleRefundResult {
 /**
  * Takes a whole sale back with a SALE_REFUND posting that points at it: the buyer is repaid; the performer's
  * share comes out of the sale's own pending lot first, then any other pending lot (soonest to mature first), and
- * only the rest from available earnings, which may go negative (and restricted) like any clawback.
+ * only the rest from the Earnings wallet, which may go negative (and restricted) like any clawback.
  */
 export async function refundSale(db: PoolClient, refund: SaleRefundInput): Promise<SaleRefundResult> {
   const { rows } = await db.query<{ actor_id: string | null; metadata: SaleMetadata }>(
@@ -217,7 +217,7 @@ export async function refundSale(db: PoolClient, refund: SaleRefundInput): Promi
   const destinations = refund.destinations ?? [{ account: userAccount(sale.actor_id, "available"), amount }];
   const legs: Leg[] = [...destinations];
   if (performerId && plan.fromPending > 0n) legs.push({ account: userAccount(performerId, "pending"), amount: -plan.fromPending });
-  if (performerId && plan.fromAvailable > 0n) legs.push({ account: userAccount(performerId, "available"), amount: -plan.fromAvailable });
+  if (performerId && plan.fromAvailable > 0n) legs.push({ account: userAccount(performerId, "earnings"), amount: -plan.fromAvailable });
   if (platformShare > 0n) legs.push({ account: systemAccount("revenue"), amount: -platformShare });
 
   const posted = await post(db, {

@@ -1,5 +1,7 @@
 import "server-only";
 
-/** A member's wallet: balances, history and transfers between members. */
+/** A member's wallets: their types and rules, balances, history, moves between wallets and transfers between members. */
+export * from "./moves";
 export * from "./transfers";
 export * from "./wallet";
+export * from "./wallet-types";

@@ -244,7 +244,7 @@ describe("a withdrawal", () => {
     await configurePayouts(admin);
     const performer = await makePerformer(admin, "Payee");
     await readyToWithdraw(performer);
-    await fundUser(pool, performer.id, 1_000n);
+    await fundUser(pool, performer.id, 1_000n, "earnings");
     const { withdrawal } = await callerAs(performer).payouts.withdrawals.request({ credits: 400n, idempotencyKey: randomUUID() });
 
     const requested = await historyOf(performer.id, { limit: 10 });

@@ -1,0 +1,192 @@
+import { describe, expect, it } from "vitest";
+import { isDomainError } from "./errors";
+import {
+  type WalletRules,
+  WALLET_PURPOSES,
+  assertMayTransfer,
+  assertMayWithdraw,
+  describeUses,
+  formatRate,
+  isQuoteFresh,
+  mayPay,
+  parseRate,
+  purposeOfSale,
+  quoteExchange,
+  storeShareLimit,
+} from "./wallets";
+
+const credits: WalletRules = {
+  id: "credits",
+  name: "Credits",
+  currency: "CRD",
+  accountKind: "available",
+  paysFor: ["TIPS", "SHOWS", "CONTENT", "MEMBERSHIPS", "STORE", "PAYMENT_REQUESTS"],
+  transferable: true,
+  withdrawable: false,
+  storeShareCapBps: 10_000,
+  exchangeIn: true,
+  exchangeOut: true,
+  active: true,
+};
+const earnings: WalletRules = { ...credits, id: "earnings", name: "Earnings", accountKind: "earnings", paysFor: [], transferable: false, withdrawable: true, exchangeIn: false };
+const bonus: WalletRules = { ...credits, id: "bonus", name: "Bonus", accountKind: "bonus", paysFor: ["TIPS", "SHOWS", "STORE"], transferable: false, storeShareCapBps: 5_000, exchangeIn: false, exchangeOut: false };
+const dollars: WalletRules = { ...credits, id: "usd", name: "Dollars", currency: "USD", accountKind: "usd", paysFor: ["TIPS"], transferable: true };
+const retired: WalletRules = { ...bonus, id: "old", name: "Old", active: false };
+
+describe("which wallet may pay for what", () => {
+  const table: [WalletRules, Record<(typeof WALLET_PURPOSES)[number], boolean>][] = [
+    [credits, { TIPS: true, SHOWS: true, CONTENT: true, MEMBERSHIPS: true, STORE: true, PAYMENT_REQUESTS: true }],
+    [earnings, { TIPS: false, SHOWS: false, CONTENT: false, MEMBERSHIPS: false, STORE: false, PAYMENT_REQUESTS: false }],
+    [bonus, { TIPS: true, SHOWS: true, CONTENT: false, MEMBERSHIPS: false, STORE: true, PAYMENT_REQUESTS: false }],
+    // Sales are priced in credits: a wallet in another currency pays for nothing, whatever its list says.
+    [dollars, { TIPS: false, SHOWS: false, CONTENT: false, MEMBERSHIPS: false, STORE: false, PAYMENT_REQUESTS: false }],
+    [retired, { TIPS: false, SHOWS: false, CONTENT: false, MEMBERSHIPS: false, STORE: false, PAYMENT_REQUESTS: false }],
+  ];
+  it.each(table)("%s", (wallet, expected) => {
+    for (const purpose of WALLET_PURPOSES) expect([purpose, mayPay(wallet, purpose)]).toEqual([purpose, expected[purpose]]);
+  });
+
+  it.each([
+    ["TIP", "TIPS"],
+    ["PRIVATE_SHOW", "SHOWS"],
+    ["GROUP_SHOW", "SHOWS"],
+    ["CONTENT", "CONTENT"],
+    ["MEMBERSHIP", "MEMBERSHIPS"],
+    ["STORE", "STORE"],
+    ["PAYMENT_REQUEST", "PAYMENT_REQUESTS"],
+  ] as const)("a %s sale is paid for as %s", (kind, purpose) => {
+    expect(purposeOfSale(kind)).toBe(purpose);
+  });
+
+  it.each([
+    [credits, true],
+    [earnings, false],
+    [bonus, false],
+    [dollars, false],
+  ])("transfers from %s allowed: %s", (wallet, allowed) => {
+    expect(refuses(() => assertMayTransfer(wallet))).toBe(!allowed);
+  });
+
+  it.each([
+    [credits, false],
+    [earnings, true],
+    [bonus, false],
+    [{ ...earnings, active: false }, false],
+  ])("withdrawals from %s allowed: %s", (wallet, allowed) => {
+    expect(refuses(() => assertMayWithdraw(wallet))).toBe(!allowed);
+  });
+});
+
+describe("store share cap", () => {
+  it.each([
+    [credits, 999n, 999n],
+    [bonus, 1000n, 500n],
+    [bonus, 999n, 499n],
+    [bonus, 1n, 0n],
+    [earnings, 1000n, 0n],
+  ])("%s may pay %s of an order of %s", (wallet, total, limit) => {
+    expect(storeShareLimit(wallet, total)).toBe(limit);
+  });
+});
+
+describe("exchange rounding favours the platform", () => {
+  it.each([
+    // amount, fromExp, toExp, rateE8, feeBps -> fee, net, result
+    { amount: 100n, fromExp: 0, toExp: 2, rate: 9_000_000n, fee: 200, expected: { fee: 2n, net: 98n, result: 882n } },
+    // 1 credit at 0.09 USD, 2% fee: the fee rounds up to a whole credit, nothing is left to convert.
+    { amount: 1n, fromExp: 0, toExp: 2, rate: 9_000_000n, fee: 200, error: true },
+    { amount: 51n, fromExp: 0, toExp: 2, rate: 9_000_000n, fee: 200, expected: { fee: 2n, net: 49n, result: 441n } },
+    // $1.00 at 10 credits per dollar.
+    { amount: 100n, fromExp: 2, toExp: 0, rate: 1_000_000_000n, fee: 0, expected: { fee: 0n, net: 100n, result: 10n } },
+    // $0.19 is 1.9 credits: rounds down to 1, the 9 cents of value stay with the platform.
+    { amount: 19n, fromExp: 2, toExp: 0, rate: 1_000_000_000n, fee: 0, expected: { fee: 0n, net: 19n, result: 1n } },
+    { amount: 9n, fromExp: 2, toExp: 0, rate: 1_000_000_000n, fee: 0, error: true },
+    // Same currency, 1:1 with a 1.5% fee: 333 x 1.5% = 4.995, the fee rounds up to 5.
+    { amount: 333n, fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 150, expected: { fee: 5n, net: 328n, result: 328n } },
+    { amount: 0n, fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 0, error: true },
+    { amount: -5n, fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 0, error: true },
+    // MXN 0.55 credits per peso: 1,000.00 MXN is 550 credits.
+    { amount: 100_000n, fromExp: 2, toExp: 0, rate: 55_000_000n, fee: 0, expected: { fee: 0n, net: 100_000n, result: 550n } },
+    { amount: 10n ** 15n, fromExp: 0, toExp: 2, rate: 9_000_000n, fee: 200, expected: { fee: 2n * 10n ** 13n, net: 98n * 10n ** 13n, result: 882n * 10n ** 13n } },
+  ])("$amount at $rate with $fee bps", ({ amount, fromExp, toExp, rate, fee, expected, error }) => {
+    const quote = () => quoteExchange({ amount, fromExponent: fromExp, toExponent: toExp, rateE8: rate, feeBps: fee });
+    if (error) {
+      expect(refuses(quote)).toBe(true);
+      return;
+    }
+    expect(quote()).toEqual({ amount, ...expected });
+  });
+
+  it("never credits more value than it takes, for any amount", () => {
+    for (let amount = 1n; amount < 2_000n; amount += 7n) {
+      for (const [rate, fee] of [[9_000_000n, 200], [1_000_000_000n, 0], [55_000_000n, 75], [100_000_000n, 1]] as const) {
+        let quote;
+        try {
+          quote = quoteExchange({ amount, fromExponent: 0, toExponent: 2, rateE8: rate, feeBps: fee });
+        } catch {
+          continue;
+        }
+        // result / 100 <= net x rate / 10^8, i.e. result x 10^8 <= net x rate x 100.
+        expect(quote.result * 100_000_000n <= quote.net * rate * 100n).toBe(true);
+        expect(quote.fee * 10_000n >= amount * BigInt(fee)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("quote expiry", () => {
+  const quotedAt = new Date("2026-12-06T10:00:00.000Z");
+  it.each([
+    [0, true],
+    [29_999, true],
+    [30_000, true],
+    [30_001, false],
+    [-1, false],
+  ])("%s ms after a 30 s quote: fresh %s", (elapsed, fresh) => {
+    expect(isQuoteFresh(quotedAt, new Date(quotedAt.getTime() + elapsed), 30)).toBe(fresh);
+  });
+});
+
+describe("rates in words", () => {
+  it.each([
+    ["0.09", 9_000_000n, "1 CRD = 0.09 USD"],
+    ["10", 1_000_000_000n, "1 CRD = 10 USD"],
+    ["1234.5", 123_450_000_000n, "1 CRD = 1,234.5 USD"],
+    ["0.00000001", 1n, "1 CRD = 0.00000001 USD"],
+  ])("%s", (text, rate, words) => {
+    expect(parseRate(text)).toBe(rate);
+    expect(formatRate(rate, "CRD", "USD")).toBe(words);
+  });
+  it.each(["0", "-1", "1.123456789", "abc", ""])("refuses %j", (text) => {
+    expect(parseRate(text)).toBeNull();
+  });
+});
+
+describe("uses in plain words", () => {
+  it("describes the defaults", () => {
+    expect(describeUses(credits)).toEqual([
+      "Pays for tips, private and group shows, paid content, memberships, store orders and payment requests.",
+      "Can be sent to other members.",
+      "Cannot be withdrawn.",
+      "You can exchange into and out of it.",
+    ]);
+    expect(describeUses(earnings)).toEqual([
+      "Cannot be spent directly.",
+      "Cannot be sent to other members.",
+      "Can be withdrawn to your bank.",
+      "You can exchange out of it, not into it.",
+    ]);
+    expect(describeUses(bonus)).toContain("Covers at most 50% of a store order.");
+    expect(describeUses({ ...dollars, paysFor: [] })[0]).toBe("Holds USD; exchange it into credits to spend it.");
+  });
+});
+
+function refuses(action: () => unknown): boolean {
+  try {
+    action();
+    return false;
+  } catch (error) {
+    if (isDomainError(error)) return true;
+    throw error;
+  }
+}
