@@ -98,16 +98,18 @@ export async function seedDemoUsers(): Promise<DemoUserIds> {
   };
 }
 
-/** The packages on sale in the demo shop, created only when the shop has none. */
+/** The packages on sale in the demo shop, created only when the shop has none: card prices in USD and EUR. */
 const DEMO_PACKAGES = [
-  { name: "Starter", credits: 100n, bonusCredits: 0n, priceMinor: 999n, sortOrder: 1 },
-  { name: "Fan", credits: 550n, bonusCredits: 50n, priceMinor: 4999n, sortOrder: 2 },
-  { name: "Superfan", credits: 1200n, bonusCredits: 200n, priceMinor: 9999n, sortOrder: 3 },
+  { name: "Starter", credits: 100n, bonusCredits: 0n, priceMinor: 999n, currency: "usd", sortOrder: 1 },
+  { name: "Fan", credits: 550n, bonusCredits: 50n, priceMinor: 4999n, currency: "usd", sortOrder: 2 },
+  { name: "Superfan", credits: 1200n, bonusCredits: 200n, priceMinor: 9999n, currency: "usd", sortOrder: 3 },
+  { name: "Euro Starter", credits: 100n, bonusCredits: 0n, priceMinor: 949n, currency: "eur", sortOrder: 11 },
+  { name: "Euro Fan", credits: 550n, bonusCredits: 50n, priceMinor: 4699n, currency: "eur", sortOrder: 12 },
 ];
 
 async function seedCreditPackages(): Promise<void> {
   if ((await prisma.creditPackage.count()) > 0) return;
-  await prisma.creditPackage.createMany({ data: DEMO_PACKAGES.map((pack) => ({ ...pack, currency: "usd", active: true })) });
+  await prisma.creditPackage.createMany({ data: DEMO_PACKAGES.map((pack) => ({ ...pack, active: true })) });
 }
 
 /** Welcome credits for the demo members, and a welcome bonus in their Bonus wallet, each posted once (keys fixed per member). */

@@ -12,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
 import { formatCredits, formatMinor } from "@/server/domain/money";
+import { groupByCurrency, isPackageCurrency, PACKAGE_CURRENCY_NAMES } from "@/server/domain/packages";
 
 interface CreditPackage {
   id: string;
@@ -22,7 +23,8 @@ interface CreditPackage {
   currency: string;
 }
 
-function PackageCard({ pack, busy, chosen, onChoose }: { pack: CreditPackage; busy: boolean; chosen: boolean; onChoose: () => void }) {
+function PackageCard({ pack, busy, chosen, onChoose, level }: { pack: CreditPackage; busy: boolean; chosen: boolean; onChoose: () => void; level: 2 | 3 }) {
+  const Heading = level === 2 ? "h2" : "h3";
   const headingId = `package-${pack.id}`;
   const bonusPercent = (pack.bonusCredits * 100n) / pack.credits;
   return (
@@ -35,9 +37,9 @@ function PackageCard({ pack, busy, chosen, onChoose }: { pack: CreditPackage; bu
         )}
       >
         <div className="flex items-start justify-between gap-3">
-          <h2 id={headingId} className="text-lg font-semibold">
+          <Heading id={headingId} className="text-lg font-semibold">
             {pack.name}
-          </h2>
+          </Heading>
           {pack.bonusCredits > 0n ? <Badge tone="accent">+{bonusPercent.toString()}% bonus</Badge> : null}
         </div>
         <p className="mt-4 flex items-baseline gap-1.5">
@@ -114,10 +116,40 @@ export function PackagePicker() {
     return <EmptyState title="No packages on sale right now" description="Check back soon: new credit packages are on their way." />;
   }
   const chosenId = checkout.isIdle || checkout.isError ? null : checkout.variables?.packageId;
+  const groups = groupByCurrency(packages.data);
+  if (groups.length === 1) return <PackageShelf packages={packages.data} level={2} label="Credit packages" chosenId={chosenId} onChoose={choose} />;
+  // Prices in different currencies are never compared or summed: each currency is its own shelf.
   return (
-    <ul className="grid gap-6 sm:grid-cols-2 lg:grid-cols-3" aria-label="Credit packages">
-      {packages.data.map((pack) => (
-        <PackageCard key={pack.id} pack={pack} busy={chosenId != null} chosen={pack.id === chosenId} onChoose={() => choose(pack.id)} />
+    <div className="space-y-10">
+      {groups.map(({ currency, packages: list }) => {
+        const code = currency.toUpperCase();
+        const headingId = `packages-${currency}`;
+        return (
+          <section key={currency} aria-labelledby={headingId}>
+            <h2 id={headingId} className="mb-4 text-sm font-semibold tracking-wide text-muted uppercase">
+              Pay in {isPackageCurrency(currency) ? PACKAGE_CURRENCY_NAMES[currency] : code} ({code})
+            </h2>
+            <PackageShelf packages={list} level={3} label={`Credit packages in ${code}`} chosenId={chosenId} onChoose={choose} />
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+interface PackageShelfProps {
+  packages: CreditPackage[];
+  level: 2 | 3;
+  label: string;
+  chosenId: string | null | undefined;
+  onChoose: (packageId: string) => void;
+}
+
+function PackageShelf({ packages, level, label, chosenId, onChoose }: PackageShelfProps) {
+  return (
+    <ul className="grid gap-6 sm:grid-cols-2 lg:grid-cols-3" aria-label={label}>
+      {packages.map((pack) => (
+        <PackageCard key={pack.id} pack={pack} level={level} busy={chosenId != null} chosen={pack.id === chosenId} onChoose={() => onChoose(pack.id)} />
       ))}
     </ul>
   );

@@ -12,14 +12,12 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import type { AppRouter } from "@/server/api/root";
-import { PACKAGE_CURRENCIES, type PackageCurrency, packageInputSchema } from "@/server/domain/packages";
+import { isPackageCurrency, PACKAGE_CURRENCIES, type PackageCurrency, packageInputSchema } from "@/server/domain/packages";
 import { parseCredits } from "@/server/domain/money";
 
 export type CreditPackage = inferRouterOutputs<AppRouter>["ledger"]["packages"][number];
 
-const CURRENCY_LABELS: Record<PackageCurrency, string> = { usd: "USD ($)", eur: "EUR (€)", gbp: "GBP (£)" };
-
-const isCurrency = (value: string): value is PackageCurrency => PACKAGE_CURRENCIES.some((currency) => currency === value);
+const CURRENCY_LABELS: Record<PackageCurrency, string> = { usd: "USD ($)", eur: "EUR (€)" };
 
 /** The package form read into the tRPC input: text fields parsed, the price in major units of its currency. */
 const packageFormSchema = z
@@ -28,7 +26,8 @@ const packageFormSchema = z
     credits: textAs(parseCredits, "Enter a whole number of credits, like 500."),
     bonusCredits: textAs(wholeBigint, "Enter a whole number of bonus credits, or 0."),
     price: z.string(),
-    currency: z.enum(PACKAGE_CURRENCIES),
+    // Checked by the tRPC input schema it pipes into, so an old package's unsupported currency is named there.
+    currency: z.string(),
     active: z.boolean(),
     sortOrder: textAs((text) => wholeNumber(text, 4), "Enter a whole number from 0 to 1000."),
   })
@@ -49,7 +48,8 @@ function valuesOf(pack: CreditPackage | null) {
     credits: pack.credits.toString(),
     bonusCredits: pack.bonusCredits.toString(),
     price: formatMajorUnits(pack.priceMinor, pack.currency),
-    currency: isCurrency(pack.currency) ? pack.currency : "usd",
+    // Kept as it is, even when no longer supported: the form says so rather than quietly repricing the package.
+    currency: pack.currency,
     active: pack.active,
     sortOrder: String(pack.sortOrder),
   };
@@ -103,7 +103,7 @@ export function PackageFormDialog({ pack, onClose }: PackageFormDialogProps) {
         </Field>
       </div>
       <div className="grid grid-cols-[minmax(0,1fr)_8rem] gap-3">
-        <Field label="Price" name="price" error={errors.price} hint="In major units, e.g. 9.99.">
+        <Field label="Price" name="price" error={errors.price} hint="In major units of the currency, e.g. 9.99.">
           {(control) => <Input {...control} inputMode="decimal" value={values.price} onChange={(event) => set("price", event.target.value)} />}
         </Field>
         <Field label="Currency" name="currency" error={errors.currency}>
@@ -114,6 +114,11 @@ export function PackageFormDialog({ pack, onClose }: PackageFormDialogProps) {
                   {CURRENCY_LABELS[currency]}
                 </option>
               ))}
+              {isPackageCurrency(values.currency) ? null : (
+                <option value={values.currency} disabled>
+                  {values.currency.toUpperCase()} (not sold)
+                </option>
+              )}
             </Select>
           )}
         </Field>

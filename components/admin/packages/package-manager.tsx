@@ -26,6 +26,7 @@ function columns(onEdit: (pack: CreditPackage) => void): Column<CreditPackage>[]
     { key: "name", header: "Name", className: "font-medium", cell: (pack) => pack.name, sortValue: (pack) => pack.name },
     { key: "credits", header: "Credits", align: "right", className: "tabular-nums", cell: (pack) => formatCredits(pack.credits), sortValue: (pack) => pack.credits },
     { key: "bonus", header: "Bonus", align: "right", className: "tabular-nums", cell: (pack) => formatCredits(pack.bonusCredits), sortValue: (pack) => pack.bonusCredits },
+    { key: "currency", header: "Currency", cell: (pack) => pack.currency.toUpperCase(), sortValue: (pack) => pack.currency },
     {
       key: "price",
       header: "Price",

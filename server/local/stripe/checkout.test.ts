@@ -63,6 +63,36 @@ describe("Checkout Sessions", () => {
     ]);
   });
 
+  it("takes a euro checkout and reports eur on the session, payment, charge, balance transactions, refund and balance", async () => {
+    const session = await stripe.checkout.sessions.create({
+      ...CHECKOUT_PARAMS,
+      line_items: [{ price_data: { currency: "EUR", unit_amount: 949, product_data: { name: "Euro Starter: 100 credits" } }, quantity: 1 }],
+    });
+    expect(session).toMatchObject({ currency: "eur", amount_total: 949 });
+    const payPage = await (await fetch(String(session.url))).text();
+    expect(payPage).toContain("€9.49");
+    expect(payPage).not.toContain("$");
+
+    await submitPayPage(session, "pay");
+    const completed = await harness.webhooks.waitForEvent("checkout.session.completed");
+    const paid = completed.data.object as Stripe.Checkout.Session;
+    expect(paid).toMatchObject({ currency: "eur", amount_total: 949, payment_status: "paid" });
+    const paymentIntent = await stripe.paymentIntents.retrieve(String(paid.payment_intent), { expand: ["latest_charge.balance_transaction"] });
+    expect(paymentIntent).toMatchObject({ currency: "eur", amount_received: 949 });
+    const charge = paymentIntent.latest_charge as Stripe.Charge;
+    expect(charge).toMatchObject({ currency: "eur", amount_captured: 949 });
+    expect(charge.balance_transaction).toMatchObject({ currency: "eur", amount: 949, type: "charge" });
+
+    const refund = await stripe.refunds.create({ payment_intent: paymentIntent.id, amount: 300, expand: ["balance_transaction"] });
+    expect(refund).toMatchObject({ currency: "eur", amount: 300 });
+    expect(refund.balance_transaction).toMatchObject({ currency: "eur", amount: -300 });
+    const refundedEvent = await harness.webhooks.waitForEvent("charge.refunded");
+    expect(refundedEvent.data.object).toMatchObject({ currency: "eur", amount_refunded: 300 });
+
+    const { available } = await stripe.balance.retrieve();
+    expect(available.map(({ currency }) => currency)).toEqual(["eur"]);
+  });
+
   it("keeps the session open after a declined card, says so on the page, and accepts a later payment", async () => {
     const session = await stripe.checkout.sessions.create(CHECKOUT_PARAMS);
 

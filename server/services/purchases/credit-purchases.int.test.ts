@@ -84,11 +84,11 @@ afterAll(async () => {
   await realtime?.close();
 });
 
-async function createPackage(credits: bigint, bonus: bigint, priceMinor: bigint): Promise<string> {
+async function createPackage(credits: bigint, bonus: bigint, priceMinor: bigint, currency = "usd"): Promise<string> {
   const { rows } = await app.pool.query<{ id: string }>(
     `INSERT INTO credit_packages (id, name, credits, bonus_credits, price_minor, currency, updated_at)
-     VALUES (gen_random_uuid(), 'Pack', $1, $2, $3, 'usd', now()) RETURNING id`,
-    [credits.toString(), bonus.toString(), priceMinor.toString()],
+     VALUES (gen_random_uuid(), 'Pack', $1, $2, $3, $4, now()) RETURNING id`,
+    [credits.toString(), bonus.toString(), priceMinor.toString(), currency],
   );
   return rows[0]?.id as string;
 }
@@ -118,9 +118,9 @@ async function expectBooksBalance() {
 }
 
 /** A member with a paid purchase of `credits` (bought for `priceMinor`), credited through the webhook. */
-async function paidPurchase(credits = 1000n, priceMinor = 999n) {
+async function paidPurchase(credits = 1000n, priceMinor = 999n, currency = "usd") {
   const member = await app.insertUser(app.pool, "MEMBER");
-  const packageId = await createPackage(credits, 0n, priceMinor);
+  const packageId = await createPackage(credits, 0n, priceMinor, currency);
   const { purchaseId } = await app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() });
   const sessionId = (await purchaseRow(purchaseId))?.stripe_checkout_session_id as string;
   await stripeHarness.control(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
@@ -417,5 +417,62 @@ describe("buying credits with Stripe Checkout", () => {
     expect((await stripeHarness.deliver(completed.body, completed.signature)).status).toBe(200);
     expect((await app.balancesOf(member)).available).toBe(200n);
     await expectBooksBalance();
+  });
+});
+
+describe("a package priced in euros", () => {
+  it("is paid in eur through Checkout and credits its credits once, however often the events are replayed", async () => {
+    const { member, purchaseId, sessionId, paymentIntent } = await paidPurchase(1000n, 949n, "eur");
+
+    const session = await app.stripe().checkout.sessions.retrieve(sessionId);
+    expect(session).toMatchObject({ currency: "eur", amount_total: 949 });
+    const charged = await app.stripe().paymentIntents.retrieve(paymentIntent);
+    expect(charged).toMatchObject({ currency: "eur", amount_received: 949 });
+    expect((await app.balancesOf(member)).available).toBe(1000n);
+    const { rows: legs } = await app.pool.query<{ currency: string }>(
+      `SELECT DISTINCT e.currency FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+        WHERE t.metadata->>'purchaseId' = $1`,
+      [purchaseId],
+    );
+    expect(legs).toEqual([{ currency: "CRD" }]);
+
+    const events = (await stripeHarness.events()).filter((event) => JSON.stringify(event.data.object).includes(paymentIntent));
+    const processedBefore = stripeHarness.outcomes.length;
+    for (let round = 0; round < 3; round++) {
+      for (const event of events) await stripeHarness.control(`/resend/${event.id}`);
+    }
+    await waitUntil(async () => stripeHarness.outcomes.length >= processedBefore + events.length * 3, "the replays");
+    expect(stripeHarness.outcomes.slice(processedBefore).every((o) => o.status === 200)).toBe(true);
+    expect(await creditTransactions(purchaseId)).toBe(1);
+    expect((await app.balancesOf(member)).available).toBe(1000n);
+
+    await app.deliverOutbox();
+    const receipts = receiptsFor(purchaseId);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.subject).toBe("Receipt: 1,000 credits for €9.49");
+    expect(receipts[0]?.text).toContain("Paid: €9.49");
+    await expectBooksBalance();
+  });
+
+  it("a partial euro refund takes back the refunded share of the credits, and the rest on the full refund", async () => {
+    const { member, purchaseId, paymentIntent } = await paidPurchase(1000n, 949n, "eur");
+
+    // €3.00 of €9.49 is 316.1 of the 1,000 credits: floor(1000 x 300 / 949) = 316 go back; the full refund takes the rest.
+    await app.stripe().refunds.create({ payment_intent: paymentIntent, amount: 300 });
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PARTIALLY_REFUNDED", "the partial refund");
+    expect(await purchaseRow(purchaseId)).toMatchObject({ refunded_minor: "300" });
+    expect((await app.balancesOf(member)).available).toBe(684n);
+
+    await app.stripe().refunds.create({ payment_intent: paymentIntent });
+    await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "REFUNDED", "the full refund");
+    expect(await purchaseRow(purchaseId)).toMatchObject({ refunded_minor: "949" });
+    expect((await app.balancesOf(member)).available).toBe(0n);
+    await expectBooksBalance();
+  });
+
+  it("a package left in a currency the shop no longer takes is not sold", async () => {
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const packageId = await createPackage(100n, 0n, 999n, "gbp");
+    await expect(app.startCheckout({ userId: member, packageId, idempotencyKey: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

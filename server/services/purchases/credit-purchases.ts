@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/server/db/client";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/domain/errors";
+import { isPackageCurrency } from "@/server/domain/packages";
 import { type Checkout, payments } from "@/server/integrations/payments";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { purchaseReceiptEmail } from "./receipt-email";
@@ -37,7 +38,7 @@ export async function startCheckout(input: { userId: string; packageId: string; 
 
 async function createPurchase(userId: string, packageId: string, idempotencyKey: string) {
   const pack = await prisma.creditPackage.findUnique({ where: { id: packageId } });
-  if (!pack || !pack.active) throw new DomainError("NOT_FOUND", "That credit package is not on sale.");
+  if (!pack || !pack.active || !isPackageCurrency(pack.currency)) throw new DomainError("NOT_FOUND", "That credit package is not on sale.");
   try {
     return await prisma.creditPurchase.create({
       data: {

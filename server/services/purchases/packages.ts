@@ -3,7 +3,7 @@ import { prisma } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import { recordAuditWithPrisma } from "../audit/record";
 
-import type { PackageCurrency } from "@/server/domain/packages";
+import { isPackageCurrency, PACKAGE_CURRENCIES, type PackageCurrency, packagePriceProblem, UNSUPPORTED_CURRENCY_MESSAGE } from "@/server/domain/packages";
 
 export { PACKAGE_CURRENCIES, type PackageCurrency } from "@/server/domain/packages";
 
@@ -17,8 +17,6 @@ export interface PackageInput {
   sortOrder: number;
 }
 
-/** Stripe amounts travel as JSON numbers; keep prices where that is exact, and out of absurd ranges. */
-const MAX_PRICE_MINOR = 100_000_00n;
 const MAX_CREDITS = 100_000_000n;
 
 export function validatePackage(input: PackageInput): void {
@@ -27,13 +25,14 @@ export function validatePackage(input: PackageInput): void {
   if (input.bonusCredits < 0n || input.bonusCredits > input.credits * 10n) {
     throw new DomainError("BAD_REQUEST", "Bonus credits must be zero or more, and at most ten times the credits.");
   }
-  if (input.priceMinor < 50n || input.priceMinor > MAX_PRICE_MINOR) {
-    throw new DomainError("BAD_REQUEST", "The price must be between 0.50 and 100,000.00.");
-  }
+  if (!isPackageCurrency(input.currency)) throw new DomainError("BAD_REQUEST", UNSUPPORTED_CURRENCY_MESSAGE);
+  const priceProblem = packagePriceProblem(input.priceMinor, input.currency);
+  if (priceProblem) throw new DomainError("BAD_REQUEST", priceProblem);
 }
 
+/** On sale: active, and priced in a currency the shop still takes by card. */
 export function activePackages() {
-  return prisma.creditPackage.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { priceMinor: "asc" }] });
+  return prisma.creditPackage.findMany({ where: { active: true, currency: { in: [...PACKAGE_CURRENCIES] } }, orderBy: [{ sortOrder: "asc" }, { priceMinor: "asc" }] });
 }
 
 export function allPackages() {
