@@ -151,6 +151,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
     input: (fx) => ({ userId: fx.users.bystander.id, account: "available", amount: 5n, reason: "Matrix check", idempotencyKey: key() }),
   },
   "ledger.books": { allow: ADMIN },
+  "ledger.cardSales": { allow: ADMIN },
   "ledger.createPackage": {
     allow: ADMIN,
     input: () => ({ name: "Matrix pack", credits: 100n, bonusCredits: 0n, priceMinor: 100n, currency: "usd", active: false, sortOrder: 1 }),
@@ -280,6 +281,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "wallet.balances": { allow: SIGNED_IN },
   "wallet.history": { allow: SIGNED_IN, input: () => ({}) },
   "wallet.packages": { allow: EVERYONE },
+  "wallet.purchases": { allow: SIGNED_IN },
   "wallet.purchase": { allow: ["member"], owner: "member", input: (fx) => ({ purchaseId: fx.purchaseId }) },
   "wallet.startCheckout": { allow: SIGNED_IN, input: (fx) => ({ packageId: fx.packageId, idempotencyKey: key() }) },
 };

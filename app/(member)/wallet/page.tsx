@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { BalanceCards } from "@/components/wallet/balance-cards";
+import { PurchaseHistory } from "@/components/wallet/purchase-history";
 import { WalletHistory } from "@/components/wallet/wallet-history";
 import { getServerApi } from "@/server/api/server";
 import { requireArea } from "@/server/auth/guards";
@@ -40,6 +41,7 @@ export default async function WalletPage() {
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          <PurchaseHistory />
           <AccountSummary account={account} action={<ButtonLink href="/account" variant="secondary" size="sm">Manage</ButtonLink>} />
         </div>
         <aside className="space-y-6" aria-label="Shortcuts">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { BooksReport } from "@/components/admin/books-report";
+import { CardSales } from "@/components/admin/card-sales";
 import { PageHeader } from "@/components/layout/page-header";
 import { requireArea } from "@/server/auth/guards";
 
@@ -15,6 +16,9 @@ export default async function BooksPage() {
       />
       <div className="mt-8">
         <BooksReport />
+      </div>
+      <div className="mt-8">
+        <CardSales />
       </div>
     </div>
   );

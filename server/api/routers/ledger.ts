@@ -7,7 +7,7 @@ import { USER_SORTS } from "@/server/domain/user-sorts";
 import { adjustBalanceInputSchema } from "@/server/domain/balance-adjustments";
 import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/books";
 import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
-import { allPackages, createPackage, updatePackage } from "@/server/services/purchases";
+import { allPackages, cardSalesByCurrency, createPackage, updatePackage } from "@/server/services/purchases";
 
 /** Admin money tools: balances, adjustments, the ledger explorer, credit packages and the books. */
 export const ledgerRouter = createTRPCRouter({
@@ -43,6 +43,8 @@ export const ledgerRouter = createTRPCRouter({
     .query(({ input }) => exploreLedger(input)),
 
   books: adminProcedure.query(() => books()),
+
+  cardSales: adminProcedure.query(() => cardSalesByCurrency()),
 
   packages: adminProcedure.query(() => allPackages()),
 

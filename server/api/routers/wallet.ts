@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api/trpc";
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { TransactionKind } from "@/server/generated/prisma/enums";
-import { activePackages, purchaseForMember, startCheckout } from "@/server/services/purchases";
+import { activePackages, purchaseForMember, purchaseHistoryOf, startCheckout } from "@/server/services/purchases";
 import { balancesOf, historyOf } from "@/server/services/wallet";
 
 export const historyInput = z.object({
@@ -24,6 +24,8 @@ export const walletRouter = createTRPCRouter({
   startCheckout: memberProcedure
     .input(z.object({ packageId: z.uuid(), idempotencyKey: z.uuid() }))
     .mutation(({ ctx, input }) => startCheckout({ userId: ctx.user.id, ...input })),
+
+  purchases: memberProcedure.query(({ ctx }) => purchaseHistoryOf(ctx.user.id)),
 
   purchase: memberProcedure
     .input(z.object({ purchaseId: z.uuid() }))

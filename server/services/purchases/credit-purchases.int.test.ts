@@ -27,6 +27,8 @@ let app: {
   pool: import("pg").Pool;
   closeDb: () => Promise<void>;
   startCheckout: typeof import("./credit-purchases").startCheckout;
+  purchaseHistoryOf: typeof import("./history").purchaseHistoryOf;
+  cardSalesByCurrency: typeof import("./history").cardSalesByCurrency;
   balancesOf: typeof import("../wallet/wallet").balancesOf;
   checkInvariants: typeof import("@/server/ledger/invariants").checkInvariants;
   insertUser: typeof import("@/server/testing/factories").insertUser;
@@ -51,9 +53,10 @@ beforeAll(async () => {
     PUSHER_PORT: pusherUrl.port,
   });
 
-  const [db, purchases, wallet, invariants, factories, ledgerPost, ledger, commission, stripeModule, relay] = await Promise.all([
+  const [db, purchases, history, wallet, invariants, factories, ledgerPost, ledger, commission, stripeModule, relay] = await Promise.all([
     import("@/server/db/client"),
     import("./credit-purchases"),
+    import("./history"),
     import("../wallet/wallet"),
     import("@/server/ledger/invariants"),
     import("@/server/testing/factories"),
@@ -67,6 +70,8 @@ beforeAll(async () => {
     pool: db.pool,
     closeDb: db.closeDb,
     startCheckout: purchases.startCheckout,
+    purchaseHistoryOf: history.purchaseHistoryOf,
+    cardSalesByCurrency: history.cardSalesByCurrency,
     balancesOf: wallet.balancesOf,
     checkInvariants: invariants.checkInvariants,
     insertUser: factories.insertUser,
@@ -468,6 +473,36 @@ describe("a package priced in euros", () => {
     expect(await purchaseRow(purchaseId)).toMatchObject({ refunded_minor: "949" });
     expect((await app.balancesOf(member)).available).toBe(0n);
     await expectBooksBalance();
+  });
+
+  it("a member's purchase history and the books' card sales total each currency apart", async () => {
+    const totalsOf = async () => new Map((await app.cardSalesByCurrency()).map((total) => [total.currency, total]));
+    const before = await totalsOf();
+    const member = await app.insertUser(app.pool, "MEMBER");
+    const dollars = await app.startCheckout({ userId: member, packageId: await createPackage(100n, 0n, 999n, "usd"), idempotencyKey: randomUUID() });
+    const euros = await app.startCheckout({ userId: member, packageId: await createPackage(100n, 0n, 949n, "eur"), idempotencyKey: randomUUID() });
+    const unpaid = await app.startCheckout({ userId: member, packageId: await createPackage(100n, 0n, 4699n, "eur"), idempotencyKey: randomUUID() });
+    for (const { purchaseId } of [dollars, euros]) {
+      await stripeHarness.control(`/checkout/sessions/${(await purchaseRow(purchaseId))?.stripe_checkout_session_id}/pay`, { outcome: "pay" });
+      await waitUntil(async () => (await purchaseRow(purchaseId))?.status === "PAID", "the payment");
+    }
+    await app.stripe().refunds.create({ payment_intent: (await purchaseRow(euros.purchaseId))?.stripe_payment_intent_id as string, amount: 300 });
+    await waitUntil(async () => (await purchaseRow(euros.purchaseId))?.status === "PARTIALLY_REFUNDED", "the refund");
+
+    const history = await app.purchaseHistoryOf(member);
+    expect(history.purchases.map((line) => [line.id, line.currency, line.priceMinor, line.refundedMinor, line.status])).toEqual([
+      [unpaid.purchaseId, "eur", 4699n, 0n, "PENDING"],
+      [euros.purchaseId, "eur", 949n, 300n, "PARTIALLY_REFUNDED"],
+      [dollars.purchaseId, "usd", 999n, 0n, "PAID"],
+    ]);
+    expect(history.totals).toEqual([
+      { currency: "eur", payments: 1, paidMinor: 949n, refundedMinor: 300n, netMinor: 649n, disputed: 0 },
+      { currency: "usd", payments: 1, paidMinor: 999n, refundedMinor: 0n, netMinor: 999n, disputed: 0 },
+    ]);
+
+    const after = await totalsOf();
+    const grew = (currency: string, field: "paidMinor" | "refundedMinor") => (after.get(currency)?.[field] ?? 0n) - (before.get(currency)?.[field] ?? 0n);
+    expect([grew("eur", "paidMinor"), grew("eur", "refundedMinor"), grew("usd", "paidMinor"), grew("usd", "refundedMinor")]).toEqual([949n, 300n, 999n, 0n]);
   });
 
   it("a package left in a currency the shop no longer takes is not sold", async () => {

@@ -87,6 +87,53 @@ export async function setPurchaseStatus(db: Queryable, purchaseId: string, statu
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// History and card sales (each currency on its own row: amounts in different currencies are never summed)
+
+export interface CardPaymentGroupRow {
+  currency: string;
+  status: PurchaseStatus;
+  count: number;
+  price_minor: string;
+  refunded_minor: string;
+}
+
+/** Purchases summed per currency and status: one member's, or everyone's when userId is null. */
+export async function cardPaymentGroupRows(db: Queryable, userId: string | null): Promise<CardPaymentGroupRow[]> {
+  const { rows } = await db.query<CardPaymentGroupRow>(
+    `SELECT currency, status, count(*)::int AS count, sum(price_minor) AS price_minor, sum(refunded_minor) AS refunded_minor
+       FROM credit_purchases
+      WHERE $1::uuid IS NULL OR user_id = $1::uuid
+      GROUP BY currency, status`,
+    [userId],
+  );
+  return rows;
+}
+
+export interface PurchaseHistoryRow {
+  id: string;
+  package_name: string;
+  credits: string;
+  price_minor: string;
+  currency: string;
+  refunded_minor: string;
+  status: PurchaseStatus;
+  created_at: Date;
+}
+
+/** A member's latest purchases, newest first. */
+export async function purchaseHistoryRows(db: Queryable, userId: string, limit: number): Promise<PurchaseHistoryRow[]> {
+  const { rows } = await db.query<PurchaseHistoryRow>(
+    `SELECT p.id, k.name AS package_name, p.credits, p.price_minor, p.currency, p.refunded_minor, p.status, p.created_at
+       FROM credit_purchases p JOIN credit_packages k ON k.id = p.package_id
+      WHERE p.user_id = $1
+      ORDER BY p.created_at DESC, p.id
+      LIMIT $2`,
+    [userId, limit],
+  );
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Disputes
 
 /** The id of the posting made under this key, if any. */
