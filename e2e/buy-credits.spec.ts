@@ -69,3 +69,35 @@ test("cancelling checkout returns to the shop with a notice", async ({ page }) =
   await expect(page).toHaveURL(/\/wallet\/buy\?cancelled=[0-9a-f-]{36}$/);
   await expect(page.getByRole("status").filter({ hasText: "Checkout cancelled" })).toBeVisible();
 });
+
+test("a member buys a package priced in euros: paid in EUR, credits after reload, receipt and history in euros", async ({ page, mail }) => {
+  await signIn(page, "member1");
+  const before = await readAvailableCredits(page);
+  await page.getByRole("main").getByRole("link", { name: "Buy credits" }).click();
+
+  const euroShelf = page.getByRole("region", { name: "Pay in Euros (EUR)" });
+  await expect(page.getByRole("region", { name: "Pay in US dollars (USD)" }).getByRole("heading", { name: "Starter", exact: true })).toBeVisible();
+  const euroStarter = euroShelf.getByRole("region", { name: "Euro Starter" });
+  await expect(euroStarter).toContainText("€9.49");
+  await euroStarter.getByRole("button", { name: "Buy Euro Starter" }).click();
+
+  await expect(page).toHaveURL((url) => url.port === "12112" && url.pathname.startsWith("/pay/"));
+  const summary = page.getByRole("table", { name: "Order summary" });
+  await expect(summary).toContainText("Euro Starter: 100 credits");
+  await expect(summary).toContainText("€9.49");
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/wallet\/purchases\/[0-9a-f-]{36}\?session_id=/);
+  const purchaseId = new URL(page.url()).pathname.split("/").pop() ?? "";
+  await expect(page.getByRole("heading", { level: 1, name: "100 credits added" })).toBeVisible();
+
+  await page.goto("/wallet");
+  await page.reload();
+  await expect(availableAmount(page)).toHaveText(formatCredits(before + 100n));
+  const purchases = page.getByRole("region", { name: "Card purchases" });
+  await expect(purchases.getByRole("row").filter({ hasText: "Euro Starter" })).toContainText("€9.49");
+  await expect(purchases).toContainText("€9.49");
+
+  const receipt = await mail.waitFor("member1@tipmeter.test", (message) => (message.text ?? "").includes(`Receipt number: ${purchaseId}`));
+  expect(receipt.subject).toBe("Receipt: 100 credits for €9.49");
+});

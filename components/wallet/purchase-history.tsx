@@ -54,12 +54,7 @@ export function PurchaseHistory() {
         </CardBody>
       ) : history.data.purchases.length === 0 ? (
         <CardBody>
-          <p className="text-sm text-muted">
-            No card purchases yet.{" "}
-            <Link href="/wallet/buy" className="font-semibold text-accent-700 hover:underline">
-              Buy credits
-            </Link>
-          </p>
+          <p className="text-sm text-muted">No card purchases yet: the packages are on the Buy credits page.</p>
         </CardBody>
       ) : (
         <Table aria-label="Card purchases">
