@@ -144,8 +144,8 @@ describe("a dispute of credits already spent", () => {
     await app.matureDueEarnings();
     await tip(member, luna, 300n);
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 500n });
-    expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 210n, available: 0n });
-    expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ pending: 0n, available: 140n });
+    expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 210n, earnings: 0n });
+    expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ pending: 0n, earnings: 140n });
     const revenue = await systemBalance("REVENUE");
     const clearing = await systemBalance("GATEWAY_CLEARING");
     await app.deliverOutbox();
@@ -160,9 +160,9 @@ describe("a dispute of credits already spent", () => {
       // The buyer's 500 credits left, the rest from the sales: Rex's 200 (matured: the platform bears it all),
       // then Luna's 300 (her 210 from pending, the platform's 90 commission).
       expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 0n, restricted: false });
-      expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 0n, available: 0n });
+      expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 0n, earnings: 0n });
       expect(await lotsOf(luna.id)).toEqual([{ remaining: 0n, matured: false }]);
-      expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ pending: 0n, available: 140n });
+      expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ pending: 0n, earnings: 140n });
       expect(await systemBalance("REVENUE")).toBe(revenue - 60n - 140n - 90n);
       expect(await systemBalance("GATEWAY_CLEARING")).toBe(clearing + 1000n);
     };
@@ -204,7 +204,7 @@ describe("a dispute of credits already spent", () => {
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 500n });
     expect(await app.walletBalances(app.pool, luna.id)).toMatchObject({ pending: 210n, available: 0n });
     expect(await lotsOf(luna.id)).toEqual([{ remaining: 210n, matured: false }]);
-    expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ available: 140n });
+    expect(await app.walletBalances(app.pool, rex.id)).toMatchObject({ earnings: 140n });
     expect(await systemBalance("REVENUE")).toBe(revenue);
     expect(await systemBalance("GATEWAY_CLEARING")).toBe(clearing);
     expect((await app.api.callerAs(luna).earnings.recent({}))[0]).toMatchObject({ kind: "DISPUTE_RELEASE", amount: 210n });

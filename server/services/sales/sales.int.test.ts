@@ -146,26 +146,26 @@ describe("refundSale", () => {
     expect((await walletBalances(pool, member.id)).available).toBe(before.available + 50n);
   });
 
-  it("after maturation takes the share from available, which may go negative and restricted", async () => {
+  it("after maturation takes the share from the Earnings wallet, which may go negative and restricted", async () => {
     const performer = await makePerformer(admin);
     const sale = await sell(performer, 100n);
     await matureDueEarnings({ at: later(3) });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 80n });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 80n });
     // The performer already spent most of it.
     await post(pool, {
       kind: "ADJUSTMENT",
       idempotencyKey: `test-spend:${randomUUID()}`,
       actorId: null,
       description: "Test spending",
-      legs: adjustmentLegs(performer.id, "available", -70n),
+      legs: adjustmentLegs(performer.id, "earnings", -70n),
     });
 
     const result = await refund(sale.transactionId);
     expect(result).toMatchObject({ fromPending: 0n, fromAvailable: 80n });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: -70n, restricted: true });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: -70n, restricted: true });
   });
 
-  it("after maturation takes from other pending lots before available", async () => {
+  it("after maturation takes from other pending lots before the Earnings wallet", async () => {
     const performer = await makePerformer(admin);
     const matured = await sell(performer, 100n);
     await matureDueEarnings({ at: later(3) });
@@ -174,7 +174,7 @@ describe("refundSale", () => {
     const result = await refund(matured.transactionId);
     expect(result).toMatchObject({ fromPending: 20n, fromAvailable: 60n });
     expect((await lotsOf(stillPending.transactionId))[0]).toMatchObject({ remaining: "0" });
-    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, available: 20n, restricted: false });
+    expect(await walletBalances(pool, performer.id)).toMatchObject({ pending: 0n, earnings: 20n, restricted: false });
   });
 
   it("refunds a sale once: another key is a conflict, the same key returns the first refund", async () => {
