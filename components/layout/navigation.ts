@@ -54,6 +54,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/admin/applications", label: "Applications" },
         { href: "/admin/ledger", label: "Ledger" },
         { href: "/admin/audit", label: "Audit log" },
+        { href: "/admin/wallets", label: "Wallets" },
         { href: "/admin/packages", label: "Packages" },
         { href: "/admin/commissions", label: "Commissions" },
         { href: "/admin/store", label: "Store" },

@@ -112,6 +112,20 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "admin.users.reactivate": { allow: ADMIN, input: (fx) => ({ userId: fx.users.bystander.id }) },
   "admin.users.suspend": { allow: ADMIN, input: () => ({ userId: unknownId, reason: "Matrix check" }) },
 
+  "adminWallets.createCurrency": { allow: ADMIN, input: () => ({ code: `M${randomUUID().replace(/[^a-f]/g, "").slice(0, 6).toUpperCase()}`.padEnd(4, "X"), name: "Matrix money", kind: "POINTS", exponent: 0 }) },
+  "adminWallets.createType": {
+    allow: ADMIN,
+    input: () => ({ id: `matrix-${randomUUID().slice(0, 8)}`, name: "Matrix", description: "", currency: "PTS", paysFor: [], transferable: false, withdrawable: false, storeShareCapBps: 0, exchangeIn: false, exchangeOut: false, active: false, position: 90 }),
+  },
+  "adminWallets.currencies": { allow: ADMIN },
+  "adminWallets.setCurrencyActive": { allow: ADMIN, input: () => ({ code: "NOPE", active: false }) },
+  "adminWallets.setTypeActive": { allow: ADMIN, input: () => ({ id: "no-such-wallet", active: false }) },
+  "adminWallets.types": { allow: ADMIN },
+  "adminWallets.updateType": {
+    allow: ADMIN,
+    input: () => ({ id: "no-such-wallet", name: "Matrix", description: "", paysFor: [], transferable: false, withdrawable: false, storeShareCapBps: 0, exchangeIn: false, exchangeOut: false, position: 90 }),
+  },
+
   "audit.actions": { allow: ADMIN },
   "audit.list": { allow: ADMIN, input: () => ({}) },
 
@@ -148,7 +162,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
 
   "ledger.adjust": {
     allow: ADMIN,
-    input: (fx) => ({ userId: fx.users.bystander.id, account: "available", amount: 5n, reason: "Matrix check", idempotencyKey: key() }),
+    input: (fx) => ({ userId: fx.users.bystander.id, wallet: "credits", amount: "5", reason: "Matrix check", idempotencyKey: key() }),
   },
   "ledger.books": { allow: ADMIN },
   "ledger.cardSales": { allow: ADMIN },

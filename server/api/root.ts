@@ -6,6 +6,7 @@ import { commissionsRouter } from "@/server/api/routers/commissions";
 import { contentRouter } from "@/server/api/routers/content";
 import { earningsRouter } from "@/server/api/routers/earnings";
 import { ledgerRouter } from "@/server/api/routers/ledger";
+import { adminWalletsRouter } from "@/server/api/routers/admin-wallets";
 import { membershipsRouter } from "@/server/api/routers/memberships";
 import { outboxRouter } from "@/server/api/routers/outbox";
 import { payoutsRouter } from "@/server/api/routers/payouts";
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   wallet: walletRouter,
   ledger: ledgerRouter,
+  adminWallets: adminWalletsRouter,
   commissions: commissionsRouter,
   tips: tipsRouter,
   store: storeRouter,

@@ -23,6 +23,13 @@ const ACTION_LABELS: Record<string, string> = {
   "stripe.payment_mismatch": "Stripe payment did not match: nothing credited",
   "purchase.dispute_taken_back": "Disputed card payment taken back",
   "purchase.dispute_restored": "Dispute won: credits given back",
+  "wallet_type.create": "Wallet type created",
+  "wallet_type.update": "Wallet type changed",
+  "wallet_type.activate": "Wallet type activated",
+  "wallet_type.deactivate": "Wallet type deactivated",
+  "currency.create": "Currency added",
+  "currency.activate": "Currency activated",
+  "currency.deactivate": "Currency deactivated",
 };
 
 /** Upper-cased where a word is an abbreviation, so "transactionId" reads "Transaction ID". */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCredits, formatMinor, formatSignedCredits, mulDivFloor, parseCredits } from "./money";
+import { formatCredits, formatCurrencyAmount, formatMinor, formatSignedCredits, formatUnits, hasTooManyDecimals, mulDivFloor, parseCredits, parseUnits } from "./money";
 
 describe("formatCredits", () => {
   it.each([
@@ -71,5 +71,70 @@ describe("mulDivFloor", () => {
   it("refuses a zero divisor and negative inputs", () => {
     expect(() => mulDivFloor(1n, 1n, 0n)).toThrow(RangeError);
     expect(() => mulDivFloor(-1n, 1n, 1n)).toThrow(RangeError);
+  });
+});
+
+describe("parseUnits", () => {
+  it.each([
+    ["12.34", 2, 1_234n],
+    ["12", 2, 1_200n],
+    ["12.", 2, 1_200n],
+    [" 0.05 ", 2, 5n],
+    ["1,234.5", 2, 123_450n],
+    ["1,000", 0, 1_000n],
+    ["0", 0, 0n],
+    ["50", 2, 5_000n],
+    ["12.5", 2, 1_250n],
+    ["1.2345", 4, 12_345n],
+    ["999999999999999", 0, 999_999_999_999_999n],
+  ] as const)("%j with %i decimals -> %s", (text, exponent, minor) => {
+    expect(parseUnits(text, exponent)).toBe(minor);
+  });
+
+  it.each([
+    ["12.345", 2],
+    ["1.5", 0],
+    ["-1", 2],
+    ["1,23", 2],
+    ["1e3", 0],
+    [".5", 2],
+    ["", 2],
+    ["1000000000000000", 0],
+  ] as const)("refuses %j with %i decimals", (text, exponent) => {
+    expect(parseUnits(text, exponent)).toBeNull();
+  });
+
+  it.each([
+    ["12.345", 2, true],
+    ["12.340", 2, true],
+    ["12.34", 2, false],
+    ["1.5", 0, true],
+    ["abc", 0, false],
+  ] as const)("hasTooManyDecimals(%j, %i) is %s", (text, exponent, expected) => {
+    expect(hasTooManyDecimals(text, exponent)).toBe(expected);
+  });
+});
+
+describe("formatUnits and formatCurrencyAmount", () => {
+  it.each([
+    [123_456n, 2, "1,234.56"],
+    [5n, 2, "0.05"],
+    [-5n, 2, "-0.05"],
+    [1_234n, 0, "1,234"],
+    [12_345n, 4, "1.2345"],
+  ] as const)("formatUnits(%s, %i) -> %s", (amount, exponent, text) => {
+    expect(formatUnits(amount, exponent)).toBe(text);
+  });
+
+  it.each([
+    [1_234n, "CRD", 0, "1,234"],
+    [1_234n, "USD", 2, "$12.34"],
+    [-1_234n, "USD", 2, "-$12.34"],
+    [99n, "EUR", 2, "€0.99"],
+    [150_000n, "MXN", 2, "1,500.00 MXN"],
+    [50n, "PTS", 0, "50 PTS"],
+    [1_234n, "KWD", 3, "1.234 KWD"],
+  ] as const)("%s %s (%i decimals) -> %s", (amount, currency, exponent, text) => {
+    expect(formatCurrencyAmount(amount, currency, exponent)).toBe(text);
   });
 });

@@ -51,3 +51,47 @@ export function mulDivFloor(value: bigint, multiplier: bigint, divisor: bigint):
   if (value < 0n || multiplier < 0n) throw new RangeError("amounts must be non-negative");
   return (value * multiplier) / divisor;
 }
+
+/** An amount as typed, split at the decimal point; null when the text is not a plain decimal number. */
+function decimalParts(text: string): { whole: string; fraction: string } | null {
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!match?.[1]) return null;
+  return { whole: match[1].replace(/,/g, ""), fraction: match[2] ?? "" };
+}
+
+/**
+ * A non-negative amount typed in whole units of a currency with `exponent` decimals, as an integer of its minor
+ * units: ("12.34", 2) -> 1234n, ("1,000", 0) -> 1000n. Null when it is not a number, has more decimals than the
+ * currency allows, or is too long to be an amount (more than 15 whole digits).
+ */
+export function parseUnits(text: string, exponent: number): bigint | null {
+  const parts = decimalParts(text);
+  if (!parts || parts.whole.length > 15 || parts.fraction.length > exponent) return null;
+  return BigInt(parts.whole) * 10n ** BigInt(exponent) + BigInt(parts.fraction.padEnd(exponent, "0") || "0");
+}
+
+/** True when the text is a number whose only fault is more decimals than `exponent`: the error worth naming. */
+export function hasTooManyDecimals(text: string, exponent: number): boolean {
+  const parts = decimalParts(text);
+  return parts !== null && parts.fraction.length > exponent;
+}
+
+/** Minor units written in whole units with `exponent` decimals and thousands separators: (123456n, 2) -> "1,234.56". */
+export function formatUnits(amount: bigint, exponent: number): string {
+  const sign = amount < 0n ? "-" : "";
+  const digits = (amount < 0n ? -amount : amount).toString().padStart(exponent + 1, "0");
+  const whole = groupThousands(digits.slice(0, digits.length - exponent));
+  return sign + whole + (exponent > 0 ? "." + digits.slice(digits.length - exponent) : "");
+}
+
+/**
+ * A wallet balance in its own currency's format: site credits as whole numbers ("1,234"), a currency with a
+ * symbol by it ("$12.34"), any other by its code ("12.34 MXN", "50 PTS").
+ */
+export function formatCurrencyAmount(amount: bigint, currency: string, exponent: number): string {
+  if (currency === "CRD") return formatUnits(amount, exponent);
+  const symbol = { USD: "$", EUR: "€", GBP: "£" }[currency];
+  const text = formatUnits(amount, exponent);
+  if (!symbol) return `${text} ${currency}`;
+  return text.startsWith("-") ? `-${symbol}${text.slice(1)}` : `${symbol}${text}`;
+}

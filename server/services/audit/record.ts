@@ -12,6 +12,9 @@ import type { Queryable } from "@/server/db/transaction";
 export const AUDIT_ACTIONS = [
   "audit_log.exported",
   "commission.set",
+  "currency.activate",
+  "currency.create",
+  "currency.deactivate",
   "ledger.adjust",
   "membership_plan.create",
   "membership_plan.update",
@@ -45,6 +48,10 @@ export const AUDIT_ACTIONS = [
   "user.created",
   "user.reactivated",
   "user.suspended",
+  "wallet_type.activate",
+  "wallet_type.create",
+  "wallet_type.deactivate",
+  "wallet_type.update",
   "withdrawal.details_revealed",
   "withdrawals.exported",
 ] as const;
@@ -56,6 +63,7 @@ export type AuditTargetType =
   | "credit_checkout"
   | "credit_package"
   | "credit_purchase"
+  | "currency"
   | "membership_plan"
   | "payout_field"
   | "payout_method"
@@ -67,6 +75,7 @@ export type AuditTargetType =
   | "store_item"
   | "store_order"
   | "user"
+  | "wallet_type"
   | "withdrawal";
 
 export interface AuditEntry {

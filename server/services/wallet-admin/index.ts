@@ -1,0 +1,4 @@
+import "server-only";
+
+/** The admin's wallet types and currencies. */
+export * from "./manage";
