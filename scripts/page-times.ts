@@ -98,8 +98,8 @@ async function topUp(adminApi: ReturnType<typeof apiFor>, email: string, needed:
   if (user.available >= needed) return;
   await adminApi.ledger.adjust.mutate({
     userId: user.id,
-    account: "available",
-    amount: needed - user.available,
+    wallet: "credits",
+    amount: (needed - user.available).toString(),
     reason: "measure:pages: credits for the timed actions",
     idempotencyKey: randomUUID(),
   });

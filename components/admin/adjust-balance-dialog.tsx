@@ -2,10 +2,9 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useId, useMemo, useState } from "react";
 import { z } from "zod";
 import { describeTrpcError } from "@/components/auth/form-errors";
-import { textAs } from "@/components/kit/form-schema";
 import { useZodForm } from "@/components/kit/use-zod-form";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
@@ -14,37 +13,81 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, FormAlert } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
-import { USER_ACCOUNT_KINDS, balanceAdjustmentSchema } from "@/server/domain/balance-adjustments";
-import type { UserAccountKind } from "@/server/domain/ledger";
-import { formatCredits, formatSignedCredits, parseCredits } from "@/server/domain/money";
+import { adjustmentAmount, balanceAdjustmentSchema, isEarningsStage } from "@/server/domain/balance-adjustments";
+import { CREDITS } from "@/server/domain/ledger";
+import { formatCurrencyAmount, formatUnits } from "@/server/domain/money";
+import type { UserWallet } from "@/server/services/books";
 
 export interface AdjustableUser {
   id: string;
   displayName: string;
   username: string;
-  available: bigint;
-  earnings: bigint;
+  /** A wallet per active wallet type, each in its own currency. */
+  wallets: UserWallet[];
   pending: bigint;
   held: bigint;
 }
 
 type Direction = "credit" | "debit";
-type Adjustment = z.output<typeof balanceAdjustmentSchema>;
 
-const ACCOUNT_LABELS: Record<UserAccountKind, string> = { available: "Credits", earnings: "Earnings", pending: "Pending", held: "Held" };
+/** What the form can adjust: each wallet, then the earnings stages (credits, whole numbers). */
+interface AdjustableBalance {
+  id: string;
+  name: string;
+  currency: string;
+  exponent: number;
+  balance: bigint;
+}
 
-const isAccount = (value: string): value is UserAccountKind => USER_ACCOUNT_KINDS.some((account) => account === value);
+function balancesOf(user: AdjustableUser): AdjustableBalance[] {
+  return [
+    ...user.wallets,
+    { id: "pending", name: "Pending", currency: CREDITS, exponent: 0, balance: user.pending },
+    { id: "held", name: "Held", currency: CREDITS, exponent: 0, balance: user.held },
+  ];
+}
 
-/** The adjustment form read into the tRPC input: the amount typed as a magnitude, signed by the direction. */
-const adjustmentFormSchema = z
-  .object({
-    account: z.enum(USER_ACCOUNT_KINDS),
-    direction: z.enum(["credit", "debit"]),
-    amount: textAs(parseCredits, "Enter a whole number of credits, like 25."),
-    reason: balanceAdjustmentSchema.shape.reason,
-  })
-  .transform(({ direction, amount, ...fields }) => ({ ...fields, amount: direction === "credit" ? amount : -amount }))
-  .pipe(balanceAdjustmentSchema);
+/** "$12.34" or "1,234 credits": a balance's amount as the review and the options read it. */
+function amountText(amount: bigint, balance: AdjustableBalance): string {
+  const text = formatCurrencyAmount(amount, balance.currency, balance.exponent);
+  return balance.currency === CREDITS ? `${text} credits` : text;
+}
+
+function unitsHint(balance: AdjustableBalance): string {
+  if (balance.exponent === 0) return balance.currency === CREDITS ? "Whole credits." : `Whole ${balance.currency}.`;
+  return `In ${balance.currency}, up to ${balance.exponent} decimal${balance.exponent === 1 ? "" : "s"}, like ${formatUnits(1250n * 10n ** BigInt(balance.exponent - 1), balance.exponent)}.`;
+}
+
+/**
+ * The adjustment form read into the tRPC input: the magnitude typed in the chosen wallet's units, signed by the
+ * direction, and checked with the very function the server reads it with (`adjustmentAmount`), so a third decimal
+ * on a dollar wallet is refused here with the server's words.
+ */
+function adjustmentFormSchema(balances: readonly AdjustableBalance[]) {
+  return z
+    .object({
+      wallet: balanceAdjustmentSchema.shape.wallet,
+      direction: z.enum(["credit", "debit"]),
+      amount: z.string().trim().min(1, "Enter an amount."),
+      reason: balanceAdjustmentSchema.shape.reason,
+    })
+    .transform(({ wallet, direction, amount, reason }, ctx) => {
+      const balance = balances.find((candidate) => candidate.id === wallet);
+      if (!balance) {
+        ctx.addIssue({ code: "custom", path: ["wallet"], message: "Choose a wallet." });
+        return z.NEVER;
+      }
+      const signed = direction === "credit" ? amount : `-${amount}`;
+      try {
+        return { wallet, amount: signed, reason, minor: adjustmentAmount(signed, balance), balance };
+      } catch (error) {
+        ctx.addIssue({ code: "custom", path: ["amount"], message: error instanceof Error ? error.message : "Enter an amount like 25 or 12.50." });
+        return z.NEVER;
+      }
+    });
+}
+
+type Adjustment = z.output<ReturnType<typeof adjustmentFormSchema>>;
 
 /** The server's own words: a field's message when the input was refused, else the refusal itself. */
 function refusalMessage(error: unknown): string {
@@ -55,8 +98,8 @@ function refusalMessage(error: unknown): string {
 function DirectionToggle({ value, onChange }: { value: Direction; onChange: (direction: Direction) => void }) {
   const name = useId();
   const options: Array<{ value: Direction; label: string }> = [
-    { value: "credit", label: "Add credits" },
-    { value: "debit", label: "Remove credits" },
+    { value: "credit", label: "Add" },
+    { value: "debit", label: "Remove" },
   ];
   return (
     <fieldset>
@@ -103,12 +146,12 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
   const router = useRouter();
   const toast = useToast();
   const adjust = useMutation(trpc.ledger.adjust.mutationOptions());
-  const form = useZodForm({
-    schema: adjustmentFormSchema,
-    initial: { account: "available" as UserAccountKind, direction: "credit" as Direction, amount: "", reason: "" },
-  });
+  const balances = useMemo(() => balancesOf(user), [user]);
+  const schema = useMemo(() => adjustmentFormSchema(balances), [balances]);
+  const form = useZodForm({ schema, initial: { wallet: balances[0]?.id ?? "", direction: "credit" as Direction, amount: "", reason: "" } });
   const [review, setReview] = useState<Adjustment | null>(null);
   const { values, errors, set } = form;
+  const chosen = balances.find((balance) => balance.id === values.wallet) ?? balances[0];
 
   const toReview = form.onSubmit(async (adjustment) => setReview(adjustment));
 
@@ -117,10 +160,11 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
     if (!review) return;
     onPendingChange(true);
     adjust.mutate(
-      { userId: user.id, ...review, idempotencyKey },
+      { userId: user.id, wallet: review.wallet, amount: review.amount, reason: review.reason, idempotencyKey },
       {
         onSuccess: () => {
-          toast.success("Balance adjusted", `${user.displayName}: ${formatSignedCredits(review.amount)} ${ACCOUNT_LABELS[review.account].toLowerCase()} credits.`);
+          const sign = review.minor > 0n ? "+" : "-";
+          toast.success("Balance adjusted", `${user.displayName}: ${sign}${amountText(review.minor > 0n ? review.minor : -review.minor, review.balance)}, ${review.balance.name}.`);
           onClose();
           router.refresh();
         },
@@ -130,17 +174,17 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
   }
 
   if (review) {
-    const current = user[review.account];
+    const { balance, minor } = review;
+    const magnitude = minor > 0n ? minor : -minor;
     return (
       <form onSubmit={confirm} noValidate>
         <div className="space-y-4 px-6 pt-4">
           <div className="rounded-control border border-line bg-subtle/60 px-4 py-3 text-sm">
             <p className="font-semibold">
-              {review.amount > 0n ? "Add" : "Remove"} {formatCredits(review.amount > 0n ? review.amount : -review.amount)} credits{" "}
-              {review.amount > 0n ? "to" : "from"} the {ACCOUNT_LABELS[review.account].toLowerCase()} balance
+              {minor > 0n ? "Add" : "Remove"} {amountText(magnitude, balance)} {minor > 0n ? "to" : "from"} the {balance.name} {isEarningsStage(balance.id) ? "balance" : "wallet"}
             </p>
             <p className="mt-1 text-muted tabular-nums">
-              {formatCredits(current)} → {formatCredits(current + review.amount)} credits
+              {amountText(balance.balance, balance)} → {amountText(balance.balance + minor, balance)}
             </p>
             <p className="mt-2 text-muted">Reason: “{review.reason}”</p>
           </div>
@@ -157,7 +201,7 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
           >
             Back
           </Button>
-          <Button type="submit" variant={review.amount > 0n ? "primary" : "danger"} loading={adjust.isPending}>
+          <Button type="submit" variant={minor > 0n ? "primary" : "danger"} loading={adjust.isPending}>
             Confirm adjustment
           </Button>
         </DialogButtons>
@@ -169,20 +213,28 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
     <form onSubmit={toReview} noValidate>
       <div className="space-y-4 px-6 pt-4">
         {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
-        <Field label="Account" name="account" error={errors.account}>
+        <Field label="Wallet" name="wallet" error={errors.wallet}>
           {(control) => (
-            <Select {...control} value={values.account} onChange={(event) => isAccount(event.target.value) && set("account", event.target.value)}>
-              {USER_ACCOUNT_KINDS.map((account) => (
-                <option key={account} value={account}>
-                  {ACCOUNT_LABELS[account]} ({formatCredits(user[account])} credits)
+            <Select {...control} value={values.wallet} onChange={(event) => set("wallet", event.target.value)}>
+              {balances.map((balance) => (
+                <option key={balance.id} value={balance.id}>
+                  {balance.name} ({amountText(balance.balance, balance)})
                 </option>
               ))}
             </Select>
           )}
         </Field>
         <DirectionToggle value={values.direction} onChange={(direction) => set("direction", direction)} />
-        <Field label="Amount" name="amount" error={errors.amount} hint="Whole credits.">
-          {(control) => <Input {...control} inputMode="numeric" autoComplete="off" value={values.amount} onChange={(event) => set("amount", event.target.value)} />}
+        <Field label="Amount" name="amount" error={errors.amount} hint={chosen ? unitsHint(chosen) : undefined}>
+          {(control) => (
+            <Input
+              {...control}
+              inputMode={chosen && chosen.exponent > 0 ? "decimal" : "numeric"}
+              autoComplete="off"
+              value={values.amount}
+              onChange={(event) => set("amount", event.target.value)}
+            />
+          )}
         </Field>
         <Field label="Reason" name="reason" error={errors.reason} hint="The member sees it in their history; the audit log keeps it.">
           {(control) => <Textarea {...control} rows={3} maxLength={500} value={values.reason} onChange={(event) => set("reason", event.target.value)} />}
@@ -199,7 +251,7 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
 }
 
 /**
- * An admin's balance correction: account, direction, amount and a reason (which the member sees in their
+ * An admin's balance correction: wallet, direction, amount and a reason (which the member sees in their
  * history), then a confirmation. One idempotency key per opening, so a retried confirmation can't post twice.
  */
 export function AdjustBalanceAction({ user }: { user: AdjustableUser }) {
@@ -216,7 +268,9 @@ export function AdjustBalanceAction({ user }: { user: AdjustableUser }) {
         onClose={close}
         busy={pending}
         title={`Adjust ${user.displayName}'s balance`}
-        description={`@${user.username} · available ${formatCredits(user.available)}, pending ${formatCredits(user.pending)}, held ${formatCredits(user.held)} credits`}
+        description={`@${user.username} · ${balancesOf(user)
+          .map((balance) => `${balance.name} ${amountText(balance.balance, balance)}`)
+          .join(", ")}`}
       >
         {idempotencyKey ? <AdjustmentSteps key={idempotencyKey} user={user} idempotencyKey={idempotencyKey} onClose={close} onPendingChange={setPending} /> : null}
       </Dialog>

@@ -8,9 +8,10 @@ import { ApplicationBadge, RoleBadge, StatusBadge } from "@/components/layout/ro
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { formatCredits } from "@/server/domain/money";
+import { formatCredits, formatCurrencyAmount } from "@/server/domain/money";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { USER_SORTS, type UserSort } from "@/server/domain/user-sorts";
-import type { UserWithBalances } from "@/server/services/books";
+import type { UserWallet, UserWithBalances } from "@/server/services/books";
 
 const isUserSort = (field: string): field is UserSort => USER_SORTS.some((sort) => sort === field);
 
@@ -19,6 +20,31 @@ const dateFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short
 /** A credit balance; a negative one (after a clawback) in red. */
 function Credits({ amount }: { amount: bigint }) {
   return <span className={cn("tabular-nums", amount < 0n && "font-semibold text-red-700")}>{formatCredits(amount)}</span>;
+}
+
+/** A wallet balance in its currency's format; a negative one in red. */
+function WalletAmount({ wallet }: { wallet: UserWallet }) {
+  return (
+    <span className={cn("tabular-nums", wallet.balance < 0n && "font-semibold text-red-700")}>{formatCurrencyAmount(wallet.balance, wallet.currency, wallet.exponent)}</span>
+  );
+}
+
+/** Every wallet but Credits (which has its own, sortable column): name and balance, one per line. */
+function OtherWallets({ user }: { user: UserWithBalances }) {
+  const others = user.wallets.filter((wallet) => wallet.id !== CREDITS_WALLET);
+  if (others.length === 0) return <span className="text-muted">—</span>;
+  return (
+    <dl className="grid grid-cols-[auto_auto] justify-end gap-x-3 text-right">
+      {others.map((wallet) => (
+        <div key={wallet.id} className="contents">
+          <dt className="text-muted">{wallet.name}</dt>
+          <dd>
+            <WalletAmount wallet={wallet} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 function RestrictedBadge() {
@@ -67,9 +93,9 @@ function columns(currentAdminId: string): Column<UserWithBalances>[] {
     },
     {
       key: "available",
-      header: "Available",
+      header: "Credits",
       align: "right",
-      sortFields: [["available", "Available"]],
+      sortFields: [["available", "Credits"]],
       cell: (user) => (
         <>
           <Credits amount={user.available} />
@@ -81,6 +107,7 @@ function columns(currentAdminId: string): Column<UserWithBalances>[] {
         </>
       ),
     },
+    { key: "wallets", header: "Other wallets", align: "right", cell: (user) => <OtherWallets user={user} /> },
     { key: "pending", header: "Pending", align: "right", sortFields: [["pending", "Pending"]], cell: (user) => <Credits amount={user.pending} /> },
     { key: "held", header: "Held", align: "right", cell: (user) => <Credits amount={user.held} /> },
     { key: "joined", header: "Joined", sortFields: [["createdAt", "Joined"]], className: "whitespace-nowrap text-muted", cell: (user) => dateFormat.format(user.createdAt) },
@@ -110,9 +137,11 @@ function UserCard({ user, currentAdminId }: { user: UserWithBalances; currentAdm
           <span className="text-xs text-muted">Joined {dateFormat.format(user.createdAt)}</span>
         </div>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted">
-          <span>
-            Available <Credits amount={user.available} />
-          </span>
+          {user.wallets.map((wallet) => (
+            <span key={wallet.id}>
+              {wallet.name} <WalletAmount wallet={wallet} />
+            </span>
+          ))}
           <span>
             Pending <Credits amount={user.pending} />
           </span>

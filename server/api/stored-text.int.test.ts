@@ -149,7 +149,7 @@ const CASES: Case[] = [
     as: "admin",
     path: "ledger.adjust",
     kind: "mutation",
-    input: () => ({ userId: member.id, account: "available", amount: 10n, reason: `goodwill${NUL}`, idempotencyKey: key() }),
+    input: () => ({ userId: member.id, wallet: "credits", amount: "10", reason: `goodwill${NUL}`, idempotencyKey: key() }),
     field: "reason",
     message: NUL_MESSAGE,
   },
@@ -183,8 +183,8 @@ describe("text the database can't store", () => {
     const before = await ledgerTransactionCount();
     const { status, body } = await call(admin, "ledger.adjust", "mutation", {
       userId: member.id,
-      account: "available",
-      amount: 10n,
+      wallet: "credits",
+      amount: "10",
       reason: "goodwill \u{1F3B8}",
       idempotencyKey: key(),
     });

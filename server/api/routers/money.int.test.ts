@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe("who may call the money procedures", () => {
-  const adjustInput = () => ({ userId: member.id, account: "available" as const, amount: 5n, reason: "Goodwill", idempotencyKey: randomUUID() });
+  const adjustInput = () => ({ userId: member.id, wallet: "credits", amount: "5", reason: "Goodwill", idempotencyKey: randomUUID() });
   it.each([
     ["wallet.balances", (api: ReturnType<typeof callerAs>) => api.wallet.balances(), { anonymous: "UNAUTHORIZED", member: "OK", performer: "OK", admin: "OK" }],
     ["wallet.history", (api: ReturnType<typeof callerAs>) => api.wallet.history({}), { anonymous: "UNAUTHORIZED", member: "OK", performer: "OK", admin: "OK" }],
@@ -59,7 +59,7 @@ describe("who may call the money procedures", () => {
 describe("admin adjustments", () => {
   it("post against the adjustments account with an audit row, once per key", async () => {
     const key = randomUUID();
-    const input = { userId: member.id, account: "available" as const, amount: 75n, reason: "Stream outage credit", idempotencyKey: key };
+    const input = { userId: member.id, wallet: "credits", amount: "75", reason: "Stream outage credit", idempotencyKey: key };
     const first = await callerAs(admin).ledger.adjust(input);
     const retry = await callerAs(admin).ledger.adjust(input);
     expect(retry).toEqual({ transactionId: first.transactionId, replayed: true });
@@ -71,26 +71,26 @@ describe("admin adjustments", () => {
     ]);
     const history = await callerAs(member).wallet.history({ kind: "ADJUSTMENT" });
     expect(history.lines[0]).toMatchObject({ amount: 75n, counterparty: "Tipmeter support", description: "Adjustment: Stream outage credit" });
-    expect(await trpcCodeOf(() => callerAs(admin).ledger.adjust({ ...input, amount: 76n }))).toBe("CONFLICT");
+    expect(await trpcCodeOf(() => callerAs(admin).ledger.adjust({ ...input, amount: "76" }))).toBe("CONFLICT");
   });
 
   it.each([
-    ["a zero amount", { amount: 0n }, "BAD_REQUEST"],
+    ["a zero amount", { amount: "0" }, "BAD_REQUEST"],
     ["no reason", { reason: "  " }, "BAD_REQUEST"],
-    ["a debit beyond the balance", { amount: -1_000_000n }, "CONFLICT"],
+    ["a debit beyond the balance", { amount: "-1000000" }, "CONFLICT"],
     ["an unknown user", { userId: randomUUID() }, "NOT_FOUND"],
     ["a malformed key", { idempotencyKey: "not-a-uuid" }, "BAD_REQUEST"],
   ])("refuse %s and post nothing", async (_name, override, code) => {
     const before = await ledgerTransactionCount();
-    const input = { userId: member.id, account: "available" as const, amount: 10n, reason: "Correction", idempotencyKey: randomUUID(), ...override };
+    const input = { userId: member.id, wallet: "credits", amount: "10", reason: "Correction", idempotencyKey: randomUUID(), ...override };
     expect(await trpcCodeOf(() => callerAs(admin).ledger.adjust(input))).toBe(code);
     expect(await ledgerTransactionCount()).toBe(before);
   });
 
   it("an insufficient-funds refusal carries a clear message", async () => {
     await expect(
-      callerAs(admin).ledger.adjust({ userId: member.id, account: "available", amount: -1_000_000n, reason: "Too much", idempotencyKey: randomUUID() }),
-    ).rejects.toThrow("Not enough credits");
+      callerAs(admin).ledger.adjust({ userId: member.id, wallet: "credits", amount: "-1000000", reason: "Too much", idempotencyKey: randomUUID() }),
+    ).rejects.toThrow("That would take the Credits balance below zero.");
   });
 });
 

@@ -36,7 +36,7 @@ beforeAll(async () => {
   bystander = await makeMember("bystander");
   performer = await makePerformer(admin, "Audited Star");
   const adjust = (reason: string, amount: bigint) =>
-    callerAs(admin).ledger.adjust({ userId: member.id, account: "available", amount, reason, idempotencyKey: randomUUID() });
+    callerAs(admin).ledger.adjust({ userId: member.id, wallet: "credits", amount: amount.toString(), reason, idempotencyKey: randomUUID() });
   await adjust("Welcome bonus", 40n);
   adjustmentId = (await adjust('=HYPERLINK("http://evil.test"), goodwill', 25n)).transactionId;
   await suspendUser(otherAdmin, { userId: member.id, reason: "Chargeback pattern" });
@@ -98,7 +98,8 @@ describe("the viewer", () => {
     expect(adjustment?.details.map(({ label, value }) => [label, value])).toEqual([
       ["Amount", "25"],
       ["Reason", '=HYPERLINK("http://evil.test"), goodwill'],
-      ["Account", "available"],
+      ["Wallet", "credits"],
+      ["Currency", "CRD"],
       ["Transaction ID", adjustmentId.toString()],
     ]);
   });
@@ -140,7 +141,7 @@ describe("the export", () => {
     expect(rows).toHaveLength(2);
     const [newest] = rows;
     expect(newest?.slice(2, 8)).toEqual([admin.displayName, admin.email, "Balance adjusted", "ledger.adjust", member.displayName, member.email]);
-    expect(newest?.[8]).toBe(`Amount: 25; Reason: =HYPERLINK("http://evil.test"), goodwill; Account: available; Transaction ID: ${adjustmentId.toString()}`);
+    expect(newest?.[8]).toBe(`Amount: 25; Reason: =HYPERLINK("http://evil.test"), goodwill; Wallet: credits; Currency: CRD; Transaction ID: ${adjustmentId.toString()}`);
     expect(JSON.parse(newest?.[9] ?? "{}")).toMatchObject({ amount: "25", transactionId: adjustmentId.toString() });
     expect(new Date(newest?.[1] ?? "").getTime()).not.toBeNaN();
 

@@ -4,54 +4,107 @@ import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import type { UserSort } from "@/server/domain/user-sorts";
-import { adjustmentLegs, type UserAccountKind } from "@/server/domain/ledger";
+import { adjustmentAmount, type EarningsStage, isEarningsStage } from "@/server/domain/balance-adjustments";
+import { CREDITS, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
+import type { Queryable } from "@/server/db/transaction";
 import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
 import { checkInvariants, type InvariantResult } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import { recordAudit } from "@/server/services/audit/record";
-import { explorerTransactionRows, userBalanceRows } from "./queries";
+import { listWalletTypes } from "@/server/services/wallet/wallet-types";
+import { explorerTransactionRows, lockedWalletType, userBalanceRows } from "./queries";
 
 export interface AdjustBalanceInput {
   adminId: string;
   userId: string;
-  account: UserAccountKind;
-  /** Positive credits the user, negative debits them (never below zero). */
-  amount: bigint;
+  /** A wallet type id, or "pending" / "held". */
+  wallet: string;
+  /** Signed, in whole units of the wallet's currency ("-12.50"): positive credits the user, negative debits them (never below zero). */
+  amount: string;
   reason: string;
   idempotencyKey: string;
 }
 
-/** An admin's correction: a ledger transaction against the adjustments account and an audit row, together. */
+/**
+ * An admin's correction: a ledger transaction between the user's wallet and the adjustments account of the
+ * wallet's currency, and an audit row naming wallet, currency, amount and reason, together. The wallet type's row
+ * is read with a share lock, so a deactivation waits for the adjustment (or the adjustment sees it inactive).
+ */
 export async function adjustBalance(input: AdjustBalanceInput): Promise<{ transactionId: bigint; replayed: boolean }> {
   const reason = input.reason.trim();
   if (reason.length < 3) throw new DomainError("BAD_REQUEST", "Give a reason for the adjustment.");
-  if (input.amount === 0n) throw new DomainError("BAD_REQUEST", "An adjustment cannot be zero.");
   const users = await prisma.user.count({ where: { id: input.userId } });
   if (users === 0) throw new DomainError("NOT_FOUND", "That user does not exist.");
 
-  const result = await withTransaction(pool, async (db) => {
+  return withTransaction(pool, async (db) => {
+    const target = await adjustmentTarget(db, input.userId, input.wallet);
+    const amount = adjustmentAmount(input.amount, target);
     const posted = await post(db, {
       kind: "ADJUSTMENT",
       idempotencyKey: `adjustment:${input.adminId}:${input.idempotencyKey}`,
-      request: { userId: input.userId, account: input.account, amount: input.amount, reason },
+      request: { userId: input.userId, wallet: target.wallet, amount, reason },
       actorId: input.adminId,
       description: `Adjustment: ${reason}`,
-      metadata: { reason },
-      legs: adjustmentLegs(input.userId, input.account, input.amount),
+      metadata: { reason, wallet: target.wallet, currency: target.currency },
+      legs: [
+        { account: target.account, amount },
+        { account: systemAccount("adjustments", target.currency), amount: -amount },
+      ],
+    }).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === "INSUFFICIENT_FUNDS") {
+        throw new DomainError("INSUFFICIENT_FUNDS", `That would take the ${target.name} balance below zero.`);
+      }
+      throw error;
     });
     if (!posted.replayed) {
       await recordAudit(db, {
         actorId: input.adminId,
         action: "ledger.adjust",
         target: { type: "user", id: input.userId },
-        details: { account: input.account, amount: input.amount, reason, transactionId: posted.transactionId },
+        details: { amount, reason, wallet: target.wallet, currency: target.currency, transactionId: posted.transactionId },
       });
       await enqueue(db, [{ key: `adjustment:${posted.transactionId}:wallet`, kind: "wallet-update", userId: input.userId }]);
     }
     return posted;
   });
-  return result;
+}
+
+interface AdjustmentTarget {
+  wallet: string;
+  name: string;
+  account: string;
+  currency: string;
+  exponent: number;
+}
+
+const STAGE_NAMES: Record<EarningsStage, string> = { pending: "Pending", held: "Held" };
+
+/** The account an adjustment posts to: a wallet of an active type, or the user's pending or held credits. */
+async function adjustmentTarget(db: Queryable, userId: string, wallet: string): Promise<AdjustmentTarget> {
+  if (isEarningsStage(wallet)) {
+    return { wallet, name: STAGE_NAMES[wallet], account: userAccount(userId, wallet), currency: CREDITS, exponent: 0 };
+  }
+  const type = await lockedWalletType(db, wallet);
+  if (!type) throw new DomainError("NOT_FOUND", "There is no such wallet.");
+  if (!type.active) throw new DomainError("PRECONDITION_FAILED", `The ${type.name} wallet is not in use; activate it before adjusting it.`);
+  return {
+    wallet: type.id,
+    name: type.name,
+    account: walletAccount(userId, { accountKind: type.account_kind, currency: type.currency }),
+    currency: type.currency,
+    exponent: type.exponent,
+  };
+}
+
+export interface UserWallet {
+  /** The wallet type's id. */
+  id: string;
+  name: string;
+  currency: string;
+  exponent: number;
+  /** In minor units of the currency. */
+  balance: bigint;
 }
 
 export interface UserWithBalances {
@@ -64,11 +117,14 @@ export interface UserWithBalances {
   createdAt: Date;
   /** The user's performer application, if they ever applied. */
   applicationStatus: ApplicationStatus | null;
+  /** The Credits wallet, which the table sorts by. */
   available: bigint;
   earnings: bigint;
   pending: bigint;
   held: bigint;
   restricted: boolean;
+  /** A wallet per active wallet type, in the order pages list them, each in its own currency. */
+  wallets: UserWallet[];
 }
 
 /** The admin users table: search by email, username, name or exact id; filter by role and status; sort; pages. */
@@ -82,7 +138,8 @@ export async function usersWithBalances(input: {
   pageSize: number;
 }): Promise<{ users: UserWithBalances[]; total: number }> {
   const search = input.search?.trim() ? `%${input.search.trim().replace(/[%_\\]/g, "\\$&")}%` : null;
-  const rows = await userBalanceRows(pool, {
+  const [rows, types] = await Promise.all([
+    userBalanceRows(pool, {
     search,
     exactId: input.search?.trim().toLowerCase() ?? null,
     role: input.role ?? null,
@@ -91,7 +148,9 @@ export async function usersWithBalances(input: {
     direction: input.direction,
     limit: input.pageSize,
     offset: (input.page - 1) * input.pageSize,
-  });
+    }),
+    listWalletTypes(),
+  ]);
   return {
     total: Number(rows[0]?.total ?? 0),
     users: rows.map((row) => ({
@@ -108,6 +167,13 @@ export async function usersWithBalances(input: {
       pending: BigInt(row.pending),
       held: BigInt(row.held),
       restricted: row.restricted,
+      wallets: types.map((type) => ({
+        id: type.id,
+        name: type.name,
+        currency: type.currency,
+        exponent: type.exponent,
+        balance: BigInt(row.wallets?.[type.id] ?? 0),
+      })),
     })),
   };
 }

@@ -46,27 +46,32 @@ export interface UserBalanceRow {
   pending: string;
   held: string;
   restricted: boolean;
+  /** Balances of the wallets of active types, by wallet type id, as exact text; null for a user with none. */
+  wallets: Record<string, string> | null;
   /** Every user the filter matches, for the pager. */
   total: string;
 }
 
-/** One page of users with their credit balances. */
+/** One page of users with their credit balances and every wallet of an active type. */
 export async function userBalanceRows(db: Queryable, query: UserBalanceQuery): Promise<UserBalanceRow[]> {
   const order = `${SORT_SQL[query.sort]} ${query.direction === "asc" ? "ASC" : "DESC"}, u.id`;
   const { rows } = await db.query<UserBalanceRow>(
     `SELECT u.id, u.email, u.username, u.display_name, u.role, u.status, u.created_at, pp.status AS application_status,
             coalesce(b.available, 0) AS available, coalesce(b.earnings, 0) AS earnings, coalesce(b.pending, 0) AS pending, coalesce(b.held, 0) AS held,
-            coalesce(b.restricted, false) AS restricted, count(*) OVER () AS total
+            coalesce(b.restricted, false) AS restricted, b.wallets, count(*) OVER () AS total
        FROM users u
        LEFT JOIN performer_profiles pp ON pp.user_id = u.id
        LEFT JOIN LATERAL (
-         SELECT sum(x.balance) FILTER (WHERE x.type = 'AVAILABLE') AS available,
-                sum(x.balance) FILTER (WHERE x.type = 'EARNINGS') AS earnings,
-                sum(x.balance) FILTER (WHERE x.type = 'PENDING') AS pending,
-                sum(x.balance) FILTER (WHERE x.type = 'HELD') AS held,
-                bool_or(x.restricted) AS restricted
-           FROM (SELECT a.type, a.restricted, ${EFFECTIVE_BALANCE_SQL} AS balance
-                   FROM ledger_accounts a WHERE a.owner_id = u.id AND a.currency = 'CRD') x
+         SELECT sum(x.balance) FILTER (WHERE x.type = 'AVAILABLE' AND x.currency = 'CRD') AS available,
+                sum(x.balance) FILTER (WHERE x.type = 'EARNINGS' AND x.currency = 'CRD') AS earnings,
+                sum(x.balance) FILTER (WHERE x.type = 'PENDING' AND x.currency = 'CRD') AS pending,
+                sum(x.balance) FILTER (WHERE x.type = 'HELD' AND x.currency = 'CRD') AS held,
+                bool_or(x.restricted) AS restricted,
+                jsonb_object_agg(x.wallet_type_id, x.balance::text) FILTER (WHERE x.wallet_active) AS wallets
+           FROM (SELECT a.type, a.currency, a.restricted, a.wallet_type_id, coalesce(wt.active, false) AS wallet_active,
+                        ${EFFECTIVE_BALANCE_SQL} AS balance
+                   FROM ledger_accounts a LEFT JOIN wallet_types wt ON wt.id = a.wallet_type_id
+                  WHERE a.owner_id = u.id) x
        ) b ON true
       WHERE ($1::text IS NULL OR u.email ILIKE $1 OR u.username ILIKE $1 OR u.display_name ILIKE $1 OR u.id::text = $4)
         AND ($5::text IS NULL OR u.role::text = $5)
@@ -76,6 +81,28 @@ export async function userBalanceRows(db: Queryable, query: UserBalanceQuery): P
     [query.search, query.limit, query.offset, query.exactId, query.role, query.status],
   );
   return rows;
+}
+
+export interface LockedWalletType {
+  id: string;
+  name: string;
+  currency: string;
+  account_kind: string;
+  exponent: number;
+  /** The type and its currency are both active. */
+  active: boolean;
+}
+
+/** A wallet type read for an adjustment, its row share-locked so it can't be deactivated until the posting commits. */
+export async function lockedWalletType(db: Queryable, id: string): Promise<LockedWalletType | null> {
+  const { rows } = await db.query<LockedWalletType>(
+    `SELECT wt.id, wt.name, wt.currency, wt.account_kind, c.exponent, wt.active AND c.active AS active
+       FROM wallet_types wt JOIN currencies c ON c.code = wt.currency
+      WHERE wt.id = $1
+        FOR SHARE OF wt`,
+    [id],
+  );
+  return rows[0] ?? null;
 }
 
 export interface ExplorerRowFilter {
