@@ -73,6 +73,8 @@ describe("exporting withdrawals", () => {
       performer.email,
       "PayPal",
       "Paid",
+      "Earnings",
+      "CRD",
       "1000",
       "USD",
       "50.00",
@@ -81,7 +83,7 @@ describe("exporting withdrawals", () => {
       "PP-1, batch 7",
       "",
     ]);
-    expect(byId.get(rejectedId)?.slice(10, 13)).toEqual(["16.65", "0.64", "16.01"]);
+    expect(byId.get(rejectedId)?.slice(12, 15)).toEqual(["16.65", "0.64", "16.01"]);
     expect(byId.get(rejectedId)?.at(-1)).toBe("'=HYPERLINK(\"http://evil.test\")");
     expect(new Date(byId.get(paidId)?.[1] ?? "").getTime()).not.toBeNaN();
 
@@ -107,21 +109,22 @@ describe("exporting withdrawals", () => {
     expect(paid?.getCell(2).type).toBe(ExcelJS.ValueType.Date);
     expect(paid?.getCell(2).value).toBeInstanceOf(Date);
     expect(paid?.getCell(2).numFmt).toBe("yyyy-mm-dd hh:mm:ss");
-    expect(paid?.getCell(9).type).toBe(ExcelJS.ValueType.Number);
-    expect(paid?.getCell(9).value).toBe(1_000);
+    expect([paid?.getCell(9).value, paid?.getCell(10).value]).toEqual(["Earnings", "CRD"]);
+    expect(paid?.getCell(11).type).toBe(ExcelJS.ValueType.Number);
+    expect(paid?.getCell(11).value).toBe(1_000);
     for (const [column, amount] of [
-      [11, 50],
-      [12, 1.3],
-      [13, 48.7],
+      [13, 50],
+      [14, 1.3],
+      [15, 48.7],
     ] as const) {
       expect(paid?.getCell(column).type).toBe(ExcelJS.ValueType.Number);
       expect(paid?.getCell(column).value).toBe(amount);
       expect(paid?.getCell(column).numFmt).toBe('"$"#,##0.00');
     }
     expect(paid?.getCell(8).value).toBe("Paid");
-    expect(paid?.getCell(14).value).toBe("PP-1, batch 7");
+    expect(paid?.getCell(16).value).toBe("PP-1, batch 7");
     const rejected = rows.find((row) => row?.getCell(1).value === rejectedId);
-    expect(rejected?.getCell(15).type).toBe(ExcelJS.ValueType.String);
-    expect(rejected?.getCell(13).value).toBe(16.01);
+    expect(rejected?.getCell(17).type).toBe(ExcelJS.ValueType.String);
+    expect(rejected?.getCell(15).value).toBe(16.01);
   });
 });

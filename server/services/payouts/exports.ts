@@ -6,6 +6,8 @@ import { minorUnitExponent } from "@/server/domain/money";
 import { PAYOUT_METHOD_LABELS } from "@/server/domain/payouts";
 import { type AdminWithdrawalView, type WithdrawalFilters, queryWithdrawals } from "./withdrawal-review";
 import { recordAudit } from "@/server/services/audit/record";
+import { walletTypeById } from "@/server/services/wallet/wallet-types";
+import { EARNINGS_WALLET } from "@/server/domain/wallets";
 
 /**
  * The admin queue's filtered withdrawals as files for accounting: CSV (text, exact decimal amounts) and a real
@@ -24,6 +26,8 @@ export const EXPORT_COLUMNS = [
   "Email",
   "Method",
   "Status",
+  "Wallet",
+  "Wallet currency",
   "Credits",
   "Currency",
   "Gross",
@@ -33,11 +37,17 @@ export const EXPORT_COLUMNS = [
   "Reason",
 ] as const;
 
+/** A withdrawal with the wallet it draws on: always Earnings, in credits (its own name and currency, as the admin set them). */
+export interface ExportRow extends AdminWithdrawalView {
+  wallet: { name: string; currency: string };
+}
+
 /** The rows to export; who exported what is audited, as exports leave the system. */
-export async function loadExportRows(adminId: string, filters: WithdrawalFilters, format: "csv" | "xlsx"): Promise<AdminWithdrawalView[]> {
-  const rows = await queryWithdrawals(pool, filters, EXPORT_LIMIT);
+export async function loadExportRows(adminId: string, filters: WithdrawalFilters, format: "csv" | "xlsx"): Promise<ExportRow[]> {
+  const [rows, earnings] = await Promise.all([queryWithdrawals(pool, filters, EXPORT_LIMIT), walletTypeById(pool, EARNINGS_WALLET)]);
   await recordAudit(pool, { actorId: adminId, action: "withdrawals.exported", target: { type: "withdrawal", id: "export" }, details: { filters, format, rows: rows.length } });
-  return rows;
+  const wallet = { name: earnings.name, currency: earnings.currency };
+  return rows.map((row) => ({ ...row, wallet }));
 }
 
 /** 4870n in USD -> "48.70": exact, from the integer, never through a float. */
@@ -55,7 +65,7 @@ function textColumns(row: AdminWithdrawalView) {
   };
 }
 
-export function withdrawalsCsv(rows: readonly AdminWithdrawalView[]): string {
+export function withdrawalsCsv(rows: readonly ExportRow[]): string {
   return csvDocument(
     EXPORT_COLUMNS,
     rows.map((row) => {
@@ -69,6 +79,8 @@ export function withdrawalsCsv(rows: readonly AdminWithdrawalView[]): string {
         row.performer.email,
         method,
         row.statusLabel,
+        row.wallet.name,
+        row.wallet.currency,
         row.credits.toString(),
         row.currency,
         decimalAmount(row.grossMinor, row.currency),
@@ -97,11 +109,11 @@ function majorUnits(minor: bigint, currency: string): number {
   return Number(minor) / 10 ** minorUnitExponent(currency);
 }
 
-export async function withdrawalsXlsx(rows: readonly AdminWithdrawalView[]): Promise<Buffer> {
+export async function withdrawalsXlsx(rows: readonly ExportRow[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Tipmeter";
   const sheet = workbook.addWorksheet("Withdrawals", { views: [{ state: "frozen", ySplit: 1 }] });
-  const widths = [38, 20, 20, 22, 18, 28, 14, 12, 12, 10, 14, 12, 14, 28, 32];
+  const widths = [38, 20, 20, 22, 18, 28, 14, 12, 12, 10, 12, 10, 14, 12, 14, 28, 32];
   sheet.columns = EXPORT_COLUMNS.map((header, index) => ({ header, width: widths[index] }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) {
@@ -115,6 +127,8 @@ export async function withdrawalsXlsx(rows: readonly AdminWithdrawalView[]): Pro
       row.performer.email,
       method,
       row.statusLabel,
+      row.wallet.name,
+      row.wallet.currency,
       Number(row.credits),
       row.currency,
       majorUnits(row.grossMinor, row.currency),
@@ -125,9 +139,9 @@ export async function withdrawalsXlsx(rows: readonly AdminWithdrawalView[]): Pro
     ]);
     added.getCell(2).numFmt = "yyyy-mm-dd hh:mm:ss";
     added.getCell(3).numFmt = "yyyy-mm-dd hh:mm:ss";
-    added.getCell(9).numFmt = "#,##0";
+    added.getCell(11).numFmt = "#,##0";
     const money = excelCurrencyFormat(row.currency);
-    for (const column of [11, 12, 13]) added.getCell(column).numFmt = money;
+    for (const column of [13, 14, 15]) added.getCell(column).numFmt = money;
   }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: EXPORT_COLUMNS.length } };
   return Buffer.from(await workbook.xlsx.writeBuffer());
