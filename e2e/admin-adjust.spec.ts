@@ -22,12 +22,12 @@ test("an admin credits a member, whose open wallet updates live", async ({ brows
 
   const dialog = adminPage.getByRole("dialog", { name: "Adjust Max Member's balance" });
   const reason = `Goodwill credit ${Date.now().toString(36)}`;
-  await dialog.getByLabel("Account").selectOption("available");
-  await dialog.getByRole("radio", { name: "Add credits" }).check();
+  await dialog.getByLabel("Wallet").selectOption("credits");
+  await dialog.getByRole("radio", { name: "Add" }).check();
   await dialog.getByLabel("Amount").fill("25");
   await dialog.getByLabel("Reason").fill(reason);
   await dialog.getByRole("button", { name: "Review adjustment" }).click();
-  await expect(dialog).toContainText("Add 25 credits to the available balance");
+  await expect(dialog).toContainText("Add 25 credits to the Credits wallet");
   await dialog.getByRole("button", { name: "Confirm adjustment" }).click();
 
   await expect(adminPage.getByRole("region", { name: "Notifications" })).toContainText("Balance adjusted");
@@ -46,12 +46,28 @@ test("a debit larger than the balance is refused inside the dialog", async ({ pa
   await page.getByRole("button", { name: "Adjust balance of Max Member (@member2)" }).click();
 
   const dialog = page.getByRole("dialog", { name: "Adjust Max Member's balance" });
-  await dialog.getByRole("radio", { name: "Remove credits" }).check();
+  await dialog.getByRole("radio", { name: "Remove" }).check();
   await dialog.getByLabel("Amount").fill("1,000,000,000");
   await dialog.getByLabel("Reason").fill("Testing the overdraft guard");
   await dialog.getByRole("button", { name: "Review adjustment" }).click();
   await dialog.getByRole("button", { name: "Confirm adjustment" }).click();
 
-  await expect(dialog.getByRole("alert")).toContainText("Not enough credits");
+  await expect(dialog.getByRole("alert")).toContainText("That would take the Credits balance below zero.");
   await expect(dialog).toBeVisible();
+});
+
+test("a dollar amount with a third decimal is refused in the form, naming the wallet's decimals", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin/users?q=member2%40tipmeter.test");
+  await page.getByRole("button", { name: "Adjust balance of Max Member (@member2)" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Adjust Max Member's balance" });
+  await dialog.getByLabel("Wallet").selectOption("usd");
+  await dialog.getByLabel("Amount").fill("1.234");
+  await dialog.getByLabel("Reason").fill("Too precise");
+  await dialog.getByRole("button", { name: "Review adjustment" }).click();
+  await expect(dialog).toContainText("Dollars amounts have at most 2 decimals.");
+  await dialog.getByLabel("Amount").fill("1.23");
+  await dialog.getByRole("button", { name: "Review adjustment" }).click();
+  await expect(dialog).toContainText("Add $1.23 to the Dollars wallet");
 });

@@ -53,8 +53,8 @@ test("an adjustment is in the audit log under its admin, survives a reload, expo
   await page.goto("/admin/users?q=member1%40tipmeter.test");
   await page.getByRole("button", { name: "Adjust balance of Mia Member (@member1)" }).click();
   const dialog = page.getByRole("dialog", { name: "Adjust Mia Member's balance" });
-  await dialog.getByLabel("Account").selectOption("available");
-  await dialog.getByRole("radio", { name: "Add credits" }).check();
+  await dialog.getByLabel("Wallet").selectOption("credits");
+  await dialog.getByRole("radio", { name: "Add" }).check();
   await dialog.getByLabel("Amount").fill("7");
   await dialog.getByLabel("Reason").fill(reason);
   await dialog.getByRole("button", { name: "Review adjustment" }).click();
@@ -77,6 +77,8 @@ test("an adjustment is in the audit log under its admin, survives a reload, expo
   await expect(row).toContainText("Balance adjusted");
   await expect(row).toContainText("Mia Member");
   await expect(row).toContainText("Amount7");
+  await expect(row).toContainText("Walletcredits");
+  await expect(row).toContainText("CurrencyCRD");
   // Every row the filter left is an adjustment of Mia Member's balance.
   const rows = page.getByRole("row").filter({ has: page.getByRole("cell") });
   for (const text of await rows.allInnerTexts()) {
