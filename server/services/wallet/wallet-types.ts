@@ -64,14 +64,19 @@ interface WalletTypeRecord {
   built_in: boolean;
 }
 
-/** The wallet types named, read inside a transaction; an unknown id is refused in words. */
+/**
+ * The wallet types named, read inside a transaction and share-locked to its end, so an admin's deactivation (which
+ * locks the type and then checks its wallets hold nothing) waits for a move into one of them to commit and sees it.
+ * An unknown id is refused in words.
+ */
 export async function walletTypesById(db: Queryable, ids: readonly string[]): Promise<Map<string, WalletType>> {
   const { rows } = await db.query<WalletTypeRecord>(
     `SELECT wt.id, wt.name, wt.description, wt.currency, c.name AS currency_name, c.kind AS currency_kind, c.exponent,
             wt.account_kind, wt.pays_for::text[] AS pays_for, wt.transferable, wt.withdrawable, wt.store_share_cap_bps,
             wt.exchange_in, wt.exchange_out, wt.active AND c.active AS active, wt.position, wt.built_in
        FROM wallet_types wt JOIN currencies c ON c.code = wt.currency
-      WHERE wt.id = ANY ($1::text[])`,
+      WHERE wt.id = ANY ($1::text[])
+        FOR SHARE OF wt`,
     [ids],
   );
   const found = new Map(rows.map((row) => [row.id, fromRecord(row)]));
