@@ -298,6 +298,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "wallet.purchases": { allow: SIGNED_IN },
   "wallet.purchase": { allow: ["member"], owner: "member", input: (fx) => ({ purchaseId: fx.purchaseId }) },
   "wallet.startCheckout": { allow: SIGNED_IN, input: (fx) => ({ packageId: fx.packageId, idempotencyKey: key() }) },
+  "wallet.wallets": { allow: SIGNED_IN },
 };
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "./errors";
 import { formatCredits, mulDivFloor } from "./money";
+import { CREDITS_WALLET } from "./wallets";
 
 /** Transfer rules, pure: the fee, the daily limit and what the sender pays in all. */
 
@@ -54,6 +55,8 @@ export interface TransferMetadata {
   amount: string;
   fee: string;
   note: string | null;
+  /** The sender's wallet the credits left; absent on transfers made before wallets, which all left Credits. */
+  sourceWalletTypeId?: string;
 }
 
 function isTransferMetadata(metadata: unknown): metadata is TransferMetadata {
@@ -92,10 +95,18 @@ export const transferRequestSchema = z.object({
     .max(MAX_TRANSFER, `A transfer is at most ${formatCredits(MAX_TRANSFER)} credits.`),
 });
 
-export const previewTransferSchema = transferRequestSchema;
+/** The sender's wallet to send from, by wallet type id; Credits unless they pick another transferable one. */
+const sourceWalletSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{1,31}$/, "There is no such wallet.")
+  .default(CREDITS_WALLET);
+
+export const previewTransferSchema = transferRequestSchema.extend({ fromWallet: sourceWalletSchema });
 export type PreviewTransferInput = z.input<typeof previewTransferSchema>;
 
 export const sendTransferSchema = transferRequestSchema.extend({
+  fromWallet: sourceWalletSchema,
   note: z.string().trim().max(MAX_TRANSFER_NOTE, `A note is at most ${MAX_TRANSFER_NOTE} characters.`).optional(),
   idempotencyKey: z.uuid(),
 });

@@ -4,20 +4,27 @@ import { createTRPCRouter, memberProcedure, publicProcedure } from "@/server/api
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { TransactionKind } from "@/server/generated/prisma/enums";
 import { activePackages, purchaseForMember, purchaseHistoryOf, startCheckout } from "@/server/services/purchases";
-import { balancesOf, historyOf } from "@/server/services/wallet";
+import { balancesOf, historyOf, walletsOf } from "@/server/services/wallet";
 
 export const historyInput = z.object({
   kind: z.enum(TransactionKind).optional(),
   from: storableDate().optional(),
   to: storableDate().optional(),
   cursor: storableBigint(z.bigint().positive()).optional(),
+  /** A wallet type id: that wallet's lines only. */
+  wallet: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
 export const walletRouter = createTRPCRouter({
   balances: memberProcedure.query(({ ctx }) => balancesOf(ctx.user.id)),
 
-  history: memberProcedure.input(historyInput).query(({ ctx, input }) => historyOf(ctx.user.id, input)),
+  /** The signed-in user's own wallets with their uses in words; nobody else's can be named. */
+  wallets: memberProcedure.query(({ ctx }) => walletsOf(ctx.user)),
+
+  history: memberProcedure
+    .input(historyInput)
+    .query(({ ctx, input: { wallet, ...filter } }) => historyOf(ctx.user.id, { ...filter, walletTypeId: wallet })),
 
   packages: publicProcedure.query(() => activePackages()),
 

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
+import { post } from "@/server/ledger/post";
+import { CREDITS, systemAccount, walletAccount } from "@/server/domain/ledger";
 import { RECIPIENT_PREVIEW_LIMIT } from "@/server/domain/transfers";
 import { deliverAllDue } from "@/server/outbox/relay";
 import { fundUser } from "@/server/testing/factories";
@@ -32,8 +34,44 @@ async function fundedMember(credits: bigint, label = "member"): Promise<SessionU
   return member;
 }
 
-const send = (from: SessionUser, recipient: string, amount: bigint, extra: { note?: string; idempotencyKey?: string } = {}) =>
-  callerAs(from).transfers.send({ recipient, amount, note: extra.note, idempotencyKey: extra.idempotencyKey ?? randomUUID() });
+const send = (from: SessionUser, recipient: string, amount: bigint, extra: { note?: string; idempotencyKey?: string; fromWallet?: string } = {}) =>
+  callerAs(from).transfers.send({
+    recipient,
+    amount,
+    note: extra.note,
+    idempotencyKey: extra.idempotencyKey ?? randomUUID(),
+    ...(extra.fromWallet ? { fromWallet: extra.fromWallet } : {}),
+  });
+
+/** A credit wallet type made for one test, opened for every user by the wallet-type trigger. */
+async function makeWalletType(id: string, rules: { transferable: boolean }): Promise<void> {
+  await pool.query(
+    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, transferable, active, updated_at)
+     VALUES ($1, $2, 'CRD', $1, '{TIPS}', $3, true, now())`,
+    [id, `Test ${id}`, rules.transferable],
+  );
+}
+
+async function fundWallet(userId: string, walletTypeId: string, credits: bigint): Promise<void> {
+  await post(pool, {
+    kind: "ADJUSTMENT",
+    idempotencyKey: `test-funding:${randomUUID()}`,
+    actorId: null,
+    description: "Test funding",
+    legs: [
+      { account: walletAccount(userId, { accountKind: walletTypeId, currency: CREDITS }), amount: credits },
+      { account: systemAccount("adjustments"), amount: -credits },
+    ],
+  });
+}
+
+async function transferLegs(transactionId: bigint): Promise<Array<{ code: string; amount: string }>> {
+  const { rows } = await pool.query<{ code: string; amount: string }>(
+    `SELECT a.code, e.amount FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE e.transaction_id = $1 ORDER BY e.amount, a.code`,
+    [transactionId.toString()],
+  );
+  return rows;
+}
 
 const terms = (changes: Partial<{ enabled: boolean; dailyLimit: bigint; feeBps: number; minFee: bigint }> = {}) =>
   setSetting(admin.id, "transfers", { enabled: true, dailyLimit: 5_000n, feeBps: 0, minFee: 0n, ...changes });
@@ -67,15 +105,33 @@ describe("sending credits", () => {
     const mia = await fundedMember(1_000n, "mia");
     const max = await makeMember("max");
     const preview = await callerAs(mia).transfers.preview({ recipient: max.username.toUpperCase(), amount: 150n });
-    expect(preview).toEqual({ recipient: { username: max.username, displayName: max.displayName }, amount: 150n, fee: 0n, total: 150n, remainingToday: 4_850n });
+    expect(preview).toEqual({
+      recipient: { username: max.username, displayName: max.displayName },
+      fromWallet: { id: "credits", name: "Credits" },
+      amount: 150n,
+      fee: 0n,
+      total: 150n,
+      remainingToday: 4_850n,
+    });
 
     const result = await send(mia, max.username, 150n, { note: "For the pizza" });
     expect(result).toMatchObject({ replayed: false, amount: 150n, fee: 0n, recipientDisplayName: max.displayName });
     expect((await walletBalances(pool, mia.id)).available).toBe(850n);
     expect((await walletBalances(pool, max.id)).available).toBe(150n);
-    const { rows } = await pool.query("SELECT sender_id, recipient_id, amount, fee, note, transaction_id FROM transfers WHERE id = $1", [result.transferId]);
+    const { rows } = await pool.query(
+      "SELECT sender_id, recipient_id, amount, fee, note, transaction_id, source_wallet_type_id FROM transfers WHERE id = $1",
+      [result.transferId],
+    );
     expect(rows).toEqual([
-      { sender_id: mia.id, recipient_id: max.id, amount: "150", fee: "0", note: "For the pizza", transaction_id: result.transactionId.toString() },
+      {
+        sender_id: mia.id,
+        recipient_id: max.id,
+        amount: "150",
+        fee: "0",
+        note: "For the pizza",
+        transaction_id: result.transactionId.toString(),
+        source_wallet_type_id: "credits",
+      },
     ]);
 
     const sent = (await callerAs(mia).wallet.history({ kind: "TRANSFER" })).lines;
@@ -128,6 +184,90 @@ describe("sending credits", () => {
     expect(await counts()).toEqual(before);
     expect(trigger).not.toHaveBeenCalled();
     expect(await refusalCodeOf(() => send(sender, recipient.username, 11n, { idempotencyKey: key }))).toBe("CONFLICT");
+  });
+});
+
+describe("sending from a chosen wallet", () => {
+  beforeAll(async () => {
+    await makeWalletType("gift", { transferable: true });
+    await makeWalletType("locked", { transferable: false });
+    await makeWalletType("retired", { transferable: true });
+  });
+
+  it("takes amount and fee from a transferable wallet, lands in the recipient's Credits whatever their role, and records the source", async () => {
+    await terms({ feeBps: 0, minFee: 2n });
+    const sender = await makeMember("gifter");
+    await fundWallet(sender.id, "gift", 300n);
+    await fundUser(pool, sender.id, 50n);
+    const performer = await makePerformer(admin, "Gift Star");
+
+    const preview = await callerAs(sender).transfers.preview({ recipient: performer.username, amount: 100n, fromWallet: "gift" });
+    expect(preview).toMatchObject({ fromWallet: { id: "gift", name: "Test gift" }, fee: 2n, total: 102n });
+    const result = await send(sender, performer.username, 100n, { fromWallet: "gift" });
+
+    expect(await transferLegs(result.transactionId)).toEqual([
+      { code: `user:${sender.id}:gift:CRD`, amount: "-102" },
+      { code: systemAccount("fees"), amount: "2" },
+      { code: `user:${performer.id}:available:CRD`, amount: "100" },
+    ]);
+    const senderWallets = await walletBalances(pool, sender.id);
+    expect([senderWallets.wallets.gift, senderWallets.available]).toEqual([198n, 50n]);
+    const performerWallets = await walletBalances(pool, performer.id);
+    expect([performerWallets.available, performerWallets.earnings]).toEqual([100n, 0n]);
+    const { rows } = await pool.query("SELECT source_wallet_type_id FROM transfers WHERE id = $1", [result.transferId]);
+    expect(rows).toEqual([{ source_wallet_type_id: "gift" }]);
+    const { rows: postings } = await pool.query("SELECT metadata->>'sourceWalletTypeId' AS source FROM ledger_transactions WHERE id = $1", [
+      result.transactionId.toString(),
+    ]);
+    expect(postings).toEqual([{ source: "gift" }]);
+    expect((await callerAs(sender).wallet.history({ wallet: "gift" })).lines).toEqual([
+      expect.objectContaining({ kind: "TRANSFER", amount: -102n }),
+      expect.objectContaining({ kind: "ADJUSTMENT", amount: 300n }),
+    ]);
+    expect((await callerAs(sender).wallet.history({ wallet: "credits", kind: "TRANSFER" })).lines).toEqual([]);
+  });
+
+  it.each([
+    ["the Earnings wallet", "earnings", "Credits in your Earnings wallet cannot be sent to other members."],
+    ["the Bonus wallet", "bonus", "Credits in your Bonus wallet cannot be sent to other members."],
+    ["a wallet whose type is not transferable", "locked", "Credits in your Test locked wallet cannot be sent to other members."],
+    ["a wallet whose type is no longer in use", "retired", "Credits in your Test retired wallet cannot be sent to other members."],
+  ])("refuses a transfer from %s, in preview and send, posting nothing", async (_case, walletTypeId, message) => {
+    const performer = await makePerformer(admin, "Rich Star");
+    await fundUser(pool, performer.id, 500n, "earnings");
+    await fundUser(pool, performer.id, 500n);
+    await fundWallet(performer.id, walletTypeId, 500n);
+    // Retired after the performer's wallet was opened and funded: the credits stay, but nothing may leave it by transfer.
+    if (walletTypeId === "retired") await pool.query("UPDATE wallet_types SET active = false WHERE id = 'retired'");
+    const recipient = await makeMember();
+    const before = await counts();
+    const balances = await walletBalances(pool, performer.id);
+
+    const preview = callerAs(performer).transfers.preview({ recipient: recipient.username, amount: 10n, fromWallet: walletTypeId });
+    await expect(preview).rejects.toMatchObject({ code: "FORBIDDEN", message });
+    await expect(send(performer, recipient.username, 10n, { fromWallet: walletTypeId })).rejects.toMatchObject({ code: "FORBIDDEN", message });
+    expect(await counts()).toEqual(before);
+    expect(await walletBalances(pool, performer.id)).toEqual(balances);
+    expect((await walletBalances(pool, recipient.id)).available).toBe(0n);
+  });
+
+  it("refuses a wallet that does not exist", async () => {
+    const sender = await fundedMember(100n);
+    const recipient = await makeMember();
+    const before = await counts();
+    expect(await refusalCodeOf(() => send(sender, recipient.username, 10n, { fromWallet: "no-such-wallet" }))).toBe("NOT_FOUND");
+    expect(await refusalCodeOf(() => send(sender, recipient.username, 10n, { fromWallet: "Not A Slug!" }))).toBe("BAD_REQUEST");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("treats the source wallet as part of the request: the same key from another wallet is a conflict", async () => {
+    const sender = await fundedMember(100n);
+    await fundWallet(sender.id, "gift", 100n);
+    const recipient = await makeMember();
+    const key = randomUUID();
+    await send(sender, recipient.username, 10n, { idempotencyKey: key });
+    expect(await refusalCodeOf(() => send(sender, recipient.username, 10n, { idempotencyKey: key, fromWallet: "gift" }))).toBe("CONFLICT");
+    expect((await walletBalances(pool, sender.id)).wallets.gift).toBe(100n);
   });
 });
 

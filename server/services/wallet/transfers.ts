@@ -2,9 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { consumeRateLimit } from "@/server/auth/rate-limiter";
 import { pool, prisma } from "@/server/db/client";
-import { withTransaction } from "@/server/db/transaction";
+import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
+import { type Leg, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
 import {
   type PreviewTransferInput,
   RECIPIENT_PREVIEW_LIMIT,
@@ -15,16 +15,19 @@ import {
   type TransferQuote,
   previewTransferSchema,
 } from "@/server/domain/transfers";
+import { assertMayTransfer } from "@/server/domain/wallets";
 import { earlierPosting, post } from "@/server/ledger/post";
 import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
 import { transferReceivedEmail } from "../accounts/account-emails";
 import { getSetting } from "../settings/settings";
 import { insertTransfer, lockSenderTransfers, sentToday } from "./queries";
+import { type WalletType, walletTypeById } from "./wallet-types";
 
 /**
- * Credits from one user's wallet to another's: sender available -> recipient available, plus a fee to the fees
- * account, in one TRANSFER posting with its `transfers` row. The daily limit holds under concurrency because
+ * Credits from one of the sender's transferable wallets (Credits unless they pick another) to the recipient's
+ * Credits wallet, whatever the recipient's role, so a transfer can never become withdrawable Earnings. The fee
+ * comes from the same source wallet. One TRANSFER posting with its `transfers` row, both naming the source. The daily limit holds under concurrency because
  * each sender's transfers are serialized (an advisory lock) before today's total is summed.
  */
 
@@ -51,6 +54,13 @@ async function findRecipient(senderId: string, recipient: string): Promise<Recip
   return { id: found.id, email: found.email, username: found.username, displayName: found.displayName };
 }
 
+/** The sender's wallet to send from; an unknown, inactive or non-transferable one is refused before anything posts. */
+async function transferableWallet(db: Queryable, walletTypeId: string): Promise<WalletType> {
+  const wallet = await walletTypeById(db, walletTypeId);
+  assertMayTransfer(wallet);
+  return wallet;
+}
+
 async function sender(senderId: string): Promise<Party> {
   const found = await prisma.user.findUnique({ where: { id: senderId }, select: { id: true, username: true, displayName: true } });
   if (!found) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
@@ -74,18 +84,20 @@ export async function transferTermsFor(senderId: string): Promise<TransferTermsV
 
 export interface TransferPreview extends TransferQuote {
   recipient: { username: string; displayName: string };
+  fromWallet: { id: string; name: string };
 }
 
 /** The confirmation step: who receives, the fee and the total, checked like the real thing but posting nothing. */
 export async function previewTransfer(senderId: string, input: PreviewTransferInput): Promise<TransferPreview> {
-  const { recipient, amount } = previewTransferSchema.parse(input);
+  const { recipient, amount, fromWallet } = previewTransferSchema.parse(input);
+  const source = await transferableWallet(pool, fromWallet);
   const hit = await consumeRateLimit(`transfer-preview:${senderId}`, RECIPIENT_PREVIEW_LIMIT);
   if (!hit.allowed) {
     throw new DomainError("RATE_LIMITED", `You've looked up many recipients in a short time. Try again in ${Math.ceil(hit.retryAfterSeconds / 60)} minutes.`);
   }
   const to = await findRecipient(senderId, recipient);
   const quote = quoteTransfer(amount, await sentToday(pool, senderId), await getSetting(pool, "transfers"));
-  return { ...quote, recipient: { username: to.username, displayName: to.displayName } };
+  return { ...quote, recipient: { username: to.username, displayName: to.displayName }, fromWallet: { id: source.id, name: source.name } };
 }
 
 export interface TransferResult {
@@ -99,11 +111,11 @@ export interface TransferResult {
 
 /** Sends credits now. A retry with the same key returns the first transfer; nothing posts on any refusal. */
 export async function sendTransfer(senderId: string, input: SendTransferInput): Promise<TransferResult> {
-  const { recipient, amount, note, idempotencyKey } = sendTransferSchema.parse(input);
+  const { recipient, amount, note, idempotencyKey, fromWallet } = sendTransferSchema.parse(input);
   const from = await sender(senderId);
   const to = await findRecipient(senderId, recipient);
   const key = `transfer:${senderId}:${idempotencyKey}`;
-  const request = { recipientId: to.id, amount, note: note || null };
+  const request = { recipientId: to.id, amount, note: note || null, fromWallet };
 
   const result = await withTransaction(pool, async (db) => {
     // Serializes this sender's transfers, so the sum below sees every transfer that committed before this one.
@@ -111,6 +123,7 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
     const first = await earlierPosting<TransferMetadata>(db, key, request);
     if (first) return { ...first, replayed: true };
 
+    const source = await transferableWallet(db, fromWallet);
     const quote = quoteTransfer(amount, await sentToday(db, senderId), await getSetting(db, "transfers"));
     const metadata: TransferMetadata = {
       transferId: randomUUID(),
@@ -121,9 +134,10 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
       amount: quote.amount.toString(),
       fee: quote.fee.toString(),
       note: note || null,
+      sourceWalletTypeId: source.id,
     };
     const legs: Leg[] = [
-      { account: userAccount(senderId, "available"), amount: -quote.total },
+      { account: walletAccount(senderId, source), amount: -quote.total },
       { account: userAccount(to.id, "available"), amount: quote.amount },
     ];
     if (quote.fee > 0n) legs.push({ account: systemAccount("fees"), amount: quote.fee });
@@ -144,6 +158,7 @@ export async function sendTransfer(senderId: string, input: SendTransferInput): 
       fee: quote.fee,
       note: metadata.note,
       transactionId: posted.transactionId,
+      sourceWalletTypeId: source.id,
     });
     const about = `transfer:${metadata.transferId}`;
     await enqueue(db, [

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { historyGroupKey } from "@/server/domain/history";
-import { systemAccount, userAccount } from "@/server/domain/ledger";
+import { CREDITS, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
 import type { TransactionKind } from "@/server/generated/prisma/enums";
 import { historyGroupKeySql } from "@/server/ledger/history-groups";
 import { post } from "@/server/ledger/post";
@@ -17,6 +17,7 @@ import { postSale } from "../sales/sales";
 import { getSetting, setSetting } from "../settings/settings";
 import { endShow, heartbeat, joinGroupShow, requestPrivateShow, respondToRequest, runShowSweep, startGroupShow } from "../shows";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
+import { planWalletMove, postWalletMove } from "./moves";
 import { type HistoryLine, historyOf } from "./wallet";
 
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
@@ -34,6 +35,7 @@ let admin: SessionUser;
 
 beforeAll(async () => {
   admin = await makeAdmin();
+  await configurePayouts(admin);
   await setSetting(admin.id, "shows", { ...(await getSetting(pool, "shows")), settleThreshold: 100n });
   for (const [kind, performerShareBps] of [["PRIVATE_SHOW", 7000], ["GROUP_SHOW", 6000], ["TIP", 8000], ["STORE", 8000]] as const) {
     await callerAs(admin).commissions.set({ kind, performerShareBps });
@@ -241,7 +243,6 @@ describe("pages", () => {
 
 describe("a withdrawal", () => {
   it("is one line: on hold while requested, released when cancelled", async () => {
-    await configurePayouts(admin);
     const performer = await makePerformer(admin, "Payee");
     await readyToWithdraw(performer);
     await fundUser(pool, performer.id, 1_000n, "earnings");
@@ -254,6 +255,135 @@ describe("a withdrawal", () => {
     const cancelled = await historyOf(performer.id, { limit: 10 });
     expect(cancelled.lines[0]).toMatchObject({ key: `withdrawal:${withdrawal.id}`, amount: 0n, held: 0n, state: "released" });
     expect(cancelled.lines[0]?.parts).toHaveLength(4);
+  });
+});
+
+describe("one wallet's history", () => {
+  async function exchange(member: SessionUser, from: string, to: string, amount: bigint): Promise<void> {
+    const plan = await planWalletMove(pool, member.id, { fromWalletTypeId: from, toWalletTypeId: to, amount });
+    await postWalletMove(pool, plan, { kind: "EXCHANGE", idempotencyKey: `test-exchange:${randomUUID()}`, description: "Exchange", metadata: {} });
+  }
+
+  async function fundBonus(member: SessionUser, credits: bigint): Promise<void> {
+    await post(pool, {
+      kind: "ADJUSTMENT",
+      idempotencyKey: `test-bonus:${randomUUID()}`,
+      actorId: null,
+      description: "Welcome bonus",
+      legs: [
+        { account: walletAccount(member.id, { accountKind: "bonus", currency: CREDITS }), amount: credits },
+        { account: systemAccount("adjustments"), amount: -credits },
+      ],
+    });
+  }
+
+  function accountsOf(lines: readonly HistoryLine[]): Set<string> {
+    return new Set(lines.flatMap((line) => line.parts.map((part) => part.account)));
+  }
+
+  async function allPages(userId: string, filter: Omit<Parameters<typeof historyOf>[1], "limit" | "cursor">, limit: number): Promise<HistoryLine[]> {
+    const lines: HistoryLine[] = [];
+    let cursor: bigint | undefined;
+    do {
+      const page = await historyOf(userId, { ...filter, limit, cursor });
+      expect(page.lines.length).toBeLessThanOrEqual(limit);
+      lines.push(...page.lines);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return lines;
+  }
+
+  it("shows only that wallet's entries (Credits with its holds), and its filters and pages stay exact", async () => {
+    const at = await clockAt();
+    const performer = await onlinePerformer("Wallet Star");
+    const member = await fundedMember(1_000n);
+    await fundBonus(member, 50n);
+    await tip(member, performer, 10n);
+    await exchange(member, "credits", "usd", 500n);
+    await tip(member, performer, 20n);
+    const { showId } = await startGroupShow(performer, { minMembers: 2 }, at(0));
+    await joinGroupShow(member, { showId, idempotencyKey: randomUUID() }, at(0));
+    await endShow(member, { showId }, at(10));
+
+    const credits = await historyOf(member.id, { walletTypeId: "credits", limit: 100 });
+    expect(credits.lines.map((line) => [line.kind, line.amount])).toEqual([
+      ["SHOW_HOLD", 0n],
+      ["TIP", -20n],
+      ["EXCHANGE", -500n],
+      ["TIP", -10n],
+      ["ADJUSTMENT", 1_000n],
+    ]);
+    expect(accountsOf(credits.lines)).toEqual(new Set(["AVAILABLE", "HELD"]));
+    // 500 credits less a 2% fee at 0.09 USD a credit: 10 credits for the fee, 490 x 0.09 = $44.10.
+    const usd = await historyOf(member.id, { walletTypeId: "usd", limit: 100 });
+    expect(usd.lines).toEqual([expect.objectContaining({ kind: "EXCHANGE", amount: 4_410n })]);
+    expect(usd.lines[0]?.parts).toHaveLength(1);
+    expect(accountsOf(usd.lines)).toEqual(new Set(["WALLET"]));
+    const bonus = await historyOf(member.id, { walletTypeId: "bonus", limit: 100 });
+    expect(bonus.lines).toEqual([expect.objectContaining({ kind: "ADJUSTMENT", amount: 50n, description: "Welcome bonus" })]);
+    // Every wallet's lines together are the whole history, each thing once per wallet it touched.
+    const whole = await historyOf(member.id, { limit: 100 });
+    expect(whole.lines).toHaveLength(6);
+
+    expect((await historyOf(member.id, { walletTypeId: "credits", kind: "TIP", limit: 100 })).lines.map((line) => line.amount)).toEqual([-20n, -10n]);
+    expect((await historyOf(member.id, { walletTypeId: "usd", kind: "TIP", limit: 100 })).lines).toEqual([]);
+    const { rows } = await pool.query<{ now: Date }>("SELECT now() AS now");
+    const now = rows[0]?.now ?? new Date();
+    expect((await historyOf(member.id, { walletTypeId: "bonus", from: new Date(now.getTime() - 60_000), limit: 10 })).lines).toHaveLength(1);
+    expect((await historyOf(member.id, { walletTypeId: "bonus", to: new Date(now.getTime() - 60_000), limit: 10 })).lines).toHaveLength(0);
+    for (const limit of [1, 2, 3]) {
+      expect(await allPages(member.id, { walletTypeId: "credits" }, limit)).toEqual(credits.lines);
+      expect(await allPages(member.id, { walletTypeId: "credits", kind: "TIP" }, limit)).toEqual(credits.lines.filter((line) => line.kind === "TIP"));
+    }
+  });
+
+  it("gives a performer's Earnings its pending sales and its withdrawals with their holds, and keeps them off Credits", async () => {
+    const performer = await onlinePerformer("Earning Star");
+    await readyToWithdraw(performer);
+    const member = await fundedMember(100n);
+    await tip(member, performer, 30n);
+    await fundUser(pool, performer.id, 500n, "earnings");
+    await fundUser(pool, performer.id, 70n);
+    const { withdrawal } = await callerAs(performer).payouts.withdrawals.request({ credits: 400n, idempotencyKey: randomUUID() });
+
+    const earnings = await historyOf(performer.id, { walletTypeId: "earnings", limit: 10 });
+    expect(earnings.lines.map((line) => [line.key.split(":")[0], line.kind, line.account])).toEqual([
+      ["withdrawal", "WITHDRAWAL_HOLD", "EARNINGS"],
+      ["transaction", "ADJUSTMENT", "EARNINGS"],
+      ["transaction", "TIP", "PENDING"],
+    ]);
+    expect(earnings.lines[0]).toMatchObject({ key: `withdrawal:${withdrawal.id}`, held: 400n, state: "on_hold" });
+    expect(accountsOf(earnings.lines)).toEqual(new Set(["EARNINGS", "HELD", "PENDING"]));
+    const credits = await historyOf(performer.id, { walletTypeId: "credits", limit: 10 });
+    expect(credits.lines).toEqual([expect.objectContaining({ kind: "ADJUSTMENT", amount: 70n })]);
+    expect(accountsOf(credits.lines)).toEqual(new Set(["AVAILABLE"]));
+  });
+
+  it("reads only the caller's own wallets, and refuses a wallet they do not have", async () => {
+    const member = await fundedMember(40n);
+    const other = await fundedMember(900n);
+    await fundBonus(other, 25n);
+    const performer = await makePerformer(admin, "Own Star");
+    await fundUser(pool, performer.id, 15n, "earnings");
+
+    const mine = await callerAs(member).wallet.wallets();
+    expect(mine.map((wallet) => [wallet.id, wallet.balance])).toEqual([
+      ["credits", 40n],
+      ["bonus", 0n],
+      ["usd", 0n],
+    ]);
+    expect(mine[0]?.uses).toContain("Can be sent to other members.");
+    expect((await callerAs(performer).wallet.wallets()).map((wallet) => [wallet.id, wallet.balance])).toEqual([
+      ["credits", 0n],
+      ["earnings", 15n],
+      ["bonus", 0n],
+      ["usd", 0n],
+    ]);
+    expect((await callerAs(member).wallet.history({ wallet: "bonus" })).lines).toEqual([]);
+    expect((await callerAs(member).wallet.history({ wallet: "credits" })).lines).toEqual([expect.objectContaining({ amount: 40n })]);
+    await expect(callerAs(member).wallet.history({ wallet: "mxn" })).rejects.toMatchObject({ code: "NOT_FOUND", message: "You have no such wallet." });
+    await expect(callerAs(member).wallet.history({ wallet: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerAs(null).wallet.wallets()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });
 
@@ -279,7 +409,7 @@ it("the SQL grouping agrees with historyGroupKey on every posting made here", as
        FROM ledger_transactions t LEFT JOIN ledger_transactions r ON r.id = t.reverses_id`,
   );
   expect(new Set(rows.map((row) => row.kind))).toEqual(
-    new Set(["ADJUSTMENT", "TIP", "STORE_HOLD", "STORE_SALE", "SHOW_HOLD", "SHOW_CHARGE", "WITHDRAWAL_HOLD", "REVERSAL"]),
+    new Set(["ADJUSTMENT", "TIP", "STORE_HOLD", "STORE_SALE", "SHOW_HOLD", "SHOW_CHARGE", "WITHDRAWAL_HOLD", "REVERSAL", "EXCHANGE"]),
   );
   const disagreements = rows.flatMap((row) => {
     const reversed =

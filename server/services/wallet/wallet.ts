@@ -1,15 +1,39 @@
 import "server-only";
 import { pool } from "@/server/db/client";
 import { type HistoryPart, type HistorySummary, OWN_MOVE_COUNTERPARTY, summarizeHistoryGroup } from "@/server/domain/history";
+import { DomainError } from "@/server/domain/errors";
 import { transferLineDescription } from "@/server/domain/transfers";
-import type { AccountType, TransactionKind } from "@/server/generated/prisma/enums";
+import { EARNINGS_WALLET, describeUses } from "@/server/domain/wallets";
+import type { AccountType, Role, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances, type WalletBalances } from "@/server/ledger/balances";
-import { historyEntryRows } from "./queries";
+import { historyEntryRows, ownActiveWalletTypeIds } from "./queries";
+import { type WalletType, walletTypesById } from "./wallet-types";
 
 export type { HistoryPart, WalletBalances };
 
 export function balancesOf(userId: string): Promise<WalletBalances> {
   return walletBalances(pool, userId);
+}
+
+/** One of the user's wallets as the wallet page shows it: the type's rules, what it is for in words, its balance. */
+export interface OwnWallet extends WalletType {
+  uses: string[];
+  /** In the currency's minor units. */
+  balance: bigint;
+}
+
+/**
+ * The user's wallets in use, in the admin's order. A member's Earnings wallet is left out while it is empty:
+ * only performers earn, and a member reading "can be withdrawn" about a wallet they can never fill would be misled.
+ */
+export async function walletsOf(user: { id: string; role: Role }): Promise<OwnWallet[]> {
+  const ids = await ownActiveWalletTypeIds(pool, user.id);
+  const [types, balances] = await Promise.all([walletTypesById(pool, ids), walletBalances(pool, user.id)]);
+  return ids
+    .map((id) => types.get(id))
+    .filter((type): type is WalletType => type !== undefined)
+    .map((type) => ({ ...type, uses: describeUses(type), balance: balances.wallets[type.id] ?? 0n }))
+    .filter((wallet) => wallet.id !== EARNINGS_WALLET || user.role === "PERFORMER" || wallet.balance !== 0n);
 }
 
 export interface HistoryFilter {
@@ -19,6 +43,8 @@ export interface HistoryFilter {
   to?: Date;
   /** The id of the last line of the previous page. */
   cursor?: bigint;
+  /** One wallet's lines only (by wallet type id); the user must have that wallet. */
+  walletTypeId?: string;
   limit: number;
 }
 
@@ -58,6 +84,9 @@ export function counterpartyLabel(otherUserName: string | null, otherAccountType
  * owned by someone else, else the largest system leg.
  */
 export async function historyOf(userId: string, filter: HistoryFilter): Promise<{ lines: HistoryLine[]; nextCursor: bigint | null }> {
+  if (filter.walletTypeId !== undefined && !(await ownActiveWalletTypeIds(pool, userId)).includes(filter.walletTypeId)) {
+    throw new DomainError("NOT_FOUND", "You have no such wallet.");
+  }
   const rows = await historyEntryRows(pool, userId, { ...filter, lines: filter.limit + 1 });
   const groups = new Map<string, { firstEntryId: bigint; parts: HistoryPart[] }>();
   for (const row of rows) {
