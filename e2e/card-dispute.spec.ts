@@ -36,7 +36,7 @@ async function earningsFigures(page: Page): Promise<Figures> {
   return {
     net: await readCredits(stat(page, "Net earnings")),
     pending: await readCredits(stat(page, "Pending")),
-    available: await readCredits(stat(page, "Available")),
+    available: await readCredits(stat(page, "Earnings wallet")),
   };
 }
 
@@ -45,12 +45,12 @@ async function expectFiguresEverywhere(page: Page, expected: Figures): Promise<v
   await page.goto("/performer/earnings");
   await expect(stat(page, "Net earnings")).toHaveText(shown(expected.net));
   await expect(stat(page, "Pending")).toHaveText(shown(expected.pending));
-  await expect(stat(page, "Available")).toHaveText(shown(expected.available));
+  await expect(stat(page, "Earnings wallet")).toHaveText(shown(expected.available));
   await page.goto("/performer");
   await expect(stat(page, "Pending")).toHaveText(shown(expected.pending));
-  await expect(stat(page, "Available")).toHaveText(shown(expected.available));
+  await expect(stat(page, "Earnings wallet")).toHaveText(shown(expected.available));
   await page.goto("/performer/withdrawals");
-  await expect(page.getByRole("region", { name: "Available to withdraw" })).toContainText(`${shown(expected.available)}credits`);
+  await expect(page.getByRole("region", { name: "Earnings wallet: ready to withdraw" })).toContainText(`${shown(expected.available)}credits`);
 }
 
 test("a disputed card payment whose credits were tipped away is taken back from the performer's pending earnings, shown with its reason", async ({ browser }) => {
@@ -92,7 +92,7 @@ test("a disputed card payment whose credits were tipped away is taken back from 
   await expect(takenBack).toContainText(`-${PERFORMER_SHARE}`);
   await expect(stat(performerPage, "Pending")).toHaveText(shown(before.pending));
   await expect(stat(performerPage, "Net earnings")).toHaveText(shown(before.net));
-  await expect(stat(performerPage, "Available")).toHaveText(shown(before.available));
+  await expect(stat(performerPage, "Earnings wallet")).toHaveText(shown(before.available));
 
   await performerPage.reload();
   await expect(recent.getByRole("listitem").filter({ hasText: "Taken back: the buyer disputed their card payment" }).first()).toContainText(`-${PERFORMER_SHARE}`);

@@ -69,8 +69,8 @@ test("a returned Stripe payout that can't be reversed waits for an admin, who re
   await emulatorControl(`payouts/${payouts.data[0]?.id ?? ""}/fail`, { failure_code: "could_not_process", paid_out_again: true });
 
   await expect(page.getByRole("region", { name: "History" }).getByRole("row").filter({ hasText: "Needs reconciliation" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Available to withdraw" })).toContainText(`${formatCredits(EARNINGS - WITHDRAWN)}credits`);
-  await expect(page.getByRole("region", { name: "Available to withdraw" })).toContainText(`${formatCredits(WITHDRAWN)} credits are held`);
+  await expect(page.getByRole("region", { name: "Earnings wallet: ready to withdraw" })).toContainText(`${formatCredits(EARNINGS - WITHDRAWN)}credits`);
+  await expect(page.getByRole("region", { name: "Earnings wallet: ready to withdraw" })).toContainText(`${formatCredits(WITHDRAWN)} credits are held`);
 
   await admin.goto("/admin/withdrawals");
   await expect(admin.getByRole("link", { name: /^Withdrawals \d+ waiting$/ })).toBeVisible();
@@ -96,7 +96,7 @@ test("a returned Stripe payout that can't be reversed waits for an admin, who re
 
   await page.reload();
   await expect(page.getByRole("region", { name: "History" }).getByRole("row").filter({ hasText: formatCredits(WITHDRAWN) })).toContainText("Rejected");
-  const card = page.getByRole("region", { name: "Available to withdraw" });
+  const card = page.getByRole("region", { name: "Earnings wallet: ready to withdraw" });
   await expect(card).toContainText(`${formatCredits(EARNINGS)}credits`);
   await expect(card).not.toContainText("are held");
 });

@@ -11,7 +11,7 @@ import { expectSameDocument, markDocument, readAvailableCredits } from "./fixtur
  */
 
 async function walletCard(page: Page, label: string): Promise<bigint> {
-  return credits(await page.getByRole("region", { name: label }).getByText(/^-?[\d,]+$/).innerText());
+  return credits(await page.getByRole("region", { name: label, exact: true }).getByText(/^-?[\d,]+$/).innerText());
 }
 
 function seconds(text: string): number {
@@ -58,7 +58,7 @@ test("during a private show the wallet, the member's panel and the performer's p
     const charged = credits(await stat(memberPanel, "Charges so far").innerText());
     const collected = credits(await statHint(memberPanel, "Charges so far").innerText());
     const left = credits(await stat(memberPanel, "Balance left").innerText());
-    const available = await walletCard(walletPage, "Available");
+    const available = await walletCard(walletPage, "Credits");
     const held = await walletCard(walletPage, "Held");
     const performerCharged = credits(await stat(performerPanel, "Charges so far").innerText());
     const share = credits(await stat(performerPanel, "Your share so far").innerText());
@@ -80,7 +80,7 @@ test("during a private show the wallet, the member's panel and the performer's p
   await roomPage.getByRole("dialog", { name: "End the show?" }).getByRole("button", { name: "End show" }).click();
   await expect(memberPanel.getByText("The show ended: you ended it.")).toBeVisible();
   const charged = credits(await stat(memberPanel, "Charges so far").innerText());
-  await expect.poll(() => walletCard(walletPage, "Available")).toBe(availableBefore - charged);
+  await expect.poll(() => walletCard(walletPage, "Credits")).toBe(availableBefore - charged);
   await expect.poll(() => walletCard(walletPage, "Held")).toBe(0n);
   await expectSameDocument(walletPage);
   await goOffline(performerPage);

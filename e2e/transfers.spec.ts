@@ -21,8 +21,9 @@ test("member1 sends credits to member2, both see the transfer in their history, 
 
   const dialog = page.getByRole("dialog", { name: "Send 10 credits to Max Member?" });
   await expect(dialog).toContainText("Max Member (@member2)");
-  await expect(dialog.getByRole("definition").nth(2)).toHaveText("0 credits");
-  await expect(dialog.getByRole("definition").nth(3)).toHaveText("10 credits");
+  await expect(dialog.getByRole("definition").nth(1)).toHaveText("Your Credits wallet");
+  await expect(dialog.getByRole("definition").nth(3)).toHaveText("0 credits");
+  await expect(dialog.getByRole("definition").nth(4)).toHaveText("10 credits");
   await dialog.getByRole("button", { name: "Send credits" }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Sent 10 credits");
 

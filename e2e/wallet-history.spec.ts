@@ -54,7 +54,7 @@ test("a wallet-and-card store order is one line in the wallet history, with its 
   const parts = historyOf(page).getByRole("list", { name: "Parts of Store: Signed photo" }).getByRole("listitem");
   await expect(parts).toHaveCount(3);
   await expect(parts.nth(0)).toContainText("Held for card checkout: Signed photo");
-  await expect(parts.nth(0)).toContainText("Available credits");
+  await expect(parts.nth(0)).toContainText("Credits wallet");
   await expect(parts.nth(0)).toContainText("-20");
   await expect(parts.nth(1)).toContainText("Held credits");
   await expect(parts.nth(1)).toContainText("+20");

@@ -214,8 +214,14 @@ export function EarningsDashboard({ config, channel }: { config: PublicPusherCon
           <Stat label="Sales" value={data ? String(data.totals.sales) : undefined} hint={`Over ${range}`} />
           <Stat label="Refunded" value={data ? formatCredits(data.totals.refunded) : undefined} hint="Your share taken back" />
           <Stat label="Pending" value={balances.data ? formatCredits(balances.data.pending) : undefined} hint="Waiting for its hold to end" />
-          <Stat label="Available" value={balances.data ? formatCredits(balances.data.available) : undefined} hint="Yours to withdraw" />
+          <Stat label="Earnings wallet" value={balances.data ? formatCredits(balances.data.earnings) : undefined} hint="Ready to withdraw" />
         </dl>
+        <p className="mt-3 text-sm text-muted">
+          Matured earnings sit in your Earnings wallet, ready to withdraw. Credits you buy or receive from others sit in
+          your Credits wallet
+          {balances.data ? ` (${formatCredits(balances.data.available)} credits now)` : ""}: spend them on the site; they
+          can&apos;t be withdrawn.
+        </p>
       </section>
       <Card aria-labelledby="chart-heading">
         <CardHeader

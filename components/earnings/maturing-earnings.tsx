@@ -12,7 +12,7 @@ const dayFormat = new Intl.DateTimeFormat("en", { weekday: "short", day: "numeri
 const timeFormat = new Intl.DateTimeFormat("en", { timeStyle: "short", timeZone: "UTC" });
 
 /**
- * Pending and available earnings, and when what is pending becomes available: one row per day, soonest first.
+ * Pending earnings and the Earnings wallet, and when what is pending becomes available: one row per day, soonest first.
  * The tips feed on the same page refetches it whenever the performer's wallet changes.
  */
 export function MaturingEarnings() {
@@ -30,7 +30,7 @@ export function MaturingEarnings() {
             <dd className="text-lg font-semibold tabular-nums">{data ? formatCredits(data.pending) : <Skeleton className="h-7 w-16" />}</dd>
           </div>
           <div className="rounded-card bg-subtle p-3">
-            <dt className="text-muted">Available</dt>
+            <dt className="text-muted">Earnings wallet</dt>
             <dd className="text-lg font-semibold tabular-nums">{data ? formatCredits(data.available) : <Skeleton className="h-7 w-16" />}</dd>
           </div>
         </dl>
@@ -77,7 +77,7 @@ export function MaturingEarnings() {
       <CardHeader
         id="maturing-heading"
         title="Maturing earnings"
-        description="Your share of each sale stays pending for a few days, then becomes available to withdraw."
+        description="Your share of each sale stays pending for a few days, then moves to your Earnings wallet, ready to withdraw."
         action={
           <ButtonLink href="/performer/earnings" variant="secondary" size="sm">
             Earnings dashboard

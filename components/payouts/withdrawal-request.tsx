@@ -34,6 +34,7 @@ export function WithdrawalRequest() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const overview = useQuery(trpc.payouts.withdrawals.overview.queryOptions());
+  const balances = useQuery(trpc.wallet.balances.queryOptions());
   const request = useMutation(trpc.payouts.withdrawals.request.mutationOptions());
   const [amountText, setAmountText] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -99,7 +100,7 @@ export function WithdrawalRequest() {
   return (
     <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
       <Card aria-labelledby="withdrawable-heading">
-        <CardHeader id="withdrawable-heading" title="Available to withdraw" />
+        <CardHeader id="withdrawable-heading" title="Earnings wallet: ready to withdraw" />
         <CardBody className="space-y-3 text-sm">
           <p className="flex items-baseline gap-1.5">
             <span className="text-3xl font-bold tracking-tight tabular-nums">{formatCredits(data.available)}</span>
@@ -107,7 +108,11 @@ export function WithdrawalRequest() {
           </p>
           {rate ? <p className="text-muted">Worth {money(creditsToMinor(data.available, rate))} before fees.</p> : null}
           {data.held > 0n ? <p className="text-muted">{formatCredits(data.held)} credits are held for requests and shows in progress.</p> : null}
-          <p className="text-xs text-muted">Only matured earnings are available; pending earnings join them when their hold ends.</p>
+          <p className="text-xs text-muted">
+            Withdrawals draw only on your Earnings wallet: matured earnings, with pending earnings joining it when their
+            hold ends. Credits you bought or received sit in your Credits wallet
+            {balances.data ? ` (${formatCredits(balances.data.available)} credits)` : ""} and can&apos;t be withdrawn.
+          </p>
         </CardBody>
       </Card>
 

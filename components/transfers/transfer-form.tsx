@@ -12,29 +12,33 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, FormAlert } from "@/components/ui/field";
-import { Input, Textarea } from "@/components/ui/input";
+import { Input, Select, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
+import { formatWalletAmount } from "@/components/wallet/wallet-amount";
 import type { AppRouter } from "@/server/api/root";
 import { formatCredits, parseCredits } from "@/server/domain/money";
 import { MAX_TRANSFER_NOTE, sendTransferSchema } from "@/server/domain/transfers";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 
 type Preview = inferRouterOutputs<AppRouter>["transfers"]["preview"];
 
 /** The transfer form read into the tRPC input (without its idempotency key): a blank note is no note. */
 const transferFormSchema = z
   .object({
+    fromWallet: z.string().min(1, "Choose the wallet to send from."),
     recipient: sendTransferSchema.shape.recipient,
     amount: textAs(parseCredits, "Enter a whole number of credits, 1 or more."),
     note: z.string().trim().max(MAX_TRANSFER_NOTE, `At most ${MAX_TRANSFER_NOTE} characters.`),
   })
   .transform(({ note, ...fields }) => (note ? { ...fields, note } : fields))
-  .pipe(sendTransferSchema.omit({ idempotencyKey: true }));
+  .pipe(sendTransferSchema.omit({ idempotencyKey: true }).extend({ fromWallet: sendTransferSchema.shape.fromWallet.unwrap() }));
 
 type TransferRequest = z.output<typeof transferFormSchema>;
 
 const BLANK = { recipient: "", amount: "", note: "" };
+type FormFields = typeof BLANK & { fromWallet: string };
 
 function TermsSummary() {
   const trpc = useTRPC();
@@ -56,6 +60,7 @@ function TermsSummary() {
 function Summary({ preview }: { preview: Preview }) {
   const rows: Array<[string, string]> = [
     ["To", `${preview.recipient.displayName} (@${preview.recipient.username})`],
+    ["From", `Your ${preview.fromWallet.name} wallet`],
     ["Amount", `${formatCredits(preview.amount)} credits`],
     ["Fee", `${formatCredits(preview.fee)} credits`],
     ["Total from your wallet", `${formatCredits(preview.total)} credits`],
@@ -72,14 +77,31 @@ function Summary({ preview }: { preview: Preview }) {
   );
 }
 
-/** Send credits to another user: recipient and amount, a confirmation with the fee and total, then a toast. */
-export function TransferForm() {
+/**
+ * The sender's wallets that may send credits to others (their rules say transferable), with live balances. The
+ * recipient always receives into their Credits wallet, whichever of these the credits leave.
+ */
+function useTransferableWallets() {
+  const trpc = useTRPC();
+  const wallets = useQuery(trpc.wallet.wallets.queryOptions());
+  const balances = useQuery(trpc.wallet.balances.queryOptions());
+  return (wallets.data ?? [])
+    .filter((wallet) => wallet.transferable && wallet.currencyKind === "CREDITS")
+    .map((wallet) => ({ ...wallet, balance: balances.data?.wallets[wallet.id] ?? wallet.balance }));
+}
+
+/**
+ * Send credits to another user: the wallet to send from (Credits unless `from` names another transferable one),
+ * recipient and amount, a confirmation with the fee and total, then a toast.
+ */
+export function TransferForm({ from = CREDITS_WALLET }: { from?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const quote = useMutation(trpc.transfers.preview.mutationOptions());
   const send = useMutation(trpc.transfers.send.mutationOptions());
-  const form = useZodForm({ schema: transferFormSchema, initial: BLANK });
+  const form = useZodForm<FormFields, typeof transferFormSchema>({ schema: transferFormSchema, initial: { ...BLANK, fromWallet: from } });
+  const wallets = useTransferableWallets();
   const [sendError, setSendError] = useState<PaymentError | null>(null);
   const [review, setReview] = useState<{ request: TransferRequest; preview: Preview } | null>(null);
   const preview = review?.preview ?? null;
@@ -87,14 +109,14 @@ export function TransferForm() {
   const idempotencyKey = useRef(crypto.randomUUID());
   const { values, errors } = form;
 
-  function set(name: keyof typeof BLANK, value: string) {
+  function set(name: keyof FormFields, value: string) {
     form.set(name, value);
     setSendError(null);
   }
 
   const toReview = form.onSubmit(async (request) => {
     setSendError(null);
-    const quoted = await quote.mutateAsync({ recipient: request.recipient, amount: request.amount });
+    const quoted = await quote.mutateAsync({ recipient: request.recipient, amount: request.amount, fromWallet: request.fromWallet });
     setReview({ request, preview: quoted });
   });
 
@@ -126,11 +148,32 @@ export function TransferForm() {
 
   return (
     <Card aria-labelledby="transfer-heading">
-      <CardHeader id="transfer-heading" title="Send credits" description="From your available credits to another Tipmeter user." />
+      <CardHeader
+        id="transfer-heading"
+        title="Send credits"
+        description="From one of your wallets that may be sent, into the other user's Credits wallet."
+      />
       <CardBody className="space-y-4">
         <TermsSummary />
         <form className="space-y-4" noValidate onSubmit={toReview}>
           {notice ? <PaymentErrorNotice error={notice} /> : null}
+          <Field
+            label="From wallet"
+            name="fromWallet"
+            error={errors.fromWallet}
+            hint="Only wallets whose credits may be sent to others are listed. Earnings can't be sent: withdraw them instead."
+          >
+            {(control) => (
+              <Select {...control} value={values.fromWallet} onChange={(event) => set("fromWallet", event.target.value)}>
+                {wallets.some((wallet) => wallet.id === values.fromWallet) ? null : <option value={values.fromWallet}>Loading…</option>}
+                {wallets.map((wallet) => (
+                  <option key={wallet.id} value={wallet.id}>
+                    {wallet.name} · {formatWalletAmount(wallet.balance, wallet)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
           <Field label="Recipient" name="recipient" error={errors.recipient} hint="Their username or email address.">
             {(control) => (
               <Input {...control} autoComplete="off" value={values.recipient} onChange={(event) => set("recipient", event.target.value)} />

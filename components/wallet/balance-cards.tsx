@@ -63,8 +63,11 @@ function RestrictedBanner() {
   );
 }
 
-/** Available, pending and held credits, kept live by the wallet's realtime connection. */
-export function BalanceCards({ className }: { className?: string }) {
+/**
+ * The Credits wallet, a performer's Earnings wallet, and pending and held credits, kept live by the wallet's
+ * realtime connection. Bought and received credits sit in Credits and can't be withdrawn; only Earnings can.
+ */
+export function BalanceCards({ className, performer = false }: { className?: string; performer?: boolean }) {
   const trpc = useTRPC();
   const balances = useQuery(trpc.wallet.balances.queryOptions());
 
@@ -79,10 +82,20 @@ export function BalanceCards({ className }: { className?: string }) {
   return (
     <div className={cn("space-y-4", className)} aria-busy={balances.isPending}>
       {data?.restricted ? <RestrictedBanner /> : null}
-      <div className="grid grid-cols-2 gap-4 sm:grid-cols-3">
-        <BalanceCard label="Available" hint="Ready to spend on tips, shows and content." amount={data?.available} primary />
+      <div className={cn("grid grid-cols-2 gap-4", performer ? "lg:grid-cols-4" : "sm:grid-cols-3")}>
+        <BalanceCard
+          label="Credits"
+          hint={
+            performer
+              ? "Bought or received: spend them on tips, shows and content. Credits can't be withdrawn."
+              : "Ready to spend on tips, shows and content."
+          }
+          amount={data?.available}
+          primary
+        />
+        {performer ? <BalanceCard label="Earnings" hint="Your share of sales: ready to withdraw." amount={data?.earnings} /> : null}
         <BalanceCard label="Pending" hint="On the way: earnings that haven't matured yet." amount={data?.pending} />
-        <BalanceCard label="Held" hint="Reserved for a live session or a withdrawal." amount={data?.held} />
+        <BalanceCard label="Held" hint={performer ? "Reserved for a live session or a withdrawal." : "Reserved for a live session or an order."} amount={data?.held} />
       </div>
     </div>
   );

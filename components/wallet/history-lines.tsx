@@ -1,24 +1,24 @@
 "use client";
 
-import { useId, useState } from "react";
+import { createContext, useContext, useId, useState } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Table, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table";
 import { SignedCredits } from "@/components/wallet/credit-amount";
 import { KindBadge } from "@/components/wallet/transaction-kind";
 import type { HistoryState } from "@/server/domain/history";
-import { formatCredits } from "@/server/domain/money";
+import { formatCredits, formatSignedCredits } from "@/server/domain/money";
 import type { AccountType } from "@/server/generated/prisma/enums";
 import type { HistoryLine, HistoryPart } from "@/server/services/wallet";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
 const ACCOUNT_NAMES: Record<AccountType, string> = {
-  AVAILABLE: "Credits",
-  EARNINGS: "Earnings",
+  AVAILABLE: "Credits wallet",
+  EARNINGS: "Earnings wallet",
   WALLET: "Wallet",
-  PENDING: "Pending",
-  HELD: "Held",
+  PENDING: "Pending credits",
+  HELD: "Held credits",
   GATEWAY_CLEARING: "Gateway clearing",
   REVENUE: "Revenue",
   ADJUSTMENTS: "Adjustments",
@@ -27,6 +27,21 @@ const ACCOUNT_NAMES: Record<AccountType, string> = {
   FEES: "Fees",
   EXCHANGE: "Exchange",
 };
+
+/** How the history being shown writes its amounts, and what its wallet is called (a wallet of another type is a WALLET account). */
+export interface HistoryUnit {
+  walletName: string;
+  formatSigned: (amount: bigint) => string;
+  format: (amount: bigint) => string;
+}
+
+const CREDITS_UNIT: HistoryUnit = { walletName: "Credits", formatSigned: formatSignedCredits, format: formatCredits };
+const HistoryUnitContext = createContext<HistoryUnit>(CREDITS_UNIT);
+
+function useAccountName(): (account: AccountType) => string {
+  const unit = useContext(HistoryUnitContext);
+  return (account) => (account === "WALLET" ? `${unit.walletName} wallet` : ACCOUNT_NAMES[account]);
+}
 
 const STATES: Record<Exclude<HistoryState, null>, { label: string; tone: BadgeTone }> = {
   on_hold: { label: "On hold", tone: "info" },
@@ -37,13 +52,14 @@ const STATES: Record<Exclude<HistoryState, null>, { label: string; tone: BadgeTo
 
 function Description({ line }: { line: HistoryLine }) {
   const state = line.state ? STATES[line.state] : null;
+  const accountName = useAccountName();
   return (
     <>
       <span className="font-medium text-fg">{line.description}</span>
       {state || line.account ? (
         <span className="mt-1 flex flex-wrap items-center gap-2 text-xs text-muted">
           {state ? <Badge tone={state.tone}>{state.label}</Badge> : null}
-          {line.account ? <span>{ACCOUNT_NAMES[line.account]} credits</span> : null}
+          {line.account ? <span>{accountName(line.account)}</span> : null}
         </span>
       ) : null}
     </>
@@ -55,13 +71,14 @@ function Description({ line }: { line: HistoryLine }) {
  * waiting for its payment reads "60 on hold", a running show "-30" with "30 on hold" beneath.
  */
 function LineAmount({ line, className }: { line: HistoryLine; className?: string }) {
-  const onHold = line.held > 0n ? `${formatCredits(line.held)} on hold` : null;
+  const unit = useContext(HistoryUnitContext);
+  const onHold = line.held > 0n ? `${unit.format(line.held)} on hold` : null;
   if (line.amount === 0n) {
     return <span className={cn("font-semibold whitespace-nowrap tabular-nums text-muted", className)}>{onHold ?? "0"}</span>;
   }
   return (
     <span className="inline-flex flex-col items-end">
-      <SignedCredits amount={line.amount} className={className} />
+      <SignedCredits amount={line.amount} className={className} format={unit.formatSigned} />
       {onHold ? <span className="text-xs whitespace-nowrap text-muted">{onHold}</span> : null}
     </span>
   );
@@ -84,6 +101,8 @@ function PartsToggle({ line, expanded, controls, onToggle }: { line: HistoryLine
 
 /** Every ledger entry the line made on the user's accounts, oldest first. */
 function Parts({ id, line }: { id: string; line: HistoryLine }) {
+  const unit = useContext(HistoryUnitContext);
+  const accountName = useAccountName();
   return (
     <ul id={id} aria-label={`Parts of ${line.description}`} className="space-y-2 border-l-2 border-line pl-3">
       {line.parts.map((part: HistoryPart) => (
@@ -93,10 +112,10 @@ function Parts({ id, line }: { id: string; line: HistoryLine }) {
             <span className="block text-xs text-muted">
               <time dateTime={part.createdAt.toISOString()}>{dateTimeFormat.format(part.createdAt)}</time>
               {" · "}
-              {ACCOUNT_NAMES[part.account]} credits · {part.counterparty}
+              {accountName(part.account)} · {part.counterparty}
             </span>
           </span>
-          <SignedCredits amount={part.amount} />
+          <SignedCredits amount={part.amount} format={unit.formatSigned} />
         </li>
       ))}
     </ul>
@@ -201,11 +220,12 @@ function HistoryCards({ lines }: { lines: HistoryLine[] }) {
   );
 }
 
-export function HistoryLines({ lines }: { lines: HistoryLine[] }) {
+/** The lines of a history; `unit` writes the amounts of a wallet not in credits (whole credits by default). */
+export function HistoryLines({ lines, unit = CREDITS_UNIT }: { lines: HistoryLine[]; unit?: HistoryUnit }) {
   return (
-    <>
+    <HistoryUnitContext value={unit}>
       <HistoryCards lines={lines} />
       <HistoryTable lines={lines} />
-    </>
+    </HistoryUnitContext>
   );
 }

@@ -15,8 +15,10 @@ import {
   NO_HISTORY_FILTERS,
   hasHistoryFilters,
 } from "@/components/wallet/history-filters";
-import { HistoryLines } from "@/components/wallet/history-lines";
+import { HistoryLines, type HistoryUnit } from "@/components/wallet/history-lines";
+import { formatSignedWalletAmount, formatWalletAmount, type WalletCurrency } from "@/components/wallet/wallet-amount";
 import { QueryError } from "@/components/wallet/query-error";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 
 const PAGE_SIZE = 20;
 
@@ -37,14 +39,39 @@ function HistorySkeleton() {
   );
 }
 
-/** The member's history, one line per thing they did with its ledger entries as parts, filtered by kind and dates, a page at a time. */
-export function WalletHistory() {
+/** The wallet a history is restricted to, as the wallet page knows it. */
+export interface HistoryWallet extends WalletCurrency {
+  id: string;
+  name: string;
+}
+
+/** Whole credits as the history always wrote them ("+1,000"); other currencies with their unit ("+$1.50"). */
+function unitOf(wallet: HistoryWallet | undefined): HistoryUnit | undefined {
+  if (!wallet || wallet.currencyKind === "CREDITS") return undefined;
+  return {
+    walletName: wallet.name,
+    format: (amount) => formatWalletAmount(amount, wallet),
+    formatSigned: (amount) => formatSignedWalletAmount(amount, wallet),
+  };
+}
+
+/**
+ * The member's history, one line per thing they did with its ledger entries as parts, filtered by kind and dates,
+ * a page at a time; with `wallet`, only the lines of that wallet (the Credits wallet's with its holds).
+ */
+export function WalletHistory({ wallet }: { wallet?: HistoryWallet }) {
   const trpc = useTRPC();
   const [filters, setFilters] = useState<HistoryFilterValues>(NO_HISTORY_FILTERS);
   const range = dateRange(filters.from, filters.to);
   const history = useInfiniteQuery(
     trpc.wallet.history.infiniteQueryOptions(
-      { kind: filters.kind || undefined, from: range.ok ? range.from : undefined, to: range.ok ? range.to : undefined, limit: PAGE_SIZE },
+      {
+        wallet: wallet?.id,
+        kind: filters.kind || undefined,
+        from: range.ok ? range.from : undefined,
+        to: range.ok ? range.to : undefined,
+        limit: PAGE_SIZE,
+      },
       { enabled: range.ok, placeholderData: keepPreviousData, getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -74,8 +101,12 @@ export function WalletHistory() {
             <EmptyState
               className="border-none"
               title="No activity yet"
-              description="Credits you buy, tips you send and anything else that moves your credits shows up here."
-              action={<ButtonLink href="/wallet/buy">Buy credits</ButtonLink>}
+              description={
+                wallet && wallet.id !== CREDITS_WALLET
+                  ? `Anything that moves your ${wallet.name} wallet shows up here.`
+                  : "Credits you buy, tips you send and anything else that moves your credits shows up here."
+              }
+              action={wallet && wallet.id !== CREDITS_WALLET ? undefined : <ButtonLink href="/wallet/buy">Buy credits</ButtonLink>}
             />
           )}
         </CardBody>
@@ -83,7 +114,7 @@ export function WalletHistory() {
     }
     return (
       <div className={cn("transition-opacity", history.isPlaceholderData && "opacity-60")} aria-busy={history.isPlaceholderData}>
-        <HistoryLines lines={lines} />
+        <HistoryLines lines={lines} unit={unitOf(wallet)} />
         {history.hasNextPage ? (
           <div className="space-y-3 border-t border-line px-5 py-4 text-center sm:px-6">
             {history.isFetchNextPageError ? (
@@ -102,7 +133,11 @@ export function WalletHistory() {
 
   return (
     <Card aria-labelledby="wallet-history-heading" className="overflow-hidden">
-      <CardHeader id="wallet-history-heading" title="History" description="One line per thing you did (an order, a show, a tip...), newest first. Open a line to see every credit it moved." />
+      <CardHeader
+        id="wallet-history-heading"
+        title="History"
+        description={`${wallet ? `Your ${wallet.name} wallet: one` : "One"} line per thing you did (an order, a show, a tip...), newest first. Open a line to see every part it moved.`}
+      />
       <div className="border-b border-line px-5 py-4 sm:px-6">
         <HistoryFilters values={filters} onChange={setFilters} error={range.ok ? null : range.error} />
       </div>

@@ -6,17 +6,19 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { BalanceCards } from "@/components/wallet/balance-cards";
 import { PurchaseHistory } from "@/components/wallet/purchase-history";
-import { WalletHistory } from "@/components/wallet/wallet-history";
+import { WalletOverview } from "@/components/wallet/wallet-overview";
 import { getServerApi } from "@/server/api/server";
 import { requireArea } from "@/server/auth/guards";
 
 export const metadata: Metadata = { title: "Wallet" };
 
 /**
- * The member's home: balances and history across the page (kept live by the wallet layout's realtime
- * connection), then their account with shortcuts beside it.
+ * The member's home: balances, then their wallets (the one chosen by `?wallet=<type id>`, so a reload keeps it)
+ * with its uses and history, kept live by the wallet layout's realtime connection; then their account with
+ * shortcuts beside it.
  */
-export default async function WalletPage() {
+export default async function WalletPage({ searchParams }: { searchParams: Promise<{ wallet?: string | string[] }> }) {
+  const { wallet } = await searchParams;
   const user = await requireArea("member");
   const account = await (await getServerApi()).auth.me();
 
@@ -25,7 +27,7 @@ export default async function WalletPage() {
       <PageHeader
         eyebrow={`Hi, ${user.displayName}`}
         title="Wallet"
-        description="Your credits, purchases and spending, all in one place."
+        description="Your wallets, purchases and spending, all in one place."
         actions={
           <>
             <ButtonLink href="/wallet/transfer" variant="secondary">
@@ -35,9 +37,9 @@ export default async function WalletPage() {
           </>
         }
       />
-      <BalanceCards className="mt-8" />
+      <BalanceCards className="mt-8" performer={account.role === "PERFORMER"} />
       <div className="mt-6">
-        <WalletHistory />
+        <WalletOverview requested={typeof wallet === "string" ? wallet : undefined} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">

@@ -7,8 +7,10 @@ import { requireArea } from "@/server/auth/guards";
 
 export const metadata: Metadata = { title: "Send credits" };
 
-export default async function TransferPage() {
-  await requireArea("member");
+/** `?from=<wallet type id>` preselects the wallet to send from (the wallet page's "Send from this wallet"). */
+export default async function TransferPage({ searchParams }: { searchParams: Promise<{ from?: string | string[] }> }) {
+  const user = await requireArea("member");
+  const { from } = await searchParams;
   return (
     <div className="container-page py-8 sm:py-10">
       <PageHeader
@@ -18,11 +20,11 @@ export default async function TransferPage() {
           </Link>
         }
         title="Send credits"
-        description="Give credits to a friend or a performer by their username or email. You'll see the fee and the total before anything moves."
+        description="Give credits to a friend or a performer by their username or email. They always land in the recipient's Credits wallet. You'll see the fee and the total before anything moves."
       />
-      <BalanceCards className="mt-8" />
+      <BalanceCards className="mt-8" performer={user.role === "PERFORMER"} />
       <div className="mt-6 max-w-2xl">
-        <TransferForm />
+        <TransferForm from={typeof from === "string" && from ? from : undefined} />
       </div>
     </div>
   );
