@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { formatCredits } from "@/server/domain/money";
-import { withoutPayoutLock, ensureAvailableCreditsOf } from "./fixtures/credits";
+import { ensureEarningsOf, withoutPayoutLock } from "./fixtures/credits";
 import { approveApplication, newAccount, signUpThroughPage } from "./fixtures/sign-up";
 import { emulatorControl, emulatorStripe } from "./fixtures/stripe";
 import { expect, signIn, test } from "./fixtures";
@@ -40,7 +40,7 @@ async function onboardStripePerformer(browser: Browser, page: Page): Promise<{ e
 
 test("a returned Stripe payout that can't be reversed waits for an admin, who resolves it on the withdrawals page", async ({ browser, page, baseURL }) => {
   const performer = await onboardStripePerformer(browser, page);
-  await ensureAvailableCreditsOf(String(baseURL), performer.email, EARNINGS, "End-to-end setup: matured earnings to withdraw");
+  await ensureEarningsOf(String(baseURL), performer.email, EARNINGS, "End-to-end setup: matured earnings to withdraw");
 
   await withoutPayoutLock(String(baseURL), async () => {
     await page.goto("/performer/withdrawals");
