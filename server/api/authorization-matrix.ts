@@ -288,6 +288,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "tips.received": { allow: PERFORMER },
   "tips.send": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.otherPerformer.id, amount: 1n, idempotencyKey: key() }) },
 
+  "spending.wallets": { allow: SIGNED_IN, input: () => ({ purpose: "STORE" }) },
   "transfers.preview": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1n }) },
   "transfers.send": { allow: SIGNED_IN, input: (fx) => ({ recipient: fx.users.bystander.username, amount: 1n, idempotencyKey: key() }) },
   "transfers.terms": { allow: SIGNED_IN },

@@ -14,6 +14,7 @@ import { performersRouter } from "@/server/api/routers/performers";
 import { roomsRouter } from "@/server/api/routers/rooms";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { showsRouter } from "@/server/api/routers/shows";
+import { spendingRouter } from "@/server/api/routers/spending";
 import { storeRouter } from "@/server/api/routers/store";
 import { tipsRouter } from "@/server/api/routers/tips";
 import { transfersRouter } from "@/server/api/routers/transfers";
@@ -40,6 +41,7 @@ export const appRouter = createTRPCRouter({
   shows: showsRouter,
   payouts: payoutsRouter,
   outbox: outboxRouter,
+  spending: spendingRouter,
 });
 
 export type AppRouter = typeof appRouter;

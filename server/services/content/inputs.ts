@@ -2,6 +2,7 @@ import "server-only";
 /** The inputs of content's use cases, checked at the API edge and again by each use case. */
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";
+import { walletChoiceSchema } from "@/server/domain/wallet-spending";
 import { CONTENT_KINDS, CONTENT_STATUSES, MEMBERS_ONLY_NEEDS_PLAN, contentFieldsSchema, membersOnlyProblem } from "@/server/domain/content-rules";
 
 export const itemIdSchema = z.uuid("That item does not exist.");
@@ -30,5 +31,7 @@ export const unlockContentSchema = z.object({
   idempotencyKey: z.uuid(),
   /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
   expectedPrice: storableBigint(z.bigint().nonnegative()).optional(),
+  /** The wallet that pays; Credits when omitted. */
+  walletTypeId: walletChoiceSchema,
 });
 export type UnlockContentInput = z.input<typeof unlockContentSchema>;

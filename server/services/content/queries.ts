@@ -298,9 +298,12 @@ export async function lockUnlock(db: Queryable, itemId: string, memberId: string
   await db.query("SELECT pg_advisory_xact_lock(hashtextextended('content-unlock:' || $1 || ':' || $2, 0))", [itemId, memberId]);
 }
 
-export async function insertUnlock(db: Queryable, unlock: { itemId: string; memberId: string; price: bigint; transactionId: bigint }): Promise<void> {
+export async function insertUnlock(
+  db: Queryable,
+  unlock: { itemId: string; memberId: string; price: bigint; transactionId: bigint; walletTypeId: string },
+): Promise<void> {
   await db.query(
-    `INSERT INTO content_unlocks (id, item_id, member_id, price, transaction_id) VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
-    [unlock.itemId, unlock.memberId, unlock.price.toString(), unlock.transactionId.toString()],
+    `INSERT INTO content_unlocks (id, item_id, member_id, price, transaction_id, wallet_type_id) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
+    [unlock.itemId, unlock.memberId, unlock.price.toString(), unlock.transactionId.toString(), unlock.walletTypeId],
   );
 }

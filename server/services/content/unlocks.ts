@@ -4,10 +4,12 @@ import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { unlockRefusal } from "@/server/domain/content-rules";
 import { DomainError } from "@/server/domain/errors";
+import { walletAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { env } from "@/server/env";
 import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer, postSale } from "../sales/sales";
+import { payingWallet } from "../wallet/spending";
 import { type UnlockContentInput, unlockContentSchema } from "./inputs";
 import { insertUnlock, itemForUnlock, lockUnlock, unlockOf } from "./queries";
 import { contentReceiptEmail } from "./receipt-email";
@@ -29,7 +31,7 @@ export interface UnlockResult {
  * sale. The receipt and the wallet updates are written to the outbox with the unlock, once.
  */
 export async function unlockContent(memberId: string, input: UnlockContentInput): Promise<UnlockResult> {
-  const { itemId: id, idempotencyKey, expectedPrice } = unlockContentSchema.parse(input);
+  const { itemId: id, idempotencyKey, expectedPrice, walletTypeId } = unlockContentSchema.parse(input);
   const ledgerKey = `content:${memberId}:${idempotencyKey}`;
 
   const outcome = await withTransaction(pool, async (db) => {
@@ -64,6 +66,7 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
     if (expectedPrice !== undefined && expectedPrice !== price) {
       throw new DomainError("CONFLICT", `The price changed: “${item.title}” now costs ${formatCredits(price)} credits. Review it and try again.`);
     }
+    const wallet = await payingWallet(db, walletTypeId, "CONTENT");
     const sale = await postSale(db, {
       kind: "CONTENT_UNLOCK",
       saleKind: "CONTENT",
@@ -73,12 +76,13 @@ export async function unlockContent(memberId: string, input: UnlockContentInput)
       idempotencyKey: ledgerKey,
       request: { itemId: id, price },
       description: `Unlocked “${item.title}” from ${performer.stageName}`,
-      metadata: { itemId: id, title: item.title, stageName: performer.stageName },
+      metadata: { itemId: id, title: item.title, stageName: performer.stageName, walletTypeId: wallet.id },
+      sources: [{ account: walletAccount(memberId, wallet), amount: -price }],
     });
     // Unreachable while every unlock posting writes its row in this same transaction (the replay returned above);
     // refused rather than recording a second unlock on one posting.
     if (sale.replayed) throw new DomainError("CONFLICT", "This request was already made with different details.");
-    await insertUnlock(db, { itemId: id, memberId, price, transactionId: sale.transactionId });
+    await insertUnlock(db, { itemId: id, memberId, price, transactionId: sale.transactionId, walletTypeId: wallet.id });
     const about = `content-unlock:${sale.transactionId}`;
     await enqueue(db, [
       { key: `${about}:wallet:${memberId}`, kind: "wallet-update", userId: memberId },

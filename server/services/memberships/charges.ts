@@ -3,9 +3,11 @@ import "server-only";
 import type { PoolClient } from "pg";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { walletAccount } from "@/server/domain/ledger";
 import type { Period } from "@/server/domain/memberships";
 import type { OutboxMessage } from "@/server/outbox/messages";
 import { postSale } from "../sales/sales";
+import type { WalletType } from "../wallet/wallet-types";
 import { type MemberContact, type PlanForSale, insertMembershipCharge, memberContactRow, planForSale } from "./queries";
 
 export type { PlanForSale };
@@ -27,6 +29,8 @@ interface ChargeInput {
   idempotencyKey: string;
   request: unknown;
   renewal: boolean;
+  /** The wallet that pays, already checked to be allowed to pay for memberships. */
+  wallet: WalletType;
 }
 
 /** One period paid: the sale (commission, earnings lot) and its membership_charges row, in the caller's transaction. */
@@ -46,7 +50,9 @@ export async function chargePeriod(db: PoolClient, charge: ChargeInput): Promise
       planName: charge.plan.name,
       periodStart: charge.period.start.toISOString(),
       periodEnd: charge.period.end.toISOString(),
+      walletTypeId: charge.wallet.id,
     },
+    sources: [{ account: walletAccount(charge.memberId, charge.wallet), amount: -charge.price }],
   });
   if (!sale.replayed) {
     await insertMembershipCharge(db, { membershipId: charge.membershipId, period: charge.period, price: charge.price, transactionId: sale.transactionId });

@@ -59,6 +59,8 @@ export interface DueMembershipRow extends PlanForSale {
   current_period_end: Date;
   grace_until: Date | null;
   last_price: string | null;
+  /** The wallet the member joined with. */
+  wallet_type_id: string;
   email: string;
   display_name: string;
 }
@@ -69,7 +71,7 @@ export interface DueMembershipRow extends PlanForSale {
  */
 export async function lockNextDueMembership(db: Queryable, at: Date, seen: readonly string[]): Promise<DueMembershipRow | undefined> {
   const { rows } = await db.query<DueMembershipRow>(
-    `SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until,
+    `SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until, m.wallet_type_id,
             -- The member's own period: a plan's change of period applies to new members only.
             p.id, p.performer_id, p.name, p.price, m.period_days, p.active, pp.stage_name, u.email, u.display_name,
             (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
@@ -135,17 +137,18 @@ export interface ActiveMembershipRow {
   memberId: string;
   period: Period;
   periodDays: number;
+  walletTypeId: string;
 }
 
 /** A new membership, or the member's earlier one of the plan started again. */
 export async function upsertActiveMembership(db: Queryable, membership: ActiveMembershipRow): Promise<void> {
   await db.query(
-    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, updated_at)
-     VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, now())
+    `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, wallet_type_id, updated_at)
+     VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, $7, now())
      ON CONFLICT (plan_id, member_id) DO UPDATE
        SET status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
-           period_days = excluded.period_days, grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
-    [membership.id, membership.planId, membership.memberId, membership.period.start, membership.period.end, membership.periodDays],
+           period_days = excluded.period_days, wallet_type_id = excluded.wallet_type_id, grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
+    [membership.id, membership.planId, membership.memberId, membership.period.start, membership.period.end, membership.periodDays, membership.walletTypeId],
   );
 }
 

@@ -5,8 +5,11 @@ import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { isDomainError } from "@/server/domain/errors";
 import { afterFailedRenewal, renewalPrice, renewalStep } from "@/server/domain/memberships";
+import { renewalWallet } from "@/server/domain/wallet-spending";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { enqueue } from "@/server/outbox/messages";
 import { getSetting } from "../settings/settings";
+import { walletTypeById } from "../wallet/wallet-types";
 import { chargePeriod, planTitle, walletUpdates } from "./charges";
 import { type MembershipNotice, membershipNoticeMessage } from "./notice-emails";
 import { type DueMembershipRow, lockNextDueMembership, markInGrace, markLapsed, markRenewed } from "./queries";
@@ -80,6 +83,11 @@ async function renewOne(db: PoolClient, due: DueMembershipRow, graceDays: number
   }
 
   const price = renewalPrice(BigInt(due.last_price ?? due.price), BigInt(due.price));
+  // The wallet the member joined with, or Credits once an admin deactivated that wallet type or took memberships
+  // out of its rules: the member chose how to pay, not to stop paying, so the membership goes on from Credits.
+  const startedWith = await walletTypeById(db, due.wallet_type_id);
+  const credits = startedWith.id === CREDITS_WALLET ? startedWith : await walletTypeById(db, CREDITS_WALLET);
+  const { wallet } = renewalWallet(startedWith, credits);
   await db.query("SAVEPOINT renewal_charge");
   try {
     await chargePeriod(db, {
@@ -91,6 +99,7 @@ async function renewOne(db: PoolClient, due: DueMembershipRow, graceDays: number
       idempotencyKey: `membership:${due.membership_id}:period:${step.period.start.toISOString()}`,
       request: { membershipId: due.membership_id, periodStart: step.period.start.toISOString(), price: price.toString() },
       renewal: true,
+      wallet,
     });
     await db.query("RELEASE SAVEPOINT renewal_charge");
   } catch (error) {

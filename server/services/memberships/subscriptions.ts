@@ -8,9 +8,11 @@ import { DomainError } from "@/server/domain/errors";
 import { type MembershipStatus, assertCanResume, assertCanSubscribe, cancellation, periodFrom, renewalPrice } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
 import { storableBigint } from "@/server/domain/storable";
+import { walletChoiceSchema } from "@/server/domain/wallet-spending";
 import { earlierPosting } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import { findSellingPerformer } from "../sales/sales";
+import { payingWallet } from "../wallet/spending";
 import { grantsAccessAt } from "./access";
 import { chargePeriod, loadPlan, memberContact, planTitle, walletUpdates } from "./charges";
 import { membershipNoticeMessage } from "./notice-emails";
@@ -21,6 +23,8 @@ export const subscribeSchema = z.object({
   idempotencyKey: z.uuid(),
   /** The price the member saw and confirmed; a price changed meanwhile is refused rather than charged. */
   expectedPrice: storableBigint(z.bigint().positive()).optional(),
+  /** The wallet that pays this period and the renewals after it; Credits when omitted. */
+  walletTypeId: walletChoiceSchema,
 });
 export type SubscribeInput = z.input<typeof subscribeSchema>;
 
@@ -39,7 +43,7 @@ export interface SubscribeResult {
  * first result without charging again.
  */
 export async function subscribe(memberId: string, input: SubscribeInput): Promise<SubscribeResult> {
-  const { planId, idempotencyKey, expectedPrice } = subscribeSchema.parse(input);
+  const { planId, idempotencyKey, expectedPrice, walletTypeId } = subscribeSchema.parse(input);
   const plan = await loadPlan(pool, planId);
   if (plan.performer_id) await findSellingPerformer(pool, { performerId: plan.performer_id });
   if (plan.performer_id === memberId) throw new DomainError("FORBIDDEN", "You cannot join your own fan club.");
@@ -59,11 +63,12 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
       throw new DomainError("CONFLICT", `The price changed: ${planTitle(plan)} now costs ${formatCredits(BigInt(plan.price))} credits a period. Review it and try again.`);
     }
     assertCanSubscribe(existing, found.now);
+    const wallet = await payingWallet(db, walletTypeId, "MEMBERSHIPS");
 
     const membershipId = found.id ?? randomUUID();
     const period = periodFrom(found.now, plan.period_days);
-    await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days });
-    const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false });
+    await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days, walletTypeId: wallet.id });
+    const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false, wallet });
     const member = await memberContact(db, memberId);
     const about = `membership:${membershipId}:period:${period.start.toISOString()}`;
     await enqueue(db, [

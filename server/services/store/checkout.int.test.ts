@@ -44,6 +44,7 @@ let app: {
   /** Delivers every outbox message written so far (the worker's relay does this outside tests). */
   deliverOutbox: () => Promise<unknown>;
   sweepOverdueOrders: typeof import("./order-endings").sweepOverdueOrders;
+  post: typeof import("@/server/ledger/post").post;
 };
 
 let admin: SessionUser;
@@ -65,6 +66,7 @@ beforeAll(async () => {
     import("@/server/outbox/relay"),
     import("./order-endings"),
   ]);
+  const ledgerPost = await import("@/server/ledger/post");
   app = {
     pool: db.pool,
     closeDb: db.closeDb,
@@ -80,6 +82,7 @@ beforeAll(async () => {
     statusEventsOf: statusEvents.recordStatusEvents(trigger, "order.updated"),
     deliverOutbox: () => relay.deliverAllDue(db.pool),
     sweepOverdueOrders: checkout.sweepOverdueOrders,
+    post: ledgerPost.post,
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Vale");
@@ -661,5 +664,120 @@ describe("orders whose card payment never comes", () => {
     const paymentIntent = (await orderRow(placed.orderId)).stripe_payment_intent_id as string;
     expect((await app.stripe().refunds.list({ payment_intent: paymentIntent })).data).toHaveLength(0);
     await expectBooksBalance();
+  });
+});
+
+describe("paying from the Bonus wallet, which covers at most half of a store order", () => {
+  const BONUS = "user:%s:bonus:CRD";
+  const bonusAccount = (userId: string) => BONUS.replace("%s", userId);
+
+  async function bonusMember(credits: bigint, bonus: bigint) {
+    const member = credits > 0n ? await fundedMember(credits) : await app.makeMember("buyer");
+    await app.post(app.pool, {
+      kind: "ADJUSTMENT",
+      idempotencyKey: `test-bonus:${randomUUID()}`,
+      actorId: null,
+      description: "Test bonus",
+      legs: [
+        { account: bonusAccount(member.id), amount: bonus },
+        { account: "system:adjustments:CRD", amount: -bonus },
+      ],
+    });
+    return member;
+  }
+
+  async function walletOf(orderId: string): Promise<string> {
+    const { rows } = await app.pool.query<{ wallet_type_id: string }>("SELECT wallet_type_id FROM store_orders WHERE id = $1", [orderId]);
+    return rows[0]?.wallet_type_id ?? "";
+  }
+
+  it("holds at most half from Bonus, the card pays the rest, and a refund returns the Bonus part to Bonus", async () => {
+    const member = await bonusMember(1000n, 500n);
+    const item = await physicalItem(120n, 2);
+    const placed = await app.callerAs(member).store.buy({
+      itemId: item.id,
+      quantity: 1,
+      walletTypeId: "bonus",
+      walletPart: 60n,
+      shippingAddress: ADDRESS,
+      idempotencyKey: randomUUID(),
+    });
+
+    expect(placed.status).toBe("AWAITING_PAYMENT");
+    expect(await orderRow(placed.orderId)).toMatchObject({ wallet_part: "60", card_part: "60", card_amount_minor: "600" });
+    expect(await walletOf(placed.orderId)).toBe("bonus");
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ available: 1000n, held: 60n, wallets: { bonus: 440n, credits: 1000n } });
+
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await stripeHarness.answered("checkout.session.completed", sessionId);
+    await app.deliverOutbox();
+    expect((await orderRow(placed.orderId)).status).toBe("PAID");
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 0n, wallets: { bonus: 440n, credits: 1000n } });
+
+    await app.callerAs(luna).store.refund({ orderId: placed.orderId, reason: "Out of stock" });
+    await app.deliverOutbox();
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 0n, wallets: { bonus: 500n, credits: 1000n } });
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
+    await expectBooksBalance();
+  });
+
+  it("a cancelled Bonus order releases its hold back to Bonus", async () => {
+    const member = await bonusMember(0n, 100n);
+    const item = await physicalItem(100n, 1);
+    const placed = await app.callerAs(member).store.buy({
+      itemId: item.id,
+      quantity: 1,
+      walletTypeId: "bonus",
+      walletPart: 50n,
+      shippingAddress: ADDRESS,
+      idempotencyKey: randomUUID(),
+    });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 50n, wallets: { bonus: 50n } });
+    await app.callerAs(member).store.cancel({ orderId: placed.orderId });
+    expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 0n, wallets: { bonus: 100n } });
+    await expectBooksBalance();
+  });
+
+  it("refuses more than half from Bonus, and a Bonus-only order, with nothing posted or reserved", async () => {
+    const member = await bonusMember(0n, 5000n);
+    const item = await physicalItem(1200n, 3);
+    const countOrders = async () => Number((await app.pool.query("SELECT count(*) FROM store_orders WHERE buyer_id = $1", [member.id])).rows[0].count);
+    const entriesOfMember = async () =>
+      Number(
+        (await app.pool.query("SELECT count(*) FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE a.owner_id = $1", [member.id]))
+          .rows[0].count,
+      );
+    const entriesBefore = await entriesOfMember();
+
+    const walletOnly = app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletTypeId: "bonus", shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await expect(walletOnly).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Your Bonus wallet can pay at most 600 credits of this order." });
+    const overCap = app.callerAs(member).store.buy({
+      itemId: item.id,
+      quantity: 1,
+      walletTypeId: "bonus",
+      walletPart: 601n,
+      shippingAddress: ADDRESS,
+      idempotencyKey: randomUUID(),
+    });
+    await expect(overCap).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Your Bonus wallet can pay at most 600 credits of this order." });
+    const earnings = app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletTypeId: "earnings", walletPart: 1n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await expect(earnings).rejects.toMatchObject({ code: "FORBIDDEN", message: "Your Earnings wallet cannot pay for store orders." });
+    const unknown = app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletTypeId: "nope", walletPart: 1n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    await expect(unknown).rejects.toMatchObject({ code: "NOT_FOUND", message: "There is no such wallet." });
+
+    expect(await countOrders()).toBe(0);
+    expect(await stockOf(item.id)).toBe(3);
+    expect(await entriesOfMember()).toBe(entriesBefore);
+    expect((await app.walletBalances(app.pool, member.id)).wallets.bonus).toBe(5000n);
+  });
+
+  it("a replay with another wallet is a conflict, not a second order", async () => {
+    const member = await bonusMember(1000n, 500n);
+    const item = await physicalItem(100n, 5);
+    const key = randomUUID();
+    await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletTypeId: "bonus", walletPart: 50n, shippingAddress: ADDRESS, idempotencyKey: key });
+    const replay = app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 50n, shippingAddress: ADDRESS, idempotencyKey: key });
+    await expect(replay).rejects.toMatchObject({ code: "CONFLICT" });
   });
 });

@@ -5,16 +5,19 @@ import { storableBigint } from "@/server/domain/storable";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { userAccount } from "@/server/domain/ledger";
+import { userAccount, walletAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
-import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema, splitPayment } from "@/server/domain/store";
+import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema } from "@/server/domain/store";
 import { openCardOrdersRefusal, statusAfterPayment } from "@/server/domain/store-orders";
+import { splitStoreOrder, walletChoiceSchema } from "@/server/domain/wallet-spending";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import type { StoreItemKind } from "@/server/generated/prisma/enums";
 import { payments } from "@/server/integrations/payments";
 import { post } from "@/server/ledger/post";
 import { findSellingPerformer, postSale } from "../sales/sales";
 import { getSetting } from "../settings/settings";
+import { payingWallet } from "../wallet/spending";
 import { announceOrderChange } from "./notifications";
 import { lockKey, reserveStock, selectItemForSale, selectItemStock, selectUserEmail } from "./queries";
 import { countAwaitingPaymentOrders, insertOrder, setCheckoutSessionIfUnset } from "./order-queries";
@@ -53,6 +56,8 @@ export const placeOrderSchema = z.object({
     .max(MAX_ORDER_QUANTITY, `Order at most ${MAX_ORDER_QUANTITY} at a time.`),
   /** Credits from the wallet; the rest is paid by card. Omitted: the whole total from the wallet. */
   walletPart: storableBigint(z.bigint().min(0n, "The wallet part cannot be negative.")).optional(),
+  /** The wallet the wallet part comes from; Credits when omitted. Its share cap may leave more to the card. */
+  walletTypeId: walletChoiceSchema,
   /** The total the buyer confirmed; a price changed meanwhile is refused rather than charged. */
   expectedTotal: storableBigint(z.bigint().positive()).optional(),
   shippingAddress: shippingAddressSchema.optional(),
@@ -91,8 +96,9 @@ async function itemForSale(itemId: string): Promise<ItemForSale> {
 
 /** The same key with the same request returns the first order; with a different request it is a conflict. */
 function assertSameRequest(existing: OrderRecord, input: PlaceOrder): void {
-  const sameWallet = input.walletPart === undefined ? existing.cardPart === 0n : existing.walletPart === input.walletPart;
-  if (existing.itemId !== input.itemId || existing.quantity !== input.quantity || !sameWallet) {
+  const sameWalletPart = input.walletPart === undefined ? existing.cardPart === 0n : existing.walletPart === input.walletPart;
+  const sameWallet = existing.wallet.id === (input.walletTypeId ?? CREDITS_WALLET);
+  if (existing.itemId !== input.itemId || existing.quantity !== input.quantity || !sameWalletPart || !sameWallet) {
     throw new DomainError("CONFLICT", "This order was already placed with different details.");
   }
 }
@@ -126,9 +132,11 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
     throw new DomainError("CONFLICT", `The price changed: this order now costs ${formatCredits(total)} credits. Review it and try again.`);
   }
   const terms = await getSetting(pool, "store");
-  const split = splitPayment({
+  const wallet = await payingWallet(pool, input.walletTypeId, "STORE");
+  const split = splitStoreOrder({
     total,
-    walletPart: input.walletPart ?? total,
+    walletPart: input.walletPart,
+    wallet,
     maxWalletShareBps: terms.maxWalletShareBps,
     creditPriceMinor: terms.creditPriceMinor,
   });
@@ -169,7 +177,8 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
         idempotencyKey: `store-order:${orderId}:sale`,
         request: { orderId },
         description,
-        metadata: { orderId, itemId: item.id, quantity: input.quantity },
+        metadata: { orderId, itemId: item.id, quantity: input.quantity, walletTypeId: wallet.id },
+        sources: [{ account: walletAccount(buyerId, wallet), amount: -total }],
       });
       saleTransactionId = sale.transactionId;
     } else if (split.walletPart > 0n) {
@@ -178,9 +187,9 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
         idempotencyKey: `store-order:${orderId}:hold`,
         actorId: buyerId,
         description: `Held for card checkout: ${description.replace(/^Store: /, "")}`,
-        metadata: { orderId, itemId: item.id },
+        metadata: { orderId, itemId: item.id, walletTypeId: wallet.id },
         legs: [
-          { account: userAccount(buyerId, "available"), amount: -split.walletPart },
+          { account: walletAccount(buyerId, wallet), amount: -split.walletPart },
           { account: userAccount(buyerId, "held"), amount: split.walletPart },
         ],
       });
@@ -197,6 +206,7 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
       unitPrice: item.price,
       total,
       walletPart: split.walletPart,
+      walletTypeId: wallet.id,
       cardPart: split.cardPart,
       cardAmountMinor: split.cardAmountMinor,
       currency: byCard ? terms.currency : null,

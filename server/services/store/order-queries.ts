@@ -21,6 +21,8 @@ export interface OrderRecord {
   unitPrice: bigint;
   total: bigint;
   walletPart: bigint;
+  /** The wallet the wallet part came from, as its ledger account needs it: the hold, release and refund use it. */
+  wallet: { id: string; accountKind: string; currency: string };
   cardPart: bigint;
   cardAmountMinor: bigint;
   cardRefundedMinor: bigint;
@@ -49,6 +51,9 @@ interface OrderRow {
   unit_price: string;
   total: string;
   wallet_part: string;
+  wallet_type_id: string;
+  wallet_account_kind: string;
+  wallet_currency: string;
   card_part: string;
   card_amount_minor: string;
   card_refunded_minor: string;
@@ -67,6 +72,7 @@ interface OrderRow {
 }
 
 const ORDER_COLUMNS = `o.id, o.item_id, i.kind, i.title, o.buyer_id, o.seller_id, o.quantity, o.unit_price, o.total, o.wallet_part,
+  o.wallet_type_id, w.account_kind AS wallet_account_kind, w.currency AS wallet_currency,
   o.card_part, o.card_amount_minor, o.card_refunded_minor, o.currency, o.status, o.idempotency_key, o.shipping_address, o.tracking_note,
   o.stripe_checkout_session_id, o.stripe_payment_intent_id, o.hold_transaction_id, o.sale_transaction_id,
   i.storage_key IS NOT NULL AS has_file, o.created_at, o.updated_at`;
@@ -84,6 +90,7 @@ function recordOf(row: OrderRow): OrderRecord {
     unitPrice: BigInt(row.unit_price),
     total: BigInt(row.total),
     walletPart: BigInt(row.wallet_part),
+    wallet: { id: row.wallet_type_id, accountKind: row.wallet_account_kind, currency: row.wallet_currency },
     cardPart: BigInt(row.card_part),
     cardAmountMinor: BigInt(row.card_amount_minor),
     cardRefundedMinor: BigInt(row.card_refunded_minor),
@@ -103,14 +110,14 @@ function recordOf(row: OrderRow): OrderRecord {
 }
 
 export async function loadOrder(db: Queryable, orderId: string): Promise<OrderRecord | null> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.id = $1`, [orderId]);
+  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id JOIN wallet_types w ON w.id = o.wallet_type_id WHERE o.id = $1`, [orderId]);
   return rows[0] ? recordOf(rows[0]) : null;
 }
 
 /** The order, its row locked until the caller's transaction ends. */
 export async function lockOrder(db: PoolClient, orderId: string): Promise<OrderRecord | null> {
   const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.id = $1 FOR UPDATE OF o`,
+    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id JOIN wallet_types w ON w.id = o.wallet_type_id WHERE o.id = $1 FOR UPDATE OF o`,
     [orderId],
   );
   return rows[0] ? recordOf(rows[0]) : null;
@@ -118,7 +125,7 @@ export async function lockOrder(db: PoolClient, orderId: string): Promise<OrderR
 
 export async function orderByKey(db: Queryable, buyerId: string, idempotencyKey: string): Promise<OrderRecord | null> {
   const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id WHERE o.buyer_id = $1 AND o.idempotency_key = $2`,
+    `SELECT ${ORDER_COLUMNS} FROM store_orders o JOIN store_items i ON i.id = o.item_id JOIN wallet_types w ON w.id = o.wallet_type_id WHERE o.buyer_id = $1 AND o.idempotency_key = $2`,
     [buyerId, idempotencyKey],
   );
   return rows[0] ? recordOf(rows[0]) : null;
@@ -177,6 +184,7 @@ export interface NewOrder {
   unitPrice: bigint;
   total: bigint;
   walletPart: bigint;
+  walletTypeId: string;
   cardPart: bigint;
   cardAmountMinor: bigint;
   currency: string | null;
@@ -191,8 +199,8 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<void>
   await db.query(
     `INSERT INTO store_orders (id, item_id, buyer_id, seller_id, quantity, unit_price, total, wallet_part, card_part,
                                  card_amount_minor, currency, status, idempotency_key, shipping_address,
-                                 hold_transaction_id, sale_transaction_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::"StoreOrderStatus", $13, $14::jsonb, $15, $16, now())`,
+                                 hold_transaction_id, sale_transaction_id, wallet_type_id, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::"StoreOrderStatus", $13, $14::jsonb, $15, $16, $17, now())`,
     [
       order.id,
       order.itemId,
@@ -210,6 +218,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<void>
       order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
       order.holdTransactionId?.toString() ?? null,
       order.saleTransactionId?.toString() ?? null,
+      order.walletTypeId,
     ],
   );
 }

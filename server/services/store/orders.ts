@@ -1,6 +1,6 @@
 import "server-only";
 import type { PoolClient } from "pg";
-import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
+import { type Leg, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
 import { type OrderActor, assertTransition, statusAfterPayment } from "@/server/domain/store-orders";
 import { reverse } from "@/server/ledger/post";
 import { postSale, refundSale } from "../sales/sales";
@@ -79,7 +79,7 @@ export async function releaseCardOrder(
 }
 
 /**
- * Takes a paid order back in the ledger: the sale is refunded (the wallet part to the buyer's available credits,
+ * Takes a paid order back in the ledger: the sale is refunded (the wallet part to the wallet that paid it,
  * the card part to gateway clearing, the card itself having been refunded by the caller) and the stock restored.
  */
 export async function refundPaidOrder(
@@ -92,7 +92,7 @@ export async function refundPaidOrder(
   if (order.saleTransactionId === null) throw new Error(`store order ${order.id} is ${order.status} without a sale`);
   await restoreStock(db, order);
   const destinations: Leg[] = [];
-  if (order.walletPart > 0n) destinations.push({ account: userAccount(order.buyerId, "available"), amount: order.walletPart });
+  if (order.walletPart > 0n) destinations.push({ account: walletAccount(order.buyerId, order.wallet), amount: order.walletPart });
   if (order.cardPart > 0n) destinations.push({ account: systemAccount("gateway_clearing"), amount: order.cardPart });
   const refund = await refundSale(db, {
     saleTransactionId: order.saleTransactionId,

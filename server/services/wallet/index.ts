@@ -2,6 +2,7 @@ import "server-only";
 
 /** A member's wallets: their types and rules, balances, history, moves between wallets and transfers between members. */
 export * from "./moves";
+export * from "./spending";
 export * from "./transfers";
 export * from "./wallet";
 export * from "./wallet-types";
