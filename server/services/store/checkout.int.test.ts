@@ -714,9 +714,12 @@ describe("paying from the Bonus wallet, which covers at most half of a store ord
     await app.deliverOutbox();
     expect((await orderRow(placed.orderId)).status).toBe("PAID");
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 0n, wallets: { bonus: 440n, credits: 1000n } });
+    expect(sent[0]?.text).toContain("From your Bonus wallet: 60 credits");
+    sent.length = 0;
 
     await app.callerAs(luna).store.refund({ orderId: placed.orderId, reason: "Out of stock" });
     await app.deliverOutbox();
+    expect(sent[0]?.text).toContain("60 credits are back in your Bonus wallet. $6.00 is refunded to your card.");
     expect(await app.walletBalances(app.pool, member.id)).toMatchObject({ held: 0n, wallets: { bonus: 500n, credits: 1000n } });
     expect(await postingsOf(placed.orderId)).toEqual(["STORE_HOLD hold", "STORE_SALE sale", "SALE_REFUND refund"]);
     await expectBooksBalance();

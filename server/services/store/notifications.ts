@@ -2,6 +2,7 @@ import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
 import { formatMinor } from "@/server/domain/money";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { appLink, creditsText as credits, renderEmail } from "../emails/template";
@@ -31,6 +32,8 @@ interface OrderFacts {
   quantity: number;
   total: bigint;
   walletPart: bigint;
+  /** "your wallet" for Credits, "your Bonus wallet" for another: where the wallet part came from and goes back to. */
+  yourWallet: string;
   cardPart: bigint;
   cardAmountMinor: bigint;
   currency: string | null;
@@ -53,6 +56,7 @@ async function orderFacts(db: Queryable, orderId: string): Promise<OrderFacts | 
     quantity: row.quantity,
     total: BigInt(row.total),
     walletPart: BigInt(row.wallet_part),
+    yourWallet: row.wallet_type_id === CREDITS_WALLET ? "your wallet" : `your ${row.wallet_name} wallet`,
     cardPart: BigInt(row.card_part),
     cardAmountMinor: BigInt(row.card_amount_minor),
     currency: row.currency,
@@ -75,7 +79,7 @@ function itemLine(order: OrderFacts): string {
 
 function paymentLines(order: OrderFacts): string {
   const lines = [`Total: ${credits(order.total)}`];
-  if (order.walletPart > 0n) lines.push(`From your wallet: ${credits(order.walletPart)}`);
+  if (order.walletPart > 0n) lines.push(`From ${order.yourWallet}: ${credits(order.walletPart)}`);
   if (order.cardPart > 0n && order.currency) {
     lines.push(`By card: ${formatMinor(order.cardAmountMinor, order.currency)} (${credits(order.cardPart)})`);
   }
@@ -120,7 +124,7 @@ function statusEmail(order: OrderFacts, event: "shipped" | "delivered" | "refund
       return email(order.buyer.email, `Delivered: ${order.title}`, [greeting, `Your order of ${itemLine(order)} was delivered. Enjoy!`], orderLink(order));
     case "refunded": {
       const back = [
-        order.walletPart > 0n ? `${credits(order.walletPart)} are back in your wallet.` : null,
+        order.walletPart > 0n ? `${credits(order.walletPart)} are back in ${order.yourWallet}.` : null,
         order.cardPart > 0n && order.currency ? `${formatMinor(order.cardAmountMinor, order.currency)} is refunded to your card.` : null,
       ].filter((line): line is string => line !== null);
       return email(order.buyer.email, `Refunded: ${order.title}`, [greeting, `Your order of ${itemLine(order)} was refunded.`, back.join(" ")], orderLink(order));
@@ -132,7 +136,7 @@ function statusEmail(order: OrderFacts, event: "shipped" | "delivered" | "refund
         [
           greeting,
           `Your order of ${itemLine(order)} was cancelled before the card payment completed, so nothing was charged to your card.`,
-          ...(order.walletPart > 0n ? [`The ${credits(order.walletPart)} set aside from your wallet are available again.`] : []),
+          ...(order.walletPart > 0n ? [`The ${credits(order.walletPart)} set aside from ${order.yourWallet} are available again.`] : []),
         ],
         orderLink(order),
       );

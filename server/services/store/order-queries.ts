@@ -263,6 +263,8 @@ export interface OrderFactsRow {
   quantity: number;
   total: string;
   wallet_part: string;
+  wallet_type_id: string;
+  wallet_name: string;
   card_part: string;
   card_amount_minor: string;
   currency: string | null;
@@ -279,7 +281,8 @@ export interface OrderFactsRow {
 /** An order with its buyer's and seller's names and addresses, for the messages about it. */
 export async function selectOrderFacts(db: Queryable, orderId: string): Promise<OrderFactsRow | undefined> {
   const { rows } = await db.query<OrderFactsRow>(
-    `SELECT o.id, o.status, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.card_part, o.card_amount_minor, o.currency,
+    `SELECT o.id, o.status, i.kind, i.title, o.quantity, o.total, o.wallet_part, o.wallet_type_id, w.name AS wallet_name, o.card_part,
+            o.card_amount_minor, o.currency,
             o.shipping_address, o.tracking_note, b.id AS buyer_id, b.email AS buyer_email, b.display_name AS buyer_name,
             o.seller_id, coalesce(sp.stage_name, s.display_name) AS seller_name,
             CASE WHEN o.seller_id IS NULL
@@ -288,6 +291,7 @@ export async function selectOrderFacts(db: Queryable, orderId: string): Promise<
        FROM store_orders o
        JOIN store_items i ON i.id = o.item_id
        JOIN users b ON b.id = o.buyer_id
+       JOIN wallet_types w ON w.id = o.wallet_type_id
        LEFT JOIN users s ON s.id = o.seller_id
        LEFT JOIN performer_profiles sp ON sp.user_id = o.seller_id
       WHERE o.id = $1`,
