@@ -29,7 +29,7 @@ function Headline({ order }: { order: Order }) {
         <div>
           <p className="font-semibold">Awaiting card payment</p>
           <p className="text-sm text-muted">
-            {order.walletPart > 0n ? `${formatCredits(order.walletPart)} credits are set aside from your wallet. ` : ""}
+            {order.walletPart > 0n ? `${formatCredits(order.walletPart)} credits are set aside from your ${order.walletName} wallet. ` : ""}
             The order completes as soon as your card payment is confirmed; this page updates by itself.
           </p>
         </div>
@@ -103,7 +103,7 @@ export function OrderView({ initialOrder, back }: { initialOrder: Order; back: {
     ["Buyer", order.buyer.name],
     ["Price", `${formatCredits(order.unitPrice)} credits each`],
     ["Total", `${formatCredits(order.total)} credits`],
-    ["From the wallet", `${formatCredits(order.walletPart)} credits`],
+    [`From ${order.walletName}`, `${formatCredits(order.walletPart)} credits`],
   ];
   if (order.cardPart > 0n && order.currency) {
     rows.push(["By card", `${formatMinor(order.cardAmountMinor, order.currency)} (${formatCredits(order.cardPart)} credits)`]);

@@ -31,6 +31,8 @@ export interface OrderSummary {
   unitPrice: bigint;
   total: bigint;
   walletPart: bigint;
+  /** The wallet the wallet part came from (Credits unless the buyer chose another). */
+  walletName: string;
   cardPart: bigint;
   cardAmountMinor: bigint;
   currency: string | null;
@@ -61,9 +63,9 @@ export interface OrderView extends OrderSummary {
   awaitingCard: boolean;
 }
 
-type OrderWithItem = StoreOrder & { item: Pick<StoreItem, "kind" | "title" | "storageKey"> };
+type OrderWithItem = StoreOrder & { item: Pick<StoreItem, "kind" | "title" | "storageKey">; wallet: { name: string } };
 
-const WITH_ITEM = { item: { select: { kind: true, title: true, storageKey: true } } } as const;
+const WITH_ITEM = { item: { select: { kind: true, title: true, storageKey: true } }, wallet: { select: { name: true } } } as const;
 
 interface Party {
   username: string;
@@ -96,6 +98,7 @@ function summaryOf(order: OrderWithItem, parties: Map<string, Party>, viewer: Vi
     unitPrice: order.unitPrice,
     total: order.total,
     walletPart: order.walletPart,
+    walletName: order.wallet.name,
     cardPart: order.cardPart,
     cardAmountMinor: order.cardAmountMinor,
     currency: order.currency,
