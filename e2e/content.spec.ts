@@ -19,7 +19,7 @@ test("a member unlocks a video, plays it, finds it in the library, and its file 
 
   await page.getByRole("button", { name: "Unlock for 40 credits" }).click();
   const dialog = page.getByRole("dialog", { name: `Unlock “${VIDEO_TITLE}”?` });
-  await expect(dialog).toContainText("40 credits leave your wallet now and go to Luna Vale");
+  await expect(dialog).toContainText("40 credits leave your Credits wallet now and go to Luna Vale");
   const fileAnswer = page.waitForResponse((response) => response.url().includes("/api/content/files/") && response.request().resourceType() === "media");
   await dialog.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`Unlocked “${VIDEO_TITLE}”`);

@@ -18,7 +18,7 @@ test("member1 joins Luna's fan club from /p/luna and sees the next renewal on /m
 
   await plan.getByRole("button", { name: "Join for 50 credits" }).click();
   const dialog = page.getByRole("dialog", { name: "Join Luna's Inner Circle?" });
-  await expect(dialog).toContainText("50 credits leave your wallet now for the first 30 days");
+  await expect(dialog).toContainText("50 credits leave your Credits wallet now for the first 30 days");
   await dialog.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Welcome to Luna's Inner Circle");
   await expect(plan).toContainText("You're a member. Renews on");

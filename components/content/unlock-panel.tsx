@@ -7,6 +7,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
+import { WalletPicker, usePayingWallets } from "@/components/wallet/pay-from-wallet";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { formatCredits } from "@/server/domain/money";
 
@@ -30,6 +31,8 @@ export function UnlockPanel({ itemId, title, price, stageName, signedIn, signInH
   const unlock = useMutation(trpc.content.unlock.mutationOptions());
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<PaymentError | null>(null);
+  const [walletId, setWalletId] = useState<string | null>(null);
+  const wallets = usePayingWallets("CONTENT", walletId, signedIn && !refusal && confirming);
   // One key per intended purchase: a retry after a lost response reuses it and is not charged twice.
   const idempotencyKey = useRef(crypto.randomUUID());
 
@@ -46,12 +49,13 @@ export function UnlockPanel({ itemId, title, price, stageName, signedIn, signInH
   function confirm() {
     setError(null);
     unlock.mutate(
-      { itemId, idempotencyKey: idempotencyKey.current, expectedPrice: price },
+      { itemId, idempotencyKey: idempotencyKey.current, expectedPrice: price, walletTypeId: wallets.chosen?.id },
       {
         onSuccess: (result) => {
           setConfirming(false);
           idempotencyKey.current = crypto.randomUUID();
           void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
+          void queryClient.invalidateQueries(trpc.spending.wallets.pathFilter());
           toast.success(`Unlocked “${result.title}”`, `${formatCredits(result.price)} credits paid. It's in your library now.`);
           router.refresh();
         },
@@ -79,9 +83,11 @@ export function UnlockPanel({ itemId, title, price, stageName, signedIn, signInH
         onConfirm={confirm}
         pending={unlock.isPending}
         title={`Unlock “${title}”?`}
-        description={`${formatCredits(price)} credits leave your wallet now and go to ${stageName}. You keep access for good.`}
+        description={`${formatCredits(price)} credits leave your ${wallets.chosen?.name ?? "Credits"} wallet now and go to ${stageName}. You keep access for good.`}
         confirmLabel="Unlock"
-      />
+      >
+        {wallets.options.length > 1 ? <WalletPicker options={wallets.options} value={wallets.chosen?.id ?? null} onChange={setWalletId} /> : null}
+      </ConfirmDialog>
     </div>
   );
 }

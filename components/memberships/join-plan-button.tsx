@@ -7,6 +7,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
+import { WalletPicker, usePayingWallets } from "@/components/wallet/pay-from-wallet";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { periodLabel } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
@@ -30,6 +31,8 @@ export function JoinPlanButton({ plan, signInHref, ownPlan }: JoinPlanButtonProp
   const join = useMutation(trpc.memberships.subscribe.mutationOptions());
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<PaymentError | null>(null);
+  const [walletId, setWalletId] = useState<string | null>(null);
+  const wallets = usePayingWallets("MEMBERSHIPS", walletId, !signInHref && !ownPlan && confirming);
   // One key per intended join: a retry after a lost response reuses it, so the first period is paid once.
   const idempotencyKey = useRef(crypto.randomUUID());
 
@@ -46,13 +49,14 @@ export function JoinPlanButton({ plan, signInHref, ownPlan }: JoinPlanButtonProp
 
   function confirm() {
     join.mutate(
-      { planId: plan.id, idempotencyKey: idempotencyKey.current, expectedPrice: plan.price },
+      { planId: plan.id, idempotencyKey: idempotencyKey.current, expectedPrice: plan.price, walletTypeId: wallets.chosen?.id },
       {
         onSuccess: (result) => {
           setConfirming(false);
           setError(null);
           idempotencyKey.current = crypto.randomUUID();
           void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
+          void queryClient.invalidateQueries(trpc.spending.wallets.pathFilter());
           void queryClient.invalidateQueries(trpc.memberships.mine.pathFilter());
           toast.success(`Welcome to ${result.planName}`, `Your membership renews on ${dateFormat.format(result.currentPeriodEnd)}.`);
           router.refresh();
@@ -81,9 +85,11 @@ export function JoinPlanButton({ plan, signInHref, ownPlan }: JoinPlanButtonProp
         onConfirm={confirm}
         pending={join.isPending}
         title={`Join ${plan.name}?`}
-        description={`${formatCredits(plan.price)} credits leave your wallet now for the first ${period}. It renews every ${period} at the same price or less until you cancel; cancelling keeps your access to the end of the paid period.`}
+        description={`${formatCredits(plan.price)} credits leave your ${wallets.chosen?.name ?? "Credits"} wallet now for the first ${period}. It renews every ${period} from the same wallet at the same price or less until you cancel; cancelling keeps your access to the end of the paid period.`}
         confirmLabel="Join"
-      />
+      >
+        {wallets.options.length > 1 ? <WalletPicker options={wallets.options} value={wallets.chosen?.id ?? null} onChange={setWalletId} /> : null}
+      </ConfirmDialog>
     </div>
   );
 }

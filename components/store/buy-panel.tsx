@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
@@ -11,9 +11,11 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
+import { WalletPicker, usePayingWallets } from "@/components/wallet/pay-from-wallet";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { formatCredits, formatMinor } from "@/server/domain/money";
 import { MAX_ORDER_QUANTITY, type PaymentSplit, type ShippingAddress, shippingAddressSchema, splitPayment, walletCap } from "@/server/domain/store";
+import { FULL_SHARE_BPS } from "@/server/domain/commission";
 import type { StoreItemKind } from "@/server/generated/prisma/enums";
 
 interface BuyPanelProps {
@@ -39,6 +41,8 @@ const ADDRESS_FIELDS: Array<{ key: keyof AddressDraft; label: string; autoComple
 ];
 
 interface OrderRequest {
+  walletTypeId: string | undefined;
+  walletName: string;
   quantity: number;
   split: PaymentSplit;
   shippingAddress?: ShippingAddress;
@@ -48,14 +52,18 @@ const percent = (bps: number) => `${(bps / 100).toLocaleString("en", { maximumFr
 
 /**
  * Buy an item: a quantity, a shipping address for physical goods, and how much of the total comes from the
- * wallet (up to the admin's cap and the balance); the rest is paid by card in Stripe Checkout. A confirmation
+ * wallet the buyer picks among those that may pay for store orders (up to the store's cap, that wallet's own
+ * share cap and its balance); the rest is paid by card in Stripe Checkout. A confirmation
  * comes first; a refusal is shown where the form is, with the way out when credits are short.
  */
 export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPanelProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const toast = useToast();
+  const queryClient = useQueryClient();
   const balances = useQuery(trpc.wallet.balances.queryOptions(undefined, { enabled: signedIn && !ownItem }));
+  const [walletId, setWalletId] = useState<string | null>(null);
+  const wallets = usePayingWallets("STORE", walletId, signedIn && !ownItem);
   const buy = useMutation(trpc.store.buy.mutationOptions());
   const [quantityText, setQuantityText] = useState("1");
   /** Null until the buyer types a wallet amount: the default is as much as the wallet may and can pay. */
@@ -104,8 +112,15 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
   const quantity = digital ? 1 : /^\d{1,2}$/.test(quantityText.trim()) ? Number(quantityText.trim()) : null;
   const validQuantity = quantity !== null && quantity >= 1 && quantity <= MAX_ORDER_QUANTITY ? quantity : null;
   const total = item.price * BigInt(validQuantity ?? 1);
-  const cap = walletCap(total, terms.maxWalletShareBps);
-  const available = balances.data && balances.data.available > 0n && !balances.data.restricted ? balances.data.available : 0n;
+  const wallet = wallets.chosen;
+  const siteCap = walletCap(total, terms.maxWalletShareBps);
+  const ownCap = wallet ? walletCap(total, wallet.storeShareCapBps) : siteCap;
+  // The wallet's own share cap applies when it is the lower one (Bonus pays at most half of an order).
+  const walletCapped = ownCap < siteCap;
+  const cap = walletCapped ? ownCap : siteCap;
+  const walletName = wallet?.name ?? "Credits";
+  const loaded = Boolean(balances.data && wallets.query.data);
+  const available = wallet && wallet.balance > 0n && !balances.data?.restricted ? wallet.balance : 0n;
   const walletMax = cap < available ? cap : available;
   const walletPart = walletText === null ? walletMax : /^\d{1,15}$/.test(walletText.trim()) ? BigInt(walletText.trim()) : null;
   const split = walletPart !== null && walletPart <= cap ? splitPayment({ total, walletPart, ...terms }) : null;
@@ -115,8 +130,11 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
     const problems: Errors = {};
     if (validQuantity === null) problems.quantity = `Order between 1 and ${MAX_ORDER_QUANTITY}.`;
     if (walletPart === null) problems.walletPart = "Enter a whole number of credits, or 0.";
-    else if (walletPart > cap) problems.walletPart = `At most ${formatCredits(cap)} credits of this order can come from your wallet.`;
-    else if (walletPart > available) problems.walletPart = `You have ${formatCredits(available)} credits available.`;
+    else if (walletPart > cap) {
+      problems.walletPart = walletCapped
+        ? `Your ${walletName} wallet can pay at most ${formatCredits(cap)} credits of this order.`
+        : `At most ${formatCredits(cap)} credits of this order can come from your wallet.`;
+    } else if (walletPart > available) problems.walletPart = `You have ${formatCredits(available)} credits in ${walletName}.`;
     let shippingAddress: ShippingAddress | undefined;
     if (!digital) {
       const parsed = shippingAddressSchema.safeParse({ ...address, line2: address.line2.trim() || undefined });
@@ -125,7 +143,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
     }
     setErrors(problems);
     if (Object.keys(problems).length > 0 || validQuantity === null || !split) return;
-    setConfirming({ quantity: validQuantity, split, shippingAddress });
+    setConfirming({ walletTypeId: wallet?.id, walletName, quantity: validQuantity, split, shippingAddress });
   }
 
   function confirm() {
@@ -136,6 +154,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
         itemId: item.id,
         quantity: request.quantity,
         walletPart: request.split.walletPart,
+        walletTypeId: request.walletTypeId,
         expectedTotal: request.split.total,
         shippingAddress: request.shippingAddress,
         idempotencyKey: idempotencyKey.current,
@@ -148,7 +167,8 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
             return;
           }
           setConfirming(null);
-          toast.success("Order placed", `${formatCredits(request.split.total)} credits paid from your wallet.`);
+          void queryClient.invalidateQueries(trpc.spending.wallets.pathFilter());
+          toast.success("Order placed", `${formatCredits(request.split.total)} credits paid from your ${request.walletName} wallet.`);
           router.push(`/orders/${placed.orderId}`);
         },
         onError: (error) => {
@@ -188,15 +208,27 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
           )}
           <fieldset className="space-y-3 rounded-control border border-line p-4">
             <legend className="px-1 text-sm font-semibold">Payment</legend>
+            <WalletPicker
+              options={wallets.options}
+              value={wallet?.id ?? null}
+              onChange={(id) => {
+                setWalletId(id);
+                setWalletText(null);
+              }}
+              note={(option) =>
+                option.storeShareCapBps < FULL_SHARE_BPS ? `Pays at most ${percent(option.storeShareCapBps)} of an order; the card pays the rest.` : null
+              }
+            />
             <Field
               label="From your wallet"
               name="walletPart"
               error={errors.walletPart}
               hint={
                 <>
-                  Up to {formatCredits(cap)} credits ({percent(terms.maxWalletShareBps)} of the order) can come from your wallet; you have{" "}
-                  {balances.data ? formatCredits(available) : "…"}. The rest is paid by card at {formatMinor(terms.creditPriceMinor, terms.currency)} a
-                  credit.
+                  {walletCapped
+                    ? `Your ${walletName} wallet pays at most ${percent(wallet?.storeShareCapBps ?? FULL_SHARE_BPS)} of an order: up to ${formatCredits(cap)} credits here`
+                    : `Up to ${formatCredits(cap)} credits (${percent(terms.maxWalletShareBps)} of the order) can come from your ${walletName} wallet`}
+                  ; you have {loaded ? formatCredits(available) : "…"}. The rest is paid by card at {formatMinor(terms.creditPriceMinor, terms.currency)} a credit.
                 </>
               }
             >
@@ -212,10 +244,10 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
                   <button
                     type="button"
                     className="text-left text-sm font-semibold text-accent-700 hover:underline disabled:cursor-not-allowed disabled:opacity-60"
-                    disabled={!balances.data}
+                    disabled={!loaded}
                     onClick={() => setWalletText(null)}
                   >
-                    Pay the most from your wallet{balances.data ? ` (${formatCredits(walletMax)} credits)` : ""}
+                    Pay the most from your wallet{loaded ? ` (${formatCredits(walletMax)} credits)` : ""}
                   </button>
                 </div>
               )}
@@ -226,7 +258,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
                 <dd className="font-semibold tabular-nums">{formatCredits(total)} credits</dd>
               </div>
               <div className="flex justify-between gap-4">
-                <dt className="text-muted">From your wallet</dt>
+                <dt className="text-muted">From {walletName}</dt>
                 <dd className="tabular-nums">{split ? `${formatCredits(split.walletPart)} credits` : "—"}</dd>
               </div>
               <div className="flex justify-between gap-4">
@@ -257,7 +289,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
               ))}
             </fieldset>
           )}
-          <Button type="submit" className="w-full" disabled={!balances.data}>
+          <Button type="submit" className="w-full" disabled={!loaded}>
             Review order
           </Button>
         </form>
@@ -271,8 +303,8 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
         description={
           confirming
             ? byCard
-              ? `${formatCredits(confirming.split.walletPart)} credits are set aside from your wallet now, and ${formatMinor(confirming.split.cardAmountMinor, terms.currency)} is charged to your card on the next page. The order completes when the card payment succeeds.`
-              : `${formatCredits(confirming.split.total)} credits leave your wallet now.`
+              ? `${formatCredits(confirming.split.walletPart)} credits are set aside from your ${confirming.walletName} wallet now, and ${formatMinor(confirming.split.cardAmountMinor, terms.currency)} is charged to your card on the next page. The order completes when the card payment succeeds.`
+              : `${formatCredits(confirming.split.total)} credits leave your ${confirming.walletName} wallet now.`
             : undefined
         }
         confirmLabel={byCard ? "Continue to card payment" : "Place order"}
