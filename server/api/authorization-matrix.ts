@@ -300,6 +300,11 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "wallet.purchase": { allow: ["member"], owner: "member", input: (fx) => ({ purchaseId: fx.purchaseId }) },
   "wallet.startCheckout": { allow: SIGNED_IN, input: (fx) => ({ packageId: fx.packageId, idempotencyKey: key() }) },
   "wallet.wallets": { allow: SIGNED_IN },
+  "walletPreferences.get": { allow: SIGNED_IN },
+  "walletPreferences.setActive": { allow: SIGNED_IN, input: () => ({ walletTypeId: "credits" }) },
+  "walletPreferences.setAutoTopUp": { allow: SIGNED_IN, input: () => ({ sourceWalletTypeId: "usd", below: 10n, amount: 500n, maxPerDay: 3 }) },
+  "walletPreferences.clearAutoTopUp": { allow: SIGNED_IN },
+  "walletPreferences.topUpNow": { allow: SIGNED_IN, input: () => ({ idempotencyKey: key() }) },
 };
 
 /**

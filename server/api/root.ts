@@ -19,6 +19,7 @@ import { storeRouter } from "@/server/api/routers/store";
 import { tipsRouter } from "@/server/api/routers/tips";
 import { transfersRouter } from "@/server/api/routers/transfers";
 import { walletRouter } from "@/server/api/routers/wallet";
+import { walletPreferencesRouter } from "@/server/api/routers/wallet-preferences";
 import { createTRPCRouter } from "@/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -42,6 +43,7 @@ export const appRouter = createTRPCRouter({
   payouts: payoutsRouter,
   outbox: outboxRouter,
   spending: spendingRouter,
+  walletPreferences: walletPreferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

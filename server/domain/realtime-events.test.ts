@@ -18,6 +18,11 @@ const at = "2026-01-01T10:00:00.000Z";
 /** Every event: the channels it goes on and a payload as the server writes it. */
 const catalogue: { [Name in RealtimeEventName]: { channels: ChannelKind[]; payload: RealtimePayload<Name> } } = {
   "wallet.updated": { channels: ["user"], payload: { available: "9007199254740993", earnings: "0", pending: "0", held: "-25", restricted: false, wallets: { credits: "9007199254740993" } } },
+  "wallet.topped_up": {
+    channels: ["user"],
+    payload: { automatic: true, fromWalletTypeId: "usd", fromWallet: "Dollars", fromCurrency: "USD", amount: "500", toWalletTypeId: "credits", toWallet: "Credits", toCurrency: "CRD", result: "49", at },
+  },
+  "wallet.top_up_refused": { channels: ["user"], payload: { reason: "DAILY_LIMIT", message: "Automatic top-up didn't run: it already ran 3 times today.", at } },
   "tip.received": { channels: ["user"], payload: { transactionId: "7", fromDisplayName: "Sam", amount: "25", net: "20", message: null, at } },
   "show.requested": { channels: ["user"], payload: { showId: "s1", status: "REQUESTED", joined: false } },
   "show.updated": { channels: ["user"], payload: { showId: "s1", charged: "90", participants: [{ memberId: "m1", charged: "90" }] } },

@@ -67,6 +67,26 @@ export const REALTIME_EVENTS = {
       wallets: z.record(z.string(), signedCredits),
     }),
   ),
+  /** Value moved into the member's active wallet: an automatic top-up during a show, or the room's Top up button. */
+  "wallet.topped_up": event(
+    ["user"],
+    z.object({
+      automatic: z.boolean(),
+      fromWalletTypeId: z.string(),
+      fromWallet: z.string(),
+      fromCurrency: z.string(),
+      /** Taken from the source, in its minor units. */
+      amount: digits,
+      toWalletTypeId: z.string(),
+      toWallet: z.string(),
+      toCurrency: z.string(),
+      /** Credited to the active wallet, in its minor units. */
+      result: digits,
+      at: instant,
+    }),
+  ),
+  /** An automatic top-up was due and did not run (the source short of funds, the day's limit); told once per crossing. */
+  "wallet.top_up_refused": event(["user"], z.object({ reason: z.string(), message: z.string(), at: instant })),
   /** A tip landed, on the performer's channel. */
   "tip.received": event(
     ["user"],
@@ -106,6 +126,8 @@ export type RealtimeChannel<Name extends RealtimeEventName> = ChannelNames[Catal
 export type ShowViewEvent = "show.requested" | "show.updated";
 
 export type WalletUpdatedPayload = RealtimePayload<"wallet.updated">;
+export type WalletToppedUpPayload = RealtimePayload<"wallet.topped_up">;
+export type WalletTopUpRefusedPayload = RealtimePayload<"wallet.top_up_refused">;
 export type TipReceivedPayload = RealtimePayload<"tip.received">;
 export type ShowViewPayload = RealtimePayload<"show.updated">;
 export type ShowEndedPayload = RealtimePayload<"show.ended">;

@@ -52,8 +52,10 @@ export interface MeterView {
   /** Posted to the ledger so far. */
   settled: bigint;
   held: bigint;
-  /** Member side: credits left for the show (held plus available, less what is owed and not posted yet). */
+  /** Member side: credits left for the show (held plus the paying wallet's, less what is owed and not posted yet). */
   balanceLeft: bigint | null;
+  /** Member side: the wallet that pays their meter (their active wallet when they asked or joined). */
+  payingWallet: { id: string; name: string; balance: bigint } | null;
   secondsLeft: number | null;
   lowBalance: boolean;
   running: boolean;
@@ -130,9 +132,12 @@ export async function loadMeterView(db: Queryable, viewer: ShowActor, showId: st
     const running = live && mine?.participant.status === "ACTIVE" && mine.participant.running_now;
     let balanceLeft: bigint | null = null;
     let left: number | null = null;
+    let payingWallet: MeterView["payingWallet"] = null;
     if (mine && mine.participant.status === "ACTIVE") {
       const wallet = await walletBalances(db, viewer.id);
-      const spendable = wallet.restricted || wallet.available < 0n ? 0n : wallet.available;
+      const paying = wallet.wallets[mine.participant.wallet_type_id] ?? 0n;
+      payingWallet = { id: mine.participant.wallet_type_id, name: mine.participant.wallet_name, balance: paying };
+      const spendable = wallet.restricted || paying < 0n ? 0n : paying;
       const unposted = mine.charged - mine.settled;
       balanceLeft = mine.held + spendable - unposted > 0n ? mine.held + spendable - unposted : 0n;
       left = secondsLeft(mine.settled + mine.held + spendable, mine.meteredSeconds, terms);
@@ -150,6 +155,7 @@ export async function loadMeterView(db: Queryable, viewer: ShowActor, showId: st
       settled: mine?.settled ?? 0n,
       held: mine?.held ?? 0n,
       balanceLeft,
+      payingWallet,
       secondsLeft: left,
       lowBalance: Boolean(running) && left !== null && isLowBalance(left),
       running: Boolean(running),
@@ -170,6 +176,7 @@ export async function loadMeterView(db: Queryable, viewer: ShowActor, showId: st
     settled: meters.reduce((sum, meter) => sum + meter.settled, 0n),
     held: meters.reduce((sum, meter) => sum + meter.held, 0n),
     balanceLeft: null,
+    payingWallet: null,
     secondsLeft: null,
     lowBalance: false,
     running,

@@ -68,17 +68,22 @@ export interface MeterRow {
   billed_now: string | null;
   /** Running and not due to pause: a side that went quiet stops the meter before the sweep records it. */
   running_now: boolean;
+  /** The wallet that pays this meter. */
+  wallet_type_id: string;
+  wallet_name: string;
 }
 
 /** Every meter of the show as the database clock has it now (show_meter_plan), oldest member first. */
 export async function selectMeters(db: Queryable, showId: string, at: Date | null, params: MeterParams): Promise<MeterRow[]> {
   const { rows } = await db.query<MeterRow>(
-    `SELECT p.id, p.member_id, u.display_name, p.status, p.metered_seconds, p.settled, p.held, p.end_reason,
+    `SELECT p.id, p.member_id, u.display_name, p.status, p.metered_seconds, p.settled, p.held, p.end_reason, p.wallet_type_id,
+            wt.name AS wallet_name,
             coalesce(p.member_seen_at >= coalesce($2::timestamptz, now()) - make_interval(secs => $3), false) AS member_present,
             plan.metered AS metered_now, plan.billed AS billed_now,
             coalesce(plan.keeps_running, false) AND p.running_since IS NOT NULL AS running_now
        FROM show_participants p
        JOIN users u ON u.id = p.member_id
+       JOIN wallet_types wt ON wt.id = p.wallet_type_id
        LEFT JOIN show_meter_plan(ARRAY[$1]::uuid[], coalesce($2::timestamptz, now()), NULL, NULL, $3, $4, $5) plan
          ON plan.participant_id = p.id
       WHERE p.show_id = $1
@@ -208,16 +213,28 @@ export async function insertGroupShow(
   );
 }
 
-/** A member's meter, seen now; `held` is what was already moved to held credits for it. */
+/** A member's meter, seen now; `held` is what was already moved to held credits for it, from `walletTypeId`, which pays it. */
 export async function insertParticipant(
   db: Queryable,
-  participant: { id: string; showId: string; memberId: string; held: bigint; at: Date | null },
+  participant: { id: string; showId: string; memberId: string; held: bigint; at: Date | null; walletTypeId: string },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO show_participants (id, show_id, member_id, status, member_seen_at, joined_at, held)
-     VALUES ($1, $2, $3, 'ACTIVE', coalesce($4::timestamptz, now()), coalesce($4::timestamptz, now()), $5)`,
-    [participant.id, participant.showId, participant.memberId, participant.at, participant.held.toString()],
+    `INSERT INTO show_participants (id, show_id, member_id, status, member_seen_at, joined_at, held, wallet_type_id)
+     VALUES ($1, $2, $3, 'ACTIVE', coalesce($4::timestamptz, now()), coalesce($4::timestamptz, now()), $5, $6)`,
+    [participant.id, participant.showId, participant.memberId, participant.at, participant.held.toString(), participant.walletTypeId],
   );
+}
+
+/** The ledger account of the wallet that pays a meter. */
+export async function selectParticipantWalletAccount(db: Queryable, participantId: string): Promise<string> {
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT a.code FROM show_participants p JOIN ledger_accounts a ON a.owner_id = p.member_id AND a.wallet_type_id = p.wallet_type_id
+      WHERE p.id = $1`,
+    [participantId],
+  );
+  const code = rows[0]?.code;
+  if (!code) throw new Error(`participant ${participantId} has no paying wallet`);
+  return code;
 }
 
 export async function selectActiveParticipants(db: Queryable, showId: string): Promise<{ id: string; member_id: string }[]> {

@@ -13,6 +13,8 @@ import { post } from "@/server/ledger/post";
 import { canEnterRoom, loadRoomTerms } from "../rooms/room-access";
 import { resolveRate } from "../sales/commissions";
 import { getSetting } from "../settings/settings";
+import { payingWalletFor } from "../wallet/preferences";
+import type { WalletType } from "../wallet/wallet-types";
 import { NO_SUCH_SHOW, type ShowActor, type ShowOptions } from "./common";
 import type { MeterChange } from "./metering";
 import {
@@ -23,6 +25,7 @@ import {
   lockShowsOfUser,
   selectMemberOpenShow,
   selectPerformerLiveShowKind,
+  selectParticipantWalletAccount,
   selectRoomOnline,
 } from "./queries";
 
@@ -110,18 +113,25 @@ export async function planShow(db: Queryable, performerId: string, kind: ShowKin
   };
 }
 
-export async function assertCanCoverHold(db: Queryable, memberId: string, hold: bigint, what: string): Promise<void> {
+/**
+ * The wallet that will pay a meter the member starts now: their active wallet, which must pay for shows, and hold
+ * the minimum charge.
+ */
+export async function payingWalletForShow(db: Queryable, memberId: string, hold: bigint, what: string): Promise<WalletType> {
+  const payer = await payingWalletFor(db, memberId, "SHOWS");
   const wallet = await walletBalances(db, memberId);
   if (wallet.restricted) throw new DomainError("ACCOUNT_RESTRICTED", "Spending is paused until the negative balance of your wallet is settled.");
-  if (wallet.available < hold) {
+  const balance = wallet.wallets[payer.id] ?? 0n;
+  if (balance < hold) {
     throw new DomainError(
       "INSUFFICIENT_FUNDS",
-      `${what} needs ${formatCredits(hold)} credits for the minimum charge; you have ${formatCredits(wallet.available)}.`,
+      `${what} needs ${formatCredits(hold)} credits for the minimum charge; your ${payer.name} wallet has ${formatCredits(balance)}.`,
     );
   }
+  return payer;
 }
 
-/** Moves the first charge due from the member's available to held credits, once per meter. */
+/** Moves the first charge due from the wallet that pays the meter to held credits, once per meter. */
 export async function postHold(db: Queryable, participantId: string, showId: string, memberId: string, amount: bigint, stageName: string): Promise<void> {
   if (amount === 0n) return;
   await post(db, {
@@ -132,7 +142,7 @@ export async function postHold(db: Queryable, participantId: string, showId: str
     description: `Held for a show with ${stageName}`,
     metadata: { showId, participantId, stageName, amount: amount.toString() },
     legs: [
-      { account: userAccount(memberId, "available"), amount: -amount },
+      { account: await selectParticipantWalletAccount(db, participantId), amount: -amount },
       { account: userAccount(memberId, "held"), amount },
     ],
   });

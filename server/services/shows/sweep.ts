@@ -7,6 +7,7 @@ import { type MeterChange, type MeterParams, type SweepResult, settleShows, swee
 import { announce, changeShows } from "./notices";
 import { lockExpiredRequests } from "./queries";
 import { closeRequest, lockShow } from "./steps";
+import { autoTopUpAfterSettle } from "../wallet/top-ups";
 
 /**
  * The glue between the meter engine (metering.ts) and what happens around it: the `shows.sweep` job's run, which
@@ -64,17 +65,23 @@ async function endEach(
 
 /**
  * One sweep: drop requests nobody answered, then settle every live show with something to do (see
- * sweepMeters), each batch writing what it announces in its own transaction.
+ * sweepMeters), each batch writing what it announces in its own transaction; then the automatic top-up of each
+ * member whose meter moved (server/services/wallet/top-ups.ts).
  */
 export async function runShowSweep(options: ShowOptions = {}): Promise<SweepResult> {
   const params = await meterParams(pool);
   await expireRequests(params, options);
-  return sweepMeters(pool, params, {
+  const settledMembers: string[] = [];
+  const result = await sweepMeters(pool, params, {
     at: options.at,
     onBatch: async (changes, db) => {
+      for (const change of changes) if (change.memberId && change.endReason === null) settledMembers.push(change.memberId);
       if (!options.quiet) await enqueue(db, await announce(db, changes, await transactionTag(db), options));
     },
   });
+  // After the batches commit, each in its own transaction: a refused top-up must not undo a settlement.
+  await autoTopUpAfterSettle(pool, settledMembers, { at: options.at });
+  return result;
 }
 
 async function expireRequests(params: MeterParams, options: ShowOptions): Promise<void> {

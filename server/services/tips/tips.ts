@@ -3,6 +3,7 @@ import { z } from "zod";
 import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { type RoomTipPayload, type TipReceivedPayload, roomChannel, userChannel } from "@/server/domain/realtime-events";
 import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
@@ -46,7 +47,8 @@ interface StoredTipMetadata {
 }
 
 /**
- * A tip in one statement: the tipper (and, given the version a session claims, that session still current), the
+ * A tip in one statement: the tipper's active wallet (wallet_preferences; Credits without a row), which ledger_sale
+ * refuses when its rules leave tips out (TM030), the tipper (and, given the version a session claims, that session still current), the
  * performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
  * was posted rather than replayed, one outbox message naming it, which the relay expands into the tip's
  * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
@@ -72,7 +74,10 @@ WITH performer AS MATERIALIZED (
   SELECT pf.stage_name, s.*
     FROM performer pf
    CROSS JOIN LATERAL ledger_sale('TIP', 'TIP', $2::uuid, pf.id, $3::bigint, $4, $5, 'Tip to ' || pf.stage_name,
-     jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY['user:' || $2 || ':available:CRD'],
+     jsonb_build_object('stageName', pf.stage_name, 'message', $6::text), ARRAY[(
+       SELECT a.code FROM ledger_accounts a
+        WHERE a.owner_id = $2::uuid
+          AND a.wallet_type_id = coalesce((SELECT wp.active_wallet_type_id FROM wallet_preferences wp WHERE wp.user_id = $2::uuid), '${CREDITS_WALLET}'))],
      ARRAY[-$3::bigint], $7::jsonb) s
 ), announced AS (
   INSERT INTO outbox_messages (key, kind, payload)
@@ -88,7 +93,7 @@ SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name
   FROM sale s`;
 
 /**
- * A member tips a performer: the amount leaves the member's available credits, the performer's share at the
+ * A member tips a performer: the amount leaves the member's active wallet, the performer's share at the
  * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
  * transaction that records the rate, and its announcement in the outbox, in one round trip. A retry with the
  * same key returns the first tip and notifies no one again. The lookups that word a refusal run only after one.
