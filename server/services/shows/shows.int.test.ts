@@ -710,7 +710,7 @@ describe("refusals post nothing", () => {
     const count = await ledgerTransactionCount();
     expect(await refusal(() => callerAs(poor).shows.requestPrivate({ performerId: performer.id, idempotencyKey: randomUUID() }))).toEqual({
       code: "INSUFFICIENT_FUNDS",
-      message: "A private show with Aria Stage needs 60 credits for the minimum charge; you have 59.",
+      message: "A private show with Aria Stage needs 60 credits for the minimum charge; your Credits wallet has 59.",
     });
     const { showId } = await callerAs(performer).shows.startGroup({});
     expect((await refusal(() => callerAs(poorer).shows.join({ showId, idempotencyKey: randomUUID() }))).code).toBe("INSUFFICIENT_FUNDS");
