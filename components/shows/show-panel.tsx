@@ -193,6 +193,24 @@ export function ShowPanel({ performerId, viewerRole, room, realtime }: ShowPanel
   );
 }
 
+/**
+ * The wallet paying this show (the one active when the member asked or joined), with its balance from the same
+ * live query as the room's paying wallet, so both say the same while the meter runs.
+ */
+function ShowPayingWallet({ wallet }: { wallet: NonNullable<MeterView["payingWallet"]> }) {
+  const trpc = useTRPC();
+  const balances = useQuery(trpc.wallet.balances.queryOptions());
+  const balance = balances.data?.wallets[wallet.id] ?? wallet.balance;
+  return (
+    <p className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+      <span className="text-muted">Paid from your {wallet.name} wallet</span>
+      <output aria-label="Show wallet balance" className="font-semibold tabular-nums">
+        {formatCredits(balance)} credits
+      </output>
+    </p>
+  );
+}
+
 function ShowBody({ view, fetchedAt, onChange, onDismiss }: { view: MeterView; fetchedAt: number; onChange: (view: MeterView) => void; onDismiss: () => void }) {
   if (view.side === "member" && !view.joined && view.status === "LIVE") return <JoinGroupShow view={view} onJoined={onChange} />;
   if (view.status === "REQUESTED") return <PendingRequest view={view} onChange={onChange} />;
@@ -201,6 +219,7 @@ function ShowBody({ view, fetchedAt, onChange, onDismiss }: { view: MeterView; f
     <div className="space-y-4">
       {view.side === "performer" && view.memberName ? <p className="text-sm text-muted">With {view.memberName}</p> : null}
       {view.side === "member" ? <p className="text-sm text-muted">With {view.stageName}</p> : null}
+      {view.side === "member" && view.payingWallet && !finished ? <ShowPayingWallet wallet={view.payingWallet} /> : null}
       {view.status === "DECLINED" ? (
         <p role="status" className="text-sm">
           The request was declined{view.endReason ? `: ${endReasonText(view.endReason, view.side)}` : ""}. Nothing was charged.

@@ -1,13 +1,13 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
-import { useWalletRealtime } from "@/components/realtime/use-wallet-realtime";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { PayingWalletBar } from "@/components/wallet/paying-wallet";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { Input, Textarea } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
@@ -28,29 +28,8 @@ interface TipPanelProps {
   signInHref: string;
   /** The performer looking at their own page cannot tip themselves. */
   ownPage: boolean;
-  /** The viewer's private channel (userChannel), which keeps the balance shown here live; null when signed out. */
+  /** The viewer's private channel (userChannel), which keeps the paying wallet shown here live; null when signed out. */
   wallet: { config: PublicPusherConfig; channel: string } | null;
-}
-
-/**
- * The member's available credits, from the same query and live updates as the wallet page, so the two agree
- * while the member tips, joins a show or spends in another tab.
- */
-function TipBalance({ config, channel }: { config: PublicPusherConfig; channel: string }) {
-  const trpc = useTRPC();
-  const balances = useQuery(trpc.wallet.balances.queryOptions());
-  useWalletRealtime({ config, channel });
-  const labelId = useId();
-  return (
-    <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 rounded-control bg-subtle px-3 py-2 text-sm">
-      <span id={labelId} className="text-muted">
-        Your balance
-      </span>
-      <output aria-labelledby={labelId} aria-live="polite" className="font-semibold text-fg tabular-nums">
-        {balances.data ? `${formatCredits(balances.data.available)} credits` : "…"}
-      </output>
-    </div>
-  );
 }
 
 /** Tip a performer: a preset or custom amount, an optional message, a confirmation, then a toast. */
@@ -116,7 +95,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
 
   return (
     <Card aria-labelledby="tip-heading">
-      <CardHeader id="tip-heading" title={`Tip ${stageName}`} description="Paid from your available credits." />
+      <CardHeader id="tip-heading" title={`Tip ${stageName}`} description="Paid from your active wallet." />
       <CardBody>
         <form
           className="space-y-4"
@@ -126,7 +105,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
             review();
           }}
         >
-          {wallet ? <TipBalance config={wallet.config} channel={wallet.channel} /> : null}
+          {wallet ? <PayingWalletBar config={wallet.config} channel={wallet.channel} /> : null}
           {formError ? <PaymentErrorNotice error={formError} /> : null}
           <div role="group" aria-label="Preset amounts" className="flex flex-wrap gap-2">
             {PRESETS.map((preset) => (
@@ -167,7 +146,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
         onConfirm={confirm}
         pending={send.isPending}
         title={`Tip ${stageName}?`}
-        description={`${formatCredits(confirming ?? 0n)} credits leave your wallet now. Tips are final.`}
+        description={`${formatCredits(confirming ?? 0n)} credits leave your active wallet now. Tips are final.`}
         confirmLabel="Send tip"
       />
     </Card>

@@ -108,3 +108,24 @@ export function formatWalletAmount(amount: bigint, currency: string): string {
   if (currency === CREDITS) return `${formatCredits(amount)} ${amount === 1n ? "credit" : "credits"}`;
   return formatMinor(amount, currency);
 }
+
+/**
+ * A positive amount typed in a wallet's units ("10", "10.50", "1,000") as an integer of its minor units; null when
+ * it is not one, or has more decimals than the currency.
+ */
+export function parseWalletAmount(text: string, exponent: number): bigint | null {
+  const cleaned = text.trim().replace(/,/g, "");
+  const match = /^(\d{1,13})(?:\.(\d+))?$/.exec(cleaned);
+  if (!match) return null;
+  const fraction = match[2] ?? "";
+  if (fraction.length > exponent) return null;
+  const amount = BigInt(match[1] as string) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
+  return amount;
+}
+
+/** An amount of a wallet's minor units as it is typed back ("10.50" for 1050 cents, "25" for 25 credits). */
+export function walletAmountText(amount: bigint, exponent: number): string {
+  if (exponent === 0) return amount.toString();
+  const digits = amount.toString().padStart(exponent + 1, "0");
+  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}

@@ -13,7 +13,7 @@ import { type ShowActor, endShow, heartbeat, requestPrivateShow, respondToReques
 import { sendTip } from "../tips";
 import { autoTopUpAfterSettle } from "./top-ups";
 
-const trigger = vi.hoisted(() => vi.fn(async (_channels: unknown, _event: string, _data: unknown) => ({})));
+const trigger = vi.hoisted(() => vi.fn(async (...call: unknown[]) => ({ call })));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
   pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
