@@ -146,7 +146,7 @@ export function TipPanel({ performerUsername, stageName, signedIn, signInHref, o
         onConfirm={confirm}
         pending={send.isPending}
         title={`Tip ${stageName}?`}
-        description={`${formatCredits(confirming ?? 0n)} credits leave your active wallet now. Tips are final.`}
+        description={`${formatCredits(confirming ?? 0n)} credits leave your wallet now. Tips are final.`}
         confirmLabel="Send tip"
       />
     </Card>

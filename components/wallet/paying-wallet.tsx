@@ -50,6 +50,8 @@ export function PayingWalletBar({ config, channel, className }: { config: Public
       "wallet.topped_up": (payload) => {
         setNotice({ tone: "success", text: toppedUpText(payload) });
         refreshPreferences();
+        // A running show's "Balance left" counts the paying wallet: read it again so it agrees with the balance here.
+        void queryClient.invalidateQueries(trpc.shows.meter.pathFilter());
       },
       "wallet.top_up_refused": (payload) => setNotice({ tone: "warning", text: payload.message }),
     },

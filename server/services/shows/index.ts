@@ -8,8 +8,10 @@ import "server-only";
  * first, so two steps on one show (both sides ending at once, a sweep) queue and settle once.
  *
  *  - Start: accepting a private request or joining a group show posts a SHOW_HOLD of the first charge due (the
- *    minimum charge) from the member's available to held credits, or refuses with nothing posted; the settlement
- *    in the same transaction tops the hold up to the next settlement period.
+ *    minimum charge) from the member's paying wallet to held credits, or refuses with nothing posted; the settlement
+ *    in the same transaction tops the hold up to the next settlement period. The paying wallet is the member's
+ *    active wallet when they asked or joined (show_participants.wallet_type_id; it must pay for shows), and it
+ *    stays that show's wallet whatever they choose later; "available" below means that wallet.
  *  - While it runs: the `shows.sweep` job settles every few seconds, posting SHOW_CHARGE (held first, then
  *    available; the performer's share at the PRIVATE_SHOW / GROUP_SHOW rate to pending earnings with an earnings
  *    lot, the rest to revenue) whenever the unposted charge reaches the show's settle threshold (by default every
