@@ -198,7 +198,7 @@ function AutoTopUpForm({ preferences, wallets }: { preferences: WalletPreference
                 </Select>
               )}
             </Field>
-            <Field label="When the balance falls below" name="below" error={form.errors.below} hint={`In ${active?.name ?? "the paying wallet"}'s ${active?.currency === "CRD" ? "credits" : active?.currency}.`}>
+            <Field label="When the balance falls below" name="below" error={form.errors.below} hint={active ? `In ${active.currency === "CRD" ? "credits" : active.currency}, the balance of your ${active.name} wallet.` : undefined}>
               {(control) => <Input {...control} inputMode="decimal" autoComplete="off" value={form.values.below} onChange={(event) => form.set("below", event.target.value)} />}
             </Field>
             <Field
