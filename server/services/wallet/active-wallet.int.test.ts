@@ -34,11 +34,13 @@ beforeAll(async () => {
   const api = callerAs(admin);
   await api.commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
   await api.commissions.set({ kind: "TIP", performerShareBps: 8000 });
-  // Two wallets of the test's own: one that pays only for shows, one only for tips (both credits, no exchange).
+  // Wallets of the test's own, all credits: one that pays only for shows, one only for tips (no exchange), and a
+  // shows wallet that can be topped up.
   await pool.query(
-    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, active, updated_at) VALUES
-       ('shows-only', 'Shows Pass', 'CRD', 'shows-only', '{SHOWS}', true, now()),
-       ('tips-only', 'Tip Jar', 'CRD', 'tips-only', '{TIPS}', true, now())`,
+    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, exchange_in, active, updated_at) VALUES
+       ('shows-only', 'Shows Pass', 'CRD', 'shows-only', '{SHOWS}', false, true, now()),
+       ('tips-only', 'Tip Jar', 'CRD', 'tips-only', '{TIPS}', false, true, now()),
+       ('pass-plus', 'Pass Plus', 'CRD', 'pass-plus', '{SHOWS}', true, true, now())`,
   );
 });
 
@@ -163,6 +165,14 @@ describe("automatic top-up rules", () => {
     await api.clearAutoTopUp();
     expect((await api.get()).autoTopUp).toBeNull();
     expect((await api.setActive({ walletTypeId: "bonus" })).activeWalletTypeId).toBe("bonus");
+
+    // Credits top up Pass Plus: making Credits the active wallet would make the rule a loop, so it is refused.
+    await api.setActive({ walletTypeId: "pass-plus" });
+    await api.setAutoTopUp({ sourceWalletTypeId: "credits", below: 10n, amount: 50n, maxPerDay: 1 });
+    await expect(api.setActive({ walletTypeId: "credits" })).rejects.toThrow(
+      "Your Credits wallet tops up your active wallet, so it can't be the active one. Choose another top-up source or turn automatic top-up off first.",
+    );
+    expect(await api.get()).toMatchObject({ activeWalletTypeId: "pass-plus", autoTopUp: { sourceWalletTypeId: "credits" } });
   });
 });
 
