@@ -66,6 +66,7 @@ describe("formStateFrom and settingFromForm", () => {
     ["transfers", { enabled: false, dailyLimit: 5_000n, feeBps: 125, minFee: 2n }],
     ["store", { maxWalletShareBps: 10_000, creditPriceMinor: 10n, currency: "usd" }],
     ["memberships", { graceDays: 3 }],
+    ["exchange", { quoteSeconds: 60 }],
     [
       "shows",
       {

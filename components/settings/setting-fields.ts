@@ -225,6 +225,22 @@ export const SETTING_SECTIONS: SettingSection[] = [
       },
     ],
   },
+  {
+    key: "exchange",
+    title: "Exchange",
+    description: "Members moving value between their own wallets at the admin-set exchange rates.",
+    fields: [
+      {
+        path: "quoteSeconds",
+        kind: "whole",
+        unit: "seconds",
+        min: 10,
+        max: 600,
+        label: "A quote is honoured for (seconds)",
+        hint: "After this, confirming is refused and the member asks for a new quote at the rate then in effect.",
+      },
+    ],
+  },
 ];
 
 /** Type-checks at compile time that the sections cover every setting the server has, no more. */
@@ -235,4 +251,5 @@ export const SECTION_KEYS: Record<keyof AllSettings, true> = {
   memberships: true,
   shows: true,
   payouts: true,
+  exchange: true,
 };

@@ -160,6 +160,12 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "earnings.overview": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
   "earnings.recent": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
 
+  "exchange.addRate": { allow: ADMIN, input: () => ({ fromCurrency: "USD", toCurrency: "EUR", rate: "0.9", feeBps: 100 }) },
+  "exchange.confirm": { allow: SIGNED_IN, input: () => ({ quoteId: randomUUID(), idempotencyKey: key() }) },
+  "exchange.currencies": { allow: ADMIN },
+  "exchange.quote": { allow: SIGNED_IN, input: () => ({ fromWalletTypeId: "credits", toWalletTypeId: "usd", amount: "1000000" }) },
+  "exchange.rates": { allow: ADMIN },
+  "exchange.wallets": { allow: SIGNED_IN },
   "ledger.adjust": {
     allow: ADMIN,
     input: (fx) => ({ userId: fx.users.bystander.id, wallet: "credits", amount: "5", reason: "Matrix check", idempotencyKey: key() }),

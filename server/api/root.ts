@@ -5,6 +5,7 @@ import { authRouter } from "@/server/api/routers/auth";
 import { commissionsRouter } from "@/server/api/routers/commissions";
 import { contentRouter } from "@/server/api/routers/content";
 import { earningsRouter } from "@/server/api/routers/earnings";
+import { exchangeRouter } from "@/server/api/routers/exchange";
 import { ledgerRouter } from "@/server/api/routers/ledger";
 import { adminWalletsRouter } from "@/server/api/routers/admin-wallets";
 import { membershipsRouter } from "@/server/api/routers/memberships";
@@ -44,6 +45,7 @@ export const appRouter = createTRPCRouter({
   outbox: outboxRouter,
   spending: spendingRouter,
   walletPreferences: walletPreferencesRouter,
+  exchange: exchangeRouter,
 });
 
 export type AppRouter = typeof appRouter;

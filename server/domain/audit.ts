@@ -20,6 +20,8 @@ const ACTION_LABELS: Record<string, string> = {
   "audit_log.exported": "Audit log exported",
   "setting.set": "Setting changed",
   "commission.set": "Commission rate set",
+  "exchange_rate.add": "Exchange rate added",
+  "ledger.exported": "Ledger exported",
   "stripe.payment_mismatch": "Stripe payment did not match: nothing credited",
   "purchase.dispute_taken_back": "Disputed card payment taken back",
   "purchase.dispute_restored": "Dispute won: credits given back",

@@ -101,6 +101,17 @@ export const SETTINGS = {
     }),
     default: { methodLockDays: 7, autoApproveBelowCredits: null },
   },
+  exchange: {
+    schema: z.object({
+      /** How long a member's exchange quote is honoured, by the database's clock. */
+      quoteSeconds: z
+        .number({ error: "Enter a whole number of seconds." })
+        .int("Enter a whole number of seconds.")
+        .min(10, "A quote must last at least 10 seconds.")
+        .max(600, "A quote may last at most 600 seconds."),
+    }),
+    default: { quoteSeconds: 60 },
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

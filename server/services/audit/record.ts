@@ -15,7 +15,9 @@ export const AUDIT_ACTIONS = [
   "currency.activate",
   "currency.create",
   "currency.deactivate",
+  "exchange_rate.add",
   "ledger.adjust",
+  "ledger.exported",
   "membership_plan.create",
   "membership_plan.update",
   "package.create",
@@ -64,6 +66,8 @@ export type AuditTargetType =
   | "credit_package"
   | "credit_purchase"
   | "currency"
+  | "exchange_rate"
+  | "ledger"
   | "membership_plan"
   | "payout_field"
   | "payout_method"

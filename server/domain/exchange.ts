@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { DomainError } from "./errors";
+import { storableDate } from "./storable";
+import { RATE_SCALE, parseRate } from "./wallets";
+
+/**
+ * Exchanges between a member's wallets, at the edge: amounts typed in a currency's units, amounts shown in them,
+ * and what an admin types to add a rate. The rounding of the exchange itself is quoteExchange in ./wallets.
+ */
+
+/** The largest amount, in minor units, a member may exchange at once: well inside a BIGINT after the rate's scaling. */
+export const MAX_EXCHANGE_MINOR = 10n ** 15n;
+
+export type ParsedAmount = { ok: true; amount: bigint } | { ok: false; error: string };
+
+/**
+ * "12.34" in a currency with exponent 2 -> 1234 minor units. Thousands separators are allowed; more decimals than
+ * the currency has, signs, exponents and zero are refused with a message saying which.
+ */
+export function parseAmount(text: string, exponent: number): ParsedAmount {
+  const cleaned = text.trim().replace(/,/g, "");
+  const match = /^(\d{0,15})(?:\.(\d*))?$/.exec(cleaned);
+  if (!match || cleaned === "" || cleaned === ".") return { ok: false, error: "Enter an amount such as 12 or 12.50." };
+  const whole = match[1] ?? "";
+  const fraction = match[2] ?? "";
+  if (whole === "" && fraction === "") return { ok: false, error: "Enter an amount such as 12 or 12.50." };
+  if (fraction.length > exponent) {
+    return { ok: false, error: exponent === 0 ? "Enter a whole number: this currency has no decimals." : `Enter at most ${exponent} decimal${exponent === 1 ? "" : "s"}.` };
+  }
+  const amount = BigInt(whole || "0") * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
+  if (amount <= 0n) return { ok: false, error: "Enter an amount above zero." };
+  if (amount > MAX_EXCHANGE_MINOR) return { ok: false, error: "That amount is too large." };
+  return { ok: true, amount };
+}
+
+/** The amount a member typed, or a BAD_REQUEST naming what is wrong with it. */
+export function amountFromText(text: string, exponent: number): bigint {
+  const parsed = parseAmount(text, exponent);
+  if (!parsed.ok) throw new DomainError("BAD_REQUEST", parsed.error);
+  return parsed.amount;
+}
+
+/** 1234n with exponent 2 -> "12.34"; 1500n with exponent 0 -> "1,500". Plain digits, no symbol. */
+export function formatUnits(amount: bigint, exponent: number): string {
+  const sign = amount < 0n ? "-" : "";
+  const digits = (amount < 0n ? -amount : amount).toString().padStart(exponent + 1, "0");
+  const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return exponent > 0 ? `${sign}${whole}.${digits.slice(digits.length - exponent)}` : `${sign}${whole}`;
+}
+
+/** An amount with its currency code: "12.34 USD", "1,500 CRD". */
+export function formatAmount(amount: bigint, currency: string, exponent: number): string {
+  return `${formatUnits(amount, exponent)} ${currency}`;
+}
+
+/** What the member asks to be quoted. The amount stays text: only the source wallet's currency says how to read it. */
+export const exchangeQuoteInputSchema = z.object({
+  fromWalletTypeId: z.string().trim().min(1, "Choose the wallet to exchange from.").max(64),
+  toWalletTypeId: z.string().trim().min(1, "Choose the wallet to exchange into.").max(64),
+  amount: z.string().trim().min(1, "Enter an amount.").max(40, "That amount is too long."),
+});
+export type ExchangeQuoteInput = z.input<typeof exchangeQuoteInputSchema>;
+
+export const confirmExchangeInputSchema = z.object({
+  quoteId: z.uuid("That quote does not exist."),
+  idempotencyKey: z.string().min(8).max(100),
+});
+
+const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2,8}$/, "Choose a currency.");
+
+/** One unit buying at most a million of another keeps every result far inside a BIGINT. */
+export const MAX_RATE_E8 = 1_000_000n * RATE_SCALE;
+
+/** The most of an exchange a fee may take, as the exchange_rates table allows. */
+export const MAX_EXCHANGE_FEE_BPS = 5_000;
+
+/** A new exchange rate as an admin gives it; the rate arrives as decimal text so no float ever holds it. */
+export const addExchangeRateSchema = z
+  .object({
+    fromCurrency: currencyCode,
+    toCurrency: currencyCode,
+    rate: z
+      .string()
+      .trim()
+      .transform((text, ctx) => {
+        const rateE8 = parseRate(text);
+        if (rateE8 === null || rateE8 > MAX_RATE_E8) {
+          ctx.addIssue({ code: "custom", message: "Enter the rate as a positive number up to 1,000,000 with at most 8 decimals, such as 0.09." });
+          return z.NEVER;
+        }
+        return rateE8;
+      }),
+    feeBps: z
+      .number({ error: "Enter the fee as a percentage." })
+      .int("Enter the fee with at most two decimals.")
+      .min(0, "A fee cannot be negative.")
+      .max(MAX_EXCHANGE_FEE_BPS, "A fee may be at most 50%."),
+    /** Absent: from now. A rate never starts in the past: past exchanges keep the rate they were posted with. */
+    effectiveFrom: storableDate().optional(),
+  })
+  .refine((input) => input.fromCurrency !== input.toCurrency || input.rate === RATE_SCALE, {
+    message: "A rate within one currency is 1; it only sets the fee for moves between wallets of that currency.",
+    path: ["rate"],
+  });
+export type AddExchangeRateInput = z.input<typeof addExchangeRateSchema>;
+export type AddExchangeRate = z.output<typeof addExchangeRateSchema>;
