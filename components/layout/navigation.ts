@@ -57,6 +57,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/admin/wallets", label: "Wallets" },
         { href: "/admin/packages", label: "Packages" },
         { href: "/admin/commissions", label: "Commissions" },
+        { href: "/admin/exchange-rates", label: "Exchange rates" },
         { href: "/admin/store", label: "Store" },
         { href: "/admin/orders", label: "Orders" },
         { href: "/admin/memberships", label: "Memberships" },

@@ -1,10 +1,10 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { type LedgerFilterValues, LedgerFilters, hasLedgerFilters } from "@/components/ledger/ledger-filters";
+import { ALL_CURRENCIES, type LedgerFilterValues, LedgerFilters, hasLedgerFilters } from "@/components/ledger/ledger-filters";
 import { TransactionCard } from "@/components/ledger/transaction-card";
 import { useTRPC } from "@/components/providers/trpc";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { Button, ButtonLink, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { dateRange } from "@/components/wallet/date-range";
@@ -27,13 +27,25 @@ function ExplorerSkeleton() {
   );
 }
 
+/** The CSV export of what the explorer shows: the same filters, dates as the instants the admin's time zone gives them. */
+function exportHref(filter: LedgerFilterValues, range: { from?: Date; to?: Date }): string {
+  const params = new URLSearchParams();
+  if (filter.userId) params.set("user", filter.userId);
+  if (filter.kind) params.set("kind", filter.kind);
+  if (filter.currency !== ALL_CURRENCIES) params.set("currency", filter.currency);
+  if (range.from) params.set("from", range.from.toISOString());
+  if (range.to) params.set("to", range.to.toISOString());
+  return `/api/admin/ledger/export?${params.toString()}`;
+}
+
 /** Transactions newest first with their entries, a page at a time; dates are read in the admin's time zone. */
-export function LedgerExplorer({ filter }: { filter: LedgerFilterValues }) {
+export function LedgerExplorer({ filter, currencies }: { filter: LedgerFilterValues; currencies: readonly string[] }) {
   const trpc = useTRPC();
   const range = dateRange(filter.from, filter.to);
+  const currency = filter.currency === ALL_CURRENCIES ? undefined : filter.currency;
   const explorer = useInfiniteQuery(
     trpc.ledger.explore.infiniteQueryOptions(
-      { userId: filter.userId, kind: filter.kind, from: range.ok ? range.from : undefined, to: range.ok ? range.to : undefined, limit: PAGE_SIZE },
+      { userId: filter.userId, kind: filter.kind, currency, from: range.ok ? range.from : undefined, to: range.ok ? range.to : undefined, limit: PAGE_SIZE },
       { enabled: range.ok, getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -85,7 +97,14 @@ export function LedgerExplorer({ filter }: { filter: LedgerFilterValues }) {
 
   return (
     <div className="space-y-6">
-      <LedgerFilters values={filter} dateError={range.ok ? null : range.error} />
+      <LedgerFilters values={filter} currencies={currencies} dateError={range.ok ? null : range.error} />
+      {range.ok ? (
+        <div className="flex justify-end">
+          <a href={exportHref(filter, range)} download className={buttonClasses({ variant: "secondary", size: "sm" })}>
+            Download CSV
+          </a>
+        </div>
+      ) : null}
       {results()}
     </div>
   );

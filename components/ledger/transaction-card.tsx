@@ -1,8 +1,11 @@
 import Link from "next/link";
+import { cn } from "@/components/ui/cn";
 import { SignedCredits } from "@/components/wallet/credit-amount";
 import { KindBadge } from "@/components/wallet/transaction-kind";
 import type { AccountType } from "@/server/generated/prisma/enums";
-import type { ExplorerTransaction } from "@/server/services/books";
+import { formatAmount } from "@/server/domain/exchange";
+import { CREDITS } from "@/server/domain/ledger";
+import type { ExplorerEntry, ExplorerTransaction } from "@/server/services/books";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 
@@ -20,6 +23,17 @@ const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   FEES: "Fees",
   EXCHANGE: "Exchange",
 };
+
+/** Credits as the rest of the admin shows them; any other currency in its own units with its code. */
+function EntryAmount({ entry }: { entry: ExplorerEntry }) {
+  if (entry.currency === CREDITS) return <SignedCredits amount={entry.amount} />;
+  return (
+    <span className={cn("font-semibold whitespace-nowrap tabular-nums", entry.amount > 0n ? "text-emerald-700" : "text-red-700")}>
+      {entry.amount > 0n ? "+" : ""}
+      {formatAmount(entry.amount, entry.currency, entry.exponent)}
+    </span>
+  );
+}
 
 export function transactionHref(id: bigint): string {
   return `/admin/ledger?tx=${id.toString()}`;
@@ -63,11 +77,14 @@ export function TransactionCard({ transaction }: { transaction: ExplorerTransact
           <li key={entry.id.toString()} className="flex items-start justify-between gap-4 px-5 py-2.5 text-sm">
             <div className="min-w-0">
               <p className="font-medium">
-                {entry.owner ?? "Tipmeter"} <span className="font-normal text-muted">· {ACCOUNT_TYPE_LABELS[entry.accountType]}</span>
+                {entry.owner ?? "Tipmeter"}{" "}
+                <span className="font-normal text-muted">
+                  · {entry.wallet ? `${entry.wallet} wallet` : ACCOUNT_TYPE_LABELS[entry.accountType]} · {entry.currency}
+                </span>
               </p>
               <p className="font-mono text-xs break-all text-muted">{entry.account}</p>
             </div>
-            <SignedCredits amount={entry.amount} />
+            <EntryAmount entry={entry} />
           </li>
         ))}
       </ul>

@@ -172,6 +172,8 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   },
   "ledger.books": { allow: ADMIN },
   "ledger.cardSales": { allow: ADMIN },
+  "ledger.currencies": { allow: ADMIN },
+  "ledger.currencyBooks": { allow: ADMIN, input: () => ({ currency: "USD" }) },
   "ledger.createPackage": {
     allow: ADMIN,
     input: () => ({ name: "Matrix pack", credits: 100n, bonusCredits: 0n, priceMinor: 100n, currency: "usd", active: false, sortOrder: 1 }),
@@ -357,6 +359,9 @@ export const MATRIX_PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << >> endo
 export const ROUTE_MATRIX: Record<string, (fixtures: { image: Uint8Array<ArrayBuffer> }) => RouteCase[]> = {
   "app/api/admin/audit/export/route.ts": () => [
     { name: "export the audit log", method: "GET", allow: ADMIN, request: () => ({ path: "/api/admin/audit/export" }) },
+  ],
+  "app/api/admin/ledger/export/route.ts": () => [
+    { name: "export the ledger", method: "GET", allow: ADMIN, request: () => ({ path: "/api/admin/ledger/export?currency=CRD" }) },
   ],
   "app/api/admin/withdrawals/export/route.ts": () => [
     { name: "export withdrawals", method: "GET", allow: ADMIN, request: () => ({ path: "/api/admin/withdrawals/export?format=csv" }) },

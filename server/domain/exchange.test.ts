@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addExchangeRateSchema, formatAmount, formatUnits, parseAmount } from "./exchange";
+import { addExchangeRateSchema, formatAmount, formatUnits, parseAmount, plainUnits, rateDecimal } from "./exchange";
+import { parseRate } from "./wallets";
 
 describe("parseAmount", () => {
   it.each([
@@ -49,6 +50,11 @@ describe("formatUnits and formatAmount", () => {
     expect(formatUnits(amount, exponent)).toBe(expected);
   });
 
+  it("writes plain numbers for files", () => {
+    expect(plainUnits(123456789n, 2)).toBe("1234567.89");
+    expect(plainUnits(-1500n, 0)).toBe("-1500");
+  });
+
   it("names the currency", () => {
     expect(formatAmount(1234n, "USD", 2)).toBe("12.34 USD");
   });
@@ -84,5 +90,17 @@ describe("addExchangeRateSchema", () => {
 
   it("takes a fee-only row within one currency at rate 1", () => {
     expect(addExchangeRateSchema.parse({ ...base, toCurrency: "CRD", rate: "1" }).rate).toBe(100_000_000n);
+  });
+});
+
+describe("rateDecimal", () => {
+  it.each([
+    [9_000_000n, "0.09"],
+    [1_000_000_000n, "10"],
+    [160_000_000n, "1.6"],
+    [1n, "0.00000001"],
+  ])("%s is %s, which parseRate reads back", (rateE8, text) => {
+    expect(rateDecimal(rateE8)).toBe(text);
+    expect(parseRate(text)).toBe(rateE8);
   });
 });

@@ -48,9 +48,20 @@ export function formatUnits(amount: bigint, exponent: number): string {
   return exponent > 0 ? `${sign}${whole}.${digits.slice(digits.length - exponent)}` : `${sign}${whole}`;
 }
 
+/** 1234n with exponent 2 -> "12.34", no grouping: for files a spreadsheet reads as numbers. */
+export function plainUnits(amount: bigint, exponent: number): string {
+  return formatUnits(amount, exponent).replace(/,/g, "");
+}
+
 /** An amount with its currency code: "12.34 USD", "1,500 CRD". */
 export function formatAmount(amount: bigint, currency: string, exponent: number): string {
   return `${formatUnits(amount, exponent)} ${currency}`;
+}
+
+/** A rate times 10^8 back as the decimal text parseRate reads: 9_000_000n -> "0.09". */
+export function rateDecimal(rateE8: bigint): string {
+  const fraction = (rateE8 % RATE_SCALE).toString().padStart(8, "0").replace(/0+$/, "");
+  return `${rateE8 / RATE_SCALE}${fraction ? `.${fraction}` : ""}`;
 }
 
 /** What the member asks to be quoted. The amount stays text: only the source wallet's currency says how to read it. */

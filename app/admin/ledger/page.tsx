@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { LedgerExplorer } from "@/components/ledger/ledger-explorer";
+import { ALL_CURRENCIES, DEFAULT_LEDGER_CURRENCY } from "@/components/ledger/ledger-filters";
 import { TransactionCard } from "@/components/ledger/transaction-card";
 import { PageHeader } from "@/components/layout/page-header";
 import { ButtonLink } from "@/components/ui/button";
@@ -43,9 +44,12 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   const transactionId = first(raw, "tx");
   const userId = first(raw, "user");
   const kind = first(raw, "kind");
+  const currencies = (await (await getServerApi()).ledger.currencies()).map((currency) => currency.code);
+  const currency = first(raw, "currency").toUpperCase();
   const filter = {
     userId: UUID.test(userId) ? userId.toLowerCase() : undefined,
     kind: isTransactionKind(kind) ? kind : undefined,
+    currency: currency === ALL_CURRENCIES.toUpperCase() ? ALL_CURRENCIES : currencies.includes(currency) ? currency : DEFAULT_LEDGER_CURRENCY,
     from: first(raw, "from"),
     to: first(raw, "to"),
   };
@@ -58,7 +62,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
           <SingleTransaction id={BigInt(transactionId)} />
         ) : (
           // Remounted per filter, so the form's fields show what the URL now says.
-          <LedgerExplorer key={JSON.stringify(filter)} filter={filter} />
+          <LedgerExplorer key={JSON.stringify(filter)} filter={filter} currencies={currencies} />
         )}
       </div>
     </div>

@@ -5,9 +5,15 @@ import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enu
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
 import { adjustBalanceInputSchema } from "@/server/domain/balance-adjustments";
-import { adjustBalance, books, exploreLedger, usersWithBalances } from "@/server/services/books";
+import { adjustBalance, books, booksCurrencies, currencyBooks, exploreLedger, usersWithBalances } from "@/server/services/books";
 import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
 import { allPackages, cardSalesByCurrency, createPackage, updatePackage } from "@/server/services/purchases";
+
+const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2,8}$/, "Choose a currency.");
 
 /** Admin money tools: balances, adjustments, the ledger explorer, credit packages and the books. */
 export const ledgerRouter = createTRPCRouter({
@@ -34,6 +40,7 @@ export const ledgerRouter = createTRPCRouter({
       z.object({
         userId: z.uuid().optional(),
         kind: z.enum(TransactionKind).optional(),
+        currency: currencyCode.optional(),
         from: storableDate().optional(),
         to: storableDate().optional(),
         cursor: storableBigint(z.bigint().positive()).optional(),
@@ -45,6 +52,11 @@ export const ledgerRouter = createTRPCRouter({
   books: adminProcedure.query(() => books()),
 
   cardSales: adminProcedure.query(() => cardSalesByCurrency()),
+
+  currencies: adminProcedure.query(() => booksCurrencies()),
+
+  /** One currency's totals by kind of account: amounts of two currencies are never added together. */
+  currencyBooks: adminProcedure.input(z.object({ currency: currencyCode })).query(({ input }) => currencyBooks(input.currency)),
 
   packages: adminProcedure.query(() => allPackages()),
 

@@ -181,6 +181,8 @@ export async function usersWithBalances(input: {
 export interface ExplorerFilter {
   userId?: string;
   kind?: TransactionKind;
+  /** Only transactions with an entry in this currency; every entry is still shown, each with its currency. */
+  currency?: string;
   from?: Date;
   to?: Date;
   cursor?: bigint;
@@ -197,10 +199,23 @@ export interface ExplorerTransaction {
   actor: { id: string; displayName: string; email: string } | null;
   reversesId: bigint | null;
   createdAt: Date;
-  entries: { id: bigint; account: string; accountType: AccountType; owner: string | null; amount: bigint }[];
+  entries: ExplorerEntry[];
 }
 
-/** The ledger explorer: transactions newest first with their entries, filtered by user, kind and dates. */
+export interface ExplorerEntry {
+  id: bigint;
+  account: string;
+  accountType: AccountType;
+  owner: string | null;
+  /** In minor units of `currency`. */
+  amount: bigint;
+  currency: string;
+  exponent: number;
+  /** The wallet's name, for a user's wallet account. */
+  wallet: string | null;
+}
+
+/** The ledger explorer: transactions newest first with their entries, filtered by user, kind, currency and dates. */
 export async function exploreLedger(filter: ExplorerFilter): Promise<{ transactions: ExplorerTransaction[]; nextCursor: bigint | null }> {
   const rows = await explorerTransactionRows(pool, { ...filter, rows: filter.limit + 1 });
   const transactions = rows.slice(0, filter.limit).map((row) => ({
@@ -218,6 +233,9 @@ export async function exploreLedger(filter: ExplorerFilter): Promise<{ transacti
       accountType: entry.type,
       owner: entry.owner,
       amount: BigInt(entry.amount),
+      currency: entry.currency,
+      exponent: entry.exponent,
+      wallet: entry.wallet,
     })),
   }));
   const last = transactions[transactions.length - 1];

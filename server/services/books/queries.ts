@@ -108,6 +108,8 @@ export async function lockedWalletType(db: Queryable, id: string): Promise<Locke
 export interface ExplorerRowFilter {
   userId?: string;
   kind?: TransactionKind;
+  /** Transactions with at least one entry in this currency. */
+  currency?: string;
   from?: Date;
   /** Exclusive. */
   to?: Date;
@@ -127,17 +129,33 @@ export interface ExplorerTransactionRow {
   reverses_id: string | null;
   created_at: Date;
   /** Amounts and ids come as text from json_agg, so bigints stay exact. */
-  entries: { id: number | string; code: string; type: AccountType; owner: string | null; amount: number | string }[] | null;
+  entries:
+    | {
+        id: number | string;
+        code: string;
+        type: AccountType;
+        owner: string | null;
+        amount: number | string;
+        currency: string;
+        exponent: number;
+        /** The wallet type's name, for users' wallet accounts. */
+        wallet: string | null;
+      }[]
+    | null;
 }
 
-/** Ledger transactions newest first with their entries, filtered by a user's accounts, kind and dates. */
+/** Ledger transactions newest first with their entries, filtered by a user's accounts, kind, currency and dates. */
 export async function explorerTransactionRows(db: Queryable, filter: ExplorerRowFilter): Promise<ExplorerTransactionRow[]> {
   const { rows } = await db.query<ExplorerTransactionRow>(
     `SELECT t.id, t.kind, t.description, t.idempotency_key, actor.id AS actor_id, actor.display_name AS actor_name,
             actor.email AS actor_email, t.reverses_id, t.created_at,
             (SELECT json_agg(json_build_object('id', e.id::text, 'code', a.code, 'type', a.type,
-                                               'owner', u.display_name, 'amount', e.amount::text) ORDER BY e.id)
-               FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.owner_id
+                                               'owner', u.display_name, 'amount', e.amount::text,
+                                               'currency', a.currency, 'exponent', c.exponent, 'wallet', wt.name) ORDER BY e.id)
+               FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+               JOIN currencies c ON c.code = a.currency
+               LEFT JOIN users u ON u.id = a.owner_id
+               LEFT JOIN wallet_types wt ON wt.id = a.wallet_type_id AND a.owner_id IS NOT NULL
               WHERE e.transaction_id = t.id) AS entries
        FROM ledger_transactions t
        -- An adjustment posted without an actor still names its admin through the audit row written with it.
@@ -152,9 +170,20 @@ export async function explorerTransactionRows(db: Queryable, filter: ExplorerRow
         AND ($3::timestamptz IS NULL OR t.created_at >= $3)
         AND ($4::timestamptz IS NULL OR t.created_at < $4)
         AND ($5::bigint IS NULL OR t.id < $5)
+        AND ($7::text IS NULL OR EXISTS (
+              SELECT 1 FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+               WHERE e.transaction_id = t.id AND a.currency = $7))
       ORDER BY t.id DESC
       LIMIT $6`,
-    [filter.userId ?? null, filter.kind ?? null, filter.from ?? null, filter.to ?? null, filter.cursor?.toString() ?? null, filter.rows],
+    [
+      filter.userId ?? null,
+      filter.kind ?? null,
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.cursor?.toString() ?? null,
+      filter.rows,
+      filter.currency ?? null,
+    ],
   );
   return rows;
 }
