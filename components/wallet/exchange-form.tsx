@@ -79,7 +79,7 @@ function Terms({ quote, secondsLeft }: { quote: Quote; secondsLeft: number }) {
   return (
     <div className="space-y-3">
       <p className="text-sm">
-        Each {quote.from.currency} buys {quote.rateWords.split(" = ")[1]}; the fee is taken first, and the result is rounded down to the cent.
+        Each {quote.from.currency} buys {quote.rateWords.split(" = ")[1]}; the fee comes off first, then the rest is converted and rounded down.
       </p>
       <dl aria-label="Quote" className="space-y-1.5 rounded-control border border-line bg-subtle/50 px-4 py-3 text-sm">
         {rows.map(([label, value]) => (
@@ -99,7 +99,7 @@ function Terms({ quote, secondsLeft }: { quote: Quote; secondsLeft: number }) {
 function Result({ done, onAgain }: { done: Done; onAgain: () => void }) {
   const { quote, balances } = done;
   return (
-    <div className="space-y-3" role="status">
+    <div className="space-y-3">
       <FormAlert tone="info">
         Exchanged {formatAmount(quote.amount, quote.from.currency, quote.from.exponent)} for {formatAmount(quote.result, quote.to.currency, quote.to.exponent)}.
       </FormAlert>
