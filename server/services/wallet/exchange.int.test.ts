@@ -180,18 +180,29 @@ describe("under concurrency", () => {
     expect(rows[0]?.used).toBe(6);
   });
 
-  it("posts one quote once, however many confirmations race for it", async () => {
+  it("posts one quote once, however many confirmations race for it: the first key wins, a repeat of it gets the same result, others are refused", async () => {
     const member = await fundedMember(500n);
     const shown = await quote(member, "500");
-    const key = randomUUID();
+    const shared = randomUUID();
+    const keys = [shared, shared, shared, shared, randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const before = await ledgerRowCounts();
-    const sameKey = Array.from({ length: 4 }, () => confirm(member, shown.id, key));
-    const otherKeys = Array.from({ length: 4 }, () => refusalCodeOf(() => confirm(member, shown.id)));
-    const [sameResults, otherCodes] = await Promise.all([Promise.all(sameKey), Promise.all(otherKeys)]);
+    const outcomes = await Promise.all(
+      keys.map(async (key) => {
+        try {
+          return { key, code: "OK", transactionId: (await confirm(member, shown.id, key)).transactionId };
+        } catch (error) {
+          return { key, code: await refusalCodeOf(() => Promise.reject(error)), transactionId: null };
+        }
+      }),
+    );
     const after = await ledgerRowCounts();
     expect(after.transactions - before.transactions).toBe(1);
-    expect(new Set(sameResults.map((result) => result.transactionId))).toHaveProperty("size", 1);
-    expect(otherCodes.every((code) => code === "CONFLICT" || code === "OK")).toBe(true);
+    const winners = outcomes.filter((outcome) => outcome.code === "OK");
+    const winningKey = winners[0]?.key;
+    expect(new Set(winners.map((outcome) => outcome.key))).toEqual(new Set([winningKey]));
+    expect(new Set(winners.map((outcome) => outcome.transactionId)).size).toBe(1);
+    expect(winners).toHaveLength(keys.filter((key) => key === winningKey).length);
+    expect(outcomes.filter((outcome) => outcome.code !== "OK").every((outcome) => outcome.code === "CONFLICT")).toBe(true);
     expect(await wallets(member)).toMatchObject({ credits: 0n, usd: 4_410n });
   });
 });
