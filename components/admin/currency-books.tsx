@@ -39,9 +39,9 @@ function labelOf(total: Total): string {
 function columns(books: Books): Column<Total>[] {
   const { code, exponent } = books.currency;
   return [
-    { key: "account", header: "Accounts", className: "font-medium", cell: labelOf, sortValue: labelOf },
+    { key: "account", header: "Kind of account", className: "font-medium", cell: labelOf, sortValue: labelOf },
     { key: "owner", header: "Held by", cell: (row) => (row.system ? "Platform" : "Users"), sortValue: (row) => (row.system ? 1 : 0) },
-    { key: "count", header: "Accounts", align: "right", className: "tabular-nums", cell: (row) => row.accounts.toLocaleString("en"), sortValue: (row) => row.accounts },
+    { key: "count", header: "How many", align: "right", className: "tabular-nums", cell: (row) => row.accounts.toLocaleString("en"), sortValue: (row) => row.accounts },
     { key: "balance", header: `Balance (${code})`, align: "right", className: "tabular-nums", cell: (row) => formatAmount(row.balance, code, exponent), sortValue: (row) => row.balance },
   ];
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { ALL_CURRENCIES, type LedgerFilterValues, LedgerFilters, hasLedgerFilters } from "@/components/ledger/ledger-filters";
+import { ALL_CURRENCIES } from "@/components/ledger/ledger-currency";
+import { type LedgerFilterValues, LedgerFilters, hasLedgerFilters } from "@/components/ledger/ledger-filters";
 import { TransactionCard } from "@/components/ledger/transaction-card";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button, ButtonLink, buttonClasses } from "@/components/ui/button";

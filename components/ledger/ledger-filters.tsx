@@ -1,15 +1,12 @@
 "use client";
 
 import { useId } from "react";
+import { ALL_CURRENCIES, DEFAULT_LEDGER_CURRENCY } from "@/components/ledger/ledger-currency";
 import { UserPicker } from "@/components/ledger/user-picker";
 import { Select } from "@/components/ui/input";
 import { UrlFilterForm } from "@/components/ui/url-filter-form";
 import { KindSelect } from "@/components/wallet/transaction-kind";
 import type { TransactionKind } from "@/server/generated/prisma/enums";
-
-/** The explorer shows credits unless the admin picks another currency, or all of them. */
-export const DEFAULT_LEDGER_CURRENCY = "CRD";
-export const ALL_CURRENCIES = "all";
 
 export interface LedgerFilterValues {
   userId?: string;

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { LedgerExplorer } from "@/components/ledger/ledger-explorer";
-import { ALL_CURRENCIES, DEFAULT_LEDGER_CURRENCY } from "@/components/ledger/ledger-filters";
+import { ALL_CURRENCIES, DEFAULT_LEDGER_CURRENCY } from "@/components/ledger/ledger-currency";
 import { TransactionCard } from "@/components/ledger/transaction-card";
 import { PageHeader } from "@/components/layout/page-header";
 import { ButtonLink } from "@/components/ui/button";
