@@ -10,6 +10,9 @@ import type { SessionUser } from "@/server/auth/session-user";
  * refused. An entry with `owner` names, in its input, an object belonging to the fixture user of that role (the
  * performer's content item, the member's order...): the other user of the same role, calling with the same input,
  * must be refused too, with NOT_FOUND unless the entry says why the id is public.
+ *
+ * Why one file: it is one table with a line per procedure, kept whole so a reviewer sees every procedure's callers
+ * in one place and the test can say which procedure has no line.
  */
 
 /** The six kinds of caller. A suspended user still holds a cookie from before the suspension. */
