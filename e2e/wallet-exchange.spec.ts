@@ -13,8 +13,8 @@ test("a new member exchanges credits into Dollars, sees both balances, and sees 
 
   await page.goto("/wallet/exchange");
   const balances = page.getByRole("list", { name: "Your wallets" });
-  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("1,000 CRD");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("0.00 USD");
+  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("1,000 credits");
+  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$0.00");
 
   const form = page.getByRole("region", { name: "Exchange" });
   await form.getByLabel("From").selectOption("credits");
@@ -27,20 +27,20 @@ test("a new member exchanges credits into Dollars, sees both balances, and sees 
   await form.getByRole("button", { name: "Get quote" }).click();
   const quote = form.locator("dl[aria-label='Quote']");
   await expect(quote).toContainText("1 CRD = 0.09 USD");
-  await expect(quote).toContainText("20 CRD (2%)");
-  await expect(quote).toContainText("88.20 USD in Dollars");
+  await expect(quote).toContainText("20 credits (2%)");
+  await expect(quote).toContainText("$88.20 in Dollars");
   await expect(form.getByRole("timer")).toContainText(/holds for \d+ more seconds?/);
 
   await form.getByRole("button", { name: "Confirm exchange" }).click();
-  await expect(form.getByRole("status")).toContainText("Exchanged 1,000 CRD for 88.20 USD.");
+  await expect(form.getByRole("status")).toContainText("Exchanged 1,000 credits for $88.20.");
   const after = form.locator("dl[aria-label='New balances']");
-  await expect(after).toContainText("Credits0 CRD");
-  await expect(after).toContainText("Dollars88.20 USD");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("88.20 USD");
+  await expect(after).toContainText("Credits0 credits");
+  await expect(after).toContainText("Dollars$88.20");
+  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$88.20");
 
   await page.reload();
-  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("0 CRD");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("88.20 USD");
+  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("0 credits");
+  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$88.20");
 });
 
 test("an admin adds an exchange rate through the page and sees it in the schedule after a reload", async ({ page }) => {

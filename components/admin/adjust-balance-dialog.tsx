@@ -15,7 +15,7 @@ import { Input, Select, Textarea } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { adjustmentAmount, balanceAdjustmentSchema, isEarningsStage } from "@/server/domain/balance-adjustments";
 import { CREDITS } from "@/server/domain/ledger";
-import { formatCurrencyAmount, formatUnits } from "@/server/domain/money";
+import { formatWalletAmount, formatUnits } from "@/server/domain/money";
 import type { UserWallet } from "@/server/services/books";
 
 export interface AdjustableUser {
@@ -49,7 +49,7 @@ function balancesOf(user: AdjustableUser): AdjustableBalance[] {
 
 /** "$12.34" or "1,234 credits": a balance's amount as the review and the options read it. */
 function amountText(amount: bigint, balance: AdjustableBalance): string {
-  const text = formatCurrencyAmount(amount, balance.currency, balance.exponent);
+  const text = formatWalletAmount(amount, { currency: balance.currency, exponent: balance.exponent });
   return balance.currency === CREDITS ? `${text} credits` : text;
 }
 

@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
 import type { AppRouter } from "@/server/api/root";
-import { formatAmount } from "@/server/domain/exchange";
+import { formatWalletAmount } from "@/server/domain/money";
 import type { AccountType } from "@/server/generated/prisma/enums";
 
 type Books = inferRouterOutputs<AppRouter>["ledger"]["currencyBooks"];
@@ -42,7 +42,7 @@ function columns(books: Books): Column<Total>[] {
     { key: "account", header: "Kind of account", className: "font-medium", cell: labelOf, sortValue: labelOf },
     { key: "owner", header: "Held by", cell: (row) => (row.system ? "Platform" : "Users"), sortValue: (row) => (row.system ? 1 : 0) },
     { key: "count", header: "How many", align: "right", className: "tabular-nums", cell: (row) => row.accounts.toLocaleString("en"), sortValue: (row) => row.accounts },
-    { key: "balance", header: `Balance (${code})`, align: "right", className: "tabular-nums", cell: (row) => formatAmount(row.balance, code, exponent), sortValue: (row) => row.balance },
+    { key: "balance", header: `Balance (${code})`, align: "right", className: "tabular-nums", cell: (row) => formatWalletAmount(row.balance, { currency: code, exponent: exponent }), sortValue: (row) => row.balance },
   ];
 }
 
@@ -79,7 +79,7 @@ export function CurrencyBooks({ currency }: { currency: string }) {
       <CardBody className="space-y-4">
         {books.data ? (
           <p className="text-sm" role="status">
-            All {books.data.currency.code} accounts together: <strong>{formatAmount(books.data.sum, books.data.currency.code, books.data.currency.exponent)}</strong>{" "}
+            All {books.data.currency.code} accounts together: <strong>{formatWalletAmount(books.data.sum, { currency: books.data.currency.code, exponent: books.data.currency.exponent })}</strong>{" "}
             {books.data.sum === 0n ? <Badge tone="success">Balanced</Badge> : <Badge tone="danger">Out of balance</Badge>}
           </p>
         ) : null}

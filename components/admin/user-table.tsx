@@ -8,7 +8,7 @@ import { ApplicationBadge, RoleBadge, StatusBadge } from "@/components/layout/ro
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { formatCredits, formatCurrencyAmount } from "@/server/domain/money";
+import { formatCredits, formatWalletAmount } from "@/server/domain/money";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { USER_SORTS, type UserSort } from "@/server/domain/user-sorts";
 import type { UserWallet, UserWithBalances } from "@/server/services/books";
@@ -25,7 +25,7 @@ function Credits({ amount }: { amount: bigint }) {
 /** A wallet balance in its currency's format; a negative one in red. */
 function WalletAmount({ wallet }: { wallet: UserWallet }) {
   return (
-    <span className={cn("tabular-nums", wallet.balance < 0n && "font-semibold text-red-700")}>{formatCurrencyAmount(wallet.balance, wallet.currency, wallet.exponent)}</span>
+    <span className={cn("tabular-nums", wallet.balance < 0n && "font-semibold text-red-700")}>{formatWalletAmount(wallet.balance, { currency: wallet.currency, exponent: wallet.exponent })}</span>
   );
 }
 

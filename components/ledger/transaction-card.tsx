@@ -3,7 +3,7 @@ import { cn } from "@/components/ui/cn";
 import { SignedCredits } from "@/components/wallet/credit-amount";
 import { KindBadge } from "@/components/wallet/transaction-kind";
 import type { AccountType } from "@/server/generated/prisma/enums";
-import { formatAmount } from "@/server/domain/exchange";
+import { formatWalletAmount } from "@/server/domain/money";
 import { CREDITS } from "@/server/domain/ledger";
 import type { ExplorerEntry, ExplorerTransaction } from "@/server/services/books";
 
@@ -30,7 +30,7 @@ function EntryAmount({ entry }: { entry: ExplorerEntry }) {
   return (
     <span className={cn("font-semibold whitespace-nowrap tabular-nums", entry.amount > 0n ? "text-emerald-700" : "text-red-700")}>
       {entry.amount > 0n ? "+" : ""}
-      {formatAmount(entry.amount, entry.currency, entry.exponent)}
+      {formatWalletAmount(entry.amount, { currency: entry.currency, exponent: entry.exponent })}
     </span>
   );
 }

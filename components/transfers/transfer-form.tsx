@@ -16,9 +16,8 @@ import { Input, Select, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { describePaymentError, type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
-import { formatWalletAmount } from "@/components/wallet/wallet-amount";
 import type { AppRouter } from "@/server/api/root";
-import { formatCredits, parseCredits } from "@/server/domain/money";
+import { formatCredits, formatWalletAmount, parseCredits } from "@/server/domain/money";
 import { MAX_TRANSFER_NOTE, sendTransferSchema } from "@/server/domain/transfers";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 

@@ -16,7 +16,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
 import type { AppRouter } from "@/server/api/root";
-import { exchangeQuoteInputSchema, formatAmount, parseAmount } from "@/server/domain/exchange";
+import { exchangeQuoteInputSchema, parseAmount } from "@/server/domain/exchange";
+import { formatWalletAmount } from "@/server/domain/money";
 
 type Outputs = inferRouterOutputs<AppRouter>["exchange"];
 type Wallet = Outputs["wallets"][number];
@@ -26,7 +27,7 @@ type Done = Outputs["confirm"];
 /** Must match the server's message for a quote past its lifetime (server/services/wallet/exchange.ts). */
 const STALE_QUOTE = "This quote has expired; get a new one.";
 
-const walletLabel = (wallet: Wallet) => `${wallet.name} · ${formatAmount(wallet.balance, wallet.currency, wallet.exponent)}`;
+const walletLabel = (wallet: Wallet) => `${wallet.name} · ${formatWalletAmount(wallet.balance, { currency: wallet.currency, exponent: wallet.exponent })}`;
 
 /**
  * The form read into the quote input: the selects' values as shown (a default until the member picks), the amount
@@ -72,9 +73,9 @@ function useCountdown(quote: Quote | null): number {
 function Terms({ quote, secondsLeft }: { quote: Quote; secondsLeft: number }) {
   const rows: Array<[string, string]> = [
     ["Rate", quote.rateWords],
-    ["You exchange", formatAmount(quote.amount, quote.from.currency, quote.from.exponent) + ` from ${quote.from.name}`],
-    ["Fee", `${formatAmount(quote.fee, quote.from.currency, quote.from.exponent)} (${formatBps(quote.feeBps)})`],
-    ["You get", formatAmount(quote.result, quote.to.currency, quote.to.exponent) + ` in ${quote.to.name}`],
+    ["You exchange", formatWalletAmount(quote.amount, { currency: quote.from.currency, exponent: quote.from.exponent }) + ` from ${quote.from.name}`],
+    ["Fee", `${formatWalletAmount(quote.fee, { currency: quote.from.currency, exponent: quote.from.exponent })} (${formatBps(quote.feeBps)})`],
+    ["You get", formatWalletAmount(quote.result, { currency: quote.to.currency, exponent: quote.to.exponent }) + ` in ${quote.to.name}`],
   ];
   return (
     <div className="space-y-3">
@@ -101,16 +102,16 @@ function Result({ done, onAgain }: { done: Done; onAgain: () => void }) {
   return (
     <div className="space-y-3">
       <FormAlert tone="info">
-        Exchanged {formatAmount(quote.amount, quote.from.currency, quote.from.exponent)} for {formatAmount(quote.result, quote.to.currency, quote.to.exponent)}.
+        Exchanged {formatWalletAmount(quote.amount, { currency: quote.from.currency, exponent: quote.from.exponent })} for {formatWalletAmount(quote.result, { currency: quote.to.currency, exponent: quote.to.exponent })}.
       </FormAlert>
       <dl aria-label="New balances" className="space-y-1.5 rounded-control border border-line bg-subtle/50 px-4 py-3 text-sm">
         <div className="flex justify-between gap-4">
           <dt className="text-muted">{quote.from.name}</dt>
-          <dd className="font-medium">{formatAmount(balances.from, quote.from.currency, quote.from.exponent)}</dd>
+          <dd className="font-medium">{formatWalletAmount(balances.from, { currency: quote.from.currency, exponent: quote.from.exponent })}</dd>
         </div>
         <div className="flex justify-between gap-4">
           <dt className="text-muted">{quote.to.name}</dt>
-          <dd className="font-medium">{formatAmount(balances.to, quote.to.currency, quote.to.exponent)}</dd>
+          <dd className="font-medium">{formatWalletAmount(balances.to, { currency: quote.to.currency, exponent: quote.to.exponent })}</dd>
         </div>
       </dl>
       <Button variant="secondary" onClick={onAgain}>
@@ -128,7 +129,7 @@ function WalletList({ wallets }: { wallets: readonly Wallet[] }) {
         <li key={wallet.id} className="rounded-card border border-line bg-surface px-4 py-3 shadow-card">
           <p className="text-sm text-muted">{wallet.name}</p>
           <p className="text-lg font-semibold tabular-nums" data-wallet={wallet.id}>
-            {formatAmount(wallet.balance, wallet.currency, wallet.exponent)}
+            {formatWalletAmount(wallet.balance, { currency: wallet.currency, exponent: wallet.exponent })}
           </p>
         </li>
       ))}
@@ -201,7 +202,7 @@ export function ExchangeForm() {
           form.reset({ amount: "" });
           void queryClient.invalidateQueries(trpc.exchange.wallets.pathFilter());
           void queryClient.invalidateQueries(trpc.wallet.pathFilter());
-          toast.success("Exchange done", `${formatAmount(result.quote.result, result.quote.to.currency, result.quote.to.exponent)} are in your ${result.quote.to.name} wallet.`);
+          toast.success("Exchange done", `${formatWalletAmount(result.quote.result, { currency: result.quote.to.currency, exponent: result.quote.to.exponent })} are in your ${result.quote.to.name} wallet.`);
         },
         onError: (error) => setConfirmError(describeTrpcError(error).message),
       },

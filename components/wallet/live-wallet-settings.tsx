@@ -13,7 +13,8 @@ import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
-import { MAX_TOP_UPS_PER_DAY, autoTopUpSchema, formatWalletAmount, parseWalletAmount, setActiveWalletSchema, walletAmountText } from "@/server/domain/active-wallet";
+import { MAX_TOP_UPS_PER_DAY, autoTopUpSchema, setActiveWalletSchema } from "@/server/domain/active-wallet";
+import { formatWalletAmount, parseUnits, plainUnits } from "@/server/domain/money";
 import type { LiveWalletChoice, WalletPreferences } from "@/server/services/wallet";
 
 /**
@@ -88,7 +89,7 @@ function ActiveWalletForm({ preferences, wallets }: { preferences: WalletPrefere
                 <span className="min-w-0 flex-1">
                   <span className="flex flex-wrap items-baseline justify-between gap-2">
                     <span className="font-medium">{wallet.name}</span>
-                    <span className="text-sm tabular-nums">{formatWalletAmount(wallet.balance, wallet.currency)}</span>
+                    <span className="text-sm tabular-nums">{formatWalletAmount(wallet.balance, { currency: wallet.currency })}</span>
                   </span>
                   <span className="block text-sm text-muted">{usesText(wallet)}</span>
                 </span>
@@ -110,13 +111,13 @@ function topUpFormSchema(wallets: readonly LiveWalletChoice[], activeExponent: n
   return z
     .object({
       sourceWalletTypeId: z.string().min(1, "Choose a wallet to top up from."),
-      below: textAs((text) => parseWalletAmount(text, activeExponent), "Enter an amount, like 100."),
+      below: textAs((text) => parseUnits(text, activeExponent), "Enter an amount, like 100."),
       amount: z.string(),
       maxPerDay: textAs(wholeNumber, "Enter a whole number, like 3."),
     })
     .transform(({ amount, ...fields }, ctx) => {
       const exponent = wallets.find((wallet) => wallet.id === fields.sourceWalletTypeId)?.exponent ?? 0;
-      const parsed = parseWalletAmount(amount, exponent);
+      const parsed = parseUnits(amount, exponent);
       if (parsed === null) {
         ctx.addIssue({ code: "custom", path: ["amount"], message: `Enter an amount, like ${exponent > 0 ? "10.00" : "100"}.` });
         return z.NEVER;
@@ -141,8 +142,8 @@ function AutoTopUpForm({ preferences, wallets }: { preferences: WalletPreference
     schema,
     initial: {
       sourceWalletTypeId: rule?.sourceWalletTypeId ?? sources[0]?.id ?? "",
-      below: rule ? walletAmountText(rule.below, active?.exponent ?? 0) : "",
-      amount: rule && ruleSource ? walletAmountText(rule.amount, ruleSource.exponent) : "",
+      below: rule ? plainUnits(rule.below, active?.exponent ?? 0) : "",
+      amount: rule && ruleSource ? plainUnits(rule.amount, ruleSource.exponent) : "",
       maxPerDay: String(rule?.maxPerDay ?? 3),
     },
   });
@@ -179,8 +180,8 @@ function AutoTopUpForm({ preferences, wallets }: { preferences: WalletPreference
             {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
             {rule ? (
               <p role="status" aria-label="Automatic top-up status" className="text-sm text-muted">
-                On: {formatWalletAmount(rule.amount, ruleSource?.currency ?? "CRD")} from {ruleSource?.name} when below{" "}
-                {formatWalletAmount(rule.below, active?.currency ?? "CRD")}; {preferences.autoTopUpsToday} of {rule.maxPerDay} used today.
+                On: {formatWalletAmount(rule.amount, { currency: ruleSource?.currency ?? "CRD" })} from {ruleSource?.name} when below{" "}
+                {formatWalletAmount(rule.below, { currency: active?.currency ?? "CRD" })}; {preferences.autoTopUpsToday} of {rule.maxPerDay} used today.
               </p>
             ) : (
               <p role="status" aria-label="Automatic top-up status" className="text-sm text-muted">
@@ -192,7 +193,7 @@ function AutoTopUpForm({ preferences, wallets }: { preferences: WalletPreference
                 <Select {...control} value={form.values.sourceWalletTypeId} onChange={(event) => form.set("sourceWalletTypeId", event.target.value)}>
                   {sources.map((wallet) => (
                     <option key={wallet.id} value={wallet.id}>
-                      {wallet.name} ({formatWalletAmount(wallet.balance, wallet.currency)})
+                      {wallet.name} ({formatWalletAmount(wallet.balance, { currency: wallet.currency })})
                     </option>
                   ))}
                 </Select>

@@ -10,13 +10,13 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { cn } from "@/components/ui/cn";
-import { formatWalletAmount } from "@/server/domain/active-wallet";
+import { formatWalletAmount } from "@/server/domain/money";
 import type { WalletToppedUpPayload } from "@/server/domain/realtime-events";
 import type { PublicPusherConfig } from "@/server/integrations/pusher";
 
 /** "Topped up 100 credits from Dollars": what reached the active wallet, and from where. */
 export function toppedUpText(payload: WalletToppedUpPayload): string {
-  return `Topped up ${formatWalletAmount(BigInt(payload.result), payload.toCurrency)} from ${payload.fromWallet}.`;
+  return `Topped up ${formatWalletAmount(BigInt(payload.result), { currency: payload.toCurrency })} from ${payload.fromWallet}.`;
 }
 
 interface Notice {
@@ -103,7 +103,7 @@ export function PayingWalletBar({ config, channel, className }: { config: Public
           Paying from {active ? <span className="font-medium text-fg">{active.name}</span> : "…"}
         </span>
         <output aria-label="Your balance" aria-live="polite" className="font-semibold text-fg tabular-nums">
-          {active && balance !== null ? formatWalletAmount(balance, active.currency) : "…"}
+          {active && balance !== null ? formatWalletAmount(balance, { currency: active.currency }) : "…"}
         </output>
       </div>
       <div className="flex flex-wrap items-center gap-2">
@@ -135,7 +135,7 @@ export function PayingWalletBar({ config, channel, className }: { config: Public
       </div>
       {data?.autoTopUp && source ? (
         <p className="text-xs text-muted">
-          Top up moves {formatWalletAmount(data.autoTopUp.amount, source.currency)} from {source.name}.{" "}
+          Top up moves {formatWalletAmount(data.autoTopUp.amount, { currency: source.currency })} from {source.name}.{" "}
           <Link href="/wallet/live" className="underline">
             Top-up settings
           </Link>

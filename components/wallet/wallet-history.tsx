@@ -16,7 +16,7 @@ import {
   hasHistoryFilters,
 } from "@/components/wallet/history-filters";
 import { HistoryLines, type HistoryUnit } from "@/components/wallet/history-lines";
-import { formatSignedWalletAmount, formatWalletAmount, type WalletCurrency } from "@/components/wallet/wallet-amount";
+import { type CurrencyFormat, formatSignedWalletAmount, formatWalletAmount } from "@/server/domain/money";
 import { QueryError } from "@/components/wallet/query-error";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 
@@ -40,7 +40,7 @@ function HistorySkeleton() {
 }
 
 /** The wallet a history is restricted to, as the wallet page knows it. */
-export interface HistoryWallet extends WalletCurrency {
+export interface HistoryWallet extends CurrencyFormat {
   id: string;
   name: string;
 }

@@ -8,7 +8,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatWalletAmount } from "@/components/wallet/wallet-amount";
+import { formatWalletAmount } from "@/server/domain/money";
 import { WalletHistory } from "@/components/wallet/wallet-history";
 import { QueryError } from "@/components/wallet/query-error";
 import type { AppRouter } from "@/server/api/root";

@@ -7,12 +7,9 @@ import {
   autoTopUpKey,
   autoTopUpSchema,
   decideTopUp,
-  formatWalletAmount,
   mayPayInRooms,
-  parseWalletAmount,
   setActiveWalletSchema,
   topUpProblem,
-  walletAmountText,
 } from "./active-wallet";
 import { isDomainError } from "./errors";
 import type { WalletRules } from "./wallets";
@@ -128,31 +125,5 @@ describe("automatic top-up fires once per threshold crossing", () => {
     expect(codeOf(() => assertMayTopUp(bonus, credits))).toBe("FORBIDDEN");
     expect(codeOf(() => assertMayTopUp(dollars, credits))).toBeNull();
     expect(codeOf(() => assertMayBeActive(earnings))).toBe("FORBIDDEN");
-  });
-});
-
-describe("amounts typed in a wallet's units", () => {
-  it.each([
-    ["10", 2, 1_000n],
-    ["10.5", 2, 1_050n],
-    ["1,000.25", 2, 100_025n],
-    ["0", 0, 0n],
-    ["250", 0, 250n],
-    ["10.505", 2, null],
-    ["1.5", 0, null],
-    ["-3", 2, null],
-    ["ten", 2, null],
-    ["", 2, null],
-  ])("%s with %i decimals", (text, exponent, amount) => {
-    expect(parseWalletAmount(text, exponent)).toBe(amount);
-  });
-
-  it("writes them back, and names them in notices", () => {
-    expect(walletAmountText(1_050n, 2)).toBe("10.50");
-    expect(walletAmountText(5n, 2)).toBe("0.05");
-    expect(walletAmountText(25n, 0)).toBe("25");
-    expect(formatWalletAmount(500n, "CRD")).toBe("500 credits");
-    expect(formatWalletAmount(1n, "CRD")).toBe("1 credit");
-    expect(formatWalletAmount(1_050n, "USD")).toBe("$10.50");
   });
 });

@@ -1,7 +1,5 @@
 import { z } from "zod";
 import { DomainError } from "./errors";
-import { CREDITS } from "./ledger";
-import { formatCredits, formatMinor } from "./money";
 import { type WalletRules, mayPay } from "./wallets";
 
 /**
@@ -102,30 +100,3 @@ export const TOP_UP_REFUSAL_WORDS: Record<TopUpRefusal, (source: string, maxPerD
   SHORT_OF_FUNDS: (source) => `Automatic top-up didn't run: your ${source} wallet doesn't hold enough.`,
   DAILY_LIMIT: (_source, maxPerDay) => `Automatic top-up didn't run: it already ran ${maxPerDay} ${maxPerDay === 1 ? "time" : "times"} today.`,
 };
-
-/** An amount in a wallet's own units, for notices: "500 credits", "$5.00". */
-export function formatWalletAmount(amount: bigint, currency: string): string {
-  if (currency === CREDITS) return `${formatCredits(amount)} ${amount === 1n ? "credit" : "credits"}`;
-  return formatMinor(amount, currency);
-}
-
-/**
- * A positive amount typed in a wallet's units ("10", "10.50", "1,000") as an integer of its minor units; null when
- * it is not one, or has more decimals than the currency.
- */
-export function parseWalletAmount(text: string, exponent: number): bigint | null {
-  const cleaned = text.trim().replace(/,/g, "");
-  const match = /^(\d{1,13})(?:\.(\d+))?$/.exec(cleaned);
-  if (!match) return null;
-  const fraction = match[2] ?? "";
-  if (fraction.length > exponent) return null;
-  const amount = BigInt(match[1] as string) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
-  return amount;
-}
-
-/** An amount of a wallet's minor units as it is typed back ("10.50" for 1050 cents, "25" for 25 credits). */
-export function walletAmountText(amount: bigint, exponent: number): string {
-  if (exponent === 0) return amount.toString();
-  const digits = amount.toString().padStart(exponent + 1, "0");
-  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-}

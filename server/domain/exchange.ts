@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainError } from "./errors";
+import { hasTooManyDecimals, parseUnits } from "./money";
 import { storableDate } from "./storable";
 import { RATE_SCALE, parseRate } from "./wallets";
 
@@ -14,20 +15,15 @@ export const MAX_EXCHANGE_MINOR = 10n ** 15n;
 export type ParsedAmount = { ok: true; amount: bigint } | { ok: false; error: string };
 
 /**
- * "12.34" in a currency with exponent 2 -> 1234 minor units. Thousands separators are allowed; more decimals than
- * the currency has, signs, exponents and zero are refused with a message saying which.
+ * "12.34" in a currency with exponent 2 -> 1234 minor units (parseUnits). Thousands separators are allowed; more
+ * decimals than the currency has, signs, exponents and zero are refused with a message saying which.
  */
 export function parseAmount(text: string, exponent: number): ParsedAmount {
-  const cleaned = text.trim().replace(/,/g, "");
-  const match = /^(\d{0,15})(?:\.(\d*))?$/.exec(cleaned);
-  if (!match || cleaned === "" || cleaned === ".") return { ok: false, error: "Enter an amount such as 12 or 12.50." };
-  const whole = match[1] ?? "";
-  const fraction = match[2] ?? "";
-  if (whole === "" && fraction === "") return { ok: false, error: "Enter an amount such as 12 or 12.50." };
-  if (fraction.length > exponent) {
+  if (hasTooManyDecimals(text, exponent)) {
     return { ok: false, error: exponent === 0 ? "Enter a whole number: this currency has no decimals." : `Enter at most ${exponent} decimal${exponent === 1 ? "" : "s"}.` };
   }
-  const amount = BigInt(whole || "0") * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
+  const amount = parseUnits(text, exponent);
+  if (amount === null) return { ok: false, error: "Enter an amount such as 12 or 12.50." };
   if (amount <= 0n) return { ok: false, error: "Enter an amount above zero." };
   if (amount > MAX_EXCHANGE_MINOR) return { ok: false, error: "That amount is too large." };
   return { ok: true, amount };
@@ -38,24 +34,6 @@ export function amountFromText(text: string, exponent: number): bigint {
   const parsed = parseAmount(text, exponent);
   if (!parsed.ok) throw new DomainError("BAD_REQUEST", parsed.error);
   return parsed.amount;
-}
-
-/** 1234n with exponent 2 -> "12.34"; 1500n with exponent 0 -> "1,500". Plain digits, no symbol. */
-export function formatUnits(amount: bigint, exponent: number): string {
-  const sign = amount < 0n ? "-" : "";
-  const digits = (amount < 0n ? -amount : amount).toString().padStart(exponent + 1, "0");
-  const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return exponent > 0 ? `${sign}${whole}.${digits.slice(digits.length - exponent)}` : `${sign}${whole}`;
-}
-
-/** 1234n with exponent 2 -> "12.34", no grouping: for files a spreadsheet reads as numbers. */
-export function plainUnits(amount: bigint, exponent: number): string {
-  return formatUnits(amount, exponent).replace(/,/g, "");
-}
-
-/** An amount with its currency code: "12.34 USD", "1,500 CRD". */
-export function formatAmount(amount: bigint, currency: string, exponent: number): string {
-  return `${formatUnits(amount, exponent)} ${currency}`;
 }
 
 /** A rate times 10^8 back as the decimal text parseRate reads: 9_000_000n -> "0.09". */

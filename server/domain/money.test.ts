@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCredits, formatCurrencyAmount, formatMinor, formatSignedCredits, formatUnits, hasTooManyDecimals, mulDivFloor, parseCredits, parseUnits } from "./money";
+import { formatCredits, formatMinor, formatSignedWalletAmount, formatWalletAmount, plainUnits, formatSignedCredits, formatUnits, hasTooManyDecimals, mulDivFloor, parseCredits, parseUnits } from "./money";
 
 describe("formatCredits", () => {
   it.each([
@@ -115,7 +115,7 @@ describe("parseUnits", () => {
   });
 });
 
-describe("formatUnits and formatCurrencyAmount", () => {
+describe("formatUnits and formatWalletAmount", () => {
   it.each([
     [123_456n, 2, "1,234.56"],
     [5n, 2, "0.05"],
@@ -127,14 +127,27 @@ describe("formatUnits and formatCurrencyAmount", () => {
   });
 
   it.each([
-    [1_234n, "CRD", 0, "1,234"],
-    [1_234n, "USD", 2, "$12.34"],
-    [-1_234n, "USD", 2, "-$12.34"],
-    [99n, "EUR", 2, "€0.99"],
-    [150_000n, "MXN", 2, "1,500.00 MXN"],
-    [50n, "PTS", 0, "50 PTS"],
-    [1_234n, "KWD", 3, "1.234 KWD"],
-  ] as const)("%s %s (%i decimals) -> %s", (amount, currency, exponent, text) => {
-    expect(formatCurrencyAmount(amount, currency, exponent)).toBe(text);
+    [1_234n, { currency: "CRD", exponent: 0 }, "1,234 credits"],
+    [1n, { currency: "CRD" }, "1 credit"],
+    [-1n, { currency: "CRD" }, "-1 credit"],
+    [1_234n, { currency: "USD", exponent: 2 }, "$12.34"],
+    [-1_234n, { currency: "USD", exponent: 2 }, "-$12.34"],
+    [1_234n, { currency: "USD" }, "$12.34"],
+    [99n, { currency: "EUR", exponent: 2 }, "€0.99"],
+    [150_000n, { currency: "MXN", exponent: 2 }, "1,500.00 MXN"],
+    [50n, { currency: "PTS", exponent: 0, currencyKind: "POINTS" }, "50 points"],
+    [50n, { currency: "PTS", exponent: 0 }, "50 PTS"],
+    [1_234n, { currency: "KWD", exponent: 3 }, "1.234 KWD"],
+  ] as const)("%s in %o -> %s", (amount, format, text) => {
+    expect(formatWalletAmount(amount, format)).toBe(text);
+  });
+
+  it("signs amounts for history lines and writes plain units for files", () => {
+    expect([formatSignedWalletAmount(150n, { currency: "USD", exponent: 2 }), formatSignedWalletAmount(-3n, { currency: "CRD" }), formatSignedWalletAmount(0n, { currency: "CRD" })]).toEqual([
+      "+$1.50",
+      "-3 credits",
+      "0 credits",
+    ]);
+    expect([plainUnits(123_456_789n, 2), plainUnits(-1_500n, 0)]).toEqual(["1234567.89", "-1500"]);
   });
 });

@@ -84,14 +84,39 @@ export function formatUnits(amount: bigint, exponent: number): string {
   return sign + whole + (exponent > 0 ? "." + digits.slice(digits.length - exponent) : "");
 }
 
+/** 1234n with exponent 2 -> "12.34", no grouping: for files a spreadsheet reads as numbers. */
+export function plainUnits(amount: bigint, exponent: number): string {
+  return formatUnits(amount, exponent).replace(/,/g, "");
+}
+
+/** How a wallet's currency is written: its code, its minor-unit exponent and, when known, its kind. */
+export interface CurrencyFormat {
+  currency: string;
+  /** From the currencies table; when absent, 0 for site credits and the ISO 4217 exponent otherwise. */
+  exponent?: number;
+  currencyKind?: "CREDITS" | "POINTS" | "FIAT";
+}
+
+const SYMBOLS: Record<string, string> = { USD: "$", EUR: "€", GBP: "£", JPY: "¥" };
+
 /**
- * A wallet balance in its own currency's format: site credits as whole numbers ("1,234"), a currency with a
- * symbol by it ("$12.34"), any other by its code ("12.34 MXN", "50 PTS").
+ * Any wallet amount as every page writes it: "1,250 credits", "40 points", "$12.34", "1,500.00 MXN". Exact, from
+ * integers; one function, so a balance reads the same in the wallet, the room, the exchange and the admin's tables.
  */
-export function formatCurrencyAmount(amount: bigint, currency: string, exponent: number): string {
-  if (currency === "CRD") return formatUnits(amount, exponent);
-  const symbol = { USD: "$", EUR: "€", GBP: "£" }[currency];
-  const text = formatUnits(amount, exponent);
-  if (!symbol) return `${text} ${currency}`;
-  return text.startsWith("-") ? `-${symbol}${text.slice(1)}` : `${symbol}${text}`;
+export function formatWalletAmount(amount: bigint, format: CurrencyFormat): string {
+  const code = format.currency.toUpperCase();
+  const kind = format.currencyKind ?? (code === "CRD" ? "CREDITS" : "FIAT");
+  const exponent = format.exponent ?? (kind === "FIAT" ? minorUnitExponent(code) : 0);
+  const number = formatUnits(amount, exponent);
+  const one = amount === 1n || amount === -1n;
+  if (kind === "CREDITS") return `${number} ${one ? "credit" : "credits"}`;
+  if (kind === "POINTS") return `${number} ${one ? "point" : "points"}`;
+  const symbol = SYMBOLS[code];
+  if (!symbol) return `${number} ${code}`;
+  return number.startsWith("-") ? `-${symbol}${number.slice(1)}` : `${symbol}${number}`;
+}
+
+/** A signed amount for a history line: "+$1.50", "-25 credits". */
+export function formatSignedWalletAmount(amount: bigint, format: CurrencyFormat): string {
+  return (amount > 0n ? "+" : "") + formatWalletAmount(amount, format);
 }

@@ -12,14 +12,14 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { CREDITS } from "@/server/domain/ledger";
-import { formatCurrencyAmount } from "@/server/domain/money";
+import { formatWalletAmount } from "@/server/domain/money";
 
 function ActiveBadge({ active }: { active: boolean }) {
   return active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>;
 }
 
 function holdingText(type: AdminWalletType): string {
-  const total = formatCurrencyAmount(type.total, type.currency, type.exponent);
+  const total = formatWalletAmount(type.total, { currency: type.currency, exponent: type.exponent });
   return `${total}${type.currency === CREDITS ? " credits" : ""}`;
 }
 

@@ -5,7 +5,7 @@ import type { Queryable } from "@/server/db/transaction";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { CREDITS } from "@/server/domain/ledger";
-import { formatCurrencyAmount } from "@/server/domain/money";
+import { formatWalletAmount } from "@/server/domain/money";
 import {
   ONLY_CREDITS_PAY,
   type createCurrencySchema,
@@ -133,7 +133,7 @@ export async function setWalletTypeActive(adminId: string, input: { id: string; 
       if (type.built_in) throw new DomainError("BAD_REQUEST", `The ${type.name} wallet is built in: the platform's money rules rely on it, so it cannot be deactivated.`);
       const holders = Number(type.holders);
       if (holders > 0) {
-        const total = formatCurrencyAmount(BigInt(type.total), type.currency, type.exponent);
+        const total = formatWalletAmount(BigInt(type.total), { currency: type.currency, exponent: type.exponent });
         throw new DomainError(
           "PRECONDITION_FAILED",
           `The ${type.name} wallet cannot be deactivated: ${holders} wallet${holders === 1 ? "" : "s"} still hold${holders === 1 ? "s" : ""} a balance (${total} ${type.currency === CREDITS ? "credits " : ""}in total). Bring them to zero first.`,

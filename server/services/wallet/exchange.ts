@@ -8,8 +8,8 @@ import {
   amountFromText,
   confirmExchangeInputSchema,
   exchangeQuoteInputSchema,
-  formatAmount,
 } from "@/server/domain/exchange";
+import { formatWalletAmount } from "@/server/domain/money";
 import { formatRate, isQuoteFresh } from "@/server/domain/wallets";
 import { walletBalances } from "@/server/ledger/balances";
 import { enqueue } from "@/server/outbox/messages";
@@ -106,7 +106,7 @@ async function assertCanAfford(db: Queryable, userId: string, plan: WalletMovePl
   if (balance < plan.quote.amount) {
     throw new DomainError(
       "INSUFFICIENT_FUNDS",
-      `Your ${plan.from.name} wallet has ${formatAmount(balance, plan.from.currency, plan.from.exponent)}; that is less than ${formatAmount(plan.quote.amount, plan.from.currency, plan.from.exponent)}.`,
+      `Your ${plan.from.name} wallet has ${formatWalletAmount(balance, { currency: plan.from.currency, exponent: plan.from.exponent })}; that is less than ${formatWalletAmount(plan.quote.amount, { currency: plan.from.currency, exponent: plan.from.exponent })}.`,
     );
   }
 }
@@ -195,7 +195,7 @@ export async function confirmWalletExchange(userId: string, input: { quoteId: st
     const posted = await postWalletMove(db, plan, {
       kind: "EXCHANGE",
       idempotencyKey: `exchange:${quoteId}`,
-      description: `Exchange: ${formatAmount(plan.quote.amount, from.currency, from.exponent)} from ${from.name} to ${formatAmount(plan.quote.result, to.currency, to.exponent)} in ${to.name}`,
+      description: `Exchange: ${formatWalletAmount(plan.quote.amount, { currency: from.currency, exponent: from.exponent })} from ${from.name} to ${formatWalletAmount(plan.quote.result, { currency: to.currency, exponent: to.exponent })} in ${to.name}`,
       metadata: { quoteId },
     });
     await db.query("UPDATE exchange_quotes SET transaction_id = $2, idempotency_key = $3 WHERE id = $1", [quoteId, posted.transactionId.toString(), idempotencyKey]);

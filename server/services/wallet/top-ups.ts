@@ -3,7 +3,8 @@ import type { Pool } from "pg";
 import { z } from "zod";
 import { pool as appPool } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
-import { TOP_UP_REFUSAL_WORDS, type TopUpRefusal, assertMayTopUp, autoTopUpKey, decideTopUp, formatWalletAmount } from "@/server/domain/active-wallet";
+import { TOP_UP_REFUSAL_WORDS, type TopUpRefusal, assertMayTopUp, autoTopUpKey, decideTopUp } from "@/server/domain/active-wallet";
+import { formatWalletAmount } from "@/server/domain/money";
 import { DomainError, isDomainError } from "@/server/domain/errors";
 import { userChannel } from "@/server/domain/realtime-events";
 import type { OutboxMessage } from "@/server/outbox/messages";
@@ -137,7 +138,7 @@ export async function topUpNow(userId: string, input: z.input<typeof topUpNowSch
       metadata: { automatic: false },
     }).catch((error: unknown) => {
       if (isDomainError(error) && error.code === "INSUFFICIENT_FUNDS") {
-        throw new DomainError("INSUFFICIENT_FUNDS", `Your ${source.name} wallet doesn't hold ${formatWalletAmount(rule.amount, source.currency)}.`);
+        throw new DomainError("INSUFFICIENT_FUNDS", `Your ${source.name} wallet doesn't hold ${formatWalletAmount(rule.amount, { currency: source.currency })}.`);
       }
       throw error;
     });
