@@ -107,7 +107,7 @@ describe("exporting the ledger", () => {
       "amount_minor",
     ]);
     expect(rows.map((row) => row[0])).toEqual(Array(5).fill(exchangeId.toString()));
-    expect(rows.map((row) => row.slice(2, 4))).toEqual(Array(5).fill(["EXCHANGE", "Exchange: 1,000 CRD from Credits to 88.20 USD in Dollars"]));
+    expect(rows.map((row) => row.slice(2, 4))).toEqual(Array(5).fill(["EXCHANGE", "Exchange: 1,000 credits from Credits to $88.20 in Dollars"]));
     expect(rows.map((row) => [row[8], row[9], row[10], row[11], row[12], row[13], row[14]])).toEqual([
       ["AVAILABLE", member.displayName, "Credits", "CRD", "out", "1000", "1000"],
       ["FEES", "", "", "CRD", "in", "20", "20"],

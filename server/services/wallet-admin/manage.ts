@@ -136,7 +136,7 @@ export async function setWalletTypeActive(adminId: string, input: { id: string; 
         const total = formatWalletAmount(BigInt(type.total), { currency: type.currency, exponent: type.exponent });
         throw new DomainError(
           "PRECONDITION_FAILED",
-          `The ${type.name} wallet cannot be deactivated: ${holders} wallet${holders === 1 ? "" : "s"} still hold${holders === 1 ? "s" : ""} a balance (${total} ${type.currency === CREDITS ? "credits " : ""}in total). Bring them to zero first.`,
+          `The ${type.name} wallet cannot be deactivated: ${holders} wallet${holders === 1 ? "" : "s"} still hold${holders === 1 ? "s" : ""} a balance (${total} in total). Bring them to zero first.`,
         );
       }
     }

@@ -91,7 +91,7 @@ describe("a quote and its confirmation", () => {
     expect(await messageOf(() => quote(member, "0"))).toBe("Enter an amount above zero.");
     // 1 credit less its fee (2%, rounded up to 1 credit) leaves nothing to convert.
     expect(await refusalCodeOf(() => quote(member, "1"))).toBe("BAD_REQUEST");
-    expect(await messageOf(() => quote(member, "600"))).toMatch(/Your Credits wallet has 500 CRD/);
+    expect(await messageOf(() => quote(member, "600"))).toMatch(/Your Credits wallet has 500 credits/);
     expect(await refusalCodeOf(() => quote(member, "10", "bonus", "credits"))).toBe("FORBIDDEN");
     expect(await refusalCodeOf(() => quote(member, "10", "credits", "earnings"))).toBe("FORBIDDEN");
     expect(await refusalCodeOf(() => quote(member, "10", "credits", "mxn"))).toBe("PRECONDITION_FAILED");
