@@ -1,7 +1,7 @@
-import type { Locator, Page } from "@playwright/test";
+import type { Locator } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ensureAvailableCredits, SHOW_CREDITS } from "./fixtures/credits";
-import { credits, openAs, stat } from "./fixtures/shows";
+import { credits, openAs, pendingEarnings, stat } from "./fixtures/shows";
 import { readAvailableCredits } from "./fixtures/wallet";
 
 /**
@@ -13,13 +13,6 @@ import { readAvailableCredits } from "./fixtures/wallet";
 async function meterSeconds(panel: Locator): Promise<number> {
   const [minutes, seconds] = (await panel.getByTestId("meter-duration").innerText()).split(":").map(Number);
   return (minutes ?? 0) * 60 + (seconds ?? 0);
-}
-
-async function pendingEarnings(page: Page): Promise<bigint> {
-  await page.goto("/performer/earnings");
-  const pending = page.locator("dt", { hasText: /^Pending$/ }).locator("xpath=following-sibling::dd[1]").filter({ visible: true });
-  await expect(pending).toHaveText(/^-?[\d,]+$/);
-  return credits(await pending.innerText());
 }
 
 test("a private show: requested, accepted, metered on both sides, a tip in the middle, ended and settled", async ({ browser, baseURL }) => {

@@ -13,9 +13,10 @@ import {
   type updateWalletTypeSchema,
 } from "@/server/domain/wallet-admin";
 import { describeUses } from "@/server/domain/wallets";
-import type { CurrencyKind, WalletPurpose } from "@/server/generated/prisma/enums";
+import type { CurrencyKind } from "@/server/generated/prisma/enums";
 import { mapLedgerError } from "@/server/ledger/post";
 import { recordAudit } from "@/server/services/audit/record";
+import { type WalletType, walletTypeFromRecord } from "../wallet/wallet-types";
 import {
   type WalletTypeAdminRow,
   currencyAdminRows,
@@ -36,24 +37,7 @@ import {
  * refuses it too) and for a type whose wallets still hold money, which would otherwise vanish from users' pages.
  */
 
-export interface AdminWalletType {
-  id: string;
-  name: string;
-  description: string;
-  currency: string;
-  currencyName: string;
-  currencyKind: CurrencyKind;
-  exponent: number;
-  accountKind: string;
-  paysFor: WalletPurpose[];
-  transferable: boolean;
-  withdrawable: boolean;
-  storeShareCapBps: number;
-  exchangeIn: boolean;
-  exchangeOut: boolean;
-  active: boolean;
-  position: number;
-  builtIn: boolean;
+export interface AdminWalletType extends WalletType {
   /** The rules in plain words (describeUses). */
   uses: string[];
   /** Wallets of this type holding a non-zero balance, and their total in minor units of the currency. */
@@ -62,28 +46,8 @@ export interface AdminWalletType {
 }
 
 function fromRow(row: WalletTypeAdminRow): AdminWalletType {
-  const type = {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    currency: row.currency,
-    currencyName: row.currency_name,
-    currencyKind: row.currency_kind,
-    exponent: row.exponent,
-    accountKind: row.account_kind,
-    paysFor: row.pays_for,
-    transferable: row.transferable,
-    withdrawable: row.withdrawable,
-    storeShareCapBps: row.store_share_cap_bps,
-    exchangeIn: row.exchange_in,
-    exchangeOut: row.exchange_out,
-    active: row.active,
-    position: row.position,
-    builtIn: row.built_in,
-    holders: Number(row.holders),
-    total: BigInt(row.total),
-  };
-  return { ...type, uses: describeUses(type) };
+  const type = walletTypeFromRecord(row);
+  return { ...type, uses: describeUses(type), holders: Number(row.holders), total: BigInt(row.total) };
 }
 
 export async function adminWalletTypes(): Promise<AdminWalletType[]> {

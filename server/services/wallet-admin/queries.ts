@@ -7,34 +7,17 @@ import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import type { CurrencyKind, WalletPurpose } from "@/server/generated/prisma/enums";
 import { EFFECTIVE_BALANCE_SQL } from "@/server/ledger/balances";
+import { WALLET_TYPE_COLUMNS as WALLET_TYPE_RULE_COLUMNS, type WalletTypeRecord } from "../wallet/wallet-types";
 
-export interface WalletTypeAdminRow {
-  id: string;
-  name: string;
-  description: string;
-  currency: string;
-  currency_name: string;
-  currency_kind: CurrencyKind;
-  exponent: number;
-  account_kind: string;
-  pays_for: WalletPurpose[];
-  transferable: boolean;
-  withdrawable: boolean;
-  store_share_cap_bps: number;
-  exchange_in: boolean;
-  exchange_out: boolean;
-  active: boolean;
-  position: number;
-  built_in: boolean;
+export interface WalletTypeAdminRow extends WalletTypeRecord {
   /** Wallets of this type whose balance is not zero. */
   holders: string;
   /** Their balances summed, in minor units of the type's currency, as exact text. */
   total: string;
 }
 
-const WALLET_TYPE_COLUMNS = `wt.id, wt.name, wt.description, wt.currency, c.name AS currency_name, c.kind AS currency_kind, c.exponent,
-            wt.account_kind, wt.pays_for::text[] AS pays_for, wt.transferable, wt.withdrawable, wt.store_share_cap_bps,
-            wt.exchange_in, wt.exchange_out, wt.active, wt.position, wt.built_in`;
+/** The admin sees a type's own switch, whatever its currency's. */
+const WALLET_TYPE_COLUMNS = `${WALLET_TYPE_RULE_COLUMNS}, wt.active`;
 
 const HOLDINGS_SQL = `(SELECT count(*) FILTER (WHERE x.balance <> 0) AS holders, coalesce(sum(x.balance), 0) AS total
            FROM (SELECT ${EFFECTIVE_BALANCE_SQL} AS balance FROM ledger_accounts a WHERE a.wallet_type_id = wt.id) x)`;

@@ -44,7 +44,13 @@ export async function listWalletTypes(options: { includeInactive?: boolean } = {
   }));
 }
 
-interface WalletTypeRecord {
+/** A wallet type's columns, from `wallet_types wt JOIN currencies c`; the caller adds what `active` means to it. */
+export const WALLET_TYPE_COLUMNS = `wt.id, wt.name, wt.description, wt.currency, c.name AS currency_name, c.kind AS currency_kind, c.exponent,
+            wt.account_kind, wt.pays_for::text[] AS pays_for, wt.transferable, wt.withdrawable, wt.store_share_cap_bps,
+            wt.exchange_in, wt.exchange_out, wt.position, wt.built_in`;
+
+/** A wallet type row as SQL reads it with WALLET_TYPE_COLUMNS (plus an `active` column). */
+export interface WalletTypeRecord {
   id: string;
   name: string;
   description: string;
@@ -71,15 +77,13 @@ interface WalletTypeRecord {
  */
 export async function walletTypesById(db: Queryable, ids: readonly string[]): Promise<Map<string, WalletType>> {
   const { rows } = await db.query<WalletTypeRecord>(
-    `SELECT wt.id, wt.name, wt.description, wt.currency, c.name AS currency_name, c.kind AS currency_kind, c.exponent,
-            wt.account_kind, wt.pays_for::text[] AS pays_for, wt.transferable, wt.withdrawable, wt.store_share_cap_bps,
-            wt.exchange_in, wt.exchange_out, wt.active AND c.active AS active, wt.position, wt.built_in
+    `SELECT ${WALLET_TYPE_COLUMNS}, wt.active AND c.active AS active
        FROM wallet_types wt JOIN currencies c ON c.code = wt.currency
       WHERE wt.id = ANY ($1::text[])
         FOR SHARE OF wt`,
     [ids],
   );
-  const found = new Map(rows.map((row) => [row.id, fromRecord(row)]));
+  const found = new Map(rows.map((row) => [row.id, walletTypeFromRecord(row)]));
   for (const id of ids) if (!found.has(id)) throw new DomainError("NOT_FOUND", "There is no such wallet.");
   return found;
 }
@@ -90,7 +94,7 @@ export async function walletTypeById(db: Queryable, id: string): Promise<WalletT
   return found;
 }
 
-function fromRecord(row: WalletTypeRecord): WalletType {
+export function walletTypeFromRecord(row: WalletTypeRecord): WalletType {
   return {
     id: row.id,
     name: row.name,
