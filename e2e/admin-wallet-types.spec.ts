@@ -61,4 +61,20 @@ test("an admin creates a wallet type, sees it after a reload, and adjusts a memb
   await page.getByRole("button", { name: `Deactivate ${name}` }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`The ${name} wallet cannot be deactivated: 1 wallet still holds a balance (40 credits in total).`);
   await expect(page.getByRole("row").filter({ hasText: id })).toContainText("40 credits");
+
+  // Once the wallet is back at zero the type can go, and Mia's pages no longer list it.
+  await page.goto("/admin/users?q=member1%40tipmeter.test");
+  await page.getByRole("button", { name: "Adjust balance of Mia Member (@member1)" }).click();
+  await dialog.getByLabel("Wallet").selectOption(id);
+  await dialog.getByRole("radio", { name: "Remove" }).check();
+  await dialog.getByLabel("Amount").fill("40");
+  await dialog.getByLabel("Reason").fill("VIP wallet closed");
+  await dialog.getByRole("button", { name: "Review adjustment" }).click();
+  await expect(dialog).toContainText(`Remove 40 credits from the ${name} wallet`);
+  await dialog.getByRole("button", { name: "Confirm adjustment" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Balance adjusted");
+  await page.goto("/admin/wallets");
+  await page.getByRole("button", { name: `Deactivate ${name}` }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`${name} deactivated`);
+  await expect(page.getByRole("row").filter({ hasText: id })).toContainText("Inactive");
 });

@@ -71,10 +71,11 @@ test("a performer requests a withdrawal, an admin approves and pays it, the perf
   await adminPage.getByRole("link", { name: "Export Excel" }).click();
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(await (await download).path());
-  const exported = workbook.getWorksheet("Withdrawals")?.getRows(2, 100)?.find((line) => line.getCell(14).value === reference);
+  const exported = workbook.getWorksheet("Withdrawals")?.getRows(2, 100)?.find((line) => line.getCell(16).value === reference);
   expect(exported?.getCell(8).value).toBe("Paid");
-  expect(exported?.getCell(9).value).toBe(Number(credits));
-  expect(exported?.getCell(13).value).toBe(Number(quote.netMinor) / 100);
+  expect([exported?.getCell(9).value, exported?.getCell(10).value]).toEqual(["Earnings", "CRD"]);
+  expect(exported?.getCell(11).value).toBe(Number(credits));
+  expect(exported?.getCell(15).value).toBe(Number(quote.netMinor) / 100);
 });
 
 test("a request below the method's minimum is refused in the form, before anything is held", async ({ page }) => {

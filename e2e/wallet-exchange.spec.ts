@@ -13,8 +13,8 @@ test("a new member exchanges credits into Dollars, sees both balances, and sees 
 
   await page.goto("/wallet/exchange");
   const balances = page.getByRole("list", { name: "Your wallets" });
-  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("1,000 credits");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$0.00");
+  await expect(balances.getByRole("listitem").filter({ hasText: /^Credits/ })).toContainText("1,000 credits");
+  await expect(balances.getByRole("listitem").filter({ hasText: /^Dollars/ })).toContainText("$0.00");
 
   const form = page.getByRole("region", { name: "Exchange" });
   await form.getByLabel("From").selectOption("credits");
@@ -36,11 +36,11 @@ test("a new member exchanges credits into Dollars, sees both balances, and sees 
   const after = form.locator("dl[aria-label='New balances']");
   await expect(after).toContainText("Credits0 credits");
   await expect(after).toContainText("Dollars$88.20");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$88.20");
+  await expect(balances.getByRole("listitem").filter({ hasText: /^Dollars/ })).toContainText("$88.20");
 
   await page.reload();
-  await expect(balances.getByRole("listitem").filter({ hasText: "Credits" })).toContainText("0 credits");
-  await expect(balances.getByRole("listitem").filter({ hasText: "Dollars" })).toContainText("$88.20");
+  await expect(balances.getByRole("listitem").filter({ hasText: /^Credits/ })).toContainText("0 credits");
+  await expect(balances.getByRole("listitem").filter({ hasText: /^Dollars/ })).toContainText("$88.20");
 });
 
 test("an admin adds an exchange rate through the page and sees it in the schedule after a reload", async ({ page }) => {

@@ -46,7 +46,7 @@ const LUNA_ITEMS: DemoStoreItem[] = [
     title: "Signed photo",
     description: "A 5×7 print from the winter tour, signed by hand and posted in a stiff envelope.",
     price: 120n,
-    stock: 3,
+    stock: 10,
   },
   {
     kind: "DIGITAL",

@@ -49,8 +49,7 @@ function balancesOf(user: AdjustableUser): AdjustableBalance[] {
 
 /** "$12.34" or "1,234 credits": a balance's amount as the review and the options read it. */
 function amountText(amount: bigint, balance: AdjustableBalance): string {
-  const text = formatWalletAmount(amount, { currency: balance.currency, exponent: balance.exponent });
-  return balance.currency === CREDITS ? `${text} credits` : text;
+  return formatWalletAmount(amount, { currency: balance.currency, exponent: balance.exponent });
 }
 
 function unitsHint(balance: AdjustableBalance): string {

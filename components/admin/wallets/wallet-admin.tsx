@@ -11,7 +11,6 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { CREDITS } from "@/server/domain/ledger";
 import { formatWalletAmount } from "@/server/domain/money";
 
 function ActiveBadge({ active }: { active: boolean }) {
@@ -19,8 +18,7 @@ function ActiveBadge({ active }: { active: boolean }) {
 }
 
 function holdingText(type: AdminWalletType): string {
-  const total = formatWalletAmount(type.total, { currency: type.currency, exponent: type.exponent });
-  return `${total}${type.currency === CREDITS ? " credits" : ""}`;
+  return formatWalletAmount(type.total, { currency: type.currency, exponent: type.exponent });
 }
 
 /** Activate or deactivate, with the server's refusal (built in, still holding money) said in a toast. */
