@@ -13,23 +13,8 @@ import {
 } from "./active-wallet";
 import { isDomainError } from "./errors";
 import type { WalletRules } from "./wallets";
+import { bonus, credits, dollars, earnings } from "./wallets.testing";
 
-const credits: WalletRules = {
-  id: "credits",
-  name: "Credits",
-  currency: "CRD",
-  accountKind: "available",
-  paysFor: ["TIPS", "SHOWS", "CONTENT", "MEMBERSHIPS", "STORE", "PAYMENT_REQUESTS"],
-  transferable: true,
-  withdrawable: false,
-  storeShareCapBps: 10_000,
-  exchangeIn: true,
-  exchangeOut: true,
-  active: true,
-};
-const earnings: WalletRules = { ...credits, id: "earnings", name: "Earnings", accountKind: "earnings", paysFor: [], withdrawable: true, exchangeIn: false };
-const bonus: WalletRules = { ...credits, id: "bonus", name: "Bonus", accountKind: "bonus", paysFor: ["TIPS", "SHOWS", "STORE"], exchangeIn: false, exchangeOut: false };
-const dollars: WalletRules = { ...credits, id: "usd", name: "Dollars", currency: "USD", accountKind: "usd", paysFor: [] };
 const tipsOnly: WalletRules = { ...credits, id: "tips-only", name: "Tips", accountKind: "tips-only", paysFor: ["TIPS"] };
 const retired: WalletRules = { ...credits, id: "old", name: "Old", active: false };
 

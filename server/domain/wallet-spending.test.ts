@@ -2,24 +2,11 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors";
 import { payingWallets, renewalWallet, splitStoreOrder, storeWalletMax } from "./wallet-spending";
 import type { WalletRules } from "./wallets";
+import { bonus, credits, dollars as seededDollars, earnings } from "./wallets.testing";
 
-const credits: WalletRules = {
-  id: "credits",
-  name: "Credits",
-  currency: "CRD",
-  accountKind: "available",
-  paysFor: ["TIPS", "SHOWS", "CONTENT", "MEMBERSHIPS", "STORE", "PAYMENT_REQUESTS"],
-  transferable: true,
-  withdrawable: false,
-  storeShareCapBps: 10_000,
-  exchangeIn: true,
-  exchangeOut: true,
-  active: true,
-};
-const earnings: WalletRules = { ...credits, id: "earnings", name: "Earnings", accountKind: "earnings", paysFor: [] };
-const bonus: WalletRules = { ...credits, id: "bonus", name: "Bonus", accountKind: "bonus", paysFor: ["TIPS", "SHOWS", "STORE"], storeShareCapBps: 5_000 };
 const noStoreShare: WalletRules = { ...bonus, id: "zero", name: "Zero", storeShareCapBps: 0 };
-const dollars: WalletRules = { ...credits, id: "usd", name: "Dollars", currency: "USD", accountKind: "usd" };
+// Its list names everything: a wallet outside credits pays for nothing all the same.
+const dollars: WalletRules = { ...seededDollars, paysFor: credits.paysFor };
 const fanWallet: WalletRules = { ...credits, id: "fan", name: "Fan", accountKind: "fan", paysFor: ["MEMBERSHIPS"] };
 const retiredFan: WalletRules = { ...fanWallet, active: false };
 const fanNoLonger: WalletRules = { ...fanWallet, paysFor: ["TIPS"] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "./errors";
+import { bonus, credits, dollars as seededDollars, earnings } from "./wallets.testing";
 import {
   type WalletRules,
   WALLET_PURPOSES,
@@ -15,22 +16,8 @@ import {
   storeShareLimit,
 } from "./wallets";
 
-const credits: WalletRules = {
-  id: "credits",
-  name: "Credits",
-  currency: "CRD",
-  accountKind: "available",
-  paysFor: ["TIPS", "SHOWS", "CONTENT", "MEMBERSHIPS", "STORE", "PAYMENT_REQUESTS"],
-  transferable: true,
-  withdrawable: false,
-  storeShareCapBps: 10_000,
-  exchangeIn: true,
-  exchangeOut: true,
-  active: true,
-};
-const earnings: WalletRules = { ...credits, id: "earnings", name: "Earnings", accountKind: "earnings", paysFor: [], transferable: false, withdrawable: true, exchangeIn: false };
-const bonus: WalletRules = { ...credits, id: "bonus", name: "Bonus", accountKind: "bonus", paysFor: ["TIPS", "SHOWS", "STORE"], transferable: false, storeShareCapBps: 5_000, exchangeIn: false, exchangeOut: false };
-const dollars: WalletRules = { ...credits, id: "usd", name: "Dollars", currency: "USD", accountKind: "usd", paysFor: ["TIPS"], transferable: true };
+// A dollar wallet whose list names tips and which says it is transferable: sales and transfers are in credits anyway.
+const dollars: WalletRules = { ...seededDollars, paysFor: ["TIPS"], transferable: true };
 const retired: WalletRules = { ...bonus, id: "old", name: "Old", active: false };
 
 describe("which wallet may pay for what", () => {
