@@ -15,7 +15,7 @@ import { walletBalances } from "@/server/ledger/balances";
 import { enqueue } from "@/server/outbox/messages";
 import { getSetting } from "@/server/services/settings";
 import { type WalletMovePlan, planWalletMove, postWalletMove } from "./moves";
-import { type WalletType, listWalletTypes, walletTypeById } from "./wallet-types";
+import { type WalletType, listWalletTypes, walletTypeById, walletTypesById } from "./wallet-types";
 
 /**
  * A member exchanges between two of their own wallets in two steps: a quote stores exactly what they are shown
@@ -164,7 +164,8 @@ export async function confirmWalletExchange(userId: string, input: { quoteId: st
   const { quoteId, idempotencyKey } = confirmExchangeInputSchema.parse(input);
   return withTransaction(pool, async (db) => {
     const record = await lockQuote(db, userId, quoteId);
-    const [from, to] = [await walletTypeById(db, record.from_wallet_type_id), await walletTypeById(db, record.to_wallet_type_id)];
+    const types = await walletTypesById(db, [record.from_wallet_type_id, record.to_wallet_type_id]);
+    const [from, to] = [types.get(record.from_wallet_type_id) as WalletType, types.get(record.to_wallet_type_id) as WalletType];
     if (record.transaction_id !== null) {
       if (record.idempotency_key !== idempotencyKey) throw new DomainError("CONFLICT", "This quote was already used; get a new one.");
       return {

@@ -41,7 +41,7 @@ export interface WalletMoveRequest {
 /** Checks the wallets' exchange rules and works out the move at the rate in effect (or the quoted rate). Posts nothing. */
 export async function planWalletMove(db: Queryable, userId: string, request: WalletMoveRequest): Promise<WalletMovePlan> {
   if (request.fromWalletTypeId === request.toWalletTypeId) throw new DomainError("BAD_REQUEST", "Choose two different wallets.");
-  const types = await walletTypesById(db, [request.fromWalletTypeId, request.toWalletTypeId]);
+  const types = await walletTypesById(db, [request.fromWalletTypeId, request.toWalletTypeId], { shareLock: true });
   const from = types.get(request.fromWalletTypeId) as WalletType;
   const to = types.get(request.toWalletTypeId) as WalletType;
   if (!from.active) throw new DomainError("PRECONDITION_FAILED", `The ${from.name} wallet is not in use any more.`);

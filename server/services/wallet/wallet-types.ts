@@ -71,16 +71,16 @@ export interface WalletTypeRecord {
 }
 
 /**
- * The wallet types named, read inside a transaction and share-locked to its end, so an admin's deactivation (which
- * locks the type and then checks its wallets hold nothing) waits for a move into one of them to commit and sees it.
- * An unknown id is refused in words.
+ * The wallet types named; an unknown id is refused in words. `shareLock` holds them to the end of the caller's
+ * transaction, so an admin's deactivation (which locks the type, then checks its wallets hold nothing) waits for a
+ * move into one of them to commit and sees it. Only moves ask for it: a share lock writes to the row, and every sale
+ * reading the Credits type would then queue on one tuple.
  */
-export async function walletTypesById(db: Queryable, ids: readonly string[]): Promise<Map<string, WalletType>> {
+export async function walletTypesById(db: Queryable, ids: readonly string[], options: { shareLock?: boolean } = {}): Promise<Map<string, WalletType>> {
   const { rows } = await db.query<WalletTypeRecord>(
     `SELECT ${WALLET_TYPE_COLUMNS}, wt.active AND c.active AS active
        FROM wallet_types wt JOIN currencies c ON c.code = wt.currency
-      WHERE wt.id = ANY ($1::text[])
-        FOR SHARE OF wt`,
+      WHERE wt.id = ANY ($1::text[])${options.shareLock ? "\n        FOR SHARE OF wt" : ""}`,
     [ids],
   );
   const found = new Map(rows.map((row) => [row.id, walletTypeFromRecord(row)]));
