@@ -7,6 +7,8 @@ test("a member finds a live room and the performers through Discover", async ({ 
   await signIn(performerPage, "performer1");
   await performerPage.goto("/room/luna");
   await performerPage.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(performerPage.getByRole("button", { name: "Go offline" })).toBeVisible();
   await expect(performerPage.getByRole("region", { name: "Luna Vale" }).getByText("Live", { exact: true })).toBeVisible();
 
   const page = await (await browser.newContext()).newPage();

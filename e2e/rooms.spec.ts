@@ -25,6 +25,8 @@ async function goLive(performerPage: Page): Promise<void> {
   await performerPage.getByRole("link", { name: "Go to my room" }).click();
   await expect(performerPage).toHaveURL(/\/room\/luna$/);
   await performerPage.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(performerPage.getByRole("button", { name: "Go offline" })).toBeVisible();
   await expect(performerPage.getByRole("region", { name: "Luna Vale" }).getByText("Live", { exact: true })).toBeVisible();
   await expectConnected(performerPage);
 }

@@ -22,6 +22,8 @@ function seconds(text: string): number {
 async function goLive(page: Page): Promise<Locator> {
   await page.goto("/room/luna");
   await page.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(page.getByRole("button", { name: "Go offline" })).toBeVisible();
   const panel = page.getByRole("region", { name: "Your shows", exact: true });
   await expect(panel.getByRole("button", { name: "Start a group show" })).toBeVisible();
   return panel;

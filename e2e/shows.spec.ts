@@ -21,6 +21,8 @@ test("a private show: requested, accepted, metered on both sides, a tip in the m
   const pendingBefore = await pendingEarnings(performerPage);
   await performerPage.goto("/room/luna");
   await performerPage.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(performerPage.getByRole("button", { name: "Go offline" })).toBeVisible();
   const performerPanel = performerPage.getByRole("region", { name: "Your shows", exact: true });
   await expect(performerPanel.getByRole("button", { name: "Start a group show" })).toBeVisible();
 

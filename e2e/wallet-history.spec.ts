@@ -78,6 +78,8 @@ test("a private show is one line in the member's history, and one more sale for 
   const salesBefore = Number(await sales.innerText());
   await performerPage.goto("/room/luna");
   await performerPage.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(performerPage.getByRole("button", { name: "Go offline" })).toBeVisible();
   const performerPanel = performerPage.getByRole("region", { name: "Your shows", exact: true });
   await expect(performerPanel.getByRole("button", { name: "Start a group show" })).toBeVisible();
 

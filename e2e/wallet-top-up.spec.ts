@@ -30,6 +30,8 @@ test("an exchange, the wallet that pays, and an automatic top-up during a privat
   const pendingBefore = await pendingEarnings(performerPage);
   await performerPage.goto("/room/luna");
   await performerPage.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(performerPage.getByRole("button", { name: "Go offline" })).toBeVisible();
   const performerPanel = performerPage.getByRole("region", { name: "Your shows", exact: true });
   await expect(performerPanel.getByRole("button", { name: "Start a group show" })).toBeVisible();
 
