@@ -48,8 +48,9 @@ test("an admin adds an exchange rate through the page and sees it in the schedul
   await page.getByRole("link", { name: "Exchange rates" }).first().click();
   await expect(page).toHaveURL(/\/admin\/exchange-rates$/);
 
-  // A pair nobody exchanges in these tests, starting tomorrow, with a rate this run alone uses.
-  const rate = `18.${Date.now().toString().slice(-6)}`;
+  // A pair nobody exchanges in these tests, starting tomorrow, with a rate this run alone uses. It ends in a 7
+  // because the schedule shows rates without trailing zeros.
+  const rate = `18.${Date.now().toString().slice(-6)}7`;
   const tomorrow = new Date(Date.now() + 86_400_000);
   const startsAt = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}T12:00`;
   const form = page.getByRole("region", { name: "Add a rate" });
