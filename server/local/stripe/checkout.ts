@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { CUSTOMER, type Caller, type Context } from "./context";
 import { createCustomer } from "./customers";
 import { invalidRequest } from "./errors";
-import { newId, unixNow } from "./ids";
+import { newId } from "./ids";
 import { buildCheckoutSession, buildCustomerDetails, buildLineItem, type LineItemInput, type Session } from "./objects";
 import { resolvePaymentMethod } from "./payment-methods";
 import { cancelPaymentIntent, confirmPaymentIntent, createPaymentIntent } from "./payments";
@@ -28,14 +28,14 @@ const DAY = 24 * 60 * 60;
 
 export function createSession(ctx: Context, request: SessionRequest): Session {
   const currency = request.lineItems[0]?.currency ?? "usd";
-  const now = unixNow();
+  const now = ctx.clock.now();
   const expiresAt = request.expiresAt ?? now + DAY;
   if (expiresAt < now + 30 * 60 || expiresAt > now + DAY) {
     throw invalidRequest("The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.", {
       param: "expires_at",
     });
   }
-  const lineItems = request.lineItems.map(buildLineItem);
+  const lineItems = request.lineItems.map((item) => buildLineItem(item, now));
   const id = newId("cs_test");
   const session = buildCheckoutSession({
     id,
@@ -53,7 +53,7 @@ export function createSession(ctx: Context, request: SessionRequest): Session {
     paymentMethodTypes: request.paymentMethodTypes,
     customer: request.customer,
     customerCreation: request.customerCreation,
-  });
+  }, now);
   ctx.store.sessionExtras.set(id, { lineItems, paymentIntentData: request.paymentIntentData });
   return ctx.store.sessions.add(session);
 }
@@ -80,7 +80,7 @@ export function expireSession(ctx: Context, session: Session, caller: Caller): S
 
 /** Sessions left open past `expires_at` expire, as Stripe does on its own. */
 export function expireOverdueSessions(ctx: Context): void {
-  const now = unixNow();
+  const now = ctx.clock.now();
   for (const session of ctx.store.sessions.list(undefined, (s) => s.status === "open" && s.expires_at <= now)) {
     expireSession(ctx, session, CUSTOMER);
   }
@@ -111,7 +111,7 @@ export type PayResult = { outcome: "completed"; redirectTo: string } | { outcome
  */
 export function paySession(ctx: Context, session: Session, choice: PayChoice, email: string): PayResult {
   const { paymentIntentData: data } = sessionExtras(ctx, session);
-  const method = resolvePaymentMethod(ctx.store, PAY_CHOICES[choice]);
+  const method = resolvePaymentMethod(ctx, PAY_CHOICES[choice]);
   const customer = customerOf(ctx, session, email);
   const previous = session.payment_intent ? ctx.store.paymentIntents.get(String(session.payment_intent)) : undefined;
   const paymentIntent =

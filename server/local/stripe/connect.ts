@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Caller, Context } from "./context";
 import { invalidRequest } from "./errors";
-import { newId, randomToken, unixNow } from "./ids";
+import { newId, randomToken } from "./ids";
 import { formatAmount } from "./money";
 import {
   apiList,
@@ -27,7 +27,7 @@ import {
 /** Connect: connected accounts and their onboarding, transfers to them, and payouts from their balances. */
 
 export function createAccount(ctx: Context, input: Omit<AccountInput, "id">): Account {
-  return ctx.store.accounts.add(buildAccount({ ...input, id: newId("acct") }));
+  return ctx.store.accounts.add(buildAccount({ ...input, id: newId("acct") }, ctx.clock.now()));
 }
 
 function accountSnapshot(account: Account) {
@@ -50,7 +50,7 @@ export function completeOnboarding(ctx: Context, account: Account, caller: Calle
   account.details_submitted = true;
   account.payouts_enabled = true;
   account.requirements = completedRequirements();
-  account.tos_acceptance = { date: unixNow(), ip: "127.0.0.1", user_agent: "Stripe emulator" };
+  account.tos_acceptance = { date: ctx.clock.now(), ip: "127.0.0.1", user_agent: "Stripe emulator" };
   if (account.external_accounts && account.external_accounts.data.length === 0) {
     account.external_accounts = apiList([buildBankAccount(account)], `/v1/accounts/${account.id}/external_accounts`);
   }
@@ -80,7 +80,7 @@ export interface AccountLinkRequest {
 
 export function createAccountLink(ctx: Context, request: AccountLinkRequest): Stripe.AccountLink {
   const token = randomToken(24);
-  const created = unixNow();
+  const created = ctx.clock.now();
   const expiresAt = created + 5 * 60;
   ctx.store.accountLinks.set(token, {
     account: request.account.id,
@@ -112,7 +112,7 @@ export function createTransfer(ctx: Context, input: TransferInput, caller: Calle
     );
   }
   if (input.sourceTransaction) ctx.store.charges.require(input.sourceTransaction, { param: "source_transaction" });
-  const transfer = ctx.store.transfers.add(buildTransfer(input));
+  const transfer = ctx.store.transfers.add(buildTransfer(input, ctx.clock.now()));
   const debit = buildBalanceTransaction({
     amount: -input.amount,
     fee: 0,
@@ -121,7 +121,7 @@ export function createTransfer(ctx: Context, input: TransferInput, caller: Calle
     reportingCategory: "transfer",
     source: transfer.id,
     description: input.description,
-  });
+  }, ctx.clock.now());
   transfer.balance_transaction = ctx.store.balanceTransactions.add(debit).id;
   const credit = buildBalanceTransaction({
     amount: input.amount,
@@ -131,7 +131,7 @@ export function createTransfer(ctx: Context, input: TransferInput, caller: Calle
     reportingCategory: "charge",
     source: String(transfer.destination_payment),
     description: null,
-  });
+  }, ctx.clock.now());
   ctx.store.balanceTransactions.add(credit, destination.id);
   ctx.events.emit("transfer.created", transfer, { origin: caller.origin });
   return transfer;
@@ -162,7 +162,7 @@ export function createTransferReversal(
       { param: "amount", code: "balance_insufficient" },
     );
   }
-  const reversal = buildTransferReversal({ transfer: transfer.id, amount, currency: transfer.currency, metadata: input.metadata });
+  const reversal = buildTransferReversal({ transfer: transfer.id, amount, currency: transfer.currency, metadata: input.metadata }, ctx.clock.now());
   ctx.store.transferReversals.add(reversal);
   const returned = buildBalanceTransaction({
     amount,
@@ -172,7 +172,7 @@ export function createTransferReversal(
     reportingCategory: "transfer_reversal",
     source: reversal.id,
     description: null,
-  });
+  }, ctx.clock.now());
   reversal.balance_transaction = ctx.store.balanceTransactions.add(returned).id;
   const taken = buildBalanceTransaction({
     amount: -amount,
@@ -182,7 +182,7 @@ export function createTransferReversal(
     reportingCategory: "refund",
     source: String(reversal.destination_payment_refund),
     description: null,
-  });
+  }, ctx.clock.now());
   ctx.store.balanceTransactions.add(taken, destination);
   transfer.amount_reversed += amount;
   transfer.reversed = transfer.amount_reversed === transfer.amount;
@@ -210,7 +210,7 @@ export function createPayout(ctx: Context, input: Omit<PayoutInput, "destination
     }
     destination = account.external_accounts?.data[0]?.id ?? null;
   }
-  const payout = ctx.store.payouts.add(buildPayout({ ...input, destination }), caller.account);
+  const payout = ctx.store.payouts.add(buildPayout({ ...input, destination }, ctx.clock.now()), caller.account);
   const debit = buildBalanceTransaction({
     amount: -input.amount,
     fee: 0,
@@ -219,7 +219,7 @@ export function createPayout(ctx: Context, input: Omit<PayoutInput, "destination
     reportingCategory: "payout",
     source: payout.id,
     description: input.description,
-  });
+  }, ctx.clock.now());
   payout.balance_transaction = ctx.store.balanceTransactions.add(debit, caller.account).id;
   ctx.events.emit("payout.created", payout, { account: caller.account, origin: caller.origin });
   return payout;
@@ -256,7 +256,7 @@ export function settlePayout(ctx: Context, payout: Payout, outcome: { paid: true
     reportingCategory: "payout_reversal",
     source: payout.id,
     description: `Payout failure (${outcome.failureCode})`,
-  });
+  }, ctx.clock.now());
   payout.status = "failed";
   payout.failure_code = outcome.failureCode;
   payout.failure_message = PAYOUT_FAILURES[outcome.failureCode] ?? "The payout failed.";

@@ -1,3 +1,4 @@
+import type { Clock } from "./clock";
 import type { EventBus, RequestOrigin } from "./events";
 import type { Store } from "./store";
 
@@ -5,6 +6,8 @@ import type { Store } from "./store";
 export interface Context {
   store: Store;
   events: EventBus;
+  /** The emulator's time (real time plus what tests advanced it by); every timestamp and expiry reads it. */
+  clock: Clock;
   /** The emulator's own origin, for pay page and onboarding URLs. */
   baseUrl: string;
   /** How long a bank debit ("Pay (delayed)") stays processing before it settles. */

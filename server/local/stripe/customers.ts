@@ -16,7 +16,7 @@ const CONSUMED_MESSAGE =
   "a PaymentMethod multiple times, you must attach it to a Customer first.";
 
 export function createCustomer(ctx: Context, input: CustomerInput, caller: Caller): Customer {
-  const customer = ctx.store.customers.add(buildCustomer(input));
+  const customer = ctx.store.customers.add(buildCustomer(input, ctx.clock.now()));
   ctx.events.emit("customer.created", customer, { origin: caller.origin });
   return customer;
 }

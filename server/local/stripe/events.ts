@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { Clock } from "./clock";
 import { buildEvent, type StripeEvent } from "./objects";
 import type { Store } from "./store";
 import type { DeliveryRecord, WebhookDispatcher, WebhookTarget } from "./webhooks";
@@ -25,6 +26,7 @@ export class EventBus {
     private readonly dispatcher: WebhookDispatcher,
     private readonly forwardTarget: WebhookTarget | null,
     private readonly apiVersion: string,
+    private readonly clock: Clock,
   ) {}
 
   emit(type: Stripe.Event.Type, object: object, options: EmitOptions = {}): StripeEvent {
@@ -39,7 +41,7 @@ export class EventBus {
       apiVersion: this.apiVersion,
       request: { id: options.origin?.id ?? null, idempotency_key: options.origin?.idempotencyKey ?? null },
       pendingWebhooks: targets.length,
-    });
+    }, this.clock.now());
     this.store.events.add(event, account);
     this.deliveries.set(event.id, this.send(event, targets));
     return event;

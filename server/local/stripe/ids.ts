@@ -16,7 +16,3 @@ export function newId(prefix: string): string {
   if (prefix === "req") return `req_${randomToken(14)}`;
   return `${prefix}_1${randomToken(23)}`;
 }
-
-export function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
-}

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { newId, randomToken, unixNow } from "./ids";
+import { newId, randomToken } from "./ids";
 import type { TestPaymentMethod } from "./payment-methods";
 
 /**
@@ -63,7 +63,7 @@ export interface SessionInput {
   customerCreation: Stripe.Checkout.Session.CustomerCreation | null;
 }
 
-export function buildCheckoutSession(input: SessionInput): Session {
+export function buildCheckoutSession(input: SessionInput, now: number): Session {
   return {
     id: input.id,
     object: "checkout.session",
@@ -81,7 +81,7 @@ export function buildCheckoutSession(input: SessionInput): Session {
     collected_information: null,
     consent: null,
     consent_collection: null,
-    created: unixNow(),
+    created: now,
     currency: input.currency,
     currency_conversion: null,
     custom_fields: [],
@@ -159,13 +159,13 @@ export interface CustomerInput {
   metadata: Metadata;
 }
 
-export function buildCustomer(input: CustomerInput): Customer {
+export function buildCustomer(input: CustomerInput, now: number): Customer {
   return {
     id: newId("cus"),
     object: "customer",
     address: null,
     balance: 0,
-    created: unixNow(),
+    created: now,
     currency: null,
     default_source: null,
     delinquent: false,
@@ -225,7 +225,7 @@ export function buildPaymentMethod(method: TestPaymentMethod): PaymentMethod {
       country: "US",
       display_brand: method.brand,
       exp_month: 12,
-      exp_year: new Date().getUTCFullYear() + 4,
+      exp_year: new Date(method.created * 1000).getUTCFullYear() + 4,
       fingerprint: method.fingerprint,
       funding: "credit",
       generated_from: null,
@@ -245,9 +245,8 @@ export interface LineItemInput {
   name: string;
 }
 
-export function buildLineItem(input: LineItemInput): LineItem {
+export function buildLineItem(input: LineItemInput, created: number): LineItem {
   const amount = input.unitAmount * input.quantity;
-  const created = unixNow();
   return {
     id: newId("li"),
     object: "item",
@@ -299,7 +298,7 @@ export interface PaymentIntentInput {
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
 }
 
-export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
+export function buildPaymentIntent(input: PaymentIntentInput, now: number): PaymentIntent {
   const id = newId("pi");
   return {
     id,
@@ -317,7 +316,7 @@ export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
     capture_method: input.captureMethod,
     client_secret: `${id}_secret_${randomToken(25)}`,
     confirmation_method: "automatic",
-    created: unixNow(),
+    created: now,
     currency: input.currency,
     customer: input.customer,
     customer_account: null,
@@ -349,7 +348,7 @@ export function buildPaymentIntent(input: PaymentIntentInput): PaymentIntent {
   };
 }
 
-function paymentMethodDetails(method: TestPaymentMethod, amount: number): Stripe.Charge.PaymentMethodDetails {
+function paymentMethodDetails(method: TestPaymentMethod, amount: number, captureBefore: number | null): Stripe.Charge.PaymentMethodDetails {
   if (method.type === "us_bank_account") {
     return {
       type: "us_bank_account",
@@ -370,11 +369,12 @@ function paymentMethodDetails(method: TestPaymentMethod, amount: number): Stripe
       amount_authorized: amount,
       authorization_code: null,
       brand: method.brand,
+      ...(captureBefore === null ? {} : { capture_before: captureBefore }),
       checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "pass" },
       country: "US",
       electronic_commerce_indicator: null,
       exp_month: 12,
-      exp_year: new Date().getUTCFullYear() + 4,
+      exp_year: new Date(method.created * 1000).getUTCFullYear() + 4,
       extended_authorization: { status: "disabled" },
       fingerprint: method.fingerprint,
       funding: "credit",
@@ -402,9 +402,11 @@ export interface ChargeInput {
   status: Stripe.Charge.Status;
   outcome: Stripe.Charge.Outcome;
   failure: { code: string; message: string } | null;
+  /** A card authorisation held for a manual capture: when Stripe releases it if it is still uncaptured. */
+  captureBefore: number | null;
 }
 
-export function buildCharge(input: ChargeInput): Charge {
+export function buildCharge(input: ChargeInput, now: number): Charge {
   const { paymentIntent: pi } = input;
   const id = newId("ch");
   return {
@@ -420,7 +422,7 @@ export function buildCharge(input: ChargeInput): Charge {
     billing_details: { address: nullAddress, email: input.billingEmail, name: null, phone: null, tax_id: null },
     calculated_statement_descriptor: "TIPMETER",
     captured: false,
-    created: unixNow(),
+    created: now,
     currency: pi.currency,
     customer: pi.customer,
     description: pi.description,
@@ -436,7 +438,7 @@ export function buildCharge(input: ChargeInput): Charge {
     paid: input.status === "succeeded",
     payment_intent: pi.id,
     payment_method: input.method.id,
-    payment_method_details: paymentMethodDetails(input.method, pi.amount),
+    payment_method_details: paymentMethodDetails(input.method, pi.amount, input.captureBefore),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: null,
@@ -488,14 +490,14 @@ export interface RefundInput {
   metadata: Metadata;
 }
 
-export function buildRefund(input: RefundInput): Refund {
+export function buildRefund(input: RefundInput, now: number): Refund {
   return {
     id: newId("re"),
     object: "refund",
     amount: input.amount,
     balance_transaction: null,
     charge: input.charge.id,
-    created: unixNow(),
+    created: now,
     currency: input.charge.currency,
     customer: null,
     customer_account: null,
@@ -517,8 +519,7 @@ export interface DisputeInput {
   reason: string;
 }
 
-export function buildDispute(input: DisputeInput): Dispute {
-  const created = unixNow();
+export function buildDispute(input: DisputeInput, created: number): Dispute {
   const brand = input.charge.payment_method_details?.card?.brand ?? "visa";
   return {
     id: newId("dp"),
@@ -591,8 +592,7 @@ export interface BalanceTransactionInput {
   description: string | null;
 }
 
-export function buildBalanceTransaction(input: BalanceTransactionInput): BalanceTransaction {
-  const created = unixNow();
+export function buildBalanceTransaction(input: BalanceTransactionInput, created: number): BalanceTransaction {
   return {
     id: newId("txn"),
     object: "balance_transaction",
@@ -647,7 +647,7 @@ export interface AccountInput {
   requestedCapabilities: string[];
 }
 
-export function buildAccount(input: AccountInput): Account {
+export function buildAccount(input: AccountInput, now: number): Account {
   const defaultCurrency = input.country === "US" ? "usd" : "eur";
   return {
     id: input.id,
@@ -678,7 +678,7 @@ export function buildAccount(input: AccountInput): Account {
       type: "application",
     },
     country: input.country,
-    created: unixNow(),
+    created: now,
     default_currency: defaultCurrency,
     details_submitted: false,
     email: input.email,
@@ -755,7 +755,7 @@ export interface TransferInput {
   sourceTransaction: string | null;
 }
 
-export function buildTransfer(input: TransferInput): Transfer {
+export function buildTransfer(input: TransferInput, now: number): Transfer {
   const id = newId("tr");
   return {
     id,
@@ -763,7 +763,7 @@ export function buildTransfer(input: TransferInput): Transfer {
     amount: input.amount,
     amount_reversed: 0,
     balance_transaction: null,
-    created: unixNow(),
+    created: now,
     currency: input.currency,
     description: input.description,
     destination: input.destination,
@@ -786,13 +786,13 @@ export interface TransferReversalInput {
 }
 
 /** Shaped as Stripe's `transfer_reversal` (its fixture): the money taken back from the connected account. */
-export function buildTransferReversal(input: TransferReversalInput): TransferReversal {
+export function buildTransferReversal(input: TransferReversalInput, now: number): TransferReversal {
   return {
     id: newId("trr"),
     object: "transfer_reversal",
     amount: input.amount,
     balance_transaction: null,
-    created: unixNow(),
+    created: now,
     currency: input.currency,
     destination_payment_refund: newId("pyr"),
     metadata: input.metadata,
@@ -811,8 +811,7 @@ export interface PayoutInput {
   statementDescriptor: string | null;
 }
 
-export function buildPayout(input: PayoutInput): Payout {
-  const created = unixNow();
+export function buildPayout(input: PayoutInput, created: number): Payout {
   return {
     id: newId("po"),
     object: "payout",
@@ -852,13 +851,13 @@ export interface WebhookEndpointInput {
   apiVersion: string | null;
 }
 
-export function buildWebhookEndpoint(input: WebhookEndpointInput): WebhookEndpoint {
+export function buildWebhookEndpoint(input: WebhookEndpointInput, now: number): WebhookEndpoint {
   return {
     id: newId("we"),
     object: "webhook_endpoint",
     api_version: input.apiVersion,
     application: null,
-    created: unixNow(),
+    created: now,
     description: input.description,
     enabled_events: input.enabledEvents,
     livemode: false,
@@ -878,13 +877,13 @@ export interface EventInput {
   pendingWebhooks: number;
 }
 
-export function buildEvent(input: EventInput): StripeEvent {
+export function buildEvent(input: EventInput, now: number): StripeEvent {
   return {
     id: newId("evt"),
     object: "event",
     ...(input.account ? { account: input.account } : {}),
     api_version: input.apiVersion,
-    created: unixNow(),
+    created: now,
     data: input.previousAttributes
       ? { object: input.object, previous_attributes: input.previousAttributes }
       : { object: input.object },

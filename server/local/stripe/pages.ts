@@ -4,7 +4,6 @@ import { CUSTOMER, type Context } from "./context";
 import { StripeApiError } from "./errors";
 import type { FormObject } from "./form";
 import { escapeHtml, page } from "./html";
-import { unixNow } from "./ids";
 import { formatAmount } from "./money";
 import type { Session } from "./objects";
 
@@ -128,7 +127,7 @@ function showOnboarding(ctx: Context, token: string): PageResponse {
   if (!found) return notFound("This onboarding link is not valid.");
   const { link, account } = found;
   // Stripe sends visitors of an expired link to refresh_url so the platform can issue a fresh one.
-  if (link.expiresAt < unixNow()) return { status: 303, location: link.refreshUrl };
+  if (link.expiresAt < ctx.clock.now()) return { status: 303, location: link.refreshUrl };
   const who = account.email ? `${account.id} (${account.email})` : account.id;
   const body = `<p>Connected account <strong>${escapeHtml(who)}</strong> is setting up payouts with Stripe Connect.
 In test mode no personal or bank details are needed: completing adds a test bank account and enables payouts.</p>
@@ -145,7 +144,7 @@ function submitOnboarding(ctx: Context, token: string, form: FormObject): PageRe
   const found = onboardingLink(ctx, token);
   if (!found) return notFound("This onboarding link is not valid.");
   const { link, account } = found;
-  if (link.expiresAt < unixNow()) return { status: 303, location: link.refreshUrl };
+  if (link.expiresAt < ctx.clock.now()) return { status: 303, location: link.refreshUrl };
   ctx.store.accountLinks.delete(token);
   if (field(form, "action") === "complete" && !account.details_submitted) completeOnboarding(ctx, account, CUSTOMER);
   return { status: 303, location: link.returnUrl };

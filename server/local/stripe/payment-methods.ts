@@ -1,6 +1,6 @@
 import { invalidRequest, noSuchResource } from "./errors";
-import { newId, randomToken, unixNow } from "./ids";
-import type { Store } from "./store";
+import type { Context } from "./context";
+import { newId, randomToken } from "./ids";
 
 /** How a payment with this method ends; `settles_later` is a bank debit whose result arrives after a delay. */
 export type PaymentBehaviour =
@@ -79,12 +79,19 @@ export const TEST_PAYMENT_METHODS: Record<string, Spec> = {
  * A test token (`pm_card_visa`) becomes a fresh `pm_…` id, as in Stripe test mode; an id the emulator issued
  * earlier is reused as is.
  */
-export function resolvePaymentMethod(store: Store, idOrToken: string, param = "payment_method"): TestPaymentMethod {
+export function resolvePaymentMethod(ctx: Context, idOrToken: string, param = "payment_method"): TestPaymentMethod {
   const spec = TEST_PAYMENT_METHODS[idOrToken];
   if (spec) {
-    return store.paymentMethods.add({ ...spec, id: newId("pm"), fingerprint: randomToken(16), created: unixNow(), customer: null, consumed: false });
+    return ctx.store.paymentMethods.add({
+      ...spec,
+      id: newId("pm"),
+      fingerprint: randomToken(16),
+      created: ctx.clock.now(),
+      customer: null,
+      consumed: false,
+    });
   }
-  const known = store.paymentMethods.get(idOrToken);
+  const known = ctx.store.paymentMethods.get(idOrToken);
   if (known) return known;
   if (!idOrToken.startsWith("pm_")) {
     throw invalidRequest(`Invalid payment_method: the emulator accepts pm_… ids and Stripe's test tokens (pm_card_visa, …)`, { param });

@@ -1,7 +1,6 @@
 import type Stripe from "stripe";
 import type { Caller, Context } from "./context";
 import { invalidRequest, StripeApiError } from "./errors";
-import { unixNow } from "./ids";
 import { DISPUTE_FEE, formatAmount, processingFee } from "./money";
 import {
   approvedOutcome,
@@ -29,12 +28,15 @@ import type { PaymentBehaviour, TestPaymentMethod } from "./payment-methods";
 
 const UNEXPECTED_STATE = "payment_intent_unexpected_state";
 
+/** Stripe releases an uncaptured card authorisation 7 days after it was made (`capture_before`). */
+export const AUTHORIZATION_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
 function recordBalanceTransaction(ctx: Context, input: BalanceTransactionInput, account: string | null = null) {
-  return ctx.store.balanceTransactions.add(buildBalanceTransaction(input), account);
+  return ctx.store.balanceTransactions.add(buildBalanceTransaction(input, ctx.clock.now()), account);
 }
 
 export function createPaymentIntent(ctx: Context, input: PaymentIntentInput, caller: Caller): PaymentIntent {
-  const paymentIntent = ctx.store.paymentIntents.add(buildPaymentIntent(input));
+  const paymentIntent = ctx.store.paymentIntents.add(buildPaymentIntent(input, ctx.clock.now()));
   ctx.events.emit("payment_intent.created", paymentIntent, { origin: caller.origin });
   return paymentIntent;
 }
@@ -121,15 +123,21 @@ function approve(
   caller: Caller,
 ): null {
   const emit = { origin: caller.origin };
+  const now = ctx.clock.now();
+  const held = behaviour.kind === "succeeds" && paymentIntent.capture_method === "manual";
   const charge = ctx.store.charges.add(
-    buildCharge({
-      paymentIntent,
-      method,
-      billingEmail: options.billingEmail,
-      status: behaviour.kind === "settles_later" ? "pending" : "succeeded",
-      outcome: approvedOutcome(),
-      failure: null,
-    }),
+    buildCharge(
+      {
+        paymentIntent,
+        method,
+        billingEmail: options.billingEmail,
+        status: behaviour.kind === "settles_later" ? "pending" : "succeeded",
+        outcome: approvedOutcome(),
+        failure: null,
+        captureBefore: held ? now + AUTHORIZATION_LIFETIME_SECONDS : null,
+      },
+      now,
+    ),
   );
   paymentIntent.latest_charge = charge.id;
 
@@ -166,19 +174,39 @@ function decline(
   caller: Caller,
 ): StripeApiError {
   const charge = ctx.store.charges.add(
-    buildCharge({
-      paymentIntent,
-      method,
-      billingEmail: options.billingEmail,
-      status: "failed",
-      outcome: declinedOutcome(behaviour.declineCode),
-      failure: { code: behaviour.code, message: behaviour.message },
-    }),
+    buildCharge(
+      {
+        paymentIntent,
+        method,
+        billingEmail: options.billingEmail,
+        status: "failed",
+        outcome: declinedOutcome(behaviour.declineCode),
+        failure: { code: behaviour.code, message: behaviour.message },
+        captureBefore: null,
+      },
+      ctx.clock.now(),
+    ),
   );
+  return refuse(ctx, paymentIntent, charge, behaviour, caller);
+}
+
+/**
+ * The card refused the charge: the PaymentIntent waits for another payment method with Stripe's
+ * `last_payment_error`, `charge.failed` and `payment_intent.payment_failed` are sent, and the 402 card error the
+ * API answers with is returned.
+ */
+function refuse(
+  ctx: Context,
+  paymentIntent: PaymentIntent,
+  charge: Charge,
+  behaviour: Extract<PaymentBehaviour, { kind: "declines" }>,
+  caller: Caller,
+): StripeApiError {
   const docUrl = `https://stripe.com/docs/error-codes/${behaviour.code.replaceAll("_", "-")}`;
   paymentIntent.latest_charge = charge.id;
   paymentIntent.status = "requires_payment_method";
   paymentIntent.payment_method = null;
+  paymentIntent.amount_capturable = 0;
   paymentIntent.last_payment_error = {
     charge: charge.id,
     code: behaviour.code,
@@ -257,6 +285,8 @@ export interface CaptureInput {
 }
 
 export function capturePaymentIntent(ctx: Context, paymentIntent: PaymentIntent, input: CaptureInput, caller: Caller) {
+  // The sweep runs now and then; a capture must not slip through between an authorisation's deadline and it.
+  expireIfOverdue(ctx, paymentIntent);
   if (paymentIntent.status !== "requires_capture") {
     throw invalidRequest(
       `This PaymentIntent could not be captured because it has a status of ${paymentIntent.status}. Only a ` +
@@ -274,6 +304,16 @@ export function capturePaymentIntent(ctx: Context, paymentIntent: PaymentIntent,
   }
   const charge = ctx.store.charges.require(String(paymentIntent.latest_charge));
   const method = ctx.store.paymentMethods.require(String(charge.payment_method));
+  if (method.behaviour.kind === "declines") {
+    // The emulator's choice for a card the `decline_charges` control turned off: its issuer refuses the capture
+    // too (rare at Stripe for a valid hold, but an issuer can), and the hold is gone with the failed charge.
+    charge.status = "failed";
+    charge.paid = false;
+    charge.failure_code = method.behaviour.code;
+    charge.failure_message = method.behaviour.message;
+    charge.outcome = declinedOutcome(method.behaviour.declineCode);
+    throw refuse(ctx, paymentIntent, charge, method.behaviour, caller);
+  }
   const previousAttributes = {
     amount_captured: charge.amount_captured,
     amount_refunded: charge.amount_refunded,
@@ -296,6 +336,7 @@ export function cancelPaymentIntent(
   reason: Stripe.PaymentIntent.CancellationReason | null,
   caller: Caller,
 ) {
+  expireIfOverdue(ctx, paymentIntent);
   const cancelable = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"];
   if (!cancelable.includes(paymentIntent.status)) {
     throw invalidRequest(
@@ -311,11 +352,40 @@ export function cancelPaymentIntent(
     charge.refunded = true;
   }
   paymentIntent.status = "canceled";
-  paymentIntent.canceled_at = unixNow();
+  paymentIntent.canceled_at = ctx.clock.now();
   paymentIntent.cancellation_reason = reason;
   paymentIntent.amount_capturable = 0;
   ctx.events.emit("payment_intent.canceled", paymentIntent, { origin: caller.origin });
   return paymentIntent;
+}
+
+/**
+ * What Stripe does to an authorisation still uncaptured at its charge's `capture_before`: the charge expires (shown
+ * as refunded, nothing captured) and the PaymentIntent is canceled with `cancellation_reason: "automatic"`, with
+ * `charge.expired` then `payment_intent.canceled`. Anything else is left as it is.
+ */
+function expireIfOverdue(ctx: Context, paymentIntent: PaymentIntent): void {
+  if (paymentIntent.status !== "requires_capture") return;
+  const charge = ctx.store.charges.require(String(paymentIntent.latest_charge));
+  const captureBefore = charge.payment_method_details?.card?.capture_before;
+  if (captureBefore === undefined || ctx.clock.now() < captureBefore) return;
+  const chargeBefore = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+  charge.amount_refunded = charge.amount;
+  charge.refunded = true;
+  paymentIntent.status = "canceled";
+  paymentIntent.canceled_at = ctx.clock.now();
+  paymentIntent.cancellation_reason = "automatic";
+  paymentIntent.amount_capturable = 0;
+  ctx.events.emit("charge.expired", charge, { previousAttributes: chargeBefore });
+  ctx.events.emit("payment_intent.canceled", paymentIntent);
+}
+
+/** Expires every authorisation past its `capture_before`, the earliest deadline first (run when the clock moves). */
+export function expireOverdueAuthorizations(ctx: Context): void {
+  const deadline = (paymentIntent: PaymentIntent) =>
+    ctx.store.charges.get(String(paymentIntent.latest_charge))?.payment_method_details?.card?.capture_before ?? Infinity;
+  const held = ctx.store.paymentIntents.list(undefined, (paymentIntent) => paymentIntent.status === "requires_capture");
+  for (const paymentIntent of held.sort((a, b) => deadline(a) - deadline(b))) expireIfOverdue(ctx, paymentIntent);
 }
 
 function refundedByRefunds(ctx: Context, charge: Charge): number {
@@ -354,7 +424,7 @@ export function createRefund(ctx: Context, request: RefundRequest, caller: Calle
     );
   }
   const refund = ctx.store.refunds.add(
-    buildRefund({ charge, amount, reason: request.reason, metadata: request.metadata }),
+    buildRefund({ charge, amount, reason: request.reason, metadata: request.metadata }, ctx.clock.now()),
   );
   refund.balance_transaction = recordBalanceTransaction(ctx, {
     amount: -amount,
@@ -391,7 +461,7 @@ export function createDispute(ctx: Context, request: DisputeRequest): Dispute {
       param: "amount",
     });
   }
-  const dispute = ctx.store.disputes.add(buildDispute({ charge, amount, reason: request.reason }));
+  const dispute = ctx.store.disputes.add(buildDispute({ charge, amount, reason: request.reason }, ctx.clock.now()));
   const withdrawal = recordBalanceTransaction(ctx, {
     amount: -amount,
     fee: DISPUTE_FEE,

@@ -2,9 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { createRequestHandler } from "./app";
-import { expireOverdueSessions } from "./checkout";
+import { Clock } from "./clock";
 import type { Context } from "./context";
 import { EventBus } from "./events";
+import { expireOverdue } from "./expiry";
 import { IdempotencyCache } from "./idempotency";
 import { Store } from "./store";
 import { WebhookDispatcher } from "./webhooks";
@@ -54,6 +55,7 @@ function listen(server: http.Server, port: number): Promise<AddressInfo> {
 export async function startStripeEmulator(options: StripeEmulatorOptions): Promise<StripeEmulator> {
   const log = options.log ?? ((line: string) => console.error(`[stripe emulator] ${line}`));
   const store = new Store();
+  const clock = new Clock();
   const dispatcher = new WebhookDispatcher({
     retryDelaysMs: options.webhookRetryDelaysMs ?? [500, 1000, 2000, 4000],
     timeoutMs: 10_000,
@@ -62,13 +64,14 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const forwardTarget = options.webhookUrl
     ? { url: options.webhookUrl, secret: options.webhookSecret, endpointId: null }
     : null;
-  const events = new EventBus(store, dispatcher, forwardTarget, Stripe.API_VERSION);
-  const idempotency = new IdempotencyCache();
+  const events = new EventBus(store, dispatcher, forwardTarget, Stripe.API_VERSION, clock);
+  const idempotency = new IdempotencyCache(clock);
   const timers = new Set<NodeJS.Timeout>();
 
   const ctx: Context = {
     store,
     events,
+    clock,
     baseUrl: `http://${HOST}:${options.port}`,
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
     schedule(delayMs, task) {
@@ -90,6 +93,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     store.reset();
     events.reset();
     idempotency.clear();
+    clock.reset();
   };
 
   const server = http.createServer(
@@ -97,7 +101,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   );
   const address = await listen(server, options.port);
   ctx.baseUrl = `http://${HOST}:${address.port}`;
-  const sweep = setInterval(() => expireOverdueSessions(ctx), SWEEP_INTERVAL_MS);
+  const sweep = setInterval(() => expireOverdue(ctx), SWEEP_INTERVAL_MS);
   sweep.unref();
 
   return {

@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { unixNow } from "./ids";
 import type { StripeEvent } from "./objects";
 
 /** Where one event goes: the configured forward URL or an endpoint made with POST /v1/webhook_endpoints. */
@@ -22,8 +21,16 @@ export interface DeliveryRecord {
   attempts: DeliveryAttempt[];
 }
 
+/**
+ * Real time, not the emulator's clock: receivers check a signature's timestamp against their own clock, and a
+ * delivery's attempts are logged as they happen.
+ */
+function realUnixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
 /** Stripe's scheme: HMAC-SHA256 of `${t}.${payload}` keyed with the whole `whsec_…` secret, hex encoded. */
-export function signatureHeader(payload: string, secret: string, timestamp = unixNow()): string {
+export function signatureHeader(payload: string, secret: string, timestamp = realUnixNow()): string {
   const signature = createHmac("sha256", secret).update(`${timestamp}.${payload}`, "utf8").digest("hex");
   return `t=${timestamp},v1=${signature}`;
 }
@@ -85,7 +92,7 @@ export class WebhookDispatcher {
   private async attempt(event: StripeEvent, target: WebhookTarget, record: DeliveryRecord, onDelivered: () => void) {
     const signal = this.aborter.signal;
     const payload = JSON.stringify(event, null, 2);
-    const attempt: DeliveryAttempt = { at: unixNow(), status: null, error: null };
+    const attempt: DeliveryAttempt = { at: realUnixNow(), status: null, error: null };
     record.attempts.push(attempt);
     try {
       const response = await fetch(target.url, {

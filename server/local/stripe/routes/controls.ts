@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { PAY_CHOICES, paySession, type PayChoice } from "../checkout";
 import { completeOnboarding, createPayout, disablePayouts, PAYOUT_FAILURES, settlePayout } from "../connect";
-import { CUSTOMER } from "../context";
+import { CUSTOMER, type Context } from "../context";
 import { invalidRequest } from "../errors";
+import { expireOverdue } from "../expiry";
 import { buildPaymentMethod } from "../objects";
 import { boolean, email, oneOf, parseParams, positiveInteger, text } from "../params";
 import { LATER_DECLINES } from "../payment-methods";
@@ -31,12 +32,25 @@ const declineChargesSchema = z.strictObject({
   decline_code: oneOf(Object.keys(LATER_DECLINES) as [keyof typeof LATER_DECLINES, ...(keyof typeof LATER_DECLINES)[]]).optional(),
 });
 const eventListSchema = z.strictObject({ type: text().optional() });
+const advanceClockSchema = z.strictObject({ seconds: positiveInteger() });
 const paySchema = z.strictObject({
   outcome: oneOf(Object.keys(PAY_CHOICES) as [PayChoice, ...PayChoice[]]),
   email: email().optional(),
 });
 
+/** The emulator's clock as the clock controls answer it. */
+const clockState = (ctx: Context) => ({ object: "emulator_clock", now: ctx.clock.now(), offset_seconds: ctx.clock.offset });
+
 export const controlRoutes: Route[] = [
+  route("GET", "/_emulator/clock", (_request, ctx) => clockState(ctx)),
+
+  route("POST", "/_emulator/clock/advance", ({ input }, ctx) => {
+    const params = parseParams(advanceClockSchema, input);
+    ctx.clock.advance(params.seconds);
+    expireOverdue(ctx);
+    return clockState(ctx);
+  }),
+
   route("GET", "/_emulator/events", ({ input }, ctx) => {
     const params = parseParams(eventListSchema, input);
     const events = ctx.store.events.list(undefined, (event) => params.type === undefined || event.type === params.type);

@@ -71,7 +71,7 @@ export const customerRoutes: Route[] = [
   route("POST", "/v1/payment_methods/:id/attach", ({ id, input, caller }, ctx) => {
     const params = parseParams(attachSchema, input);
     const customer = ctx.store.customers.require(params.customer, { param: "customer" });
-    return attachToCustomer(ctx, resolvePaymentMethod(ctx.store, id, "payment_method"), customer, caller);
+    return attachToCustomer(ctx, resolvePaymentMethod(ctx, id, "payment_method"), customer, caller);
   }),
 
   route("POST", "/v1/payment_methods/:id/detach", ({ id, caller }, ctx) =>

@@ -57,7 +57,7 @@ export const eventRoutes: Route[] = [
       description: params.description ?? null,
       metadata: mergeMetadata({}, params.metadata),
       apiVersion: params.api_version ?? null,
-    });
+    }, ctx.clock.now());
     const secret = newId("whsec");
     ctx.store.webhookEndpoints.set(endpoint.id, { endpoint, secret, connect: params.connect ?? false });
     // Like Stripe, the signing secret is returned only when the endpoint is created.

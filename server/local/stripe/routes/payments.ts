@@ -102,7 +102,7 @@ export const paymentRoutes: Route[] = [
       throw invalidRequest("off_session can only be used when confirm=true.", { param: "off_session" });
     }
     if (params.customer !== undefined) ctx.store.customers.require(params.customer, { param: "customer" });
-    const method = params.payment_method === undefined ? null : resolvePaymentMethod(ctx.store, params.payment_method);
+    const method = params.payment_method === undefined ? null : resolvePaymentMethod(ctx, params.payment_method);
     const paymentMethodTypes = params.payment_method_types ?? [method?.type ?? "card"];
     if (method && !paymentMethodTypes.includes(method.type)) {
       throw invalidRequest(`The PaymentMethod provided (${method.type}) is not allowed by payment_method_types.`, {
@@ -163,7 +163,7 @@ export const paymentRoutes: Route[] = [
         { code: "payment_intent_unexpected_state" },
       );
     }
-    if (params.payment_method !== undefined) attachPaymentMethod(paymentIntent, resolvePaymentMethod(ctx.store, params.payment_method));
+    if (params.payment_method !== undefined) attachPaymentMethod(paymentIntent, resolvePaymentMethod(ctx, params.payment_method));
     paymentIntent.amount = params.amount ?? paymentIntent.amount;
     paymentIntent.currency = params.currency ?? paymentIntent.currency;
     paymentIntent.capture_method = params.capture_method ?? paymentIntent.capture_method;
@@ -185,7 +185,7 @@ export const paymentRoutes: Route[] = [
     }
     paymentIntent.capture_method = params.capture_method ?? paymentIntent.capture_method;
     paymentIntent.receipt_email = params.receipt_email ?? paymentIntent.receipt_email;
-    const method = resolvePaymentMethod(ctx.store, methodId);
+    const method = resolvePaymentMethod(ctx, methodId);
     const declined = confirmPaymentIntent(ctx, paymentIntent, method, { billingEmail: paymentIntent.receipt_email }, caller);
     if (declined) throw declined;
     return paymentIntent;
