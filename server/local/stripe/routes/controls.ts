@@ -7,7 +7,8 @@ import { expireOverdue } from "../expiry";
 import { buildPaymentMethod } from "../objects";
 import { boolean, email, oneOf, parseParams, positiveInteger, text } from "../params";
 import { LATER_DECLINES } from "../payment-methods";
-import { closeDispute, createDispute, settleNow } from "../payments";
+import { settleNow } from "../payments";
+import { closeDispute, createDispute } from "../refunds";
 import { route, type Route } from "../router";
 
 /**

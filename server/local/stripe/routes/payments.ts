@@ -16,15 +16,8 @@ import {
   textList,
 } from "../params";
 import { resolvePaymentMethod } from "../payment-methods";
-import {
-  attachPaymentMethod,
-  cancelPaymentIntent,
-  capturePaymentIntent,
-  closeDispute,
-  confirmPaymentIntent,
-  createPaymentIntent,
-  createRefund,
-} from "../payments";
+import { attachPaymentMethod, cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent, createPaymentIntent } from "../payments";
+import { closeDispute, createRefund } from "../refunds";
 import { route, type Route } from "../router";
 
 const captureMethod = oneOf(["automatic", "automatic_async", "manual"]);
