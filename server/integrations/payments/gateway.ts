@@ -141,6 +141,27 @@ export interface Capture {
   capturedMinor: bigint;
 }
 
+/** A manual-capture payment as the processor has it now. */
+export interface AuthorizationState {
+  id: string;
+  /**
+   * `pending`: not confirmed yet (or still being confirmed); `authorized`: held, capturable; `captured`: taken (all
+   * or part, the rest released); `canceled`: released without capture; `failed`: the card refused it (at
+   * authorisation, or at capture), nothing is held.
+   */
+  status: "pending" | "authorized" | "captured" | "canceled" | "failed";
+  /** What was asked for. */
+  amountMinor: bigint;
+  /** Still held. */
+  capturableMinor: bigint;
+  /** Taken. */
+  capturedMinor: bigint;
+  currency: string;
+  metadata: GatewayMetadata;
+  /** Why it was released without capture: "expired" (the processor's 7 days ran out), "requested", other text; null otherwise. */
+  canceledBecause: string | null;
+}
+
 // ─── Payouts to connected accounts ──────────────────────────────────────────────────────────────────────────
 
 export interface ConnectedAccountRequest {
@@ -190,7 +211,7 @@ export type TransferReversal = { reversed: true; id: string } | { reversed: fals
 // ─── Webhooks ───────────────────────────────────────────────────────────────────────────────────────────────
 
 /** What an event is about, as the platform handles it; `other` is recorded and ignored. */
-export type EventTopic = "checkout" | "refund" | "dispute" | "payout" | "other";
+export type EventTopic = "checkout" | "refund" | "dispute" | "payout" | "authorization" | "other";
 
 /**
  * A verified webhook delivery. Only `id` (the processor's event id, the deduplication key), `type` and the
@@ -213,7 +234,9 @@ export interface GatewayEvent {
 export type EventSubject =
   | { kind: "checkout"; checkout: Checkout }
   | { kind: "refund"; payment: Payment }
-  | { kind: "dispute"; dispute: Dispute; payment: Payment };
+  | { kind: "dispute"; dispute: Dispute; payment: Payment }
+  /** A manual-capture payment held, captured, released (or expired) or refused. */
+  | { kind: "authorization"; authorization: AuthorizationState };
 
 /** A delivery refused before anything is read from it; the route answers 400 with the reason. */
 export class RefusedWebhook extends Error {
@@ -267,7 +290,13 @@ export interface PaymentGateway {
 
   // Manual capture off-session
   authorize(request: AuthorizationRequest): Promise<Authorization>;
-  /** Captures `amountMinor` (at most what is held; omitted: all of it); the rest is released. */
+  /** An authorisation (from `authorize`, or a `captureLater` checkout's `paymentId`) as the processor has it now. */
+  readAuthorization(authorizationId: string): Promise<AuthorizationState>;
+  /**
+   * Captures `amountMinor` (at most what is held; omitted: all of it); the rest is released. A card that declines
+   * at capture throws `PaymentGatewayError("declined")` (nothing is held any more); an authorisation already
+   * released, expired or captured throws `PaymentGatewayError("refused")`.
+   */
   capture(authorizationId: string, amountMinor?: bigint): Promise<Capture>;
   /** Releases an authorisation without charging anything. */
   cancelAuthorization(authorizationId: string): Promise<void>;

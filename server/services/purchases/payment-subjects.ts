@@ -4,8 +4,14 @@ import { type PaymentFacts, paymentMismatches } from "@/server/domain/stripe-pay
 import type { EventSubject, GatewayEvent } from "@/server/integrations/payments";
 import { recordAudit } from "@/server/services/audit/record";
 
+/**
+ * What a credit purchase or a store order acts on: its checkout, a refund or a dispute. Events about a
+ * manual-capture authorisation (PaymentIntent events) tell them nothing their checkout does not.
+ */
+export type PaymentSubject = Exclude<EventSubject, { kind: "authorization" }>;
+
 /** What the processor says was paid: a checkout's total, or the whole payment a refund or dispute is about. */
-export function paymentFactsOf(subject: EventSubject): PaymentFacts {
+export function paymentFactsOf(subject: PaymentSubject): PaymentFacts {
   if (subject.kind === "checkout") {
     return { checkoutSessionId: subject.checkout.id, amountMinor: subject.checkout.amountMinor, currency: subject.checkout.currency };
   }
@@ -40,7 +46,7 @@ export async function paymentMatches(
   event: GatewayEvent,
   target: { type: "credit_purchase" | "store_order"; id: string },
   stored: PaymentFacts,
-  subject: EventSubject,
+  subject: PaymentSubject,
 ): Promise<boolean> {
   const atStripe = paymentFactsOf(subject);
   const fields = paymentMismatches(stored, atStripe);

@@ -11,7 +11,7 @@ import { handlePayoutEvent } from "../payouts/stripe-payouts";
 import { restoreWonDispute, takeBackDisputed } from "./disputes";
 import { handleStoreOrderEvent } from "../store/card-events";
 import { STORE_ORDER_METADATA_KIND } from "../store/checkout";
-import { paymentMatches } from "./payment-subjects";
+import { type PaymentSubject, paymentMatches } from "./payment-subjects";
 import {
   type PurchaseRow as PurchaseRecord,
   insertStripeEvent,
@@ -52,6 +52,9 @@ export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOu
   if (!subject) return recordIgnored(event);
   const owner = await ownerOf(event, subject);
   if (!owner) return recordIgnored(event);
+  // Purchases and store orders settle from their checkout, refunds and disputes; an authorisation event about their
+  // payment is recorded and ignored, as unknown events are.
+  if (subject.kind === "authorization") return recordIgnored(event);
   if (owner.kind === "store_order") return handleStoreOrderEvent(event, owner.id, subject);
 
   const plan = planFor(subject);
@@ -97,14 +100,16 @@ function ownerFromMetadata(metadata: GatewayMetadata | null | undefined, clientR
 /** The purchase or store order the re-read object belongs to: by its stored payment, else the processor's metadata. */
 async function ownerOf(event: GatewayEvent, subject: EventSubject): Promise<Owner | null> {
   if (subject.kind === "checkout") return ownerFromMetadata(subject.checkout.metadata, subject.checkout.reference);
-  const paymentIntentId = subject.payment.paymentId;
+  const paymentIntentId = subject.kind === "authorization" ? subject.authorization.id : subject.payment.paymentId;
   if (!paymentIntentId) return null;
   const stored = await selectPaymentOwner(pool, paymentIntentId);
   if (stored) return stored;
-  return ownerFromMetadata(await payments(event.gateway).paymentMetadata(paymentIntentId));
+  // A re-read authorisation carries its metadata; a refund's or dispute's payment is read for it.
+  const metadata = subject.kind === "authorization" ? subject.authorization.metadata : await payments(event.gateway).paymentMetadata(paymentIntentId);
+  return ownerFromMetadata(metadata);
 }
 
-function planFor(subject: EventSubject): Effect {
+function planFor(subject: PaymentSubject): Effect {
   switch (subject.kind) {
     case "checkout":
       return checkoutEffect(subject.checkout);

@@ -2,9 +2,9 @@ import "server-only";
 import type { PoolClient } from "pg";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
-import type { Checkout, EventSubject, GatewayEvent } from "@/server/integrations/payments";
+import type { Checkout, GatewayEvent } from "@/server/integrations/payments";
 import { enqueue } from "@/server/outbox/messages";
-import { paymentMatches } from "../purchases/payment-subjects";
+import { type PaymentSubject, paymentMatches } from "../purchases/payment-subjects";
 import { insertStripeEvent } from "../purchases/queries";
 import type { WebhookOutcome } from "../purchases/webhooks";
 import { applyCardDispute, applyCardRefund } from "./card-adjustments";
@@ -31,7 +31,7 @@ export function cardOutcome(checkout: Checkout): CardOutcome {
  * admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
  * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
  */
-export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: EventSubject): Promise<WebhookOutcome> {
+export async function handleStoreOrderEvent(event: GatewayEvent, orderId: string, subject: PaymentSubject): Promise<WebhookOutcome> {
   const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
   const result = await withTransaction(pool, async (db) => {
     if (!(await insertStripeEvent(db, event.id, event.type))) return { outcome: "duplicate" as const };

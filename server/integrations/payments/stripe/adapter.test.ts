@@ -149,19 +149,19 @@ describe("refunds and the card that paid", () => {
   });
 });
 
+const member = (userId = "user-1") => gateway.createCustomer({ email: `${userId}@tipmeter.test`, metadata: { user_id: userId }, idempotencyKey: key("customer") });
+const hold = (customer: string, paymentMethod: string, amountMinor = 800n, metadata: Record<string, string> = {}) =>
+  gateway.authorize({ customer, paymentMethod, amountMinor, currency: "usd", description: "Tab hold", metadata, idempotencyKey: key("hold") });
+
+/** A tab's opening: a checkout that saves the card on the member's customer and only authorises, paid on its pay page. */
+async function openedTab(amountMinor = 2000n) {
+  const customer = await member();
+  const checkout = await paid(checkoutRequest({ amountMinor, saveCardFor: customer, captureLater: true, metadata: { tab_id: "tab-1" } }));
+  const card = await gateway.paymentMethodOf(checkout.paymentId ?? "");
+  return { customer, checkout, card: card?.reference ?? "" };
+}
+
 describe("saved cards and manual capture", () => {
-  const member = (userId = "user-1") => gateway.createCustomer({ email: `${userId}@tipmeter.test`, metadata: { user_id: userId }, idempotencyKey: key("customer") });
-  const hold = (customer: string, paymentMethod: string, amountMinor = 800n, metadata: Record<string, string> = {}) =>
-    gateway.authorize({ customer, paymentMethod, amountMinor, currency: "usd", description: "Tab hold", metadata, idempotencyKey: key("hold") });
-
-  /** A tab's opening: a checkout that saves the card on the member's customer and only authorises, paid on its pay page. */
-  async function openedTab(amountMinor = 2000n) {
-    const customer = await member();
-    const checkout = await paid(checkoutRequest({ amountMinor, saveCardFor: customer, captureLater: true, metadata: { tab_id: "tab-1" } }));
-    const card = await gateway.paymentMethodOf(checkout.paymentId ?? "");
-    return { customer, checkout, card: card?.reference ?? "" };
-  }
-
   it("creates a customer once per key", async () => {
     const request = { email: "member@tipmeter.test", metadata: { user_id: "user-7" }, idempotencyKey: key("customer") };
     const customer = await gateway.createCustomer(request);
@@ -347,5 +347,91 @@ describe("webhooks", () => {
     expect(await gateway.readSubject({ ...base, type: "customer.created", topic: "other", objectId: "cus_1" })).toBeNull();
     expect(await gateway.readSubject({ ...base, type: "checkout.session.completed", topic: "checkout", objectId: "cs_test_unknown" })).toBeNull();
     expect(await gateway.readSubject({ ...base, type: "checkout.session.completed", topic: "checkout", objectId: null })).toBeNull();
+  });
+});
+
+describe("authorisations", () => {
+  // Last in the file: these move the emulator's clock a week on, which every test after them would live with.
+  it("reads an authorisation as held, then captured in part", async () => {
+    const { customer, card } = await openedTab();
+    const held = await hold(customer, card, 1800n, { tab_id: "tab-2" });
+    if (held.status !== "authorized") throw new Error("not authorised");
+
+    expect(await gateway.readAuthorization(held.id)).toEqual({
+      id: held.id,
+      status: "authorized",
+      amountMinor: 1800n,
+      capturableMinor: 1800n,
+      capturedMinor: 0n,
+      currency: "usd",
+      metadata: { tab_id: "tab-2" },
+      canceledBecause: null,
+    });
+    await gateway.capture(held.id, 1100n);
+    expect(await gateway.readAuthorization(held.id)).toMatchObject({ status: "captured", capturableMinor: 0n, capturedMinor: 1100n, canceledBecause: null });
+  });
+
+  it("reads a payment not confirmed yet as pending, one released on request as canceled, and an unknown one as not found", async () => {
+    const unconfirmed = await sdk().paymentIntents.create({ amount: 500, currency: "usd", capture_method: "manual" });
+    expect(await gateway.readAuthorization(unconfirmed.id)).toMatchObject({ status: "pending", amountMinor: 500n, capturableMinor: 0n });
+
+    const { customer, card } = await openedTab();
+    const held = await hold(customer, card);
+    if (held.status !== "authorized") throw new Error("not authorised");
+    await gateway.cancelAuthorization(held.id);
+    expect(await gateway.readAuthorization(held.id)).toMatchObject({ status: "canceled", capturableMinor: 0n, capturedMinor: 0n, canceledBecause: "requested" });
+
+    expect(await gateway.readAuthorization("pi_unknown").catch((caught: unknown) => caught)).toMatchObject({ kind: "refused", notFound: true });
+  });
+
+  it("a card that declines at capture: capture() throws declined, the authorisation reads as failed, and payment_failed is its event", async () => {
+    const { customer, card } = await openedTab();
+    const held = await hold(customer, card, 900n, { tab_id: "tab-3" });
+    if (held.status !== "authorized") throw new Error("not authorised");
+    await control(`payment_methods/${card}/decline_charges`, { decline_code: "insufficient_funds" });
+
+    const error = await gateway.capture(held.id).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PaymentGatewayError);
+    expect(error).toMatchObject({ kind: "declined", message: "Your card has insufficient funds." });
+    expect(await gateway.readAuthorization(held.id)).toMatchObject({ status: "failed", capturableMinor: 0n, capturedMinor: 0n });
+    const event = await delivered("payment_intent.payment_failed", held.id);
+    expect(event).toMatchObject({ topic: "authorization", objectId: held.id, claimedMetadata: { tab_id: "tab-3" } });
+    expect(await gateway.readSubject(event)).toMatchObject({ kind: "authorization", authorization: { id: held.id, status: "failed" } });
+    expect(await gateway.capture(held.id).catch((caught: unknown) => caught)).toMatchObject({ kind: "refused" });
+  });
+
+  it("normalises PaymentIntent events to the authorization topic and re-reads the payment as it is now", async () => {
+    const { customer, card } = await openedTab();
+    const held = await hold(customer, card, 600n, { tab_id: "tab-4" });
+    if (held.status !== "authorized") throw new Error("not authorised");
+    const authorised = await delivered("payment_intent.amount_capturable_updated", held.id);
+    expect(authorised).toMatchObject({ topic: "authorization", objectId: held.id });
+    expect(await gateway.readSubject(authorised)).toMatchObject({ kind: "authorization", authorization: { status: "authorized", capturableMinor: 600n } });
+
+    await gateway.capture(held.id);
+    const succeeded = await delivered("payment_intent.succeeded", held.id);
+    expect(succeeded.topic).toBe("authorization");
+    // The event that said "authorised" now re-reads as captured: the processor's object is the truth.
+    expect(await gateway.readSubject(authorised)).toMatchObject({ kind: "authorization", authorization: { status: "captured", capturedMinor: 600n } });
+    expect(await gateway.readSubject(succeeded)).toMatchObject({ kind: "authorization", authorization: { status: "captured" } });
+  });
+
+  it("an authorisation left 7 days expires: canceled because expired, payment_intent.canceled, and capture() refused", async () => {
+    const { customer, card, checkout } = await openedTab();
+    const held = await hold(customer, card, 700n, { tab_id: "tab-5" });
+    if (held.status !== "authorized") throw new Error("not authorised");
+
+    await control("clock/advance", { seconds: 7 * 24 * 60 * 60 });
+
+    for (const id of [held.id, checkout.paymentId ?? ""]) {
+      expect(await gateway.readAuthorization(id)).toMatchObject({ status: "canceled", capturableMinor: 0n, capturedMinor: 0n, canceledBecause: "expired" });
+    }
+    const event = await delivered("payment_intent.canceled", held.id);
+    expect(await gateway.readSubject(event)).toMatchObject({ kind: "authorization", authorization: { id: held.id, canceledBecause: "expired" } });
+    const error = await gateway.capture(held.id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaymentGatewayError);
+    expect(error).toMatchObject({ kind: "refused", notFound: false, message: expect.stringContaining("status of canceled") });
+    expect(await gateway.readCheckout(checkout.id)).toMatchObject({ payment: "failed" });
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import Stripe from "stripe";
 import {
   type Authorization,
+  type AuthorizationState,
   type Checkout,
   type CheckoutPayment,
   type ConnectedAccount,
@@ -109,6 +110,50 @@ function paymentOf(charge: Stripe.Charge): Payment {
   };
 }
 
+function authorizationStatus(intent: Stripe.PaymentIntent): AuthorizationState["status"] {
+  switch (intent.status) {
+    case "requires_capture":
+      return "authorized";
+    case "succeeded":
+      return "captured";
+    case "canceled":
+      return "canceled";
+    case "requires_payment_method":
+      // Back to waiting for a card after an attempt: the card refused it (at authorisation or at capture).
+      return intent.last_payment_error ? "failed" : "pending";
+    default:
+      return "pending";
+  }
+}
+
+/** Stripe's `cancellation_reason` in the gateway's words: its own release of an expired hold is "expired". */
+function canceledBecause(intent: Stripe.PaymentIntent): string | null {
+  if (intent.status !== "canceled") return null;
+  switch (intent.cancellation_reason) {
+    case "automatic":
+    case "expired":
+      return "expired";
+    case null:
+    case "requested_by_customer":
+      return "requested";
+    default:
+      return intent.cancellation_reason;
+  }
+}
+
+function authorizationOf(intent: Stripe.PaymentIntent): AuthorizationState {
+  return {
+    id: intent.id,
+    status: authorizationStatus(intent),
+    amountMinor: BigInt(intent.amount),
+    capturableMinor: BigInt(intent.amount_capturable),
+    capturedMinor: BigInt(intent.amount_received),
+    currency: intent.currency,
+    metadata: intent.metadata ?? {},
+    canceledBecause: canceledBecause(intent),
+  };
+}
+
 function disputeOf(dispute: Stripe.Dispute): Dispute {
   return { id: dispute.id, amountMinor: BigInt(dispute.amount), status: dispute.status === "won" ? "won" : dispute.status === "lost" ? "lost" : "open" };
 }
@@ -168,6 +213,8 @@ async function subjectOf(topic: string, objectId: string): Promise<EventSubject 
       return { kind: "checkout", checkout: await checkoutOf(await stripe().checkout.sessions.retrieve(objectId)) };
     case "refund":
       return { kind: "refund", payment: paymentOf(await stripe().charges.retrieve(objectId)) };
+    case "authorization":
+      return { kind: "authorization", authorization: authorizationOf(await stripe().paymentIntents.retrieve(objectId)) };
     case "dispute": {
       const dispute = await stripe().disputes.retrieve(objectId);
       const chargeId = idOf(dispute.charge);
@@ -256,6 +303,8 @@ export const stripeGateway: PaymentGateway = {
   },
 
   authorize: authorizeOffSession,
+
+  readAuthorization: (authorizationId) => call(stripe().paymentIntents.retrieve(authorizationId).then(authorizationOf)),
 
   async capture(authorizationId, amountMinor) {
     const intent = await call(

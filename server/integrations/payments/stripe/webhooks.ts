@@ -55,6 +55,10 @@ const TOPICS: Record<string, EventTopic> = {
   "payout.paid": "payout",
   "payout.failed": "payout",
   "payout.canceled": "payout",
+  "payment_intent.amount_capturable_updated": "authorization",
+  "payment_intent.succeeded": "authorization",
+  "payment_intent.canceled": "authorization",
+  "payment_intent.payment_failed": "authorization",
 };
 
 function stringsOnly(value: unknown): GatewayMetadata {
