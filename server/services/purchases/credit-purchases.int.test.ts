@@ -221,6 +221,17 @@ describe("buying credits with Stripe Checkout", () => {
     await expectBooksBalance();
   });
 
+  it("records the PaymentIntent events about a purchase's payment as ignored: the checkout settles it", async () => {
+    const { member, paymentIntent } = await paidPurchase(1000n, 1000n);
+    for (const type of ["payment_intent.created", "payment_intent.succeeded"]) {
+      expect(await stripeHarness.answered(type, paymentIntent)).toMatchObject({ status: 200, body: expect.stringContaining('"outcome":"ignored"') });
+    }
+    const [succeeded] = await stripeHarness.events("payment_intent.succeeded").then((events) => events.filter((event) => event.data.object.id === paymentIntent));
+    expect((await app.pool.query("SELECT 1 FROM stripe_events WHERE id = $1", [succeeded?.id])).rowCount).toBe(1);
+    expect((await app.balancesOf(member)).available).toBe(1000n);
+    await expectBooksBalance();
+  });
+
   it("sends one receipt with the amount paid, the credits, the card's last four and the wallet link", async () => {
     const { purchaseId } = await paidPurchase(1000n, 999n);
     await app.deliverOutbox();

@@ -316,6 +316,19 @@ describe("paying a store order with wallet and card", () => {
     await expectBooksBalance();
   });
 
+  it("records the PaymentIntent events about an order's card payment as ignored: the checkout settles it", async () => {
+    const member = await fundedMember(1n);
+    const item = await physicalItem(30n, null);
+    const placed = await app.callerAs(member).store.buy({ itemId: item.id, quantity: 1, walletPart: 0n, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
+    const sessionId = (await orderRow(placed.orderId)).stripe_checkout_session_id as string;
+    await stripeHarness.controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome: "pay" });
+    await stripeHarness.answered("checkout.session.completed", sessionId);
+    const paymentIntent = String((await app.stripe().checkout.sessions.retrieve(sessionId)).payment_intent);
+    expect(await stripeHarness.answered("payment_intent.succeeded", paymentIntent)).toMatchObject({ status: 200, body: expect.stringContaining('"outcome":"ignored"') });
+    expect(await postingsOf(placed.orderId)).toEqual(["STORE_SALE sale"]);
+    await expectBooksBalance();
+  });
+
   it("keeps the wallet part within the admin's cap", async () => {
     const member = await fundedMember();
     const item = await physicalItem(100n, null);
