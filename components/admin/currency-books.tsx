@@ -27,6 +27,7 @@ const ACCOUNT_LABELS: Record<AccountType, string> = {
   ADJUSTMENTS: "Adjustments",
   PAYOUT_CLEARING: "Payout clearing (paid out)",
   RECEIVABLES: "Receivables (post-pay)",
+  BAD_DEBT: "Bad debt (unpaid tabs, card money taken back)",
   FEES: "Fees",
   EXCHANGE: "Exchange (liquidity)",
 };

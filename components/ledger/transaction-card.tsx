@@ -20,6 +20,7 @@ const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   ADJUSTMENTS: "Adjustments",
   PAYOUT_CLEARING: "Payout clearing",
   RECEIVABLES: "Receivables",
+  BAD_DEBT: "Bad debt",
   FEES: "Fees",
   EXCHANGE: "Exchange",
 };

@@ -18,12 +18,13 @@ interface FieldBase {
 }
 
 export type SettingField =
-  | (FieldBase & { kind: "whole"; unit: "days" | "seconds" | "minutes"; min: number; max: number; optional?: true })
-  | (FieldBase & { kind: "credits"; min: bigint; optional?: { toggleLabel: string; warning: string } })
+  | (FieldBase & { kind: "whole"; unit: "days" | "hours" | "seconds" | "minutes"; min: number; max: number; optional?: true })
+  | (FieldBase & { kind: "credits"; min: bigint; optional?: { toggleLabel: string; warning?: { title: string; text: string } } })
   | (FieldBase & { kind: "percent" })
   | (FieldBase & { kind: "minor" })
   | (FieldBase & { kind: "toggle" })
-  | (FieldBase & { kind: "currency" });
+  | (FieldBase & { kind: "currency" })
+  | (FieldBase & { kind: "choice"; options: readonly { value: string; label: string }[] });
 
 export interface SettingSection {
   key: SettingKey;
@@ -78,6 +79,8 @@ export function parseField(field: SettingField, state: FormState): Parsed {
     }
     case "toggle":
       return { ok: true, value: input === true };
+    case "choice":
+      return field.options.some((option) => option.value === text) ? { ok: true, value: text } : { ok: false, error: "Choose one of the options." };
     case "currency":
       return /^[a-z]{3}$/i.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false, error: "Enter a three-letter currency code, such as usd." };
   }
@@ -219,8 +222,10 @@ export const SETTING_SECTIONS: SettingSection[] = [
         label: "Approve without review up to (credits)",
         optional: {
           toggleLabel: "Approve small withdrawals automatically",
-          warning:
-            "Withdrawals at or below this amount will be paid without anyone reviewing them, including those from accounts that were just compromised or are disputing sales. Keep the amount small.",
+          warning: {
+            title: "Withdrawals will skip review",
+            text: "Withdrawals at or below this amount will be paid without anyone reviewing them, including those from accounts that were just compromised or are disputing sales. Keep the amount small.",
+          },
         },
       },
     ],
@@ -241,6 +246,42 @@ export const SETTING_SECTIONS: SettingSection[] = [
       },
     ],
   },
+  {
+    key: "tabs",
+    title: "Card tabs",
+    description: "Pay later by card: members authorise a card up to a limit and are charged once for what they spent, in the store currency at the price of one credit.",
+    fields: [
+      { path: "minLimitMinor", kind: "minor", label: "Lowest limit (minor units)", hint: "In cents for usd: 2000 is $20." },
+      { path: "maxLimitMinor", kind: "minor", label: "Highest limit (minor units)" },
+      {
+        path: "defaultSplitThreshold",
+        kind: "credits",
+        min: 1n,
+        label: "Capture whenever a tab has accrued (credits)",
+        hint: "A card that fails later then loses at most this much.",
+        optional: { toggleLabel: "Split tabs into several captures by default" },
+      },
+      { path: "performersMaySetSplit", kind: "toggle", label: "Performers may set their room's own split threshold" },
+      {
+        path: "writeOffBorneBy",
+        kind: "choice",
+        label: "An unpaid tab written off is borne by",
+        options: [
+          { value: "PLATFORM", label: "The platform (bad debt)" },
+          { value: "PERFORMER", label: "The performer (the unpaid sales are undone)" },
+        ],
+      },
+      {
+        path: "settleAfterHours",
+        kind: "whole",
+        unit: "hours",
+        min: 1,
+        max: 144,
+        label: "Settle a tab at the latest after (hours)",
+        hint: "Card holds lapse after 7 days; a tab is captured before that.",
+      },
+    ],
+  },
 ];
 
 /** Type-checks at compile time that the sections cover every setting the server has, no more. */
@@ -252,4 +293,5 @@ export const SECTION_KEYS: Record<keyof AllSettings, true> = {
   shows: true,
   payouts: true,
   exchange: true,
+  tabs: true,
 };

@@ -18,7 +18,7 @@ import {
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormAlert } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
@@ -26,7 +26,7 @@ import type { AppRouter } from "@/server/api/root";
 
 type SetSettingInput = inferRouterInputs<AppRouter>["settings"]["set"];
 
-const INPUT_MODE: Record<Exclude<SettingField["kind"], "toggle">, "numeric" | "decimal" | "text"> = {
+const INPUT_MODE: Record<Exclude<SettingField["kind"], "toggle" | "choice">, "numeric" | "decimal" | "text"> = {
   whole: "numeric",
   credits: "numeric",
   minor: "numeric",
@@ -67,6 +67,22 @@ function SettingInput({
   if (field.kind === "toggle") {
     return <Checkbox label={field.label} hint={field.hint} checked={state[field.path] === true} onChange={(checked) => onChange(field.path, checked)} />;
   }
+  if (field.kind === "choice") {
+    const chosen = state[field.path];
+    return (
+      <Field label={field.label} name={field.path} error={error} hint={field.hint}>
+        {(control) => (
+          <Select {...control} value={typeof chosen === "string" ? chosen : ""} onChange={(event) => onChange(field.path, event.target.value)}>
+            {field.options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+    );
+  }
   const optional = field.kind === "credits" ? field.optional : undefined;
   const switchedOn = optional ? state[toggleKey(field.path)] === true : true;
   const text = state[field.path];
@@ -86,10 +102,10 @@ function SettingInput({
           )}
         </Field>
       ) : null}
-      {optional && switchedOn ? (
+      {optional?.warning && switchedOn ? (
         <div role="alert" className="rounded-control border border-amber-300 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
-          <p className="font-semibold">Withdrawals will skip review</p>
-          <p className="mt-1">{optional.warning}</p>
+          <p className="font-semibold">{optional.warning.title}</p>
+          <p className="mt-1">{optional.warning.text}</p>
         </div>
       ) : null}
     </div>

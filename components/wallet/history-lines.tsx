@@ -24,6 +24,7 @@ const ACCOUNT_NAMES: Record<AccountType, string> = {
   ADJUSTMENTS: "Adjustments",
   PAYOUT_CLEARING: "Payout clearing",
   RECEIVABLES: "Receivables",
+  BAD_DEBT: "Bad debt",
   FEES: "Fees",
   EXCHANGE: "Exchange",
 };

@@ -24,6 +24,12 @@ const KINDS: Record<TransactionKind, { label: string; tone: BadgeTone }> = {
   EXCHANGE: { label: "Exchange", tone: "info" },
   TOP_UP: { label: "Top-up", tone: "info" },
   WALLET_SPLIT: { label: "Wallet split", tone: "neutral" },
+  TAB_FUNDING: { label: "Card tab opened", tone: "info" },
+  TAB_CAPTURE: { label: "Card tab charged", tone: "success" },
+  TAB_RELEASE: { label: "Card tab released", tone: "neutral" },
+  TAB_SETTLEMENT: { label: "Card tab paid", tone: "success" },
+  TAB_WRITE_OFF: { label: "Card tab written off", tone: "danger" },
+  TAB_CARD_REVERSAL: { label: "Card tab payment reversed", tone: "warning" },
 };
 
 const TRANSACTION_KINDS = Object.keys(KINDS) as TransactionKind[];

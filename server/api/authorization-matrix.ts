@@ -296,6 +296,18 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "store.sellerOrders": { allow: PERFORMER },
   "store.siteItems": { allow: ADMIN },
 
+  "tabs.close": { allow: SIGNED_IN, input: () => ({ tabId: randomUUID() }) },
+  "tabs.finalise": { allow: PERFORMER_OR_ADMIN, input: () => ({ tabId: randomUUID() }) },
+  "tabs.get": { allow: SIGNED_IN, input: () => ({ tabId: randomUUID() }) },
+  "tabs.history": { allow: SIGNED_IN },
+  "tabs.list": { allow: ADMIN, input: () => ({ status: null }) },
+  "tabs.mine": { allow: SIGNED_IN },
+  "tabs.open": { allow: MEMBERS, input: () => ({ performerId: randomUUID(), limit: "20" }) },
+  "tabs.payDue": { allow: SIGNED_IN, input: () => ({ tabId: randomUUID() }) },
+  "tabs.performerTabs": { allow: PERFORMER },
+  "tabs.refresh": { allow: SIGNED_IN, input: () => ({ tabId: randomUUID() }) },
+  "tabs.terms": { allow: SIGNED_IN },
+  "tabs.writeOff": { allow: PERFORMER_OR_ADMIN, input: () => ({ tabId: randomUUID() }) },
   "tips.received": { allow: PERFORMER },
   "tips.send": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.otherPerformer.id, amount: 1n, idempotencyKey: key() }) },
 

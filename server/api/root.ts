@@ -6,6 +6,7 @@ import { commissionsRouter } from "@/server/api/routers/commissions";
 import { contentRouter } from "@/server/api/routers/content";
 import { earningsRouter } from "@/server/api/routers/earnings";
 import { exchangeRouter } from "@/server/api/routers/exchange";
+import { tabsRouter } from "@/server/api/routers/tabs";
 import { ledgerRouter } from "@/server/api/routers/ledger";
 import { adminWalletsRouter } from "@/server/api/routers/admin-wallets";
 import { membershipsRouter } from "@/server/api/routers/memberships";
@@ -46,6 +47,7 @@ export const appRouter = createTRPCRouter({
   spending: spendingRouter,
   walletPreferences: walletPreferencesRouter,
   exchange: exchangeRouter,
+  tabs: tabsRouter,
 });
 
 export type AppRouter = typeof appRouter;

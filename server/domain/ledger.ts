@@ -5,13 +5,15 @@ import { mulDivFloor } from "./money";
 export const CREDITS = "CRD";
 
 /** A user's accounts by kind: `available` is the Credits wallet, `earnings` the Earnings wallet. */
-export type UserAccountKind = "available" | "earnings" | "pending" | "held";
+export type UserAccountKind = "available" | "earnings" | "pending" | "held" | "tab";
 export type SystemAccountKind =
   | "gateway_clearing"
   | "revenue"
   | "adjustments"
   | "payout_clearing"
   | "receivables"
+  | "tab_receivable"
+  | "bad_debt"
   | "fees"
   | "exchange";
 

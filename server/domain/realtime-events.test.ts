@@ -34,6 +34,7 @@ const catalogue: { [Name in RealtimeEventName]: { channels: ChannelKind[]; paylo
   "room.tip": { channels: ["room"], payload: { fromDisplayName: "Mia", amount: "25", message: "hello", at } },
   "member.removed": { channels: ["room"], payload: { memberId: "u2" } },
   "member.muted": { channels: ["room"], payload: { memberId: "u2", muted: true } },
+  "tab.updated": { channels: ["user", "admins"], payload: { tabId: "t1", status: "OPEN", message: "Card tab open", at } },
 };
 const names = Object.keys(catalogue) as RealtimeEventName[];
 

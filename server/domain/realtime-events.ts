@@ -112,6 +112,8 @@ export const REALTIME_EVENTS = {
   "room.tip": event(["room"], z.object({ fromDisplayName: z.string(), amount: credits, message: z.string().nullable(), at: instant })),
   "member.removed": event(["room"], z.object({ memberId: z.string() })),
   "member.muted": event(["room"], z.object({ memberId: z.string(), muted: z.boolean() })),
+  /** A card tab changed (opened, charged, captured, failed, settled), to its member, its performer and admins; pages refetch it. */
+  "tab.updated": event(["user", "admins"], z.object({ tabId: z.string(), status: z.string(), message: z.string().nullable(), at: instant })),
 };
 
 type Catalogue = typeof REALTIME_EVENTS;
@@ -137,6 +139,7 @@ export type RoomStatusPayload = RealtimePayload<"room.status">;
 export type RoomTipPayload = RealtimePayload<"room.tip">;
 export type MemberRemovedPayload = RealtimePayload<"member.removed">;
 export type MemberMutedPayload = RealtimePayload<"member.muted">;
+export type TabUpdatedPayload = RealtimePayload<"tab.updated">;
 
 export function isRealtimeEventName(name: string): name is RealtimeEventName {
   return Object.hasOwn(REALTIME_EVENTS, name);

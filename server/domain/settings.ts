@@ -112,6 +112,35 @@ export const SETTINGS = {
     }),
     default: { quoteSeconds: 60 },
   },
+  /** Card tabs (pay later by card); a tab's credits cost `store.creditPriceMinor` in `store.currency`. */
+  tabs: {
+    schema: z
+      .object({
+        /** The lowest and highest limit a member may authorise, in minor units of the store currency. */
+        minLimitMinor: z.coerce.bigint().min(100n, "A tab's lowest limit is at least 100 minor units."),
+        maxLimitMinor: z.coerce.bigint().max(10_000_000n, "A tab's highest limit is at most 10,000,000 minor units."),
+        /** Capture a tab's accrual whenever it reaches this many credits; null: once, when the tab closes. */
+        defaultSplitThreshold: credits.min(1n, "A split threshold is at least 1 credit.").nullable(),
+        /** Performers may set their room's own split threshold. */
+        performersMaySetSplit: z.boolean(),
+        /** Who loses a tab's unpaid amount when it is written off. */
+        writeOffBorneBy: z.enum(["PLATFORM", "PERFORMER"]),
+        /** Hours after its authorisation a tab is settled at the latest; processors release holds after 7 days. */
+        settleAfterHours: z.number().int().min(1).max(144, "Settle within 6 days, before the card's hold lapses."),
+      })
+      .refine((tabs) => tabs.minLimitMinor <= tabs.maxLimitMinor, {
+        message: "The highest limit cannot be below the lowest.",
+        path: ["maxLimitMinor"],
+      }),
+    default: {
+      minLimitMinor: 2_000n,
+      maxLimitMinor: 50_000n,
+      defaultSplitThreshold: null,
+      performersMaySetSplit: true,
+      writeOffBorneBy: "PLATFORM",
+      settleAfterHours: 120,
+    },
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

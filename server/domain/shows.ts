@@ -15,6 +15,7 @@ export const SHOW_END_REASONS = [
   "member_funds",
   "request_expired",
   "member_removed",
+  "tab_closed",
 ] as const;
 export type ShowEndReason = (typeof SHOW_END_REASONS)[number];
 
@@ -32,6 +33,7 @@ const ENDED_FOR_MEMBER: Record<ShowEndReason, string> = {
   member_funds: "your credits no longer covered the minimum charge",
   request_expired: "the request expired",
   member_removed: "you were removed from the room",
+  tab_closed: "the card tab paying for it stopped",
 };
 
 const ENDED_FOR_PERFORMER: Record<ShowEndReason, string> = {
@@ -46,6 +48,7 @@ const ENDED_FOR_PERFORMER: Record<ShowEndReason, string> = {
   member_funds: "the member's credits no longer covered the minimum charge",
   request_expired: "the request expired",
   member_removed: "the member was removed from the room",
+  tab_closed: "the member's card tab paying for it stopped",
 };
 
 export function endReasonText(reason: ShowEndReason, side: ShowSide): string {

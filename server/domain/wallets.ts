@@ -22,6 +22,8 @@ export const PURPOSE_WORDS: Record<WalletPurpose, string> = {
 
 /** The built-in wallet types the platform's money rules rely on. */
 export const CREDITS_WALLET = "credits";
+/** The card tab wallet (server/services/tabs): funded only by a card authorisation, never adjusted, moved into or out of. */
+export const CARD_TAB_WALLET = "tab";
 export const EARNINGS_WALLET = "earnings";
 
 export interface WalletRules {

@@ -4,12 +4,13 @@ import { earningsMatureJob } from "./earnings-mature";
 import { membershipRenewalJob } from "./memberships-renew";
 import { showsSweepJob } from "./shows-sweep";
 import { storeOrdersSweepJob } from "./store-orders-sweep";
+import { tabsSweepJob } from "./tabs-sweep";
 import type { JobDefinition } from "./definition";
 
 export { defineJob, type JobDefinition } from "./definition";
 
 /** Every background job the worker runs. */
-export const jobs = [ledgerFoldJob, earningsMatureJob, membershipRenewalJob, showsSweepJob, storeOrdersSweepJob] as const satisfies readonly JobDefinition[];
+export const jobs = [ledgerFoldJob, earningsMatureJob, membershipRenewalJob, showsSweepJob, storeOrdersSweepJob, tabsSweepJob] as const satisfies readonly JobDefinition[];
 
 type RegisteredJob = (typeof jobs)[number];
 

@@ -79,13 +79,13 @@ const CHECKS: Check[] = [
   },
   {
     name: "credits-conserved",
-    description: "In each currency: value issued = value held by users + platform revenue and fees + paid out",
+    description: "In each currency: value issued = value held by users + platform revenue, fees and bad debt + paid out",
     sql: `WITH b AS (SELECT a.owner_id, a.type, a.currency, ${effective} AS balance FROM ledger_accounts a),
         per_currency AS (
           SELECT currency,
             -coalesce(sum(balance) FILTER (WHERE type IN ('GATEWAY_CLEARING','ADJUSTMENTS','RECEIVABLES','EXCHANGE')), 0) AS issued,
             coalesce(sum(balance) FILTER (WHERE owner_id IS NOT NULL), 0) AS users,
-            coalesce(sum(balance) FILTER (WHERE type IN ('REVENUE','FEES')), 0) AS platform,
+            coalesce(sum(balance) FILTER (WHERE type IN ('REVENUE','FEES','BAD_DEBT')), 0) AS platform,
             coalesce(sum(balance) FILTER (WHERE type = 'PAYOUT_CLEARING'), 0) AS paid_out
           FROM b GROUP BY currency)
         SELECT count(*) FILTER (WHERE issued <> users + platform + paid_out) AS violations,

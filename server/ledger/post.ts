@@ -38,6 +38,9 @@ const LEDGER_ERRORS: Record<string, (message: string) => DomainError> = {
   TM020: () => new DomainError("PRECONDITION_FAILED", "No commission rate is set for this kind of sale yet."),
   TM030: (message) => new DomainError("FORBIDDEN", message),
   TM031: (message) => new DomainError("BAD_REQUEST", `${message.charAt(0).toUpperCase()}${message.slice(1)}.`),
+  TM032: (message) => new DomainError("PRECONDITION_FAILED", message),
+  TM033: (message) => new DomainError("ACCOUNT_RESTRICTED", message),
+  TM034: (message) => new DomainError("INSUFFICIENT_FUNDS", message),
 };
 
 /** Turns the ledger's own SQLSTATEs into domain errors; anything else is rethrown untouched. */

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   "store_item.file",
   "store_item.update",
   "stripe.payment_mismatch",
+  "tab.write_off",
   "user.created",
   "user.reactivated",
   "user.suspended",
@@ -61,6 +62,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditTargetType =
   | "audit_log"
+  | "card_tab"
   | "commission_rate"
   | "credit_checkout"
   | "credit_package"

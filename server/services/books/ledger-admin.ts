@@ -6,6 +6,7 @@ import { DomainError } from "@/server/domain/errors";
 import type { UserSort } from "@/server/domain/user-sorts";
 import { adjustmentAmount, type EarningsStage, isEarningsStage } from "@/server/domain/balance-adjustments";
 import { CREDITS, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
+import { CARD_TAB_WALLET } from "@/server/domain/wallets";
 import type { Queryable } from "@/server/db/transaction";
 import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
 import { checkInvariants, type InvariantResult } from "@/server/ledger/invariants";
@@ -88,6 +89,9 @@ async function adjustmentTarget(db: Queryable, userId: string, wallet: string): 
   const type = await lockedWalletType(db, wallet);
   if (!type) throw new DomainError("NOT_FOUND", "There is no such wallet.");
   if (!type.active) throw new DomainError("PRECONDITION_FAILED", `The ${type.name} wallet is not in use; activate it before adjusting it.`);
+  if (type.id === CARD_TAB_WALLET) {
+    throw new DomainError("FORBIDDEN", "A card tab holds only what a card authorised; adjust the member's Credits instead, or finalise the tab.");
+  }
   return {
     wallet: type.id,
     name: type.name,

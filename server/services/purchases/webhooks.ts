@@ -12,6 +12,8 @@ import { restoreWonDispute, takeBackDisputed } from "./disputes";
 import { handleStoreOrderEvent } from "../store/card-events";
 import { STORE_ORDER_METADATA_KIND } from "../store/checkout";
 import { type PaymentSubject, paymentMatches } from "./payment-subjects";
+import { TAB_METADATA_KIND } from "../tabs/opening";
+import { handleCardTabEvent } from "../tabs/events";
 import {
   type PurchaseRow as PurchaseRecord,
   insertStripeEvent,
@@ -52,6 +54,7 @@ export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOu
   if (!subject) return recordIgnored(event);
   const owner = await ownerOf(event, subject);
   if (!owner) return recordIgnored(event);
+  if (owner.kind === "card_tab") return handleCardTabEvent(event, owner.id, owner.purpose, subject);
   // Purchases and store orders settle from their checkout, refunds and disputes; an authorisation event about their
   // payment is recorded and ignored, as unknown events are.
   if (subject.kind === "authorization") return recordIgnored(event);
@@ -86,9 +89,13 @@ function uuidOr(value: string | null | undefined): string | null {
   return value && UUID.test(value) ? value : null;
 }
 
-type Owner = { kind: "credit_purchase" | "store_order"; id: string };
+type Owner = { kind: "credit_purchase" | "store_order"; id: string } | { kind: "card_tab"; id: string; purpose: string | undefined };
 
 function ownerFromMetadata(metadata: GatewayMetadata | null | undefined, clientReferenceId?: string | null): Owner | null {
+  if (metadata?.kind === TAB_METADATA_KIND) {
+    const id = uuidOr(metadata.card_tab_id);
+    return id ? { kind: "card_tab", id, purpose: metadata.purpose } : null;
+  }
   if (metadata?.kind === STORE_ORDER_METADATA_KIND) {
     const id = uuidOr(metadata.store_order_id);
     return id ? { kind: "store_order", id } : null;

@@ -69,7 +69,7 @@ export async function requestPrivateShow(actor: ShowActor, input: z.input<typeof
       throw new DomainError("PRECONDITION_FAILED", `${performer.stageName} is in a show right now. Try again when it ends.`);
     }
     const plan = await planShow(db, performer.id, "PRIVATE", performer.stageName);
-    const wallet = await payingWalletForShow(db, actor.id, plan.hold, `A private show with ${performer.stageName}`);
+    const wallet = await payingWalletForShow(db, actor.id, performer.id, plan.hold, `A private show with ${performer.stageName}`);
     const at = options.at ?? null;
     await insertPrivateRequest(db, { id: showId, performerId: performer.id, memberId: actor.id, terms: plan.row, at });
     await insertParticipant(db, { id: randomUUID(), showId, memberId: actor.id, held: 0n, at, walletTypeId: wallet.id });
@@ -178,7 +178,7 @@ export async function joinGroupShow(actor: ShowActor, input: z.input<typeof join
     await assertMemberFree(db, actor.id);
     const stageName = (await selectStageName(db, show.performer_id)) ?? "the performer";
     const hold = startHold(termsOf(show));
-    const wallet = await payingWalletForShow(db, actor.id, hold, `Joining ${stageName}'s group show`);
+    const wallet = await payingWalletForShow(db, actor.id, show.performer_id, hold, `Joining ${stageName}'s group show`);
     await insertParticipant(db, { id: participantId, showId, memberId: actor.id, held: hold, at: options.at ?? null, walletTypeId: wallet.id });
     await postHold(db, participantId, showId, actor.id, hold, stageName);
     await startGroupMeterIfReady(db, showId, options.at ?? null);

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { CARD_TAB_WALLET } from "@/server/domain/wallets";
 import { userAccount } from "@/server/domain/ledger";
 import { type MeterTerms, startHold } from "@/server/domain/metering";
 import { formatCredits } from "@/server/domain/money";
@@ -117,8 +118,9 @@ export async function planShow(db: Queryable, performerId: string, kind: ShowKin
  * The wallet that will pay a meter the member starts now: their active wallet, which must pay for shows, and hold
  * the minimum charge.
  */
-export async function payingWalletForShow(db: Queryable, memberId: string, hold: bigint, what: string): Promise<WalletType> {
+export async function payingWalletForShow(db: Queryable, memberId: string, performerId: string, hold: bigint, what: string): Promise<WalletType> {
   const payer = await payingWalletFor(db, memberId, "SHOWS");
+  await assertTabAllowsShow(db, memberId, performerId, payer.id === CARD_TAB_WALLET);
   const wallet = await walletBalances(db, memberId);
   if (wallet.restricted) throw new DomainError("ACCOUNT_RESTRICTED", "Spending is paused until the negative balance of your wallet is settled.");
   const balance = wallet.wallets[payer.id] ?? 0n;
@@ -129,6 +131,24 @@ export async function payingWalletForShow(db: Queryable, memberId: string, hold:
     );
   }
   return payer;
+}
+
+/**
+ * A member who owes a card tab starts no show; one paying by card tab needs it open with this performer. The tab
+ * row is share-locked, so a tab that is closing (which locks it for update) cannot gain a show at the same moment.
+ */
+async function assertTabAllowsShow(db: Queryable, memberId: string, performerId: string, paysByTab: boolean): Promise<void> {
+  const { rows } = await db.query<{ status: string; performer_id: string }>(
+    "SELECT status, performer_id FROM card_tabs WHERE live_member_id = $1 FOR SHARE",
+    [memberId],
+  );
+  const tab = rows[0];
+  if (tab && (tab.status === "PAYMENT_DUE" || tab.status === "WRITTEN_OFF")) {
+    throw new DomainError("ACCOUNT_RESTRICTED", "Spending is paused until you pay what your card tab owes.");
+  }
+  if (paysByTab && (tab?.status !== "OPEN" || tab.performer_id !== performerId)) {
+    throw new DomainError("PRECONDITION_FAILED", "Your card tab pays only in the room of the performer you opened it with, while it is open.");
+  }
 }
 
 /** Moves the first charge due from the wallet that pays the meter to held credits, once per meter. */
