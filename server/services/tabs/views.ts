@@ -33,6 +33,9 @@ export interface TabView {
   accrued: bigint;
   uncaptured: bigint;
   captured: bigint;
+  /** Held for a show it pays, not charged yet. */
+  held: bigint;
+  /** Spendable now: the tab wallet's balance, the same number rooms show for the active wallet. */
   left: bigint;
   due: bigint;
   /** What the card (or another card) paid so far, in minor units. */
@@ -92,7 +95,8 @@ export async function tabView(db: Queryable, tab: TabRow): Promise<TabView> {
     accrued: progress.accrued,
     uncaptured: tab.status === "PAYMENT_DUE" || tab.status === "WRITTEN_OFF" ? 0n : progress.uncaptured,
     captured: BigInt(tab.captured_credits),
-    left: progress.left,
+    held: position.heldCredits,
+    left: position.walletCredits,
     due: BigInt(tab.due_credits),
     paidMinor: charges.filter((charge) => charge.status === "SUCCEEDED").reduce((sum, charge) => sum + BigInt(charge.amount_minor), 0n),
     splitThreshold: tab.split_threshold === null ? null : BigInt(tab.split_threshold),
