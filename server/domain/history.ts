@@ -8,6 +8,7 @@ import type { AccountType, TransactionKind } from "@/server/generated/prisma/enu
  * The thing a posting belongs to is named by its idempotency key or metadata (see server/ledger/README.md):
  *   store-order:<order>:sale|hold|release|refund          -> store-order:<order>
  *   purchase:<purchase>:credit|refund-to:..|dispute:..    -> purchase:<purchase>
+ *   tab:<tab>:funding|release|capture:..|settlement|..     -> tab:<tab>
  *   SHOW_HOLD / SHOW_CHARGE with metadata.showId          -> show:<show>
  *   withdrawal:<withdrawal>:release|paid|paid:reversal    -> withdrawal:<withdrawal>
  *   withdrawal:<performer>:<client key>:hold              -> withdrawal:<the withdrawal holding it>
@@ -26,7 +27,7 @@ export interface GroupablePosting {
 }
 
 const SHOW_KINDS: readonly TransactionKind[] = ["SHOW_HOLD", "SHOW_CHARGE"];
-const KEYED_BY_OBJECT = /^(store-order|purchase):([^:]+):/;
+const KEYED_BY_OBJECT = /^(store-order|purchase|tab):([^:]+):/;
 const WITHDRAWAL_HOLD_KEY = /^withdrawal:[0-9a-f-]{36}:[^:]+:hold$/;
 const WITHDRAWAL_STEP_KEY = /^withdrawal:([^:]+):/;
 

@@ -9,7 +9,7 @@ function objectKeySql(t: string): string {
   return `CASE
       WHEN ${t}.kind IN ('SHOW_HOLD', 'SHOW_CHARGE') AND jsonb_typeof(${t}.metadata->'showId') = 'string'
         THEN 'show:' || (${t}.metadata->>'showId')
-      WHEN ${t}.idempotency_key ~ '^(store-order|purchase):[^:]+:'
+      WHEN ${t}.idempotency_key ~ '^(store-order|purchase|tab):[^:]+:'
         THEN split_part(${t}.idempotency_key, ':', 1) || ':' || split_part(${t}.idempotency_key, ':', 2)
       WHEN ${t}.idempotency_key ~ '^withdrawal:[0-9a-f-]{36}:[^:]+:hold$'
         THEN 'withdrawal:' || coalesce(

@@ -77,6 +77,8 @@ const CHECKS: Check[] = [
           AS violations`,
     judge: (row) => ({ violations: Number(row.violations), detail: `${row.checked} paid purchases` }),
   },
+  // BAD_DEBT is compared as text: the check also runs on databases migrated only as far as an older migration
+  // under test, where the enum has no such value yet.
   {
     name: "credits-conserved",
     description: "In each currency: value issued = value held by users + platform revenue, fees and bad debt + paid out",
@@ -85,7 +87,7 @@ const CHECKS: Check[] = [
           SELECT currency,
             -coalesce(sum(balance) FILTER (WHERE type IN ('GATEWAY_CLEARING','ADJUSTMENTS','RECEIVABLES','EXCHANGE')), 0) AS issued,
             coalesce(sum(balance) FILTER (WHERE owner_id IS NOT NULL), 0) AS users,
-            coalesce(sum(balance) FILTER (WHERE type IN ('REVENUE','FEES','BAD_DEBT')), 0) AS platform,
+            coalesce(sum(balance) FILTER (WHERE type::text IN ('REVENUE','FEES','BAD_DEBT')), 0) AS platform,
             coalesce(sum(balance) FILTER (WHERE type = 'PAYOUT_CLEARING'), 0) AS paid_out
           FROM b GROUP BY currency)
         SELECT count(*) FILTER (WHERE issued <> users + platform + paid_out) AS violations,

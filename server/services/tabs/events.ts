@@ -2,7 +2,7 @@ import "server-only";
 import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { systemAccount } from "@/server/domain/ledger";
-import type { AuthorizationState, Dispute, EventSubject, GatewayEvent, Payment } from "@/server/integrations/payments";
+import { type AuthorizationState, type EventSubject, type GatewayEvent, type Payment, payments } from "@/server/integrations/payments";
 import { post } from "@/server/ledger/post";
 import { applySettlement } from "./debts";
 import { closeTab, collectCapture } from "./lifecycle";
@@ -25,12 +25,20 @@ export async function handleCardTabEvent(event: GatewayEvent, tabId: string, pur
       if (purpose === "settle") await applySettlement(tabId, subject.checkout);
       else await applyOpening(tabId, subject.checkout);
       break;
-    case "refund":
-      await reverseCapturedMoney(tabId, subject.payment, { key: `refund-to:${subject.payment.refundedMinor}`, takenMinor: subject.payment.refundedMinor });
+    case "refund": {
+      const refunded = await refundedOfCapture(event, subject.payment);
+      await reverseCapturedMoney(tabId, subject.payment, { key: `refund-to:${refunded}`, takenMinor: refunded });
       break;
-    case "dispute":
-      await applyDispute(tabId, subject.dispute, subject.payment);
+    }
+    case "dispute": {
+      const refunded = await refundedOfCapture(event, subject.payment);
+      const won = subject.dispute.status === "won";
+      await reverseCapturedMoney(tabId, subject.payment, {
+        key: `dispute:${subject.dispute.id}:${won ? "won" : "taken"}`,
+        takenMinor: won ? refunded : refunded + subject.dispute.amountMinor,
+      });
       break;
+    }
     case "authorization":
       await applyAuthorization(tabId, subject.authorization);
       break;
@@ -100,7 +108,12 @@ async function reverseCapturedMoney(tabId: string, payment: Payment, step: { key
   });
 }
 
-async function applyDispute(tabId: string, dispute: Dispute, payment: Payment): Promise<void> {
-  const takenMinor = dispute.status === "won" ? payment.refundedMinor : payment.refundedMinor + dispute.amountMinor;
-  await reverseCapturedMoney(tabId, payment, { key: `dispute:${dispute.id}:${dispute.status === "won" ? "won" : "taken"}`, takenMinor });
+/**
+ * What was refunded of what a tab captured: a partial capture releases the rest of the hold, which the processor
+ * counts as refunded too, so that part is taken off.
+ */
+async function refundedOfCapture(event: GatewayEvent, payment: Payment): Promise<bigint> {
+  if (!payment.paymentId) return payment.refundedMinor;
+  const state = await payments(event.gateway).readAuthorization(payment.paymentId);
+  return payment.refundedMinor - (payment.amountMinor - state.capturedMinor);
 }

@@ -331,6 +331,39 @@ describe("spending and settling a tab", () => {
     expect(await postingsOf(tabId)).toEqual(["TAB_FUNDING funding", "TAB_RELEASE release", "TAB_CAPTURE capture:1"]);
   });
 
+  it("a refund and a dispute of a capture take the money back as bad debt, once each, and a won dispute returns it", async () => {
+    const member = await app.makeMember("tab-refund");
+    const tabId = await openedTab(member, luna, "20");
+    await tip(member, luna, 60n);
+    await app.callerAs(member).tabs.close({ tabId });
+    const hold = (await tabRow(tabId)).authorization_id as string;
+    const reversals = async () =>
+      (
+        await app.pool.query<{ key: string; credits: string }>(
+          "SELECT idempotency_key AS key, metadata->>'credits' AS credits FROM ledger_transactions WHERE kind = 'TAB_CARD_REVERSAL' AND metadata->>'tabId' = $1 ORDER BY id",
+          [tabId],
+        )
+      ).rows.map((row) => `${row.key.slice(`tab:${tabId}:payment:${hold}:`.length)} ${row.credits}`);
+
+    const refund = await app.stripe().refunds.create({ payment_intent: hold, amount: 200 });
+    const charge = refund.charge as string;
+    await harness.answered("charge.refunded", charge);
+    expect(await reversals()).toEqual(["refund-to:200 20"]);
+
+    const disputed = await harness.control("/disputes", { payment_intent: hold, amount: 300 });
+    await harness.answered("charge.dispute.created", disputed.id as string);
+    expect(await reversals()).toEqual(["refund-to:200 20", `dispute:${String(disputed.id)}:taken 30`]);
+    await harness.control(`/disputes/${String(disputed.id)}/close`, { outcome: "won" });
+    await harness.answered("charge.dispute.closed", disputed.id as string);
+    expect(await reversals()).toEqual(["refund-to:200 20", `dispute:${String(disputed.id)}:taken 30`, `dispute:${String(disputed.id)}:won -30`]);
+
+    const events = (await harness.events()).filter((event) => event.type.startsWith("charge."));
+    const answered = harness.outcomes.length;
+    for (let round = 0; round < 3; round++) for (const event of [...events].reverse()) await harness.controlResponse(`/resend/${event.id}`);
+    await waitUntil(async () => harness.outcomes.length >= answered + events.length * 3, "the replays");
+    expect(await reversals()).toHaveLength(3);
+  });
+
   it("captures once when the member, the performer and the sweep settle it at the same moment", async () => {
     const member = await app.makeMember("tab-race");
     const tabId = await openedTab(member, luna, "20");

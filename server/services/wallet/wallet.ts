@@ -3,7 +3,7 @@ import { pool } from "@/server/db/client";
 import { type HistoryPart, type HistorySummary, OWN_MOVE_COUNTERPARTY, summarizeHistoryGroup } from "@/server/domain/history";
 import { DomainError } from "@/server/domain/errors";
 import { transferLineDescription } from "@/server/domain/transfers";
-import { EARNINGS_WALLET, describeUses } from "@/server/domain/wallets";
+import { CARD_TAB_WALLET, EARNINGS_WALLET, describeUses } from "@/server/domain/wallets";
 import type { AccountType, Role, TransactionKind } from "@/server/generated/prisma/enums";
 import { walletBalances, type WalletBalances } from "@/server/ledger/balances";
 import { historyEntryRows, ownActiveWalletTypeIds } from "./queries";
@@ -28,12 +28,19 @@ export interface OwnWallet extends WalletType {
  */
 export async function walletsOf(user: { id: string; role: Role }): Promise<OwnWallet[]> {
   const ids = await ownActiveWalletTypeIds(pool, user.id);
-  const [types, balances] = await Promise.all([walletTypesById(pool, ids), walletBalances(pool, user.id)]);
+  const [types, balances, tabs] = await Promise.all([
+    walletTypesById(pool, ids),
+    walletBalances(pool, user.id),
+    pool.query("SELECT 1 FROM card_tabs WHERE member_id = $1 AND status <> 'CANCELED' LIMIT 1", [user.id]),
+  ]);
+  // The card tab wallet is everyone's but means something only to a member who has opened a tab.
+  const hasTabs = tabs.rows.length > 0;
   return ids
     .map((id) => types.get(id))
     .filter((type): type is WalletType => type !== undefined)
     .map((type) => ({ ...type, uses: describeUses(type), balance: balances.wallets[type.id] ?? 0n }))
-    .filter((wallet) => wallet.id !== EARNINGS_WALLET || user.role === "PERFORMER" || wallet.balance !== 0n);
+    .filter((wallet) => wallet.id !== EARNINGS_WALLET || user.role === "PERFORMER" || wallet.balance !== 0n)
+    .filter((wallet) => wallet.id !== CARD_TAB_WALLET || hasTabs);
 }
 
 export interface HistoryFilter {
