@@ -82,6 +82,8 @@ export async function finishClosing(tabId: string): Promise<void> {
   const next = await withTransaction(pool, async (db): Promise<{ release: string | null } | { capture: number } | null> => {
     const locked = await lockTab(db, tabId);
     if (locked?.status !== "SETTLING") return null;
+    // Another closing got here first and its capture is under way: it finishes the tab.
+    if (await selectPendingCharge(db, tabId, "CAPTURE")) return null;
     await lockTabWallet(db, locked.member_id);
     const position = await selectTabPosition(db, locked);
     if (position.heldCredits > 0n) throw new Error(`tab ${tabId} still holds ${position.heldCredits} credits for a show; the sweep finishes it`);
@@ -173,20 +175,26 @@ export async function collectCapture(tabId: string, seq: number): Promise<void> 
     }
   }
   const paidWith = tab.payment_method_label;
-  const stopped = await withTransaction(pool, async (db) => {
+  const outcome = await withTransaction(pool, async (db) => {
     const locked = await lockTab(db, tabId);
-    if (!locked || !(await finishCharge(db, charge.id, { status: "SUCCEEDED", paymentId }))) return false;
+    if (!locked || !(await finishCharge(db, charge.id, { status: "SUCCEEDED", paymentId }))) return { heldOn: false, refusedHold: null };
     await postCapture(db, locked, charge, paymentId);
     const final = locked.status === "SETTLING";
     const receipt = await receiptEmail(db, locked, { seq, credits: BigInt(charge.credits), amountMinor, final, paidWith });
-    if (locked.status === "OPEN" && newHold?.status === "authorized") {
+    const heldOn = locked.status === "OPEN" && newHold?.status === "authorized";
+    if (heldOn) {
       const tabs = await getSetting(db, "tabs");
       await replaceAuthorization(db, tabId, newHold.id, settleByFor(new Date(), tabs.settleAfterHours));
     }
     await announceTab(db, locked, locked.status, `Charged ${formatMinor(amountMinor, locked.currency)} to the card.`, [receipt]);
-    return locked.status === "OPEN" && newHold?.status === "declined" ? newHold.reason : false;
+    return { heldOn, refusedHold: locked.status === "OPEN" && newHold?.status === "declined" ? newHold.reason : null };
   });
-  if (stopped) await closeTab(tabId, "card_failed", `the card refused a new hold (${stopped})`);
+  // A new hold the tab does not go on with (it closed meanwhile, or another run already recorded this capture).
+  if (!outcome.heldOn && newHold?.status === "authorized") {
+    const current = await selectTab(pool, tabId);
+    if (current?.authorization_id !== newHold.id) await releaseHold(newHold.id);
+  }
+  if (outcome.refusedHold) await closeTab(tabId, "card_failed", `the card refused a new hold (${outcome.refusedHold})`);
   else await finishClosing(tabId);
 }
 

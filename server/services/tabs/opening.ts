@@ -35,6 +35,12 @@ import {
 
 export const TAB_METADATA_KIND = "card_tab";
 
+/**
+ * How long the pay page that opens a tab stays open. Stripe refuses an expiry under 30 minutes from the session's
+ * creation, which a request crossing the network reaches after it was sent; an hour leaves room.
+ */
+export const OPENING_CHECKOUT_MINUTES = 60;
+
 const moneyText = z.string().trim().min(1, "Enter a limit.").max(16, "Enter a limit such as 20 or 50.00.");
 
 export const openTabSchema = z.object({
@@ -124,7 +130,7 @@ export async function openTab(memberId: string, input: z.input<typeof openTabSch
     metadata: { kind: TAB_METADATA_KIND, card_tab_id: tab.id, purpose: "open" },
     successUrl: `${env.APP_URL}/tabs/${tab.id}`,
     cancelUrl: `${env.APP_URL}${returnTo ?? `/tabs/${tab.id}`}`,
-    expiresAt: new Date(Date.now() + 30 * 60_000),
+    expiresAt: new Date(Date.now() + OPENING_CHECKOUT_MINUTES * 60_000),
     idempotencyKey: `tab:${tab.id}:opening`,
   });
   await setOpeningCheckout(pool, tab.id, checkout.id);

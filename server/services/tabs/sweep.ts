@@ -2,7 +2,7 @@ import "server-only";
 import { pool } from "@/server/db/client";
 import { payments } from "@/server/integrations/payments";
 import { actOnTab, closeTab, collectCapture, finishClosing } from "./lifecycle";
-import { applyOpening, cancelUnstartedOpening } from "./opening";
+import { OPENING_CHECKOUT_MINUTES, applyOpening, cancelUnstartedOpening } from "./opening";
 import { selectOpenTabIds, selectSettlingTabIds, selectStaleOpenings, selectStalledCharges, selectTab } from "./queries";
 
 /**
@@ -14,8 +14,8 @@ import { selectOpenTabIds, selectSettlingTabIds, selectStaleOpenings, selectStal
 
 /** A capture recorded this long ago and still pending was cut short (a crash, the processor unreachable). */
 const STALLED_CAPTURE_SECONDS = 30;
-/** An opening's pay page expires after 30 minutes; a few more and it is asked once more, then closed. */
-const STALE_OPENING_MINUTES = 35;
+/** An opening's pay page expires after OPENING_CHECKOUT_MINUTES; a few more and it is asked once more, then closed. */
+const STALE_OPENING_MINUTES = OPENING_CHECKOUT_MINUTES + 5;
 
 async function each<T extends { tabId: string }>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
   for (const item of items) {
