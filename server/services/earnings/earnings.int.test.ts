@@ -133,7 +133,7 @@ describe("matureDueEarnings", () => {
       pending: "75",
       held: "0",
       restricted: false,
-      wallets: { credits: "0", earnings: "88", bonus: "0", usd: "0" },
+      wallets: { credits: "0", earnings: "88", bonus: "0", usd: "0", tab: "0" },
     });
 
     await matureDueEarnings({ at: later(4) });
