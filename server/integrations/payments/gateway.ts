@@ -89,6 +89,12 @@ export interface Payment {
   refundedMinor: bigint;
 }
 
+/** A processor's fee for one payment, in minor units of `currency` (the balance it settled in). */
+export interface ProcessorFee {
+  feeMinor: bigint;
+  currency: string;
+}
+
 export interface RefundRequest {
   paymentId: string;
   /** Omitted: whatever is left of the payment. */
@@ -287,6 +293,11 @@ export interface PaymentGateway {
   /** What paid, for a receipt and for charging it again off-session; null while nothing has. */
   paymentMethodOf(paymentId: string): Promise<PaymentMethod | null>;
   refund(request: RefundRequest): Promise<{ id: string }>;
+  /**
+   * What the processor kept for processing a payment, in minor units of the currency it settled in (Stripe: the
+   * `fee` of the latest charge's balance transaction); null until the payment has one (not captured yet).
+   */
+  processorFee(paymentId: string): Promise<ProcessorFee | null>;
 
   // Manual capture off-session
   authorize(request: AuthorizationRequest): Promise<Authorization>;

@@ -288,6 +288,15 @@ export const stripeGateway: PaymentGateway = {
     return { reference, label: describePaymentMethod(charge.payment_method_details), customer: idOf(method?.customer) };
   },
 
+  async processorFee(paymentId) {
+    const intent = await call(stripe().paymentIntents.retrieve(paymentId, { expand: ["latest_charge.balance_transaction"] }));
+    const charge = intent.latest_charge;
+    if (!charge || typeof charge === "string") return null;
+    const balance = charge.balance_transaction;
+    if (!balance || typeof balance === "string") return null;
+    return { feeMinor: BigInt(balance.fee), currency: balance.currency };
+  },
+
   async refund(request) {
     const refund = await call(
       stripe().refunds.create(
