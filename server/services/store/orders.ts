@@ -45,7 +45,14 @@ export async function completeCardOrder(db: PoolClient, order: OrderRecord, paym
     idempotencyKey: `store-order:${order.id}:sale`,
     request: { orderId: order.id },
     description: saleDescription(order),
-    metadata: { orderId: order.id, itemId: order.itemId, quantity: order.quantity, paymentIntentId },
+    // cardPaymentId and gateway name the card payment, so its processor fee can be read (server/services/revenue).
+    metadata: {
+      orderId: order.id,
+      itemId: order.itemId,
+      quantity: order.quantity,
+      paymentIntentId,
+      ...(paymentIntentId ? { cardPaymentId: paymentIntentId, gateway: "stripe" } : {}),
+    },
     sources,
   });
   await setStatus(db, order.id, status, { saleTransactionId: sale.transactionId, paymentIntentId });
