@@ -250,6 +250,9 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
   "performers.submitApplication": { allow: [...MEMBERS, "performer"], input: () => ({ stageName: "Matrix Hopeful", bio: "" }) },
   "performers.updateMyProfile": { allow: PERFORMER, input: (fx) => ({ stageName: fx.users.performer.displayName, bio: "Bio" }) },
 
+  "revenue.sales": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "revenue.summary": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id }) },
+
   "rooms.get": { allow: EVERYONE, input: (fx) => ({ username: fx.users.performer.username }) },
   "rooms.messages": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
   "rooms.mute": { allow: PERFORMER_OR_ADMIN, owner: "performer", publicId: PERFORMER_IDS_ARE_PUBLIC, input: (fx) => ({ performerId: fx.users.performer.id, memberId: fx.users.bystander.id }) },

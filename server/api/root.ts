@@ -13,6 +13,7 @@ import { membershipsRouter } from "@/server/api/routers/memberships";
 import { outboxRouter } from "@/server/api/routers/outbox";
 import { payoutsRouter } from "@/server/api/routers/payouts";
 import { performersRouter } from "@/server/api/routers/performers";
+import { revenueRouter } from "@/server/api/routers/revenue";
 import { roomsRouter } from "@/server/api/routers/rooms";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { showsRouter } from "@/server/api/routers/shows";
@@ -48,6 +49,7 @@ export const appRouter = createTRPCRouter({
   walletPreferences: walletPreferencesRouter,
   exchange: exchangeRouter,
   tabs: tabsRouter,
+  revenue: revenueRouter,
 });
 
 export type AppRouter = typeof appRouter;

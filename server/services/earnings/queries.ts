@@ -56,10 +56,12 @@ export async function databaseNow(db: Queryable): Promise<Date> {
  * pending or the Earnings wallet (or, before wallets, available). The buyer of a refund is the buyer of the sale it reverses. A disputed card purchase's
  * posting (and its release when won) names, in `saleKinds`, each performer whose earnings it took and the kind
  * of sale, and the buyer in `buyerId`. $1 is the performer. `sale_key` names the sale as the history does: a
- * show's partial charges are one sale, counted once.
+ * show's partial charges are one sale, counted once. The business revenue report (server/services/revenue) reads
+ * the same entries, so its totals are these.
  */
-const EARNING_ENTRIES_SQL = `
-  SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata,
+export const EARNING_ENTRIES_SQL = `
+  SELECT e.id AS entry_id, e.amount, e.created_at, t.id AS transaction_id, t.kind, t.metadata, t.description,
+         sale.metadata AS reversed_metadata,
          coalesce(t.metadata->>'saleKind', t.metadata->'saleKinds'->>($1::uuid)::text) AS sale_kind,
          coalesce(sale.actor_id, t.actor_id, (t.metadata->>'buyerId')::uuid) AS buyer_id,
          ${historyGroupKeySql("t", "sale")} AS sale_key
