@@ -93,7 +93,7 @@ export async function selectRevenueSales(db: Queryable, filter: RevenueFilter, b
             f.fee_minor, f.currency AS fee_currency
        FROM sale s
        LEFT JOIN processor_fees f ON f.gateway = s.gateway AND f.payment_id = s.card_payment_id
-      WHERE s.first_entry_id IS NOT NULL AND s.at < $3 AND ($4::"SaleKind" IS NULL OR s.sale_kind = $4::"SaleKind")
+      WHERE s.first_entry_id IS NOT NULL AND s.at < $3 AND ($4::text IS NULL OR s.sale_kind = $4::text)
         AND ($5::bigint IS NULL OR s.first_entry_id < $5::bigint)
       ORDER BY s.first_entry_id DESC
       LIMIT $6`,
@@ -131,7 +131,7 @@ export async function selectRevenueBuckets(db: Queryable, filter: RevenueFilter,
             coalesce(sum(p.net) FILTER (WHERE p.is_sale), 0) AS net,
             coalesce(-sum(p.net) FILTER (WHERE NOT p.is_sale), 0) AS taken_back
        FROM posting p
-      WHERE $4::"SaleKind" IS NULL OR p.sale_kind = $4::"SaleKind"
+      WHERE $4::text IS NULL OR p.sale_kind = $4::text
       GROUP BY 1
       ORDER BY 1 DESC NULLS FIRST`,
     [filter.performerId, filter.from, filter.to, filter.saleKind, granularity],
