@@ -151,33 +151,6 @@ export function totalBuckets(buckets: readonly RevenueBucket[]): RevenueTotals {
   };
 }
 
-/**
- * Months from days: each day's totals added into the month that holds it, newest first. A sale whose charges fall
- * on two days of one month counts once per day it has charges on, as the days do.
- */
-export function monthsOf(days: readonly RevenueBucket[]): RevenueBucket[] {
-  const months = new Map<number, RevenueBucket>();
-  for (const day of days) {
-    const start = bucketStart(day.start, "month");
-    const month = months.get(start.getTime());
-    months.set(
-      start.getTime(),
-      month
-        ? {
-            start,
-            sales: month.sales + day.sales,
-            gross: month.gross + day.gross,
-            platformFee: month.platformFee + day.platformFee,
-            net: month.net + day.net,
-            takenBack: month.takenBack + day.takenBack,
-            processorFees: sumMoney([month.processorFees, day.processorFees]),
-          }
-        : { ...day, start },
-    );
-  }
-  return [...months.values()].sort((a, b) => b.start.getTime() - a.start.getTime());
-}
-
 const STATUS_LABELS: Record<Exclude<RevenueStatus, null>, string> = {
   refunded: "Refunded",
   "partly refunded": "Partly refunded",
