@@ -56,6 +56,11 @@ function UserActions({ user, currentAdminId, className }: { user: UserWithBalanc
   if (user.id === currentAdminId) return <span className="text-xs text-muted">You</span>;
   return (
     <div className={cn("flex gap-2", className)}>
+      {user.role === "PERFORMER" ? (
+        <ButtonLink href={`/admin/users/${user.id}/revenue`} variant="secondary" size="sm">
+          Revenue
+        </ButtonLink>
+      ) : null}
       <AdjustBalanceAction user={user} />
       <UserStatusAction user={user} />
     </div>

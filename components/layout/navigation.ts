@@ -42,6 +42,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/performer/store", label: "Store" },
         { href: "/performer/orders", label: "Orders" },
         { href: "/performer/earnings", label: "Earnings" },
+        { href: "/performer/revenue", label: "Revenue" },
         { href: "/performer/withdrawals", label: "Withdrawals" },
         { href: "/performer/memberships", label: "Fan club" },
         { href: "/wallet", label: "Wallet" },

@@ -5,7 +5,7 @@ import "server-only";
  * Job code imports this module: nothing here may pull in next/*.
  */
 import { z } from "zod";
-import { pool } from "@/server/db/client";
+import { pool, prisma } from "@/server/db/client";
 import {
   type MoneyTotals,
   type ProcessorFeeState,
@@ -196,4 +196,9 @@ export async function readProcessorFees(options: { limit?: number } = {}): Promi
     }
   }
   return run;
+}
+
+/** The performer an admin's revenue page is about, or null when the id is not a performer's. */
+export async function revenuePerformer(performerId: string): Promise<{ id: string; displayName: string; username: string } | null> {
+  return prisma.user.findFirst({ where: { id: performerId, role: "PERFORMER" }, select: { id: true, displayName: true, username: true } });
 }
