@@ -451,6 +451,17 @@ export const ROUTE_MATRIX: Record<string, (fixtures: { image: Uint8Array<ArrayBu
       }),
     },
   ],
+  "app/api/revenue/export/route.ts": () => [
+    {
+      name: "export a performer's business revenue",
+      method: "GET",
+      allow: PERFORMER_OR_ADMIN,
+      owner: "performer",
+      // A performer's id is public (their room and profile); naming another's is refused for the role, not hidden.
+      refusals: { stranger: 403 },
+      request: (fx) => ({ path: `/api/revenue/export?period=all&performerId=${fx.users.performer.id}` }),
+    },
+  ],
   "app/api/store/items/[itemId]/file/route.ts": () => [
     {
       name: "attach a file to a digital item",
