@@ -67,7 +67,10 @@ test("Luna sees a member's tip land on her business revenue page, downloads the 
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, "admin");
   await adminPage.goto("/admin/users?q=performer1%40tipmeter.test");
-  await adminPage.getByRole("row").filter({ hasText: "performer1@tipmeter.test" }).getByRole("link", { name: "Revenue" }).click();
+  const lunaRow = adminPage.getByRole("row").filter({ hasText: "performer1@tipmeter.test" });
+  await expect(lunaRow.getByRole("link", { name: "Revenue" })).toBeVisible();
+  await adminPage.screenshot({ path: "test-results/business-revenue-admin-users.png", fullPage: true });
+  await lunaRow.getByRole("link", { name: "Revenue" }).click();
   await expect(adminPage.getByRole("heading", { name: "Business revenue: Luna Vale" })).toBeVisible();
   await expect(stat(adminPage, "Sales")).toHaveText((salesBefore + 1).toLocaleString("en"));
   const adminNewest = adminPage.getByRole("table", { name: "Sales" }).getByRole("row").nth(1);
