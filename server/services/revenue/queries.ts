@@ -52,13 +52,13 @@ export interface RevenueSaleRow {
 }
 
 /**
- * The performer's sales made in the range, newest first, `limit` of them before the sale whose first entry is
- * `before` (null: the newest). Each sale sums its postings: gross, platform fee and net from the sales' split;
+ * The performer's sales made in the range, newest first, `limit` of them (null: all) before the sale whose first
+ * entry is `before` (null: the newest). Each sale sums its postings: gross, platform fee and net from the sales' split;
  * refunds (a SALE_REFUND joins the sale it reverses) from the entries they took back and the sale amount they
  * repaid; disputes from dispute_sale_reversals still standing; the card payment's fee from processor_fees.
  * Postings before `from` are not read, so a show running across the start is listed from its charges after it.
  */
-export async function selectRevenueSales(db: Queryable, filter: RevenueFilter, before: bigint | null, limit: number): Promise<RevenueSaleRow[]> {
+export async function selectRevenueSales(db: Queryable, filter: RevenueFilter, before: bigint | null, limit: number | null): Promise<RevenueSaleRow[]> {
   const { rows } = await db.query<RevenueSaleRow>(
     `WITH entry AS (${EARNING_ENTRIES_SQL} AND e.created_at >= coalesce($2::timestamptz, '-infinity')),
      ${POSTINGS},
@@ -96,7 +96,7 @@ export async function selectRevenueSales(db: Queryable, filter: RevenueFilter, b
       WHERE s.first_entry_id IS NOT NULL AND s.at < $3 AND ($4::text IS NULL OR s.sale_kind = $4::text)
         AND ($5::bigint IS NULL OR s.first_entry_id < $5::bigint)
       ORDER BY s.first_entry_id DESC
-      LIMIT $6`,
+      LIMIT $6::int`,
     [filter.performerId, filter.from, filter.to, filter.saleKind, before?.toString() ?? null, limit],
   );
   return rows;

@@ -131,20 +131,14 @@ export async function revenueSummary(performerId: string, input: RevenueFilterIn
   return { from: filter.from, to: filter.to, totals: totalBuckets(whole), days, months };
 }
 
-const EXPORT_PAGE = 500;
-
-/** Every sale of the period as CSV (server/domain/revenue.ts, revenueCsv), read page by page. */
+/**
+ * Every sale of the period as CSV (server/domain/revenue.ts, revenueCsv), in one statement: paging would aggregate
+ * the performer's entries again for each page.
+ */
 export async function exportRevenue(performerId: string, input: RevenueFilterInput, kindLabel: (kind: SaleKind) => string): Promise<string> {
   const filter = await filterFor(performerId, input);
-  const sales: RevenueSale[] = [];
-  let before: bigint | null = null;
-  for (;;) {
-    const rows = await selectRevenueSales(pool, filter, before, EXPORT_PAGE);
-    sales.push(...rows.map(saleOf));
-    if (rows.length < EXPORT_PAGE) break;
-    before = BigInt(rows[rows.length - 1]?.first_entry_id ?? 0);
-  }
-  return revenueCsv(sales, kindLabel);
+  const rows = await selectRevenueSales(pool, filter, null, null);
+  return revenueCsv(rows.map(saleOf), kindLabel);
 }
 
 const GATEWAYS: readonly GatewayName[] = ["stripe"];
