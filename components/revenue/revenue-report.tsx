@@ -58,12 +58,15 @@ function Stat({ label, value, hint }: { label: string; value: string | undefined
   );
 }
 
-/** Refetches the report whenever the performer's earnings change (a sale, a refund, a maturity) on their channel. */
+/**
+ * Refetches the report whenever the performer's earnings change (a sale, a refund, a maturity) or a card
+ * payment's processor fee is read, as their channel tells.
+ */
 function LiveRevenue({ config, channel }: { config: PublicPusherConfig; channel: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refetch = () => void queryClient.invalidateQueries(trpc.revenue.pathFilter());
-  const status = useWalletRealtime({ config, channel, on: { "wallet.updated": refetch, "tip.received": refetch } });
+  const status = useWalletRealtime({ config, channel, on: { "wallet.updated": refetch, "tip.received": refetch, "revenue.updated": refetch } });
   return <span className="flex items-center gap-2 text-sm text-muted">Live updates {LIVE_BADGE[status]}</span>;
 }
 

@@ -24,6 +24,7 @@ const catalogue: { [Name in RealtimeEventName]: { channels: ChannelKind[]; paylo
   },
   "wallet.top_up_refused": { channels: ["user"], payload: { reason: "DAILY_LIMIT", message: "Automatic top-up didn't run: it already ran 3 times today.", at } },
   "tip.received": { channels: ["user"], payload: { transactionId: "7", fromDisplayName: "Sam", amount: "25", net: "20", message: null, at } },
+  "revenue.updated": { channels: ["user"], payload: { paymentId: "pi_1" } },
   "show.requested": { channels: ["user"], payload: { showId: "s1", status: "REQUESTED", joined: false } },
   "show.updated": { channels: ["user"], payload: { showId: "s1", charged: "90", participants: [{ memberId: "m1", charged: "90" }] } },
   "show.ended": { channels: ["user"], payload: { showId: "s1", reason: "funds_exhausted", charged: "90" } },

@@ -92,6 +92,8 @@ export const REALTIME_EVENTS = {
     ["user"],
     z.object({ transactionId: z.string(), fromDisplayName: z.string(), amount: credits, net: credits, message: z.string().nullable(), at: instant }),
   ),
+  /** A card payment behind one of the performer's sales had its processor fee read, for the business revenue page. */
+  "revenue.updated": event(["user"], z.object({ paymentId: z.string() })),
   /** A member asked the performer for a private show. */
   "show.requested": event(["user"], showView),
   /** A show moved (started, paused, resumed, charged, ran low), to each side taking part. */

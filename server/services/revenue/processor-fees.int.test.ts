@@ -7,14 +7,15 @@ import { startStripeWebhooksHarness, type StripeWebhooksHarness } from "@/server
  * Processor fees of card-paid sales, below the browser: a store order's card part paid on the emulator (whose
  * signed webhook reaches the real route), the sale posting naming its card payment, and the revenue.processor-fees
  * job reading the fee from the payment's balance transaction (Stripe's US card pricing, 2.9% + 30¢) into the
- * business revenue report, once. Environment first, app modules after (server/env parses once, at first import).
+ * business revenue report, once, telling the seller's open page. Environment first, app modules after (server/env parses once, at first import).
  */
 const API_KEY = "sk_test_revenue_fees";
 const WEBHOOK_SECRET = "whsec_revenue_fees";
 
+const trigger = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
-  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(vi.fn(async () => ({}))),
+  pusherServer: (await import("@/server/testing/pusher")).pusherServerCalling(trigger),
 }));
 vi.mock("@/server/integrations/email", () => ({ sendEmail: vi.fn(async () => {}) }));
 
@@ -31,13 +32,14 @@ let app: {
   revenue: typeof import("./revenue");
   job: typeof import("@/server/jobs/revenue-processor-fees").revenueProcessorFeesJob;
   postSale: typeof import("../sales/sales").postSale;
+  deliverOutbox: () => Promise<unknown>;
 };
 let admin: SessionUser;
 let seller: SessionUser;
 
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET });
-  const [db, api, factories, users, revenue, job, sales] = await Promise.all([
+  const [db, api, factories, users, revenue, job, sales, relay] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/testing/factories"),
@@ -45,6 +47,7 @@ beforeAll(async () => {
     import("./revenue"),
     import("@/server/jobs/revenue-processor-fees"),
     import("../sales/sales"),
+    import("@/server/outbox/relay"),
   ]);
   app = {
     pool: db.pool,
@@ -58,6 +61,7 @@ beforeAll(async () => {
     revenue,
     job: job.revenueProcessorFeesJob,
     postSale: sales.postSale,
+    deliverOutbox: () => relay.deliverAllDue(db.pool),
   };
   admin = await app.makeAdmin();
   seller = await app.makePerformer(admin, "Card Seller");
@@ -99,7 +103,12 @@ describe("processor fees of card-paid sales", () => {
     const all = { period: "all" as const, limit: 25 };
     expect((await app.revenue.revenueSales(seller.id, all)).sales[0]?.processorFee).toEqual({ state: "pending", paymentId });
 
+    await app.deliverOutbox();
+    trigger.mockClear();
     await app.job.handler([]);
+    await app.deliverOutbox();
+    // The seller's open revenue page hears of it and refetches.
+    expect(trigger).toHaveBeenCalledWith(`private-user-${seller.id}`, "revenue.updated", { paymentId });
     // The card part is 60 credits, $6.00: 2.9% is 17.4 cents, rounded to 17, plus 30.
     expect(await feeRows()).toEqual([{ payment_id: paymentId, performer_id: seller.id, fee_minor: "47", currency: "usd" }]);
     const [sale] = (await app.revenue.revenueSales(seller.id, all)).sales;
@@ -109,8 +118,11 @@ describe("processor fees of card-paid sales", () => {
     expect(summary.days[0]?.processorFees).toEqual({ usd: 47n });
     expect((await app.revenue.revenueSummary(seller.id, { period: "all", saleKind: "TIP" })).totals.processorFees).toEqual({});
 
+    trigger.mockClear();
     expect(await app.revenue.readProcessorFees()).toEqual({ read: 0, notYet: 0, failed: [] });
     expect(await feeRows()).toHaveLength(1);
+    await app.deliverOutbox();
+    expect(trigger).not.toHaveBeenCalledWith(expect.anything(), "revenue.updated", expect.anything());
     await app.expectLedgerInvariantsHold();
   });
 

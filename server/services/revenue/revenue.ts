@@ -6,6 +6,8 @@ import "server-only";
  */
 import { z } from "zod";
 import { pool, prisma } from "@/server/db/client";
+import { withTransaction } from "@/server/db/transaction";
+import { userChannel } from "@/server/domain/realtime-events";
 import {
   type MoneyTotals,
   type ProcessorFeeState,
@@ -20,6 +22,8 @@ import {
 } from "@/server/domain/revenue";
 import { SaleKind } from "@/server/generated/prisma/enums";
 import { type GatewayName, PaymentGatewayError, payments } from "@/server/integrations/payments";
+import { enqueue } from "@/server/outbox/messages";
+import { realtimeEvent } from "@/server/outbox/realtime";
 import { databaseNow } from "../earnings/queries";
 import {
   type RevenueFilter,
@@ -154,7 +158,8 @@ export interface ProcessorFeeRun {
 
 /**
  * Reads the processor fee of each card payment a posting names (metadata.cardPaymentId) and records it once in
- * processor_fees with the performer and the posting. Idempotent: a payment with a row is never asked again, and
+ * processor_fees with the performer and the posting, and tells the performer's open revenue page through the outbox
+ * (revenue.updated). Idempotent: a payment with a row is never asked again, and
  * two runs reading the same payment record it once. One payment the processor cannot answer for is logged and
  * left for the next run, never holding up the rest.
  */
@@ -173,7 +178,7 @@ export async function readProcessorFees(options: { limit?: number } = {}): Promi
         run.notYet += 1;
         continue;
       }
-      await insertProcessorFee(pool, {
+      const record = {
         gateway,
         paymentId: payment.payment_id,
         performerId: payment.performer_id,
@@ -181,6 +186,12 @@ export async function readProcessorFees(options: { limit?: number } = {}): Promi
         paidAt: payment.created_at,
         feeMinor: fee.feeMinor,
         currency: fee.currency,
+      };
+      await withTransaction(pool, async (db) => {
+        if (!(await insertProcessorFee(db, record)) || !record.performerId) return;
+        await enqueue(db, [
+          realtimeEvent(`processor-fee:${gateway}:${record.paymentId}`, userChannel(record.performerId), "revenue.updated", { paymentId: record.paymentId }),
+        ]);
       });
       run.read += 1;
     } catch (error) {
