@@ -148,7 +148,8 @@ const DEFAULT_COMMISSION_RATES = [
   { kind: "CONTENT", performerShareBps: 7500 },
   { kind: "MEMBERSHIP", performerShareBps: 7500 },
   { kind: "STORE", performerShareBps: 8000 },
-  { kind: "PAYMENT_REQUEST", performerShareBps: 8000 },
+  { kind: "PAYMENT_REQUEST_SERVICE", performerShareBps: 9000 },
+  { kind: "PAYMENT_REQUEST_GOODS", performerShareBps: 9600 },
 ] as const;
 
 async function seedCommissionRates(ids: DemoUserIds): Promise<void> {

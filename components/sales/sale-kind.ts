@@ -8,7 +8,8 @@ export const SALE_KIND_LABELS: Record<SaleKind, string> = {
   CONTENT: "Content",
   MEMBERSHIP: "Memberships",
   STORE: "Store",
-  PAYMENT_REQUEST: "Payment requests",
+  PAYMENT_REQUEST_SERVICE: "Payment requests: services",
+  PAYMENT_REQUEST_GOODS: "Payment requests: goods",
 };
 
 export const SALE_KINDS = Object.keys(SALE_KIND_LABELS) as SaleKind[];

@@ -282,6 +282,22 @@ export const SETTING_SECTIONS: SettingSection[] = [
       },
     ],
   },
+  {
+    key: "paymentRequests",
+    title: "Payment requests",
+    description: "Requests performers send to members in their room for an online service or physical goods.",
+    fields: [
+      {
+        path: "expiryMinutes",
+        kind: "whole",
+        unit: "minutes",
+        min: 1,
+        max: 1440,
+        label: "A request can be paid for (minutes)",
+        hint: "After this it expires: paying is refused, and a card payment that arrives later is refunded.",
+      },
+    ],
+  },
 ];
 
 /** Type-checks at compile time that the sections cover every setting the server has, no more. */
@@ -294,4 +310,5 @@ export const SECTION_KEYS: Record<keyof AllSettings, true> = {
   payouts: true,
   exchange: true,
   tabs: true,
+  paymentRequests: true,
 };

@@ -14,6 +14,7 @@ const KINDS: Record<TransactionKind, { label: string; tone: BadgeTone }> = {
   MEMBERSHIP_CHARGE: { label: "Membership", tone: "violet" },
   STORE_SALE: { label: "Store", tone: "accent" },
   STORE_HOLD: { label: "Store hold", tone: "info" },
+  PAYMENT_REQUEST: { label: "Payment request", tone: "accent" },
   SALE_REFUND: { label: "Sale refund", tone: "warning" },
   TRANSFER: { label: "Transfer", tone: "info" },
   EARNINGS_MATURED: { label: "Earnings matured", tone: "success" },

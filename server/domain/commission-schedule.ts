@@ -4,7 +4,7 @@ import { FULL_SHARE_BPS } from "./commission";
 import { storableDate } from "./storable";
 
 /** What a new rate may be, shared by the admin form in the browser and the tRPC input. */
-export const SALE_KINDS = ["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"] as const satisfies readonly SaleKind[];
+export const SALE_KINDS = ["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST_SERVICE", "PAYMENT_REQUEST_GOODS"] as const satisfies readonly SaleKind[];
 
 export const setCommissionRateSchema = z
   .object({

@@ -31,7 +31,7 @@ export const SETTINGS = {
     schema: z.object({
       defaultDays: days,
       byKind: z.partialRecord(
-        z.enum(["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST"]),
+        z.enum(["TIP", "PRIVATE_SHOW", "GROUP_SHOW", "CONTENT", "MEMBERSHIP", "STORE", "PAYMENT_REQUEST_SERVICE", "PAYMENT_REQUEST_GOODS"]),
         days,
       ),
     }),
@@ -140,6 +140,17 @@ export const SETTINGS = {
       writeOffBorneBy: "PLATFORM",
       settleAfterHours: 120,
     },
+  },
+  paymentRequests: {
+    schema: z.object({
+      /** How long a member has to pay a performer's payment request, by the database's clock. */
+      expiryMinutes: z
+        .number({ error: "Enter a whole number of minutes." })
+        .int("Enter a whole number of minutes.")
+        .min(1, "A request must last at least 1 minute.")
+        .max(1_440, "A request may last at most 1,440 minutes (a day)."),
+    }),
+    default: { expiryMinutes: 15 },
   },
 } as const;
 

@@ -40,7 +40,8 @@ describe("which wallet may pay for what", () => {
     ["CONTENT", "CONTENT"],
     ["MEMBERSHIP", "MEMBERSHIPS"],
     ["STORE", "STORE"],
-    ["PAYMENT_REQUEST", "PAYMENT_REQUESTS"],
+    ["PAYMENT_REQUEST_SERVICE", "PAYMENT_REQUESTS"],
+    ["PAYMENT_REQUEST_GOODS", "PAYMENT_REQUESTS"],
   ] as const)("a %s sale is paid for as %s", (kind, purpose) => {
     expect(purposeOfSale(kind)).toBe(purpose);
   });

@@ -54,7 +54,8 @@ export function purposeOfSale(kind: SaleKind): WalletPurpose {
       return "MEMBERSHIPS";
     case "STORE":
       return "STORE";
-    case "PAYMENT_REQUEST":
+    case "PAYMENT_REQUEST_SERVICE":
+    case "PAYMENT_REQUEST_GOODS":
       return "PAYMENT_REQUESTS";
   }
 }

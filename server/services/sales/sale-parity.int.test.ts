@@ -113,7 +113,7 @@ describe("earnings_hold_days agrees with holdDaysFor", () => {
     ["a default only", { defaultDays: 3, byKind: {} }],
     ["a hold per kind for some kinds", { defaultDays: 10, byKind: { TIP: 2, STORE: 14, MEMBERSHIP: 0 } }],
     ["zero days everywhere", { defaultDays: 0, byKind: { CONTENT: 0 } }],
-    ["the longest holds", { defaultDays: 365, byKind: { PAYMENT_REQUEST: 365, PRIVATE_SHOW: 1 } }],
+    ["the longest holds", { defaultDays: 365, byKind: { PAYMENT_REQUEST_GOODS: 365, PRIVATE_SHOW: 1 } }],
   ];
   it.each(policies)("%s", async (_name, policy) => {
     const actual = await rolledBack(async (db) => {
