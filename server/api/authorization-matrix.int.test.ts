@@ -191,6 +191,15 @@ beforeAll(async () => {
   await attachItemFile(itemOwnerFor(performer), digital.id, { bytes: MATRIX_PDF, fileName: "setlist.pdf", declaredType: "application/pdf" });
   const inactive = await callerAs(performer).store.saveMyItem({ kind: "PHYSICAL", title: "Matrix retired", description: "", price: 20n, stock: 1, active: false });
   const digitalOrder = await callerAs(member).store.buy({ itemId: digital.id, quantity: 1, idempotencyKey: randomUUID() });
+  // Stored as the performer's send stores it (who is in a room is the realtime server's, not here), then paid.
+  const { rows: requests } = await pool.query<{ id: string }>(
+    `INSERT INTO payment_requests (id, performer_id, member_id, type, description, amount, idempotency_key, expires_at)
+     VALUES (gen_random_uuid(), $1, $2, 'SERVICE', 'Matrix service', 10, gen_random_uuid()::text, now() + interval '1 hour') RETURNING id`,
+    [performer.id, member.id],
+  );
+  const paymentRequestId = requests[0]?.id as string;
+  await fundUser(pool, member.id, 10n);
+  await callerAs(member).paymentRequests.payFromWallet({ requestId: paymentRequestId });
 
   Object.assign(fixtures, {
     users,
@@ -212,6 +221,7 @@ beforeAll(async () => {
     digitalItemId: digital.id,
     digitalOrderId: digitalOrder.orderId,
     inactiveStoreItemId: inactive.id,
+    paymentRequestId,
   } satisfies MatrixFixtures);
 });
 

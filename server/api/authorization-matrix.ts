@@ -65,6 +65,8 @@ export interface MatrixFixtures {
   digitalOrderId: string;
   /** The performer's store item that is not on sale. */
   inactiveStoreItemId: string;
+  /** A service the performer asked the member to pay for in their room, paid from the member's Credits. */
+  paymentRequestId: string;
 }
 
 export type Owner = "member" | "performer";
@@ -204,6 +206,21 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
 
   "outbox.retry": { allow: ADMIN, input: () => ({ id: 9_000_000_000_000n }) },
   "outbox.undelivered": { allow: ADMIN },
+
+  "paymentRequests.decline": { allow: ["member"], owner: "member", input: (fx) => ({ requestId: fx.paymentRequestId }) },
+  "paymentRequests.finishService": { allow: PERFORMER, owner: "performer", input: (fx) => ({ requestId: fx.paymentRequestId }) },
+  "paymentRequests.get": { allow: ["member", "performer"], owner: BOTH_SIDES, input: (fx) => ({ requestId: fx.paymentRequestId }) },
+  "paymentRequests.giveShipping": { allow: ["member"], owner: "member", input: (fx) => ({ requestId: fx.paymentRequestId, address }) },
+  "paymentRequests.inRoom": { allow: SIGNED_IN, input: (fx) => ({ performerId: fx.users.performer.id }) },
+  "paymentRequests.payByCard": { allow: ["member"], owner: "member", input: (fx) => ({ requestId: fx.paymentRequestId }) },
+  "paymentRequests.payFromWallet": { allow: ["member"], owner: "member", input: (fx) => ({ requestId: fx.paymentRequestId }) },
+  "paymentRequests.received": { allow: SIGNED_IN, input: () => ({}) },
+  "paymentRequests.send": {
+    allow: PERFORMER,
+    input: (fx) => ({ memberId: fx.users.member.id, type: "SERVICE", description: "Matrix check", amount: 10n, idempotencyKey: key() }),
+  },
+  "paymentRequests.sent": { allow: PERFORMER, input: () => ({}) },
+  "paymentRequests.startService": { allow: PERFORMER, owner: "performer", input: (fx) => ({ requestId: fx.paymentRequestId }) },
 
   "payouts.admin.approve": { allow: ADMIN, input: () => ({ id: unknownId }) },
   "payouts.admin.approveMany": { allow: ADMIN, input: () => ({ ids: [unknownId] }) },

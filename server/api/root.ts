@@ -11,6 +11,7 @@ import { ledgerRouter } from "@/server/api/routers/ledger";
 import { adminWalletsRouter } from "@/server/api/routers/admin-wallets";
 import { membershipsRouter } from "@/server/api/routers/memberships";
 import { outboxRouter } from "@/server/api/routers/outbox";
+import { paymentRequestsRouter } from "@/server/api/routers/payment-requests";
 import { payoutsRouter } from "@/server/api/routers/payouts";
 import { performersRouter } from "@/server/api/routers/performers";
 import { revenueRouter } from "@/server/api/routers/revenue";
@@ -50,6 +51,7 @@ export const appRouter = createTRPCRouter({
   exchange: exchangeRouter,
   tabs: tabsRouter,
   revenue: revenueRouter,
+  paymentRequests: paymentRequestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -36,6 +36,7 @@ const catalogue: { [Name in RealtimeEventName]: { channels: ChannelKind[]; paylo
   "member.removed": { channels: ["room"], payload: { memberId: "u2" } },
   "member.muted": { channels: ["room"], payload: { memberId: "u2", muted: true } },
   "tab.updated": { channels: ["user", "admins"], payload: { tabId: "t1", status: "OPEN", message: "Card tab open", at } },
+  "payment_request.updated": { channels: ["user"], payload: { id: "r1", performerId: "p1", memberId: "m1", status: "PAID", change: "paid" } },
 };
 const names = Object.keys(catalogue) as RealtimeEventName[];
 

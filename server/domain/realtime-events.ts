@@ -116,6 +116,17 @@ export const REALTIME_EVENTS = {
   "member.muted": event(["room"], z.object({ memberId: z.string(), muted: z.boolean() })),
   /** A card tab changed (opened, charged, captured, failed, settled), to its member, its performer and admins; pages refetch it. */
   "tab.updated": event(["user", "admins"], z.object({ tabId: z.string(), status: z.string(), message: z.string().nullable(), at: instant })),
+  /** A payment request was sent or changed (paid, declined, expired, service times, shipping), to both its sides. */
+  "payment_request.updated": event(
+    ["user"],
+    z.object({
+      id: z.string(),
+      performerId: z.string(),
+      memberId: z.string(),
+      status: z.enum(["PENDING", "PAID", "DECLINED", "EXPIRED"]),
+      change: z.enum(["sent", "paid", "declined", "expired", "service_started", "service_finished", "shipping"]),
+    }),
+  ),
 };
 
 type Catalogue = typeof REALTIME_EVENTS;
@@ -142,6 +153,7 @@ export type RoomTipPayload = RealtimePayload<"room.tip">;
 export type MemberRemovedPayload = RealtimePayload<"member.removed">;
 export type MemberMutedPayload = RealtimePayload<"member.muted">;
 export type TabUpdatedPayload = RealtimePayload<"tab.updated">;
+export type PaymentRequestUpdatedPayload = RealtimePayload<"payment_request.updated">;
 
 export function isRealtimeEventName(name: string): name is RealtimeEventName {
   return Object.hasOwn(REALTIME_EVENTS, name);

@@ -6,12 +6,13 @@ import { showsSweepJob } from "./shows-sweep";
 import { storeOrdersSweepJob } from "./store-orders-sweep";
 import { tabsSweepJob } from "./tabs-sweep";
 import { revenueProcessorFeesJob } from "./revenue-processor-fees";
+import { paymentRequestsExpireJob } from "./payment-requests-expire";
 import type { JobDefinition } from "./definition";
 
 export { defineJob, type JobDefinition } from "./definition";
 
 /** Every background job the worker runs. */
-export const jobs = [ledgerFoldJob, earningsMatureJob, membershipRenewalJob, showsSweepJob, storeOrdersSweepJob, tabsSweepJob, revenueProcessorFeesJob] as const satisfies readonly JobDefinition[];
+export const jobs = [ledgerFoldJob, earningsMatureJob, membershipRenewalJob, showsSweepJob, storeOrdersSweepJob, tabsSweepJob, revenueProcessorFeesJob, paymentRequestsExpireJob] as const satisfies readonly JobDefinition[];
 
 type RegisteredJob = (typeof jobs)[number];
 

@@ -71,6 +71,7 @@ export type AuditTargetType =
   | "exchange_rate"
   | "ledger"
   | "membership_plan"
+  | "payment_request"
   | "payout_field"
   | "payout_method"
   | "payout_profile"

@@ -25,7 +25,7 @@ export function paymentFactsOf(subject: PaymentSubject): PaymentFacts {
 async function recordPaymentMismatch(
   db: PoolClient,
   event: GatewayEvent,
-  target: { type: "credit_purchase" | "store_order"; id: string },
+  target: { type: "credit_purchase" | "store_order" | "payment_request"; id: string },
   stored: PaymentFacts,
   atStripe: PaymentFacts,
   fields: readonly string[],
@@ -44,7 +44,7 @@ async function recordPaymentMismatch(
 export async function paymentMatches(
   db: PoolClient,
   event: GatewayEvent,
-  target: { type: "credit_purchase" | "store_order"; id: string },
+  target: { type: "credit_purchase" | "store_order" | "payment_request"; id: string },
   stored: PaymentFacts,
   subject: PaymentSubject,
 ): Promise<boolean> {

@@ -9,6 +9,8 @@ import { enqueue } from "@/server/outbox/messages";
 import type { PurchaseStatus } from "@/server/generated/prisma/enums";
 import { handlePayoutEvent } from "../payouts/stripe-payouts";
 import { restoreWonDispute, takeBackDisputed } from "./disputes";
+import { handlePaymentRequestEvent } from "../payment-requests/card-events";
+import { PAYMENT_REQUEST_METADATA_KIND } from "../payment-requests/paying";
 import { handleStoreOrderEvent } from "../store/card-events";
 import { STORE_ORDER_METADATA_KIND } from "../store/checkout";
 import { type PaymentSubject, paymentMatches } from "./payment-subjects";
@@ -59,6 +61,7 @@ export async function handlePaymentEvent(event: GatewayEvent): Promise<WebhookOu
   // payment is recorded and ignored, as unknown events are.
   if (subject.kind === "authorization") return recordIgnored(event);
   if (owner.kind === "store_order") return handleStoreOrderEvent(event, owner.id, subject);
+  if (owner.kind === "payment_request") return handlePaymentRequestEvent(event, owner.id, subject);
 
   const plan = planFor(subject);
   const result = await withTransaction(pool, async (db) => {
@@ -89,7 +92,7 @@ function uuidOr(value: string | null | undefined): string | null {
   return value && UUID.test(value) ? value : null;
 }
 
-type Owner = { kind: "credit_purchase" | "store_order"; id: string } | { kind: "card_tab"; id: string; purpose: string | undefined };
+type Owner = { kind: "credit_purchase" | "store_order" | "payment_request"; id: string } | { kind: "card_tab"; id: string; purpose: string | undefined };
 
 function ownerFromMetadata(metadata: GatewayMetadata | null | undefined, clientReferenceId?: string | null): Owner | null {
   if (metadata?.kind === TAB_METADATA_KIND) {
@@ -99,6 +102,10 @@ function ownerFromMetadata(metadata: GatewayMetadata | null | undefined, clientR
   if (metadata?.kind === STORE_ORDER_METADATA_KIND) {
     const id = uuidOr(metadata.store_order_id);
     return id ? { kind: "store_order", id } : null;
+  }
+  if (metadata?.kind === PAYMENT_REQUEST_METADATA_KIND) {
+    const id = uuidOr(metadata.payment_request_id);
+    return id ? { kind: "payment_request", id } : null;
   }
   const id = uuidOr(metadata?.purchase_id ?? clientReferenceId);
   return id ? { kind: "credit_purchase", id } : null;
