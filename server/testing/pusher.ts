@@ -12,3 +12,21 @@ export function pusherServerCalling(trigger: (channels: string | string[], event
     },
   };
 }
+
+/**
+ * `pusherServerCalling` that also answers the realtime server's presence lookup (`GET /channels/<name>/users`)
+ * with the users `present` says are on that channel now: who has a room open, as a test arranges it.
+ */
+export function pusherServerWithPresence(
+  trigger: (channels: string | string[], event: string, data: unknown) => unknown,
+  present: (channel: string) => readonly string[],
+) {
+  return {
+    ...pusherServerCalling(trigger),
+    async get({ path }: { path: string }) {
+      const channel = /^\/channels\/([^/]+)\/users$/.exec(path)?.[1];
+      if (!channel) return new Response(null, { status: 404 });
+      return Response.json({ users: present(decodeURIComponent(channel)).map((id) => ({ id })) });
+    },
+  };
+}
