@@ -31,6 +31,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/shows", label: "Shows" },
         { href: "/store", label: "Store" },
         { href: "/orders", label: "Orders" },
+        { href: "/payment-requests", label: "Requests" },
         { href: "/memberships", label: "Memberships" },
         { href: "/account", label: "Account" },
       ];
@@ -41,6 +42,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/performer/content", label: "Content" },
         { href: "/performer/store", label: "Store" },
         { href: "/performer/orders", label: "Orders" },
+        { href: "/performer/payment-requests", label: "Requests" },
         { href: "/performer/earnings", label: "Earnings" },
         { href: "/performer/revenue", label: "Revenue" },
         { href: "/performer/withdrawals", label: "Withdrawals" },

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
+import type { PrivateChatLine } from "@/components/payment-requests/request-lines";
 import { mergeChatMessages } from "@/components/rooms/room-events";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,10 +25,12 @@ interface RoomChatProps {
   status: ReactNode;
   /** Called when sending was refused because the room's view of the viewer changed (muted, removed). */
   onRefused: () => void;
+  /** Lines only the viewer sees (their payment requests), placed among the messages by time. */
+  privateLines?: readonly PrivateChatLine[];
 }
 
 /** The room's chat: the latest messages, new ones as they arrive on the room channel, and a line to write one. */
-export function RoomChat({ performerId, muted, status, onRefused }: RoomChatProps) {
+export function RoomChat({ performerId, muted, status, onRefused, privateLines = [] }: RoomChatProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const messages = useQuery(trpc.rooms.messages.queryOptions({ performerId }));
@@ -39,7 +42,7 @@ export function RoomChat({ performerId, muted, status, onRefused }: RoomChatProp
   useEffect(() => {
     const list = listRef.current;
     if (list) list.scrollTop = list.scrollHeight;
-  }, [messages.data]);
+  }, [messages.data, privateLines.length]);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -76,17 +79,30 @@ export function RoomChat({ performerId, muted, status, onRefused }: RoomChatProp
     }
     return (
       <ol ref={listRef} aria-label="Chat messages" aria-live="polite" className="max-h-96 min-h-40 space-y-3 overflow-y-auto pr-1">
-        {messages.data.length === 0 ? <li className="text-sm text-muted">No messages yet. Say hello!</li> : null}
-        {messages.data.map((message) => (
-          <li key={message.id.toString()} className="text-sm">
-            <p className="flex flex-wrap items-center gap-2">
-              <span className="font-semibold">{message.senderName}</span>
-              {message.fromPerformer ? <Badge tone="accent">Performer</Badge> : null}
-              <span className="text-xs text-muted">{timeFormat.format(message.at)}</span>
-            </p>
-            <p className="break-words whitespace-pre-line text-fg">{message.body}</p>
-          </li>
-        ))}
+        {messages.data.length === 0 && privateLines.length === 0 ? <li className="text-sm text-muted">No messages yet. Say hello!</li> : null}
+        {[
+          ...messages.data.map((message) => ({
+            key: message.id.toString(),
+            at: message.at,
+            node: (
+              <>
+                <p className="flex flex-wrap items-center gap-2">
+                  <span className="font-semibold">{message.senderName}</span>
+                  {message.fromPerformer ? <Badge tone="accent">Performer</Badge> : null}
+                  <span className="text-xs text-muted">{timeFormat.format(message.at)}</span>
+                </p>
+                <p className="break-words whitespace-pre-line text-fg">{message.body}</p>
+              </>
+            ),
+          })),
+          ...privateLines,
+        ]
+          .sort((a, b) => a.at.getTime() - b.at.getTime())
+          .map((line) => (
+            <li key={line.key} className="text-sm">
+              {line.node}
+            </li>
+          ))}
       </ol>
     );
   }

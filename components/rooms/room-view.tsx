@@ -5,6 +5,8 @@ import { type ReactNode, useRef, useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
 import type { ChannelStatus } from "@/components/realtime/shared-pusher";
+import { RequestPaymentCard } from "@/components/payment-requests/request-form";
+import { useRoomPaymentRequests } from "@/components/payment-requests/room-payment-requests";
 import { RoomChat } from "@/components/rooms/room-chat";
 import { type RoomEvent, mergeChatMessages, sortRoomMembers } from "@/components/rooms/room-events";
 import { type FeedTip, RoomFeed } from "@/components/rooms/room-feed";
@@ -140,6 +142,13 @@ export function RoomView({ initialRoom, config, walletChannel, signInHref, showP
   }
 
   const { status, members } = useRoomChannel({ config, performerId: room.performerId, inRoom, onRoomEvent, onRefused: refreshRoom });
+  const paymentRequests = useRoomPaymentRequests({
+    performerId: room.performerId,
+    isPerformer,
+    enabled: viewer !== null && inRoom,
+    config,
+    channel: walletChannel,
+  });
 
   function body() {
     if (removed) {
@@ -188,10 +197,20 @@ export function RoomView({ initialRoom, config, walletChannel, signInHref, showP
     return (
       <>
         <div className="space-y-6 lg:col-span-2">
-          <RoomChat performerId={room.performerId} muted={viewer.muted} status={STATUS_BADGES[status]} onRefused={refreshRoom} />
+          <RoomChat
+            performerId={room.performerId}
+            muted={viewer.muted}
+            status={STATUS_BADGES[status]}
+            onRefused={refreshRoom}
+            privateLines={paymentRequests.lines}
+          />
           {isPerformer ? <RoomSettingsCard /> : null}
         </div>
         <div className="space-y-6">
+          {paymentRequests.dialogs}
+          {isPerformer ? (
+            <RequestPaymentCard members={sortRoomMembers(members.values(), room.performerId).filter((member) => member.id !== room.performerId && member.role !== "ADMIN")} />
+          ) : null}
           {showPanel}
           {tipPanel}
           <RoomFeed tips={tips} />

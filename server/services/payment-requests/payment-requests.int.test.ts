@@ -12,7 +12,7 @@ import { startStripeWebhooksHarness, waitUntil, type StripeWebhooksHarness } fro
 const API_KEY = "sk_test_payment_requests_int";
 const WEBHOOK_SECRET = "whsec_payment_requests_int";
 
-const trigger = vi.hoisted(() => vi.fn(async (..._args: unknown[]) => ({})));
+const trigger = vi.hoisted(() => vi.fn<(channels: string | string[], event: string, data: unknown) => Promise<object>>(async () => ({})));
 const present = vi.hoisted(() => new Map<string, Set<string>>());
 vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/server/integrations/pusher")>()),
