@@ -1,0 +1,102 @@
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { ensureAvailableCredits } from "./fixtures/credits";
+import { openAs } from "./fixtures/shows";
+
+/**
+ * A payment request in chat: the performer, live, asks a member in the room to pay for a service; the member gets
+ * the pop-up at once and pays from Credits; both see the receipt in the chat; the performer records the service's
+ * start and finish, which both still see after a reload; both list pages show it paid.
+ */
+
+async function goLive(page: Page): Promise<void> {
+  await page.goto("/room/luna");
+  await page.getByRole("button", { name: "Go live" }).click();
+  // Live once the switch flips: the button shows before the going-live request has committed.
+  await expect(page.getByRole("button", { name: "Go offline" })).toBeVisible();
+}
+
+async function goOffline(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Go offline" }).click();
+  await page.getByRole("dialog", { name: "Go offline?" }).getByRole("button", { name: "Go offline" }).click();
+  await expect(page.getByRole("button", { name: "Go live" })).toBeVisible();
+}
+
+const chat = (page: Page): Locator => page.getByRole("list", { name: "Chat messages" });
+
+/** The chat line of `label` ("Receipt", "Service started") about the request described `description`. */
+function chatLine(page: Page, label: string, description: string): Locator {
+  return chat(page)
+    .getByRole("listitem")
+    .filter({ hasText: label })
+    .filter({ hasText: description });
+}
+
+test("a performer requests payment for a service in chat; the member pays from Credits; both see the receipt and the service times", async ({ browser, baseURL }) => {
+  await ensureAvailableCredits(baseURL!, "member1", 100n);
+  const performerPage = await openAs(browser, "performer1");
+  await goLive(performerPage);
+
+  const memberPage = await openAs(browser, "member1");
+  await memberPage.goto("/room/luna");
+  await expect(memberPage.getByRole("region", { name: "Chat", exact: true }).getByText("Connected")).toBeVisible();
+
+  const form = performerPage.getByRole("region", { name: "Request a payment" });
+  const whoPays = form.getByLabel("Who pays");
+  // The member is offered once the room's presence channel shows them in the room.
+  await expect(whoPays.getByRole("option", { name: "Mia Member" })).toBeAttached({ timeout: 15_000 });
+  const description = `Custom song ${Date.now().toString(36)}`;
+  await whoPays.selectOption({ label: "Mia Member" });
+  await form.getByRole("radio", { name: "Online service" }).check();
+  await form.getByLabel("Description").fill(description);
+  await form.getByLabel("Amount (credits)").fill("25");
+  await form.getByRole("button", { name: "Send to Mia Member" }).click();
+  await expect(performerPage.getByRole("region", { name: "Notifications" })).toContainText("Mia Member was asked for 25 credits");
+  await expect(chatLine(performerPage, "Payment request", description)).toContainText("Waiting for payment");
+
+  const popup = memberPage.getByRole("dialog", { name: "Luna Vale asks you to pay" });
+  await expect(popup).toBeVisible({ timeout: 15_000 });
+  await expect(popup).toContainText(description);
+  await expect(popup).toContainText("25 credits");
+  await expect(popup.getByRole("button", { name: /^Pay \$2\.50 by card$/ })).toBeVisible();
+  await memberPage.screenshot({ path: test.info().outputPath("payment-request-popup.png") });
+  await popup.getByRole("button", { name: "Pay now from Credits" }).click();
+  await expect(memberPage.getByRole("region", { name: "Notifications" })).toContainText("25 credits went to Luna Vale");
+  await expect(popup).toBeHidden();
+
+  await expect(chatLine(memberPage, "Receipt", description)).toContainText("You paid Luna Vale 25 credits from Credits");
+  const receipt = chatLine(performerPage, "Receipt", description);
+  await expect(receipt).toContainText("Mia Member paid 25 credits from Credits; your share: 22 credits");
+
+  await receipt.getByRole("button", { name: "Service starts now" }).click();
+  await expect(chatLine(performerPage, "Service started", description)).toBeVisible();
+  await expect(chatLine(memberPage, "Service started", description)).toBeVisible();
+  await receipt.getByRole("button", { name: "Service finished" }).click();
+  await expect(chatLine(performerPage, "Service finished", description)).toBeVisible();
+  await expect(chatLine(memberPage, "Service finished", description)).toBeVisible();
+  await expect(receipt.getByRole("button")).toHaveCount(0);
+
+  for (const page of [performerPage, memberPage]) {
+    await page.reload();
+    await expect(chatLine(page, "Receipt", description)).toBeVisible();
+    await expect(chatLine(page, "Service started", description)).toBeVisible();
+    await expect(chatLine(page, "Service finished", description)).toBeVisible();
+  }
+  await expect(memberPage.getByRole("dialog", { name: "Luna Vale asks you to pay" })).toHaveCount(0);
+
+  const listPage = await performerPage.context().newPage();
+  await listPage.goto("/performer/payment-requests");
+  const row = listPage.getByRole("row").filter({ hasText: description });
+  await expect(row).toContainText("Mia Member");
+  await expect(row).toContainText("Paid");
+  await expect(row).toContainText(/Started .* · finished /);
+  await listPage.screenshot({ path: test.info().outputPath("payment-requests-performer-list.png"), fullPage: true });
+
+  await memberPage.goto("/payment-requests");
+  const memberRow = memberPage.getByRole("row").filter({ hasText: description });
+  await expect(memberRow).toContainText("Luna Vale");
+  await expect(memberRow).toContainText("from Credits");
+  await memberPage.screenshot({ path: test.info().outputPath("payment-requests-member-list.png"), fullPage: true });
+
+  await goOffline(performerPage);
+});
