@@ -33,6 +33,8 @@ function chatLine(page: Page, label: string, description: string): Locator {
 }
 
 test("a performer requests payment for a service in chat; the member pays from Credits; both see the receipt and the service times", async ({ browser, baseURL }) => {
+  // Two browsers, a live room, four round trips each way and two list pages.
+  test.setTimeout(150_000);
   await ensureAvailableCredits(baseURL!, "member1", 100n);
   const performerPage = await openAs(browser, "performer1");
   await goLive(performerPage);

@@ -44,7 +44,7 @@ export function PayRequestDialog({ request, onClose }: { request: PaymentRequest
 
   return (
     <Dialog open onClose={close} busy={busy} title={`${request.performer.stageName} asks you to pay`}>
-      <div className="space-y-4">
+      <div className="space-y-4 px-6 pt-4">
         <div className="space-y-2 rounded-control border border-line p-4">
           <p className="flex flex-wrap items-center gap-2 text-sm">
             <Badge tone="accent">{PAYMENT_REQUEST_TYPE_LABELS[request.type]}</Badge>
@@ -97,7 +97,8 @@ export function PayRequestDialog({ request, onClose }: { request: PaymentRequest
             {cardPrice ? `Pay ${cardPrice} by card` : "Pay by card"}
           </Button>
         </div>
-        <div className="flex justify-between gap-2 border-t border-line pt-4">
+      </div>
+      <div className="mt-6 flex justify-between gap-2 border-t border-line bg-subtle/50 px-6 py-4">
           <Button variant="ghost" onClick={close} disabled={busy}>
             Later
           </Button>
@@ -119,8 +120,7 @@ export function PayRequestDialog({ request, onClose }: { request: PaymentRequest
             }
           >
             Decline
-          </Button>
-        </div>
+        </Button>
       </div>
     </Dialog>
   );

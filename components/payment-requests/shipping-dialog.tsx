@@ -69,7 +69,8 @@ export function ShippingDialog({ requestId, current, onClose }: { requestId: str
 
   return (
     <Dialog open={requestId !== null} onClose={onClose} busy={give.isPending} title="Where should it be shipped?">
-      <form onSubmit={submit} noValidate className="space-y-3">
+      <form onSubmit={submit} noValidate>
+        <div className="space-y-3 px-6 pt-4">
         {formError ? <FormAlert>{formError}</FormAlert> : null}
         {FIELDS.map((field) => (
           <Field key={field.key} label={field.label} name={field.key} error={errors[field.key]} labelSuffix={field.optional ? "optional" : undefined}>
@@ -84,7 +85,8 @@ export function ShippingDialog({ requestId, current, onClose }: { requestId: str
             )}
           </Field>
         ))}
-        <div className="flex justify-end gap-2 pt-2">
+        </div>
+        <div className="mt-6 flex flex-col-reverse gap-2 border-t border-line bg-subtle/50 px-6 py-4 sm:flex-row sm:justify-end">
           <Button variant="ghost" onClick={onClose} disabled={give.isPending}>
             Cancel
           </Button>
