@@ -41,7 +41,7 @@ test("a performer requests payment for a service in chat; the member pays from C
 
   const memberPage = await openAs(browser, "member1");
   await memberPage.goto("/room/luna");
-  await expect(memberPage.getByRole("region", { name: "Chat", exact: true }).getByText("Connected")).toBeVisible();
+  await expect(memberPage.getByRole("region", { name: "Chat", exact: true }).getByText("Connected")).toBeVisible({ timeout: 15_000 });
 
   const form = performerPage.getByRole("region", { name: "Request a payment" });
   const whoPays = form.getByLabel("Who pays");

@@ -9,7 +9,7 @@ import { formatCredits } from "@/server/domain/money";
 import { cardAmountFor, paymentRequestIdSchema, saleKindFor } from "@/server/domain/payment-requests";
 import { walletChoiceSchema } from "@/server/domain/wallet-spending";
 import { env } from "@/server/env";
-import { payments } from "@/server/integrations/payments";
+import { type Checkout, PaymentGatewayError, payments } from "@/server/integrations/payments";
 import { type SaleResult, findSellingPerformer, postSale } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
@@ -98,7 +98,7 @@ export async function payByCard(memberId: string, input: z.input<typeof paymentR
   });
   const { row } = priced;
   if (row.stripe_checkout_session_id) {
-    const checkout = await payments().readCheckout(row.stripe_checkout_session_id);
+    const checkout = await atProcessor(() => payments().readCheckout(row.stripe_checkout_session_id as string));
     if (checkout.status === "open" && checkout.url) return { checkoutUrl: checkout.url };
     if (checkout.payment === "paid") throw new DomainError("PRECONDITION_FAILED", "Your card payment went through; the request shows as paid in a moment.");
     throw new DomainError("PRECONDITION_FAILED", "The card payment for this request didn't go through. Pay it from your wallet, or ask for a new request.");
@@ -107,7 +107,8 @@ export async function payByCard(memberId: string, input: z.input<typeof paymentR
   if (!details) throw new Error(`payment request ${row.id} vanished`);
   const expiresAt = new Date(Math.max(row.expires_at.getTime(), Date.now() + MIN_CHECKOUT_SECONDS * 1000));
   const returnTo = `${env.APP_URL}/room/${details.performer_username}`;
-  const checkout = await payments().createCheckout({
+  const checkout = await atProcessor(() =>
+    payments().createCheckout({
     amountMinor: priced.amountMinor,
     currency: priced.currency,
     description: `${details.stage_name}: ${row.description} (${formatCredits(BigInt(row.amount))} credits)`,
@@ -117,9 +118,21 @@ export async function payByCard(memberId: string, input: z.input<typeof paymentR
     successUrl: returnTo,
     cancelUrl: returnTo,
     idempotencyKey: `payment-request:${row.id}:checkout`,
-  });
+    }),
+  );
   await setCheckoutSessionIfUnset(pool, row.id, checkout.id);
   if (!checkout.url) throw new DomainError("PRECONDITION_FAILED", "The card payment could not be started. Try again in a moment.");
   return { checkoutUrl: checkout.url };
 }
 
+
+/** A processor that can't be reached or refuses is the member's to retry, not a server error; nothing was charged. */
+async function atProcessor(call: () => Promise<Checkout>): Promise<Checkout> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof PaymentGatewayError)) throw error;
+    console.error("[payment requests] the card checkout could not be opened", error);
+    throw new DomainError("PRECONDITION_FAILED", "The card payment could not be started, and nothing was charged. Try again in a moment.", { reason: "CHECKOUT_UNAVAILABLE" });
+  }
+}
