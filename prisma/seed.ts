@@ -4,6 +4,7 @@ import { seedStore } from "@/prisma/seed-store";
 import { pool, prisma } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { CREDITS, adjustmentLegs, systemAccount, walletAccount } from "@/server/domain/ledger";
+import { DEFAULT_PAYMENT_REQUEST_SHARE_BPS } from "@/server/domain/payment-requests";
 import { post } from "@/server/ledger/post";
 import { postSale, setCommissionRate } from "@/server/services/sales";
 import { matureDueEarnings } from "@/server/services/earnings";
@@ -148,8 +149,8 @@ const DEFAULT_COMMISSION_RATES = [
   { kind: "CONTENT", performerShareBps: 7500 },
   { kind: "MEMBERSHIP", performerShareBps: 7500 },
   { kind: "STORE", performerShareBps: 8000 },
-  { kind: "PAYMENT_REQUEST_SERVICE", performerShareBps: 9000 },
-  { kind: "PAYMENT_REQUEST_GOODS", performerShareBps: 9600 },
+  { kind: "PAYMENT_REQUEST_SERVICE", performerShareBps: DEFAULT_PAYMENT_REQUEST_SHARE_BPS.SERVICE },
+  { kind: "PAYMENT_REQUEST_GOODS", performerShareBps: DEFAULT_PAYMENT_REQUEST_SHARE_BPS.GOODS },
 ] as const;
 
 async function seedCommissionRates(ids: DemoUserIds): Promise<void> {
