@@ -85,6 +85,8 @@ test("a performer requests payment for a service in chat; the member pays from C
     await expect(chatLine(page, "Service finished", description)).toBeVisible();
   }
   await expect(memberPage.getByRole("dialog", { name: "Luna Vale asks you to pay" })).toHaveCount(0);
+  await performerPage.getByRole("region", { name: "Chat", exact: true }).screenshot({ path: test.info().outputPath("payment-request-performer-chat.png") });
+  await memberPage.getByRole("region", { name: "Chat", exact: true }).screenshot({ path: test.info().outputPath("payment-request-member-chat.png") });
 
   const listPage = await performerPage.context().newPage();
   await listPage.goto("/performer/payment-requests");
