@@ -13,6 +13,7 @@ export const setSettingInput = z.discriminatedUnion("key", [
   z.object({ key: z.literal("shows"), value: SETTINGS.shows.schema }),
   z.object({ key: z.literal("payouts"), value: SETTINGS.payouts.schema }),
   z.object({ key: z.literal("exchange"), value: SETTINGS.exchange.schema }),
+  z.object({ key: z.literal("tabs"), value: SETTINGS.tabs.schema }),
   z.object({ key: z.literal("paymentRequests"), value: SETTINGS.paymentRequests.schema }),
 ]);
 
