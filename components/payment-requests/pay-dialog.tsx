@@ -24,7 +24,7 @@ export function PayRequestDialog({ request, onClose }: { request: PaymentRequest
   const toast = useToast();
   const [walletId, setWalletId] = useState<string | null>(null);
   const [error, setError] = useState<PaymentError | null>(null);
-  const wallets = usePayingWallets("PAYMENT_REQUESTS", walletId, request !== null);
+  const wallets = usePayingWallets("PAYMENT_REQUESTS", walletId, request !== null, request?.performer.id);
   const terms = useQuery({ ...trpc.store.paymentTerms.queryOptions(), enabled: request !== null });
   const payFromWallet = useMutation(trpc.paymentRequests.payFromWallet.mutationOptions());
   const payByCard = useMutation(trpc.paymentRequests.payByCard.mutationOptions());

@@ -18,11 +18,12 @@ export interface PayingWalletOption {
 /**
  * The member's wallets that may pay for `purpose`, with their balances, and the one chosen: the member's choice
  * while it is still on offer, else Credits (or the first on offer). Balances come from the same answer as the
- * list, so what a picker shows agrees with the wallet that pays.
+ * list, so what a picker shows agrees with the wallet that pays. `performerId` names who is paid, so a card tab
+ * open with them is offered too.
  */
-export function usePayingWallets(purpose: WalletPurpose, chosenId: string | null, enabled = true) {
+export function usePayingWallets(purpose: WalletPurpose, chosenId: string | null, enabled = true, performerId?: string) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.spending.wallets.queryOptions({ purpose }, { enabled }));
+  const query = useQuery(trpc.spending.wallets.queryOptions({ purpose, performerId }, { enabled }));
   const options = query.data ?? [];
   const chosen =
     options.find((wallet) => wallet.id === chosenId) ?? options.find((wallet) => wallet.id === CREDITS_WALLET) ?? options[0] ?? null;
