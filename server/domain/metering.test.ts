@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  chargedSeconds,
   MAX_METERED_SECONDS,
   HOLD_AHEAD_SECONDS,
   type MeterTerms,
@@ -25,6 +26,30 @@ const terms = (price: bigint, freeSeconds: number, minimumMinutes: number, incre
 
 /** The admin defaults: 60 a minute, no free time, a one-minute minimum, 30-second increments. */
 const standard = terms(60n, 0, 1, 30);
+
+describe("chargedSeconds: the time a meter is charged for", () => {
+  it.each([
+    [0, standard, 0],
+    [2, standard, 60],
+    [60, standard, 60],
+    [61, standard, 90],
+    [90, standard, 90],
+    [91, standard, 120],
+    [20, terms(60n, 30, 1, 30), 0],
+    [31, terms(60n, 30, 1, 30), 60],
+    [7, terms(60n, 0, 0, 10), 10],
+  ])("%s metered seconds: charged for %s", (seconds, meterTerms, charged) => {
+    expect(chargedSeconds(seconds, meterTerms)).toBe(charged);
+  });
+
+  it("prices exactly what chargeFor charges", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (seconds) => {
+        expect(chargeFor(chargedSeconds(seconds, standard), standard)).toBe(chargeFor(seconds, standard));
+      }),
+    );
+  });
+});
 
 describe("chargeFor", () => {
   it.each([

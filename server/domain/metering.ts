@@ -57,6 +57,20 @@ export function chargeFor(seconds: number, terms: MeterTerms): bigint {
   return minimumCharge(terms) + mulDivFloor(terms.pricePerMinute, coveredSeconds, 60n);
 }
 
+/**
+ * The time `seconds` of metered time is charged for (what chargeFor prices): none within the free seconds, the
+ * minimum minutes as soon as the meter passes them, then whole increments started.
+ */
+export function chargedSeconds(seconds: number, terms: MeterTerms): number {
+  assertMeterTerms(terms);
+  const billable = seconds - terms.freeSeconds;
+  if (billable <= 0) return 0;
+  const minimum = terms.minimumMinutes * 60;
+  const beyondMinimum = billable - minimum;
+  if (beyondMinimum <= 0) return minimum;
+  return minimum + Math.ceil(beyondMinimum / terms.incrementSeconds) * terms.incrementSeconds;
+}
+
 /** The most metered seconds `budget` credits pay for: the largest t with chargeFor(t) <= budget. */
 export function affordableSeconds(budget: bigint, terms: MeterTerms): number {
   assertMeterTerms(terms);

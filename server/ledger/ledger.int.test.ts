@@ -66,6 +66,7 @@ describe("ledger_post", () => {
       { code: `user:${member}:held:CRD`, type: "HELD", wallet_type_id: null, guarded: true, hot: false },
       { code: `user:${member}:earnings:CRD`, type: "EARNINGS", wallet_type_id: "earnings", guarded: true, hot: false },
       { code: `user:${member}:bonus:CRD`, type: "WALLET", wallet_type_id: "bonus", guarded: true, hot: false },
+      { code: `user:${member}:tab:CRD`, type: "WALLET", wallet_type_id: "tab", guarded: true, hot: false },
       { code: `user:${member}:usd:USD`, type: "WALLET", wallet_type_id: "usd", guarded: true, hot: false },
     ]);
   });

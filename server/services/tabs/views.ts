@@ -2,6 +2,7 @@ import "server-only";
 import { pool } from "@/server/db/client";
 import type { Queryable } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
+import { chargedSeconds } from "@/server/domain/metering";
 import { type TabStatus, creditsToMinor, tabProgress } from "@/server/domain/tabs";
 import { getSetting } from "../settings/settings";
 import { type TabRow, selectCharges, selectLiveTabOf, selectTab, selectTabPosition } from "./queries";
@@ -54,17 +55,28 @@ export interface TabView {
   charges: TabChargeView[];
 }
 
+/** The show time the tab's shows were charged for (the minimum and started increments included), in seconds. */
 async function chargeableSeconds(db: Queryable, tab: TabRow): Promise<number> {
-  const { rows } = await db.query<{ seconds: string }>(
-    `SELECT coalesce(sum(billed), 0) AS seconds FROM (
-       SELECT max((t.metadata ->> 'billedSeconds')::int) AS billed
-         FROM show_participants sp
-         JOIN ledger_transactions t ON t.kind = 'SHOW_CHARGE' AND t.metadata ->> 'participantId' = sp.id::text
-        WHERE sp.member_id = $1 AND sp.wallet_type_id = 'tab' AND sp.joined_at >= $2 AND ($3::timestamptz IS NULL OR sp.joined_at <= $3)
-        GROUP BY sp.id) per_meter`,
+  const { rows } = await db.query<{ billed: number; price_per_minute: string; free_seconds: number; minimum_minutes: number; increment_seconds: number }>(
+    `SELECT max((t.metadata ->> 'billedSeconds')::int) AS billed, s.price_per_minute, s.free_seconds, s.minimum_minutes, s.increment_seconds
+       FROM show_participants sp
+       JOIN shows s ON s.id = sp.show_id
+       JOIN ledger_transactions t ON t.kind = 'SHOW_CHARGE' AND t.metadata ->> 'participantId' = sp.id::text
+      WHERE sp.member_id = $1 AND sp.wallet_type_id = 'tab' AND sp.joined_at >= $2 AND ($3::timestamptz IS NULL OR sp.joined_at <= $3)
+      GROUP BY sp.id, s.id`,
     [tab.member_id, tab.opened_at ?? tab.created_at, tab.closed_at],
   );
-  return Number(rows[0]?.seconds ?? "0");
+  return rows.reduce(
+    (sum, row) =>
+      sum +
+      chargedSeconds(row.billed, {
+        pricePerMinute: BigInt(row.price_per_minute),
+        freeSeconds: row.free_seconds,
+        minimumMinutes: row.minimum_minutes,
+        incrementSeconds: row.increment_seconds,
+      }),
+    0,
+  );
 }
 
 export async function tabView(db: Queryable, tab: TabRow): Promise<TabView> {
