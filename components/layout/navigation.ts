@@ -32,6 +32,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/store", label: "Store" },
         { href: "/orders", label: "Orders" },
         { href: "/payment-requests", label: "Requests" },
+        { href: "/tabs", label: "Card tabs" },
         { href: "/memberships", label: "Memberships" },
         { href: "/account", label: "Account" },
       ];
@@ -45,6 +46,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/performer/payment-requests", label: "Requests" },
         { href: "/performer/earnings", label: "Earnings" },
         { href: "/performer/revenue", label: "Revenue" },
+        { href: "/performer/tabs", label: "Card tabs" },
         { href: "/performer/withdrawals", label: "Withdrawals" },
         { href: "/performer/memberships", label: "Fan club" },
         { href: "/wallet", label: "Wallet" },
@@ -63,6 +65,7 @@ export function navigationFor(role: Role | null, counts: NavCounts = {}): NavIte
         { href: "/admin/exchange-rates", label: "Exchange rates" },
         { href: "/admin/store", label: "Store" },
         { href: "/admin/orders", label: "Orders" },
+        { href: "/admin/tabs", label: "Card tabs" },
         { href: "/admin/memberships", label: "Memberships" },
         { href: "/admin/withdrawals", label: "Withdrawals", count: counts.pendingWithdrawals },
         { href: "/admin/books", label: "Books" },

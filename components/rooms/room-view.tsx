@@ -41,6 +41,8 @@ interface RoomViewProps {
   signInHref: string;
   /** The shows panel (components/shows) for signed-in viewers, placed by the page. */
   showPanel: ReactNode;
+  /** The card tab panel (components/tabs): the member's tab, or the performer's open tabs; placed by the page. */
+  tabPanel: ReactNode;
 }
 
 /** The performer's own switch: go live, or go offline (which ends their shows in progress). */
@@ -97,7 +99,7 @@ function OnlineSwitch({ online }: { online: boolean }) {
  * room feed, tips and shows over the room's presence channel. A member removed while here leaves the channel at
  * once and sees why; the server refuses them everything in the room anyway.
  */
-export function RoomView({ initialRoom, config, walletChannel, signInHref, showPanel }: RoomViewProps) {
+export function RoomView({ initialRoom, config, walletChannel, signInHref, showPanel, tabPanel }: RoomViewProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -212,6 +214,7 @@ export function RoomView({ initialRoom, config, walletChannel, signInHref, showP
             <RequestPaymentCard members={sortRoomMembers(members.values(), room.performerId).filter((member) => member.id !== room.performerId && member.role !== "ADMIN")} />
           ) : null}
           {showPanel}
+          {tabPanel}
           {tipPanel}
           <RoomFeed tips={tips} />
           <RoomPeople

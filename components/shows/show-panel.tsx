@@ -9,6 +9,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { useSharedChannel } from "@/components/realtime/shared-pusher";
 import { MeterReadout, ParticipantList, termsText } from "@/components/shows/meter-readout";
 import { type ShowEvent, showEventHandlers } from "@/components/shows/show-events";
+import { OpenTabButton } from "@/components/tabs/open-tab-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -55,20 +56,24 @@ function refusalOf(error: unknown): Refusal {
   return { message: describeTrpcError(error).message, needsCredits: domainCode === "INSUFFICIENT_FUNDS" };
 }
 
-function RefusalNotice({ refusal }: { refusal: Refusal }) {
+/** Why the request was refused; short of credits, the member may buy some or pay by card tab instead. */
+function RefusalNotice({ refusal, tabWith }: { refusal: Refusal; tabWith?: { performerId: string; stageName: string } }) {
   return (
-    <FormAlert>
-      {refusal.message}
-      {refusal.needsCredits ? (
-        <>
-          {" "}
-          <Link href="/wallet/buy" className="font-semibold underline">
-            Buy credits
-          </Link>{" "}
-          and try again.
-        </>
-      ) : null}
-    </FormAlert>
+    <div className="space-y-3">
+      <FormAlert>
+        {refusal.message}
+        {refusal.needsCredits ? (
+          <>
+            {" "}
+            <Link href="/wallet/buy" className="font-semibold underline">
+              Buy credits
+            </Link>{" "}
+            and try again.
+          </>
+        ) : null}
+      </FormAlert>
+      {refusal.needsCredits && tabWith ? <OpenTabButton performerId={tabWith.performerId} stageName={tabWith.stageName} label="Open a card tab instead" size="sm" /> : null}
+    </div>
   );
 }
 
@@ -381,7 +386,7 @@ function RequestPrivateShow({ performerId, room, onRequested }: { performerId: s
 
   return (
     <div className="space-y-4">
-      {refusal ? <RefusalNotice refusal={refusal} /> : null}
+      {refusal ? <RefusalNotice refusal={refusal} tabWith={{ performerId, stageName: room?.stageName ?? "the performer" }} /> : null}
       <p className="text-sm">
         Ask {room?.stageName ?? "the performer"} for a one-to-one show{terms ? ` at ${termsText(terms)}` : ""}. You&apos;re charged from the
         moment the performer accepts, by the database clock, and only while you&apos;re both here.

@@ -18,6 +18,7 @@ import { QueryError } from "@/components/wallet/query-error";
 import type { AppRouter } from "@/server/api/root";
 import { exchangeQuoteInputSchema, parseAmount } from "@/server/domain/exchange";
 import { formatWalletAmount } from "@/server/domain/money";
+import { CARD_TAB_WALLET } from "@/server/domain/wallets";
 
 type Outputs = inferRouterOutputs<AppRouter>["exchange"];
 type Wallet = Outputs["wallets"][number];
@@ -152,10 +153,11 @@ export function ExchangeForm() {
   const [confirmError, setConfirmError] = useState<string | null>(null);
   const secondsLeft = useCountdown(quote);
 
-  const sources = wallets.filter((wallet) => wallet.exchangeOut);
+  // The card tab wallet holds a card's authorisation, never value to exchange, whatever its type says.
+  const sources = wallets.filter((wallet) => wallet.exchangeOut && wallet.id !== CARD_TAB_WALLET);
   const [picked, setPicked] = useState({ fromWalletTypeId: "", toWalletTypeId: "" });
   const fromId = sources.some((wallet) => wallet.id === picked.fromWalletTypeId) ? picked.fromWalletTypeId : (sources[0]?.id ?? "");
-  const targets = wallets.filter((wallet) => wallet.exchangeIn && wallet.id !== fromId);
+  const targets = wallets.filter((wallet) => wallet.exchangeIn && wallet.id !== fromId && wallet.id !== CARD_TAB_WALLET);
   const toId = targets.some((wallet) => wallet.id === picked.toWalletTypeId) ? picked.toWalletTypeId : (targets[0]?.id ?? "");
   const from = wallets.find((wallet) => wallet.id === fromId);
   const form = useZodForm({

@@ -15,6 +15,7 @@ import { useToast } from "@/components/ui/toast";
 import { QueryError } from "@/components/wallet/query-error";
 import { MAX_TOP_UPS_PER_DAY, autoTopUpSchema, setActiveWalletSchema } from "@/server/domain/active-wallet";
 import { formatWalletAmount, parseUnits, plainUnits } from "@/server/domain/money";
+import { CARD_TAB_WALLET } from "@/server/domain/wallets";
 import type { LiveWalletChoice, WalletPreferences } from "@/server/services/wallet";
 
 /**
@@ -134,7 +135,8 @@ function AutoTopUpForm({ preferences, wallets }: { preferences: WalletPreference
   const setRule = useMutation(trpc.walletPreferences.setAutoTopUp.mutationOptions());
   const clearRule = useMutation(trpc.walletPreferences.clearAutoTopUp.mutationOptions());
   const active = wallets.find((wallet) => wallet.id === preferences.activeWalletTypeId);
-  const sources = wallets.filter((wallet) => wallet.mayBeSource && wallet.id !== preferences.activeWalletTypeId);
+  // A card tab is funded by a card's authorisation only; it never tops another wallet up.
+  const sources = wallets.filter((wallet) => wallet.mayBeSource && wallet.id !== preferences.activeWalletTypeId && wallet.id !== CARD_TAB_WALLET);
   const rule = preferences.autoTopUp;
   const ruleSource = rule ? wallets.find((wallet) => wallet.id === rule.sourceWalletTypeId) : undefined;
   const schema = useMemo(() => topUpFormSchema(wallets, active?.exponent ?? 0), [wallets, active?.exponent]);

@@ -12,9 +12,16 @@ import { formatWalletAmount } from "@/server/domain/money";
 import { WalletHistory } from "@/components/wallet/wallet-history";
 import { QueryError } from "@/components/wallet/query-error";
 import type { AppRouter } from "@/server/api/root";
-import { CREDITS_WALLET } from "@/server/domain/wallets";
+import { CARD_TAB_WALLET, CREDITS_WALLET } from "@/server/domain/wallets";
 
 type OwnWallet = inferRouterOutputs<AppRouter>["wallet"]["wallets"][number];
+
+/** The member's live card tab, shown beside the wallets as a link to its page (its wallet is not one to pick). */
+interface LiveTab {
+  id: string;
+  stageName: string;
+  balance: bigint;
+}
 
 /** The wallet named in the URL, else Credits (every user has it), else the first. */
 export function selectedWallet<W extends { id: string }>(wallets: readonly W[], requested: string | undefined): W | undefined {
@@ -22,7 +29,7 @@ export function selectedWallet<W extends { id: string }>(wallets: readonly W[], 
 }
 
 /** Every wallet with its live balance: links, so the choice lives in the URL and survives a reload. */
-function WalletSwitcher({ wallets, selectedId }: { wallets: OwnWallet[]; selectedId: string }) {
+function WalletSwitcher({ wallets, selectedId, tab }: { wallets: OwnWallet[]; selectedId: string; tab: LiveTab | null }) {
   return (
     <nav aria-label="Your wallets">
       <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -50,6 +57,17 @@ function WalletSwitcher({ wallets, selectedId }: { wallets: OwnWallet[]; selecte
             </li>
           );
         })}
+        {tab ? (
+          <li>
+            <Link href={`/tabs/${tab.id}`} className="block rounded-card border border-dashed border-line-strong bg-surface px-4 py-3 shadow-card transition-colors hover:border-accent-500">
+              <span className="flex items-center justify-between gap-2 text-sm font-semibold text-fg">
+                Card tab
+                <span className="text-xs font-normal text-muted">with {tab.stageName}</span>
+              </span>
+              <span className="mt-1 block text-lg font-bold tabular-nums text-fg">{formatWalletAmount(tab.balance, { currency: "CRD" })}</span>
+            </Link>
+          </li>
+        ) : null}
       </ul>
     </nav>
   );
@@ -108,6 +126,7 @@ export function WalletOverview({ requested }: { requested: string | undefined })
   const trpc = useTRPC();
   const wallets = useQuery(trpc.wallet.wallets.queryOptions());
   const balances = useQuery(trpc.wallet.balances.queryOptions());
+  const liveTab = useQuery(trpc.tabs.mine.queryOptions());
 
   if (wallets.isError) return <QueryError what="your wallets" onRetry={() => void wallets.refetch()} retrying={wallets.isFetching} />;
   if (!wallets.data) {
@@ -119,12 +138,20 @@ export function WalletOverview({ requested }: { requested: string | undefined })
       </div>
     );
   }
-  const live = wallets.data.map((wallet) => ({ ...wallet, balance: balances.data?.wallets[wallet.id] ?? wallet.balance }));
+  // Every user has the built-in card tab wallet; it holds something only while a tab is open, and is reached through the tab.
+  const live = wallets.data
+    .filter((wallet) => wallet.id !== CARD_TAB_WALLET)
+    .map((wallet) => ({ ...wallet, balance: balances.data?.wallets[wallet.id] ?? wallet.balance }));
   const selected = selectedWallet(live, requested);
   if (!selected) return null;
+  const tab = liveTab.data && liveTab.data.status !== "OPENING" ? liveTab.data : null;
   return (
     <div className="space-y-6">
-      <WalletSwitcher wallets={live} selectedId={selected.id} />
+      <WalletSwitcher
+        wallets={live}
+        selectedId={selected.id}
+        tab={tab ? { id: tab.id, stageName: tab.stageName, balance: balances.data?.wallets[CARD_TAB_WALLET] ?? tab.left } : null}
+      />
       <WalletDetail wallet={selected} />
       <WalletHistory key={selected.id} wallet={selected} />
     </div>

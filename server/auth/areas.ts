@@ -13,6 +13,7 @@ const AREA_ROOTS: ReadonlyArray<readonly [prefix: string, area: Area]> = [
   ["/orders", "member"],
   ["/memberships", "member"],
   ["/shows", "member"],
+  ["/tabs", "member"],
   ["/performer", "performer"],
   ["/admin", "admin"],
 ];

@@ -7,6 +7,7 @@ import { PlanList } from "@/components/memberships/plan-list";
 import { PerformerAvatar } from "@/components/performers/performer-card";
 import { TipPanel } from "@/components/tips/tip-panel";
 import { Badge } from "@/components/ui/badge";
+import { OpenTabButton } from "@/components/tabs/open-tab-dialog";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { getServerApi } from "@/server/api/server";
@@ -60,6 +61,7 @@ export default async function PerformerProfilePage({ params }: { params: Params 
                 Live
               </Badge>
             ) : null}
+            {viewer?.role === "MEMBER" ? <OpenTabButton performerId={room.performerId} stageName={performer.stageName} variant="inverse" /> : null}
             <ButtonLink href={`/room/${performer.username}`} variant={room.online ? "primary" : "inverse"}>
               Enter room
             </ButtonLink>

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RoomView } from "@/components/rooms/room-view";
 import { ShowPanel } from "@/components/shows/show-panel";
+import { PerformerTabs } from "@/components/tabs/performer-tabs";
+import { RoomTabPanel } from "@/components/tabs/room-tab-panel";
 import { getServerApi } from "@/server/api/server";
 import { publicPusherConfig, userChannel } from "@/server/integrations/pusher";
 
@@ -41,6 +43,14 @@ export default async function RoomPage({ params }: { params: Params }) {
         realtime={{ config, channel: userChannel(viewer.id) }}
       />
     ) : null;
+  const realtime = viewer ? { config, channel: userChannel(viewer.id) } : null;
+  // A member pays by card tab in the room; the performer sees the tabs open with them.
+  const tabPanel =
+    realtime && viewer?.id === room.performerId ? (
+      <PerformerTabs realtime={realtime} liveOnly />
+    ) : realtime && viewer?.role === "MEMBER" ? (
+      <RoomTabPanel performerId={room.performerId} stageName={room.stageName} realtime={realtime} />
+    ) : null;
   return (
     <RoomView
       initialRoom={room}
@@ -48,6 +58,7 @@ export default async function RoomPage({ params }: { params: Params }) {
       walletChannel={viewer ? userChannel(viewer.id) : null}
       signInHref={signInHref}
       showPanel={showPanel}
+      tabPanel={tabPanel}
     />
   );
 }

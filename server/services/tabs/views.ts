@@ -172,8 +172,20 @@ export async function adminTabs(status: TabStatus | null): Promise<TabView[]> {
   return Promise.all(rows.map((row) => tabView(pool, row)));
 }
 
-/** What a member may choose when opening a tab. */
-export async function tabTerms(): Promise<{ minLimitMinor: bigint; maxLimitMinor: bigint; currency: string; creditPriceMinor: bigint }> {
+/** What a member may choose when opening a tab, and who bears a written-off tab (for the performer's confirmation). */
+export async function tabTerms(): Promise<{
+  minLimitMinor: bigint;
+  maxLimitMinor: bigint;
+  currency: string;
+  creditPriceMinor: bigint;
+  writeOffBorneBy: "PLATFORM" | "PERFORMER";
+}> {
   const [tabs, store] = await Promise.all([getSetting(pool, "tabs"), getSetting(pool, "store")]);
-  return { minLimitMinor: tabs.minLimitMinor, maxLimitMinor: tabs.maxLimitMinor, currency: store.currency, creditPriceMinor: store.creditPriceMinor };
+  return {
+    minLimitMinor: tabs.minLimitMinor,
+    maxLimitMinor: tabs.maxLimitMinor,
+    currency: store.currency,
+    creditPriceMinor: store.creditPriceMinor,
+    writeOffBorneBy: tabs.writeOffBorneBy,
+  };
 }
