@@ -27,7 +27,7 @@ const ACCESS_LABELS: Record<RoomAccess, string> = {
   PAID: "Members who unlocked room access",
 };
 
-type NumberField = "privatePricePerMinute" | "groupPricePerMinute" | "freeSeconds" | "minimumMinutes" | "incrementSeconds";
+type NumberField = "privatePricePerMinute" | "groupPricePerMinute" | "freeSeconds" | "minimumMinutes" | "incrementSeconds" | "tabSplitThreshold";
 
 function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
   const trpc = useTRPC();
@@ -35,7 +35,7 @@ function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
   const toast = useToast();
   const update = useMutation(trpc.rooms.updateSettings.mutationOptions());
   const { bounds, defaults } = settings;
-  const form = useZodForm({ schema: roomSettingsFormSchema(bounds), initial: formValuesFrom(settings) });
+  const form = useZodForm({ schema: roomSettingsFormSchema(bounds, settings.tabSplitAllowed), initial: formValuesFrom(settings) });
   const { values, errors, set } = form;
 
   const submit = form.onSubmit(async (input) => {
@@ -69,6 +69,18 @@ function RoomSettingsForm({ settings }: { settings: RoomSettingsView }) {
           "Billing increment (seconds)",
           defaults.incrementSeconds.toString(),
           `After the minimum, charged per increment. Blank: site default (${defaults.incrementSeconds}).`,
+        )}
+        {settings.tabSplitAllowed ? (
+          numberField(
+            "tabSplitThreshold",
+            "Card tab split threshold (credits)",
+            "",
+            "Optional. A member's card tab is charged each time this many credits accrue, so a failed card loses at most this much. Blank: charged once, when the tab closes.",
+          )
+        ) : (
+          <p className="text-sm text-muted sm:col-span-2">
+            Card tabs in your room are charged as Tipmeter sets{settings.tabSplitThreshold !== null ? ` (your earlier ${formatCredits(settings.tabSplitThreshold)}-credit split no longer applies)` : ""}.
+          </p>
         )}
         <Field label="Meter control" name="meterControl" error={errors.meterControl}>
           {(control) => (

@@ -7,8 +7,8 @@ const PLAN_ID = "7d0f6a4e-3b1c-4c2a-9e5f-1a2b3c4d5e6f";
 const ITEM_ID = "0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e";
 
 /** The form's values read as the input, or the first message on each refused field. */
-function settingsInputFrom(values: RoomSettingsFormValues, limits: typeof bounds) {
-  const parsed = roomSettingsFormSchema(limits).safeParse(values);
+function settingsInputFrom(values: RoomSettingsFormValues, limits: typeof bounds, tabSplitAllowed = true) {
+  const parsed = roomSettingsFormSchema(limits, tabSplitAllowed).safeParse(values);
   if (parsed.success) return { ok: true, input: parsed.data };
   const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsFromIssues(parsed.error.issues)).map(([field, messages]) => [field, messages[0]]));
   return { ok: false, fieldErrors };
@@ -24,6 +24,7 @@ const blank: RoomSettingsFormValues = {
   access: "PUBLIC",
   requiredPlanId: "",
   accessItemId: "",
+  tabSplitThreshold: "",
 };
 
 describe("roomSettingsFormSchema", () => {
@@ -40,8 +41,27 @@ describe("roomSettingsFormSchema", () => {
         access: "PUBLIC",
         requiredPlanId: null,
         accessItemId: null,
+        tabSplitThreshold: null,
       },
     });
+  });
+
+  it.each([
+    ["50", true, { ok: true, value: 50n }],
+    [" 1,000 ", true, { ok: true, value: 1000n }],
+    ["", true, { ok: true, value: null }],
+    ["75", false, { ok: true, value: undefined }],
+    ["0", true, { ok: false }],
+    ["2.5", true, { ok: false }],
+    ["lots", true, { ok: false }],
+  ] as const)("reads the card tab split threshold %j (performers may set it: %s)", (typed, allowed, expected) => {
+    const result = settingsInputFrom({ ...blank, tabSplitThreshold: typed }, bounds, allowed);
+    if (expected.ok) expect(result).toMatchObject({ ok: true, input: { tabSplitThreshold: expected.value } });
+    else
+      expect(result).toEqual({
+        ok: false,
+        fieldErrors: { tabSplitThreshold: "Enter a whole number of credits (at least 1), or leave it blank to charge once when the tab closes." },
+      });
   });
 
   it("reads typed prices and terms, and only the choice the access needs", () => {
@@ -72,6 +92,7 @@ describe("roomSettingsFormSchema", () => {
         access: "MEMBERSHIP",
         requiredPlanId: PLAN_ID,
         accessItemId: null,
+        tabSplitThreshold: null,
       },
     });
   });

@@ -16,6 +16,7 @@ export type RoomSettingsFormValues = {
   access: RoomAccess;
   requiredPlanId: string;
   accessItemId: string;
+  tabSplitThreshold: string;
 };
 
 const text = (value: bigint | number | null) => (value === null ? "" : value.toString());
@@ -31,6 +32,7 @@ export function formValuesFrom(settings: RoomSettingsView): RoomSettingsFormValu
     access: settings.access,
     requiredPlanId: settings.requiredPlanId ?? "",
     accessItemId: settings.accessItemId ?? "",
+    tabSplitThreshold: text(settings.tabSplitThreshold),
   };
 }
 
@@ -46,7 +48,7 @@ const TERM_UNITS = { freeSeconds: "seconds", minimumMinutes: "minutes", incremen
  * their ranges here, with messages that name the blank option, so the performer hears about every field at once;
  * the result is then checked by the input's own schema.
  */
-export function roomSettingsFormSchema(bounds: RoomSettingsView["bounds"]) {
+export function roomSettingsFormSchema(bounds: RoomSettingsView["bounds"], tabSplitAllowed = true) {
   return z
     .object({
       privatePricePerMinute: z.string(),
@@ -58,6 +60,7 @@ export function roomSettingsFormSchema(bounds: RoomSettingsView["bounds"]) {
       access: z.enum(ROOM_ACCESS_VALUES),
       requiredPlanId: z.string(),
       accessItemId: z.string(),
+      tabSplitThreshold: z.string(),
     })
     .transform((values, ctx) => {
       const refuse = (field: keyof RoomSettingsFormValues, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
@@ -84,6 +87,18 @@ export function roomSettingsFormSchema(bounds: RoomSettingsView["bounds"]) {
         return parsed;
       };
 
+      const splitThreshold = (): bigint | null | undefined => {
+        // Not the performer's to set while the admin keeps it: sent as absent, so the stored value stays.
+        if (!tabSplitAllowed) return undefined;
+        if (values.tabSplitThreshold.trim() === "") return null;
+        const parsed = parseCredits(values.tabSplitThreshold);
+        if (parsed === null || parsed < 1n) {
+          refuse("tabSplitThreshold", "Enter a whole number of credits (at least 1), or leave it blank to charge once when the tab closes.");
+          return null;
+        }
+        return parsed;
+      };
+
       const input: UpdateRoomSettingsInput = {
         privatePricePerMinute: price("privatePricePerMinute"),
         groupPricePerMinute: price("groupPricePerMinute"),
@@ -94,6 +109,7 @@ export function roomSettingsFormSchema(bounds: RoomSettingsView["bounds"]) {
         access: values.access,
         requiredPlanId: values.access === "MEMBERSHIP" ? values.requiredPlanId || null : null,
         accessItemId: values.access === "PAID" ? values.accessItemId || null : null,
+        tabSplitThreshold: splitThreshold(),
       };
       if (values.access === "MEMBERSHIP" && !values.requiredPlanId) refuse("requiredPlanId", "Choose the plan whose members may enter.");
       if (values.access === "PAID" && !values.accessItemId) refuse("accessItemId", "Choose the room-access item members unlock to enter.");

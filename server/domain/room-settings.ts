@@ -9,6 +9,7 @@ import { storableBigint } from "./storable";
  */
 
 const pricePerMinute = storableBigint(z.bigint().min(1n, "A price is at least 1 credit a minute."));
+const splitThreshold = storableBigint(z.bigint().min(1n, "A split threshold is at least 1 credit."));
 
 function termSchema(limits: { min: number; max: number }, label: string) {
   return z
@@ -29,5 +30,7 @@ export const updateRoomSettingsSchema = z.object({
   access: z.enum(ROOM_ACCESS_VALUES).optional(),
   requiredPlanId: z.uuid().nullable().optional(),
   accessItemId: z.uuid().nullable().optional(),
+  /** Card tabs opened in this room are charged whenever this many credits accrued; null: once, when they close. */
+  tabSplitThreshold: splitThreshold.nullable().optional(),
 });
 export type UpdateRoomSettingsInput = z.input<typeof updateRoomSettingsSchema>;

@@ -26,6 +26,10 @@ export interface RoomSettingsView {
   overrides: RoomTermOverrides;
   defaults: ShowTerms;
   bounds: ShowPriceBounds;
+  /** Card tabs opened in the room are charged whenever this many credits accrued; null: the site's default. */
+  tabSplitThreshold: bigint | null;
+  /** Whether the admin lets performers set their room's split threshold (setting tabs.performersMaySetSplit). */
+  tabSplitAllowed: boolean;
   /** The performer's plans and published room-access items, for the access choice. */
   plans: { id: string; name: string }[];
   accessItems: { id: string; title: string; price: bigint }[];
@@ -35,12 +39,14 @@ type Reader = PrismaClient | Prisma.TransactionClient;
 
 /** The performer's own room settings, with the defaults and bounds the settings form shows. */
 export async function getRoomSettings(performer: RoomActor): Promise<RoomSettingsView> {
-  return readRoomSettings(prisma, performer.id, await getSetting(pool, "shows"));
+  const [shows, tabs] = await Promise.all([getSetting(pool, "shows"), getSetting(pool, "tabs")]);
+  return readRoomSettings(prisma, performer.id, shows, tabs);
 }
 
 /** `db` may be a transaction's client, so the reads run one after the other. */
-async function readRoomSettings(db: Reader, performerId: string, shows: SettingValue<"shows">): Promise<RoomSettingsView> {
-  const room: RoomState = (await db.room.findUnique({ where: { performerId } })) ?? NEW_ROOM;
+async function readRoomSettings(db: Reader, performerId: string, shows: SettingValue<"shows">, tabs: SettingValue<"tabs">): Promise<RoomSettingsView> {
+  const row = await db.room.findUnique({ where: { performerId } });
+  const room: RoomState = row ?? NEW_ROOM;
   // A plan or item no longer offered stays listed while the room still uses it.
   const plans = await db.membershipPlan.findMany({
     where: { performerId, OR: [{ active: true }, ...(room.requiredPlanId ? [{ id: room.requiredPlanId }] : [])] },
@@ -62,6 +68,8 @@ async function readRoomSettings(db: Reader, performerId: string, shows: SettingV
     overrides: overridesOf(room),
     defaults: effectiveTerms(overridesOf(NEW_ROOM), shows),
     bounds: { minPricePerMinute: shows.minPricePerMinute, maxPricePerMinute: shows.maxPricePerMinute },
+    tabSplitThreshold: row?.tabSplitThreshold ?? null,
+    tabSplitAllowed: tabs.performersMaySetSplit,
     plans,
     accessItems,
   };
@@ -118,7 +126,7 @@ function audited(room: RoomState): Record<string, unknown> {
  */
 export async function updateRoomSettings(performer: RoomActor, input: UpdateRoomSettingsInput): Promise<RoomSettingsView> {
   const changes = updateRoomSettingsSchema.parse(input);
-  const shows = await getSetting(pool, "shows");
+  const [shows, tabs] = await Promise.all([getSetting(pool, "shows"), getSetting(pool, "tabs")]);
   const bounds = { minPricePerMinute: shows.minPricePerMinute, maxPricePerMinute: shows.maxPricePerMinute };
   for (const [field, label] of [
     ["privatePricePerMinute", "private show"],
@@ -128,9 +136,14 @@ export async function updateRoomSettings(performer: RoomActor, input: UpdateRoom
     const problem = price === undefined || price === null ? null : priceProblem(label, price, bounds);
     if (problem) refuseField(field, problem);
   }
+  if (changes.tabSplitThreshold != null && !tabs.performersMaySetSplit) {
+    refuseField("tabSplitThreshold", "Card tab split thresholds are set by Tipmeter for now; leave the field blank.");
+  }
   return prisma.$transaction(async (tx) => {
     await lockRoomWithPrisma(tx, performer.id);
-    const before: RoomState = await tx.room.findUniqueOrThrow({ where: { performerId: performer.id } });
+    const row = await tx.room.findUniqueOrThrow({ where: { performerId: performer.id } });
+    const before: RoomState = row;
+    const tabSplitThreshold = pick(changes.tabSplitThreshold, row.tabSplitThreshold);
     const access = pick(changes.access, before.access);
     const after: RoomState = {
       online: before.online,
@@ -158,14 +171,18 @@ export async function updateRoomSettings(performer: RoomActor, input: UpdateRoom
         freeSeconds: after.freeSeconds,
         minimumMinutes: after.minimumMinutes,
         incrementSeconds: after.incrementSeconds,
+        tabSplitThreshold,
       },
     });
     await recordAuditWithPrisma(tx, {
       actorId: performer.id,
       action: "room.settings",
       target: { type: "room", id: performer.id },
-      details: { before: audited(before), after: audited(after) },
+      details: {
+        before: { ...audited(before), tab_split_threshold: row.tabSplitThreshold },
+        after: { ...audited(after), tab_split_threshold: tabSplitThreshold },
+      },
     });
-    return readRoomSettings(tx, performer.id, shows);
+    return readRoomSettings(tx, performer.id, shows, tabs);
   });
 }

@@ -240,6 +240,41 @@ describe("room settings", () => {
     }
   });
 
+  it("sets the room's card tab split threshold, audited, and refuses it while the admin keeps it", async () => {
+    const tabs = { minLimitMinor: 2_000n, maxLimitMinor: 50_000n, defaultSplitThreshold: null, performersMaySetSplit: true, writeOffBorneBy: "PLATFORM", settleAfterHours: 120 } as const;
+    expect(await callerAs(otherPerformer).rooms.settings()).toMatchObject({ tabSplitThreshold: null, tabSplitAllowed: true });
+    expect(await refusalOf(() => callerAs(otherPerformer).rooms.updateSettings({ tabSplitThreshold: 0n }))).toBe("BAD_REQUEST");
+    const saved = await callerAs(otherPerformer).rooms.updateSettings({ tabSplitThreshold: 50n });
+    expect(saved.tabSplitThreshold).toBe(50n);
+    const stored = await pool.query<{ tab_split_threshold: string | null }>("SELECT tab_split_threshold FROM rooms WHERE performer_id = $1", [otherPerformer.id]);
+    expect(stored.rows[0]?.tab_split_threshold).toBe("50");
+    // Other changes leave it as it is; null puts it back to the site's.
+    expect((await callerAs(otherPerformer).rooms.updateSettings({ groupPricePerMinute: 8n })).tabSplitThreshold).toBe(50n);
+    const { rows } = await pool.query<{ details: { before: { tab_split_threshold: string | null }; after: { tab_split_threshold: string | null } } }>(
+      "SELECT details FROM audit_log WHERE action = 'room.settings' AND target_id = $1 ORDER BY id DESC LIMIT 2",
+      [otherPerformer.id],
+    );
+    expect(rows.map((row) => [row.details.before.tab_split_threshold, row.details.after.tab_split_threshold])).toEqual([
+      ["50", "50"],
+      [null, "50"],
+    ]);
+
+    await setSetting(admin.id, "tabs", { ...tabs, performersMaySetSplit: false });
+    try {
+      expect(await callerAs(otherPerformer).rooms.settings()).toMatchObject({ tabSplitThreshold: 50n, tabSplitAllowed: false });
+      expect(await refusalOf(() => callerAs(otherPerformer).rooms.updateSettings({ tabSplitThreshold: 20n }))).toBe(
+        "BAD_REQUEST: Card tab split thresholds are set by Tipmeter for now; leave the field blank.",
+      );
+      expect((await callerAs(otherPerformer).rooms.settings()).tabSplitThreshold).toBe(50n);
+      // The form leaves the field out while it is not the performer's to set, and the rest still saves.
+      expect((await callerAs(otherPerformer).rooms.updateSettings({ groupPricePerMinute: 9n })).overrides.groupPricePerMinute).toBe(9n);
+      expect((await callerAs(otherPerformer).rooms.updateSettings({ tabSplitThreshold: null })).tabSplitThreshold).toBeNull();
+    } finally {
+      await setSetting(admin.id, "tabs", tabs);
+      await callerAs(otherPerformer).rooms.updateSettings({ groupPricePerMinute: null, tabSplitThreshold: null });
+    }
+  });
+
   it("lets only performers change room settings, and only their own", async () => {
     expect(await refusalOf(() => callerAs(member).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
     expect(await refusalOf(() => callerAs(admin).rooms.updateSettings({ privatePricePerMinute: 10n }))).toBe("FORBIDDEN");
