@@ -1,5 +1,5 @@
-import type { Locator, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import type { Browser, Locator, Page } from "@playwright/test";
+import { type MailSink, expect, test } from "./fixtures";
 import { credits, openAs, stat } from "./fixtures/shows";
 import { newAccount, signUpThroughPage } from "./fixtures/sign-up";
 import { emulatorControl, emulatorStripe, sessionIdOfPayPage } from "./fixtures/stripe";
@@ -11,7 +11,7 @@ import { emulatorControl, emulatorStripe, sessionIdOfPayPage } from "./fixtures/
  * is due with another card.
  */
 
-const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+const shot = (target: Page | Locator, name: string) => target.screenshot({ path: test.info().outputPath(`${name}.png`) });
 
 function money(text: string): number {
   const match = /\$([\d,]+\.\d{2})/.exec(text);
@@ -60,13 +60,23 @@ async function openTwentyDollarTab(page: Page, openFrom: Locator): Promise<{ tab
   return { tabPath: new URL(page.url()).pathname, sessionId };
 }
 
-test("a member pays a private show and a tip from a $20 card tab, split at Luna's threshold and captured when the show ends", async ({ browser, mail }) => {
+test("a member pays a private show and tips from a $20 card tab, split at Luna's threshold and captured when the show ends", async ({ browser, mail }) => {
   test.setTimeout(180_000);
   const luna = await openAs(browser, "performer1");
   await luna.goto("/room/luna");
   const thresholdBefore = await setSplitThreshold(luna, "50");
   const lunaShows = await goLive(luna);
+  try {
+    await payByTab(browser, luna, lunaShows, mail);
+  } finally {
+    await luna.goto("/room/luna");
+    if (await luna.getByRole("button", { name: "Go offline" }).isVisible()) await goOffline(luna);
+    await setSplitThreshold(luna, thresholdBefore);
+  }
+});
 
+/** The member's side of the first test, with Luna live in her room; the test puts Luna's room back as it was. */
+async function payByTab(browser: Browser, luna: Page, lunaShows: Locator, mail: MailSink): Promise<void> {
   const page = await (await browser.newContext()).newPage();
   const member = await signUpThroughPage(page, newAccount("tabber", "Tess Tabber"));
   await page.goto("/room/luna");
@@ -76,9 +86,16 @@ test("a member pays a private show and a tip from a $20 card tab, split at Luna'
   await expect(stat(page.locator("main"), "Charged every")).toHaveText("50 credits");
   await shot(page, "tab-page-open");
 
+  // The wallet page shows the live tab as a link to it, not as a wallet to pick.
+  await page.goto("/wallet");
+  const tabLink = page.getByRole("navigation", { name: "Your wallets" }).getByRole("link", { name: /Card tab/ });
+  await expect(tabLink).toContainText("200 credits");
+  await expect(tabLink).toHaveAttribute("href", tabPath);
+  await shot(page, "wallet-with-tab");
+
   await page.goto("/room/luna");
   await expect(stat(tabPanel, "Left")).toHaveText("200 credits");
-  await shot(page, "room-tab-panel");
+  await shot(tabPanel, "room-tab-panel");
 
   const shows = page.getByRole("region", { name: "Shows", exact: true });
   await shows.getByRole("button", { name: "Request a private show" }).click();
@@ -103,7 +120,16 @@ test("a member pays a private show and a tip from a $20 card tab, split at Luna'
   // The sweep (every 5 s) captures the accrual once it passes 50 credits; the tab goes on.
   await expect.poll(async () => money(await stat(tabPanel, "Paid so far").innerText()), { timeout: 45_000 }).toBeGreaterThan(0);
   await expect(tabPanel.getByText("Open", { exact: true })).toBeVisible();
-  await shot(page, "room-tab-panel-after-split");
+  await shot(tabPanel, "room-tab-panel-after-split");
+  const lunaRoomTabs = luna.getByRole("region", { name: "Open card tabs" });
+  await expect(lunaRoomTabs.getByRole("row").filter({ hasText: "Tess Tabber" })).toContainText("Open");
+  await shot(lunaRoomTabs, "performer-room-tabs");
+
+  // Spent after the split, so closing has something left to capture.
+  await tip.getByRole("button", { name: "10", exact: true }).click();
+  await tip.getByRole("button", { name: "Send tip" }).click();
+  await page.getByRole("dialog", { name: "Tip Luna Vale?" }).getByRole("button", { name: "Send tip" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("You tipped 10 credits");
 
   await shows.getByRole("button", { name: "End show" }).click();
   await page.getByRole("dialog", { name: "End the show?" }).getByRole("button", { name: "End show" }).click();
@@ -133,11 +159,7 @@ test("a member pays a private show and a tip from a $20 card tab, split at Luna'
   await expect(row).toContainText("Closed");
   await expect(row).toContainText(`$${paid.toFixed(2)}`);
   await shot(luna, "performer-tabs");
-
-  await luna.goto("/room/luna");
-  await goOffline(luna);
-  await setSplitThreshold(luna, thresholdBefore);
-});
+}
 
 test("a card that fails at capture leaves the amount due, paid with another card", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -163,6 +185,7 @@ test("a card that fails at capture leaves the amount due, paid with another card
   await page.getByRole("dialog", { name: "Close the tab?" }).getByRole("button", { name: "Close tab" }).click();
   await expect(page.getByTestId("tab-status")).toHaveText("Payment due");
   await expect(page.getByRole("alert").filter({ hasText: "$2.50 is due" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Your card was refused");
   await shot(page, "tab-page-payment-due");
 
   await page.getByRole("button", { name: "Pay with another card" }).click();

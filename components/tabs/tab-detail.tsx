@@ -131,7 +131,8 @@ function CloseTab({ tab }: { tab: TabView }) {
                 queryClient.setQueryData(trpc.tabs.get.queryKey({ tabId: tab.id }), next);
                 void queryClient.invalidateQueries(trpc.tabs.pathFilter());
                 void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
-                toast.success("Tab closed", next.status === "CLOSED" ? "Your card was charged for what you spent." : tabStatusMeaning(next.status));
+                if (owes(next.status)) toast.error("Your card was refused", tabStatusMeaning(next.status));
+                else toast.success("Tab closed", next.status === "CLOSED" ? "Your card was charged for what you spent." : tabStatusMeaning(next.status));
               },
               onError: (error) => {
                 setConfirming(false);

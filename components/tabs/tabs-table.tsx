@@ -101,7 +101,10 @@ function WriteOffButton({ tab, viewer, bearer }: { tab: TabView; viewer: Viewer;
   );
 }
 
-/** Tabs as a performer or an admin sees them: who, status, limit, spent, left, captured, due, and what they can do. */
+/**
+ * Tabs as a performer or an admin sees them: who, status, limit, spent, left, what cards paid (its captures, or
+ * another card after a failure), what is still due, and what they can do.
+ */
 export function TabsTable({ tabs, viewer, bearer, label }: { tabs: TabView[]; viewer: Viewer; bearer: "PLATFORM" | "PERFORMER" | undefined; label: string }) {
   return (
     <Table aria-label={label}>
@@ -111,9 +114,9 @@ export function TabsTable({ tabs, viewer, bearer, label }: { tabs: TabView[]; vi
           {viewer === "admin" ? <TableHeaderCell>Performer</TableHeaderCell> : null}
           <TableHeaderCell>Status</TableHeaderCell>
           <TableHeaderCell className="text-right">Limit</TableHeaderCell>
-          <TableHeaderCell className="text-right">Spent</TableHeaderCell>
-          <TableHeaderCell className="text-right">Left</TableHeaderCell>
-          <TableHeaderCell className="text-right">Captured</TableHeaderCell>
+          <TableHeaderCell className="text-right">Spent (credits)</TableHeaderCell>
+          <TableHeaderCell className="text-right">Left (credits)</TableHeaderCell>
+          <TableHeaderCell className="text-right">Paid by card</TableHeaderCell>
           <TableHeaderCell className="text-right">Due</TableHeaderCell>
           <TableHeaderCell>
             <span className="sr-only">Actions</span>
@@ -131,7 +134,7 @@ export function TabsTable({ tabs, viewer, bearer, label }: { tabs: TabView[]; vi
             <TableCell className="text-right tabular-nums">{formatMinor(tab.limitMinor, tab.currency)}</TableCell>
             <TableCell className="text-right tabular-nums">{formatCredits(tab.accrued)}</TableCell>
             <TableCell className="text-right tabular-nums">{formatCredits(tab.left)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatMinor(tab.captured * tab.creditPriceMinor, tab.currency)}</TableCell>
+            <TableCell className="text-right tabular-nums">{formatMinor(tab.paidMinor, tab.currency)}</TableCell>
             <TableCell className="text-right tabular-nums">{tab.due > 0n ? formatMinor(tab.due * tab.creditPriceMinor, tab.currency) : "—"}</TableCell>
             <TableCell className="text-right">
               {tab.status === "OPEN" ? <FinaliseButton tab={tab} /> : null}
