@@ -122,7 +122,7 @@ async function payByTab(browser: Browser, luna: Page, lunaShows: Locator, mail: 
   await expect(tabPanel.getByText("Open", { exact: true })).toBeVisible();
   await shot(tabPanel, "room-tab-panel-after-split");
   const lunaRoomTabs = luna.getByRole("region", { name: "Open card tabs" });
-  await expect(lunaRoomTabs.getByRole("row").filter({ hasText: "Tess Tabber" })).toContainText("Open");
+  await expect(lunaRoomTabs.getByRole("listitem").filter({ hasText: "Tess Tabber" })).toContainText("Open");
   await shot(lunaRoomTabs, "performer-room-tabs");
 
   // Spent after the split, so closing has something left to capture.

@@ -15,7 +15,7 @@ import type { TabView } from "@/server/services/tabs";
 
 type Viewer = "performer" | "admin";
 
-function FinaliseButton({ tab }: { tab: TabView }) {
+export function FinaliseButton({ tab }: { tab: TabView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -54,7 +54,7 @@ function FinaliseButton({ tab }: { tab: TabView }) {
   );
 }
 
-function WriteOffButton({ tab, viewer, bearer }: { tab: TabView; viewer: Viewer; bearer: "PLATFORM" | "PERFORMER" | undefined }) {
+export function WriteOffButton({ tab, viewer, bearer }: { tab: TabView; viewer: Viewer; bearer: "PLATFORM" | "PERFORMER" | undefined }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
