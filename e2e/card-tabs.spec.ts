@@ -94,7 +94,8 @@ async function payByTab(browser: Browser, luna: Page, lunaShows: Locator, mail: 
   await shot(page, "wallet-with-tab");
 
   await page.goto("/room/luna");
-  await expect(stat(tabPanel, "Left")).toHaveText("200 credits");
+  // The room loads its panels together (chat, shows, tab, tip box); the tab's figures come with the rest.
+  await expect(stat(tabPanel, "Left")).toHaveText("200 credits", { timeout: 15_000 });
   await shot(tabPanel, "room-tab-panel");
 
   const shows = page.getByRole("region", { name: "Shows", exact: true });
