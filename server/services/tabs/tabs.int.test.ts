@@ -179,6 +179,7 @@ describe("opening a tab", () => {
 
   it("refuses bad limits, performers, a second tab and another performer's room, posting and authorising nothing", async () => {
     const member = await app.makeMember("tab-bad");
+    expect(await app.refusalCodeOf(() => app.callerAs(member).walletPreferences.setActive({ walletTypeId: "tab" }))).toBe("PRECONDITION_FAILED");
     const before = await app.ledgerRowCounts();
     for (const limit of ["5", "1000", "twenty", "20.005", "-20"]) {
       expect(await app.refusalCodeOf(() => app.callerAs(member).tabs.open({ performerId: luna.id, limit }))).toBe("BAD_REQUEST");

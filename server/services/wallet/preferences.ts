@@ -13,7 +13,7 @@ import {
 } from "@/server/domain/active-wallet";
 import { DomainError } from "@/server/domain/errors";
 import { type WalletPurpose } from "@/server/generated/prisma/enums";
-import { assertMayPay, CREDITS_WALLET } from "@/server/domain/wallets";
+import { assertMayPay, CARD_TAB_WALLET, CREDITS_WALLET } from "@/server/domain/wallets";
 import { walletBalances } from "@/server/ledger/balances";
 import { type PreferencesRow, lockPreferencesRow, selectPreferences, selectTopUpsToday } from "./preference-queries";
 import { type WalletType, listWalletTypes, walletTypeById, walletTypesById } from "./wallet-types";
@@ -54,11 +54,12 @@ export interface WalletPreferences {
 }
 
 export async function walletPreferencesOf(userId: string): Promise<WalletPreferences> {
-  const [row, types, balances, today] = await Promise.all([
+  const [row, types, balances, today, openTab] = await Promise.all([
     selectPreferences(pool, userId),
     listWalletTypes(),
     walletBalances(pool, userId),
     selectTopUpsToday(pool, userId, null),
+    hasOpenTab(pool, userId),
   ]);
   return {
     activeWalletTypeId: row?.active_wallet_type_id ?? CREDITS_WALLET,
@@ -69,7 +70,7 @@ export async function walletPreferencesOf(userId: string): Promise<WalletPrefere
       currency: type.currency,
       exponent: type.exponent,
       balance: balances.wallets[type.id] ?? 0n,
-      mayBeActive: mayPayInRooms(type),
+      mayBeActive: mayPayInRooms(type) && (type.id !== CARD_TAB_WALLET || openTab),
       paysForTips: type.paysFor.includes("TIPS") && mayPayInRooms(type),
       paysForShows: type.paysFor.includes("SHOWS") && mayPayInRooms(type),
       mayBeSource: type.exchangeOut,
@@ -77,6 +78,12 @@ export async function walletPreferencesOf(userId: string): Promise<WalletPrefere
     })),
     autoTopUpsToday: today,
   };
+}
+
+/** The card tab can be the wallet that pays only while one is open. */
+async function hasOpenTab(db: Queryable, userId: string): Promise<boolean> {
+  const { rows } = await db.query("SELECT 1 FROM card_tabs WHERE live_member_id = $1 AND status = 'OPEN'", [userId]);
+  return rows.length > 0;
 }
 
 export function ruleOf(row: PreferencesRow): AutoTopUpSetting | null {
@@ -101,6 +108,9 @@ export async function setActiveWallet(userId: string, input: z.input<typeof setA
     const row = await lockPreferencesRow(db, userId);
     const wallet = await walletTypeById(db, walletTypeId);
     assertMayBeActive(wallet);
+    if (wallet.id === CARD_TAB_WALLET && !(await hasOpenTab(db, userId))) {
+      throw new DomainError("PRECONDITION_FAILED", "Open a card tab in a performer's room first; it then pays there.");
+    }
     const rule = ruleOf(row);
     if (rule) {
       const source = await walletTypeById(db, rule.sourceWalletTypeId);
