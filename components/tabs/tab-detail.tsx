@@ -108,8 +108,21 @@ function CloseTab({ tab }: { tab: TabView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const close = useMutation(trpc.tabs.close.mutationOptions());
   const [confirming, setConfirming] = useState(false);
+  // Told from the mutation itself, not from mutate(): the tab's realtime event usually moves it out of OPEN (and
+  // this button away) before the close request answers, and mutate()'s callbacks don't run once it is gone.
+  const close = useMutation(
+    trpc.tabs.close.mutationOptions({
+      onSuccess: (next) => {
+        queryClient.setQueryData(trpc.tabs.get.queryKey({ tabId: tab.id }), next);
+        void queryClient.invalidateQueries(trpc.tabs.pathFilter());
+        void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
+        if (owes(next.status)) toast.error("Your card was refused", tabStatusMeaning(next.status));
+        else toast.success("Tab closed", next.status === "CLOSED" ? "Your card was charged for what you spent." : tabStatusMeaning(next.status));
+      },
+      onError: (error) => toast.error("The tab didn't close", describeTrpcError(error).message),
+    }),
+  );
   return (
     <>
       <Button variant="secondary" onClick={() => setConfirming(true)}>
@@ -122,25 +135,7 @@ function CloseTab({ tab }: { tab: TabView }) {
         title="Close the tab?"
         description={`Your card is charged ${formatMinor((tab.accrued - tab.captured) * tab.creditPriceMinor, tab.currency)} for what is not charged yet, and the rest of the hold is released. A show it pays for ends.`}
         confirmLabel="Close tab"
-        onConfirm={() =>
-          close.mutate(
-            { tabId: tab.id },
-            {
-              onSuccess: (next) => {
-                setConfirming(false);
-                queryClient.setQueryData(trpc.tabs.get.queryKey({ tabId: tab.id }), next);
-                void queryClient.invalidateQueries(trpc.tabs.pathFilter());
-                void queryClient.invalidateQueries(trpc.wallet.balances.pathFilter());
-                if (owes(next.status)) toast.error("Your card was refused", tabStatusMeaning(next.status));
-                else toast.success("Tab closed", next.status === "CLOSED" ? "Your card was charged for what you spent." : tabStatusMeaning(next.status));
-              },
-              onError: (error) => {
-                setConfirming(false);
-                toast.error("The tab didn't close", describeTrpcError(error).message);
-              },
-            },
-          )
-        }
+        onConfirm={() => close.mutate({ tabId: tab.id }, { onSettled: () => setConfirming(false) })}
       />
     </>
   );
