@@ -107,7 +107,7 @@ export async function applySettlement(tabId: string, checkout: Checkout): Promis
       return checkout.paymentId ? { paymentId: checkout.paymentId, amountMinor: checkout.amountMinor, seq: charge.seq, tab } : null;
     }
     await postSettlement(db, tab, BigInt(charge.credits), checkout.paymentId);
-    await setTabStatus(db, tabId, "CLOSED", { closeReason: "paid_after_failure", dueCredits: 0n });
+    await setTabStatus(db, tab, "CLOSED", { closeReason: "paid_after_failure", dueCredits: 0n });
     const receipt = await receiptEmail(db, tab, {
       seq: charge.seq,
       credits: BigInt(charge.credits),
@@ -231,7 +231,7 @@ export async function writeOffTab(actor: { id: string; role: "PERFORMER" | "ADMI
       legs,
       allowOverdraft: true,
     });
-    await setTabStatus(db, tab.id, "WRITTEN_OFF", { writeOffBearer: tabs.writeOffBorneBy });
+    await setTabStatus(db, tab, "WRITTEN_OFF", { writeOffBearer: tabs.writeOffBorneBy });
     await recordAudit(db, {
       actorId: actor.id,
       action: "tab.write_off",

@@ -28,6 +28,7 @@ import {
   selectPendingCharge,
   selectTab,
   selectTabPosition,
+  setTabFailure,
   setTabStatus,
 } from "./queries";
 
@@ -58,7 +59,7 @@ export async function closeTab(tabId: string, reason: TabCloseReason, failure: s
   await withTransaction(pool, async (db) => {
     const tab = await lockTab(db, tabId);
     if (tab?.status !== "OPEN") return;
-    await setTabStatus(db, tabId, "SETTLING", { closeReason: reason, failure });
+    await setTabStatus(db, tab, "SETTLING", { closeReason: reason, failure });
     await handBackActiveWallet(db, tab.member_id);
     await announceTab(db, tab, "SETTLING", failure ? `The card tab stopped: ${failure}` : "Closing the card tab: charging the card for what it accrued.");
   });
@@ -90,7 +91,7 @@ export async function finishClosing(tabId: string): Promise<void> {
     await releaseUnspent(db, locked, position.walletCredits);
     const { uncaptured } = tabProgress(position);
     if (uncaptured === 0n) {
-      await setTabStatus(db, tabId, "CLOSED");
+      await setTabStatus(db, locked, "CLOSED");
       await announceTab(db, locked, "CLOSED", locked.failure ? `The card tab closed: ${locked.failure}` : "The card tab is closed; nothing more was charged.");
       return { release: locked.authorization_id };
     }
@@ -130,7 +131,7 @@ async function releaseUnspent(db: PoolClient, tab: TabRow, unspent: bigint): Pro
 
 /** The card could not pay `due` credits: the member owes them (debts.ts pays or writes them off). */
 async function owe(db: PoolClient, tab: TabRow, due: bigint, failure: string): Promise<void> {
-  await setTabStatus(db, tab.id, "PAYMENT_DUE", { dueCredits: due, failure });
+  await setTabStatus(db, tab, "PAYMENT_DUE", { dueCredits: due, failure });
   await announceTab(db, tab, "PAYMENT_DUE", `The card could not be charged: ${failure}`, [await paymentDueEmail(db, tab, due, failure)]);
 }
 
@@ -243,7 +244,7 @@ async function failCapture(tab: TabRow, charge: ChargeRow, reason: string): Prom
   await withTransaction(pool, async (db) => {
     const locked = await lockTab(db, tab.id);
     if (!locked || !(await finishCharge(db, charge.id, { status: "FAILED", failure: reason }))) return;
-    if (locked.status === "SETTLING") await setTabStatus(db, tab.id, "SETTLING", { failure: `the card refused the charge (${reason})` });
+    if (locked.status === "SETTLING") await setTabFailure(db, tab.id, `the card refused the charge (${reason})`);
   });
   const now = await selectTab(pool, tab.id);
   if (now?.status === "OPEN") await closeTab(tab.id, "card_failed", `the card refused the charge (${reason})`);

@@ -168,7 +168,7 @@ export async function applyOpening(tabId: string, checkout: Checkout): Promise<v
     if (tab.status !== "OPENING") return authorized && checkout.paymentId !== tab.authorization_id ? checkout.paymentId : null;
     if (!authorized || !checkout.paymentId) {
       if (checkout.status === "expired" || checkout.payment === "failed") {
-        await setTabStatus(db, tabId, "CANCELED", { closeReason: "not_authorised" });
+        await setTabStatus(db, tab, "CANCELED", { closeReason: "not_authorised" });
         await announceTab(db, tab, "CANCELED", "The card was not authorised, so the tab did not open.");
       }
       return null;
@@ -225,7 +225,7 @@ export async function cancelUnstartedOpening(tabId: string): Promise<void> {
   await withTransaction(pool, async (db) => {
     const tab = await lockTab(db, tabId);
     if (tab?.status !== "OPENING" || tab.opening_checkout_id) return;
-    await setTabStatus(db, tabId, "CANCELED", { closeReason: "not_authorised" });
+    await setTabStatus(db, tab, "CANCELED", { closeReason: "not_authorised" });
     await announceTab(db, tab, "CANCELED", "The tab did not open.");
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { userAccount } from "@/server/domain/ledger";
-import type { TabPosition, TabSale, TabStatus } from "@/server/domain/tabs";
+import { type TabPosition, type TabSale, type TabStatus, canMoveTab } from "@/server/domain/tabs";
 
 /** The SQL of card tabs: rows, their position in the ledger, their charges and their sales. */
 
@@ -93,12 +93,14 @@ export async function markTabOpen(
   );
 }
 
+/** Moves a locked tab on; a move its state machine (canMoveTab) does not allow is a bug, refused before writing. */
 export async function setTabStatus(
   db: Queryable,
-  tabId: string,
+  tab: { id: string; status: TabStatus },
   status: TabStatus,
   fields: { closeReason?: string; failure?: string | null; dueCredits?: bigint; writeOffBearer?: "PLATFORM" | "PERFORMER" } = {},
 ): Promise<void> {
+  if (!canMoveTab(tab.status, status)) throw new Error(`card tab ${tab.id} cannot move from ${tab.status} to ${status}`);
   const finished = status === "CLOSED" || status === "CANCELED";
   await db.query(
     `UPDATE card_tabs
@@ -112,7 +114,7 @@ export async function setTabStatus(
             updated_at = now()
       WHERE id = $1`,
     [
-      tabId,
+      tab.id,
       status,
       finished,
       fields.closeReason ?? null,
@@ -122,6 +124,11 @@ export async function setTabStatus(
       fields.writeOffBearer ?? null,
     ],
   );
+}
+
+/** A closing tab's card refused its capture: what it accrued uncaptured is then owed, not captured. */
+export async function setTabFailure(db: Queryable, tabId: string, failure: string): Promise<void> {
+  await db.query("UPDATE card_tabs SET failure = $2, updated_at = now() WHERE id = $1", [tabId, failure]);
 }
 
 export async function addCaptured(db: Queryable, tabId: string, credits: bigint): Promise<void> {
