@@ -80,18 +80,18 @@ export async function payTabDue(memberId: string, tabId: string): Promise<{ chec
  * it. A second payment for a tab already settled is refunded.
  */
 export async function applySettlement(tabId: string, checkout: Checkout): Promise<void> {
-  const refund = await withTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const tab = await lockTab(db, tabId);
-    if (!tab) return null;
+    if (!tab) return;
     const { rows } = await db.query<{ id: string; seq: number; status: string; credits: string; amount_minor: string }>(
       "SELECT id, seq, status, credits, amount_minor FROM card_tab_charges WHERE tab_id = $1 AND checkout_session_id = $2",
       [tabId, checkout.id],
     );
     const charge = rows[0];
-    if (!charge) return null;
+    if (!charge) return;
     if (checkout.payment !== "paid") {
       if (checkout.status === "expired" || checkout.payment === "failed") await finishCharge(db, charge.id, { status: "FAILED", failure: `checkout ${checkout.status}` });
-      return null;
+      return;
     }
     if (checkout.amountMinor !== BigInt(charge.amount_minor)) {
       await recordAudit(db, {
@@ -100,11 +100,24 @@ export async function applySettlement(tabId: string, checkout: Checkout): Promis
         target: { type: "card_tab", id: tab.id },
         details: { checkoutId: checkout.id, amountMinor: checkout.amountMinor.toString(), expectedMinor: charge.amount_minor },
       });
-      return null;
+      return;
     }
-    if (!(await finishCharge(db, charge.id, { status: "SUCCEEDED", paymentId: checkout.paymentId }))) return null;
+    if (!(await finishCharge(db, charge.id, { status: "SUCCEEDED", paymentId: checkout.paymentId }))) return;
     if (tab.status !== "PAYMENT_DUE" && tab.status !== "WRITTEN_OFF") {
-      return checkout.paymentId ? { paymentId: checkout.paymentId, amountMinor: checkout.amountMinor, seq: charge.seq, tab } : null;
+      // Paid for nothing: refunded in full, through the outbox in this same transaction, once (the key).
+      if (checkout.paymentId) {
+        await enqueue(db, [
+          {
+            key: `tab:${tab.id}:settle:${charge.seq}:late-refund`,
+            kind: "card-refund",
+            paymentIntentId: checkout.paymentId,
+            amountMinor: checkout.amountMinor.toString(),
+            idempotencyKey: `tab:${tab.id}:settle:${charge.seq}:refund`,
+            metadata: { card_tab_id: tab.id, reason: "tab already settled" },
+          },
+        ]);
+      }
+      return;
     }
     await postSettlement(db, tab, BigInt(charge.credits), checkout.paymentId);
     await setTabStatus(db, tab, "CLOSED", { closeReason: "paid_after_failure", dueCredits: 0n });
@@ -116,22 +129,7 @@ export async function applySettlement(tabId: string, checkout: Checkout): Promis
       paidWith: null,
     });
     await announceTab(db, tab, "CLOSED", `Paid ${formatMinor(BigInt(charge.amount_minor), tab.currency)}: the tab is settled.`, [receipt]);
-    return null;
   });
-  if (refund) {
-    await withTransaction(pool, async (db) => {
-      await enqueue(db, [
-        {
-          key: `tab:${refund.tab.id}:settle:${refund.seq}:late-refund`,
-          kind: "card-refund",
-          paymentIntentId: refund.paymentId,
-          amountMinor: refund.amountMinor.toString(),
-          idempotencyKey: `tab:${refund.tab.id}:settle:${refund.seq}:refund`,
-          metadata: { card_tab_id: refund.tab.id, reason: "tab already settled" },
-        },
-      ]);
-    });
-  }
 }
 
 interface WriteOffMetadata {
