@@ -169,3 +169,168 @@ describe("ledger_sale posts what the TypeScript rules say", () => {
     });
   });
 });
+
+/**
+ * ledger_sale's fast path (one statement for the common sale) and its general path (ledger_post and the lot) must
+ * write the same rows and refuse alike. Each case posts the same sale both ways in one transaction, so now() and the
+ * rate schedule are the same for both; tipmeter.sale_path = 'general' sends a sale down the general path, and the
+ * count of ledger_post calls in the transaction (pg_stat_xact_user_functions) shows which path each one took.
+ */
+describe("ledger_sale's fast path posts and refuses exactly as its general path", () => {
+  type Path = "fast" | "general";
+
+  async function ledgerPostCalls(db: PoolClient): Promise<number> {
+    const { rows } = await db.query<{ calls: string | null }>(
+      "SELECT sum(calls) AS calls FROM pg_stat_xact_user_functions WHERE funcname = 'ledger_post'",
+    );
+    return Number(rows[0]?.calls ?? 0);
+  }
+
+  /** Posts through one path and returns what it wrote, with the ids of the rows it wrote left out. */
+  async function postVia(db: PoolClient, path: Path, sale: Parameters<typeof postSale>[1]) {
+    await db.query("SELECT set_config('tipmeter.sale_path', $1, true), set_config('track_functions', 'pl', true)", [path]);
+    const accounts = [`user:${sale.buyerId}:available:CRD`, `user:${sale.performerId}:pending:CRD`, "system:revenue:CRD"];
+    const balances = () =>
+      db
+        .query<{ code: string; balance: string }>(
+          `SELECT a.code, (a.balance + coalesce((SELECT sum(d.amount) FROM ledger_unfolded_deltas d WHERE d.account_id = a.id), 0))::text AS balance
+             FROM ledger_accounts a WHERE a.code = ANY ($1) ORDER BY a.code`,
+          [accounts],
+        )
+        .then(({ rows }) => rows);
+    const callsBefore = await ledgerPostCalls(db);
+    const before = await balances();
+    await db.query("SAVEPOINT attempt");
+    try {
+      const result = await postSale(db, sale);
+      await db.query("RELEASE SAVEPOINT attempt");
+      const after = await balances();
+      const { rows: tx } = await db.query(
+        `SELECT kind, description, metadata, actor_id, request_hash, reverses_id FROM ledger_transactions WHERE id = $1`,
+        [result.transactionId.toString()],
+      );
+      const { rows: entries } = await db.query(
+        `SELECT account_id, amount::text, currency FROM ledger_entries WHERE transaction_id = $1 ORDER BY id`,
+        [result.transactionId.toString()],
+      );
+      const { rows: lots } = await db.query(
+        `SELECT performer_id, sale_kind, amount::text, remaining::text, matures_at FROM earnings_lots WHERE transaction_id = $1`,
+        [result.transactionId.toString()],
+      );
+      const moved = before.map((row, index) => ({ code: row.code, by: BigInt(after[index]?.balance ?? "0") - BigInt(row.balance) }));
+      return {
+        outcome: { ...result, transactionId: undefined },
+        tx: tx[0],
+        entries,
+        lots,
+        moved,
+        postedThroughLedgerPost: (await ledgerPostCalls(db)) > callsBefore,
+      };
+    } catch (error) {
+      await db.query("ROLLBACK TO SAVEPOINT attempt");
+      const refusal = error as { code?: string; message?: string };
+      const unchanged = JSON.stringify(await balances()) === JSON.stringify(before);
+      return { refusal: { code: refusal.code, message: refusal.message }, unchanged };
+    }
+  }
+
+  const accepted: [string, bigint, { override?: number; defaultBps: number; holdDays: EarningsHoldPolicy; kind: SaleKind }][] = [
+    ["a tip at the default rate", 25n, { defaultBps: 7000, holdDays: { defaultDays: 7, byKind: {} }, kind: "TIP" }],
+    ["an odd amount under an override and a hold per kind", 99n, { override: 3333, defaultBps: 7000, holdDays: { defaultDays: 7, byKind: { CONTENT: 2 } }, kind: "CONTENT" }],
+    ["a huge amount", 9_007_199_254_740_993n, { defaultBps: 8000, holdDays: { defaultDays: 5, byKind: { STORE: 14 } }, kind: "STORE" }],
+    ["all to the performer (no revenue leg)", 10n, { override: 10000, defaultBps: 0, holdDays: { defaultDays: 1, byKind: {} }, kind: "MEMBERSHIP" }],
+    ["all to the platform (no pending leg, no lot)", 10n, { defaultBps: 0, holdDays: { defaultDays: 1, byKind: {} }, kind: "PRIVATE_SHOW" }],
+  ];
+
+  it.each(accepted)("%s", async (_name, amount, setup) => {
+    await rolledBack(async (db) => {
+      const buyer = await insertUser(db, "MEMBER");
+      const performer = await insertUser(db, "PERFORMER");
+      await fundUser(db, buyer, 2n * amount);
+      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", NULL, $2, now() - interval '1 day')`, [setup.kind, setup.defaultBps]);
+      if (setup.override !== undefined) {
+        await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, now() - interval '1 hour')`, [setup.kind, performer, setup.override]);
+      }
+      await db.query(
+        `INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [JSON.stringify(setup.holdDays)],
+      );
+      const sale = (path: Path) => ({
+        kind: "TIP" as const,
+        saleKind: setup.kind,
+        buyerId: buyer,
+        performerId: performer,
+        amount,
+        idempotencyKey: `parity:${path}:${randomUUID()}`,
+        request: { amount },
+        description: "Parity sale",
+        metadata: { note: "same either way" },
+      });
+      const fast = await postVia(db, "fast", sale("fast"));
+      const general = await postVia(db, "general", sale("general"));
+      expect(fast).toMatchObject({ postedThroughLedgerPost: false });
+      expect(general).toMatchObject({ postedThroughLedgerPost: true });
+      expect({ ...fast, postedThroughLedgerPost: undefined }).toEqual({ ...general, postedThroughLedgerPost: undefined });
+      expect(fast).toMatchObject({ outcome: { replayed: false }, moved: expect.arrayContaining([{ code: `user:${buyer}:available:CRD`, by: -amount }]) });
+    });
+  });
+
+  it.each<[string, (db: PoolClient, ids: { buyer: string; performer: string }) => Promise<void>, bigint]>([
+    ["insufficient funds", async () => undefined, 1_000n],
+    ["a restricted (negative) wallet", (db, { buyer }) => db.query(`UPDATE ledger_accounts SET balance = -5, restricted = true WHERE code = $1`, [`user:${buyer}:available:CRD`]).then(() => undefined), 5n],
+    ["no rate in effect", (db) => db.query("DELETE FROM commission_rates WHERE kind = 'TIP'").then(() => undefined), 5n],
+    ["a wallet type whose rules leave tips out", (db) => db.query(`UPDATE wallet_types SET pays_for = array_remove(pays_for, 'TIPS') WHERE id = 'credits'`).then(() => undefined), 5n],
+    [
+      "a buyer who owes a card tab",
+      (db, { buyer, performer }) =>
+        db
+          .query(
+            `INSERT INTO card_tabs (id, member_id, live_member_id, performer_id, status, currency, credit_price_minor, limit_credits, due_credits)
+             VALUES (gen_random_uuid(), $1, $1, $2, 'PAYMENT_DUE', 'usd', 10, 200, 40)`,
+            [buyer, performer],
+          )
+          .then(() => undefined),
+      5n,
+    ],
+  ])("refuses alike: %s", async (_name, arrange, amount) => {
+    await rolledBack(async (db) => {
+      const buyer = await insertUser(db, "MEMBER");
+      const performer = await insertUser(db, "PERFORMER");
+      await fundUser(db, buyer, 100n);
+      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ('TIP', NULL, 7000, now() - interval '1 day')`);
+      await arrange(db, { buyer, performer });
+      const sale = (path: Path) => ({
+        kind: "TIP" as const,
+        saleKind: "TIP" as const,
+        buyerId: buyer,
+        performerId: performer,
+        amount,
+        idempotencyKey: `parity-refusal:${path}`,
+        request: { amount },
+        description: "Refused sale",
+      });
+      const fast = await postVia(db, "fast", sale("fast"));
+      const general = await postVia(db, "general", sale("general"));
+      expect(fast).toMatchObject({ refusal: { code: expect.any(String), message: expect.any(String) }, unchanged: true });
+      expect(fast).toEqual(general);
+    });
+  });
+
+  it("replays a key alike, and refuses the key for another request alike", async () => {
+    await rolledBack(async (db) => {
+      const buyer = await insertUser(db, "MEMBER");
+      const performer = await insertUser(db, "PERFORMER");
+      await fundUser(db, buyer, 100n);
+      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ('TIP', NULL, 7000, now() - interval '1 day')`);
+      const sale = { kind: "TIP" as const, saleKind: "TIP" as const, buyerId: buyer, performerId: performer, amount: 9n, idempotencyKey: "parity-replay", request: { amount: 9n }, description: "Sale" };
+      const first = await postVia(db, "fast", sale);
+      for (const path of ["fast", "general"] as const) {
+        expect(await postVia(db, path, sale)).toEqual({ ...first, outcome: { ...first.outcome, replayed: true }, moved: first.moved?.map((m) => ({ ...m, by: 0n })), postedThroughLedgerPost: true });
+        expect(await postVia(db, path, { ...sale, amount: 8n, request: { amount: 8n } })).toMatchObject({
+          refusal: { code: "CONFLICT" },
+          unchanged: true,
+        });
+      }
+    });
+  });
+});

@@ -50,7 +50,8 @@ interface StoredTipMetadata {
  * A tip in one statement: the tipper's active wallet (wallet_preferences; Credits without a row), which ledger_sale
  * refuses when its rules leave tips out (TM030), the tipper (and, given the version a session claims, that session still current), the
  * performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
- * was posted rather than replayed, one outbox message naming it, which the relay expands into the tip's
+ * was posted rather than replayed, one outbox message naming it (a plain insert: its key names a transaction this
+ * statement just wrote, so no conflict can arise), which the relay expands into the tip's
  * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
  * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
  * prepared statement's generic plan could not use either index for a condition that allows both.
@@ -83,7 +84,6 @@ WITH performer AS MATERIALIZED (
   INSERT INTO outbox_messages (key, kind, payload)
   SELECT 'tip:' || s.transaction_id, 'tip', jsonb_build_object('transactionId', s.transaction_id::text)
     FROM sale s WHERE NOT s.replayed
-  ON CONFLICT (key) DO NOTHING
 )
 SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
        CASE WHEN NOT s.replayed AND NOT EXISTS (
