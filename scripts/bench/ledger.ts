@@ -146,27 +146,43 @@ interface Cell {
   p99: number;
 }
 
-/** Every tip from the next member in turn (no two in flight share a wallet), to a random performer or to the first. */
-async function run(fixture: Fixture, tipper: Tipper, clients: number, hot: boolean): Promise<Cell> {
-  const latencies: number[] = [];
-  let next = 0;
+/** Tips per cell are split into rounds; each round runs every variant once, in turn, so a change in the machine's load
+ * while a cell runs (this machine is shared) falls on all three alike instead of on whichever ran then. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+
+interface Tally {
+  tips: number;
+  ms: number;
+  latencies: number[];
+}
+
+let nextMember = 0;
+
+/** `count` tips, each from the next member in turn (no two in flight share a wallet), to a random performer or to the first. */
+async function run(fixture: Fixture, tipper: Tipper, clients: number, hot: boolean, count: number, tally: Tally): Promise<void> {
+  let sent = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < TIPS) {
-        const i = next++;
+      while (sent < count) {
+        sent++;
+        const i = nextMember++;
         const member = fixture.members[i % fixture.members.length] as Party;
         const performer = (hot ? fixture.performers[0] : fixture.performers[Math.floor(Math.random() * fixture.performers.length)]) as Party;
         const t0 = process.hrtime.bigint();
         await tipper(member, performer, BigInt(1 + (i % 50)));
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        tally.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }),
   );
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  latencies.sort((a, b) => a - b);
+  tally.tips += count;
+  tally.ms += Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function cellOf(tally: Tally): Cell {
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: (TIPS / ms) * 1000, p50: at(0.5), p99: at(0.99) };
+  return { perSecond: (tally.tips / tally.ms) * 1000, p50: at(0.5), p99: at(0.99) };
 }
 
 export async function benchLedger(databaseUrl: string): Promise<void> {
@@ -177,7 +193,7 @@ export async function benchLedger(databaseUrl: string): Promise<void> {
   pool.on("error", () => undefined);
   try {
     console.log(
-      `ledger: ${MEMBERS} members, ${PERFORMERS} performers, ${TIPS} tips per cell, ${connections} connections, clients ${CLIENTS.join(" and ")}`,
+      `ledger: ${MEMBERS} members, ${PERFORMERS} performers, ${TIPS} tips per cell in ${ROUNDS} interleaved rounds, ${connections} connections, clients ${CLIENTS.join(" and ")}`,
     );
     const fixture = await setUp(pool);
     const variants = [
@@ -188,8 +204,14 @@ export async function benchLedger(databaseUrl: string): Promise<void> {
     const results = new Map<string, Cell>();
     for (const hot of [false, true]) {
       for (const clients of CLIENTS) {
-        for (const [name, tipper] of variants) {
-          const cell = await run(fixture, tipper, clients, hot);
+        const tallies = variants.map((): Tally => ({ tips: 0, ms: 0, latencies: [] }));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const [index, [, tipper]] of variants.entries()) {
+            await run(fixture, tipper, clients, hot, Math.ceil(TIPS / ROUNDS), tallies[index] as Tally);
+          }
+        }
+        for (const [index, [name]] of variants.entries()) {
+          const cell = cellOf(tallies[index] as Tally);
           results.set(`${name}:${hot}:${clients}`, cell);
           const raw = results.get(`raw statement:${hot}:${clients}`) as Cell;
           console.log(
