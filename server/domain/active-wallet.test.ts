@@ -9,6 +9,7 @@ import {
   decideTopUp,
   mayPayInRooms,
   setActiveWalletSchema,
+  topUpAmountProblem,
   topUpProblem,
 } from "./active-wallet";
 import { isDomainError } from "./errors";
@@ -45,6 +46,24 @@ describe("which wallet may top up which", () => {
     const found = topUpProblem(source, active);
     if (problem === null) expect(found).toBeNull();
     else expect(found).toMatch(problem);
+  });
+});
+
+describe("a top-up amount must move something at the rate in effect", () => {
+  const usd = { name: "Dollars", currency: "USD", exponent: 2 };
+  const crd = { name: "Credits", currency: "CRD", exponent: 0 };
+  const showsPass = { name: "Shows Pass", currency: "CRD", exponent: 0 };
+  const tenCreditsADollar = { rateE8: 1_000_000_000n, feeBps: 0 };
+  it.each([
+    ["$0.10 at 10 credits a dollar", 10n, usd, crd, tenCreditsADollar, null],
+    ["$0.09 at 10 credits a dollar", 9n, usd, crd, tenCreditsADollar, "Top up by at least $0.10: less comes to nothing in your Credits wallet after the rate and fee."],
+    ["1 cent at 10 credits a dollar", 1n, usd, crd, tenCreditsADollar, "Top up by at least $0.10: less comes to nothing in your Credits wallet after the rate and fee."],
+    ["$1.00 at 0.5 credits a dollar", 100n, usd, crd, { rateE8: 50_000_000n, feeBps: 0 }, "Top up by at least $2.00: less comes to nothing in your Credits wallet after the rate and fee."],
+    ["1 credit into credits, no fee", 1n, crd, showsPass, { rateE8: 100_000_000n, feeBps: 0 }, null],
+    ["1 credit into credits with a 2% fee", 1n, crd, showsPass, { rateE8: 100_000_000n, feeBps: 200 }, "Top up by at least 2 credits: less comes to nothing in your Shows Pass wallet after the rate and fee."],
+    ["a fee of all of it", 1_000n, crd, showsPass, { rateE8: 100_000_000n, feeBps: 10_000 }, "Nothing from your Credits wallet would reach your Shows Pass wallet: the fee takes all of it."],
+  ])("%s", (_name, amount, source, active, rate, problem) => {
+    expect(topUpAmountProblem(amount, source, active, rate)).toBe(problem);
   });
 });
 

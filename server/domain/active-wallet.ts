@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "./errors";
-import { type WalletRules, mayPay } from "./wallets";
+import { type CurrencyFormat, formatWalletAmount } from "./money";
+import { type WalletRules, mayPay, smallestExchangeAmount } from "./wallets";
 
 /**
  * The active wallet: the one of a member's wallets that pays in live rooms (tips, private and group shows), and
@@ -50,6 +51,23 @@ export function topUpProblem(source: WalletRules, active: WalletRules): string |
 export function assertMayTopUp(source: WalletRules, active: WalletRules): void {
   const problem = topUpProblem(source, active);
   if (problem) throw new DomainError(source.id === active.id ? "BAD_REQUEST" : "FORBIDDEN", problem);
+}
+
+export interface TopUpWallet extends CurrencyFormat {
+  name: string;
+  exponent: number;
+}
+
+/**
+ * Why a top-up rule's amount would move nothing into the active wallet at the rate and fee in effect, in words;
+ * null when it moves something. Refused when the rule is saved; the top-up itself still refuses it when it fires,
+ * since a rate can change after the rule was saved.
+ */
+export function topUpAmountProblem(amount: bigint, source: TopUpWallet, active: TopUpWallet, rate: { rateE8: bigint; feeBps: number }): string | null {
+  const least = smallestExchangeAmount({ fromExponent: source.exponent, toExponent: active.exponent, rateE8: rate.rateE8, feeBps: rate.feeBps });
+  if (least === null) return `Nothing from your ${source.name} wallet would reach your ${active.name} wallet: the fee takes all of it.`;
+  if (amount >= least) return null;
+  return `Top up by at least ${formatWalletAmount(least, source)}: less comes to nothing in your ${active.name} wallet after the rate and fee.`;
 }
 
 /** What the automatic top-up sees after a settlement, read under the lock of the member's preferences row. */

@@ -13,6 +13,7 @@ import {
   parseRate,
   purposeOfSale,
   quoteExchange,
+  smallestExchangeAmount,
   storeShareLimit,
 } from "./wallets";
 
@@ -117,6 +118,44 @@ describe("exchange rounding favours the platform", () => {
         // result / 100 <= net x rate / 10^8, i.e. result x 10^8 <= net x rate x 100.
         expect(quote.result * 100_000_000n <= quote.net * rate * 100n).toBe(true);
         expect(quote.fee * 10_000n >= amount * BigInt(fee)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("the smallest amount an exchange turns into something", () => {
+  it.each([
+    // $0.10 is one credit at 10 credits a dollar; $0.09 is nothing.
+    { fromExp: 2, toExp: 0, rate: 1_000_000_000n, fee: 0, least: 10n },
+    // One credit is 9 cents at 0.09, but the 2% fee rounds up to a whole credit: two credits are the least.
+    { fromExp: 0, toExp: 2, rate: 9_000_000n, fee: 200, least: 2n },
+    // 0.55 credits a peso: 1.82 pesos make 1.001 credits, 1.81 pesos only 0.9955.
+    { fromExp: 2, toExp: 0, rate: 55_000_000n, fee: 0, least: 182n },
+    // Within one currency with no fee, one unit moves; with a fee the fee must leave a unit over.
+    { fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 0, least: 1n },
+    { fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 150, least: 2n },
+    // A rate of 0.00000001 credits a cent needs 10^10 dollars.
+    { fromExp: 2, toExp: 0, rate: 1n, fee: 0, least: 10n ** 10n },
+    // Half to the fee at a rate of 0.5: 4 units leave 2 after the fee, which make 1; 3 leave 1, which make nothing.
+    { fromExp: 0, toExp: 0, rate: 50_000_000n, fee: 5_000, least: 4n },
+    { fromExp: 0, toExp: 0, rate: 100_000_000n, fee: 10_000, least: null },
+  ])("$rate with $fee bps, exponents $fromExp -> $toExp: $least", ({ fromExp, toExp, rate, fee, least }) => {
+    const terms = { fromExponent: fromExp, toExponent: toExp, rateE8: rate, feeBps: fee };
+    expect(smallestExchangeAmount(terms)).toBe(least);
+    if (least === null) return;
+    expect(quoteExchange({ ...terms, amount: least }).result).toBeGreaterThan(0n);
+    if (least > 1n) expect(refuses(() => quoteExchange({ ...terms, amount: least - 1n }))).toBe(true);
+  });
+
+  it("is exactly where quoteExchange stops refusing, for many rates and fees", () => {
+    for (const rate of [1n, 3n, 7_777_777n, 9_000_000n, 55_000_000n, 100_000_000n, 1_000_000_000n, 123_456_789_012n]) {
+      for (const fee of [0, 1, 75, 200, 3_333, 5_000, 9_999]) {
+        for (const [fromExp, toExp] of [[0, 0], [0, 2], [2, 0], [2, 2], [3, 0]] as const) {
+          const terms = { fromExponent: fromExp, toExponent: toExp, rateE8: rate, feeBps: fee };
+          const least = smallestExchangeAmount(terms) as bigint;
+          expect(quoteExchange({ ...terms, amount: least }).result).toBeGreaterThan(0n);
+          if (least > 1n) expect(refuses(() => quoteExchange({ ...terms, amount: least - 1n }))).toBe(true);
+        }
       }
     }
   });

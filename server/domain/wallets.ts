@@ -150,6 +150,18 @@ export function quoteExchange(terms: ExchangeTerms): ExchangeQuote {
   return { amount: terms.amount, fee, net, result };
 }
 
+/**
+ * The least amount quoteExchange turns into something: one minor unit of the target after the fee and the rate;
+ * null when no amount does (a fee of 100%). Closed form of quoteExchange's rounding, so a rule saved now (an
+ * automatic top-up's amount) can be refused in words before it ever fires: net = floor(amount x (1 - fee)) must
+ * reach ceil(10^fromExponent x 10^8 / (rate x 10^toExponent)).
+ */
+export function smallestExchangeAmount(terms: Omit<ExchangeTerms, "amount">): bigint | null {
+  if (terms.rateE8 <= 0n || terms.feeBps < 0 || terms.feeBps >= 10_000) return null;
+  const leastNet = ceilDiv(RATE_SCALE * 10n ** BigInt(terms.fromExponent), terms.rateE8 * 10n ** BigInt(terms.toExponent));
+  return ceilDiv(leastNet * 10_000n, 10_000n - BigInt(terms.feeBps));
+}
+
 function ceilDiv(value: bigint, divisor: bigint): bigint {
   return (value + divisor - 1n) / divisor;
 }

@@ -53,6 +53,11 @@ export async function planWalletMove(db: Queryable, userId: string, request: Wal
   return { userId, from, to, rate, quote };
 }
 
+/** The rate and fee a move between the two currencies gets now; refused in words when none is set. */
+export function rateInEffect(db: Queryable, fromCurrency: string, toCurrency: string): Promise<AppliedRate> {
+  return rateFor(db, fromCurrency, toCurrency, undefined);
+}
+
 /**
  * The rate from one currency to another: the quoted row when one is named (it must still be the pair's), else the
  * latest row in effect at the database's clock. Within a currency the rate is 1 and the fee that of a row from the

@@ -9,12 +9,14 @@ import {
   autoTopUpSchema,
   mayPayInRooms,
   setActiveWalletSchema,
+  topUpAmountProblem,
   topUpProblem,
 } from "@/server/domain/active-wallet";
 import { DomainError } from "@/server/domain/errors";
 import { type WalletPurpose } from "@/server/generated/prisma/enums";
 import { assertMayPay, CARD_TAB_WALLET, CREDITS_WALLET } from "@/server/domain/wallets";
 import { walletBalances } from "@/server/ledger/balances";
+import { rateInEffect } from "./moves";
 import { type PreferencesRow, lockPreferencesRow, selectPreferences, selectTopUpsToday } from "./preference-queries";
 import { type WalletType, listWalletTypes, walletTypeById, walletTypesById } from "./wallet-types";
 
@@ -128,13 +130,20 @@ export async function setActiveWallet(userId: string, input: z.input<typeof setA
   return walletPreferencesOf(userId);
 }
 
-/** Sets the automatic top-up of the active wallet, armed. */
+/**
+ * Sets the automatic top-up of the active wallet, armed. An amount that would move nothing at the rate and fee in
+ * effect (a few cents into credits) is refused on the amount field, rather than saved to fail at every show.
+ */
 export async function setAutoTopUp(userId: string, input: z.input<typeof autoTopUpSchema>): Promise<WalletPreferences> {
   const rule = autoTopUpSchema.parse(input);
   await withTransaction(pool, async (db) => {
     const row = await lockPreferencesRow(db, userId);
     const types = await walletTypesById(db, [rule.sourceWalletTypeId, row.active_wallet_type_id]);
-    assertMayTopUp(types.get(rule.sourceWalletTypeId) as WalletType, types.get(row.active_wallet_type_id) as WalletType);
+    const source = types.get(rule.sourceWalletTypeId) as WalletType;
+    const active = types.get(row.active_wallet_type_id) as WalletType;
+    assertMayTopUp(source, active);
+    const amountProblem = topUpAmountProblem(rule.amount, source, active, await rateInEffect(db, source.currency, active.currency));
+    if (amountProblem) throw new DomainError("BAD_REQUEST", amountProblem, { fieldErrors: { amount: [amountProblem] } });
     await db.query(
       `UPDATE wallet_preferences
           SET auto_top_up_source_id = $2, auto_top_up_below = $3, auto_top_up_amount = $4, auto_top_up_max_per_day = $5,
