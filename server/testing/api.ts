@@ -37,6 +37,17 @@ export async function trpcCodeOf(call: () => Promise<unknown>): Promise<string> 
 }
 
 /** How many ledger transactions exist: unchanged across a refusal means nothing was posted. */
+/** The field errors a refusal carries for the form to show beside each input; fails when the call succeeds. */
+export async function fieldErrorsOf(call: () => Promise<unknown>): Promise<Record<string, string[]>> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof TRPCError && isDomainError(error.cause)) return (error.cause.details?.fieldErrors ?? {}) as Record<string, string[]>;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
 export async function ledgerTransactionCount(): Promise<number> {
   const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions");
   return rows[0]?.n ?? 0;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "@/server/db/transaction";
-import { type UserAccountKind, adjustmentLegs, purchaseLegs } from "@/server/domain/ledger";
+import { type UserAccountKind, adjustmentLegs, purchaseLegs, systemAccount, walletAccount } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 
 type Role = "MEMBER" | "PERFORMER" | "ADMIN";
@@ -25,6 +25,20 @@ export async function fundUser(db: Queryable, userId: string, credits: bigint, a
     actorId: null,
     description: "Test funding",
     legs: adjustmentLegs(userId, account, credits),
+  });
+}
+
+/** Gives a user an amount, in the wallet's minor units, in any of their wallets through an adjustment in its currency. */
+export async function fundWallet(db: Queryable, userId: string, wallet: { accountKind: string; currency: string }, amount: bigint): Promise<void> {
+  await post(db, {
+    kind: "ADJUSTMENT",
+    idempotencyKey: `test-funding:${randomUUID()}`,
+    actorId: null,
+    description: "Test funding",
+    legs: [
+      { account: walletAccount(userId, wallet), amount },
+      { account: systemAccount("adjustments", wallet.currency), amount: -amount },
+    ],
   });
 }
 

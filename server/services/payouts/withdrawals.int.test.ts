@@ -4,13 +4,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { deliverAllDue } from "@/server/outbox/relay";
-import { isDomainError } from "@/server/domain/errors";
 import { walletBalances } from "@/server/ledger/balances";
 import { fundUser } from "@/server/testing/factories";
 import { applyAsPerformer } from "../accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { PROFILE_DETAILS, configurePayouts, endPayoutLock, readyToWithdraw } from "@/server/testing/payouts";
-import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
+import { callerAs, expectLedgerInvariantsHold, fieldErrorsOf, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 import { recordStatusEvents } from "@/server/testing/status-events";
 
 const sendEmail = vi.hoisted(() => vi.fn(async () => undefined));
@@ -23,16 +22,6 @@ vi.mock("@/server/integrations/pusher", async (importOriginal) => ({
 
 let admin: SessionUser;
 let member: SessionUser;
-
-async function fieldErrorsOf(call: () => Promise<unknown>): Promise<Record<string, string[]>> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof TRPCError && isDomainError(error.cause)) return (error.cause.details?.fieldErrors ?? {}) as Record<string, string[]>;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 async function messageOf(call: () => Promise<unknown>): Promise<string> {
   try {

@@ -4,19 +4,27 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
 import { callerAs, expectLedgerInvariantsHold, ledgerRowCounts, refusalCodeOf } from "@/server/testing/api";
-import { fundUser } from "@/server/testing/factories";
+import { fundUser, fundWallet } from "@/server/testing/factories";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { STALE_QUOTE_MESSAGE } from "./exchange";
 
 /**
  * Exchanges between a member's own wallets: a quote stores what is shown, confirming posts it once. Seeded rates:
- * CRD -> USD at 0.09 with a 2% fee, USD -> CRD at 10 with none. Tests that add rates run last.
+ * CRD -> USD at 0.09 with a 2% fee, USD -> CRD at 10 with none. This file adds a Points wallet, and CRD -> PTS at
+ * 0.5 points a credit with no fee. Tests that add rates run last.
  */
 
 let admin: SessionUser;
 
+const USD_WALLET = { accountKind: "usd", currency: "USD" };
+
 beforeAll(async () => {
   admin = await makeAdmin();
+  await pool.query(
+    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, exchange_in, exchange_out, active, updated_at)
+     VALUES ('points', 'Points', 'PTS', 'points', '{}', true, true, true, now())`,
+  );
+  await callerAs(admin).exchange.addRate({ fromCurrency: "CRD", toCurrency: "PTS", rate: "0.5", feeBps: 0 });
 });
 
 afterEach(async () => {
@@ -51,6 +59,13 @@ async function messageOf(call: () => Promise<unknown>): Promise<string> {
   }
 }
 
+async function quoteCount(): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM exchange_quotes");
+  return rows[0]?.n ?? 0;
+}
+
+const TOO_SMALL = "That amount is too small to exchange: it would come to nothing after the rate and fee.";
+
 describe("a quote and its confirmation", () => {
   it("quotes the rate, the fee rounded up and the result rounded down, posts exactly that, and reports the new balances", async () => {
     const member = await fundedMember(1_000n);
@@ -83,14 +98,9 @@ describe("a quote and its confirmation", () => {
     expect(await wallets(member)).toMatchObject({ usd: usd - 1_234n, credits: 123n });
   });
 
-  it("refuses bad amounts and forbidden or unknown wallets, posting nothing", async () => {
+  it("refuses an amount beyond the balance and forbidden or unknown wallets, posting nothing", async () => {
     const member = await fundedMember(500n);
     const before = await ledgerRowCounts();
-    expect(await messageOf(() => quote(member, "12.345", "usd", "credits"))).toBe("Enter at most 2 decimals.");
-    expect(await messageOf(() => quote(member, "1.5"))).toBe("Enter a whole number: this currency has no decimals.");
-    expect(await messageOf(() => quote(member, "0"))).toBe("Enter an amount above zero.");
-    // 1 credit less its fee (2%, rounded up to 1 credit) leaves nothing to convert.
-    expect(await refusalCodeOf(() => quote(member, "1"))).toBe("BAD_REQUEST");
     expect(await messageOf(() => quote(member, "600"))).toMatch(/Your Credits wallet has 500 credits/);
     expect(await refusalCodeOf(() => quote(member, "10", "bonus", "credits"))).toBe("FORBIDDEN");
     expect(await refusalCodeOf(() => quote(member, "10", "credits", "earnings"))).toBe("FORBIDDEN");
@@ -99,6 +109,41 @@ describe("a quote and its confirmation", () => {
     expect(await refusalCodeOf(() => quote(member, "10", "credits", "credits"))).toBe("BAD_REQUEST");
     expect(await ledgerRowCounts()).toEqual(before);
     expect(await wallets(member)).toMatchObject({ credits: 500n, usd: 0n });
+  });
+
+  describe("refuses amounts that are not a usable amount of the source's currency, storing no quote and posting nothing", () => {
+    let member: SessionUser;
+
+    beforeAll(async () => {
+      // Enough in both wallets that no refusal here can be for want of funds.
+      member = await fundedMember(500n);
+      await fundWallet(pool, member.id, USD_WALLET, 5_000n);
+    });
+
+    it.each([
+      { name: "1 credit into points: 0.5 points round down to nothing", from: "credits", to: "points", amount: "1", message: TOO_SMALL },
+      { name: "1 credit into dollars: the 2% fee rounds up to the whole credit", from: "credits", to: "usd", amount: "1", message: TOO_SMALL },
+      { name: "9 cents into credits: 0.9 credits round down to nothing", from: "usd", to: "credits", amount: "0.09", message: TOO_SMALL },
+      { name: "zero credits", from: "credits", to: "usd", amount: "0", message: "Enter an amount above zero." },
+      { name: "zero dollars", from: "usd", to: "credits", amount: "0.00", message: "Enter an amount above zero." },
+      { name: "negative credits", from: "credits", to: "usd", amount: "-5", message: "Enter an amount such as 12 or 12.50." },
+      { name: "negative dollars", from: "usd", to: "credits", amount: "-0.50", message: "Enter an amount such as 12 or 12.50." },
+      { name: "a third decimal of a dollar", from: "usd", to: "credits", amount: "12.345", message: "Enter at most 2 decimals." },
+      { name: "a decimal of a credit", from: "credits", to: "usd", amount: "1.5", message: "Enter a whole number: this currency has no decimals." },
+      { name: "a decimal of a point", from: "credits", to: "points", amount: "0.5", message: "Enter a whole number: this currency has no decimals." },
+    ])("$name", async ({ from, to, amount, message }) => {
+      const [postings, quotes] = [await ledgerRowCounts(), await quoteCount()];
+      expect(await refusalCodeOf(() => quote(member, amount, from, to))).toBe("BAD_REQUEST");
+      expect(await messageOf(() => quote(member, amount, from, to))).toBe(message);
+      expect(await ledgerRowCounts()).toEqual(postings);
+      expect(await quoteCount()).toBe(quotes);
+      expect(await wallets(member)).toMatchObject({ credits: 500n, usd: 5_000n, points: 0n });
+    });
+
+    it("quotes the least amount that does come to something", async () => {
+      expect(await quote(member, "2", "credits", "points")).toMatchObject({ amount: 2n, fee: 0n, result: 1n });
+      expect(await quote(member, "0.10", "usd", "credits")).toMatchObject({ amount: 10n, fee: 0n, result: 1n });
+    });
   });
 
   it("refuses another member's quote as if it did not exist", async () => {
@@ -178,6 +223,57 @@ describe("under concurrency", () => {
     expect(await wallets(member)).toMatchObject({ credits: 100n, usd: 6n * 1_323n });
     const { rows } = await pool.query<{ used: number }>("SELECT count(*)::int AS used FROM exchange_quotes WHERE user_id = $1 AND transaction_id IS NOT NULL", [member.id]);
     expect(rows[0]?.used).toBe(6);
+  });
+
+  it("never overdraws either wallet when exchanges run both ways at once: each success posted once, each refusal nothing, each currency balanced", async () => {
+    const member = await fundedMember(500n);
+    await fundWallet(pool, member.id, USD_WALLET, 2_000n);
+    const before = await ledgerRowCounts();
+    // Interleaved: twelve quotes of 100 credits into dollars (882 cents each) and six of $10 into credits (100
+    // credits each). Each is affordable alone; Credits can never cover all twelve (500 + 6 x 100 < 12 x 100), so
+    // some are refused whatever the order, and each direction's successes feed the other's.
+    const toDollars = { from: "credits", to: "usd", amount: "100" };
+    const toCredits = { from: "usd", to: "credits", amount: "10.00" };
+    const requests = Array.from({ length: 18 }, (_, index) => (index % 3 === 2 ? toCredits : toDollars));
+    const quotes = await Promise.all(requests.map(({ from, to, amount }) => quote(member, amount, from, to)));
+    const outcomes = await Promise.all(
+      quotes.map(async (shown) => ({ shown, code: await refusalCodeOf(() => confirm(member, shown.id)) })),
+    );
+
+    expect(new Set(outcomes.map((outcome) => outcome.code))).toEqual(new Set(["OK", "INSUFFICIENT_FUNDS"]));
+    const done = outcomes.filter((outcome) => outcome.code === "OK");
+    const doneToDollars = BigInt(done.filter((outcome) => outcome.shown.from.id === "credits").length);
+    const doneToCredits = BigInt(done.filter((outcome) => outcome.shown.from.id === "usd").length);
+    const after = await wallets(member);
+    expect(after.credits).toBe(500n - 100n * doneToDollars + 100n * doneToCredits);
+    expect(after.usd).toBe(2_000n + 882n * doneToDollars - 1_000n * doneToCredits);
+    expect(after.credits).toBeGreaterThanOrEqual(0n);
+    expect(after.usd).toBeGreaterThanOrEqual(0n);
+
+    // Each confirmed quote names its one posting; a refused one names none and has none.
+    const { rows } = await pool.query<{ id: string; transaction_id: string | null; postings: number }>(
+      `SELECT q.id, q.transaction_id::text,
+              (SELECT count(*)::int FROM ledger_transactions t WHERE t.idempotency_key = 'exchange:' || q.id) AS postings
+         FROM exchange_quotes q WHERE q.user_id = $1`,
+      [member.id],
+    );
+    const byQuote = new Map(rows.map((row) => [row.id, row]));
+    for (const { shown, code } of outcomes) {
+      expect(byQuote.get(shown.id)).toMatchObject(code === "OK" ? { postings: 1, transaction_id: expect.any(String) } : { postings: 0, transaction_id: null });
+    }
+    expect((await ledgerRowCounts()).transactions - before.transactions).toBe(done.length);
+
+    // Each currency's legs of these exchanges sum to zero: what left one wallet went through the exchange accounts.
+    const sums = await pool.query<{ currency: string; total: string }>(
+      `SELECT e.currency, sum(e.amount)::text AS total FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+        WHERE t.kind = 'EXCHANGE' AND t.actor_id = $1 GROUP BY e.currency ORDER BY e.currency`,
+      [member.id],
+    );
+    expect(sums.rows).toEqual([
+      { currency: "CRD", total: "0" },
+      { currency: "USD", total: "0" },
+    ]);
+    await expectLedgerInvariantsHold();
   });
 
   it("posts one quote once, however many confirmations race for it: the first key wins, a repeat of it gets the same result, others are refused", async () => {
