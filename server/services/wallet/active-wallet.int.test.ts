@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { systemAccount, walletAccount } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
-import { post } from "@/server/ledger/post";
 import { deliverAllDue } from "@/server/outbox/relay";
-import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
+import { callerAs, expectLedgerInvariantsHold, fieldErrorsOf, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
+import { fundWallet } from "@/server/testing/factories";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { setRoomOnline } from "../rooms";
 import { type ShowActor, endShow, heartbeat, requestPrivateShow, respondToRequest, runShowSweep, showMeter } from "../shows";
@@ -34,13 +33,14 @@ beforeAll(async () => {
   const api = callerAs(admin);
   await api.commissions.set({ kind: "PRIVATE_SHOW", performerShareBps: 7000 });
   await api.commissions.set({ kind: "TIP", performerShareBps: 8000 });
-  // Wallets of the test's own, all credits: one that pays only for shows, one only for tips (no exchange), and a
-  // shows wallet that can be topped up.
+  // Wallets of the test's own: in credits, one that pays only for shows, one only for tips (no exchange), and a
+  // shows wallet that can be topped up; and a Points wallet that may be exchanged out of, with no rate into credits.
   await pool.query(
-    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, exchange_in, active, updated_at) VALUES
-       ('shows-only', 'Shows Pass', 'CRD', 'shows-only', '{SHOWS}', false, true, now()),
-       ('tips-only', 'Tip Jar', 'CRD', 'tips-only', '{TIPS}', false, true, now()),
-       ('pass-plus', 'Pass Plus', 'CRD', 'pass-plus', '{SHOWS}', true, true, now())`,
+    `INSERT INTO wallet_types (id, name, currency, account_kind, pays_for, exchange_in, exchange_out, active, updated_at) VALUES
+       ('shows-only', 'Shows Pass', 'CRD', 'shows-only', '{SHOWS}', false, false, true, now()),
+       ('tips-only', 'Tip Jar', 'CRD', 'tips-only', '{TIPS}', false, false, true, now()),
+       ('pass-plus', 'Pass Plus', 'CRD', 'pass-plus', '{SHOWS}', true, false, true, now()),
+       ('points', 'Points', 'PTS', 'points', '{}', false, true, true, now())`,
   );
 });
 
@@ -63,19 +63,7 @@ const WALLETS = {
   "tips-only": { accountKind: "tips-only", currency: "CRD" },
 } as const;
 
-async function fund(userId: string, wallet: keyof typeof WALLETS, amount: bigint): Promise<void> {
-  const { currency } = WALLETS[wallet];
-  await post(pool, {
-    kind: "ADJUSTMENT",
-    idempotencyKey: `test-fund:${randomUUID()}`,
-    actorId: null,
-    description: "Test funding",
-    legs: [
-      { account: walletAccount(userId, WALLETS[wallet]), amount },
-      { account: systemAccount("adjustments", currency), amount: -amount },
-    ],
-  });
-}
+const fund = (userId: string, wallet: keyof typeof WALLETS, amount: bigint) => fundWallet(pool, userId, WALLETS[wallet], amount);
 
 async function performerOnline(stageName: string): Promise<SessionUser> {
   const performer = await makePerformer(admin, stageName);
@@ -151,6 +139,25 @@ describe("automatic top-up rules", () => {
 
     expect((await api.get()).autoTopUp).toBeNull();
     expect(await ledgerTransactionCount()).toBe(postings);
+  });
+
+  it("refuses an amount that would come to nothing at the rate in effect, on the amount field, saving nothing", async () => {
+    const member = await makeMember("tinytopup");
+    const api = callerAs(member).walletPreferences;
+    const postings = await ledgerTransactionCount();
+    const rule = { sourceWalletTypeId: "usd", below: 100n, maxPerDay: 3 };
+    const tooSmall = "Top up by at least $0.10: less comes to nothing in your Credits wallet after the rate and fee.";
+
+    // 9 cents are 0.9 credits at 10 credits a dollar: nothing once rounded down.
+    expect(await refusalCodeOf(() => api.setAutoTopUp({ ...rule, amount: 9n }))).toBe("BAD_REQUEST");
+    expect(await fieldErrorsOf(() => api.setAutoTopUp({ ...rule, amount: 9n }))).toEqual({ amount: [tooSmall] });
+    await expect(api.setAutoTopUp({ ...rule, amount: 1n })).rejects.toThrow(tooSmall);
+    // No rate from points into credits at all: the rule could never move anything.
+    await expect(api.setAutoTopUp({ ...rule, sourceWalletTypeId: "points", amount: 1_000n })).rejects.toThrow("No exchange rate from PTS to CRD is set.");
+    expect((await api.get()).autoTopUp).toBeNull();
+    expect(await ledgerTransactionCount()).toBe(postings);
+
+    expect((await api.setAutoTopUp({ ...rule, amount: 10n })).autoTopUp).toMatchObject({ sourceWalletTypeId: "usd", amount: 10n, armed: true });
   });
 
   it("refuses making the top-up source the active wallet, and a new active wallet the rule can't fill", async () => {
@@ -317,6 +324,51 @@ describe("automatic top-up during a metered show", () => {
     await deliverAllDue(pool);
     expect(eventsTo(member.id, "wallet.top_up_refused")).toEqual([expect.objectContaining({ reason: "SHORT_OF_FUNDS", message: expect.stringMatching(/Dollars wallet/) })]);
     expect((await walletBalances(pool, member.id)).wallets.usd).toBe(999n);
+  });
+});
+
+describe("a rule the rate has since made useless", () => {
+  it("posts nothing when it fires and tells the member once per threshold crossing, however many sweeps run", async () => {
+    const member = await makeMember("devalued");
+    const performer = await performerOnline("Devalued Show");
+    await fund(member.id, "credits", 150n);
+    await fund(member.id, "usd", 10_000n);
+    // $1.00 is 10 credits when the rule is saved; then the rate falls to half a credit a dollar, and $1.00 is 0.5.
+    await callerAs(member).walletPreferences.setAutoTopUp({ sourceWalletTypeId: "usd", below: 300n, amount: 100n, maxPerDay: 5 });
+    await callerAs(admin).exchange.addRate({ fromCurrency: "USD", toCurrency: "CRD", rate: "0.5", feeBps: 0 });
+    try {
+      // Accepting holds the first minute: Credits fall to 90, below the threshold of 300.
+      const show = await livePrivateShow(member, performer);
+      const refused = "Automatic top-up didn't run: That amount is too small to exchange: it would come to nothing after the rate and fee.";
+
+      for (const second of [15, 30, 45]) {
+        await show.beat(second);
+        await Promise.all([1, 2, 3].map(() => runShowSweep(show.at(second))));
+      }
+      await deliverAllDue(pool);
+      expect(eventsTo(member.id, "wallet.top_up_refused")).toEqual([expect.objectContaining({ reason: "NOT_ALLOWED", message: refused })]);
+      expect(eventsTo(member.id, "wallet.topped_up")).toEqual([]);
+
+      // Back above the threshold the rule re-arms; the meter takes Credits below it again, a second crossing.
+      await fund(member.id, "credits", 400n);
+      for (let second = 60; second <= 360; second += 15) {
+        await show.beat(second);
+        await Promise.all([1, 2, 3].map(() => runShowSweep(show.at(second))));
+      }
+      expect((await walletBalances(pool, member.id)).wallets.credits).toBeLessThan(300n);
+      await deliverAllDue(pool);
+      expect(eventsTo(member.id, "wallet.top_up_refused")).toEqual([
+        expect.objectContaining({ reason: "NOT_ALLOWED", message: refused }),
+        expect.objectContaining({ reason: "NOT_ALLOWED", message: refused }),
+      ]);
+
+      // Nothing moved: no top-up posting, no log row (a refusal of this kind is only told), Dollars untouched.
+      expect(await topUpPostings(member.id)).toEqual([]);
+      expect(await topUpsOf(member.id)).toEqual([]);
+      expect((await walletBalances(pool, member.id)).wallets.usd).toBe(10_000n);
+    } finally {
+      await callerAs(admin).exchange.addRate({ fromCurrency: "USD", toCurrency: "CRD", rate: "10", feeBps: 0 });
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { z } from "zod";
 import { pool as appPool } from "@/server/db/client";
@@ -78,9 +79,11 @@ async function autoTopUp(db: Queryable, userId: string, at: Date | null): Promis
     assertMayTopUp(source, active);
     plan = await planWalletMove(db, userId, { fromWalletTypeId: source.id, toWalletTypeId: active.id, amount: rule.amount });
   } catch (error) {
-    // The wallets' rules or rates changed since the rule was set: nothing moves, and the member hears why, once.
+    // The wallets' rules or rates changed since the rule was set: nothing moves, and the member hears why, once
+    // per crossing. The notice's key is this firing's own: the disarm above commits with it, so no other firing
+    // of this crossing can send one, while a later crossing the same day (same day, sequence and count) must.
     if (!isDomainError(error)) throw error;
-    await enqueue(db, [refusedEvent(userId, `${day}:${decision.sequence}:${postedToday}`, "NOT_ALLOWED", `Automatic top-up didn't run: ${error.message}`, at ?? new Date())]);
+    await enqueue(db, [refusedEvent(userId, `${day}:not-allowed:${randomUUID()}`, "NOT_ALLOWED", `Automatic top-up didn't run: ${error.message}`, at ?? new Date())]);
     return "NOT_ALLOWED";
   }
   await db.query("SAVEPOINT top_up");
