@@ -3,11 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { walletBalances } from "@/server/ledger/balances";
-import { post } from "@/server/ledger/post";
-import { CREDITS, systemAccount, walletAccount } from "@/server/domain/ledger";
+import { CREDITS, systemAccount } from "@/server/domain/ledger";
 import { RECIPIENT_PREVIEW_LIMIT } from "@/server/domain/transfers";
 import { deliverAllDue } from "@/server/outbox/relay";
-import { fundUser } from "@/server/testing/factories";
+import { fundUser, fundWallet } from "@/server/testing/factories";
 import { setSetting } from "@/server/services/settings/settings";
 import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
@@ -52,18 +51,8 @@ async function makeWalletType(id: string, rules: { transferable: boolean }): Pro
   );
 }
 
-async function fundWallet(userId: string, walletTypeId: string, credits: bigint): Promise<void> {
-  await post(pool, {
-    kind: "ADJUSTMENT",
-    idempotencyKey: `test-funding:${randomUUID()}`,
-    actorId: null,
-    description: "Test funding",
-    legs: [
-      { account: walletAccount(userId, { accountKind: walletTypeId, currency: CREDITS }), amount: credits },
-      { account: systemAccount("adjustments"), amount: -credits },
-    ],
-  });
-}
+const fundCreditsWallet = (userId: string, walletTypeId: string, credits: bigint) =>
+  fundWallet(pool, userId, { accountKind: walletTypeId, currency: CREDITS }, credits);
 
 async function transferLegs(transactionId: bigint): Promise<Array<{ code: string; amount: string }>> {
   const { rows } = await pool.query<{ code: string; amount: string }>(
@@ -197,7 +186,7 @@ describe("sending from a chosen wallet", () => {
   it("takes amount and fee from a transferable wallet, lands in the recipient's Credits whatever their role, and records the source", async () => {
     await terms({ feeBps: 0, minFee: 2n });
     const sender = await makeMember("gifter");
-    await fundWallet(sender.id, "gift", 300n);
+    await fundCreditsWallet(sender.id, "gift", 300n);
     await fundUser(pool, sender.id, 50n);
     const performer = await makePerformer(admin, "Gift Star");
 
@@ -236,7 +225,7 @@ describe("sending from a chosen wallet", () => {
     const performer = await makePerformer(admin, "Rich Star");
     await fundUser(pool, performer.id, 500n, "earnings");
     await fundUser(pool, performer.id, 500n);
-    await fundWallet(performer.id, walletTypeId, 500n);
+    await fundCreditsWallet(performer.id, walletTypeId, 500n);
     // Retired after the performer's wallet was opened and funded: the credits stay, but nothing may leave it by transfer.
     if (walletTypeId === "retired") await pool.query("UPDATE wallet_types SET active = false WHERE id = 'retired'");
     const recipient = await makeMember();
@@ -262,7 +251,7 @@ describe("sending from a chosen wallet", () => {
 
   it("treats the source wallet as part of the request: the same key from another wallet is a conflict", async () => {
     const sender = await fundedMember(100n);
-    await fundWallet(sender.id, "gift", 100n);
+    await fundCreditsWallet(sender.id, "gift", 100n);
     const recipient = await makeMember();
     const key = randomUUID();
     await send(sender, recipient.username, 10n, { idempotencyKey: key });

@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
-import { systemAccount, walletAccount } from "@/server/domain/ledger";
+import { walletAccount } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
-import { post } from "@/server/ledger/post";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
-import { fundUser, insertPaidPurchase } from "@/server/testing/factories";
+import { fundUser, fundWallet, insertPaidPurchase } from "@/server/testing/factories";
 import { configurePayouts, readyToWithdraw } from "@/server/testing/payouts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { postSale } from "../sales/sales";
@@ -28,18 +27,7 @@ afterAll(async () => {
 
 const BONUS = { accountKind: "bonus", currency: "CRD" };
 
-async function fundBonus(userId: string, credits: bigint): Promise<void> {
-  await post(pool, {
-    kind: "ADJUSTMENT",
-    idempotencyKey: `test-bonus:${randomUUID()}`,
-    actorId: null,
-    description: "Bonus",
-    legs: [
-      { account: walletAccount(userId, BONUS), amount: credits },
-      { account: systemAccount("adjustments"), amount: -credits },
-    ],
-  });
-}
+const fundBonus = (userId: string, credits: bigint) => fundWallet(pool, userId, BONUS, credits);
 
 const withdraw = (performer: SessionUser, credits: bigint) =>
   callerAs(performer).payouts.withdrawals.request({ credits, idempotencyKey: randomUUID() });
