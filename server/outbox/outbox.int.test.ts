@@ -6,6 +6,7 @@ import { withTransaction } from "@/server/db/transaction";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "@/server/domain/outbox";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { callerAs } from "@/server/testing/api";
+import { fundUser, insertUser } from "@/server/testing/factories";
 import { makeAdmin } from "@/server/testing/users";
 import { enqueue } from "./messages";
 import { deliverAllDue, deliverDue, startOutboxRelay } from "./relay";
@@ -134,6 +135,32 @@ describe("delivering", () => {
       ],
     ]);
     expect(await rowOf(key)).toMatchObject({ attempts: 1, delivered: true, last_error: null });
+  });
+
+  it("publishes a user's wallet state once per batch, in the place of the first message that asked, delivering them all", async () => {
+    const key = `test:${randomUUID()}`;
+    const [tipped, other] = [await insertUser(pool, "PERFORMER"), await insertUser(pool)];
+    await fundUser(pool, tipped, 40n);
+    const walletUpdate = (n: number, userId: string) => ({ key: `${key}:wallet:${n}`, kind: "wallet-update" as const, userId });
+    await withTransaction(pool, (db) =>
+      enqueue(db, [
+        walletUpdate(1, tipped),
+        { key: `${key}:event`, kind: "realtime", channels: [`private-user-${tipped}`], event: "order.updated", data: { id: "o1", status: "PAID" } },
+        walletUpdate(2, tipped),
+        walletUpdate(3, other),
+        walletUpdate(4, tipped),
+      ]),
+    );
+
+    expect(await deliverAllDue(pool)).toEqual({ delivered: 5, failed: 0, dead: 0 });
+    const walletOf = (userId: string) => expect.objectContaining({ channel: `private-user-${userId}`, name: "wallet.updated" });
+    expect(published()).toEqual([
+      walletOf(tipped),
+      { channel: `private-user-${tipped}`, name: "order.updated", data: { id: "o1", status: "PAID" } },
+      walletOf(other),
+    ]);
+    expect(published()[0]?.data).toMatchObject({ available: "40" });
+    for (const n of [1, 2, 3, 4]) expect(await rowOf(`${key}:wallet:${n}`)).toMatchObject({ delivered: true });
   });
 
   it("retries a failed delivery after its backoff, and a later success delivers it once", async () => {

@@ -3,7 +3,14 @@ import pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import type Pusher from "pusher";
 import { afterFailedDelivery, messageIdFor } from "@/server/domain/outbox";
-import { type RealtimeChannel, type RealtimeEventName, type RealtimePayload, type ShowViewEvent, userChannel } from "@/server/domain/realtime-events";
+import {
+  type RealtimeChannel,
+  type RealtimeEventName,
+  type RealtimePayload,
+  type ShowViewEvent,
+  type WalletUpdatedPayload,
+  userChannel,
+} from "@/server/domain/realtime-events";
 import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer } from "@/server/integrations/pusher";
@@ -62,8 +69,15 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
   return { via: "pusher", channels: [channel], name, data };
 }
 
+/**
+ * A user's wallet.updated payload, read once per batch however many of the batch's messages announce a change to
+ * that user's wallets: the payload is the wallets' state at delivery, the same for each of them. A performer tipped
+ * by many members at once would otherwise have their balances, pending deltas included, read once per tip.
+ */
+type WalletPayloads = Map<string, Promise<WalletUpdatedPayload>>;
+
 /** Renders what a message says (views are rendered at delivery, so they show the state as it is now). */
-async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
+async function prepare(pool: Pool, message: ClaimedRow, walletPayloads: WalletPayloads): Promise<Delivery> {
   const messageId = messageIdFor(message.key, new URL(env.APP_URL).hostname);
   switch (message.kind) {
     case "email":
@@ -76,7 +90,12 @@ async function prepare(pool: Pool, message: ClaimedRow): Promise<Delivery> {
     }
     case "wallet-update": {
       const userId = message.payload.userId as string;
-      return publish(userChannel(userId), "wallet.updated", await walletUpdatedPayload(pool, userId));
+      let payload = walletPayloads.get(userId);
+      if (!payload) {
+        payload = walletUpdatedPayload(pool, userId);
+        walletPayloads.set(userId, payload);
+      }
+      return publish(userChannel(userId), "wallet.updated", await payload);
     }
     case "tip":
       return { via: "expand", messages: await tipAnnouncements(pool, message.payload.transactionId as string) };
@@ -117,25 +136,43 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The Pusher calls that publish a batch's events, in id order: single-channel events grouped in batch calls. */
-function pusherCalls(events: ReadonlyArray<{ id: string; delivery: Extract<Delivery, { via: "pusher" }> }>): Array<{ ids: string[]; send: () => Promise<unknown> }> {
+type PusherDelivery = Extract<Delivery, { via: "pusher" }>;
+
+/**
+ * The Pusher calls that publish a batch's events, in id order: single-channel events grouped in batch calls. Events
+ * that are one rendered payload to one channel under one name (a user's wallet state, read once for the batch) go
+ * out once, in the place of the first, and deliver every message that asked for them.
+ */
+function pusherCalls(events: ReadonlyArray<{ id: string; delivery: PusherDelivery }>): Array<{ ids: string[]; send: () => Promise<unknown> }> {
   const calls: Array<{ ids: string[]; send: () => Promise<unknown> }> = [];
-  let batch: Array<{ id: string; event: Pusher.BatchEvent }> = [];
+  const merged: Array<{ ids: string[]; delivery: PusherDelivery }> = [];
+  const firstWith = new Map<unknown, { ids: string[]; delivery: PusherDelivery }>();
+  for (const { id, delivery } of events) {
+    const earlier = firstWith.get(delivery.data);
+    if (earlier && earlier.delivery.name === delivery.name && earlier.delivery.channels.join() === delivery.channels.join()) {
+      earlier.ids.push(id);
+      continue;
+    }
+    const entry = { ids: [id], delivery };
+    merged.push(entry);
+    if (!earlier) firstWith.set(delivery.data, entry);
+  }
+  let batch: Array<{ ids: string[]; event: Pusher.BatchEvent }> = [];
   const flush = () => {
     if (batch.length === 0) return;
     const events = batch.map(({ event }) => event);
-    calls.push({ ids: batch.map(({ id }) => id), send: () => pusherServer.triggerBatch(events) });
+    calls.push({ ids: batch.flatMap(({ ids }) => ids), send: () => pusherServer.triggerBatch(events) });
     batch = [];
   };
-  for (const { id, delivery } of events) {
+  for (const { ids, delivery } of merged) {
     const { channels, name, data } = delivery;
     if (channels.length === 1) {
-      batch.push({ id, event: { channel: channels[0]!, name, data } });
+      batch.push({ ids, event: { channel: channels[0]!, name, data } });
       if (batch.length === PUSHER_BATCH) flush();
     } else {
       // An event for several channels stays one call (batch entries name one channel each), in its place in the order.
       flush();
-      calls.push({ ids: [id], send: () => pusherServer.trigger(channels, name, data) });
+      calls.push({ ids, send: () => pusherServer.trigger(channels, name, data) });
     }
   }
   flush();
@@ -161,9 +198,10 @@ interface BatchOutcome {
 async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchOutcome> {
   const failures = new Map<string, string>();
   const prepared: Array<{ message: ClaimedRow; delivery: Delivery }> = [];
+  const walletPayloads: WalletPayloads = new Map();
   await eachLimited(messages, CONCURRENCY, async (message) => {
     try {
-      prepared.push({ message, delivery: await withTimeout(prepare(pool, message)) });
+      prepared.push({ message, delivery: await withTimeout(prepare(pool, message, walletPayloads)) });
     } catch (error) {
       failures.set(message.id, reasonOf(error));
     }
