@@ -28,7 +28,7 @@ export type OutboxMessage =
   | { key: string; kind: "show-view"; showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null }
   /** A credit purchase's receipt, rendered at delivery: it reads the card's last digits from Stripe. */
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
-  /** A posted tip, expanded at delivery into its announcements (tipAnnouncements); written by the tip's statement. */
+  /** A posted tip, announced at delivery with what was posted (tipAnnouncements); written by the tip's statement. */
   | { key: string; kind: "tip"; transactionId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
@@ -36,7 +36,8 @@ export type OutboxMessage =
 /** The channel Postgres notifies on commit of a transaction that wrote to the outbox; the relay listens. */
 export const OUTBOX_CHANNEL = "tipmeter_outbox";
 
-function payloadOf(message: OutboxMessage): Record<string, unknown> {
+/** What a message's row stores besides its key and kind. */
+export function payloadOf(message: OutboxMessage): Record<string, unknown> {
   switch (message.kind) {
     case "email":
       return { email: message.email };
@@ -68,23 +69,14 @@ export async function transactionTag(db: Queryable): Promise<string> {
 
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await insertMessages(db, messages);
-  // Delivered by Postgres only when the transaction commits, and never if it rolls back.
-  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
-}
-
-/**
- * Writes messages without waking the relay: for the relay itself, which writes a message's expansion in its claim
- * transaction and claims again after it commits.
- */
-export async function insertMessages(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
   await db.query(
     `INSERT INTO outbox_messages (key, kind, payload)
      SELECT m.key, m.kind, m.payload FROM jsonb_to_recordset($1::jsonb) AS m(key text, kind text, payload jsonb)
      ON CONFLICT (key) DO NOTHING`,
     [JSON.stringify(messages.map((message) => ({ key: message.key, kind: message.kind, payload: payloadOf(message) })))],
   );
+  // Delivered by Postgres only when the transaction commits, and never if it rolls back.
+  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
 /** `enqueue` for code that runs its transaction through Prisma. */

@@ -19,7 +19,7 @@ import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { walletUpdatedPayload } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
 import { tipAnnouncements } from "@/server/services/tips";
-import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, insertMessages } from "./messages";
+import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, payloadOf } from "./messages";
 
 /**
  * How a relay claims messages: it locks their rows (FOR UPDATE SKIP LOCKED) in a transaction that stays open while
@@ -55,14 +55,18 @@ export interface DeliveryReport {
 }
 
 /**
- * A message made ready to send: an email, a realtime event (to one channel or several), a call of its own, or
- * messages it expands into (written in the claim transaction that records it delivered, see deliverDue).
+ * A message made ready to send: an email, a realtime event (to one channel or several), a call of its own, or the
+ * deliveries of the messages it stands for (a tip's announcements), rendered and sent with it, so it is delivered
+ * when all of them are.
  */
 type Delivery =
   | { via: "email"; email: OutgoingEmail }
   | { via: "pusher"; channels: string[]; name: string; data: unknown }
   | { via: "call"; run: () => Promise<unknown> }
-  | { via: "expand"; messages: OutboxMessage[] };
+  | { via: "several"; deliveries: Delivery[] };
+
+/** A delivery's sends, one level down for a message that stands for several. */
+const sendsOf = (delivery: Delivery): Delivery[] => (delivery.via === "several" ? delivery.deliveries.flatMap(sendsOf) : [delivery]);
 
 /** An event the relay renders itself, checked against the catalogue as realtimeEvent (./realtime.ts) checks the services'. */
 function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChannel<Name>>, name: Name, data: NoInfer<RealtimePayload<Name>>): Delivery {
@@ -97,8 +101,13 @@ async function prepare(pool: Pool, message: ClaimedRow, walletPayloads: WalletPa
       }
       return publish(userChannel(userId), "wallet.updated", await payload);
     }
-    case "tip":
-      return { via: "expand", messages: await tipAnnouncements(pool, message.payload.transactionId as string) };
+    case "tip": {
+      // Rendered and published with the tip's own message rather than written as messages of their own: a tip
+      // costs one outbox row, one claim and one mark, and its wallets are read with the batch's other updates.
+      const announcements = await tipAnnouncements(pool, message.payload.transactionId as string);
+      const standIn = (each: OutboxMessage): ClaimedRow => ({ ...message, key: each.key, kind: each.kind, payload: payloadOf(each) });
+      return { via: "several", deliveries: await Promise.all(announcements.map((each) => prepare(pool, standIn(each), walletPayloads))) };
+    }
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null };
       return publish(userChannel(userId), event, await showViewForDelivery(showId, { id: userId, role }, at));
@@ -179,15 +188,8 @@ function pusherCalls(events: ReadonlyArray<{ id: string; delivery: PusherDeliver
   return calls;
 }
 
-interface BatchOutcome {
-  /** Why each message that failed did. */
-  failures: Map<string, string>;
-  /** What the messages delivered by expansion expand into. */
-  expansions: OutboxMessage[];
-}
-
 /**
- * Delivers a batch (in id order), returning why each message that failed did and the expansions to write. Emails and Stripe calls go out
+ * Delivers a batch (in id order), returning why each message that failed did. Emails and Stripe calls go out
  * CONCURRENCY at a time; realtime events go in Pusher calls of up to PUSHER_BATCH events, one call after another in
  * id order, so one relay publishes each channel's events in the order their messages were written. Across relays
  * there is no order (two workers deliver two batches at once), and a failed call does not hold back the ones after
@@ -195,7 +197,7 @@ interface BatchOutcome {
  * the page to refetch or is a view rendered at delivery. Emails keep no order: each stands alone, and mail never
  * promised to arrive in the order it was sent.
  */
-async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchOutcome> {
+async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const prepared: Array<{ message: ClaimedRow; delivery: Delivery }> = [];
   const walletPayloads: WalletPayloads = new Map();
@@ -207,9 +209,10 @@ async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
     }
   });
   prepared.sort((a, b) => Number(BigInt(a.message.id) - BigInt(b.message.id)));
+  const sends = prepared.flatMap(({ message, delivery }) => sendsOf(delivery).map((send) => ({ message, send })));
 
   const publishInOrder = async () => {
-    const events = prepared.flatMap(({ message, delivery }) => (delivery.via === "pusher" ? [{ id: message.id, delivery }] : []));
+    const events = sends.flatMap(({ message, send }) => (send.via === "pusher" ? [{ id: message.id, delivery: send }] : []));
     for (const call of pusherCalls(events)) {
       try {
         await withTimeout(call.send());
@@ -219,30 +222,20 @@ async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
     }
   };
   const sendOthers = () =>
-    eachLimited(prepared, CONCURRENCY, async ({ message, delivery }) => {
-      if (delivery.via === "pusher" || delivery.via === "expand") return;
+    eachLimited(sends, CONCURRENCY, async ({ message, send }) => {
+      if (send.via !== "email" && send.via !== "call") return;
       try {
-        await withTimeout(delivery.via === "email" ? sendEmail(delivery.email) : delivery.run());
+        await withTimeout(send.via === "email" ? sendEmail(send.email) : send.run());
       } catch (error) {
         failures.set(message.id, reasonOf(error));
       }
     });
   await Promise.all([publishInOrder(), sendOthers()]);
-  const expansions = prepared.flatMap(({ delivery }) => (delivery.via === "expand" ? delivery.messages : []));
-  return { failures, expansions };
+  return failures;
 }
 
-/**
- * Records a batch's outcomes: the messages expanded ones expand into, then the delivered ones, then the failed ones
- * with their backoff or death. An expansion is written in the claim transaction, on the claiming session, so a
- * message is marked delivered exactly when what it expands into exists, and those rows are there for the next
- * claim once this one commits (deliverAllDue claims again after a batch that did anything); a relay that dies before
- * the commit leaves neither, and the next claim expands the message again under the same keys (an insert that meets
- * a key already there adds nothing). The insert never waits on another session: only an expansion of the same
- * message writes those keys, and no other relay can claim that message while this claim holds its row.
- */
-async function recordOutcomes(session: PoolClient, messages: readonly ClaimedRow[], { failures, expansions }: BatchOutcome): Promise<DeliveryReport> {
-  await insertMessages(session, expansions);
+/** Records a batch's outcomes: the delivered messages, then the failed ones with their backoff or death. */
+async function recordOutcomes(session: PoolClient, messages: readonly ClaimedRow[], failures: Map<string, string>): Promise<DeliveryReport> {
   const delivered = messages.filter((message) => !failures.has(message.id));
   const failed = messages
     .filter((message) => failures.has(message.id))

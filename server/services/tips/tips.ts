@@ -51,8 +51,8 @@ interface StoredTipMetadata {
  * refuses when its rules leave tips out (TM030), the tipper (and, given the version a session claims, that session still current), the
  * performer (approved, active, not the tipper), the sale (ledger_sale) and, when it
  * was posted rather than replayed, one outbox message naming it (a plain insert: its key names a transaction this
- * statement just wrote, so no conflict can arise), which the relay expands into the tip's
- * announcements (tipAnnouncements) from what was posted. No row when the performer or the tipper does not
+ * statement just wrote, so no conflict can arise), from which the relay renders and publishes the tip's
+ * announcements (tipAnnouncements) with what was posted. No row when the performer or the tipper does not
  * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
  * prepared statement's generic plan could not use either index for a condition that allows both.
  *
@@ -165,8 +165,9 @@ async function refuseTip(db: Queryable, { memberId, sessionVersion }: Tipper, wh
 /**
  * What the outbox message of a tip stands for, as the relay delivers it: both wallets, the performer's open
  * dashboard (which also refetches its feed when it regains focus), and the performer's room feed, to everyone
- * there; read from the posted tip, so the request that posts it writes one small row. Each has its own key, so
- * a delivery repeated after a crash adds nothing.
+ * there; read from the posted tip, so the request that posts it writes one small row. The relay renders and
+ * publishes them with the tip's own message, which is delivered when all of them are; a delivery repeated after a
+ * crash publishes them again, as any realtime event may be.
  */
 export async function tipAnnouncements(db: Queryable, transactionId: string): Promise<OutboxMessage[]> {
   const { rows } = await db.query<{ actor_id: string; display_name: string | null; metadata: StoredTipMetadata & { performerId: string }; created_at: Date }>(
