@@ -7,7 +7,7 @@ import { DomainError } from "@/server/domain/errors";
 import { adjustmentLegs, clawbackLegs, saleLegs, systemAccount, userAccount } from "@/server/domain/ledger";
 import { fundUser, insertPaidPurchase, insertUser } from "@/server/testing/factories";
 import { foldHotAccounts, walletBalances } from "./balances";
-import { ledgerFoldJob } from "@/server/jobs/ledger-fold";
+import { foldEveryHotAccount } from "@/server/jobs/ledger-fold";
 import { checkInvariants } from "./invariants";
 import { post, reverse } from "./post";
 
@@ -193,7 +193,7 @@ describe("ledger_post", () => {
       [star],
     );
     expect(parked[0].n).toBe(3);
-    await ledgerFoldJob.handler([]);
+    await foldEveryHotAccount();
     expect(await foldHotAccounts(pool)).toBe(0);
     const { rows: cached } = await pool.query("SELECT balance FROM ledger_accounts WHERE code = $1", [userAccount(star, "pending")]);
     expect(cached[0].balance).toBe("175");
