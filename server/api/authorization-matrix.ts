@@ -189,6 +189,7 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
     allow: ADMIN,
     input: (fx) => ({ id: fx.packageId, name: "Matrix pack", credits: 100n, bonusCredits: 0n, priceMinor: 100n, currency: "usd", active: true, sortOrder: 1 }),
   },
+  "ledger.user": { allow: ADMIN, input: (fx) => ({ userId: fx.users.member.id }) },
   "ledger.users": { allow: ADMIN, input: () => ({}) },
 
   "memberships.cancel": { allow: ["member"], owner: "member", input: (fx) => ({ membershipId: fx.membershipId }) },

@@ -5,7 +5,9 @@ import {
   type PayoutActor,
   type PayoutFieldDefinition,
   type PayoutMethodTerms,
+  HOLDING_CREDITS,
   WITHDRAWAL_STATUSES,
+  WITHDRAWAL_TRANSITIONS,
   assertTransition,
   canTransition,
   checkWithdrawal,
@@ -91,6 +93,17 @@ describe("the withdrawal state machine", () => {
       expect.objectContaining({ code: "CONFLICT", message: "This withdrawal is paid, so it can't be cancelled." }) as Error,
     );
     expect(() => assertTransition("REQUESTED", "APPROVED", "performer")).toThrow(expect.objectContaining({ code: "FORBIDDEN" }) as Error);
+  });
+
+  it("holds credits exactly in the statuses HOLDING_CREDITS names: each move's ledger effects take them from or to held", () => {
+    const holds = (status: WithdrawalStatus) => HOLDING_CREDITS.includes(status);
+    for (const { from, to, effects } of WITHDRAWAL_TRANSITIONS) {
+      // Release and settle take the credits out of held, unsettle puts them back, no posting leaves them be.
+      const held = effects.reduce((_, effect) => effect === "unsettle", holds(from));
+      expect(held, `${from} -> ${to} ${effects.join("+") || "(no posting)"}`).toBe(holds(to));
+    }
+    // A withdrawal's first status, set with its hold posting.
+    expect(holds("REQUESTED")).toBe(true);
   });
 
   it("never leaves a terminal status except a paid payout the bank returned", () => {

@@ -127,6 +127,12 @@ export function assertTransition(from: WithdrawalStatus, to: WithdrawalStatus, a
 /** Statuses an admin still has to act on: review, or pay by other means. */
 export const AWAITING_ADMIN: readonly WithdrawalStatus[] = ["REQUESTED", "APPROVED", "NEEDS_RECONCILIATION"];
 
+/**
+ * Statuses whose credits sit in the performer's held account: from the request until the payout is settled or
+ * the hold released. A paid payout the bank returned unsettles back into held (NEEDS_RECONCILIATION).
+ */
+export const HOLDING_CREDITS: readonly WithdrawalStatus[] = ["REQUESTED", "APPROVED", "PROCESSING", "NEEDS_RECONCILIATION"];
+
 // ---------------------------------------------------------------------------------------------------------------
 // Conversion, fees and limits
 

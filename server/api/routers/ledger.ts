@@ -5,7 +5,7 @@ import { Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enu
 import { storableBigint, storableDate } from "@/server/domain/storable";
 import { USER_SORTS } from "@/server/domain/user-sorts";
 import { adjustBalanceInputSchema } from "@/server/domain/balance-adjustments";
-import { adjustBalance, books, booksCurrencies, currencyBooks, exploreLedger, usersWithBalances } from "@/server/services/books";
+import { adjustBalance, adminUserDetails, books, booksCurrencies, currencyBooks, exploreLedger, usersWithBalances } from "@/server/services/books";
 import { packageInputSchema, updatePackageSchema } from "@/server/domain/packages";
 import { allPackages, cardSalesByCurrency, createPackage, updatePackage } from "@/server/services/purchases";
 
@@ -30,6 +30,9 @@ export const ledgerRouter = createTRPCRouter({
       }),
     )
     .query(({ input }) => usersWithBalances(input)),
+
+  /** One user for the admin's user page: the users table's balances for them, with open withdrawals and card tabs. */
+  user: adminProcedure.input(z.object({ userId: z.uuid() })).query(({ input }) => adminUserDetails(input.userId)),
 
   adjust: adminProcedure
     .input(adjustBalanceInputSchema)

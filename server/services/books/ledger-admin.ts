@@ -6,6 +6,7 @@ import { DomainError } from "@/server/domain/errors";
 import type { UserSort } from "@/server/domain/user-sorts";
 import { adjustmentAmount, type EarningsStage, isEarningsStage } from "@/server/domain/balance-adjustments";
 import { CREDITS, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
+import { HOLDING_CREDITS } from "@/server/domain/payouts";
 import { CARD_TAB_WALLET } from "@/server/domain/wallets";
 import type { Queryable } from "@/server/db/transaction";
 import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
@@ -13,8 +14,8 @@ import { checkInvariants, type InvariantResult } from "@/server/ledger/invariant
 import { post } from "@/server/ledger/post";
 import { enqueue } from "@/server/outbox/messages";
 import { recordAudit } from "@/server/services/audit/record";
-import { listWalletTypes } from "@/server/services/wallet/wallet-types";
-import { explorerTransactionRows, lockedWalletType, userBalanceRows } from "./queries";
+import { listWalletTypes, type WalletType } from "@/server/services/wallet/wallet-types";
+import { explorerTransactionRows, lockedWalletType, type UserBalanceRow, userAccountFacts, userBalanceRows } from "./queries";
 
 export interface AdjustBalanceInput {
   adminId: string;
@@ -146,6 +147,7 @@ export async function usersWithBalances(input: {
     userBalanceRows(pool, {
     search,
     exactId: input.search?.trim().toLowerCase() ?? null,
+    userId: null,
     role: input.role ?? null,
     status: input.status ?? null,
     sort: input.sort,
@@ -155,30 +157,65 @@ export async function usersWithBalances(input: {
     }),
     listWalletTypes(),
   ]);
+  return { total: Number(rows[0]?.total ?? 0), users: rows.map((row) => userWithBalances(row, types)) };
+}
+
+function userWithBalances(row: UserBalanceRow, types: readonly WalletType[]): UserWithBalances {
   return {
-    total: Number(rows[0]?.total ?? 0),
-    users: rows.map((row) => ({
-      id: row.id,
-      email: row.email,
-      username: row.username,
-      displayName: row.display_name,
-      role: row.role,
-      status: row.status,
-      createdAt: row.created_at,
-      applicationStatus: row.application_status,
-      available: BigInt(row.available),
-      earnings: BigInt(row.earnings),
-      pending: BigInt(row.pending),
-      held: BigInt(row.held),
-      restricted: row.restricted,
-      wallets: types.map((type) => ({
-        id: type.id,
-        name: type.name,
-        currency: type.currency,
-        exponent: type.exponent,
-        balance: BigInt(row.wallets?.[type.id] ?? 0),
-      })),
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    status: row.status,
+    createdAt: row.created_at,
+    applicationStatus: row.application_status,
+    available: BigInt(row.available),
+    earnings: BigInt(row.earnings),
+    pending: BigInt(row.pending),
+    held: BigInt(row.held),
+    restricted: row.restricted,
+    wallets: types.map((type) => ({
+      id: type.id,
+      name: type.name,
+      currency: type.currency,
+      exponent: type.exponent,
+      balance: BigInt(row.wallets?.[type.id] ?? 0),
     })),
+  };
+}
+
+/** One user as the admin's user page shows them: the users table's row, and what explains their balances. */
+export interface AdminUserDetails extends UserWithBalances {
+  /** They opened a card tab (not one that was cancelled before it opened): only then is the tab wallet theirs to see. */
+  hasCardTab: boolean;
+  /** Withdrawal requests not yet paid or released, and the credits they hold: part of `held`. */
+  openWithdrawals: { count: number; credits: bigint };
+}
+
+/** The user page's read: the same statement as the users table for the balances, so the two always agree. */
+export async function adminUserDetails(userId: string): Promise<AdminUserDetails> {
+  const [rows, types, facts] = await Promise.all([
+    userBalanceRows(pool, {
+      search: null,
+      exactId: null,
+      userId,
+      role: null,
+      status: null,
+      sort: "createdAt",
+      direction: "desc",
+      limit: 1,
+      offset: 0,
+    }),
+    listWalletTypes(),
+    userAccountFacts(pool, userId, HOLDING_CREDITS),
+  ]);
+  const row = rows[0];
+  if (!row) throw new DomainError("NOT_FOUND", "There is no user with that id.");
+  return {
+    ...userWithBalances(row, types),
+    hasCardTab: facts.has_card_tab,
+    openWithdrawals: { count: facts.open_withdrawals, credits: BigInt(facts.withdrawal_held) },
   };
 }
 
@@ -210,6 +247,8 @@ export interface ExplorerEntry {
   id: bigint;
   account: string;
   accountType: AccountType;
+  /** The user whose account it is; null for the platform's accounts. */
+  ownerId: string | null;
   owner: string | null;
   /** In minor units of `currency`. */
   amount: bigint;
@@ -235,6 +274,7 @@ export async function exploreLedger(filter: ExplorerFilter): Promise<{ transacti
       id: BigInt(entry.id),
       account: entry.code,
       accountType: entry.type,
+      ownerId: entry.owner_id,
       owner: entry.owner,
       amount: BigInt(entry.amount),
       currency: entry.currency,

@@ -5,7 +5,7 @@ import "server-only";
  */
 import type { Queryable } from "@/server/db/transaction";
 import type { UserSort } from "@/server/domain/user-sorts";
-import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus } from "@/server/generated/prisma/enums";
+import type { AccountType, ApplicationStatus, Role, TransactionKind, UserStatus, WithdrawalStatus } from "@/server/generated/prisma/enums";
 import { EFFECTIVE_BALANCE_SQL } from "@/server/ledger/balances";
 
 const SORT_SQL: Record<UserSort, string> = {
@@ -24,6 +24,8 @@ export interface UserBalanceQuery {
   search: string | null;
   /** A user id matched exactly, alongside the pattern. */
   exactId: string | null;
+  /** Only this user (the admin's user page reads its one row with the table's own statement). */
+  userId: string | null;
   role: Role | null;
   status: UserStatus | null;
   sort: UserSort;
@@ -76,11 +78,34 @@ export async function userBalanceRows(db: Queryable, query: UserBalanceQuery): P
       WHERE ($1::text IS NULL OR u.email ILIKE $1 OR u.username ILIKE $1 OR u.display_name ILIKE $1 OR u.id::text = $4)
         AND ($5::text IS NULL OR u.role::text = $5)
         AND ($6::text IS NULL OR u.status::text = $6)
+        AND ($7::uuid IS NULL OR u.id = $7::uuid)
       ORDER BY ${order}
       LIMIT $2 OFFSET $3`,
-    [query.search, query.limit, query.offset, query.exactId, query.role, query.status],
+    [query.search, query.limit, query.offset, query.exactId, query.role, query.status, query.userId],
   );
   return rows;
+}
+
+export interface UserAccountFactsRow {
+  has_card_tab: boolean;
+  open_withdrawals: number;
+  /** Credits the open withdrawals hold, as exact text. */
+  withdrawal_held: string;
+}
+
+/**
+ * What the admin's user page says about a user's balances beyond the amounts: whether they ever opened a card tab
+ * (the tab wallet is everyone's but means something only then), and the withdrawals whose credits sit in held.
+ */
+export async function userAccountFacts(db: Queryable, userId: string, holdingStatuses: readonly WithdrawalStatus[]): Promise<UserAccountFactsRow> {
+  const { rows } = await db.query<UserAccountFactsRow>(
+    `SELECT EXISTS (SELECT 1 FROM card_tabs WHERE member_id = $1 AND status <> 'CANCELED') AS has_card_tab,
+            count(*)::int AS open_withdrawals, coalesce(sum(w.credits), 0)::text AS withdrawal_held
+       FROM withdrawals w
+      WHERE w.performer_id = $1 AND w.status::text = ANY ($2::text[])`,
+    [userId, holdingStatuses],
+  );
+  return rows[0] ?? { has_card_tab: false, open_withdrawals: 0, withdrawal_held: "0" };
 }
 
 export interface LockedWalletType {
@@ -134,6 +159,7 @@ export interface ExplorerTransactionRow {
         id: number | string;
         code: string;
         type: AccountType;
+        owner_id: string | null;
         owner: string | null;
         amount: number | string;
         currency: string;
@@ -150,7 +176,7 @@ export async function explorerTransactionRows(db: Queryable, filter: ExplorerRow
     `SELECT t.id, t.kind, t.description, t.idempotency_key, actor.id AS actor_id, actor.display_name AS actor_name,
             actor.email AS actor_email, t.reverses_id, t.created_at,
             (SELECT json_agg(json_build_object('id', e.id::text, 'code', a.code, 'type', a.type,
-                                               'owner', u.display_name, 'amount', e.amount::text,
+                                               'owner_id', a.owner_id, 'owner', u.display_name, 'amount', e.amount::text,
                                                'currency', a.currency, 'exponent', c.exponent, 'wallet', wt.name) ORDER BY e.id)
                FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
                JOIN currencies c ON c.code = a.currency
