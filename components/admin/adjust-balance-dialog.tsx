@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useId, useMemo, useState } from "react";
 import { z } from "zod";
@@ -134,20 +134,24 @@ function DialogButtons({ children }: { children: ReactNode }) {
 
 interface StepsProps {
   user: AdjustableUser;
+  /** The balance the form opens on (a wallet type id, "pending" or "held"); the first wallet otherwise. */
+  initialWallet?: string;
   idempotencyKey: string;
   onClose: () => void;
   onPendingChange: (pending: boolean) => void;
 }
 
 /** The two steps of one opening: the form, then the review with the balance before and after. */
-function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: StepsProps) {
+function AdjustmentSteps({ user, initialWallet, idempotencyKey, onClose, onPendingChange }: StepsProps) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const router = useRouter();
   const toast = useToast();
   const adjust = useMutation(trpc.ledger.adjust.mutationOptions());
   const balances = useMemo(() => balancesOf(user), [user]);
   const schema = useMemo(() => adjustmentFormSchema(balances), [balances]);
-  const form = useZodForm({ schema, initial: { wallet: balances[0]?.id ?? "", direction: "credit" as Direction, amount: "", reason: "" } });
+  const startOn = balances.find((balance) => balance.id === initialWallet) ?? balances[0];
+  const form = useZodForm({ schema, initial: { wallet: startOn?.id ?? "", direction: "credit" as Direction, amount: "", reason: "" } });
   const [review, setReview] = useState<Adjustment | null>(null);
   const { values, errors, set } = form;
   const chosen = balances.find((balance) => balance.id === values.wallet) ?? balances[0];
@@ -165,7 +169,9 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
           const sign = review.minor > 0n ? "+" : "-";
           toast.success("Balance adjusted", `${user.displayName}: ${sign}${amountText(review.minor > 0n ? review.minor : -review.minor, review.balance)}, ${review.balance.name}.`);
           onClose();
+          // The users table is rendered on the server; the user page reads balances and transactions with ledger queries.
           router.refresh();
+          void queryClient.invalidateQueries(trpc.ledger.pathFilter());
         },
         onSettled: () => onPendingChange(false),
       },
@@ -252,14 +258,20 @@ function AdjustmentSteps({ user, idempotencyKey, onClose, onPendingChange }: Ste
 /**
  * An admin's balance correction: wallet, direction, amount and a reason (which the member sees in their
  * history), then a confirmation. One idempotency key per opening, so a retried confirmation can't post twice.
+ * Given a wallet (the user page's button beside a balance), the form opens on it and the button is named for it.
  */
-export function AdjustBalanceAction({ user }: { user: AdjustableUser }) {
+export function AdjustBalanceAction({ user, wallet }: { user: AdjustableUser; wallet?: { id: string; name: string } }) {
   const [idempotencyKey, setIdempotencyKey] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const close = () => setIdempotencyKey(null);
   return (
     <>
-      <Button size="sm" variant="secondary" onClick={() => setIdempotencyKey(crypto.randomUUID())} aria-label={`Adjust balance of ${user.displayName} (@${user.username})`}>
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={() => setIdempotencyKey(crypto.randomUUID())}
+        aria-label={wallet ? `Adjust ${wallet.name}` : `Adjust balance of ${user.displayName} (@${user.username})`}
+      >
         Adjust
       </Button>
       <Dialog
@@ -271,7 +283,7 @@ export function AdjustBalanceAction({ user }: { user: AdjustableUser }) {
           .map((balance) => `${balance.name} ${amountText(balance.balance, balance)}`)
           .join(", ")}`}
       >
-        {idempotencyKey ? <AdjustmentSteps key={idempotencyKey} user={user} idempotencyKey={idempotencyKey} onClose={close} onPendingChange={setPending} /> : null}
+        {idempotencyKey ? <AdjustmentSteps key={idempotencyKey} user={user} initialWallet={wallet?.id} idempotencyKey={idempotencyKey} onClose={close} onPendingChange={setPending} /> : null}
       </Dialog>
     </>
   );

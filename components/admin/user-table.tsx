@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { AdjustBalanceAction } from "@/components/admin/adjust-balance-dialog";
 import { type UserTableParams, sortHref, userTableHref } from "@/components/admin/user-table-params";
 import { UserStatusAction } from "@/components/admin/user-status-action";
@@ -14,6 +15,9 @@ import { USER_SORTS, type UserSort } from "@/server/domain/user-sorts";
 import type { UserWallet, UserWithBalances } from "@/server/services/books";
 
 const isUserSort = (field: string): field is UserSort => USER_SORTS.some((sort) => sort === field);
+
+/** The admin's page of one user: their balances, adjustments and transactions. */
+const userHref = (user: { id: string }) => `/admin/users/${user.id}`;
 
 const dateFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", year: "numeric" });
 
@@ -78,7 +82,10 @@ function columns(currentAdminId: string): Column<UserWithBalances>[] {
         // A table cell ignores max-width; a block inside it doesn't, so long names truncate here.
         <div className="max-w-[18rem]" title={`${user.displayName} (@${user.username}) ${user.email}`}>
           <p className="truncate font-medium text-fg">
-            {user.displayName} <span className="font-normal text-muted">@{user.username}</span>
+            <Link href={userHref(user)} className="hover:text-accent-700 hover:underline">
+              {user.displayName}
+            </Link>{" "}
+            <span className="font-normal text-muted">@{user.username}</span>
           </p>
           <p className="truncate text-muted">{user.email}</p>
         </div>
@@ -133,7 +140,10 @@ function UserCard({ user, currentAdminId }: { user: UserWithBalances; currentAdm
     <div className="min-w-0 flex-1 space-y-3">
       <div className="min-w-0 space-y-1.5">
         <p className="truncate font-medium">
-          {user.displayName} <span className="font-normal text-muted">@{user.username}</span>
+          <Link href={userHref(user)} className="hover:text-accent-700 hover:underline">
+            {user.displayName}
+          </Link>{" "}
+          <span className="font-normal text-muted">@{user.username}</span>
         </p>
         <p className="truncate text-sm text-muted">{user.email}</p>
         <div className="flex flex-wrap items-center gap-1.5">

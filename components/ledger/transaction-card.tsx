@@ -25,8 +25,13 @@ const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   EXCHANGE: "Exchange",
 };
 
+/** What an entry's account is, in words: "Dollars wallet", "Pending", "Revenue". */
+export function entryAccountLabel(entry: ExplorerEntry): string {
+  return entry.wallet ? `${entry.wallet} wallet` : ACCOUNT_TYPE_LABELS[entry.accountType];
+}
+
 /** Credits as the rest of the admin shows them; any other currency in its own units with its code. */
-function EntryAmount({ entry }: { entry: ExplorerEntry }) {
+export function EntryAmount({ entry }: { entry: ExplorerEntry }) {
   if (entry.currency === CREDITS) return <SignedCredits amount={entry.amount} />;
   return (
     <span className={cn("font-semibold whitespace-nowrap tabular-nums", entry.amount > 0n ? "text-emerald-700" : "text-red-700")}>
@@ -80,7 +85,7 @@ export function TransactionCard({ transaction }: { transaction: ExplorerTransact
               <p className="font-medium">
                 {entry.owner ?? "Tipmeter"}{" "}
                 <span className="font-normal text-muted">
-                  · {entry.wallet ? `${entry.wallet} wallet` : ACCOUNT_TYPE_LABELS[entry.accountType]} · {entry.currency}
+                  · {entryAccountLabel(entry)} · {entry.currency}
                 </span>
               </p>
               <p className="font-mono text-xs break-all text-muted">{entry.account}</p>
