@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
@@ -183,7 +184,11 @@ export function WithdrawalQueue({ filters }: { filters: WithdrawalFilters }) {
       sortValue: nameOf,
       cell: (row) => (
         <>
-          <p className="font-medium">{nameOf(row)}</p>
+          <p className="font-medium">
+            <Link href={`/admin/users/${row.performerId}`} className="hover:text-accent-700 hover:underline">
+              {nameOf(row)}
+            </Link>
+          </p>
           <p className="text-xs text-muted">
             @{row.performer.username} · {row.performer.email}
           </p>
