@@ -93,6 +93,12 @@ test("a performer's page shows their earnings, pending with them, and links thei
   await expect(earnings.getByRole("button", { name: "Adjust Pending" })).toBeVisible();
   await expect(earnings).toContainText("Pending");
   await page.screenshot({ path: test.info().outputPath("admin-user-page-performer.png"), fullPage: true });
+  // A phone: the cards stack and the transactions become a list, with nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("list", { name: "Transactions, newest first" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath("admin-user-page-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   await page.getByRole("main").getByRole("link", { name: "Revenue" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Business revenue: Luna Vale" })).toBeVisible();

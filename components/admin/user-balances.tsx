@@ -46,8 +46,12 @@ function credits(key: string, label: string, hint: string, amount: bigint, adjus
  */
 function balanceGroups(user: AdminUserDetails): BalanceGroup[] {
   const groups: BalanceGroup[] = [];
-  const shown = (wallet: UserWallet) =>
-    wallet.balance !== 0n || (wallet.id === EARNINGS_WALLET ? user.role === "PERFORMER" : wallet.id === CARD_TAB_WALLET ? user.hasCardTab : true);
+  const shown = (wallet: UserWallet) => {
+    if (wallet.balance !== 0n) return true;
+    if (wallet.id === EARNINGS_WALLET) return user.role === "PERFORMER";
+    if (wallet.id === CARD_TAB_WALLET) return user.hasCardTab;
+    return true;
+  };
   let pendingShown = false;
   for (const wallet of user.wallets.filter(shown)) {
     const base = { key: wallet.id, title: wallet.name, currency: wallet.currency, exponent: wallet.exponent };
