@@ -129,8 +129,28 @@ describe("earnings_hold_days agrees with holdDaysFor", () => {
   });
 });
 
+/** What a sale's terms are in a case: the default rate, an override for the performer, and the hold policy. */
+interface SaleTerms {
+  override?: number;
+  defaultBps: number;
+  holdDays: EarningsHoldPolicy;
+  kind: SaleKind;
+}
+
+/** Sets a case's terms in its rolled-back transaction: a default rate from yesterday, an override from an hour ago, the hold. */
+async function arrangeTerms(db: PoolClient, performer: string, terms: SaleTerms): Promise<void> {
+  await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", NULL, $2, now() - interval '1 day')`, [terms.kind, terms.defaultBps]);
+  if (terms.override !== undefined) {
+    await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, now() - interval '1 hour')`, [terms.kind, performer, terms.override]);
+  }
+  await db.query(
+    `INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [JSON.stringify(terms.holdDays)],
+  );
+}
+
 describe("ledger_sale posts what the TypeScript rules say", () => {
-  it.each<[string, bigint, { override?: number; defaultBps: number; holdDays: EarningsHoldPolicy; kind: SaleKind }]>([
+  it.each<[string, bigint, SaleTerms]>([
     ["one credit at the default rate", 1n, { defaultBps: 7000, holdDays: { defaultDays: 7, byKind: {} }, kind: "TIP" }],
     ["an odd amount under an override", 99n, { override: 3333, defaultBps: 7000, holdDays: { defaultDays: 7, byKind: { TIP: 2 } }, kind: "TIP" }],
     ["a huge amount", 9_007_199_254_740_993n, { defaultBps: 8000, holdDays: { defaultDays: 5, byKind: { STORE: 14 } }, kind: "STORE" }],
@@ -141,14 +161,7 @@ describe("ledger_sale posts what the TypeScript rules say", () => {
       const buyer = await insertUser(db, "MEMBER");
       const performer = await insertUser(db, "PERFORMER");
       await fundUser(db, buyer, amount);
-      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", NULL, $2, now() - interval '1 day')`, [setup.kind, setup.defaultBps]);
-      if (setup.override !== undefined) {
-        await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, now() - interval '1 hour')`, [setup.kind, performer, setup.override]);
-      }
-      await db.query(
-        `INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [JSON.stringify(setup.holdDays)],
-      );
+      await arrangeTerms(db, performer, setup);
       const sale = {
         kind: "TIP" as const,
         saleKind: setup.kind,
@@ -234,7 +247,7 @@ describe("ledger_sale's fast path posts and refuses exactly as its general path"
     }
   }
 
-  const accepted: [string, bigint, { override?: number; defaultBps: number; holdDays: EarningsHoldPolicy; kind: SaleKind }][] = [
+  const accepted: [string, bigint, SaleTerms][] = [
     ["a tip at the default rate", 25n, { defaultBps: 7000, holdDays: { defaultDays: 7, byKind: {} }, kind: "TIP" }],
     ["an odd amount under an override and a hold per kind", 99n, { override: 3333, defaultBps: 7000, holdDays: { defaultDays: 7, byKind: { CONTENT: 2 } }, kind: "CONTENT" }],
     ["a huge amount", 9_007_199_254_740_993n, { defaultBps: 8000, holdDays: { defaultDays: 5, byKind: { STORE: 14 } }, kind: "STORE" }],
@@ -247,14 +260,7 @@ describe("ledger_sale's fast path posts and refuses exactly as its general path"
       const buyer = await insertUser(db, "MEMBER");
       const performer = await insertUser(db, "PERFORMER");
       await fundUser(db, buyer, 2n * amount);
-      await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", NULL, $2, now() - interval '1 day')`, [setup.kind, setup.defaultBps]);
-      if (setup.override !== undefined) {
-        await db.query(`INSERT INTO commission_rates (kind, performer_id, performer_share_bps, effective_from) VALUES ($1::"SaleKind", $2, $3, now() - interval '1 hour')`, [setup.kind, performer, setup.override]);
-      }
-      await db.query(
-        `INSERT INTO platform_settings (key, value) VALUES ('earningsHold', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [JSON.stringify(setup.holdDays)],
-      );
+      await arrangeTerms(db, performer, setup);
       const sale = (path: Path) => ({
         kind: "TIP" as const,
         saleKind: setup.kind,
