@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { describeTrpcError } from "@/components/auth/form-errors";
 import { useTRPC } from "@/components/providers/trpc";
@@ -10,6 +9,7 @@ import { useSharedChannel } from "@/components/realtime/shared-pusher";
 import { MeterReadout, ParticipantList, termsText } from "@/components/shows/meter-readout";
 import { type ShowEvent, showEventHandlers } from "@/components/shows/show-events";
 import { OpenTabButton } from "@/components/tabs/open-tab-dialog";
+import { type PaymentError, PaymentErrorNotice } from "@/components/wallet/payment-error";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -46,32 +46,16 @@ interface ShowPanelProps {
   realtime?: { config: PublicPusherConfig; channel: string };
 }
 
-interface Refusal {
-  message: string;
-  needsCredits: boolean;
-}
-
-function refusalOf(error: unknown): Refusal {
+function refusalOf(error: unknown): PaymentError {
   const domainCode = error instanceof TRPCClientError ? (error.data as { domainCode?: string | null } | undefined)?.domainCode : null;
   return { message: describeTrpcError(error).message, needsCredits: domainCode === "INSUFFICIENT_FUNDS" };
 }
 
 /** Why the request was refused; short of credits, the member may buy some or pay by card tab instead. */
-function RefusalNotice({ refusal, tabWith }: { refusal: Refusal; tabWith?: { performerId: string; stageName: string } }) {
+function RefusalNotice({ refusal, tabWith }: { refusal: PaymentError; tabWith?: { performerId: string; stageName: string } }) {
   return (
     <div className="space-y-3">
-      <FormAlert>
-        {refusal.message}
-        {refusal.needsCredits ? (
-          <>
-            {" "}
-            <Link href="/wallet/buy" className="font-semibold underline">
-              Buy credits
-            </Link>{" "}
-            and try again.
-          </>
-        ) : null}
-      </FormAlert>
+      <PaymentErrorNotice error={refusal} />
       {refusal.needsCredits && tabWith ? <OpenTabButton performerId={tabWith.performerId} stageName={tabWith.stageName} label="Open a card tab instead" size="sm" /> : null}
     </div>
   );
@@ -378,7 +362,7 @@ function RequestPrivateShow({ performerId, room, onRequested }: { performerId: s
   const trpc = useTRPC();
   const request = useMutation(trpc.shows.requestPrivate.mutationOptions());
   const [confirming, setConfirming] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [refusal, setRefusal] = useState<PaymentError | null>(null);
   // One key per intended request: a retry after a lost response finds the first request.
   const idempotencyKey = useRef(crypto.randomUUID());
 
@@ -425,7 +409,7 @@ function JoinGroupShow({ view, onJoined }: { view: MeterView; onJoined: (view: M
   const trpc = useTRPC();
   const join = useMutation(trpc.shows.join.mutationOptions());
   const [confirming, setConfirming] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [refusal, setRefusal] = useState<PaymentError | null>(null);
   const idempotencyKey = useRef(crypto.randomUUID());
 
   return (
