@@ -5,6 +5,7 @@ import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
+import { type AddressDraft, AddressFields, addressDraft } from "@/components/store/address-fields";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
@@ -27,18 +28,8 @@ interface BuyPanelProps {
   ownItem: boolean;
 }
 
-type AddressDraft = Record<"name" | "line1" | "line2" | "city" | "postalCode" | "country", string>;
 type Errors = Partial<Record<keyof AddressDraft | "quantity" | "walletPart", string>>;
 
-const EMPTY_ADDRESS: AddressDraft = { name: "", line1: "", line2: "", city: "", postalCode: "", country: "" };
-const ADDRESS_FIELDS: Array<{ key: keyof AddressDraft; label: string; autoComplete: string; optional?: boolean }> = [
-  { key: "name", label: "Full name", autoComplete: "name" },
-  { key: "line1", label: "Address", autoComplete: "address-line1" },
-  { key: "line2", label: "Address line 2", autoComplete: "address-line2", optional: true },
-  { key: "city", label: "City", autoComplete: "address-level2" },
-  { key: "postalCode", label: "Postal code", autoComplete: "postal-code" },
-  { key: "country", label: "Country", autoComplete: "country" },
-];
 
 interface OrderRequest {
   walletTypeId: string | undefined;
@@ -68,7 +59,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
   const [quantityText, setQuantityText] = useState("1");
   /** Null until the buyer types a wallet amount: the default is as much as the wallet may and can pay. */
   const [walletText, setWalletText] = useState<string | null>(null);
-  const [address, setAddress] = useState<AddressDraft>(EMPTY_ADDRESS);
+  const [address, setAddress] = useState<AddressDraft>(addressDraft);
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<PaymentError | null>(null);
   const [confirming, setConfirming] = useState<OrderRequest | null>(null);
@@ -274,19 +265,7 @@ export function BuyPanel({ item, terms, signedIn, signInHref, ownItem }: BuyPane
           ) : (
             <fieldset className="space-y-3">
               <legend className="text-sm font-semibold">Shipping address</legend>
-              {ADDRESS_FIELDS.map((field) => (
-                <Field key={field.key} label={field.label} name={field.key} error={errors[field.key]} labelSuffix={field.optional ? "optional" : undefined}>
-                  {(control) => (
-                    <Input
-                      {...control}
-                      autoComplete={field.autoComplete}
-                      placeholder={field.key === "country" ? "US" : undefined}
-                      value={address[field.key]}
-                      onChange={(event) => setAddress((current) => ({ ...current, [field.key]: event.target.value }))}
-                    />
-                  )}
-                </Field>
-              ))}
+              <AddressFields draft={address} errors={errors} onChange={setAddress} />
             </fieldset>
           )}
           <Button type="submit" className="w-full" disabled={!loaded}>
