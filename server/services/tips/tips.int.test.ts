@@ -12,6 +12,7 @@ import { applyAsPerformer } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
+import { countRoundTrips } from "@/server/testing/round-trips";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 
@@ -211,6 +212,17 @@ describe("tips that are refused post nothing", () => {
     expect(await refusalCodeOf(send)).toBe("UNAUTHORIZED");
     expect(await ledgerTransactionCount()).toBe(count);
     expect((await walletBalances(pool, revoked.id)).available).toBe(95n);
+  });
+
+  it("is one round trip to the database from a session's cookie, the session's check included", async () => {
+    await fundUser(pool, member.id, 10n);
+    const request = await routeRequestAs(member, "http://127.0.0.1:3000/api/trpc/tips.send");
+    const caller = appRouter.createCaller(await createTRPCContext({ headers: request.headers, cookies: request.cookies }));
+    const before = (await walletBalances(pool, member.id)).available;
+    const { result, roundTrips } = await countRoundTrips(() => caller.tips.send({ performerUsername: performer.username, amount: 3n, idempotencyKey: randomUUID() }));
+    expect(result.replayed).toBe(false);
+    expect(roundTrips).toBe(1);
+    expect((await walletBalances(pool, member.id)).available).toBe(before - 3n);
   });
 
   it("to a performer whose application is not approved", async () => {
