@@ -1,7 +1,8 @@
 /**
  * The production app server, run by `npm start`, the e2e stack and the production demo in place of
  * `next start`: Next.js's own request handler behind a server that pins each request's client address, so
- * X-Forwarded-For is believed only from TRUSTED_PROXIES. `--hostname` and `--port` as for `next start`.
+ * X-Forwarded-For is believed only from TRUSTED_PROXIES. The API (/api/trpc/) is answered here directly
+ * (server/api/node-handler.ts) rather than through Next.js. `--hostname` and `--port` as for `next start`.
  */
 import "@/server/outside-next";
 import path from "node:path";
@@ -9,7 +10,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import next from "next";
 import { env } from "@/server/env";
+import { TRPC_BASE_PATH, createTrpcNodeHandler } from "@/server/api/node-handler";
 import { createClientAddressServer } from "@/server/http/app-server";
+import { securityHeaders } from "@/server/security-headers";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,7 +22,12 @@ async function main(): Promise<void> {
   const hostname = values.hostname;
   const app = next({ dev: false, dir: repoRoot, hostname: hostname ?? "localhost", port });
   await app.prepare();
-  const server = createClientAddressServer(app.getRequestHandler(), env.TRUSTED_PROXIES);
+  const pages = app.getRequestHandler();
+  const api = createTrpcNodeHandler(securityHeaders({ https: env.APP_URL.startsWith("https://") }));
+  const server = createClientAddressServer(
+    (request, response) => (request.url?.startsWith(TRPC_BASE_PATH) ? api(request, response) : pages(request, response)),
+    env.TRUSTED_PROXIES,
+  );
   server.listen(port, hostname, () => {
     console.log(`ready on http://${hostname ?? "localhost"}:${port}`);
   });

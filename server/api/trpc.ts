@@ -3,7 +3,7 @@ import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { INTERNAL_ERROR_MESSAGE, INVALID_INPUT_MESSAGE, fieldErrorsFromDetails, trpcCodeForDomainError } from "@/server/api/errors";
-import { clientIpFrom } from "@/server/auth/client-ip";
+import { type HeaderSource, clientIpFrom } from "@/server/auth/client-ip";
 import { type CookieReader, type SessionClaim, readSessionClaim } from "@/server/auth/session-token";
 import { type SessionUser, loadActiveSessionUser } from "@/server/auth/session-user";
 import { DomainError, type DomainErrorCode, isDomainError } from "@/server/domain/errors";
@@ -25,7 +25,7 @@ export interface TRPCContext {
 }
 
 /** A request's context: the session cookie decoded, its check against the database left to the procedure. */
-export async function createTRPCContext(request: { headers: Headers; cookies: CookieReader }): Promise<TRPCContext> {
+export async function createTRPCContext(request: { headers: HeaderSource; cookies: CookieReader }): Promise<TRPCContext> {
   const claim = await readSessionClaim(request.cookies);
   let checked: Promise<SessionUser | null> | undefined;
   const checkClaim = () => (checked ??= claim ? loadActiveSessionUser(claim.userId, claim.sessionVersion) : Promise.resolve(null));

@@ -1,5 +1,6 @@
 import "server-only";
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+/** A web Request's headers or a node:http request's. */
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
 function headerValue(headers: HeaderSource, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
