@@ -15,6 +15,10 @@ function serve(request: NextRequest): Promise<Response> {
   });
 }
 
-/** Open to anyone: each procedure checks its own session and role (server/api/trpc.ts). */
+/**
+ * Open to anyone: each procedure checks its own session and role (server/api/trpc.ts). This route answers under
+ * `next dev`; the production app server (scripts/app-server.ts) answers /api/trpc/ before Next.js sees it, with the
+ * same router, batch limit and context (server/api/node-handler.ts).
+ */
 export const GET = routeHandler({ who: "anyone" }, serve);
 export const POST = routeHandler({ who: "anyone" }, serve);
