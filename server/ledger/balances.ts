@@ -21,13 +21,22 @@ export const EFFECTIVE_BALANCE_SQL = `a.balance + coalesce((SELECT sum(d.amount)
 
 /** A user's balances: the credit accounts by kind, and every wallet by its type (in any currency). */
 export async function walletBalances(db: Queryable, userId: string): Promise<WalletBalances> {
-  const { rows } = await db.query<{ type: AccountType; currency: string; wallet_type_id: string | null; balance: string; restricted: boolean }>(
-    `SELECT a.type, a.currency, a.wallet_type_id, ${EFFECTIVE_BALANCE_SQL} AS balance, a.restricted
-       FROM ledger_accounts a WHERE a.owner_id = $1`,
-    [userId],
+  return (await walletBalancesOf(db, [userId])).get(userId) ?? noBalances();
+}
+
+const noBalances = (): WalletBalances => ({ available: 0n, earnings: 0n, pending: 0n, held: 0n, restricted: false, wallets: {} });
+
+/** walletBalances of several users in one statement, by user id; a user with no accounts is left out. */
+export async function walletBalancesOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, WalletBalances>> {
+  const { rows } = await db.query<{ owner_id: string; type: AccountType; currency: string; wallet_type_id: string | null; balance: string; restricted: boolean }>(
+    `SELECT a.owner_id, a.type, a.currency, a.wallet_type_id, ${EFFECTIVE_BALANCE_SQL} AS balance, a.restricted
+       FROM ledger_accounts a WHERE a.owner_id = ANY ($1::uuid[])`,
+    [userIds],
   );
-  const balances: WalletBalances = { available: 0n, earnings: 0n, pending: 0n, held: 0n, restricted: false, wallets: {} };
+  const byUser = new Map<string, WalletBalances>();
   for (const row of rows) {
+    let balances = byUser.get(row.owner_id);
+    if (!balances) byUser.set(row.owner_id, (balances = noBalances()));
     const amount = BigInt(row.balance);
     if (row.wallet_type_id) balances.wallets[row.wallet_type_id] = amount;
     if (row.currency !== CREDITS) continue;
@@ -37,7 +46,7 @@ export async function walletBalances(db: Queryable, userId: string): Promise<Wal
     if (row.type === "HELD") balances.held = amount;
     balances.restricted ||= row.restricted;
   }
-  return balances;
+  return byUser;
 }
 
 /** Folds parked deltas of hot accounts into their cached balances; returns how many accounts it folded. */

@@ -16,7 +16,7 @@ import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer } from "@/server/integrations/pusher";
 import { payments } from "@/server/integrations/payments";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
-import { walletUpdatedPayload } from "@/server/services/realtime";
+import { walletUpdatedPayloads } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
 import { tipAnnouncements } from "@/server/services/tips";
 import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, payloadOf } from "./messages";
@@ -74,14 +74,45 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
 }
 
 /**
- * A user's wallet.updated payload, read once per batch however many of the batch's messages announce a change to
- * that user's wallets: the payload is the wallets' state at delivery, the same for each of them. A performer tipped
- * by many members at once would otherwise have their balances, pending deltas included, read once per tip.
+ * What a batch's messages read from the database, each kind of read made once for the whole batch, in one statement
+ * however many messages ask: the posted tips its tip messages name, then the wallet state of every user whose
+ * wallet.updated it announces (the state at delivery, the same for each message about that user). A performer tipped
+ * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
+ * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
+ * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
  */
-type WalletPayloads = Map<string, Promise<WalletUpdatedPayload>>;
+type BatchReads =
+  | { ok: true; tips: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
+  | { ok: false; reason: string };
+
+const TRANSACTION_ID = /^[0-9]{1,19}$/;
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function readForBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchReads> {
+  try {
+    return await withTimeout(readAll(pool, messages));
+  } catch (error) {
+    return { ok: false, reason: reasonOf(error) };
+  }
+}
+
+async function readAll(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchReads> {
+  const tipIds = messages.filter((message) => message.kind === "tip").map((message) => String(message.payload.transactionId)).filter((id) => TRANSACTION_ID.test(id));
+  const tips = tipIds.length > 0 ? await tipAnnouncements(pool, tipIds) : new Map<string, OutboxMessage[]>();
+  const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...[...tips.values()].flat().map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
+  const userIds = [...new Set(announced.filter((each) => each.kind === "wallet-update").map((each) => String(each.payload.userId)))].filter((id) => USER_ID.test(id));
+  const wallets = userIds.length > 0 ? await walletUpdatedPayloads(pool, userIds) : new Map<string, WalletUpdatedPayload>();
+  return { ok: true, tips, wallets };
+}
+
+/** What the batch read for a message: its failure if the batch's statement failed. */
+function batchRead(reads: BatchReads): Extract<BatchReads, { ok: true }> {
+  if (!reads.ok) throw new Error(reads.reason);
+  return reads;
+}
 
 /** Renders what a message says (views are rendered at delivery, so they show the state as it is now). */
-async function prepare(pool: Pool, message: ClaimedRow, walletPayloads: WalletPayloads): Promise<Delivery> {
+async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Promise<Delivery> {
   const messageId = messageIdFor(message.key, new URL(env.APP_URL).hostname);
   switch (message.kind) {
     case "email":
@@ -94,19 +125,18 @@ async function prepare(pool: Pool, message: ClaimedRow, walletPayloads: WalletPa
     }
     case "wallet-update": {
       const userId = message.payload.userId as string;
-      let payload = walletPayloads.get(userId);
-      if (!payload) {
-        payload = walletUpdatedPayload(pool, userId);
-        walletPayloads.set(userId, payload);
-      }
-      return publish(userChannel(userId), "wallet.updated", await payload);
+      const payload = batchRead(reads).wallets.get(userId);
+      if (!payload) throw new Error(`no wallets for user ${userId}`);
+      return publish(userChannel(userId), "wallet.updated", payload);
     }
     case "tip": {
       // Rendered and published with the tip's own message rather than written as messages of their own: a tip
       // costs one outbox row, one claim and one mark, and its wallets are read with the batch's other updates.
-      const announcements = await tipAnnouncements(pool, message.payload.transactionId as string);
+      const transactionId = message.payload.transactionId as string;
+      const announcements = batchRead(reads).tips.get(transactionId);
+      if (!announcements) throw new Error(`tip ${transactionId} not found`);
       const standIn = (each: OutboxMessage): ClaimedRow => ({ ...message, key: each.key, kind: each.kind, payload: payloadOf(each) });
-      return { via: "several", deliveries: await Promise.all(announcements.map((each) => prepare(pool, standIn(each), walletPayloads))) };
+      return { via: "several", deliveries: await Promise.all(announcements.map((each) => prepare(pool, standIn(each), reads))) };
     }
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null };
@@ -200,10 +230,10 @@ function pusherCalls(events: ReadonlyArray<{ id: string; delivery: PusherDeliver
 async function deliverBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const prepared: Array<{ message: ClaimedRow; delivery: Delivery }> = [];
-  const walletPayloads: WalletPayloads = new Map();
+  const reads = await readForBatch(pool, messages);
   await eachLimited(messages, CONCURRENCY, async (message) => {
     try {
-      prepared.push({ message, delivery: await withTimeout(prepare(pool, message, walletPayloads)) });
+      prepared.push({ message, delivery: await withTimeout(prepare(pool, message, reads)) });
     } catch (error) {
       failures.set(message.id, reasonOf(error));
     }

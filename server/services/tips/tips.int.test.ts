@@ -160,6 +160,31 @@ describe("sending a tip", () => {
     }
   });
 
+  it("is delivered with the batch's other tips from two reads, the tips and every wallet they moved, however many; a malformed message fails alone", async () => {
+    const tippers = [member, await makeMember("batch-a"), await makeMember("batch-b")];
+    for (const tipper of tippers.slice(1)) await fundUser(pool, tipper.id, 100n);
+    const sent = [];
+    for (let n = 0; n < 12; n++) sent.push(await tip(tippers[n % 3]!, n % 2 ? performer : starPerformer, BigInt(n + 1)));
+    await enqueue(pool, [{ key: `tip:malformed:${randomUUID()}`, kind: "tip", transactionId: "not a transaction" }]);
+
+    const { result: report, roundTrips } = await countRoundTrips(() => deliverDue(pool));
+    expect(report).toEqual({ delivered: 12, failed: 1, dead: 0 });
+    // BEGIN, the claim, the tips, the wallets, the outcomes (delivered, then the failed one), COMMIT.
+    expect(roundTrips).toBe(7);
+    const received = trigger.mock.calls.filter((call) => (call as unknown[])[1] === "tip.received").map((call) => (call as unknown[])[2]);
+    expect(received.map((payload) => (payload as { transactionId: string }).transactionId).sort()).toEqual(sent.map((each) => each.transactionId.toString()).sort());
+    const walletEvents = trigger.mock.calls.filter((call) => (call as unknown[])[1] === "wallet.updated");
+    for (const user of [...tippers, performer, starPerformer]) {
+      const events = walletEvents.filter((call) => (call as unknown[])[0] === `private-user-${user.id}`);
+      expect(events).toHaveLength(1);
+      const balances = await walletBalances(pool, user.id);
+      expect(events[0]?.[2]).toMatchObject({ available: balances.available.toString(), pending: balances.pending.toString() });
+    }
+    const malformed = await pool.query<{ last_error: string }>("SELECT last_error FROM outbox_messages WHERE key LIKE 'tip:malformed:%' AND delivered_at IS NULL");
+    expect(malformed.rows).toEqual([{ last_error: "tip not a transaction not found" }]);
+    await pool.query("DELETE FROM outbox_messages WHERE key LIKE 'tip:malformed:%'");
+  });
+
   it("wakes the relay when nothing else waits in the outbox, so its announcements go out without waiting for a poll", async () => {
     // Polling once a minute: only the tip's notification can deliver within the wait below.
     const relay = await startOutboxRelay({ databaseUrl: process.env.DATABASE_URL as string, pool, pollMs: 60_000 });

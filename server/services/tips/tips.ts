@@ -163,33 +163,38 @@ async function refuseTip(db: Queryable, { memberId, sessionVersion }: Tipper, wh
 }
 
 /**
- * What the outbox message of a tip stands for, as the relay delivers it: both wallets, the performer's open
- * dashboard (which also refetches its feed when it regains focus), and the performer's room feed, to everyone
- * there; read from the posted tip, so the request that posts it writes one small row. The relay renders and
- * publishes them with the tip's own message, which is delivered when all of them are; a delivery repeated after a
- * crash publishes them again, as any realtime event may be.
+ * What the outbox messages of tips stand for, as the relay delivers them, by transaction id: both wallets, the
+ * performer's open dashboard (which also refetches its feed when it regains focus), and the performer's room feed,
+ * to everyone there; read from the posted tips in one statement however many, so the request that posts a tip
+ * writes one small row. The relay renders and publishes them with the tip's own message, which is delivered when
+ * all of them are; a delivery repeated after a crash publishes them again, as any realtime event may be. A
+ * transaction that is not a tip is left out.
  */
-export async function tipAnnouncements(db: Queryable, transactionId: string): Promise<OutboxMessage[]> {
-  const { rows } = await db.query<{ actor_id: string; display_name: string | null; metadata: StoredTipMetadata & { performerId: string }; created_at: Date }>(
-    `SELECT t.actor_id, u.display_name, t.metadata, t.created_at
+export async function tipAnnouncements(db: Queryable, transactionIds: readonly string[]): Promise<Map<string, OutboxMessage[]>> {
+  const { rows } = await db.query<{ id: string; actor_id: string; display_name: string | null; metadata: StoredTipMetadata & { performerId: string }; created_at: Date }>(
+    `SELECT t.id, t.actor_id, u.display_name, t.metadata, t.created_at
        FROM ledger_transactions t LEFT JOIN users u ON u.id = t.actor_id
-      WHERE t.id = $1 AND t.kind = 'TIP'`,
-    [transactionId],
+      WHERE t.id = ANY ($1::bigint[]) AND t.kind = 'TIP'`,
+    [transactionIds],
   );
-  const tip = rows[0];
-  if (!tip) throw new Error(`tip ${transactionId} not found`);
-  const { performerId, amount, performerShare, message } = tip.metadata;
-  const fromDisplayName = tip.display_name ?? "A former member";
-  const at = tip.created_at.toISOString();
-  const payload: TipReceivedPayload = { transactionId, fromDisplayName, amount, net: performerShare, message, at };
-  const roomTip: RoomTipPayload = { fromDisplayName, amount, message, at };
-  const about = `tip:${transactionId}`;
-  return [
-    { key: `${about}:wallet:${tip.actor_id}`, kind: "wallet-update", userId: tip.actor_id },
-    realtimeEvent(`${about}:received`, userChannel(performerId), "tip.received", payload),
-    realtimeEvent(`${about}:room`, roomChannel(performerId), "room.tip", roomTip),
-    { key: `${about}:wallet:${performerId}`, kind: "wallet-update", userId: performerId },
-  ];
+  return new Map(
+    rows.map((tip) => {
+      const transactionId = tip.id;
+      const { performerId, amount, performerShare, message } = tip.metadata;
+      const fromDisplayName = tip.display_name ?? "A former member";
+      const at = tip.created_at.toISOString();
+      const payload: TipReceivedPayload = { transactionId, fromDisplayName, amount, net: performerShare, message, at };
+      const roomTip: RoomTipPayload = { fromDisplayName, amount, message, at };
+      const about = `tip:${transactionId}`;
+      const announcements: OutboxMessage[] = [
+        { key: `${about}:wallet:${tip.actor_id}`, kind: "wallet-update", userId: tip.actor_id },
+        realtimeEvent(`${about}:received`, userChannel(performerId), "tip.received", payload),
+        realtimeEvent(`${about}:room`, roomChannel(performerId), "room.tip", roomTip),
+        { key: `${about}:wallet:${performerId}`, kind: "wallet-update", userId: performerId },
+      ];
+      return [transactionId, announcements];
+    }),
+  );
 }
 
 export interface ReceivedTip {
