@@ -8,9 +8,10 @@
  * one performer) at 16 and 64 connections: requests/s, p50 and p99 of each request's latency, and the CPU the
  * app server, the worker and PostgreSQL spent per request. It checks that the TIP postings equal the 2xx answers
  * and ends with `RESULT http tips_ratio=<tips/health at 64> reads_ratio=<balances/health at 64>
- * tips_p99_ms=<at 64>`. Then, in this process against the same database, where a tip's server time goes: the
- * session cookie's decoding, the session user's lookup, zod, superjson, the tip's statement, and tRPC's whole
- * handler around them.
+ * tips_p99_ms=<at 64>`. The health route is a Next.js route; the two tRPC calls are answered by the app server's
+ * API handler before Next.js (server/api/node-handler.ts), as in production. Then, in this process against the same
+ * database, where a tip's server time goes: the session cookie's decoding, the session user's lookup, zod,
+ * superjson, the tip's statement, and the whole call through the API handler on loopback around them.
  *
  * BENCH_HTTP_SECONDS (default 10) sets each cell's duration.
  */
@@ -316,9 +317,12 @@ async function main(): Promise<void> {
     const { decode } = await import("next-auth/jwt");
     const { loadActiveSessionUser } = await import("@/server/auth/session-user");
     const { sendTip, sendTipSchema } = await import("@/server/services/tips");
-    const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
-    const { appRouter } = await import("@/server/api/root");
-    const { createTRPCContext } = await import("@/server/api/trpc");
+    const { createTrpcNodeHandler } = await import("@/server/api/node-handler");
+    // The API as scripts/app-server.ts serves it, here on loopback with one keep-alive connection.
+    const inProcessServer = http.createServer(createTrpcNodeHandler([]));
+    await new Promise<void>((resolve) => inProcessServer.listen(0, HOST, resolve));
+    const inProcessPort = (inProcessServer.address() as import("node:net").AddressInfo).port;
+    const inProcessAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const member = members[0]!;
     const cookie = cookies[0]!;
     const token = cookie.split("; ").find((pair) => pair.includes("session-token="))!.split("=").slice(1).join("=");
@@ -332,21 +336,16 @@ async function main(): Promise<void> {
         return JSON.stringify(superjson.serialize({ transactionId: 123456789n, replayed: false, amount: 1n, net: 0n, rateBps: 8000, stageName: "Bench Star" }));
       }),
       "sendTip (the tip's statement)": await meanMicros(500, () => sendTip(member.id, input())),
-      "tRPC fetch handler, whole tips.send": await meanMicros(500, async () => {
-        const request = new Request(`${appUrl}/api/trpc/tips.send`, {
-          method: "POST",
-          headers: { cookie, "content-type": "application/json" },
-          body: JSON.stringify(superjson.serialize(input())),
-        });
-        const cookieReader = { getAll: () => cookie.split("; ").map((pair) => ({ name: pair.split("=")[0]!, value: pair.split("=").slice(1).join("=") })) };
-        const response = await fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: () => createTRPCContext({ headers: request.headers, cookies: cookieReader }) });
-        if (!response.ok) throw new Error(`tips.send in process: HTTP ${response.status} ${await response.text()}`);
-        await response.text();
+      "tips.send through the app server's API handler": await meanMicros(500, async () => {
+        const status = await send(inProcessAgent, inProcessPort, tip(0));
+        if (status !== 200) throw new Error(`tips.send in process: HTTP ${status}`);
       }),
     };
     console.log("a tip's server time, in this process, one at a time (mean µs):");
     for (const [name, micros] of Object.entries(spans)) console.log(`  ${name.padEnd(44)} ${micros.toFixed(0).padStart(7)}`);
 
+    inProcessAgent.destroy();
+    await new Promise((resolve) => inProcessServer.close(resolve));
     const { closeDb } = await import("@/server/db/client");
     await closeDb();
     const at64 = (name: string) => results[name]![64]!;
