@@ -30,6 +30,8 @@ export type OutboxMessage =
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
   /** A posted tip, announced at delivery with what was posted (tipAnnouncements); written by the tip's statement. */
   | { key: string; kind: "tip"; transactionId: string }
+  /** A membership's period paid, announced at delivery (membershipChargeAnnouncements): the receipt and both wallets. */
+  | { key: string; kind: "membership-charge"; transactionId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
 
@@ -48,6 +50,7 @@ export function payloadOf(message: OutboxMessage): Record<string, unknown> {
     case "purchase-receipt":
       return { purchaseId: message.purchaseId };
     case "tip":
+    case "membership-charge":
       return { transactionId: message.transactionId };
     case "show-view":
       return { showId: message.showId, userId: message.userId, role: message.role, event: message.event, at: message.at };

@@ -18,6 +18,7 @@ import { payments } from "@/server/integrations/payments";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { walletUpdatedPayloads } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
+import { membershipChargeAnnouncements } from "@/server/services/memberships";
 import { tipAnnouncements } from "@/server/services/tips";
 import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, payloadOf } from "./messages";
 
@@ -75,14 +76,14 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
 
 /**
  * What a batch's messages read from the database, each kind of read made once for the whole batch, in one statement
- * however many messages ask: the posted tips its tip messages name, then the wallet state of every user whose
+ * however many messages ask: the posted sales its sale messages name (tips, membership charges: ANNOUNCED_SALES), then the wallet state of every user whose
  * wallet.updated it announces (the state at delivery, the same for each message about that user). A performer tipped
  * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
  * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
  * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
  */
 type BatchReads =
-  | { ok: true; tips: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
+  | { ok: true; sales: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
   | { ok: false; reason: string };
 
 const TRANSACTION_ID = /^[0-9]{1,19}$/;
@@ -96,13 +97,23 @@ async function readForBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
   }
 }
 
+/** The sales whose one outbox message stands for their announcements, rendered from what was posted, a batch's at once. */
+const ANNOUNCED_SALES: Record<"tip" | "membership-charge", (db: Pool, transactionIds: readonly string[]) => Promise<Map<string, OutboxMessage[]>>> = {
+  tip: tipAnnouncements,
+  "membership-charge": membershipChargeAnnouncements,
+};
+
 async function readAll(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchReads> {
-  const tipIds = messages.filter((message) => message.kind === "tip").map((message) => String(message.payload.transactionId)).filter((id) => TRANSACTION_ID.test(id));
-  const tips = tipIds.length > 0 ? await tipAnnouncements(pool, tipIds) : new Map<string, OutboxMessage[]>();
-  const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...[...tips.values()].flat().map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
+  // Keyed by transaction id, unique across kinds; each kind's read finds only its own kind of posting.
+  const sales = new Map<string, OutboxMessage[]>();
+  for (const [kind, announcementsOf] of Object.entries(ANNOUNCED_SALES)) {
+    const ids = messages.filter((message) => message.kind === kind).map((message) => String(message.payload.transactionId)).filter((id) => TRANSACTION_ID.test(id));
+    if (ids.length > 0) for (const [id, announcements] of await announcementsOf(pool, ids)) sales.set(id, announcements);
+  }
+  const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...[...sales.values()].flat().map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
   const userIds = [...new Set(announced.filter((each) => each.kind === "wallet-update").map((each) => String(each.payload.userId)))].filter((id) => USER_ID.test(id));
   const wallets = userIds.length > 0 ? await walletUpdatedPayloads(pool, userIds) : new Map<string, WalletUpdatedPayload>();
-  return { ok: true, tips, wallets };
+  return { ok: true, sales, wallets };
 }
 
 /** What the batch read for a message: its failure if the batch's statement failed. */
@@ -129,12 +140,13 @@ async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Prom
       if (!payload) throw new Error(`no wallets for user ${userId}`);
       return publish(userChannel(userId), "wallet.updated", payload);
     }
-    case "tip": {
-      // Rendered and published with the tip's own message rather than written as messages of their own: a tip
+    case "tip":
+    case "membership-charge": {
+      // Rendered and published with the sale's own message rather than written as messages of their own: a sale
       // costs one outbox row, one claim and one mark, and its wallets are read with the batch's other updates.
       const transactionId = message.payload.transactionId as string;
-      const announcements = batchRead(reads).tips.get(transactionId);
-      if (!announcements) throw new Error(`tip ${transactionId} not found`);
+      const announcements = batchRead(reads).sales.get(transactionId);
+      if (!announcements) throw new Error(`${message.kind} ${transactionId} not found`);
       const standIn = (each: OutboxMessage): ClaimedRow => ({ ...message, key: each.key, kind: each.kind, payload: payloadOf(each) });
       return { via: "several", deliveries: await Promise.all(announcements.map((each) => prepare(pool, standIn(each), reads))) };
     }

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
+import { adminProcedure, claimedProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import {
   cancelMembership,
   createPlan,
@@ -10,7 +10,7 @@ import {
   planInputSchema,
   plansOwnedBy,
   resumeMembership,
-  subscribe,
+  subscribeAsSession,
   subscribeSchema,
   updatePlan,
   updatePlanSchema,
@@ -27,7 +27,8 @@ export const membershipsRouter = createTRPCRouter({
 
   sitePlans: publicProcedure.query(({ ctx }) => offeredPlans({ site: true }, ctx.user?.id ?? null)),
 
-  subscribe: memberProcedure.input(subscribeSchema).mutation(({ ctx, input }) => subscribe(ctx.user.id, input)),
+  /** Any signed-in member; the join's one statement checks the session itself (subscribeAsSession). */
+  subscribe: claimedProcedure.input(subscribeSchema).mutation(({ ctx, input }) => subscribeAsSession(ctx.claim, input)),
 
   mine: memberProcedure.query(({ ctx }) => membershipsOf(ctx.user.id)),
 

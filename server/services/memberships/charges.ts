@@ -8,6 +8,7 @@ import type { Period } from "@/server/domain/memberships";
 import type { OutboxMessage } from "@/server/outbox/messages";
 import { postSale } from "../sales/sales";
 import type { WalletType } from "../wallet/wallet-types";
+import { membershipNoticeMessage } from "./notice-emails";
 import { type MemberContact, type PlanForSale, insertMembershipCharge, memberContactRow, planForSale } from "./queries";
 
 export type { PlanForSale };
@@ -58,6 +59,61 @@ export async function chargePeriod(db: PoolClient, charge: ChargeInput): Promise
     await insertMembershipCharge(db, { membershipId: charge.membershipId, period: charge.period, price: charge.price, transactionId: sale.transactionId });
   }
   return { transactionId: sale.transactionId, replayed: sale.replayed };
+}
+
+/** What a joined membership's paid period is called in the outbox: the message, and the keys of what it announces. */
+export const joinedPeriod = (membershipId: string, periodStart: Date) => `membership:${membershipId}:period:${periodStart.toISOString()}`;
+
+/** The one outbox message of a join's paid period, from which the relay renders its announcements. */
+export function membershipChargeMessage(membershipId: string, period: Period, transactionId: bigint): OutboxMessage {
+  return { key: joinedPeriod(membershipId, period.start), kind: "membership-charge", transactionId: transactionId.toString() };
+}
+
+/** What a membership charge's metadata records: the sale's (server/services/sales/sales.ts) and chargePeriod's. */
+interface StoredChargeMetadata {
+  membershipId: string;
+  planName: string;
+  periodStart: string;
+  periodEnd: string;
+  amount: string;
+  performerId: string | null;
+}
+
+/**
+ * What the outbox messages of joins' paid periods stand for, as the relay delivers them, by transaction id: the
+ * receipt and both wallets' updates, under the keys and with the content they had when the join wrote them itself.
+ * Read from the posted charges, their members and the performers' stage names, in one statement for a relay's
+ * batch, so the request that posts a charge writes one small row.
+ */
+export async function membershipChargeAnnouncements(db: Queryable, transactionIds: readonly string[]): Promise<Map<string, OutboxMessage[]>> {
+  const { rows } = await db.query<{ id: string; actor_id: string; email: string; display_name: string; stage_name: string | null; metadata: StoredChargeMetadata }>(
+    `SELECT t.id, t.actor_id, u.email, u.display_name, pp.stage_name, t.metadata
+       FROM ledger_transactions t
+       JOIN users u ON u.id = t.actor_id
+       LEFT JOIN performer_profiles pp ON pp.user_id = (t.metadata ->> 'performerId')::uuid
+      WHERE t.id = ANY ($1::bigint[]) AND t.kind = 'MEMBERSHIP_CHARGE'`,
+    [transactionIds],
+  );
+  return new Map(
+    rows.map((charge) => {
+      const { membershipId, planName, periodStart, periodEnd, amount, performerId } = charge.metadata;
+      const about = joinedPeriod(membershipId, new Date(periodStart));
+      const announcements: OutboxMessage[] = [
+        membershipNoticeMessage(`${about}:receipt`, {
+          kind: "receipt",
+          renewal: false,
+          to: charge.email,
+          memberName: charge.display_name,
+          planTitle: planTitle({ name: planName, stage_name: charge.stage_name }),
+          price: BigInt(amount),
+          periodStart: new Date(periodStart),
+          periodEnd: new Date(periodEnd),
+        }),
+        ...walletUpdates(about, [charge.actor_id, performerId]),
+      ];
+      return [charge.id, announcements];
+    }),
+  );
 }
 
 /** Wallet updates for the people a membership charge moved (the performer is null for a site plan). */

@@ -18,6 +18,7 @@ export {
   updatePlan,
   updatePlanSchema,
 } from "./plans";
+export { membershipChargeAnnouncements } from "./charges";
 export { type RenewalRun, renewDueMemberships } from "./renewals";
 export {
   type MembershipView,
@@ -28,5 +29,6 @@ export {
   membershipsOf,
   resumeMembership,
   subscribe,
+  subscribeAsSession,
   subscribeSchema,
 } from "./subscriptions";

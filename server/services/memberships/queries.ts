@@ -140,16 +140,32 @@ export interface ActiveMembershipRow {
   walletTypeId: string;
 }
 
-/** A new membership, or the member's earlier one of the plan started again. */
-export async function upsertActiveMembership(db: Queryable, membership: ActiveMembershipRow): Promise<void> {
-  await db.query(
+/**
+ * Who may join a plan they already have a row of (assertCanSubscribe): only a member whose membership is over,
+ * lapsed or cancelled and past its period end. Written as the guard of the upsert that starts it again, so a join
+ * that raced another one, in either path, writes nothing rather than starting a running membership over.
+ */
+export const JOINABLE_AGAIN = `memberships.status = 'LAPSED'
+      OR (memberships.status = 'CANCELLED' AND memberships.current_period_end <= excluded.current_period_start)`;
+
+/** The columns a join sets on an earlier membership of the plan it starts again. */
+export const JOIN_AGAIN_SET = `status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
+           period_days = excluded.period_days, wallet_type_id = excluded.wallet_type_id, grace_until = NULL, cancelled_at = NULL, updated_at = now()`;
+
+/**
+ * A new membership, or the member's earlier one of the plan started again; false when a membership that may not
+ * be started again (JOINABLE_AGAIN) is there, which only a join committed since the caller read it can have put.
+ */
+export async function upsertActiveMembership(db: Queryable, membership: ActiveMembershipRow): Promise<boolean> {
+  const { rowCount } = await db.query(
     `INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, wallet_type_id, updated_at)
      VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, $7, now())
      ON CONFLICT (plan_id, member_id) DO UPDATE
-       SET status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
-           period_days = excluded.period_days, wallet_type_id = excluded.wallet_type_id, grace_until = NULL, cancelled_at = NULL, updated_at = now()`,
+       SET ${JOIN_AGAIN_SET}
+     WHERE ${JOINABLE_AGAIN}`,
     [membership.id, membership.planId, membership.memberId, membership.period.start, membership.period.end, membership.periodDays, membership.walletTypeId],
   );
+  return rowCount === 1;
 }
 
 export interface OwnMembershipRow {

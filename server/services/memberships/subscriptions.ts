@@ -5,18 +5,30 @@ import { z } from "zod";
 import { pool, prisma } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { type MembershipStatus, assertCanResume, assertCanSubscribe, cancellation, periodFrom, renewalPrice } from "@/server/domain/memberships";
+import { type MembershipStatus, type Period, assertCanResume, assertCanSubscribe, cancellation, periodFrom, renewalPrice } from "@/server/domain/memberships";
 import { formatCredits } from "@/server/domain/money";
 import { storableBigint } from "@/server/domain/storable";
 import { walletChoiceSchema } from "@/server/domain/wallet-spending";
-import { earlierPosting } from "@/server/ledger/post";
-import { enqueue } from "@/server/outbox/messages";
-import { findSellingPerformer } from "../sales/sales";
+import { CREDITS } from "@/server/domain/ledger";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
+import { earlierPosting, mapLedgerError } from "@/server/ledger/post";
+import { requestHash } from "@/server/ledger/request-hash";
+import { OUTBOX_CHANNEL, enqueue } from "@/server/outbox/messages";
+import { DEFAULT_HOLD, findSellingPerformer } from "../sales/sales";
 import { payingWallet } from "../wallet/spending";
 import { grantsAccessAt } from "./access";
-import { chargePeriod, loadPlan, memberContact, planTitle, walletUpdates } from "./charges";
+import { chargePeriod, loadPlan, memberContact, membershipChargeMessage, planTitle } from "./charges";
 import { membershipNoticeMessage } from "./notice-emails";
-import { lockMemberPlan, lockOwnMembershipRow, markCancelled, markResumed, membershipAtNow, upsertActiveMembership } from "./queries";
+import {
+  JOINABLE_AGAIN,
+  JOIN_AGAIN_SET,
+  lockMemberPlan,
+  lockOwnMembershipRow,
+  markCancelled,
+  markResumed,
+  membershipAtNow,
+  upsertActiveMembership,
+} from "./queries";
 
 export const subscribeSchema = z.object({
   planId: z.uuid(),
@@ -37,20 +49,160 @@ export interface SubscribeResult {
   currentPeriodEnd: Date;
 }
 
+/** A timestamptz as Date.toISOString() writes it (the column keeps the millisecond the period started at). */
+const isoSql = (at: string) => `to_char(${at} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
- * A member joins a plan and pays its first period from their wallet; the membership (a new row, or their lapsed
- * one again) and the period's charge are written in the same transaction. A retry with the same key returns the
- * first result without charging again.
+ * A join in one statement, when everything qualifies: the plan (active, at the price the member confirmed, if
+ * they gave one), its performer (approved, active, not the member) unless it is a site plan, the member (and,
+ * given the version a session claims, that session still current), a key not used yet, and a wallet whose rules
+ * allow memberships (assertMayPay). The membership is written (a new row, or an earlier one started again only
+ * when it is over: JOINABLE_AGAIN is assertCanSubscribe), then the sale (ledger_sale) hanging off it, the period's
+ * charge and one outbox message naming the sale (membershipChargeAnnouncements renders the receipt and wallet
+ * updates from it). The period starts at the database's clock, to the millisecond as the transactional path
+ * keeps it. No row when anything does not qualify: nothing is written, and the transactional path words why.
+ *
+ * Concurrency without the advisory lock the transactional path takes: two joins of the same plan by the same
+ * member meet at the membership's unique (plan, member) key, where the upsert waits for the other to commit and
+ * then finds a running membership its guard refuses; the transactional path's upsert carries the same guard. So
+ * a sale is posted here only by the join that started the membership, and its key, checked unused, cannot be
+ * replayed by ledger_sale (a key is one member's, its request one plan's: a second posting of it would have to
+ * start the same membership again). The relay is woken as a tip's statement wakes it (tipSql).
  */
-export async function subscribe(memberId: string, input: SubscribeInput): Promise<SubscribeResult> {
-  const { planId, idempotencyKey, expectedPrice, walletTypeId } = subscribeSchema.parse(input);
+const SUBSCRIBE_SQL = `
+WITH plan AS MATERIALIZED (
+  SELECT p.id, p.performer_id, p.name, p.price, p.period_days, pp.stage_name, date_trunc('milliseconds', now()) AS start
+    FROM membership_plans p LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
+   WHERE p.id = $1::uuid AND p.active AND ($3::bigint IS NULL OR p.price = $3::bigint)
+     AND (p.performer_id IS NULL OR (
+           p.performer_id <> $2::uuid AND pp.status = 'APPROVED' AND coalesce(pp.stage_name, '') <> ''
+           AND EXISTS (SELECT 1 FROM users u WHERE u.id = p.performer_id AND u.role = 'PERFORMER' AND u.status = 'ACTIVE')))
+     AND EXISTS (SELECT 1 FROM users m WHERE m.id = $2::uuid
+                    AND ($8::int IS NULL OR (m.status = 'ACTIVE' AND m.session_version = $8::int)))
+     AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = $5)
+), wallet AS MATERIALIZED (
+  SELECT wt.id, 'user:' || $2::uuid || ':' || wt.account_kind || ':' || wt.currency AS account
+    FROM wallet_types wt JOIN currencies c ON c.code = wt.currency
+   WHERE wt.id = $4 AND wt.active AND c.active AND wt.currency = '${CREDITS}' AND 'MEMBERSHIPS' = ANY (wt.pays_for)
+), joined AS (
+  INSERT INTO memberships (id, plan_id, member_id, status, current_period_start, current_period_end, period_days, wallet_type_id, updated_at)
+  SELECT gen_random_uuid(), p.id, $2::uuid, 'ACTIVE', p.start, p.start + p.period_days * interval '24 hours', p.period_days, w.id, now()
+    FROM plan p CROSS JOIN wallet w
+  ON CONFLICT (plan_id, member_id) DO UPDATE
+     SET ${JOIN_AGAIN_SET}
+   WHERE ${JOINABLE_AGAIN}
+  RETURNING id, current_period_start, current_period_end
+), sale AS MATERIALIZED (
+  SELECT j.id AS membership_id, j.current_period_start, j.current_period_end, p.name, p.price, s.transaction_id, s.replayed
+    FROM joined j CROSS JOIN plan p CROSS JOIN wallet w
+   CROSS JOIN LATERAL ledger_sale('MEMBERSHIP_CHARGE', 'MEMBERSHIP', $2::uuid, p.performer_id, p.price, $5, $6,
+     'Membership: ' || p.name || coalesce(' (' || nullif(p.stage_name, '') || ')', ''),
+     jsonb_build_object('membershipId', j.id, 'planId', p.id, 'planName', p.name, 'periodStart', ${isoSql("j.current_period_start")},
+       'periodEnd', ${isoSql("j.current_period_end")}, 'walletTypeId', w.id),
+     ARRAY[w.account], ARRAY[-p.price], $7::jsonb) s
+), charged AS (
+  INSERT INTO membership_charges (membership_id, period_start, period_end, price, transaction_id)
+  SELECT s.membership_id, s.current_period_start, s.current_period_end, s.price, s.transaction_id FROM sale s WHERE NOT s.replayed
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT 'membership:' || s.membership_id || ':period:' || ${isoSql("s.current_period_start")}, 'membership-charge',
+         jsonb_build_object('transactionId', s.transaction_id::text)
+    FROM sale s WHERE NOT s.replayed
+)
+SELECT s.membership_id, s.transaction_id, s.replayed, s.name, s.price, s.current_period_end,
+       CASE WHEN NOT s.replayed AND NOT EXISTS (
+         SELECT 1 FROM outbox_messages m
+          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+  FROM sale s`;
+
+/** Who joins: a member, and the session version their request claims (null when the caller checked the session). */
+interface Subscriber {
+  memberId: string;
+  sessionVersion: number | null;
+}
+
+/**
+ * A member joins a plan and pays its first period from their wallet: the membership (a new row, or their lapsed
+ * one again), the period's charge and its announcement, in one round trip (SUBSCRIBE_SQL). A retry with the same
+ * key returns the first result without charging again; it and every refusal are the transactional path's.
+ */
+export function subscribe(memberId: string, input: SubscribeInput): Promise<SubscribeResult> {
+  return join({ memberId, sessionVersion: null }, input);
+}
+
+/**
+ * subscribe for a session whose claim nothing has checked yet (`claimedProcedure`): the join's statement checks it
+ * and posts nothing unless it holds, so the request needs no session query of its own. A session that no longer
+ * counts is refused as signed out.
+ */
+export function subscribeAsSession(session: { userId: string; sessionVersion: number }, input: SubscribeInput): Promise<SubscribeResult> {
+  return join({ memberId: session.userId, sessionVersion: session.sessionVersion }, input);
+}
+
+async function join(subscriber: Subscriber, input: SubscribeInput): Promise<SubscribeResult> {
+  const parsed = subscribeSchema.parse(input);
+  const { memberId, sessionVersion } = subscriber;
+  const { rows } = await pool
+    .query<{ membership_id: string; transaction_id: string; replayed: boolean; name: string; price: string; current_period_end: Date }>({
+      name: "subscribe",
+      text: SUBSCRIBE_SQL,
+      values: [
+        parsed.planId,
+        memberId,
+        parsed.expectedPrice?.toString() ?? null,
+        parsed.walletTypeId ?? CREDITS_WALLET,
+        subscriptionKey(memberId, parsed.idempotencyKey),
+        requestHash(subscriptionRequest(parsed.planId)),
+        DEFAULT_HOLD,
+        sessionVersion,
+      ],
+    })
+    .catch((error: unknown) => {
+      // A unique key met (none is expected: the membership's upsert waits rather than conflicts) is a join that
+      // lost a race; the transactional path sees the winner and answers as it does to any later request.
+      if ((error as { code?: string }).code === "23505") return { rows: [] };
+      return mapLedgerError(error);
+    });
+  const joined = rows[0];
+  if (!joined) {
+    if (sessionVersion !== null) await assertSessionCurrent(subscriber);
+    return subscribeInTransaction(memberId, parsed);
+  }
+  return {
+    membershipId: joined.membership_id,
+    transactionId: BigInt(joined.transaction_id),
+    replayed: joined.replayed,
+    planName: joined.name,
+    price: BigInt(joined.price),
+    currentPeriodEnd: joined.current_period_end,
+  };
+}
+
+const subscriptionKey = (memberId: string, idempotencyKey: string) => `membership:${memberId}:${idempotencyKey}`;
+const subscriptionRequest = (planId: string) => ({ planId });
+
+/** Why the join's statement found the session's member not to qualify: a session that no longer counts is signed out. */
+async function assertSessionCurrent({ memberId, sessionVersion }: Subscriber): Promise<void> {
+  const { rows } = await pool.query<{ status: string; session_version: number }>("SELECT status, session_version FROM users WHERE id = $1", [memberId]);
+  const member = rows[0];
+  if (!member || member.status !== "ACTIVE" || member.session_version !== sessionVersion) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+}
+
+/**
+ * The join as a transaction, for everything SUBSCRIBE_SQL leaves: it words every refusal, answers replays, and
+ * posts what the statement could not (a join that lost a race to a unique key). Exported for the parity test,
+ * which runs each case both ways.
+ */
+export async function subscribeInTransaction(memberId: string, input: z.output<typeof subscribeSchema>): Promise<SubscribeResult> {
+  const { planId, idempotencyKey, expectedPrice, walletTypeId } = input;
   const plan = await loadPlan(pool, planId);
   if (plan.performer_id) await findSellingPerformer(pool, { performerId: plan.performer_id });
   if (plan.performer_id === memberId) throw new DomainError("FORBIDDEN", "You cannot join your own fan club.");
-  const key = `membership:${memberId}:${idempotencyKey}`;
-  const request = { planId };
+  const key = subscriptionKey(memberId, idempotencyKey);
+  const request = subscriptionRequest(planId);
 
-  const result = await withTransaction(pool, async (db) => {
+  const result = await withTransaction(pool, async (db): Promise<PaidPeriod> => {
     // One decision at a time per member and plan: two tabs joining at once cannot both pass the checks below.
     await lockMemberPlan(db, memberId, planId);
     const replayed = await earlierSubscription(db, key, request);
@@ -67,23 +219,10 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
 
     const membershipId = found.id ?? randomUUID();
     const period = periodFrom(found.now, plan.period_days);
-    await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days, walletTypeId: wallet.id });
+    const started = await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days, walletTypeId: wallet.id });
+    if (!started) return joinedMeanwhile(db, { key, request, planId, memberId });
     const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false, wallet });
-    const member = await memberContact(db, memberId);
-    const about = `membership:${membershipId}:period:${period.start.toISOString()}`;
-    await enqueue(db, [
-      membershipNoticeMessage(`${about}:receipt`, {
-        kind: "receipt",
-        renewal: false,
-        to: member.email,
-        memberName: member.display_name,
-        planTitle: planTitle(plan),
-        price: BigInt(plan.price),
-        periodStart: period.start,
-        periodEnd: period.end,
-      }),
-      ...walletUpdates(about, [memberId, plan.performer_id]),
-    ]);
+    await enqueue(db, [membershipChargeMessage(membershipId, period, charge.transactionId)]);
     return { membershipId, transactionId: charge.transactionId, replayed: false, price: BigInt(plan.price), period };
   });
 
@@ -97,8 +236,29 @@ export async function subscribe(memberId: string, input: SubscribeInput): Promis
   };
 }
 
+/**
+ * A join in one statement (which takes no advisory lock) committed after this transaction read the membership:
+ * answered as a request made after it would be, read again now that it is there.
+ */
+async function joinedMeanwhile(db: Queryable, attempt: { key: string; request: unknown; planId: string; memberId: string }): Promise<PaidPeriod> {
+  const replayed = await earlierSubscription(db, attempt.key, attempt.request);
+  if (replayed) return replayed;
+  const found = await membershipAtNow(db, attempt.planId, attempt.memberId);
+  assertCanSubscribe(found.id ? { status: found.status, currentPeriodEnd: found.current_period_end } : null, found.now);
+  throw new Error(`membership of plan ${attempt.planId} by ${attempt.memberId} refused a join it allows`);
+}
+
+/** The period a join paid for (or the first join with its key paid for). */
+interface PaidPeriod {
+  membershipId: string;
+  transactionId: bigint;
+  replayed: boolean;
+  price: bigint;
+  period: Period;
+}
+
 /** The first subscription made with this key, for a retry; the same key with another request is a conflict. */
-async function earlierSubscription(db: Queryable, key: string, request: unknown) {
+async function earlierSubscription(db: Queryable, key: string, request: unknown): Promise<PaidPeriod | null> {
   const first = await earlierPosting<{ membershipId: string; amount: string; periodStart: string; periodEnd: string }>(db, key, request);
   if (!first) return null;
   return {

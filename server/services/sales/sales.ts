@@ -110,7 +110,8 @@ export function saleParams(sale: SaleInput): unknown[] {
   ];
 }
 
-const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
+/** The earnings hold ledger_sale applies when no setting overrides it, as its p_default_hold parameter. */
+export const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
 
 export function saleResultFrom(row: SaleRow): SaleResult {
   return {
