@@ -82,6 +82,15 @@ export async function enqueue(db: Queryable, messages: readonly OutboxMessage[])
   await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
+/**
+ * For a sale's one statement that wrote its outbox message (see tipSql in server/services/tips/tips.ts, which says
+ * why): wakes the relay, when `wrote` holds, only if no other message is due and undelivered.
+ */
+export const wakeRelayWhenIdleSql = (wrote: string) => `CASE WHEN ${wrote} AND NOT EXISTS (
+         SELECT 1 FROM outbox_messages m
+          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END`;
+
 /** `enqueue` for code that runs its transaction through Prisma. */
 export async function enqueueWithPrisma(tx: Prisma.TransactionClient, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;

@@ -13,7 +13,7 @@ import { CREDITS } from "@/server/domain/ledger";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { earlierPosting, mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
-import { OUTBOX_CHANNEL, enqueue } from "@/server/outbox/messages";
+import { enqueue, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { DEFAULT_HOLD, findSellingPerformer } from "../sales/sales";
 import { payingWallet } from "../wallet/spending";
 import { grantsAccessAt } from "./access";
@@ -110,10 +110,7 @@ WITH plan AS MATERIALIZED (
     FROM sale s WHERE NOT s.replayed
 )
 SELECT s.membership_id, s.transaction_id, s.replayed, s.name, s.price, s.current_period_end,
-       CASE WHEN NOT s.replayed AND NOT EXISTS (
-         SELECT 1 FROM outbox_messages m
-          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
-       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+       ${wakeRelayWhenIdleSql("NOT s.replayed")} AS woke_relay
   FROM sale s`;
 
 /** Who joins: a member, and the session version their request claims (null when the caller checked the session). */

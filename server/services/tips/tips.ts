@@ -7,7 +7,7 @@ import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { type RoomTipPayload, type TipReceivedPayload, roomChannel, userChannel } from "@/server/domain/realtime-events";
 import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
-import { OUTBOX_CHANNEL, type OutboxMessage } from "@/server/outbox/messages";
+import { type OutboxMessage, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { realtimeEvent } from "@/server/outbox/realtime";
 import { findSellingPerformer } from "../sales/sales";
 import { SETTINGS } from "../settings/settings";
@@ -86,10 +86,7 @@ WITH performer AS MATERIALIZED (
     FROM sale s WHERE NOT s.replayed
 )
 SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name,
-       CASE WHEN NOT s.replayed AND NOT EXISTS (
-         SELECT 1 FROM outbox_messages m
-          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
-       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+       ${wakeRelayWhenIdleSql("NOT s.replayed")} AS woke_relay
   FROM sale s`;
 
 /**
