@@ -134,7 +134,7 @@ async function checkOutbox(pool: Pool, since: Date, verdict: Verdict): Promise<v
   const expected = `
     SELECT 'tip:' || t.id AS key FROM ledger_transactions t WHERE t.kind = 'TIP' AND t.created_at >= $1
     UNION ALL SELECT 'transfer:' || r.id || ':received-email' FROM transfers r WHERE r.created_at >= $1
-    UNION ALL SELECT 'content-unlock:' || u.transaction_id || ':receipt' FROM content_unlocks u WHERE u.created_at >= $1
+    UNION ALL SELECT 'content-unlock:' || u.transaction_id FROM content_unlocks u WHERE u.created_at >= $1
     UNION ALL SELECT 'purchase:' || p.id || ':receipt' FROM credit_purchases p WHERE p.created_at >= $1 AND p.credited_transaction_id IS NOT NULL`;
   const { rows } = await pool.query<{ expected: string; missing: string; undelivered: string; dead: string; redelivered: string; copies: string }>(
     `SELECT (SELECT count(*) FROM (${expected}) e) AS expected,

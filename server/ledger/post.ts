@@ -43,6 +43,12 @@ const LEDGER_ERRORS: Record<string, (message: string) => DomainError> = {
   TM034: (message) => new DomainError("INSUFFICIENT_FUNDS", message),
 };
 
+/** Whether `error` is one of the ledger's own refusals (a SQLSTATE that mapLedgerError words). */
+export function isLedgerError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && Object.hasOwn(LEDGER_ERRORS, code);
+}
+
 /** Turns the ledger's own SQLSTATEs into domain errors; anything else is rethrown untouched. */
 export function mapLedgerError(error: unknown): never {
   const pgError = error as { code?: string; message?: string };

@@ -15,6 +15,7 @@ import { env } from "@/server/env";
 import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer } from "@/server/integrations/pusher";
 import { payments } from "@/server/integrations/payments";
+import { contentUnlockAnnouncements } from "@/server/services/content";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { walletUpdatedPayloads } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
@@ -57,7 +58,7 @@ export interface DeliveryReport {
 
 /**
  * A message made ready to send: an email, a realtime event (to one channel or several), a call of its own, or the
- * deliveries of the messages it stands for (a tip's announcements), rendered and sent with it, so it is delivered
+ * deliveries of the messages it stands for (a sale's announcements), rendered and sent with it, so it is delivered
  * when all of them are.
  */
 type Delivery =
@@ -76,8 +77,8 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
 
 /**
  * What a batch's messages read from the database, each kind of read made once for the whole batch, in one statement
- * however many messages ask: the posted sales its sale messages name (tips, membership charges: ANNOUNCED_SALES), then the wallet state of every user whose
- * wallet.updated it announces (the state at delivery, the same for each message about that user). A performer tipped
+ * however many messages ask: the posted sales its sale messages name (ANNOUNCED_SALES), then the wallet state of
+ * every user whose wallet.updated it announces (the state at delivery, the same for each message about that user). A performer tipped
  * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
  * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
  * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
@@ -98,9 +99,10 @@ async function readForBatch(pool: Pool, messages: readonly ClaimedRow[]): Promis
 }
 
 /** The sales whose one outbox message stands for their announcements, rendered from what was posted, a batch's at once. */
-const ANNOUNCED_SALES: Record<"tip" | "membership-charge", (db: Pool, transactionIds: readonly string[]) => Promise<Map<string, OutboxMessage[]>>> = {
+const ANNOUNCED_SALES: Record<"tip" | "membership-charge" | "content-unlock", (db: Pool, transactionIds: readonly string[]) => Promise<Map<string, OutboxMessage[]>>> = {
   tip: tipAnnouncements,
   "membership-charge": membershipChargeAnnouncements,
+  "content-unlock": contentUnlockAnnouncements,
 };
 
 async function readAll(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchReads> {
@@ -141,7 +143,8 @@ async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Prom
       return publish(userChannel(userId), "wallet.updated", payload);
     }
     case "tip":
-    case "membership-charge": {
+    case "membership-charge":
+    case "content-unlock": {
       // Rendered and published with the sale's own message rather than written as messages of their own: a sale
       // costs one outbox row, one claim and one mark, and its wallets are read with the batch's other updates.
       const transactionId = message.payload.transactionId as string;

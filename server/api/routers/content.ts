@@ -1,5 +1,5 @@
 import "server-only";
-import { createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
+import { claimedProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
 import {
   contentFileRefSchema,
   contentItemRefSchema,
@@ -16,7 +16,7 @@ import {
   performerContentSchema,
   setContentStatus,
   setContentStatusSchema,
-  unlockContent,
+  unlockContentAsSession,
   unlockContentSchema,
   updateContentItem,
   updateContentSchema,
@@ -35,6 +35,7 @@ export const contentRouter = createTRPCRouter({
 
   byPerformer: publicProcedure.input(performerContentSchema).query(({ ctx, input }) => listPerformerContent(ctx.user, input)),
   item: publicProcedure.input(contentItemRefSchema).query(({ ctx, input }) => getContentItem(ctx.user, input)),
-  unlock: memberProcedure.input(unlockContentSchema).mutation(({ ctx, input }) => unlockContent(ctx.user.id, input)),
+  // The unlock's own statement checks the session (unlockContentAsSession), so the request needs no query of its own.
+  unlock: claimedProcedure.input(unlockContentSchema).mutation(({ ctx, input }) => unlockContentAsSession(ctx.claim, input)),
   library: memberProcedure.query(({ ctx }) => listLibrary(ctx.user)),
 });

@@ -17,6 +17,10 @@ import { TEST_IMAGE, TEST_VIDEO, insertMembership, insertPlan, makePublishedItem
 import { suspendUser } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount } from "@/server/testing/api";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { countRoundTrips } from "@/server/testing/round-trips";
+import { routeRequestAs } from "@/server/testing/session-cookie";
 
 // Each run stores its files in its own folder, removed afterwards.
 vi.hoisted(() => {
@@ -241,6 +245,18 @@ describe("unlocking an item", () => {
     const mine = await callerAs(performer).content.mine();
     expect(mine.find((own) => own.id === item.id)).toMatchObject({ salesCount: 1, earned: 75n });
     expect(await hasContentAccess(pool, item.id, buyer.id)).toBe(true);
+  });
+
+  it("is one round trip to the database from a session's cookie, the session's check included", async () => {
+    const item = await makePublishedItem(performer, { price: 7n });
+    const buyer = await makeMember("oneTrip");
+    await fundUser(pool, buyer.id, 10n);
+    const request = await routeRequestAs(buyer, "http://127.0.0.1:3000/api/trpc/content.unlock");
+    const caller = appRouter.createCaller(await createTRPCContext({ headers: request.headers, cookies: request.cookies }));
+    const { result, roundTrips } = await countRoundTrips(() => caller.content.unlock({ itemId: item.id, idempotencyKey: randomUUID(), expectedPrice: 7n }));
+    expect(result).toMatchObject({ replayed: false, price: 7n, stageName: "Luna Test" });
+    expect(roundTrips).toBe(1);
+    expect((await walletBalances(pool, buyer.id)).available).toBe(3n);
   });
 
   it("run concurrently with one key, charges once and answers every call with that unlock", async () => {

@@ -30,7 +30,7 @@ export {
   unlockContentSchema,
   updateContentSchema,
 } from "./inputs";
-export { type UnlockResult, unlockContent } from "./unlocks";
+export { type UnlockResult, contentUnlockAnnouncements, unlockContent, unlockContentAsSession } from "./unlocks";
 export type {
   ContentCard,
   ContentFileView,

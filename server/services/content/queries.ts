@@ -293,9 +293,13 @@ export async function deleteFile(db: Queryable, fileId: string): Promise<void> {
   await db.query("DELETE FROM content_files WHERE id = $1", [fileId]);
 }
 
+/** The advisory lock that queues unlocks of one item by one member, as SQL of the item's and the member's ids. */
+export const unlockLockSql = (itemId: string, memberId: string) =>
+  `pg_advisory_xact_lock(hashtextextended('content-unlock:' || (${itemId})::uuid::text || ':' || (${memberId})::uuid::text, 0))`;
+
 /** Queues unlocks of one item by one member until the transaction ends. */
 export async function lockUnlock(db: Queryable, itemId: string, memberId: string): Promise<void> {
-  await db.query("SELECT pg_advisory_xact_lock(hashtextextended('content-unlock:' || $1 || ':' || $2, 0))", [itemId, memberId]);
+  await db.query(`SELECT ${unlockLockSql("$1", "$2")}`, [itemId, memberId]);
 }
 
 export async function insertUnlock(

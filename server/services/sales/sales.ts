@@ -87,11 +87,49 @@ interface SaleRow {
   matures_at: Date | null;
 }
 
-/** The one call a sale is (the ledger_sale function), as SQL taking the parameters `saleParams` gives, from $1. */
-export const LEDGER_SALE_SQL = `ledger_sale($1::"TransactionKind", $2::"SaleKind", $3::uuid, $4::uuid, $5::bigint, $6, $7, $8, $9::jsonb,
-  $10::text[], $11::bigint[], $12::jsonb)`;
+/** ledger_sale's arguments, each as SQL: a parameter, or an expression of the statement that calls it. */
+export interface LedgerSaleArgs {
+  kind: string;
+  saleKind: string;
+  buyer: string;
+  performer: string;
+  amount: string;
+  idempotencyKey: string;
+  requestHash: string;
+  description: string;
+  metadata: string;
+  sourceCodes: string;
+  sourceAmounts: string;
+  defaultHold: string;
+}
 
-/** The parameters of LEDGER_SALE_SQL for `sale`; the buyer, performer, description and metadata may be overridden by SQL. */
+/**
+ * The one call a sale is (the ledger_sale function), for a statement that resolves some of its arguments itself
+ * (the performer, the price and the paying account of an item it reads), so it is one round trip with them.
+ */
+export function ledgerSaleCall(args: LedgerSaleArgs): string {
+  return `ledger_sale((${args.kind})::"TransactionKind", (${args.saleKind})::"SaleKind", (${args.buyer})::uuid, (${args.performer})::uuid,
+  (${args.amount})::bigint, (${args.idempotencyKey})::text, (${args.requestHash})::text, (${args.description})::text, (${args.metadata})::jsonb,
+  (${args.sourceCodes})::text[], (${args.sourceAmounts})::bigint[], (${args.defaultHold})::jsonb)`;
+}
+
+/** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
+export const LEDGER_SALE_SQL = ledgerSaleCall({
+  kind: "$1",
+  saleKind: "$2",
+  buyer: "$3",
+  performer: "$4",
+  amount: "$5",
+  idempotencyKey: "$6",
+  requestHash: "$7",
+  description: "$8",
+  metadata: "$9",
+  sourceCodes: "$10",
+  sourceAmounts: "$11",
+  defaultHold: "$12",
+});
+
+/** The parameters of LEDGER_SALE_SQL for `sale`. */
 export function saleParams(sale: SaleInput): unknown[] {
   const sources = sale.sources ?? [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }];
   return [

@@ -9,8 +9,7 @@ import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { type OutboxMessage, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { realtimeEvent } from "@/server/outbox/realtime";
-import { findSellingPerformer } from "../sales/sales";
-import { SETTINGS } from "../settings/settings";
+import { DEFAULT_HOLD, findSellingPerformer } from "../sales/sales";
 
 export const MAX_TIP = 100_000n;
 export const MAX_TIP_MESSAGE = 280;
@@ -54,15 +53,8 @@ interface StoredTipMetadata {
  * statement just wrote, so no conflict can arise), from which the relay renders and publishes the tip's
  * announcements (tipAnnouncements) with what was posted. No row when the performer or the tipper does not
  * qualify: nothing is posted, and the caller words the refusal. One text per way of naming the performer: a
- * prepared statement's generic plan could not use either index for a condition that allows both.
- *
- * The relay is woken (NOTIFY) only when no other message is due and undelivered. A NOTIFY is not free: at commit
- * it takes a database-wide lock held until the commit is flushed, so transactions that notify commit one at a time
- * and lose group commit; a tip notifying on every commit halved the sale path's throughput when profiled (16
- * clients on a loaded 2-core machine: 486 to 567 tips/s without, 236 to 288 with). When other messages wait, the
- * relay is awake or about to be: a pass runs until it claims nothing (a message being delivered now is one whose
- * claim is still open), and this tip's row is claimed by a later round of the same pass. If that pass ends in the
- * moment before this statement commits, the relay's poll (POLL_MS in server/outbox/relay.ts) delivers it.
+ * prepared statement's generic plan could not use either index for a condition that allows both. The relay is
+ * woken only when nothing else waits for it (wakeRelayWhenIdleSql).
  */
 const tipSql = (performerBy: "id" | "username") => `
 WITH performer AS MATERIALIZED (
@@ -138,8 +130,6 @@ async function postTip(tipper: Tipper, input: SendTipInput, db: Queryable): Prom
     stageName: tip.stage_name,
   };
 }
-
-const DEFAULT_HOLD = JSON.stringify(SETTINGS.earningsHold.default);
 
 /** Who tips: a member, and the session version their request claims (null when the caller checked the session). */
 interface Tipper {
