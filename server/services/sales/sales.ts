@@ -113,39 +113,52 @@ export function ledgerSaleCall(args: LedgerSaleArgs): string {
   (${args.sourceCodes})::text[], (${args.sourceAmounts})::bigint[], (${args.defaultHold})::jsonb)`;
 }
 
-/** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
-export const LEDGER_SALE_SQL = ledgerSaleCall({
-  kind: "$1",
-  saleKind: "$2",
-  buyer: "$3",
-  performer: "$4",
-  amount: "$5",
-  idempotencyKey: "$6",
-  requestHash: "$7",
-  description: "$8",
-  metadata: "$9",
-  sourceCodes: "$10",
-  sourceAmounts: "$11",
-  defaultHold: "$12",
-});
+/** ledger_sale's arguments in order. */
+const SALE_ARGUMENTS = ["kind", "saleKind", "buyer", "performer", "amount", "idempotencyKey", "requestHash", "description", "metadata", "sourceCodes", "sourceAmounts", "defaultHold"] as const satisfies ReadonlyArray<keyof LedgerSaleArgs>;
 
-/** The parameters of LEDGER_SALE_SQL for `sale`. */
-export function saleParams(sale: SaleInput): unknown[] {
-  const sources = sale.sources ?? [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }];
-  return [
-    sale.kind,
-    sale.saleKind,
-    sale.buyerId,
-    sale.performerId,
-    sale.amount.toString(),
-    sale.idempotencyKey,
-    requestHash(sale.request),
-    sale.description,
-    JSON.stringify(sale.metadata ?? {}),
-    sources.map((leg) => leg.account),
-    sources.map((leg) => leg.amount.toString()),
-    DEFAULT_HOLD,
-  ];
+/**
+ * Arguments a statement computes itself instead of taking them from the sale's parameters, as SQL expressions: a
+ * store order's seller, price and paying account are read by the same statement that sells the item.
+ */
+export type SaleArgumentsInSql = Partial<LedgerSaleArgs>;
+
+/**
+ * The one call a sale is, as SQL taking the parameters `saleParams` gives, numbered from `firstParam`; the
+ * arguments `inSql` names are its expressions and take no parameter.
+ */
+export function ledgerSaleSql(inSql: SaleArgumentsInSql = {}, firstParam = 1): string {
+  let next = firstParam;
+  const args = Object.fromEntries(SALE_ARGUMENTS.map((name) => [name, inSql[name] ?? `$${next++}`])) as unknown as LedgerSaleArgs;
+  return ledgerSaleCall(args);
+}
+
+/** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
+export const LEDGER_SALE_SQL = ledgerSaleSql();
+
+/** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
+export type SaleParts = Omit<SaleInput, "performerId" | "amount" | "description"> & Partial<Pick<SaleInput, "performerId" | "amount" | "description">>;
+
+/** The parameters of ledgerSaleSql(inSql) for `sale`, in order: the arguments `inSql` computes take none. */
+export function saleParams(sale: SaleParts, inSql: SaleArgumentsInSql = {}): unknown[] {
+  const sources = sale.sources ?? (sale.amount === undefined ? undefined : [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }]);
+  const values: Record<keyof LedgerSaleArgs, unknown> = {
+    kind: sale.kind,
+    saleKind: sale.saleKind,
+    buyer: sale.buyerId,
+    performer: sale.performerId,
+    amount: sale.amount?.toString(),
+    idempotencyKey: sale.idempotencyKey,
+    requestHash: requestHash(sale.request),
+    description: sale.description,
+    metadata: JSON.stringify(sale.metadata ?? {}),
+    sourceCodes: sources?.map((leg) => leg.account),
+    sourceAmounts: sources?.map((leg) => leg.amount.toString()),
+    defaultHold: DEFAULT_HOLD,
+  };
+  return SALE_ARGUMENTS.filter((name) => inSql[name] === undefined).map((name) => {
+    if (values[name] === undefined) throw new Error(`ledger_sale's ${name} is neither given nor computed by the statement`);
+    return values[name];
+  });
 }
 
 /** The earnings hold ledger_sale applies when no setting overrides it, as its p_default_hold parameter. */
