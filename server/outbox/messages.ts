@@ -34,6 +34,11 @@ export type OutboxMessage =
   | { key: string; kind: "membership-charge"; transactionId: string }
   /** A content unlock, its receipt and wallet updates rendered at delivery (contentUnlockAnnouncements). */
   | { key: string; kind: "content-unlock"; transactionId: string }
+  /**
+   * A store order paid wholly from the wallet, announced at delivery as a payment of it is (orderPaidAnnouncements);
+   * written by the order's statement.
+   */
+  | { key: string; kind: "store-order-paid"; orderId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
 
@@ -55,6 +60,8 @@ export function payloadOf(message: OutboxMessage): Record<string, unknown> {
     case "membership-charge":
     case "content-unlock":
       return { transactionId: message.transactionId };
+    case "store-order-paid":
+      return { orderId: message.orderId };
     case "show-view":
       return { showId: message.showId, userId: message.userId, role: message.role, event: message.event, at: message.at };
     case "card-refund":

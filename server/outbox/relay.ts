@@ -19,6 +19,7 @@ import { contentUnlockAnnouncements } from "@/server/services/content";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { walletUpdatedPayloads } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
+import { orderPaidAnnouncements } from "@/server/services/store";
 import { membershipChargeAnnouncements } from "@/server/services/memberships";
 import { tipAnnouncements } from "@/server/services/tips";
 import { OUTBOX_CHANNEL, type OutboxMessage, type RealtimeData, payloadOf } from "./messages";
@@ -82,13 +83,16 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
  * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
  * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
  * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
+ * The orders paid from the wallet that its messages name are read one statement each (orderPaidAnnouncements), before
+ * the wallets, which their announcements update too.
  */
 type BatchReads =
-  | { ok: true; sales: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
+  | { ok: true; sales: Map<string, OutboxMessage[]>; orders: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
   | { ok: false; reason: string };
 
 const TRANSACTION_ID = /^[0-9]{1,19}$/;
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A user's, an order's or a payment request's id. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function readForBatch(pool: Pool, messages: readonly ClaimedRow[]): Promise<BatchReads> {
   try {
@@ -112,10 +116,27 @@ async function readAll(pool: Pool, messages: readonly ClaimedRow[]): Promise<Bat
     const ids = messages.filter((message) => message.kind === kind).map((message) => String(message.payload.transactionId)).filter((id) => TRANSACTION_ID.test(id));
     if (ids.length > 0) for (const [id, announcements] of await announcementsOf(pool, ids)) sales.set(id, announcements);
   }
-  const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...[...sales.values()].flat().map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
-  const userIds = [...new Set(announced.filter((each) => each.kind === "wallet-update").map((each) => String(each.payload.userId)))].filter((id) => USER_ID.test(id));
+  const orders = await eachAnnounced(messages, "store-order-paid", "orderId", (id) => orderPaidAnnouncements(pool, id));
+  const standIns = [...sales.values(), ...orders.values()].flat();
+  const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...standIns.map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
+  const userIds = [...new Set(announced.filter((each) => each.kind === "wallet-update").map((each) => String(each.payload.userId)))].filter((id) => UUID.test(id));
   const wallets = userIds.length > 0 ? await walletUpdatedPayloads(pool, userIds) : new Map<string, WalletUpdatedPayload>();
-  return { ok: true, sales, wallets };
+  return { ok: true, sales, orders, wallets };
+}
+
+/** What each message of `kind` stands for, by the well-formed id its payload names under `idField`; none for an id not found. */
+async function eachAnnounced(
+  messages: readonly ClaimedRow[],
+  kind: string,
+  idField: string,
+  read: (id: string) => Promise<OutboxMessage[] | null>,
+): Promise<Map<string, OutboxMessage[]>> {
+  const ids = messages.filter((message) => message.kind === kind).map((message) => String(message.payload[idField])).filter((id) => UUID.test(id));
+  const found = new Map<string, OutboxMessage[]>();
+  for (const [id, announcements] of await Promise.all(ids.map(async (id) => [id, await read(id)] as const))) {
+    if (announcements) found.set(id, announcements);
+  }
+  return found;
 }
 
 /** What the batch read for a message: its failure if the batch's statement failed. */
@@ -150,8 +171,14 @@ async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Prom
       const transactionId = message.payload.transactionId as string;
       const announcements = batchRead(reads).sales.get(transactionId);
       if (!announcements) throw new Error(`${message.kind} ${transactionId} not found`);
-      const standIn = (each: OutboxMessage): ClaimedRow => ({ ...message, key: each.key, kind: each.kind, payload: payloadOf(each) });
-      return { via: "several", deliveries: await Promise.all(announcements.map((each) => prepare(pool, standIn(each), reads))) };
+      return prepareSeveral(pool, message, announcements, reads);
+    }
+    case "store-order-paid": {
+      // As a sale's above: the order's one statement writes one row for all of its announcements.
+      const orderId = message.payload.orderId as string;
+      const announcements = batchRead(reads).orders.get(orderId);
+      if (!announcements) throw new Error(`store order ${orderId} not found`);
+      return prepareSeveral(pool, message, announcements, reads);
     }
     case "show-view": {
       const { showId, userId, role, event, at } = message.payload as { showId: string; userId: string; role: "PERFORMER" | "MEMBER"; event: ShowViewEvent; at: string | null };
@@ -169,6 +196,12 @@ async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Prom
     default:
       throw new Error(`unknown outbox message kind "${message.kind}"`);
   }
+}
+
+/** The deliveries of the messages `message` stands for, each rendered as if it were a row of its own, under its own key. */
+async function prepareSeveral(pool: Pool, message: ClaimedRow, standsFor: readonly OutboxMessage[], reads: BatchReads): Promise<Delivery> {
+  const standIn = (each: OutboxMessage): ClaimedRow => ({ ...message, key: each.key, kind: each.kind, payload: payloadOf(each) });
+  return { via: "several", deliveries: await Promise.all(standsFor.map((each) => prepare(pool, standIn(each), reads))) };
 }
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { adminProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
-import { adminOrderFilterSchema, cancelOrder, catalogue, catalogueItem, changeOrderStatus, changeOrderStatusSchema, itemOwnerFor, managedItems, orderFor, ordersForAdmin, ordersOfBuyer, ordersOfSeller, paymentTerms, placeOrder, placeOrderSchema, refundOrder, refundOrderSchema, resumeCheckout, saveItem, saveItemSchema } from "@/server/services/store";
+import { adminProcedure, claimedProcedure, createTRPCRouter, memberProcedure, performerProcedure, publicProcedure } from "@/server/api/trpc";
+import { adminOrderFilterSchema, cancelOrder, catalogue, catalogueItem, changeOrderStatus, changeOrderStatusSchema, itemOwnerFor, managedItems, orderFor, ordersForAdmin, ordersOfBuyer, ordersOfSeller, paymentTerms, placeOrderAsSession, placeOrderSchema, refundOrder, refundOrderSchema, resumeCheckout, saveItem, saveItemSchema } from "@/server/services/store";
 
 const orderId = z.object({ orderId: z.uuid() });
 
@@ -13,7 +13,8 @@ export const storeRouter = createTRPCRouter({
   /** How an order may be split between wallet and card, for the buy form. */
   paymentTerms: publicProcedure.query(() => paymentTerms()),
 
-  buy: memberProcedure.input(placeOrderSchema).mutation(({ ctx, input }) => placeOrder(ctx.user.id, input)),
+  /** Any signed-in member; an order paid from the wallet checks the session in its own statement (placeOrderAsSession). */
+  buy: claimedProcedure.input(placeOrderSchema).mutation(({ ctx, input }) => placeOrderAsSession(ctx.claim, input)),
 
   resumeCheckout: memberProcedure.input(orderId).mutation(({ ctx, input }) => resumeCheckout(ctx.user.id, input.orderId)),
 

@@ -2,11 +2,14 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { storableBigint } from "@/server/domain/storable";
+import { loadActiveSessionUser } from "@/server/auth/session-user";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
 import { userAccount, walletAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
+import { FULL_SHARE_BPS } from "@/server/domain/commission";
+import { CREDITS } from "@/server/domain/ledger";
 import { MAX_ORDER_QUANTITY, orderTotal, shippingAddressSchema } from "@/server/domain/store";
 import { openCardOrdersRefusal, statusAfterPayment } from "@/server/domain/store-orders";
 import { splitStoreOrder, walletChoiceSchema } from "@/server/domain/wallet-spending";
@@ -14,9 +17,10 @@ import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import type { StoreItemKind } from "@/server/generated/prisma/enums";
 import { payments } from "@/server/integrations/payments";
-import { post } from "@/server/ledger/post";
-import { findSellingPerformer, postSale } from "../sales/sales";
-import { getSetting } from "../settings/settings";
+import { isLedgerError, post } from "@/server/ledger/post";
+import { OUTBOX_CHANNEL } from "@/server/outbox/messages";
+import { type SaleArgumentsInSql, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
+import { SETTINGS, getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
 import { announceOrderChange } from "./notifications";
 import { lockKey, reserveStock, selectItemForSale, selectItemStock, selectUserEmail } from "./queries";
@@ -64,7 +68,7 @@ export const placeOrderSchema = z.object({
   idempotencyKey: z.uuid(),
 });
 export type PlaceOrderInput = z.input<typeof placeOrderSchema>;
-type PlaceOrder = z.output<typeof placeOrderSchema>;
+export type PlaceOrder = z.output<typeof placeOrderSchema>;
 
 /** How an order may be split: the most of it the wallet may pay, and what a credit costs by card. */
 export function paymentTerms() {
@@ -108,12 +112,175 @@ function soldOut(stockLeft: number | null | undefined): DomainError {
   return new DomainError("CONFLICT", `Sold out: only ${stockLeft} left. Lower the quantity and try again.`, { reason: "SOLD_OUT" });
 }
 
+/** Who buys: a member, and the session version their request claims (null when the caller checked the session). */
+interface Buyer {
+  buyerId: string;
+  sessionVersion: number | null;
+}
+
 /**
- * A member buys an item. Checks that need no lock come first (the item, the seller, the address, the split);
- * then one transaction, serialised per idempotency key so a double submit waits and gets the first order.
+ * A member buys an item. An order paid wholly from the wallet is one statement (walletOrderSql) when it
+ * qualifies; any other order, and any that statement turns away, goes through placeOrderInTransaction, which
+ * words every refusal and answers a replay with the first order.
  */
-export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Promise<PlacedOrder> {
+export function placeOrder(buyerId: string, input: PlaceOrderInput): Promise<PlacedOrder> {
+  return placeOrderAs({ buyerId, sessionVersion: null }, input);
+}
+
+/**
+ * placeOrder for a session whose claim nothing has checked yet (`claimedProcedure`): the order's statement checks
+ * it and posts nothing unless it holds; an order that statement does not place checks it before anything else.
+ * A session that no longer counts is refused as signed out.
+ */
+export function placeOrderAsSession(session: { userId: string; sessionVersion: number }, input: PlaceOrderInput): Promise<PlacedOrder> {
+  return placeOrderAs({ buyerId: session.userId, sessionVersion: session.sessionVersion }, input);
+}
+
+async function placeOrderAs(buyer: Buyer, rawInput: PlaceOrderInput): Promise<PlacedOrder> {
   const input = placeOrderSchema.parse(rawInput);
+  // A wallet part below the confirmed total leaves some to the card: that order is not the statement's to place.
+  const walletOnly = input.walletPart === undefined || input.expectedTotal === undefined || input.walletPart === input.expectedTotal;
+  if (walletOnly) {
+    const paid = await placeWalletOrder(buyer, input);
+    if (paid) return paid;
+  }
+  if (buyer.sessionVersion !== null && !(await loadActiveSessionUser(buyer.buyerId, buyer.sessionVersion))) {
+    throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+  }
+  return placeOrderInTransaction(buyer.buyerId, input);
+}
+
+/**
+ * The arguments of the order's sale that its statement reads from the item it reserved: the seller (null for the
+ * site's item), the total at the item's price, the description (saleDescription's words) and the buyer's account
+ * of the chosen wallet, which pays all of it.
+ */
+const WALLET_ORDER_SALE: SaleArgumentsInSql = {
+  performer: "item.seller_id",
+  amount: "item.total",
+  description: "'Store: ' || item.title || CASE WHEN $4::int > 1 THEN ' × ' || $4::int ELSE '' END",
+  sourceCodes: "ARRAY[item.account]",
+  sourceAmounts: "ARRAY[-item.total]",
+};
+
+/** The parameters of walletOrderSql before the sale's own (saleParams), in the order the statement numbers them. */
+const WALLET_ORDER_PARAMS = 10;
+
+/** The note of a wallet order's event, in both paths. */
+const PAID_FROM_WALLET = "Paid from the wallet";
+
+/**
+ * An order paid wholly from the wallet in one statement, in the common case: the buyer (and, given the version a
+ * session claims, that session still current) with no order under this key yet; the chosen wallet, which may pay
+ * all of a store order (its rules include the store, its share cap and the store's are whole: the rules of
+ * splitStoreOrder); the item's stock taken by a guarded UPDATE (active, enough left, at the total the buyer
+ * confirmed, a digital item one at a time with its file, a physical one with an address, sold by the site or an
+ * approved active performer who is not the buyer); the sale (ledger_sale); the order, paid (delivered when
+ * digital, as statusAfterPayment says), its event, and one outbox message naming it, from which the relay renders
+ * the order's announcements (orderPaidAnnouncements). No row when anything does not qualify: nothing is posted.
+ * A concurrent order under the same key fails the statement on the orders' unique key, and the whole of it rolls
+ * back. The relay is woken as a tip's statement wakes it (tipSql in server/services/tips/tips.ts says why).
+ */
+const walletOrderSql = `
+WITH buyer AS MATERIALIZED (
+  SELECT u.id FROM users u
+   WHERE u.id = $2::uuid AND ($10::int IS NULL OR (u.status = 'ACTIVE' AND u.session_version = $10::int))
+     AND NOT EXISTS (SELECT 1 FROM store_orders o WHERE o.buyer_id = $2::uuid AND o.idempotency_key = $5::text)
+), wallet AS MATERIALIZED (
+  SELECT w.id, 'user:' || b.id || ':' || w.account_kind || ':' || w.currency AS account
+    FROM buyer b JOIN wallet_types w ON w.id = $6::text
+   WHERE w.active AND w.currency = '${CREDITS}' AND 'STORE' = ANY (w.pays_for) AND w.store_share_cap_bps = ${FULL_SHARE_BPS}
+     AND coalesce((SELECT (s.value ->> 'maxWalletShareBps')::int FROM platform_settings s WHERE s.key = 'store'),
+                  ${SETTINGS.store.default.maxWalletShareBps}) = ${FULL_SHARE_BPS}
+), item AS MATERIALIZED (
+  UPDATE store_items i SET stock = i.stock - $4::int, updated_at = now()
+    FROM wallet w
+   WHERE i.id = $3::uuid AND i.active AND (i.stock IS NULL OR i.stock >= $4::int)
+     AND ($7::bigint IS NULL OR i.price * $4::int = $7::bigint) AND ($8::bigint IS NULL OR i.price * $4::int = $8::bigint)
+     AND CASE i.kind WHEN 'DIGITAL' THEN i.storage_key IS NOT NULL AND $4::int = 1 ELSE $9::jsonb IS NOT NULL END
+     AND (i.seller_id IS NULL OR EXISTS (
+       SELECT 1 FROM users s JOIN performer_profiles p ON p.user_id = s.id
+        WHERE s.id = i.seller_id AND s.id <> $2::uuid AND s.role = 'PERFORMER' AND s.status = 'ACTIVE'
+          AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''))
+  RETURNING i.id, i.kind, i.title, i.price, i.price * $4::int AS total, i.seller_id, w.id AS wallet_type_id, w.account
+), sale AS MATERIALIZED (
+  SELECT item.*, s.transaction_id
+    FROM item CROSS JOIN LATERAL ${ledgerSaleSql(WALLET_ORDER_SALE, WALLET_ORDER_PARAMS + 1)} s
+), placed AS (
+  INSERT INTO store_orders (id, item_id, buyer_id, seller_id, quantity, unit_price, total, wallet_part, card_part, card_amount_minor,
+                            currency, status, idempotency_key, shipping_address, sale_transaction_id, wallet_type_id, updated_at)
+  SELECT $1::uuid, s.id, $2::uuid, s.seller_id, $4::int, s.price, s.total, s.total, 0, 0, NULL,
+         (CASE s.kind WHEN 'DIGITAL' THEN 'DELIVERED' ELSE 'PAID' END)::"StoreOrderStatus", $5::text,
+         CASE s.kind WHEN 'PHYSICAL' THEN $9::jsonb END, s.transaction_id, s.wallet_type_id, now()
+    FROM sale s
+  RETURNING id, status
+), recorded AS (
+  INSERT INTO store_order_events (order_id, status, actor_id, note)
+  SELECT id, status, $2::uuid, '${PAID_FROM_WALLET}' FROM placed
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT 'store-order:' || id || ':paid', 'store-order-paid', jsonb_build_object('orderId', id) FROM placed
+)
+SELECT p.status,
+       CASE WHEN NOT EXISTS (
+         SELECT 1 FROM outbox_messages m
+          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+  FROM placed p`;
+
+/**
+ * The order placed by walletOrderSql, or null when that statement placed none: nothing qualified, another order
+ * took the key first (its unique violation), or the ledger refused (no credits enough, a restricted wallet). The
+ * transactional path then answers, as it would have: the refusal in words, or the first order for a replay.
+ */
+async function placeWalletOrder(buyer: Buyer, input: PlaceOrder): Promise<PlacedOrder | null> {
+  const orderId = randomUUID();
+  const walletTypeId = input.walletTypeId ?? CREDITS_WALLET;
+  const sale = saleParams(
+    {
+      kind: "STORE_SALE",
+      saleKind: "STORE",
+      buyerId: buyer.buyerId,
+      idempotencyKey: `store-order:${orderId}:sale`,
+      request: { orderId },
+      metadata: { orderId, itemId: input.itemId, quantity: input.quantity, walletTypeId },
+    },
+    WALLET_ORDER_SALE,
+  );
+  const placed = await pool
+    .query<{ status: OrderRecord["status"] }>({
+      name: "place_wallet_order",
+      text: walletOrderSql,
+      values: [
+        orderId,
+        buyer.buyerId,
+        input.itemId,
+        input.quantity,
+        input.idempotencyKey,
+        walletTypeId,
+        input.expectedTotal?.toString() ?? null,
+        input.walletPart?.toString() ?? null,
+        input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
+        buyer.sessionVersion,
+        ...sale,
+      ],
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION || isLedgerError(error)) return null;
+      throw error;
+    });
+  const status = placed?.rows[0]?.status;
+  return status ? { orderId, status, checkoutUrl: null, replayed: false } : null;
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * An order in one transaction, serialised per idempotency key so a double submit waits and gets the first order.
+ * Checks that need no lock come first (the item, the seller, the address, the split). Exported for the parity
+ * test, which holds walletOrderSql to it.
+ */
+export async function placeOrderInTransaction(buyerId: string, input: PlaceOrder): Promise<PlacedOrder> {
   const existing = await orderByKey(pool, buyerId, input.idempotencyKey);
   if (existing) return resumeOrder(existing, input);
 
@@ -216,7 +383,7 @@ export async function placeOrder(buyerId: string, rawInput: PlaceOrderInput): Pr
       holdTransactionId,
       saleTransactionId,
     });
-    await recordOrderEvent(db, orderId, status, buyerId, byCard ? "Waiting for the card payment" : "Paid from the wallet");
+    await recordOrderEvent(db, orderId, status, buyerId, byCard ? "Waiting for the card payment" : PAID_FROM_WALLET);
     await announceOrderChange(db, { orderId, event: byCard ? "held" : "paid" });
     return {};
   });

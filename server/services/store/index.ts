@@ -5,6 +5,7 @@ export * from "./card-events";
 export * from "./checkout";
 export * from "./fulfilment";
 export * from "./items";
+export { orderPaidAnnouncements } from "./notifications";
 export * from "./order-endings";
 export * from "./order-views";
 export * from "./orders";

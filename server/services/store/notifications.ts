@@ -2,6 +2,7 @@ import "server-only";
 import type { Queryable } from "@/server/db/transaction";
 import { type ShippingAddress, addressLines } from "@/server/domain/store";
 import { formatMinor } from "@/server/domain/money";
+import { statusAfterPayment } from "@/server/domain/store-orders";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import type { OutgoingEmail } from "@/server/integrations/email";
@@ -148,18 +149,35 @@ export async function announceOrderChange(db: Queryable, change: OrderChange | n
   if (!change) return;
   const order = await orderFacts(db, change.orderId);
   if (!order) return;
-  const about = `store-order:${order.id}:${change.event}`;
+  await enqueue(db, orderChangeMessages(order, change.event));
+}
+
+/**
+ * What the outbox message of an order paid wholly from the wallet stands for (written by the order's one
+ * statement, checkout.ts), as the relay delivers it: the messages announceOrderChange writes for a payment, with
+ * the same keys and content, read from the order at delivery. The status they carry is the one the payment
+ * gave it, which is what a transaction announcing it would have read, even if the order has moved on since. Null
+ * for an order that does not exist.
+ */
+export async function orderPaidAnnouncements(db: Queryable, orderId: string): Promise<OutboxMessage[] | null> {
+  const order = await orderFacts(db, orderId);
+  if (!order) return null;
+  return orderChangeMessages({ ...order, status: statusAfterPayment(order.kind) }, "paid");
+}
+
+function orderChangeMessages(order: OrderFacts, event: OrderChange["event"]): OutboxMessage[] {
+  const about = `store-order:${order.id}:${event}`;
   const messages: OutboxMessage[] = [{ key: `${about}:wallet:${order.buyer.id}`, kind: "wallet-update", userId: order.buyer.id }];
-  if (order.seller && (change.event === "paid" || change.event === "refunded")) {
+  if (order.seller && (event === "paid" || event === "refunded")) {
     messages.push({ key: `${about}:wallet:${order.seller.id}`, kind: "wallet-update", userId: order.seller.id });
   }
-  if (change.event === "paid") {
+  if (event === "paid") {
     messages.push({ key: `${about}:receipt`, kind: "email", email: receiptEmail(order) });
     for (const to of order.sellerEmails) messages.push({ key: `${about}:new-order:${to}`, kind: "email", email: newOrderEmail(order, to) });
-  } else if (change.event !== "held") {
-    messages.push({ key: `${about}:status-email`, kind: "email", email: statusEmail(order, change.event) });
+  } else if (event !== "held") {
+    messages.push({ key: `${about}:status-email`, kind: "email", email: statusEmail(order, event) });
   }
   const parties = order.seller ? [order.buyer.id, order.seller.id] : [order.buyer.id];
   messages.push(realtimeEvent(`${about}:status`, [...parties.map(userChannel), ADMINS_CHANNEL], "order.updated", { id: order.id, status: order.status }));
-  await enqueue(db, messages);
+  return messages;
 }
