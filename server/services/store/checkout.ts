@@ -30,8 +30,9 @@ import { type OrderRecord, loadOrder, lockOrder, orderByKey, recordOrderEvent, r
 /**
  * Buying from the store, and the card side of it.
  *
- * Wallet only: one transaction reserves the stock (`stock >= quantity` checked by the UPDATE itself), posts the
- * sale and records the order, paid (a digital one delivered).
+ * Wallet only: one statement (walletOrderSql) reserves the stock (`stock >= quantity` checked by the UPDATE
+ * itself), posts the sale, records the order, paid (a digital one delivered), and its announcement; an order it
+ * does not place goes through one transaction that does the same and words the refusal.
  *
  * Wallet and card: one transaction reserves the stock, moves the wallet part to held (STORE_HOLD) and records the
  * order AWAITING_PAYMENT; then, outside it, a Stripe Checkout Session for the card part (idempotency key from the
