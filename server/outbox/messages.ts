@@ -39,6 +39,8 @@ export type OutboxMessage =
    * written by the order's statement.
    */
   | { key: string; kind: "store-order-paid"; orderId: string }
+  /** A payment request paid from a wallet, announced at delivery (paidRequestAnnouncements); written by the payment's statement. */
+  | { key: string; kind: "payment-request-paid"; requestId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };
 
@@ -62,6 +64,8 @@ export function payloadOf(message: OutboxMessage): Record<string, unknown> {
       return { transactionId: message.transactionId };
     case "store-order-paid":
       return { orderId: message.orderId };
+    case "payment-request-paid":
+      return { requestId: message.requestId };
     case "show-view":
       return { showId: message.showId, userId: message.userId, role: message.role, event: message.event, at: message.at };
     case "card-refund":

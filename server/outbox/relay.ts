@@ -16,6 +16,7 @@ import { type OutgoingEmail, sendEmail } from "@/server/integrations/email";
 import { pusherServer } from "@/server/integrations/pusher";
 import { payments } from "@/server/integrations/payments";
 import { contentUnlockAnnouncements } from "@/server/services/content";
+import { paidRequestAnnouncements } from "@/server/services/payment-requests";
 import { renderPurchaseReceipt } from "@/server/services/purchases";
 import { walletUpdatedPayloads } from "@/server/services/realtime";
 import { showViewForDelivery } from "@/server/services/shows";
@@ -83,11 +84,11 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
  * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
  * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
  * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
- * The orders paid from the wallet that its messages name are read one statement each (orderPaidAnnouncements), before
- * the wallets, which their announcements update too.
+ * The orders and payment requests paid from a wallet that its messages name are read one statement each
+ * (orderPaidAnnouncements, paidRequestAnnouncements), before the wallets, which their announcements update too.
  */
 type BatchReads =
-  | { ok: true; sales: Map<string, OutboxMessage[]>; orders: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
+  | { ok: true; sales: Map<string, OutboxMessage[]>; orders: Map<string, OutboxMessage[]>; requests: Map<string, OutboxMessage[]>; wallets: Map<string, WalletUpdatedPayload> }
   | { ok: false; reason: string };
 
 const TRANSACTION_ID = /^[0-9]{1,19}$/;
@@ -117,11 +118,12 @@ async function readAll(pool: Pool, messages: readonly ClaimedRow[]): Promise<Bat
     if (ids.length > 0) for (const [id, announcements] of await announcementsOf(pool, ids)) sales.set(id, announcements);
   }
   const orders = await eachAnnounced(messages, "store-order-paid", "orderId", (id) => orderPaidAnnouncements(pool, id));
-  const standIns = [...sales.values(), ...orders.values()].flat();
+  const requests = await eachAnnounced(messages, "payment-request-paid", "requestId", (id) => paidRequestAnnouncements(pool, id));
+  const standIns = [...sales.values(), ...orders.values(), ...requests.values()].flat();
   const announced = [...messages.map(({ kind, payload }) => ({ kind, payload })), ...standIns.map((each) => ({ kind: each.kind, payload: payloadOf(each) }))];
   const userIds = [...new Set(announced.filter((each) => each.kind === "wallet-update").map((each) => String(each.payload.userId)))].filter((id) => UUID.test(id));
   const wallets = userIds.length > 0 ? await walletUpdatedPayloads(pool, userIds) : new Map<string, WalletUpdatedPayload>();
-  return { ok: true, sales, orders, wallets };
+  return { ok: true, sales, orders, requests, wallets };
 }
 
 /** What each message of `kind` stands for, by the well-formed id its payload names under `idField`; none for an id not found. */
@@ -174,10 +176,16 @@ async function prepare(pool: Pool, message: ClaimedRow, reads: BatchReads): Prom
       return prepareSeveral(pool, message, announcements, reads);
     }
     case "store-order-paid": {
-      // As a sale's above: the order's one statement writes one row for all of its announcements.
+      // As a sale's above: the one statement of an order or a payment writes one row for all of its announcements.
       const orderId = message.payload.orderId as string;
       const announcements = batchRead(reads).orders.get(orderId);
       if (!announcements) throw new Error(`store order ${orderId} not found`);
+      return prepareSeveral(pool, message, announcements, reads);
+    }
+    case "payment-request-paid": {
+      const requestId = message.payload.requestId as string;
+      const announcements = batchRead(reads).requests.get(requestId);
+      if (!announcements) throw new Error(`payment request ${requestId} not found`);
       return prepareSeveral(pool, message, announcements, reads);
     }
     case "show-view": {

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { createTRPCRouter, memberProcedure, performerProcedure } from "@/server/api/trpc";
+import { claimedProcedure, createTRPCRouter, memberProcedure, performerProcedure } from "@/server/api/trpc";
 import { paymentRequestIdSchema, sendPaymentRequestSchema, shippingForRequestSchema } from "@/server/domain/payment-requests";
 import {
   declinePaymentRequest,
@@ -8,7 +8,7 @@ import {
   listPaymentRequests,
   loadRequestFor,
   payByCard,
-  payFromWallet,
+  payFromWalletAsSession,
   payFromWalletSchema,
   recordServiceTime,
   requestsInRoom,
@@ -21,7 +21,8 @@ const listSchema = z.object({ status: z.enum(["PENDING", "PAID", "DECLINED", "EX
 export const paymentRequestsRouter = createTRPCRouter({
   send: performerProcedure.input(sendPaymentRequestSchema).mutation(({ ctx, input }) => sendPaymentRequest(ctx.user.id, input)),
 
-  payFromWallet: memberProcedure.input(payFromWalletSchema).mutation(({ ctx, input }) => payFromWallet(ctx.user.id, input)),
+  /** The addressed member; a payment from the wallet checks the session in its own statement (payFromWalletAsSession). */
+  payFromWallet: claimedProcedure.input(payFromWalletSchema).mutation(({ ctx, input }) => payFromWalletAsSession(ctx.claim, input)),
 
   payByCard: memberProcedure.input(paymentRequestIdSchema).mutation(({ ctx, input }) => payByCard(ctx.user.id, input)),
 

@@ -7,5 +7,6 @@ import "server-only";
  * notices.ts (realtime events and receipt emails), queries.ts (the SQL). Rules: server/domain/payment-requests.ts.
  */
 export * from "./requests";
-export { PAYMENT_REQUEST_METADATA_KIND, payByCard, payFromWallet, payFromWalletSchema } from "./paying";
+export { PAYMENT_REQUEST_METADATA_KIND, payByCard, payFromWallet, payFromWalletAsSession, payFromWalletSchema } from "./paying";
+export { paidRequestAnnouncements } from "./notices";
 export { expireOverdueRequests } from "./expiry";

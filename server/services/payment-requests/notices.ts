@@ -56,6 +56,21 @@ export function receiptEmails(request: PaymentRequestListRow): { member: Outgoin
 export async function announceRequestChange(db: Queryable, requestId: string, change: PaymentRequestChange): Promise<void> {
   const request = await selectRequestDetails(db, requestId);
   if (!request) throw new Error(`payment request ${requestId} vanished`);
+  await enqueue(db, requestChangeMessages(request, change));
+}
+
+/**
+ * What the outbox message of a request paid from a wallet in one statement (paying.ts) stands for, as the relay
+ * delivers it: the messages announceRequestChange writes for a payment, with the same keys and content, read from
+ * the request at delivery. Null for a request that does not exist.
+ */
+export async function paidRequestAnnouncements(db: Queryable, requestId: string): Promise<OutboxMessage[] | null> {
+  const request = await selectRequestDetails(db, requestId);
+  if (!request) return null;
+  return requestChangeMessages(request, "paid");
+}
+
+function requestChangeMessages(request: PaymentRequestListRow, change: PaymentRequestChange): OutboxMessage[] {
   const about = `payment-request:${request.id}:${change}`;
   const payload: PaymentRequestUpdatedPayload = {
     id: request.id,
@@ -76,5 +91,5 @@ export async function announceRequestChange(db: Queryable, requestId: string, ch
       { key: `${about}:receipt:performer`, kind: "email", email: receipts.performer },
     );
   }
-  await enqueue(db, messages);
+  return messages;
 }

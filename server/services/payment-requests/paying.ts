@@ -1,21 +1,25 @@
 import "server-only";
 import type { PoolClient } from "pg";
 import { z } from "zod";
+import { loadActiveSessionUser } from "@/server/auth/session-user";
 import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
-import { type Leg, walletAccount } from "@/server/domain/ledger";
+import { CREDITS, type Leg, walletAccount } from "@/server/domain/ledger";
 import { formatCredits } from "@/server/domain/money";
 import { cardAmountFor, paymentRequestIdSchema, saleKindFor } from "@/server/domain/payment-requests";
 import { walletChoiceSchema } from "@/server/domain/wallet-spending";
+import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import { type Checkout, PaymentGatewayError, payments } from "@/server/integrations/payments";
-import { type SaleResult, findSellingPerformer, postSale } from "../sales/sales";
+import { isLedgerError } from "@/server/ledger/post";
+import { OUTBOX_CHANNEL } from "@/server/outbox/messages";
+import { type SaleArgumentsInSql, type SaleResult, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
 import { announceRequestChange } from "./notices";
-import { type PaymentRequestRow, fixCardPrice, markPaid, selectRequestDetails, setCheckoutSessionIfUnset } from "./queries";
-import { type PaymentRequestView, assertMay, loadRequestFor, lockRequestOf } from "./requests";
+import { type PaymentRequestListRow, type PaymentRequestRow, fixCardPrice, markPaid, selectRequestDetails, setCheckoutSessionIfUnset } from "./queries";
+import { type PaymentRequestView, assertMay, loadRequestFor, lockRequestOf, viewFrom } from "./requests";
 
 /**
  * Paying a request, from a wallet whose rules allow payment requests or by card through a Checkout at the site's
@@ -63,9 +67,143 @@ export async function completePayment(
   return sale;
 }
 
-/** The member it is addressed to pays it from a wallet (Credits unless they choose another that may pay requests). */
-export async function payFromWallet(memberId: string, input: z.input<typeof payFromWalletSchema>): Promise<PaymentRequestView> {
-  const { requestId, walletTypeId } = payFromWalletSchema.parse(input);
+/** Who pays: the member, and the session version their request claims (null when the caller checked the session). */
+interface Payer {
+  memberId: string;
+  sessionVersion: number | null;
+}
+
+/**
+ * The member it is addressed to pays it from a wallet (Credits unless they choose another that may pay requests):
+ * in one statement when it qualifies (walletPaymentSql), else through payFromWalletInTransaction, which words
+ * every refusal.
+ */
+export function payFromWallet(memberId: string, input: z.input<typeof payFromWalletSchema>): Promise<PaymentRequestView> {
+  return payFromWalletAs({ memberId, sessionVersion: null }, input);
+}
+
+/**
+ * payFromWallet for a session whose claim nothing has checked yet (`claimedProcedure`): the payment's statement
+ * checks it; a payment that statement does not make checks it before anything else. A session that no longer
+ * counts is refused as signed out.
+ */
+export function payFromWalletAsSession(session: { userId: string; sessionVersion: number }, input: z.input<typeof payFromWalletSchema>): Promise<PaymentRequestView> {
+  return payFromWalletAs({ memberId: session.userId, sessionVersion: session.sessionVersion }, input);
+}
+
+async function payFromWalletAs(payer: Payer, input: z.input<typeof payFromWalletSchema>): Promise<PaymentRequestView> {
+  const parsed = payFromWalletSchema.parse(input);
+  const paid = await payInOneStatement(payer, parsed);
+  if (paid) return paid;
+  if (payer.sessionVersion !== null && !(await loadActiveSessionUser(payer.memberId, payer.sessionVersion))) {
+    throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+  }
+  return payFromWalletInTransaction(payer.memberId, parsed);
+}
+
+/**
+ * The arguments of the payment's sale that its statement reads from the request it locked: the sale kind of its
+ * type (saleKindFor), the performer, the amount, the description and metadata completePayment gives, and the
+ * member's account of the chosen wallet, which pays all of it.
+ */
+const WALLET_PAYMENT_SALE: SaleArgumentsInSql = {
+  saleKind: `(CASE request.type WHEN 'SERVICE' THEN 'PAYMENT_REQUEST_SERVICE' ELSE 'PAYMENT_REQUEST_GOODS' END)::"SaleKind"`,
+  performer: "request.performer_id",
+  amount: "request.amount",
+  description: "'Payment request from ' || request.stage_name || ': ' || request.description",
+  metadata: "jsonb_build_object('paymentRequestId', request.id, 'requestType', request.type, 'walletTypeId', request.wallet_type_id)",
+  sourceCodes: "ARRAY[request.account]",
+  sourceAmounts: "ARRAY[-request.amount]",
+};
+
+/** The parameters of walletPaymentSql before the sale's own (saleParams). */
+const WALLET_PAYMENT_PARAMS = 4;
+
+/**
+ * A payment from the wallet in one statement, in the common case: the member (and, given the version a session
+ * claims, that session still current); the chosen wallet, whose rules include payment requests; the request,
+ * theirs, still pending and not past its expiry by the database's clock (the rules of assertMay), from an approved
+ * active performer (findSellingPerformer's), locked as the transaction locks it, so a payment racing this one waits
+ * and then finds it paid; the sale (ledger_sale); the request marked paid; one outbox message naming it, from which
+ * the relay renders its announcements (paidRequestAnnouncements). It returns the request as loadRequestFor reads
+ * it, paid. No row when anything does not qualify: nothing is posted. The relay is woken as a tip's statement
+ * wakes it (tipSql in server/services/tips/tips.ts says why).
+ */
+const walletPaymentSql = `
+WITH payer AS MATERIALIZED (
+  SELECT u.id FROM users u
+   WHERE u.id = $2::uuid AND ($4::int IS NULL OR (u.status = 'ACTIVE' AND u.session_version = $4::int))
+), wallet AS MATERIALIZED (
+  SELECT w.id, w.name, 'user:' || m.id || ':' || w.account_kind || ':' || w.currency AS account
+    FROM payer m JOIN wallet_types w ON w.id = $3::text
+   WHERE w.active AND w.currency = '${CREDITS}' AND 'PAYMENT_REQUESTS' = ANY (w.pays_for)
+), request AS MATERIALIZED (
+  SELECT r.id, r.performer_id, r.type, r.description, r.amount, p.stage_name, pu.username AS performer_username,
+         pu.email AS performer_email, w.id AS wallet_type_id, w.name AS wallet_name, w.account
+    FROM payment_requests r
+    JOIN users pu ON pu.id = r.performer_id
+    JOIN performer_profiles p ON p.user_id = r.performer_id
+   CROSS JOIN wallet w
+   WHERE r.id = $1::uuid AND r.member_id = $2::uuid AND r.status = 'PENDING' AND r.expires_at > now()
+     AND pu.role = 'PERFORMER' AND pu.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''
+     FOR UPDATE OF r
+), sale AS MATERIALIZED (
+  SELECT request.*, s.transaction_id, s.performer_share
+    FROM request CROSS JOIN LATERAL ${ledgerSaleSql(WALLET_PAYMENT_SALE, WALLET_PAYMENT_PARAMS + 1)} s
+), paid AS (
+  UPDATE payment_requests r
+     SET status = 'PAID', closed_at = now(), sale_transaction_id = s.transaction_id, paid_wallet_type_id = s.wallet_type_id
+    FROM sale s
+   WHERE r.id = s.id AND r.status = 'PENDING' AND r.expires_at > now()
+  RETURNING r.*, r.expires_at <= now() AS past_expiry, s.stage_name, s.performer_username, s.performer_email, s.wallet_name,
+            s.performer_share::text AS performer_share
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT 'payment-request:' || id || ':paid', 'payment-request-paid', jsonb_build_object('requestId', id) FROM paid
+)
+SELECT paid.*, m.display_name AS member_name, m.email AS member_email,
+       CASE WHEN NOT EXISTS (
+         SELECT 1 FROM outbox_messages o
+          WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.available_at <= now()
+       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+  FROM paid JOIN users m ON m.id = paid.member_id`;
+
+/**
+ * The request paid by walletPaymentSql, or null when that statement paid nothing: nothing qualified, or the ledger
+ * refused (no credits enough, a restricted wallet, the sale's key taken by another way of paying). The
+ * transaction then answers as it would have.
+ */
+async function payInOneStatement(payer: Payer, input: z.output<typeof payFromWalletSchema>): Promise<PaymentRequestView | null> {
+  const walletTypeId = input.walletTypeId ?? CREDITS_WALLET;
+  const sale = saleParams(
+    {
+      kind: "PAYMENT_REQUEST",
+      buyerId: payer.memberId,
+      idempotencyKey: `payment-request:${input.requestId}:sale`,
+      request: { paymentRequestId: input.requestId, via: `wallet:${walletTypeId}` },
+    },
+    WALLET_PAYMENT_SALE,
+  );
+  const paid = await pool
+    .query<PaymentRequestListRow>({
+      name: "pay_request_from_wallet",
+      text: walletPaymentSql,
+      values: [input.requestId, payer.memberId, walletTypeId, payer.sessionVersion, ...sale],
+    })
+    .catch((error: unknown) => {
+      if (isLedgerError(error)) return null;
+      throw error;
+    });
+  const row = paid?.rows[0];
+  return row ? viewFrom(row, payer.memberId, new Date()) : null;
+}
+
+/**
+ * A payment from the wallet in one transaction: the request locked, checked, paid. Exported for the parity test,
+ * which holds walletPaymentSql to it.
+ */
+export async function payFromWalletInTransaction(memberId: string, input: z.output<typeof payFromWalletSchema>): Promise<PaymentRequestView> {
+  const { requestId, walletTypeId } = input;
   const wallet = await payingWallet(pool, walletTypeId, "PAYMENT_REQUESTS");
   await withTransaction(pool, async (db) => {
     const row = await lockRequestOf(db, requestId, { memberId });

@@ -66,7 +66,8 @@ export interface PaymentRequestView {
   cardRefundedLate: boolean;
 }
 
-function viewFrom(row: PaymentRequestListRow, viewerId: string, now: Date): PaymentRequestView {
+/** A request as `viewerId` sees it at `now`. */
+export function viewFrom(row: PaymentRequestListRow, viewerId: string, now: Date): PaymentRequestView {
   const paidByCard = row.status === "PAID" && row.paid_wallet_type_id === null && row.card_amount_minor && row.currency;
   return {
     id: row.id,

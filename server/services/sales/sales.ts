@@ -136,7 +136,8 @@ export function ledgerSaleSql(inSql: SaleArgumentsInSql = {}, firstParam = 1): s
 export const LEDGER_SALE_SQL = ledgerSaleSql();
 
 /** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
-export type SaleParts = Omit<SaleInput, "performerId" | "amount" | "description"> & Partial<Pick<SaleInput, "performerId" | "amount" | "description">>;
+type ComputableInSql = "saleKind" | "performerId" | "amount" | "description";
+export type SaleParts = Omit<SaleInput, ComputableInSql> & Partial<Pick<SaleInput, ComputableInSql>>;
 
 /** The parameters of ledgerSaleSql(inSql) for `sale`, in order: the arguments `inSql` computes take none. */
 export function saleParams(sale: SaleParts, inSql: SaleArgumentsInSql = {}): unknown[] {
