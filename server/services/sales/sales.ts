@@ -135,8 +135,8 @@ export function ledgerSaleSql(inSql: SaleArgumentsInSql = {}, firstParam = 1): s
 /** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
 export const LEDGER_SALE_SQL = ledgerSaleSql();
 
-/** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
 type ComputableInSql = "saleKind" | "performerId" | "amount" | "description";
+/** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
 export type SaleParts = Omit<SaleInput, ComputableInSql> & Partial<Pick<SaleInput, ComputableInSql>>;
 
 /** The parameters of ledgerSaleSql(inSql) for `sale`, in order: the arguments `inSql` computes take none. */
