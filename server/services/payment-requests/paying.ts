@@ -13,7 +13,7 @@ import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { env } from "@/server/env";
 import { type Checkout, PaymentGatewayError, payments } from "@/server/integrations/payments";
 import { isLedgerError } from "@/server/ledger/post";
-import { OUTBOX_CHANNEL } from "@/server/outbox/messages";
+import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { type SaleArgumentsInSql, type SaleResult, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
@@ -127,7 +127,7 @@ const WALLET_PAYMENT_PARAMS = 4;
  * and then finds it paid; the sale (ledger_sale); the request marked paid; one outbox message naming it, from which
  * the relay renders its announcements (paidRequestAnnouncements). It returns the request as loadRequestFor reads
  * it, paid. No row when anything does not qualify: nothing is posted. The relay is woken as a tip's statement
- * wakes it (tipSql in server/services/tips/tips.ts says why).
+ * wakes it (wakeRelayWhenIdleSql).
  */
 const walletPaymentSql = `
 WITH payer AS MATERIALIZED (
@@ -162,10 +162,7 @@ WITH payer AS MATERIALIZED (
   SELECT 'payment-request:' || id || ':paid', 'payment-request-paid', jsonb_build_object('requestId', id) FROM paid
 )
 SELECT paid.*, m.display_name AS member_name, m.email AS member_email,
-       CASE WHEN NOT EXISTS (
-         SELECT 1 FROM outbox_messages o
-          WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.available_at <= now()
-       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+       ${wakeRelayWhenIdleSql("true")} AS woke_relay
   FROM paid JOIN users m ON m.id = paid.member_id`;
 
 /**

@@ -18,7 +18,7 @@ import { env } from "@/server/env";
 import type { StoreItemKind } from "@/server/generated/prisma/enums";
 import { payments } from "@/server/integrations/payments";
 import { isLedgerError, post } from "@/server/ledger/post";
-import { OUTBOX_CHANNEL } from "@/server/outbox/messages";
+import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { type SaleArgumentsInSql, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
 import { SETTINGS, getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
@@ -180,7 +180,7 @@ const PAID_FROM_WALLET = "Paid from the wallet";
  * digital, as statusAfterPayment says), its event, and one outbox message naming it, from which the relay renders
  * the order's announcements (orderPaidAnnouncements). No row when anything does not qualify: nothing is posted.
  * A concurrent order under the same key fails the statement on the orders' unique key, and the whole of it rolls
- * back. The relay is woken as a tip's statement wakes it (tipSql in server/services/tips/tips.ts says why).
+ * back. The relay is woken as a tip's statement wakes it (wakeRelayWhenIdleSql).
  */
 const walletOrderSql = `
 WITH buyer AS MATERIALIZED (
@@ -223,10 +223,7 @@ WITH buyer AS MATERIALIZED (
   SELECT 'store-order:' || id || ':paid', 'store-order-paid', jsonb_build_object('orderId', id) FROM placed
 )
 SELECT p.status,
-       CASE WHEN NOT EXISTS (
-         SELECT 1 FROM outbox_messages m
-          WHERE m.delivered_at IS NULL AND m.dead_at IS NULL AND m.available_at <= now()
-       ) THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke_relay
+       ${wakeRelayWhenIdleSql("true")} AS woke_relay
   FROM placed p`;
 
 /**
