@@ -9,9 +9,9 @@ import { messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
 import { walletBalances } from "@/server/ledger/balances";
 import type { CapturedMessage } from "@/server/local/mail/server";
-import { enqueue } from "@/server/outbox/messages";
 import { deliverAllDue, deliverDue } from "@/server/outbox/relay";
 import { fundUser, fundWallet } from "@/server/testing/factories";
+import { crashNextRelayPass } from "@/server/testing/relay-crash";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
@@ -403,17 +403,7 @@ describe("what a join announces", () => {
 
   it("is delivered once from its own message: a relay that dies before its commit leaves it to the next claim", async () => {
     const member = await fundedMember(500n);
-    await enqueue(pool, [{ key: `test:${randomUUID()}`, kind: "realtime", channels: ["private-crash"], event: "crash.now", data: {} }]);
-    let crashed = false;
-    trigger.mockImplementation(async (_channels: string | string[], event: string) => {
-      if (event === "crash.now" && !crashed) {
-        crashed = true;
-        // With a timeout the call returns once the backend has exited, so its row locks are gone before the next relay claims.
-        await pool.query("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
-        throw new Error("the relay died");
-      }
-      return {};
-    });
+    const publishNormally = await crashNextRelayPass(pool, trigger);
     try {
       const result = await subscribe(member.id, { planId: sitePlanId, idempotencyKey: randomUUID() });
       const delivered = async () =>
@@ -432,7 +422,7 @@ describe("what a join announces", () => {
       const published = trigger.mock.calls.map((call) => `${String(call[0])} ${call[1]}`);
       expect(published.filter((call) => call === `private-user-${member.id} wallet.updated`)).toHaveLength(1);
     } finally {
-      trigger.mockImplementation(async () => ({}));
+      publishNormally();
     }
   });
 });

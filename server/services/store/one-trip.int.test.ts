@@ -9,10 +9,10 @@ import { clawbackLegs } from "@/server/domain/ledger";
 import type { OutgoingEmail } from "@/server/integrations/email";
 import { walletBalances } from "@/server/ledger/balances";
 import { post } from "@/server/ledger/post";
-import { enqueue } from "@/server/outbox/messages";
 import { deliverAllDue, deliverDue } from "@/server/outbox/relay";
 import { callerAs, expectLedgerInvariantsHold, refusalCodeOf } from "@/server/testing/api";
 import { fundUser } from "@/server/testing/factories";
+import { crashNextRelayPass } from "@/server/testing/relay-crash";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
@@ -353,17 +353,7 @@ describe("what an order paid from the wallet announces", () => {
 
   it("is announced from its own message, once: a relay that dies before its commit leaves it to the next claim", async () => {
     const item = await newItem(performer, { title: "Crash poster" });
-    await enqueue(pool, [{ key: `test:${randomUUID()}`, kind: "realtime", channels: ["private-crash"], event: "crash.now", data: {} }]);
-    let crashed = false;
-    trigger.mockImplementation(async (_channels: string | string[], event: string) => {
-      if (event === "crash.now" && !crashed) {
-        crashed = true;
-        // With a timeout the call returns once the backend has exited, so its row locks are gone before the next relay claims.
-        await pool.query("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
-        throw new Error("the relay died");
-      }
-      return {};
-    });
+    const publishNormally = await crashNextRelayPass(pool, trigger);
     try {
       const placed = await placeOrder(member.id, { itemId: item.id, quantity: 1, shippingAddress: ADDRESS, idempotencyKey: randomUUID() });
       const paidMessage = async () =>
@@ -386,7 +376,7 @@ describe("what an order paid from the wallet announces", () => {
       expect(statusEvents.length).toBeGreaterThan(0);
       expect(new Set(statusEvents.map((call) => JSON.stringify(call))).size).toBe(1);
     } finally {
-      trigger.mockImplementation(async () => ({}));
+      publishNormally();
     }
   });
 });

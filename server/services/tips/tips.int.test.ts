@@ -12,6 +12,7 @@ import { applyAsPerformer } from "@/server/services/accounts";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
+import { crashNextRelayPass } from "@/server/testing/relay-crash";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
@@ -130,17 +131,7 @@ describe("sending a tip", () => {
       (await pool.query<{ delivered: boolean }>("SELECT delivered_at IS NOT NULL AS delivered FROM outbox_messages WHERE key = $1", [`tip:${transactionId}`])).rows;
     // A message ahead of the tip in the same batch whose delivery kills the relay's session and stops the relay
     // there, as a crash would: nothing after it in the batch is published.
-    await enqueue(pool, [{ key: `test:${randomUUID()}`, kind: "realtime", channels: ["private-crash"], event: "crash.now", data: {} }]);
-    let crashed = false;
-    trigger.mockImplementation(async (_channels: string | string[], event: string) => {
-      if (event === "crash.now" && !crashed) {
-        crashed = true;
-        // With a timeout the call returns once the backend has exited, so its row locks are gone before the next relay claims.
-        await pool.query("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()");
-        throw new Error("the relay died");
-      }
-      return {};
-    });
+    const publishNormally = await crashNextRelayPass(pool, trigger);
     try {
       const result = await tip(member, performer, 3n, { message: "Crash" });
       await expect(deliverDue(pool)).rejects.toThrow();
@@ -156,7 +147,7 @@ describe("sending a tip", () => {
         expect(published).toContain(expected);
       }
     } finally {
-      trigger.mockImplementation(async () => ({}));
+      publishNormally();
     }
   });
 
