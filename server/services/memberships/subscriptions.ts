@@ -2,6 +2,7 @@ import "server-only";
 /** A member's memberships: joining a plan and paying its first period, their list, cancelling and resuming. */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { loadActiveSessionUser } from "@/server/auth/session-user";
 import { pool, prisma } from "@/server/db/client";
 import { type Queryable, withTransaction } from "@/server/db/transaction";
 import { DomainError } from "@/server/domain/errors";
@@ -163,7 +164,10 @@ async function join(subscriber: Subscriber, input: SubscribeInput): Promise<Subs
     });
   const joined = rows[0];
   if (!joined) {
-    if (sessionVersion !== null) await assertSessionCurrent(subscriber);
+    // Why the statement found the session's member not to qualify comes first: a session that no longer counts is signed out.
+    if (sessionVersion !== null && !(await loadActiveSessionUser(subscriber.memberId, sessionVersion))) {
+      throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
+    }
     return subscribeInTransaction(memberId, parsed);
   }
   return {
@@ -178,13 +182,6 @@ async function join(subscriber: Subscriber, input: SubscribeInput): Promise<Subs
 
 const subscriptionKey = (memberId: string, idempotencyKey: string) => `membership:${memberId}:${idempotencyKey}`;
 const subscriptionRequest = (planId: string) => ({ planId });
-
-/** Why the join's statement found the session's member not to qualify: a session that no longer counts is signed out. */
-async function assertSessionCurrent({ memberId, sessionVersion }: Subscriber): Promise<void> {
-  const { rows } = await pool.query<{ status: string; session_version: number }>("SELECT status, session_version FROM users WHERE id = $1", [memberId]);
-  const member = rows[0];
-  if (!member || member.status !== "ACTIVE" || member.session_version !== sessionVersion) throw new DomainError("UNAUTHORIZED", "Sign in to continue.");
-}
 
 /**
  * The join as a transaction, for everything SUBSCRIBE_SQL leaves: it words every refusal, answers replays, and
