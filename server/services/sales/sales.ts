@@ -135,13 +135,13 @@ export function ledgerSaleSql(inSql: SaleArgumentsInSql = {}, firstParam = 1): s
 /** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
 export const LEDGER_SALE_SQL = ledgerSaleSql();
 
-type ComputableInSql = "saleKind" | "performerId" | "amount" | "description";
+type ComputableInSql = "saleKind" | "buyerId" | "performerId" | "amount" | "description";
 /** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
 export type SaleParts = Omit<SaleInput, ComputableInSql> & Partial<Pick<SaleInput, ComputableInSql>>;
 
 /** The parameters of ledgerSaleSql(inSql) for `sale`, in order: the arguments `inSql` computes take none. */
 export function saleParams(sale: SaleParts, inSql: SaleArgumentsInSql = {}): unknown[] {
-  const sources = sale.sources ?? (sale.amount === undefined ? undefined : [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }]);
+  const sources = sale.sources ?? (sale.amount === undefined || sale.buyerId === undefined ? undefined : [{ account: userAccount(sale.buyerId, "available"), amount: -sale.amount }]);
   const values: Record<keyof LedgerSaleArgs, unknown> = {
     kind: sale.kind,
     saleKind: sale.saleKind,

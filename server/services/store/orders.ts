@@ -23,6 +23,9 @@ export function saleDescription(order: { title: string; quantity: number }): str
   return `Store: ${order.title}${order.quantity > 1 ? ` × ${order.quantity}` : ""}`;
 }
 
+/** The note of a card order's payment event, in both paths (the one statement is in card-events.ts). */
+export const CARD_PAYMENT_RECEIVED = "Card payment received";
+
 /**
  * The card part of an AWAITING_PAYMENT order was paid: the sale is posted from the buyer's held credits (the
  * wallet part) and gateway clearing (the card part), and the order is paid (a digital one delivered). Null when
@@ -56,7 +59,7 @@ export async function completeCardOrder(db: PoolClient, order: OrderRecord, paym
     sources,
   });
   await setStatus(db, order.id, status, { saleTransactionId: sale.transactionId, paymentIntentId });
-  await recordOrderEvent(db, order.id, status, null, "Card payment received");
+  await recordOrderEvent(db, order.id, status, null, CARD_PAYMENT_RECEIVED);
   return { orderId: order.id, event: "paid" };
 }
 
