@@ -4,27 +4,120 @@ import { pool } from "@/server/db/client";
 import { withTransaction } from "@/server/db/transaction";
 import { systemAccount } from "@/server/domain/ledger";
 import type { EventSubject, GatewayEvent } from "@/server/integrations/payments";
-import { enqueue } from "@/server/outbox/messages";
+import { enqueue, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
+import {
+  PAID_CHECKOUT_PARAMS,
+  type PaidCheckout,
+  paidCheckoutMatchesSql,
+  paidCheckoutOf,
+  paidCheckoutParams,
+  recordEventSql,
+  settleInOneStatement,
+} from "../purchases/paid-checkout";
 import { paymentMatches } from "../purchases/payment-subjects";
 import { insertStripeEvent } from "../purchases/queries";
 import type { WebhookOutcome } from "../purchases/webhooks";
+import { type SaleArgumentsInSql, ledgerSaleSql, saleParams } from "../sales/sales";
 import { cardOutcome } from "../store/card-events";
 import { announceRequestChange } from "./notices";
-import { PAYMENT_REQUEST_METADATA_KIND } from "./paying";
-import { completePayment } from "./paying";
+import { PAYMENT_REQUEST_METADATA_KIND, REQUEST_SALE, completePayment } from "./paying";
 import { type PaymentRequestRow, lockRequest, markClosed, markLateRefund, setCheckoutSessionIfUnset } from "./queries";
 import { statusNow } from "./requests";
 
 /**
- * Stripe's events about a payment request's Checkout, settled in one transaction each: the event id recorded, the
- * request locked and compared with the re-read checkout (another session, amount or currency is refused and shown
+ * Stripe's events about a payment request's Checkout. A paid checkout of a request still pending, matching what was
+ * stored, is one statement (paidCheckoutSql); anything else goes through settleRequestInTransaction.
+ */
+export async function handlePaymentRequestEvent(event: GatewayEvent, requestId: string, subject: EventSubject): Promise<WebhookOutcome> {
+  const paid = subject.kind === "checkout" ? paidCheckoutOf(event, subject.checkout) : null;
+  if (paid && (await settlePaidCheckout(requestId, paid))) return "processed";
+  return settleRequestInTransaction(event, requestId, subject);
+}
+
+/**
+ * The arguments of the card payment's sale that its statement reads from the request it locked: REQUEST_SALE's,
+ * the member, the metadata completePayment is given for a card (the payment $7, the gateway $8, the checkout $2,
+ * the stored card amount and currency), and gateway clearing, which pays all of it.
+ */
+const CARD_PAYMENT_SALE: SaleArgumentsInSql = {
+  ...REQUEST_SALE,
+  buyer: "request.member_id",
+  metadata: `jsonb_build_object('paymentRequestId', request.id, 'requestType', request.type, 'cardPaymentId', $7::text, 'gateway', $8::text,
+                                'checkoutSessionId', $2::text, 'cardAmountMinor', request.card_amount_minor::text, 'currency', request.currency)`,
+  sourceCodes: `ARRAY['${systemAccount("gateway_clearing")}']`,
+  sourceAmounts: "ARRAY[-request.amount]",
+};
+
+/** The parameters of paidCheckoutSql before the sale's own: paidCheckoutParams', then the gateway. */
+const CARD_PAYMENT_PARAMS = PAID_CHECKOUT_PARAMS + 1;
+
+/**
+ * A paid checkout settled in one statement, in the common case: the request still pending and not past its expiry
+ * by the database's clock, with no card payment recorded yet, whose stored session, amount and currency are the
+ * checkout's (paidCheckoutMatchesSql), from an approved active performer (findSellingPerformer's), locked as the
+ * transaction locks it (a concurrent event or wallet payment waits, then finds it paid); the event recorded (one
+ * recorded already stops it here); the sale (ledger_sale) under the request's key; the request marked paid with
+ * the card payment (markPaid's guard); one outbox message naming it, from which the relay renders what
+ * announceRequestChange writes for a payment (paidRequestAnnouncements). No row when anything does not qualify:
+ * nothing is written. The relay is woken as a tip's statement wakes it (wakeRelayWhenIdleSql).
+ */
+const paidCheckoutSql = `
+WITH request AS MATERIALIZED (
+  SELECT r.id, r.member_id, r.performer_id, r.type, r.description, r.amount, r.card_amount_minor, r.currency, p.stage_name
+    FROM payment_requests r
+    JOIN users pu ON pu.id = r.performer_id
+    JOIN performer_profiles p ON p.user_id = r.performer_id
+   WHERE r.id = $1::uuid AND r.status = 'PENDING' AND r.expires_at > now() AND r.stripe_payment_intent_id IS NULL
+     AND ${paidCheckoutMatchesSql("r", { session: "stripe_checkout_session_id", amount: "card_amount_minor", currency: "currency" })}
+     AND pu.role = 'PERFORMER' AND pu.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''
+     FOR UPDATE OF r
+), recorded AS MATERIALIZED (
+  ${recordEventSql("request")}
+), sale AS MATERIALIZED (
+  SELECT request.id, s.transaction_id
+    FROM request CROSS JOIN recorded CROSS JOIN LATERAL ${ledgerSaleSql(CARD_PAYMENT_SALE, CARD_PAYMENT_PARAMS + 1)} s
+), paid AS (
+  UPDATE payment_requests r
+     SET status = 'PAID', closed_at = now(), sale_transaction_id = s.transaction_id, paid_wallet_type_id = NULL, stripe_payment_intent_id = $7::text
+    FROM sale s
+   WHERE r.id = s.id AND r.status = 'PENDING' AND r.expires_at > now()
+  RETURNING r.id
+), announced AS (
+  INSERT INTO outbox_messages (key, kind, payload)
+  SELECT 'payment-request:' || id || ':paid', 'payment-request-paid', jsonb_build_object('requestId', id) FROM paid
+)
+SELECT paid.id, ${wakeRelayWhenIdleSql("true")} AS woke_relay
+  FROM paid`;
+
+/** True when paidCheckoutSql paid the request; false sends the event to the transaction. */
+async function settlePaidCheckout(requestId: string, paid: PaidCheckout): Promise<boolean> {
+  const paymentIntentId = paid.checkout.paymentId;
+  const sale = saleParams(
+    {
+      kind: "PAYMENT_REQUEST",
+      idempotencyKey: `payment-request:${requestId}:sale`,
+      request: { paymentRequestId: requestId, via: `card:${paymentIntentId}` },
+    },
+    CARD_PAYMENT_SALE,
+  );
+  const row = await settleInOneStatement({
+    name: "settle_payment_request_paid_checkout",
+    text: paidCheckoutSql,
+    values: [...paidCheckoutParams(requestId, paid), paid.event.gateway, ...sale],
+  });
+  return row !== null;
+}
+
+/**
+ * A payment request's Checkout event settled in one transaction (exported for the parity test, which holds
+ * paidCheckoutSql to it): the event id recorded, the request locked and compared with the re-read checkout (another session, amount or currency is refused and shown
  * to admins). A paid checkout pays a request still pending and not past its expiry, posting the sale from gateway
  * clearing with the card payment named (contract: `cardPaymentId`, `gateway`); one that reaches a request already
  * paid (from a wallet), declined or expired is refunded in full through the outbox. Keys come from the request and
  * the payment, so replays and any delivery order end the same. Refunds and disputes of a paid request's charge are
  * recorded and change nothing here.
  */
-export async function handlePaymentRequestEvent(event: GatewayEvent, requestId: string, subject: EventSubject): Promise<WebhookOutcome> {
+export async function settleRequestInTransaction(event: GatewayEvent, requestId: string, subject: EventSubject): Promise<WebhookOutcome> {
   if (subject.kind !== "checkout") return recordOnly(event);
   const checkout = subject.checkout;
   const outcome = cardOutcome(checkout);

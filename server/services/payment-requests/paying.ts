@@ -23,9 +23,9 @@ import { type PaymentRequestView, assertMay, loadRequestFor, lockRequestOf, view
 
 /**
  * Paying a request, from a wallet whose rules allow payment requests or by card through a Checkout at the site's
- * credit price. Either way one transaction locks the request, checks it is still pending and not past its expiry
- * (the database's clock), posts the sale under the request's key `payment-request:<id>:sale` and marks it paid with
- * a guarded UPDATE: a second payment, however it races the first, finds it paid and posts nothing (a second sale
+ * credit price. Either way one statement (the common case) or one transaction locks the request, checks it is still
+ * pending and not past its expiry (the database's clock), posts the sale under the request's key
+ * `payment-request:<id>:sale` and marks it paid with a guarded UPDATE: a second payment, however it races the first, finds it paid and posts nothing (a second sale
  * under the same key would be refused by the ledger too, its request naming another way of paying).
  */
 
@@ -102,15 +102,23 @@ async function payFromWalletAs(payer: Payer, input: z.input<typeof payFromWallet
 }
 
 /**
- * The arguments of the payment's sale that its statement reads from the request it locked: the sale kind of its
- * type (saleKindFor), the performer, the amount, the description and metadata completePayment gives, and the
- * member's account of the chosen wallet, which pays all of it.
+ * The arguments of a payment's sale that a statement reads from the request it locked (as `request`, with the
+ * performer's stage name), as completePayment gives them: the sale kind of its type (saleKindFor), the performer,
+ * the amount and the description. The card's statement is in card-events.ts.
  */
-const WALLET_PAYMENT_SALE: SaleArgumentsInSql = {
+export const REQUEST_SALE: SaleArgumentsInSql = {
   saleKind: `(CASE request.type WHEN 'SERVICE' THEN 'PAYMENT_REQUEST_SERVICE' ELSE 'PAYMENT_REQUEST_GOODS' END)::"SaleKind"`,
   performer: "request.performer_id",
   amount: "request.amount",
   description: "'Payment request from ' || request.stage_name || ': ' || request.description",
+};
+
+/**
+ * The arguments of the wallet payment's sale that its statement reads from the request it locked: REQUEST_SALE's,
+ * the metadata completePayment gives, and the member's account of the chosen wallet, which pays all of it.
+ */
+const WALLET_PAYMENT_SALE: SaleArgumentsInSql = {
+  ...REQUEST_SALE,
   metadata: "jsonb_build_object('paymentRequestId', request.id, 'requestType', request.type, 'walletTypeId', request.wallet_type_id)",
   sourceCodes: "ARRAY[request.account]",
   sourceAmounts: "ARRAY[-request.amount]",
