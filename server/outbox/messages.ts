@@ -35,11 +35,14 @@ export type OutboxMessage =
   /** A content unlock, its receipt and wallet updates rendered at delivery (contentUnlockAnnouncements). */
   | { key: string; kind: "content-unlock"; transactionId: string }
   /**
-   * A store order paid wholly from the wallet, announced at delivery as a payment of it is (orderPaidAnnouncements);
-   * written by the order's statement.
+   * A store order paid, wholly from the wallet or its card part by a checkout, announced at delivery as a payment of
+   * it is (orderPaidAnnouncements); written by the order's statement or the paid checkout's (store/card-events.ts).
    */
   | { key: string; kind: "store-order-paid"; orderId: string }
-  /** A payment request paid from a wallet, announced at delivery (paidRequestAnnouncements); written by the payment's statement. */
+  /**
+   * A payment request paid from a wallet or by a card checkout, announced at delivery (paidRequestAnnouncements);
+   * written by the payment's statement or the paid checkout's (payment-requests/card-events.ts).
+   */
   | { key: string; kind: "payment-request-paid"; requestId: string }
   /** A card payment given back at Stripe; `idempotencyKey` makes a redelivery the same refund. */
   | { key: string; kind: "card-refund"; paymentIntentId: string; amountMinor: string; idempotencyKey: string; metadata: Record<string, string> };

@@ -84,7 +84,7 @@ function publish<Name extends RealtimeEventName>(channel: NoInfer<RealtimeChanne
  * by many members at once would otherwise have each tip read on its own and their balances, pending deltas
  * included, read once per tip. Only well-formed ids are asked for, so a malformed message fails alone (not found)
  * rather than the statement; should the statement fail (the database unreachable), so does every message needing it.
- * The orders and payment requests paid from a wallet that its messages name are read one statement each
+ * The orders and payment requests paid by a statement that its messages name are read one statement each
  * (orderPaidAnnouncements, paidRequestAnnouncements), before the wallets, which their announcements update too.
  */
 type BatchReads =

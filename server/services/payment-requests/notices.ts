@@ -60,7 +60,8 @@ export async function announceRequestChange(db: Queryable, requestId: string, ch
 }
 
 /**
- * What the outbox message of a request paid from a wallet in one statement (paying.ts) stands for, as the relay
+ * What the outbox message of a request paid in one statement (from a wallet, paying.ts; by a paid checkout,
+ * card-events.ts) stands for, as the relay
  * delivers it: the messages announceRequestChange writes for a payment, with the same keys and content, read from
  * the request at delivery. Null for a request that does not exist.
  */

@@ -153,8 +153,8 @@ export async function announceOrderChange(db: Queryable, change: OrderChange | n
 }
 
 /**
- * What the outbox message of an order paid wholly from the wallet stands for (written by the order's one
- * statement, checkout.ts), as the relay delivers it: the messages announceOrderChange writes for a payment, with
+ * What the outbox message of an order paid in one statement stands for (wholly from the wallet, checkout.ts, or
+ * its card part by a paid checkout, card-events.ts), as the relay delivers it: the messages announceOrderChange writes for a payment, with
  * the same keys and content, read from the order at delivery. The status they carry is the one the payment
  * gave it, which is what a transaction announcing it would have read, even if the order has moved on since. Null
  * for an order that does not exist.
