@@ -34,7 +34,8 @@ import {
  * stored payment, else its metadata), never from the payload. Then one transaction
  * records the event id, locks the row, refuses a payment whose session, amount or currency differ from the
  * stored ones (recorded for admins, nothing credited) and posts what is missing under deterministic idempotency
- * keys. Replays and any delivery order therefore end in the same books.
+ * keys; a store order's or a payment request's paid checkout that matches is one statement doing the same
+ * (paid-checkout.ts). Replays and any delivery order therefore end in the same books.
  */
 export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "mismatch";
 
