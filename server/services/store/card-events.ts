@@ -22,7 +22,16 @@ import { applyCardDispute, applyCardRefund } from "./card-adjustments";
 import { STORE_ORDER_METADATA_KIND } from "./checkout";
 import { type OrderChange, announceOrderChange } from "./notifications";
 import { setCheckoutSession, setPaymentIntent } from "./order-queries";
-import { CARD_PAYMENT_RECEIVED, type OrderRecord, completeCardOrder, lockOrder, recordOrderEvent, releaseCardOrder } from "./orders";
+import {
+  CARD_PAYMENT_RECEIVED,
+  type OrderRecord,
+  completeCardOrder,
+  lockOrder,
+  recordOrderEvent,
+  releaseCardOrder,
+  saleDescriptionSql,
+  statusAfterPaymentSql,
+} from "./orders";
 
 /** Stripe's events about a store order's card part (paid, failed, expired, refunded, disputed), settled in one statement or one transaction each. */
 
@@ -55,7 +64,7 @@ const CARD_ORDER_SALE: SaleArgumentsInSql = {
   buyer: "awaiting.buyer_id",
   performer: "awaiting.seller_id",
   amount: "awaiting.total",
-  description: "'Store: ' || awaiting.title || CASE WHEN awaiting.quantity > 1 THEN ' × ' || awaiting.quantity ELSE '' END",
+  description: saleDescriptionSql("awaiting.title", "awaiting.quantity"),
   metadata: `jsonb_build_object('orderId', awaiting.id, 'itemId', awaiting.item_id, 'quantity', awaiting.quantity,
                                 'paymentIntentId', $7::text, 'cardPaymentId', $7::text, 'gateway', 'stripe')`,
   sourceCodes: `CASE WHEN awaiting.wallet_part > 0 THEN ARRAY['user:' || awaiting.buyer_id || ':held:${CREDITS}', '${systemAccount("gateway_clearing")}']
@@ -86,7 +95,7 @@ WITH awaiting AS MATERIALIZED (
     FROM awaiting CROSS JOIN recorded CROSS JOIN LATERAL ${ledgerSaleSql(CARD_ORDER_SALE, PAID_CHECKOUT_PARAMS + 1)} s
 ), paid AS (
   UPDATE store_orders o
-     SET status = (CASE s.kind WHEN 'DIGITAL' THEN 'DELIVERED' ELSE 'PAID' END)::"StoreOrderStatus", sale_transaction_id = s.transaction_id,
+     SET status = ${statusAfterPaymentSql("s.kind")}, sale_transaction_id = s.transaction_id,
          stripe_payment_intent_id = coalesce(o.stripe_payment_intent_id, $7::text), updated_at = now()
     FROM sale s
    WHERE o.id = s.id
@@ -119,8 +128,9 @@ async function settlePaidCheckout(orderId: string, paid: PaidCheckout): Promise<
 /**
  * A store order settled from a Stripe event in one transaction (exported for the parity test, which holds
  * paidCheckoutSql to it): the event id is recorded, the order locked and compared with Stripe's payment (another
- * session, amount or currency is refused and shown to admins), and then: a session paid posts the sale, failed or expired releases the hold; a refund made at
- * Stripe (ours or from the dashboard) and a dispute reach the order. A duplicate or stale event changes nothing.
+ * session, amount or currency is refused and shown to admins), and then: a session paid posts the sale, failed or
+ * expired releases the hold; a refund made at Stripe (ours or from the dashboard) and a dispute reach the order. A
+ * duplicate or stale event changes nothing.
  */
 export async function settleStoreOrderInTransaction(event: GatewayEvent, orderId: string, subject: PaymentSubject): Promise<WebhookOutcome> {
   const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;

@@ -25,7 +25,17 @@ import { payingWallet } from "../wallet/spending";
 import { announceOrderChange } from "./notifications";
 import { lockKey, reserveStock, selectItemForSale, selectItemStock, selectUserEmail } from "./queries";
 import { countAwaitingPaymentOrders, insertOrder, setCheckoutSessionIfUnset } from "./order-queries";
-import { type OrderRecord, loadOrder, lockOrder, orderByKey, recordOrderEvent, releaseCardOrder, saleDescription } from "./orders";
+import {
+  type OrderRecord,
+  loadOrder,
+  lockOrder,
+  orderByKey,
+  recordOrderEvent,
+  releaseCardOrder,
+  saleDescription,
+  saleDescriptionSql,
+  statusAfterPaymentSql,
+} from "./orders";
 
 /**
  * Buying from the store, and the card side of it.
@@ -159,7 +169,7 @@ async function placeOrderAs(buyer: Buyer, rawInput: PlaceOrderInput): Promise<Pl
 const WALLET_ORDER_SALE: SaleArgumentsInSql = {
   performer: "item.seller_id",
   amount: "item.total",
-  description: "'Store: ' || item.title || CASE WHEN $4::int > 1 THEN ' × ' || $4::int ELSE '' END",
+  description: saleDescriptionSql("item.title", "$4::int"),
   sourceCodes: "ARRAY[item.account]",
   sourceAmounts: "ARRAY[-item.total]",
 };
@@ -211,7 +221,7 @@ WITH buyer AS MATERIALIZED (
   INSERT INTO store_orders (id, item_id, buyer_id, seller_id, quantity, unit_price, total, wallet_part, card_part, card_amount_minor,
                             currency, status, idempotency_key, shipping_address, sale_transaction_id, wallet_type_id, updated_at)
   SELECT $1::uuid, s.id, $2::uuid, s.seller_id, $4::int, s.price, s.total, s.total, 0, 0, NULL,
-         (CASE s.kind WHEN 'DIGITAL' THEN 'DELIVERED' ELSE 'PAID' END)::"StoreOrderStatus", $5::text,
+         ${statusAfterPaymentSql("s.kind")}, $5::text,
          CASE s.kind WHEN 'PHYSICAL' THEN $9::jsonb END, s.transaction_id, s.wallet_type_id, now()
     FROM sale s
   RETURNING id, status

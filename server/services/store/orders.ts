@@ -23,6 +23,12 @@ export function saleDescription(order: { title: string; quantity: number }): str
   return `Store: ${order.title}${order.quantity > 1 ? ` × ${order.quantity}` : ""}`;
 }
 
+/** saleDescription in SQL, for the statements that read the title and quantity themselves (checkout.ts, card-events.ts). */
+export const saleDescriptionSql = (title: string, quantity: string) => `'Store: ' || ${title} || CASE WHEN ${quantity} > 1 THEN ' × ' || ${quantity} ELSE '' END`;
+
+/** statusAfterPayment in SQL, for the statements that pay an order (checkout.ts, card-events.ts). */
+export const statusAfterPaymentSql = (kind: string) => `(CASE ${kind} WHEN 'DIGITAL' THEN 'DELIVERED' ELSE 'PAID' END)::"StoreOrderStatus"`;
+
 /** The note of a card order's payment event, in both paths (the one statement is in card-events.ts). */
 export const CARD_PAYMENT_RECEIVED = "Card payment received";
 
