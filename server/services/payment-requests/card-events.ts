@@ -17,7 +17,7 @@ import {
 import { paymentMatches } from "../purchases/payment-subjects";
 import { insertStripeEvent } from "../purchases/queries";
 import type { WebhookOutcome } from "../purchases/webhooks";
-import { type SaleArgumentsInSql, ledgerSaleSql, saleParams } from "../sales/sales";
+import { type SaleArgumentsInSql, ledgerSaleSql, saleParams, sellingPerformerSql } from "../sales/sales";
 import { cardOutcome } from "../store/card-events";
 import { announceRequestChange } from "./notices";
 import { PAYMENT_REQUEST_METADATA_KIND, REQUEST_SALE, completePayment } from "./paying";
@@ -69,7 +69,7 @@ WITH request AS MATERIALIZED (
     JOIN performer_profiles p ON p.user_id = r.performer_id
    WHERE r.id = $1::uuid AND r.status = 'PENDING' AND r.expires_at > now() AND r.stripe_payment_intent_id IS NULL
      AND ${paidCheckoutMatchesSql("r", { session: "stripe_checkout_session_id", amount: "card_amount_minor", currency: "currency" })}
-     AND pu.role = 'PERFORMER' AND pu.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''
+     AND ${sellingPerformerSql("pu", "p")}
      FOR UPDATE OF r
 ), recorded AS MATERIALIZED (
   ${recordEventSql("request")}

@@ -46,6 +46,8 @@ let app: {
   cardEvents: typeof import("./card-events");
   notices: typeof import("./notices");
   roomChannel: typeof import("@/server/domain/realtime-events").roomChannel;
+  setRoomOnline: typeof import("@/server/services/rooms").setRoomOnline;
+  suspendUser: typeof import("../accounts").suspendUser;
 };
 
 let admin: SessionUser;
@@ -67,6 +69,7 @@ beforeAll(async () => {
     import("@/server/domain/realtime-events"),
     import("@/server/services/rooms"),
   ]);
+  const accounts = await import("../accounts");
   app = {
     pool: db.pool,
     closeDb: db.closeDb,
@@ -84,6 +87,8 @@ beforeAll(async () => {
     cardEvents,
     notices,
     roomChannel: events.roomChannel,
+    setRoomOnline: rooms.setRoomOnline,
+    suspendUser: accounts.suspendUser,
   };
   admin = await app.makeAdmin();
   luna = await app.makePerformer(admin, "Luna Card");
@@ -111,13 +116,13 @@ interface CardRequest {
   member: SessionUser;
 }
 
-/** A request of `amount` credits to a member in Luna's room, with its card checkout open. */
-async function cardRequest(amount = 70n, type: "SERVICE" | "GOODS" = "SERVICE"): Promise<CardRequest> {
+/** A request of `amount` credits to a member in the performer's room (Luna's unless given), with its card checkout open. */
+async function cardRequest(amount = 70n, type: "SERVICE" | "GOODS" = "SERVICE", performer: SessionUser = luna): Promise<CardRequest> {
   const member = await app.makeMember("card-fan");
   await app.fundUser(app.pool, member.id, 500n);
-  const channel = app.roomChannel(luna.id);
+  const channel = app.roomChannel(performer.id);
   present.set(channel, new Set([...(present.get(channel) ?? []), member.id]));
-  const request = await app.callerAs(luna).paymentRequests.send({ memberId: member.id, type, description: "A custom song, live", amount, idempotencyKey: randomUUID() });
+  const request = await app.callerAs(performer).paymentRequests.send({ memberId: member.id, type, description: "A custom song, live", amount, idempotencyKey: randomUUID() });
   await app.callerAs(member).paymentRequests.payByCard({ requestId: request.id });
   const { rows } = await app.pool.query<{ stripe_checkout_session_id: string }>("SELECT stripe_checkout_session_id FROM payment_requests WHERE id = $1", [request.id]);
   return { requestId: request.id, sessionId: rows[0]!.stripe_checkout_session_id, member };
@@ -175,12 +180,12 @@ async function eventOf(delivery: WebhookDelivery) {
 /** Everything the settlement may write about a request, with what differs by nature (ids, times) taken out. */
 async function settledRows(request: CardRequest, eventIds: string[]) {
   const { rows: requests } = await app.pool.query(
-    `SELECT type, amount::text, status, closed_at IS NOT NULL AS closed, sale_transaction_id, paid_wallet_type_id, card_amount_minor::text, currency,
+    `SELECT performer_id, type, amount::text, status, closed_at IS NOT NULL AS closed, sale_transaction_id, paid_wallet_type_id, card_amount_minor::text, currency,
             stripe_checkout_session_id, stripe_payment_intent_id, late_refunded_at IS NOT NULL AS late_refunded
        FROM payment_requests WHERE id = $1`,
     [request.requestId],
   );
-  const row = requests[0] as { sale_transaction_id: string | null; stripe_payment_intent_id: string | null };
+  const row = requests[0] as { performer_id: string; sale_transaction_id: string | null; stripe_payment_intent_id: string | null };
   const [postings, entries, lots, messages, recorded, audits] = await Promise.all([
     app.pool.query(
       "SELECT kind, actor_id, description, metadata, request_hash IS NOT NULL AS hashed, idempotency_key FROM ledger_transactions WHERE idempotency_key LIKE $1 ORDER BY id",
@@ -206,7 +211,7 @@ async function settledRows(request: CardRequest, eventIds: string[]) {
     else for (const { key, kind, ...payload } of (await app.notices.paidRequestAnnouncements(app.pool, request.requestId)) ?? []) announced.push({ key, kind, payload });
   }
   const { member } = request;
-  const ids = [request.requestId, member.id, member.email, member.displayName, member.username, request.sessionId, row.stripe_payment_intent_id ?? "", ...eventIds];
+  const ids = [request.requestId, row.performer_id, member.id, member.email, member.displayName, member.username, request.sessionId, row.stripe_payment_intent_id ?? "", ...eventIds];
   // Sorted once the ids are out: the member's and the performer's accounts sort by their ids otherwise.
   const sortedEntries = (withoutIds(entries.rows, ids) as object[]).map((entry) => JSON.stringify(entry)).sort();
   return {
@@ -229,6 +234,8 @@ async function settledRows(request: CardRequest, eventIds: string[]) {
 interface SettleCase {
   name: string;
   type?: "SERVICE" | "GOODS";
+  /** Who asks for the payment, Luna unless given. */
+  performer?: () => Promise<SessionUser>;
   /** The events about the checkout to hold, delivered in this order; a name twice is the same event delivered again. */
   deliver: string[];
   outcome?: "pay" | "delayed" | "delayed_fail";
@@ -241,7 +248,8 @@ interface SettleCase {
 
 /** One request settled by one path from a fresh arrangement: the answers to its events, and its rows and announcements. */
 async function settleVia(path: Path, each: SettleCase) {
-  const request = await cardRequest(70n, each.type);
+  const performer = await each.performer?.();
+  const request = await cardRequest(70n, each.type, performer);
   const types = [...new Set(each.deliver)];
   const held = await payHeld(request, types, each.outcome);
   await each.arrange?.(request);
@@ -250,11 +258,9 @@ async function settleVia(path: Path, each: SettleCase) {
   for (const type of each.deliver) {
     const { event, subject } = await eventOf(held[types.indexOf(type)]!);
     eventIds.push(event.id);
-    outcomes.push(
-      path === "one statement"
-        ? await app.cardEvents.handlePaymentRequestEvent(event, request.requestId, subject)
-        : await app.cardEvents.settleRequestInTransaction(event, request.requestId, subject),
-    );
+    const settle = path === "one statement" ? app.cardEvents.handlePaymentRequestEvent : app.cardEvents.settleRequestInTransaction;
+    // A refusal fails the webhook (Stripe retries it); its words say which.
+    outcomes.push(await settle(event, request.requestId, subject).catch((error: Error) => `failed: ${error.message}`));
   }
   return { outcomes, ...(await settledRows(request, eventIds)) };
 }
@@ -305,6 +311,21 @@ describe("the one statement settles a paid checkout exactly as the transaction",
       deliver: [completed],
       arrange: (request) => app.pool.query("UPDATE payment_requests SET expires_at = now() - interval '1 second' WHERE id = $1", [request.requestId]),
       outcomes: ["processed"],
+      path: "transaction",
+    },
+    {
+      name: "a performer suspended since (the webhook fails, nothing is written)",
+      performer: async () => {
+        const performer = await app.makePerformer(admin, "Soon Gone");
+        await app.setRoomOnline(performer, { online: true });
+        return performer;
+      },
+      deliver: [completed],
+      arrange: async (request) => {
+        const { rows } = await app.pool.query<{ performer_id: string }>("SELECT performer_id FROM payment_requests WHERE id = $1", [request.requestId]);
+        await app.suspendUser(admin, { userId: rows[0]!.performer_id, reason: "Test" });
+      },
+      outcomes: ["failed: Soon Gone is suspended and cannot be paid right now."],
       path: "transaction",
     },
     { name: "a payment that failed", outcome: "delayed_fail", deliver: ["checkout.session.async_payment_failed"], outcomes: ["processed"], path: "transaction" },

@@ -14,7 +14,7 @@ import { env } from "@/server/env";
 import { type Checkout, PaymentGatewayError, payments } from "@/server/integrations/payments";
 import { isLedgerError } from "@/server/ledger/post";
 import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
-import { type SaleArgumentsInSql, type SaleResult, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
+import { type SaleArgumentsInSql, type SaleResult, findSellingPerformer, ledgerSaleSql, postSale, saleParams, sellingPerformerSql } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
 import { announceRequestChange } from "./notices";
@@ -153,7 +153,7 @@ WITH payer AS MATERIALIZED (
     JOIN performer_profiles p ON p.user_id = r.performer_id
    CROSS JOIN wallet w
    WHERE r.id = $1::uuid AND r.member_id = $2::uuid AND r.status = 'PENDING' AND r.expires_at > now()
-     AND pu.role = 'PERFORMER' AND pu.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''
+     AND ${sellingPerformerSql("pu", "p")}
      FOR UPDATE OF r
 ), sale AS MATERIALIZED (
   SELECT request.*, s.transaction_id, s.performer_share

@@ -42,6 +42,10 @@ export async function findSellingPerformer(
   return { id: performer.id, username: performer.username, stageName: performer.stage_name };
 }
 
+/** findSellingPerformer's conditions in SQL, for a statement that joins the performer's user (`user`) and profile (`profile`). */
+export const sellingPerformerSql = (user: string, profile: string) =>
+  `${user}.role = 'PERFORMER' AND ${user}.status = 'ACTIVE' AND ${profile}.status = 'APPROVED' AND coalesce(${profile}.stage_name, '') <> ''`;
+
 export interface SaleInput {
   kind: TransactionKind;
   saleKind: SaleKind;
