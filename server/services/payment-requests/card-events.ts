@@ -110,8 +110,8 @@ async function settlePaidCheckout(requestId: string, paid: PaidCheckout): Promis
 
 /**
  * A payment request's Checkout event settled in one transaction (exported for the parity test, which holds
- * paidCheckoutSql to it): the event id recorded, the request locked and compared with the re-read checkout (another session, amount or currency is refused and shown
- * to admins). A paid checkout pays a request still pending and not past its expiry, posting the sale from gateway
+ * paidCheckoutSql to it): the event id recorded, the request locked and compared with the re-read checkout
+ * (another session, amount or currency is refused and shown to admins). A paid checkout pays a request still pending and not past its expiry, posting the sale from gateway
  * clearing with the card payment named (contract: `cardPaymentId`, `gateway`); one that reaches a request already
  * paid (from a wallet), declined or expired is refunded in full through the outbox. Keys come from the request and
  * the payment, so replays and any delivery order end the same. Refunds and disputes of a paid request's charge are
