@@ -13,14 +13,21 @@ export interface Queryable {
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    return await inTransaction(client, work);
+  } finally {
+    client.release();
+  }
+}
+
+/** withTransaction on a connection the caller holds (and keeps using afterwards, in order). */
+export async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
 }

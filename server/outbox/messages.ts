@@ -30,7 +30,7 @@ export type OutboxMessage =
   | { key: string; kind: "purchase-receipt"; purchaseId: string }
   /** A posted tip, announced at delivery with what was posted (tipAnnouncements); written by the tip's statement. */
   | { key: string; kind: "tip"; transactionId: string }
-  /** A membership's period paid, announced at delivery (membershipChargeAnnouncements): the receipt and both wallets. */
+  /** A membership's period paid, by a join or a renewal, announced at delivery (membershipChargeAnnouncements): the receipt and both wallets. */
   | { key: string; kind: "membership-charge"; transactionId: string }
   /** A content unlock, its receipt and wallet updates rendered at delivery (contentUnlockAnnouncements). */
   | { key: string; kind: "content-unlock"; transactionId: string }

@@ -29,7 +29,8 @@ interface ChargeInput {
   period: Period;
   idempotencyKey: string;
   request: unknown;
-  renewal: boolean;
+  /** For a renewal, the end of the period it follows (the renewal's messages are named after it); null for a join. */
+  renewalOf: Date | null;
   /** The wallet that pays, already checked to be allowed to pay for memberships. */
   wallet: WalletType;
 }
@@ -44,7 +45,7 @@ export async function chargePeriod(db: PoolClient, charge: ChargeInput): Promise
     amount: charge.price,
     idempotencyKey: charge.idempotencyKey,
     request: charge.request,
-    description: `${charge.renewal ? "Membership renewal" : "Membership"}: ${planTitle(charge.plan)}`,
+    description: `${charge.renewalOf ? "Membership renewal" : "Membership"}: ${planTitle(charge.plan)}`,
     metadata: {
       membershipId: charge.membershipId,
       planId: charge.plan.id,
@@ -52,6 +53,7 @@ export async function chargePeriod(db: PoolClient, charge: ChargeInput): Promise
       periodStart: charge.period.start.toISOString(),
       periodEnd: charge.period.end.toISOString(),
       walletTypeId: charge.wallet.id,
+      ...(charge.renewalOf ? { renewalOf: charge.renewalOf.toISOString() } : {}),
     },
     sources: [{ account: walletAccount(charge.memberId, charge.wallet), amount: -charge.price }],
   });
@@ -77,11 +79,17 @@ interface StoredChargeMetadata {
   periodEnd: string;
   amount: string;
   performerId: string | null;
+  /** A renewal's: the end of the period it follows. */
+  renewalOf?: string;
 }
 
+/** What a renewal of the period that ended at `periodEnd` is called in the outbox: its notice and wallet updates hang off it. */
+export const renewedPeriod = (membershipId: string, periodEnd: Date) => `membership:${membershipId}:renewed:${periodEnd.toISOString()}`;
+
 /**
- * What the outbox messages of joins' paid periods stand for, as the relay delivers them, by transaction id: the
- * receipt and both wallets' updates, under the keys and with the content they had when the join wrote them itself.
+ * What the outbox messages of paid periods (joins' and renewals') stand for, as the relay delivers them, by
+ * transaction id: the receipt and both wallets' updates, under the keys and with the content they had when the
+ * join and the renewal run wrote them themselves.
  * Read from the posted charges, their members and the performers' stage names, in one statement for a relay's
  * batch, so the request that posts a charge writes one small row.
  */
@@ -96,12 +104,12 @@ export async function membershipChargeAnnouncements(db: Queryable, transactionId
   );
   return new Map(
     rows.map((charge) => {
-      const { membershipId, planName, periodStart, periodEnd, amount, performerId } = charge.metadata;
-      const about = joinedPeriod(membershipId, new Date(periodStart));
+      const { membershipId, planName, periodStart, periodEnd, amount, performerId, renewalOf } = charge.metadata;
+      const about = renewalOf ? renewedPeriod(membershipId, new Date(renewalOf)) : joinedPeriod(membershipId, new Date(periodStart));
       const announcements: OutboxMessage[] = [
-        membershipNoticeMessage(`${about}:receipt`, {
+        membershipNoticeMessage(renewalOf ? `${about}:notice` : `${about}:receipt`, {
           kind: "receipt",
-          renewal: false,
+          renewal: renewalOf !== undefined,
           to: charge.email,
           memberName: charge.display_name,
           planTitle: planTitle({ name: planName, stage_name: charge.stage_name }),

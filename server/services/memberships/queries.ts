@@ -149,6 +149,9 @@ export const JOINABLE_AGAIN = `memberships.status = 'LAPSED'
       OR (memberships.status = 'CANCELLED' AND memberships.current_period_end <= excluded.current_period_start)`;
 
 /** The columns a join sets on an earlier membership of the plan it starts again. */
+/** A timestamptz as Date.toISOString() writes it (the columns keep the millisecond a period started at). */
+export const isoSql = (at: string) => `to_char(${at} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 export const JOIN_AGAIN_SET = `status = 'ACTIVE', current_period_start = excluded.current_period_start, current_period_end = excluded.current_period_end,
            period_days = excluded.period_days, wallet_type_id = excluded.wallet_type_id, grace_until = NULL, cancelled_at = NULL, updated_at = now()`;
 

@@ -23,6 +23,7 @@ import { membershipNoticeMessage } from "./notice-emails";
 import {
   JOINABLE_AGAIN,
   JOIN_AGAIN_SET,
+  isoSql,
   lockMemberPlan,
   lockOwnMembershipRow,
   markCancelled,
@@ -49,9 +50,6 @@ export interface SubscribeResult {
   price: bigint;
   currentPeriodEnd: Date;
 }
-
-/** A timestamptz as Date.toISOString() writes it (the column keeps the millisecond the period started at). */
-const isoSql = (at: string) => `to_char(${at} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * A join in one statement, when everything qualifies: the plan (active, at the price the member confirmed, if
@@ -215,7 +213,7 @@ export async function subscribeInTransaction(memberId: string, input: z.output<t
     const period = periodFrom(found.now, plan.period_days);
     const started = await upsertActiveMembership(db, { id: membershipId, planId, memberId, period, periodDays: plan.period_days, walletTypeId: wallet.id });
     if (!started) return joinedMeanwhile(db, { key, request, planId, memberId });
-    const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewal: false, wallet });
+    const charge = await chargePeriod(db, { membershipId, memberId, plan, price: BigInt(plan.price), period, idempotencyKey: key, request, renewalOf: null, wallet });
     await enqueue(db, [membershipChargeMessage(membershipId, period, charge.transactionId)]);
     return { membershipId, transactionId: charge.transactionId, replayed: false, price: BigInt(plan.price), period };
   });
