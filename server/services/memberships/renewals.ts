@@ -14,7 +14,7 @@ import { getSetting } from "../settings/settings";
 import { walletTypeById } from "../wallet/wallet-types";
 import { chargePeriod, membershipChargeMessage, planTitle } from "./charges";
 import { type MembershipNotice, membershipNoticeMessage } from "./notice-emails";
-import { type DueMembershipRow, isoSql, lockNextDueMembership, markInGrace, markLapsed, markRenewed } from "./queries";
+import { type DueMembershipRow, NEXT_DUE_MEMBERSHIP_SQL, isoSql, lockNextDueMembership, markInGrace, markLapsed, markRenewed } from "./queries";
 
 export interface RenewalRun {
   renewed: number;
@@ -75,8 +75,8 @@ async function runRenewals(at: Date, oneStatement: boolean): Promise<RenewalRun>
 
 /**
  * The next due membership renewed in one statement, when it renews and its wallet pays: the row picked and locked
- * as lockNextDueMembership does it; renewalStep's "charge" (an active membership, or one in grace before its grace
- * ends, of a plan still active); the period (renewalPeriod), the price (renewalPrice) and the wallet
+ * by NEXT_DUE_MEMBERSHIP_SQL, as lockNextDueMembership picks it; renewalStep's "charge" (an active membership, or
+ * one in grace before its grace ends, of a plan still active); the period (renewalPeriod), the price (renewalPrice) and the wallet
  * (renewalWallet: the one joined with while it may pay for memberships, else Credits); a key not used yet; the
  * sale (ledger_sale) under chargePeriod's key, request and words; the charge row; the membership running for the
  * new period; and one outbox message naming the sale, from which the relay renders the receipt and both wallets'
@@ -84,23 +84,12 @@ async function runRenewals(at: Date, oneStatement: boolean): Promise<RenewalRun>
  * renew is returned without a sale and nothing is written; a refused sale raises and writes nothing.
  */
 const RENEW_NEXT_SQL = `
-WITH due AS MATERIALIZED (
-  SELECT m.id, m.member_id, m.status, m.current_period_end, m.grace_until, m.period_days, m.wallet_type_id,
-         p.id AS plan_id, p.performer_id, p.name, p.price, p.active, pp.stage_name,
-         (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
-    FROM memberships m
-    JOIN membership_plans p ON p.id = m.plan_id
-    JOIN users u ON u.id = m.member_id
-    LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
-   WHERE m.status IN ('ACTIVE', 'GRACE', 'CANCELLED') AND m.current_period_end <= $1 AND m.id <> ALL($2::uuid[])
-   ORDER BY m.current_period_end, m.id
-   LIMIT 1
-   FOR UPDATE OF m SKIP LOCKED
+WITH due AS MATERIALIZED (${NEXT_DUE_MEMBERSHIP_SQL}
 ), renewing AS MATERIALIZED (
   SELECT d.*, period.start, period.start + d.period_days * interval '24 hours' AS "end",
          least(coalesce(d.last_price, d.price), d.price) AS charge_price,
          'user:' || d.member_id || ':' || w.account_kind || ':' || w.currency AS account, w.id AS paying_wallet_id,
-         'membership:' || d.id || ':period:' || ${isoSql("period.start")} AS key
+         'membership:' || d.membership_id || ':period:' || ${isoSql("period.start")} AS key
     FROM due d
    CROSS JOIN LATERAL (SELECT CASE WHEN d.current_period_end + d.period_days * interval '24 hours' > $1
                                    THEN d.current_period_end ELSE $1::timestamptz END AS start) period
@@ -111,13 +100,13 @@ WITH due AS MATERIALIZED (
                          THEN d.wallet_type_id ELSE '${CREDITS_WALLET}' END) w
    WHERE d.active AND (d.status = 'ACTIVE' OR (d.status = 'GRACE' AND d.grace_until > $1))
 ), sale AS MATERIALIZED (
-  SELECT r.id, r.start, r."end", r.charge_price, s.transaction_id, s.replayed
+  SELECT r.membership_id AS id, r.start, r."end", r.charge_price, s.transaction_id, s.replayed
     FROM renewing r
    CROSS JOIN LATERAL ledger_sale('MEMBERSHIP_CHARGE', 'MEMBERSHIP', r.member_id, r.performer_id, r.charge_price, r.key,
      -- requestHash of chargePeriod's request: canonicalJson writes its keys sorted and its values as strings.
-     encode(sha256(convert_to('{"membershipId":"' || r.id || '","periodStart":"' || ${isoSql("r.start")} || '","price":"' || r.charge_price || '"}', 'UTF8')), 'hex'),
+     encode(sha256(convert_to('{"membershipId":"' || r.membership_id || '","periodStart":"' || ${isoSql("r.start")} || '","price":"' || r.charge_price || '"}', 'UTF8')), 'hex'),
      'Membership renewal: ' || r.name || coalesce(' (' || nullif(r.stage_name, '') || ')', ''),
-     jsonb_build_object('membershipId', r.id, 'planId', r.plan_id, 'planName', r.name, 'periodStart', ${isoSql("r.start")},
+     jsonb_build_object('membershipId', r.membership_id, 'planId', r.id, 'planName', r.name, 'periodStart', ${isoSql("r.start")},
        'periodEnd', ${isoSql('r."end"')}, 'walletTypeId', r.paying_wallet_id, 'renewalOf', ${isoSql("r.current_period_end")}),
      ARRAY[r.account], ARRAY[-r.charge_price], $3::jsonb) s
    WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = r.key)
@@ -134,8 +123,8 @@ WITH due AS MATERIALIZED (
   SELECT 'membership:' || s.id || ':period:' || ${isoSql("s.start")}, 'membership-charge', jsonb_build_object('transactionId', s.transaction_id::text)
     FROM sale s WHERE NOT s.replayed
 )
-SELECT d.id, s.transaction_id IS NOT NULL AND NOT s.replayed AS renewed, ${wakeRelayWhenIdleSql("s.transaction_id IS NOT NULL AND NOT s.replayed")} AS woke_relay
-  FROM due d LEFT JOIN sale s ON s.id = d.id`;
+SELECT d.membership_id AS id, s.transaction_id IS NOT NULL AND NOT s.replayed AS renewed, ${wakeRelayWhenIdleSql("s.transaction_id IS NOT NULL AND NOT s.replayed")} AS woke_relay
+  FROM due d LEFT JOIN sale s ON s.id = d.membership_id`;
 
 type NextRenewal = { kind: "none due" } | { kind: "renewed"; membershipId: string } | { kind: "needs the transaction" };
 
