@@ -66,24 +66,24 @@ export interface DueMembershipRow extends PlanForSale {
 }
 
 /**
- * The membership due longest by $1 that no other worker holds and the run has not seen ($2), locked, with its plan
- * (`id` is the plan's), its member's contact and the price of its last period. The renewal's statement starts from it.
+ * The membership due longest by $1 that no other worker holds and this run has not seen ($2), locked, with its
+ * plan, its member's contact and the price of its last period: the renewal run's pick, in its transaction
+ * (lockNextDueMembership) and in its one statement (RENEW_NEXT_SQL), so both take the same row in the same order.
  */
-export const NEXT_DUE_MEMBERSHIP_SQL = `
-SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until, m.wallet_type_id,
-       -- The member's own period: a plan's change of period applies to new members only.
-       p.id, p.performer_id, p.name, p.price, m.period_days, p.active, pp.stage_name, u.email, u.display_name,
-       (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
-  FROM memberships m
-  JOIN membership_plans p ON p.id = m.plan_id
-  JOIN users u ON u.id = m.member_id
-  LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
- WHERE m.status IN ('ACTIVE', 'GRACE', 'CANCELLED') AND m.current_period_end <= $1 AND m.id <> ALL($2::uuid[])
- ORDER BY m.current_period_end, m.id
- LIMIT 1
- FOR UPDATE OF m SKIP LOCKED`;
+export const NEXT_DUE_MEMBERSHIP_SQL = `SELECT m.id AS membership_id, m.member_id, m.status, m.current_period_end, m.grace_until, m.wallet_type_id,
+            -- The member's own period: a plan's change of period applies to new members only.
+            p.id, p.performer_id, p.name, p.price, m.period_days, p.active, pp.stage_name, u.email, u.display_name,
+            (SELECT c.price FROM membership_charges c WHERE c.membership_id = m.id ORDER BY c.period_start DESC LIMIT 1) AS last_price
+       FROM memberships m
+       JOIN membership_plans p ON p.id = m.plan_id
+       JOIN users u ON u.id = m.member_id
+       LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
+      WHERE m.status IN ('ACTIVE', 'GRACE', 'CANCELLED') AND m.current_period_end <= $1 AND m.id <> ALL($2::uuid[])
+      ORDER BY m.current_period_end, m.id
+      LIMIT 1
+      FOR UPDATE OF m SKIP LOCKED`;
 
-/** Locks the membership due longest by `at` that no other worker holds and this run has not `seen` (NEXT_DUE_MEMBERSHIP_SQL). */
+/** Locks the next due membership (NEXT_DUE_MEMBERSHIP_SQL) by `at` that this run has not `seen`. */
 export async function lockNextDueMembership(db: Queryable, at: Date, seen: readonly string[]): Promise<DueMembershipRow | undefined> {
   const { rows } = await db.query<DueMembershipRow>(NEXT_DUE_MEMBERSHIP_SQL, [at, seen]);
   return rows[0];

@@ -9,7 +9,7 @@ import { type Period, afterFailedRenewal, renewalPrice, renewalStep } from "@/se
 import { renewalWallet } from "@/server/domain/wallet-spending";
 import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { enqueue, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
-import { DEFAULT_HOLD } from "../sales/sales";
+import { type SaleArgumentsInSql, ledgerSaleSql, saleParams } from "../sales/sales";
 import { getSetting } from "../settings/settings";
 import { walletTypeById } from "../wallet/wallet-types";
 import { chargePeriod, membershipChargeMessage, planTitle } from "./charges";
@@ -74,9 +74,30 @@ async function runRenewals(at: Date, oneStatement: boolean): Promise<RenewalRun>
 }
 
 /**
+ * The arguments of a renewal's sale that RENEW_NEXT_SQL computes from the membership it picked (chargePeriod's for a
+ * renewal): the member, the plan's performer, renewalPrice, the period's key and request, the words, the metadata
+ * (renewalOf names the period it follows) and the paying wallet's account.
+ */
+const RENEWAL_SALE: SaleArgumentsInSql = {
+  buyer: "r.member_id",
+  performer: "r.performer_id",
+  amount: "r.charge_price",
+  idempotencyKey: "r.key",
+  requestHash: "r.request_hash",
+  description: "'Membership renewal: ' || r.name || coalesce(' (' || nullif(r.stage_name, '') || ')', '')",
+  metadata: `jsonb_build_object('membershipId', r.membership_id, 'planId', r.id, 'planName', r.name, 'periodStart', ${isoSql("r.start")},
+       'periodEnd', ${isoSql('r."end"')}, 'walletTypeId', r.paying_wallet_id, 'renewalOf', ${isoSql("r.current_period_end")})`,
+  sourceCodes: "ARRAY[r.account]",
+  sourceAmounts: "ARRAY[-r.charge_price]",
+};
+
+/** RENEW_NEXT_SQL's parameters before the sale's own (saleParams): the run's clock and the memberships it has seen. */
+const RENEW_NEXT_PARAMS = 2;
+
+/**
  * The next due membership renewed in one statement, when it renews and its wallet pays: the row picked and locked
- * by NEXT_DUE_MEMBERSHIP_SQL, as lockNextDueMembership picks it; renewalStep's "charge" (an active membership, or
- * one in grace before its grace ends, of a plan still active); the period (renewalPeriod), the price (renewalPrice) and the wallet
+ * as lockNextDueMembership does it; renewalStep's "charge" (an active membership, or one in grace before its grace
+ * ends, of a plan still active); the period (renewalPeriod), the price (renewalPrice) and the wallet
  * (renewalWallet: the one joined with while it may pay for memberships, else Credits); a key not used yet; the
  * sale (ledger_sale) under chargePeriod's key, request and words; the charge row; the membership running for the
  * new period; and one outbox message naming the sale, from which the relay renders the receipt and both wallets'
@@ -84,53 +105,55 @@ async function runRenewals(at: Date, oneStatement: boolean): Promise<RenewalRun>
  * renew is returned without a sale and nothing is written; a refused sale raises and writes nothing.
  */
 const RENEW_NEXT_SQL = `
-WITH due AS MATERIALIZED (${NEXT_DUE_MEMBERSHIP_SQL}
+WITH due AS MATERIALIZED (
+  ${NEXT_DUE_MEMBERSHIP_SQL}
 ), renewing AS MATERIALIZED (
   SELECT d.*, period.start, period.start + d.period_days * interval '24 hours' AS "end",
          least(coalesce(d.last_price, d.price), d.price) AS charge_price,
-         'user:' || d.member_id || ':' || w.account_kind || ':' || w.currency AS account, w.id AS paying_wallet_id,
-         'membership:' || d.membership_id || ':period:' || ${isoSql("period.start")} AS key
+         'user:' || d.member_id || ':' || w.account_kind || ':' || w.currency AS account, w.id AS paying_wallet_id
     FROM due d
    CROSS JOIN LATERAL (SELECT CASE WHEN d.current_period_end + d.period_days * interval '24 hours' > $1
                                    THEN d.current_period_end ELSE $1::timestamptz END AS start) period
    CROSS JOIN LATERAL (
      SELECT wt.id, wt.account_kind, wt.currency FROM wallet_types wt
-      WHERE wt.id = CASE WHEN EXISTS (SELECT 1 FROM wallet_types j
-                                       WHERE j.id = d.wallet_type_id AND j.active AND j.currency = '${CREDITS}' AND 'MEMBERSHIPS' = ANY (j.pays_for))
+      WHERE wt.id = CASE WHEN EXISTS (SELECT 1 FROM wallet_types j JOIN currencies c ON c.code = j.currency
+                                       WHERE j.id = d.wallet_type_id AND j.active AND c.active AND j.currency = '${CREDITS}'
+                                         AND 'MEMBERSHIPS' = ANY (j.pays_for))
                          THEN d.wallet_type_id ELSE '${CREDITS_WALLET}' END) w
    WHERE d.active AND (d.status = 'ACTIVE' OR (d.status = 'GRACE' AND d.grace_until > $1))
+), r AS MATERIALIZED (
+  SELECT renewing.*, k.key,
+         -- requestHash of chargePeriod's request: canonicalJson writes its keys sorted and its values as strings.
+         encode(sha256(convert_to('{"membershipId":"' || renewing.membership_id || '","periodStart":"' || ${isoSql("renewing.start")}
+           || '","price":"' || renewing.charge_price || '"}', 'UTF8')), 'hex') AS request_hash
+    FROM renewing
+   CROSS JOIN LATERAL (SELECT 'membership:' || renewing.membership_id || ':period:' || ${isoSql("renewing.start")} AS key) k
+   WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = k.key)
 ), sale AS MATERIALIZED (
-  SELECT r.membership_id AS id, r.start, r."end", r.charge_price, s.transaction_id, s.replayed
-    FROM renewing r
-   CROSS JOIN LATERAL ledger_sale('MEMBERSHIP_CHARGE', 'MEMBERSHIP', r.member_id, r.performer_id, r.charge_price, r.key,
-     -- requestHash of chargePeriod's request: canonicalJson writes its keys sorted and its values as strings.
-     encode(sha256(convert_to('{"membershipId":"' || r.membership_id || '","periodStart":"' || ${isoSql("r.start")} || '","price":"' || r.charge_price || '"}', 'UTF8')), 'hex'),
-     'Membership renewal: ' || r.name || coalesce(' (' || nullif(r.stage_name, '') || ')', ''),
-     jsonb_build_object('membershipId', r.membership_id, 'planId', r.id, 'planName', r.name, 'periodStart', ${isoSql("r.start")},
-       'periodEnd', ${isoSql('r."end"')}, 'walletTypeId', r.paying_wallet_id, 'renewalOf', ${isoSql("r.current_period_end")}),
-     ARRAY[r.account], ARRAY[-r.charge_price], $3::jsonb) s
-   WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = r.key)
+  SELECT r.membership_id, r.start, r."end", r.charge_price, s.transaction_id, s.replayed
+    FROM r CROSS JOIN LATERAL ${ledgerSaleSql(RENEWAL_SALE, RENEW_NEXT_PARAMS + 1)} s
 ), charged AS (
   INSERT INTO membership_charges (membership_id, period_start, period_end, price, transaction_id)
-  SELECT s.id, s.start, s."end", s.charge_price, s.transaction_id FROM sale s WHERE NOT s.replayed
+  SELECT s.membership_id, s.start, s."end", s.charge_price, s.transaction_id FROM sale s WHERE NOT s.replayed
 ), renewed AS (
   UPDATE memberships m
      SET status = 'ACTIVE', current_period_start = s.start, current_period_end = s."end", grace_until = NULL, updated_at = now()
     FROM sale s
-   WHERE m.id = s.id AND NOT s.replayed
+   WHERE m.id = s.membership_id AND NOT s.replayed
 ), announced AS (
   INSERT INTO outbox_messages (key, kind, payload)
-  SELECT 'membership:' || s.id || ':period:' || ${isoSql("s.start")}, 'membership-charge', jsonb_build_object('transactionId', s.transaction_id::text)
+  SELECT 'membership:' || s.membership_id || ':period:' || ${isoSql("s.start")}, 'membership-charge', jsonb_build_object('transactionId', s.transaction_id::text)
     FROM sale s WHERE NOT s.replayed
 )
-SELECT d.membership_id AS id, s.transaction_id IS NOT NULL AND NOT s.replayed AS renewed, ${wakeRelayWhenIdleSql("s.transaction_id IS NOT NULL AND NOT s.replayed")} AS woke_relay
-  FROM due d LEFT JOIN sale s ON s.id = d.membership_id`;
+SELECT d.membership_id AS id, s.transaction_id IS NOT NULL AND NOT s.replayed AS renewed,
+       ${wakeRelayWhenIdleSql("s.transaction_id IS NOT NULL AND NOT s.replayed")} AS woke_relay
+  FROM due d LEFT JOIN sale s ON s.membership_id = d.membership_id`;
 
 type NextRenewal = { kind: "none due" } | { kind: "renewed"; membershipId: string } | { kind: "needs the transaction" };
 
 async function renewNextInOneStatement(db: PoolClient, at: Date, seen: readonly string[]): Promise<NextRenewal> {
   try {
-    const { rows } = await db.query<{ id: string; renewed: boolean }>({ name: "renew_next_membership", text: RENEW_NEXT_SQL, values: [at, seen, DEFAULT_HOLD] });
+    const { rows } = await db.query<{ id: string; renewed: boolean }>({ name: "renew_next_membership", text: RENEW_NEXT_SQL, values: [at, seen, ...saleParams({ kind: "MEMBERSHIP_CHARGE", saleKind: "MEMBERSHIP" }, RENEWAL_SALE)] });
     const next = rows[0];
     if (!next) return { kind: "none due" };
     return next.renewed ? { kind: "renewed", membershipId: next.id } : { kind: "needs the transaction" };

@@ -139,7 +139,7 @@ export function ledgerSaleSql(inSql: SaleArgumentsInSql = {}, firstParam = 1): s
 /** The one call a sale is, as SQL taking the parameters `saleParams` gives, from $1. */
 export const LEDGER_SALE_SQL = ledgerSaleSql();
 
-type ComputableInSql = "saleKind" | "buyerId" | "performerId" | "amount" | "description";
+type ComputableInSql = "saleKind" | "buyerId" | "performerId" | "amount" | "idempotencyKey" | "request" | "description";
 /** A sale as saleParams takes it: what its statement computes (SaleArgumentsInSql) it need not say. */
 export type SaleParts = Omit<SaleInput, ComputableInSql> & Partial<Pick<SaleInput, ComputableInSql>>;
 
@@ -153,7 +153,7 @@ export function saleParams(sale: SaleParts, inSql: SaleArgumentsInSql = {}): unk
     performer: sale.performerId,
     amount: sale.amount?.toString(),
     idempotencyKey: sale.idempotencyKey,
-    requestHash: requestHash(sale.request),
+    requestHash: sale.request === undefined ? undefined : requestHash(sale.request),
     description: sale.description,
     metadata: JSON.stringify(sale.metadata ?? {}),
     sourceCodes: sources?.map((leg) => leg.account),
