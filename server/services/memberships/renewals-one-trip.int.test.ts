@@ -4,7 +4,9 @@ import type { SessionUser } from "@/server/auth/session-user";
 import { closeDb, pool } from "@/server/db/client";
 import { messageIdFor } from "@/server/domain/outbox";
 import { env } from "@/server/env";
+import { clawbackLegs } from "@/server/domain/ledger";
 import { walletBalances } from "@/server/ledger/balances";
+import { post } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import type { CapturedMessage } from "@/server/local/mail/server";
 import { deliverAllDue, deliverDue } from "@/server/outbox/relay";
@@ -217,6 +219,26 @@ const cases: Record<string, Case> = {
     outcome: "lapsed",
     arrange: () => pool.query("UPDATE membership_plans SET active = false WHERE id = $1", [planId]),
   },
+  // chargePeriod does not ask whether the performer may still sell: neither does the statement.
+  "of a fan club whose performer is no longer approved": {
+    outcome: "renewed",
+    arrange: () => pool.query("UPDATE performer_profiles SET status = 'REJECTED' WHERE user_id = $1", [luna.id]),
+  },
+  "from a wallet a clawback left negative: grace begins": {
+    outcome: "enteredGrace",
+    arrange: async ({ member }) => {
+      await drain(member);
+      await post(pool, {
+        kind: "PURCHASE_REFUND",
+        idempotencyKey: `test-clawback:${randomUUID()}`,
+        actorId: null,
+        description: "Test clawback",
+        legs: clawbackLegs(member.id, 5n),
+        allowOverdraft: true,
+      });
+    },
+  },
+  "without enough credits once a grace would be over already: it ends": { outcome: "lapsed", arrange: ({ member }) => drain(member), runAfter: 10 * DAY },
 };
 
 /** Spends the member's Credits to nothing, through the ledger. */
@@ -226,7 +248,10 @@ async function drain(member: SessionUser): Promise<void> {
 }
 
 describe("a renewal run handles each due membership as the transactional path does", () => {
-  afterEach(() => pool.query("UPDATE membership_plans SET price = 100, active = true WHERE id = $1", [planId]));
+  afterEach(async () => {
+    await pool.query("UPDATE membership_plans SET price = 100, active = true WHERE id = $1", [planId]);
+    await pool.query("UPDATE performer_profiles SET status = 'APPROVED' WHERE user_id = $1", [luna.id]);
+  });
   const paths = { "one statement": renewDueMemberships, transactions: renewDueMembershipsInTransactions };
   let periodEnd = new Date("2030-06-01T00:00:00.000Z");
 
@@ -236,6 +261,7 @@ describe("a renewal run handles each due membership as the transactional path do
     const ends = [];
     for (const run of Object.values(paths)) {
       await pool.query("UPDATE membership_plans SET price = 100, active = true WHERE id = $1", [planId]);
+      await pool.query("UPDATE performer_profiles SET status = 'APPROVED' WHERE user_id = $1", [luna.id]);
       const due = await joined(setUp, periodEnd);
       const counts = await run({ at: due.at });
       ends.push({ counts, rows: await rowsOf(due) });
