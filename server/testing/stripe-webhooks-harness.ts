@@ -42,6 +42,10 @@ export interface StripeWebhooksHarness {
   release(): void;
   /** Posts a delivery to the app's webhook route, as Stripe would. */
   deliver(body: string, signature: string): Promise<Response>;
+  /** Pays checkout `sessionId` at the emulator and returns the deliveries of `types` about it, held rather than processed. */
+  payHeld(sessionId: string, types: string[], outcome?: "pay" | "delayed" | "delayed_fail"): Promise<WebhookDelivery[]>;
+  /** Delivers a held delivery and returns the outcome the route answered with; throws unless it answered 200. */
+  outcomeOf(delivery: WebhookDelivery): Promise<string>;
   /**
    * Waits until the route has answered a delivery of `eventType` about `objectId`. The route answers only after
    * its handler finished, emails and realtime events included, so a test that waits here sees all of them.
@@ -135,6 +139,25 @@ export async function startStripeWebhooksHarness(options: {
     },
     deliver,
     controlResponse,
+    async payHeld(sessionId, types, outcome = "pay") {
+      holding = true;
+      held.length = 0;
+      try {
+        const paid = await controlResponse(`/checkout/sessions/${sessionId}/pay`, { outcome });
+        if (!paid.ok) throw new Error(`paying ${sessionId}: ${paid.status} ${await paid.text()}`);
+        return await waitUntil(async () => {
+          const found = types.map((type) => held.find((each) => each.body.includes(`"${type}"`) && each.body.includes(sessionId)));
+          return found.every(Boolean) ? (found as WebhookDelivery[]) : null;
+        }, `the held ${types.join(", ")}`);
+      } finally {
+        holding = false;
+      }
+    },
+    async outcomeOf(delivery) {
+      const response = await deliver(delivery.body, delivery.signature);
+      if (response.status !== 200) throw new Error(`the webhook route answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { outcome: string }).outcome;
+    },
     answered(eventType, objectId) {
       return waitUntil(
         () => Promise.resolve(outcomes.find((outcome) => outcome.eventType === eventType && outcome.objectId === objectId)),

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { type StripeWebhooksHarness, type WebhookDelivery, startStripeWebhooksHarness, waitUntil } from "@/server/testing/stripe-webhooks-harness";
+import { type StripeWebhooksHarness, type WebhookDelivery, startStripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
 /**
  * A payment request paid by card: the common case (a paid checkout for a request still pending and not past its
@@ -128,31 +128,11 @@ async function cardRequest(amount = 70n, type: "SERVICE" | "GOODS" = "SERVICE", 
   return { requestId: request.id, sessionId: rows[0]!.stripe_checkout_session_id, member };
 }
 
-/** Pays the request's checkout at the emulator and returns the deliveries of `types` about it, held rather than delivered. */
-async function payHeld(request: CardRequest, types: string[], outcome: "pay" | "delayed" | "delayed_fail" = "pay"): Promise<WebhookDelivery[]> {
-  stripeHarness.hold();
-  try {
-    expect((await stripeHarness.controlResponse(`/checkout/sessions/${request.sessionId}/pay`, { outcome })).ok).toBe(true);
-    return await waitUntil(async () => {
-      const found = types.map((type) => stripeHarness.held.find((each) => each.body.includes(`"${type}"`) && each.body.includes(request.sessionId)));
-      return found.every(Boolean) ? (found as WebhookDelivery[]) : null;
-    }, `the held ${types.join(", ")}`);
-  } finally {
-    stripeHarness.release();
-  }
-}
-
-async function outcomeOf(delivery: WebhookDelivery): Promise<string> {
-  const response = await stripeHarness.deliver(delivery.body, delivery.signature);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { outcome: string }).outcome;
-}
-
 describe("a paid checkout of a payment request", () => {
   it("is settled in one round trip, beside the route's check that the event is new", async () => {
     const request = await cardRequest();
-    const [completed] = await payHeld(request, ["checkout.session.completed"]);
-    const { result, roundTrips, statements } = await app.countRoundTrips(() => outcomeOf(completed!));
+    const [completed] = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed"]);
+    const { result, roundTrips, statements } = await app.countRoundTrips(() => stripeHarness.outcomeOf(completed!));
     expect(result).toBe("processed");
     const { rows } = await app.pool.query("SELECT status FROM payment_requests WHERE id = $1", [request.requestId]);
     expect(rows[0]).toEqual({ status: "PAID" });
@@ -251,7 +231,7 @@ async function settleVia(path: Path, each: SettleCase) {
   const performer = await each.performer?.();
   const request = await cardRequest(70n, each.type, performer);
   const types = [...new Set(each.deliver)];
-  const held = await payHeld(request, types, each.outcome);
+  const held = await stripeHarness.payHeld(request.sessionId, types, each.outcome);
   await each.arrange?.(request);
   const outcomes: string[] = [];
   const eventIds: string[] = [];
@@ -354,8 +334,8 @@ async function statusOf(requestId: string): Promise<string> {
 describe("a paid checkout delivered at once", () => {
   it("six times, through the route: one posting, one answer processed and the others duplicate", async () => {
     const request = await cardRequest();
-    const [delivery] = await payHeld(request, ["checkout.session.completed"]);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => outcomeOf(delivery!)));
+    const [delivery] = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed"]);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => stripeHarness.outcomeOf(delivery!)));
     expect(outcomes.sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "processed"]);
     expect(await salesOf(request.requestId)).toBe(1);
     expect(await statusOf(request.requestId)).toBe("PAID");
@@ -363,8 +343,8 @@ describe("a paid checkout delivered at once", () => {
 
   it("racing the checkout's other event, each delivered three times: one posting, every event processed once", async () => {
     const request = await cardRequest();
-    const deliveries = await payHeld(request, ["checkout.session.completed", "checkout.session.async_payment_succeeded"], "delayed");
-    const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => outcomeOf(delivery))));
+    const deliveries = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed", "checkout.session.async_payment_succeeded"], "delayed");
+    const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => stripeHarness.outcomeOf(delivery))));
     expect(outcomes.filter((outcome) => outcome === "processed")).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome === "duplicate")).toHaveLength(4);
     expect(await salesOf(request.requestId)).toBe(1);
@@ -373,8 +353,8 @@ describe("a paid checkout delivered at once", () => {
 
   it("racing a payment from the wallet: one posting, and a card that paid for nothing is refunded", async () => {
     const request = await cardRequest();
-    const [delivery] = await payHeld(request, ["checkout.session.completed"]);
-    const [card, wallet] = await Promise.allSettled([outcomeOf(delivery!), app.callerAs(request.member).paymentRequests.payFromWallet({ requestId: request.requestId })]);
+    const [delivery] = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed"]);
+    const [card, wallet] = await Promise.allSettled([stripeHarness.outcomeOf(delivery!), app.callerAs(request.member).paymentRequests.payFromWallet({ requestId: request.requestId })]);
     expect(card).toEqual({ status: "fulfilled", value: "processed" });
     expect(await salesOf(request.requestId)).toBe(1);
     expect(await statusOf(request.requestId)).toBe("PAID");
@@ -407,10 +387,10 @@ describe("what a request's card payment announces", () => {
 
   it("is announced from its own message, once: a relay that dies before its commit leaves it to the next claim", async () => {
     const request = await cardRequest();
-    const [delivery] = await payHeld(request, ["checkout.session.completed"]);
+    const [delivery] = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed"]);
     const publishNormally = await app.crashNextRelayPass(app.pool, trigger);
     try {
-      expect(await outcomeOf(delivery!)).toBe("processed");
+      expect(await stripeHarness.outcomeOf(delivery!)).toBe("processed");
       const paidMessage = async () =>
         (await app.pool.query("SELECT delivered_at IS NOT NULL AS delivered FROM outbox_messages WHERE key = $1", [`payment-request:${request.requestId}:paid`])).rows;
       expect(await paidMessage()).toEqual([{ delivered: false }]);

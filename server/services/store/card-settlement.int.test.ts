@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/server/auth/session-user";
 import type { OutgoingEmail } from "@/server/integrations/email";
-import { type StripeWebhooksHarness, type WebhookDelivery, startStripeWebhooksHarness, waitUntil } from "@/server/testing/stripe-webhooks-harness";
+import { type StripeWebhooksHarness, type WebhookDelivery, startStripeWebhooksHarness } from "@/server/testing/stripe-webhooks-harness";
 
 /**
  * A store order's card part paid: the common case (a paid checkout for an order awaiting it, whose session, amount
@@ -140,31 +140,11 @@ async function cardOrder(walletPart: bigint): Promise<CardOrder> {
   return { orderId: placed.orderId, sessionId: rows[0]!.stripe_checkout_session_id, buyer };
 }
 
-/** Pays the order's checkout at the emulator and returns the deliveries of `types` about it, held rather than delivered. */
-async function payHeld(order: CardOrder, types: string[], outcome: "pay" | "delayed" | "delayed_fail" = "pay"): Promise<WebhookDelivery[]> {
-  stripeHarness.hold();
-  try {
-    expect((await stripeHarness.controlResponse(`/checkout/sessions/${order.sessionId}/pay`, { outcome })).ok).toBe(true);
-    return await waitUntil(async () => {
-      const found = types.map((type) => stripeHarness.held.find((each) => each.body.includes(`"${type}"`) && each.body.includes(order.sessionId)));
-      return found.every(Boolean) ? (found as WebhookDelivery[]) : null;
-    }, `the held ${types.join(", ")}`);
-  } finally {
-    stripeHarness.release();
-  }
-}
-
-async function outcomeOf(delivery: WebhookDelivery): Promise<string> {
-  const response = await stripeHarness.deliver(delivery.body, delivery.signature);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { outcome: string }).outcome;
-}
-
 describe("a paid checkout of a store order", () => {
   it("is settled in one round trip, beside the route's check that the event is new", async () => {
     const order = await cardOrder(40n);
-    const [completed] = await payHeld(order, ["checkout.session.completed"]);
-    const { result, roundTrips, statements } = await app.countRoundTrips(() => outcomeOf(completed!));
+    const [completed] = await stripeHarness.payHeld(order.sessionId, ["checkout.session.completed"]);
+    const { result, roundTrips, statements } = await app.countRoundTrips(() => stripeHarness.outcomeOf(completed!));
     expect(result).toBe("processed");
     const { rows } = await app.pool.query("SELECT status FROM store_orders WHERE id = $1", [order.orderId]);
     expect(rows[0]).toEqual({ status: "PAID" });
@@ -261,7 +241,7 @@ interface SettleCase {
 async function settleVia(path: Path, each: SettleCase) {
   const order = await cardOrder(each.walletPart);
   const types = [...new Set(each.deliver)];
-  const held = await payHeld(order, types, each.outcome);
+  const held = await stripeHarness.payHeld(order.sessionId, types, each.outcome);
   await each.arrange?.(order);
   const outcomes: string[] = [];
   const eventIds: string[] = [];
@@ -335,8 +315,8 @@ async function salesOf(orderId: string): Promise<number> {
 describe("a paid checkout delivered at once", () => {
   it("six times, through the route: one posting, one answer processed and the others duplicate", async () => {
     const order = await cardOrder(40n);
-    const [delivery] = await payHeld(order, ["checkout.session.completed"]);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => outcomeOf(delivery!)));
+    const [delivery] = await stripeHarness.payHeld(order.sessionId, ["checkout.session.completed"]);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => stripeHarness.outcomeOf(delivery!)));
     expect(outcomes.sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "processed"]);
     expect(await salesOf(order.orderId)).toBe(1);
     const { rows } = await app.pool.query("SELECT status FROM store_orders WHERE id = $1", [order.orderId]);
@@ -345,8 +325,8 @@ describe("a paid checkout delivered at once", () => {
 
   it("racing the checkout's other event, each delivered three times: one posting, every event processed once", async () => {
     const order = await cardOrder(40n);
-    const deliveries = await payHeld(order, ["checkout.session.completed", "checkout.session.async_payment_succeeded"], "delayed");
-    const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => outcomeOf(delivery))));
+    const deliveries = await stripeHarness.payHeld(order.sessionId, ["checkout.session.completed", "checkout.session.async_payment_succeeded"], "delayed");
+    const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => stripeHarness.outcomeOf(delivery))));
     expect(outcomes.filter((outcome) => outcome === "processed")).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome === "duplicate")).toHaveLength(4);
     expect(await salesOf(order.orderId)).toBe(1);
@@ -383,10 +363,10 @@ describe("what a card order's payment announces", () => {
 
   it("is announced from its own message, once: a relay that dies before its commit leaves it to the next claim", async () => {
     const order = await cardOrder(40n);
-    const [delivery] = await payHeld(order, ["checkout.session.completed"]);
+    const [delivery] = await stripeHarness.payHeld(order.sessionId, ["checkout.session.completed"]);
     const publishNormally = await app.crashNextRelayPass(app.pool, trigger);
     try {
-      expect(await outcomeOf(delivery!)).toBe("processed");
+      expect(await stripeHarness.outcomeOf(delivery!)).toBe("processed");
       const paidMessage = async () =>
         (await app.pool.query("SELECT delivered_at IS NOT NULL AS delivered FROM outbox_messages WHERE key = $1", [`store-order:${order.orderId}:paid`])).rows;
       expect(await paidMessage()).toEqual([{ delivered: false }]);
