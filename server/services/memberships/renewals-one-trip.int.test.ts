@@ -14,6 +14,7 @@ import { fundUser, fundWallet } from "@/server/testing/factories";
 import { crashNextRelayPass } from "@/server/testing/relay-crash";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
+import { createClubWallet } from "@/server/testing/wallets";
 import { callerAs, expectLedgerInvariantsHold } from "@/server/testing/api";
 import { membershipChargeAnnouncements, walletUpdates } from "./charges";
 import { membershipNoticeMessage } from "./notice-emails";
@@ -47,21 +48,7 @@ beforeAll(async () => {
   luna = await makePerformer(admin, "Luna Renew");
   await callerAs(admin).commissions.set({ kind: "MEMBERSHIP", performerShareBps: 7500 });
   planId = (await callerAs(luna).memberships.createPlan({ name: "Renew Club", price: 100n, periodDays: 30 })).id;
-  // A wallet besides Credits whose rules allow memberships.
-  await callerAs(admin).adminWallets.createType({
-    id: "club",
-    name: "Club",
-    description: "Credits for memberships.",
-    currency: "CRD",
-    active: true,
-    paysFor: ["MEMBERSHIPS"],
-    transferable: false,
-    withdrawable: false,
-    storeShareCapBps: 0,
-    exchangeIn: false,
-    exchangeOut: false,
-    position: 30,
-  });
+  await createClubWallet(admin);
 });
 
 beforeEach(async () => {

@@ -15,6 +15,7 @@ import { crashNextRelayPass } from "@/server/testing/relay-crash";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { routeRequestAs } from "@/server/testing/session-cookie";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
+import { createClubWallet } from "@/server/testing/wallets";
 import { callerAs, expectLedgerInvariantsHold, ledgerTransactionCount, refusalCodeOf } from "@/server/testing/api";
 import { membershipChargeAnnouncements, walletUpdates } from "./charges";
 import { membershipNoticeMessage } from "./notice-emails";
@@ -61,21 +62,7 @@ beforeAll(async () => {
   const suspended = await makePerformer(admin, "Gone Trip");
   suspendedPlanId = (await callerAs(suspended).memberships.createPlan({ name: "Gone Club", price: 10n, periodDays: 30 })).id;
   await pool.query("UPDATE users SET status = 'SUSPENDED' WHERE id = $1", [suspended.id]);
-  // A wallet besides Credits whose rules allow memberships.
-  await callerAs(admin).adminWallets.createType({
-    id: "club",
-    name: "Club",
-    description: "Credits for memberships.",
-    currency: "CRD",
-    active: true,
-    paysFor: ["MEMBERSHIPS"],
-    transferable: false,
-    withdrawable: false,
-    storeShareCapBps: 0,
-    exchangeIn: false,
-    exchangeOut: false,
-    position: 30,
-  });
+  await createClubWallet(admin);
 });
 
 beforeEach(async () => {
