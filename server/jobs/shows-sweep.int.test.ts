@@ -33,11 +33,14 @@ afterAll(async () => {
   await closeDb();
 });
 
-/** Moves the meter's start `seconds` back in time, with both sides seen just now. */
-async function runMeterBack(seconds: number): Promise<void> {
+/**
+ * Sets the meter to `seconds` metered as of now, with both sides seen just now. An absolute figure, not a shift:
+ * the real seconds a slow machine spends waiting for the previous settlement must not add to what the meter owes.
+ */
+async function meterAt(seconds: number): Promise<void> {
   await pool.query("UPDATE shows SET performer_seen_at = now() WHERE id = $1", [showId]);
   await pool.query(
-    "UPDATE show_participants SET running_since = running_since - make_interval(secs => $2), member_seen_at = now() WHERE show_id = $1",
+    "UPDATE show_participants SET running_since = now() - make_interval(secs => $2 - metered_seconds), member_seen_at = now() WHERE show_id = $1",
     [showId, seconds],
   );
 }
@@ -57,12 +60,12 @@ async function settledSoon(expected: string, timeoutMs: number): Promise<string>
 it("runs every few seconds by queueing its own next run", async () => {
   const worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, jobs: [showsSweepJob] });
   try {
-    await runMeterBack(100);
+    await meterAt(100);
     await enqueueJob("shows.sweep", {});
     // 100 s owe 120 (the first minute and two increments): past the threshold of 100, so the sweep collects it.
     expect(await settledSoon("120", 15_000)).toBe("120");
-    // 130 s more owe 240 in all; only the chain of self-queued runs (the cron fires once a minute) collects it.
-    await runMeterBack(130);
+    // 230 s owe 240 in all; only the chain of self-queued runs (the cron fires once a minute) collects it.
+    await meterAt(230);
     expect(await settledSoon("240", 15_000)).toBe("240");
   } finally {
     await worker.close();
