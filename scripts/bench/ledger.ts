@@ -16,7 +16,7 @@ import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
  *  (a') raw sale: the same, from what the API has (two user ids), with every lookup and check the sale path makes, in
  *      one hand-written statement (below, RAW_SALE_SQL); the RESULT line's ratios stay against (a), and
  *      sale_same_work_ratio is (c)/(a').
- *  (b) post(): the ledger engine (ledger_post) with the same legs.
+ *  (b) post(): the ledger engine with the same legs (one statement of its own for this shape, see server/ledger/post.ts).
  *  (c) sale: what a tip really does minus HTTP: sendTip (the performer check, the rate in effect, the split, the
  *      posting, the earnings lot and the outbox messages).
  * The connection pool is the app's (poolSize()); the clients are concurrent callers sharing it.

@@ -17,7 +17,7 @@ import { type MeterParams, SWEEP_BATCH_SHOWS, sweepMeters } from "@/server/servi
  * Measured per tick: wall time of the sweep (capacity = show-ticks settled per second of sweep), CPU of this
  * process (process.cpuUsage) and of the PostgreSQL server (utime + stime from /proc of the postmaster's
  * processes: backends, WAL writer, checkpointer...). The baseline in the same run settles the same kind of tick
- * one meter per transaction, each with ledger_post, on a sample of the shows.
+ * one meter per transaction, each charge posted with post(), on a sample of the shows.
  */
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const TICKS = Number(process.env.BENCH_TICKS ?? 6);
@@ -142,7 +142,7 @@ async function stampHeartbeats(pool: pg.Pool, at: Date): Promise<void> {
   await pool.query("UPDATE show_participants SET member_seen_at = $1 WHERE status = 'ACTIVE'", [at]);
 }
 
-/** The same tick, one meter per transaction: lock it, price it, ledger_post the charge, write the lot and the meter. */
+/** The same tick, one meter per transaction: lock it, price it, post() the charge, write the lot and the meter. */
 async function baselineTick(pool: pg.Pool, at: Date): Promise<number> {
   const { rows: sample } = await pool.query<{ id: string }>(
     "SELECT id FROM show_participants WHERE status = 'ACTIVE' ORDER BY id LIMIT $1",
@@ -257,7 +257,7 @@ export async function benchMetering(databaseUrl: string): Promise<void> {
     await stampHeartbeats(pool, baselineAt);
     const baseline = await measure(pool, () => baselineTick(pool, baselineAt));
 
-    console.log(describe(`per-meter ledger_post (baseline, ${BASELINE_CONCURRENCY} connections)`, baseline));
+    console.log(describe(`per-meter post() (baseline, ${BASELINE_CONCURRENCY} connections)`, baseline));
     console.log(describe("batched sweep (shipped)", batched));
     const shipped = perTick(batched);
     const base = perTick(baseline);

@@ -57,33 +57,105 @@ export function mapLedgerError(error: unknown): never {
   throw error;
 }
 
+/** Postings with more legs than this (the bench's funding, a batch of matured lots) go to ledger_post directly. */
+const ONE_STATEMENT_MAX_LEGS = 6;
+
 /**
- * Posts one balanced transaction in one round trip (the ledger_post function): idempotency, the guard on every
- * debited guarded account, the cached balances and the entries all change together or not at all.
+ * A posting of `legs` legs as one statement, the work ledger_post does for the common shapes written as SQL the app
+ * sends itself: a named statement per leg count, whose legs are scalar parameters (a VALUES list) rather than
+ * arrays, so PostgreSQL settles on one generic plan per connection instead of planning every call (it does for
+ * array-driven statements), and no plpgsql runs on the way. Against ledger_post on one connection it spent
+ * 220-240 µs of backend CPU per tip instead of 285-315 (the bench's raw statement: 167-177).
+ *   It writes nothing, and post() calls ledger_post to work it out and word it, when the key was used before (a
+ * replay or a conflict), an account is unknown, the legs do not balance per currency, two legs on one account net
+ * to zero, or a hot guarded account is debited (its deltas must be folded under its lock first). The transaction
+ * row goes first and every other row hangs off it. Rows changed in place are locked in id order first (the one lock
+ * order everyone uses), so two transfers between the same wallets in opposite directions cannot deadlock; a
+ * refused guarded debit calls ledger_refuse_debits, whose raise takes back every row the statement wrote.
+ */
+export function oneStatementPostingSql(legs: number): string {
+  const values = Array.from({ length: legs }, (_, k) => `(${k + 1}, $${9 + 2 * k}::text, $${10 + 2 * k}::bigint)`);
+  return `
+WITH leg AS MATERIALIZED (
+  SELECT l.ord, l.amount, a.id, a.currency, a.hot, a.guarded
+    FROM (VALUES ${values.join(", ")}) AS l(ord, code, amount)
+    JOIN ledger_accounts a ON a.code = l.code
+), account AS MATERIALIZED (
+  SELECT l.id, sum(l.amount)::bigint AS net, bool_or(l.guarded) AS guarded, bool_or(l.hot) AS hot
+    FROM leg l GROUP BY l.id
+), shape AS MATERIALIZED (
+  SELECT count(*) FILTER (WHERE NOT a.hot) AS in_place FROM account a
+  HAVING (SELECT count(*) FROM leg) = ${legs} AND NOT bool_or(a.net = 0 OR (a.hot AND a.guarded AND a.net < 0))
+     AND NOT EXISTS (SELECT 1 FROM leg l GROUP BY l.currency HAVING sum(l.amount) <> 0)
+), tx AS (
+  INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, actor_id, description, metadata, reverses_id)
+  SELECT $1::"TransactionKind", $2, $3, $4::uuid, $5, $6::jsonb, $7::bigint FROM shape
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING id
+), entries AS (
+  INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+  SELECT tx.id, l.id, l.amount, l.currency FROM tx, leg l ORDER BY l.ord
+), deltas AS (
+  INSERT INTO ledger_unfolded_deltas (account_id, amount)
+  SELECT a.id, a.net FROM tx, account a WHERE a.hot
+), locked AS (
+  SELECT r.id FROM ledger_accounts r
+   WHERE r.id IN (SELECT a.id FROM tx, account a, shape s WHERE NOT a.hot AND s.in_place > 1)
+   ORDER BY r.id FOR UPDATE
+), changed AS (
+  UPDATE ledger_accounts r
+     SET balance = r.balance + a.net,
+         restricted = CASE WHEN a.guarded AND a.net < 0 THEN r.balance + a.net < 0
+                           ELSE r.restricted AND r.balance + a.net < 0 END
+    FROM tx, account a
+   WHERE r.id = a.id AND NOT a.hot AND (SELECT count(*) FROM locked) >= 0
+     AND (NOT (a.guarded AND a.net < 0) OR $8::boolean OR r.balance + a.net >= 0)
+  RETURNING r.id
+)
+SELECT tx.id AS transaction_id,
+       CASE WHEN (SELECT count(*) FROM changed) < s.in_place
+            THEN ledger_refuse_debits(ARRAY(SELECT a.id FROM account a
+                                             WHERE NOT a.hot AND a.id NOT IN (SELECT c.id FROM changed c) ORDER BY a.id))
+       END AS refused
+  FROM tx, shape s`;
+}
+
+/**
+ * Posts one balanced transaction in one round trip: idempotency, the guard on every debited guarded account, the
+ * cached balances and the entries all change together or not at all. A common posting is one statement
+ * (oneStatementPostingSql); anything that statement leaves alone (a replayed key, a refusal it cannot word, a hot
+ * guarded debit, many legs) goes to postWithLedgerPost, which does the same work for every shape.
  */
 export async function post(db: Queryable, posting: Posting): Promise<PostingResult> {
-  assertBalanced(posting.legs);
-  const hash = requestHash(
-    posting.request ?? { kind: posting.kind, legs: posting.legs, reversesId: posting.reversesId },
-  );
+  const params = postingParams(posting);
+  if (posting.legs.length > ONE_STATEMENT_MAX_LEGS) return postWithLedgerPost(db, posting, params);
+  try {
+    const { rows } = await db.query<{ transaction_id: string }>({
+      name: `ledger_post_${posting.legs.length}`,
+      text: oneStatementPostingSql(posting.legs.length),
+      values: [...params, ...posting.legs.flatMap((leg) => [leg.account, leg.amount.toString()])],
+    });
+    const posted = rows[0];
+    if (posted) return { transactionId: BigInt(posted.transaction_id), replayed: false };
+  } catch (error) {
+    return mapLedgerError(error);
+  }
+  return postWithLedgerPost(db, posting, params);
+}
+
+/** The same posting through the ledger_post function, which works out every shape and words every refusal. */
+export async function postWithLedgerPost(
+  db: Queryable,
+  posting: Posting,
+  params = postingParams(posting),
+): Promise<PostingResult> {
   try {
     // A named statement: parsed and planned once per connection, not on every posting.
     const { rows } = await db.query<{ transaction_id: string; replayed: boolean }>({
       name: "ledger_post",
       text: `SELECT transaction_id, replayed
-         FROM ledger_post($1::"TransactionKind", $2, $3, $4::uuid, $5, $6::jsonb, $7::bigint, $8::text[], $9::bigint[], $10)`,
-      values: [
-        posting.kind,
-        posting.idempotencyKey,
-        hash,
-        posting.actorId,
-        posting.description,
-        JSON.stringify(posting.metadata ?? {}),
-        posting.reversesId?.toString() ?? null,
-        posting.legs.map((leg) => leg.account),
-        posting.legs.map((leg) => leg.amount.toString()),
-        posting.allowOverdraft ?? false,
-      ],
+         FROM ledger_post($1::"TransactionKind", $2, $3, $4::uuid, $5, $6::jsonb, $7::bigint, $9::text[], $10::bigint[], $8)`,
+      values: [...params, posting.legs.map((leg) => leg.account), posting.legs.map((leg) => leg.amount.toString())],
     });
     const row = rows[0];
     if (!row) throw new Error("ledger_post returned no row");
@@ -91,6 +163,24 @@ export async function post(db: Queryable, posting: Posting): Promise<PostingResu
   } catch (error) {
     return mapLedgerError(error);
   }
+}
+
+/** $1 to $8 of both ways of posting: what the transaction row records, and whether a guard may be overdrawn. */
+function postingParams(posting: Posting): unknown[] {
+  assertBalanced(posting.legs);
+  const hash = requestHash(
+    posting.request ?? { kind: posting.kind, legs: posting.legs, reversesId: posting.reversesId },
+  );
+  return [
+    posting.kind,
+    posting.idempotencyKey,
+    hash,
+    posting.actorId,
+    posting.description,
+    JSON.stringify(posting.metadata ?? {}),
+    posting.reversesId?.toString() ?? null,
+    posting.allowOverdraft ?? false,
+  ];
 }
 
 /**
