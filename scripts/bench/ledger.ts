@@ -5,6 +5,7 @@ import { saleLegs, systemAccount, userAccount } from "@/server/domain/ledger";
 import { checkInvariants } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
+import { appCpuMs, serverCpuMs } from "./cpu";
 
 /**
  * The same tip posted four ways, in one process against one database, each timed at 16 and 64 concurrent clients,
@@ -19,7 +20,9 @@ import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
  *  (b) post(): the ledger engine with the same legs (one statement of its own for this shape, see server/ledger/post.ts).
  *  (c) sale: what a tip really does minus HTTP: sendTip (the performer check, the rate in effect, the split, the
  *      posting, the earnings lot and the outbox messages).
- * The connection pool is the app's (poolSize()); the clients are concurrent callers sharing it.
+ * The connection pool is the app's (poolSize()); the clients are concurrent callers sharing it. Each row also gives
+ * the CPU per tip of this process (the callers, pg) and of the PostgreSQL server (all its processes): on a shared
+ * machine they move much less from run to run than tips/s do.
  */
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const PERFORMERS = Number(process.env.BENCH_PERFORMERS ?? 1_000);
@@ -216,6 +219,9 @@ interface Cell {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU microseconds per tip: this process (the callers and pg), and the PostgreSQL server; null where unknown. */
+  appMicros: number;
+  serverMicros: number | null;
 }
 
 /** Tips per cell are split into rounds; each round runs every variant once, in turn, so a change in the machine's load
@@ -226,13 +232,17 @@ interface Tally {
   tips: number;
   ms: number;
   latencies: number[];
+  appMs: number;
+  serverMs: number | null;
 }
 
 let nextMember = 0;
 
 /** `count` tips, each from the next member in turn (no two in flight share a wallet), to a random performer or to the first. */
-async function run(fixture: Fixture, tipper: Tipper, clients: number, hot: boolean, count: number, tally: Tally): Promise<void> {
+async function run(pool: pg.Pool, fixture: Fixture, tipper: Tipper, clients: number, hot: boolean, count: number, tally: Tally): Promise<void> {
   let sent = 0;
+  const serverBefore = await serverCpuMs(pool);
+  const appBefore = appCpuMs();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -249,12 +259,21 @@ async function run(fixture: Fixture, tipper: Tipper, clients: number, hot: boole
   );
   tally.tips += count;
   tally.ms += Number(process.hrtime.bigint() - started) / 1e6;
+  tally.appMs += appCpuMs() - appBefore;
+  const serverAfter = await serverCpuMs(pool);
+  tally.serverMs = tally.serverMs === null || serverBefore === null || serverAfter === null ? null : tally.serverMs + serverAfter - serverBefore;
 }
 
 function cellOf(tally: Tally): Cell {
   const latencies = [...tally.latencies].sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: (tally.tips / tally.ms) * 1000, p50: at(0.5), p99: at(0.99) };
+  return {
+    perSecond: (tally.tips / tally.ms) * 1000,
+    p50: at(0.5),
+    p99: at(0.99),
+    appMicros: (tally.appMs * 1000) / tally.tips,
+    serverMicros: tally.serverMs === null ? null : (tally.serverMs * 1000) / tally.tips,
+  };
 }
 
 export async function benchLedger(databaseUrl: string): Promise<void> {
@@ -277,10 +296,10 @@ export async function benchLedger(databaseUrl: string): Promise<void> {
     const results = new Map<string, Cell>();
     for (const hot of [false, true]) {
       for (const clients of CLIENTS) {
-        const tallies = variants.map((): Tally => ({ tips: 0, ms: 0, latencies: [] }));
+        const tallies = variants.map((): Tally => ({ tips: 0, ms: 0, latencies: [], appMs: 0, serverMs: 0 }));
         for (let round = 0; round < ROUNDS; round++) {
           for (const [index, [, tipper]] of variants.entries()) {
-            await run(fixture, tipper, clients, hot, Math.ceil(TIPS / ROUNDS), tallies[index] as Tally);
+            await run(pool, fixture, tipper, clients, hot, Math.ceil(TIPS / ROUNDS), tallies[index] as Tally);
           }
         }
         for (const [index, [name]] of variants.entries()) {
@@ -289,7 +308,8 @@ export async function benchLedger(databaseUrl: string): Promise<void> {
           const raw = results.get(`raw statement:${hot}:${clients}`) as Cell;
           console.log(
             `  ${(hot ? "hot" : "spread").padEnd(6)} ${String(clients).padStart(2)} clients  ${name.padEnd(13)} ${cell.perSecond.toFixed(0).padStart(6)} tips/s` +
-              `  p50 ${cell.p50.toFixed(1).padStart(5)} ms  p99 ${cell.p99.toFixed(1).padStart(6)} ms  ${(cell.perSecond / raw.perSecond).toFixed(2)}x raw`,
+              `  p50 ${cell.p50.toFixed(1).padStart(5)} ms  p99 ${cell.p99.toFixed(1).padStart(6)} ms  ${(cell.perSecond / raw.perSecond).toFixed(2)}x raw` +
+              `  CPU per tip: app ${cell.appMicros.toFixed(0).padStart(4)} µs + PostgreSQL ${cell.serverMicros === null ? "n/a" : `${cell.serverMicros.toFixed(0).padStart(4)} µs`}`,
           );
         }
       }

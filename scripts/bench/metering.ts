@@ -1,11 +1,10 @@
-import { readFile, readdir } from "node:fs/promises";
-import path from "node:path";
 import pg from "pg";
 import { type Leg, systemAccount, userAccount } from "@/server/domain/ledger";
 import { LOW_BALANCE_SECONDS, type MeterTerms, STALE_AFTER_SECONDS, chargeFor } from "@/server/domain/metering";
 import { checkInvariants } from "@/server/ledger/invariants";
 import { post } from "@/server/ledger/post";
 import { type MeterParams, SWEEP_BATCH_SHOWS, sweepMeters } from "@/server/services/shows";
+import { appCpuMs, serverCpuMs } from "./cpu";
 
 /**
  * N concurrent private shows ticking every 30 s, in accelerated time against the real database: every show is
@@ -90,33 +89,6 @@ async function setUp(pool: pg.Pool): Promise<Fixture> {
   );
   await pool.query("VACUUM ANALYZE");
   return { start };
-}
-
-/** CPU seconds of the PostgreSQL server: every process whose parent is the postmaster, plus the postmaster. */
-async function serverCpuMs(pool: pg.Pool): Promise<number | null> {
-  try {
-    const { rows } = await pool.query<{ dir: string }>("SELECT current_setting('data_directory') AS dir");
-    const postmaster = Number((await readFile(path.join(rows[0]?.dir ?? "", "postmaster.pid"), "utf8")).split("\n")[0]);
-    let ticks = 0;
-    for (const entry of await readdir("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
-      if (!stat) continue;
-      // Fields after the parenthesised command: state ppid ... utime(14) stime(15), counted from field 1.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      if (Number(entry) !== postmaster && ppid !== postmaster) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return ticks * (1000 / 100);
-  } catch {
-    return null;
-  }
-}
-
-function appCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
 }
 
 interface Measured {

@@ -69,9 +69,10 @@ const ONE_STATEMENT_MAX_LEGS = 6;
  *   It writes nothing, and post() calls ledger_post to work it out and word it, when the key was used before (a
  * replay or a conflict), an account is unknown, the legs do not balance per currency, two legs on one account net
  * to zero, or a hot guarded account is debited (its deltas must be folded under its lock first). The transaction
- * row goes first and every other row hangs off it. Rows changed in place are locked in id order first (the one lock
- * order everyone uses), so two transfers between the same wallets in opposite directions cannot deadlock; a
- * refused guarded debit calls ledger_refuse_debits, whose raise takes back every row the statement wrote.
+ * row goes first and every other row hangs off it. When more than one row changes in place, they are locked in id
+ * order before any is updated (the one lock order everyone uses, ledger_post's loop included), so transfers between
+ * the same wallets in opposite directions cannot deadlock; a refused guarded debit calls ledger_refuse_debits,
+ * whose raise takes back every row the statement wrote.
  */
 export function oneStatementPostingSql(legs: number): string {
   const values = Array.from({ length: legs }, (_, k) => `(${k + 1}, $${9 + 2 * k}::text, $${10 + 2 * k}::bigint)`);
