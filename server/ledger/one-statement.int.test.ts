@@ -6,6 +6,7 @@ import { splitSale } from "@/server/domain/commission";
 import { DomainError } from "@/server/domain/errors";
 import { clawbackLegs, type Leg, purchaseLegs, saleLegs, systemAccount, userAccount, walletAccount } from "@/server/domain/ledger";
 import { fundUser, fundWallet, insertUser } from "@/server/testing/factories";
+import { rolledBack } from "@/server/testing/rolled-back";
 import { countRoundTrips } from "@/server/testing/round-trips";
 import { walletBalances } from "./balances";
 import { checkInvariants } from "./invariants";
@@ -220,10 +221,8 @@ async function outcome(db: PoolClient, parties: Parties, way: Way, testCase: Cas
 }
 
 /** Runs `work` on fresh parties in a transaction that is rolled back; the parties' ids in its result read M, O and P. */
-async function rolledBack<T>(work: (db: PoolClient, parties: Parties) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  try {
-    await db.query("BEGIN");
+function onFreshParties<T>(work: (db: PoolClient, parties: Parties) => Promise<T>): Promise<T> {
+  return rolledBack(async (db) => {
     const parties = { member: await insertUser(db, "MEMBER"), other: await insertUser(db, "MEMBER"), performer: await insertUser(db, "PERFORMER") };
     await fundUser(db, parties.member, 100n);
     await fundUser(db, parties.other, 50n);
@@ -231,16 +230,13 @@ async function rolledBack<T>(work: (db: PoolClient, parties: Parties) => Promise
     await fundWallet(db, parties.member, USD, 1_000n);
     const seen = JSON.stringify(await work(db, parties));
     return JSON.parse(seen.replaceAll(parties.member, "M").replaceAll(parties.other, "O").replaceAll(parties.performer, "P")) as T;
-  } finally {
-    await db.query("ROLLBACK");
-    db.release();
-  }
+  });
 }
 
 describe("post() in one statement against ledger_post", () => {
   it.each(CASES)("$name", async (testCase) => {
-    const oneStatement = await rolledBack((db, parties) => outcome(db, parties, post, testCase));
-    const reference = await rolledBack((db, parties) => outcome(db, parties, postWithLedgerPost, testCase));
+    const oneStatement = await onFreshParties((db, parties) => outcome(db, parties, post, testCase));
+    const reference = await onFreshParties((db, parties) => outcome(db, parties, postWithLedgerPost, testCase));
     expect(oneStatement.statements.includes("ledger_post")).toBe(!testCase.oneStatement);
     expect(reference.statements).toEqual(["ledger_post"]);
     expect({ ...oneStatement, statements: reference.statements }).toEqual(reference);
@@ -260,7 +256,7 @@ describe("post() in one statement", () => {
 
   it("raises the SQLSTATE and words the account that ledger_post does when a guarded debit is refused", async () => {
     const refusal = async (legs: (parties: Parties) => Leg[], before: (parties: Parties) => Posting[] = () => []) =>
-      rolledBack(async (db, parties) => {
+      onFreshParties(async (db, parties) => {
         for (const earlier of before(parties)) await post(db, earlier);
         const posting = adjustment(legs(parties));
         const head = [posting.kind, posting.idempotencyKey, "hash", null, posting.description, "{}", null, false];

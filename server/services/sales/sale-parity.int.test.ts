@@ -7,6 +7,7 @@ import { splitSale } from "@/server/domain/commission";
 import { effectiveRate, type ScheduledRate } from "@/server/domain/commission-schedule";
 import { type EarningsHoldPolicy, holdDaysFor } from "@/server/domain/earnings";
 import type { SaleKind } from "@/server/generated/prisma/enums";
+import { rolledBack } from "@/server/testing/rolled-back";
 import { fundUser, insertUser } from "@/server/testing/factories";
 import { SALE_KINDS } from "./commissions";
 import { postSale } from "./sales";
@@ -22,18 +23,6 @@ afterAll(async () => {
 });
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
-
-/** Runs `work` in a transaction that is rolled back, so each case sets up its own schedule or settings alone. */
-async function rolledBack<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  try {
-    await db.query("BEGIN");
-    return await work(db);
-  } finally {
-    await db.query("ROLLBACK");
-    db.release();
-  }
-}
 
 describe("sale_performer_share agrees with splitSale", () => {
   it("on the edge cases and a sample of amounts up to the largest bigint, at every kind of rate", async () => {

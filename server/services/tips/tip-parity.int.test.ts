@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { PoolClient } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, pool } from "@/server/db/client";
+import { closeDb } from "@/server/db/client";
 import { DomainError } from "@/server/domain/errors";
 import { clawbackLegs } from "@/server/domain/ledger";
 import { post } from "@/server/ledger/post";
 import { fundUser } from "@/server/testing/factories";
+import { rolledBack } from "@/server/testing/rolled-back";
 import { makeAdmin, makeMember, makePerformer } from "@/server/testing/users";
 import { sendTip } from "./tips";
 
@@ -123,17 +124,6 @@ async function outcome(db: PoolClient, path: "statement" | "general", testCase: 
     [member, performer],
   );
   return { result, tips, accounts, calls };
-}
-
-async function rolledBack<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  try {
-    await db.query("BEGIN");
-    return await work(db);
-  } finally {
-    await db.query("ROLLBACK");
-    db.release();
-  }
 }
 
 describe("a tip written in its own statement against ledger_sale", () => {
