@@ -66,14 +66,14 @@ const ONE_STATEMENT_MAX_LEGS = 6;
  * arrays, so PostgreSQL settles on one generic plan per connection instead of planning every call (it does for
  * array-driven statements), and no plpgsql runs on the way. On one connection, in rounds of 3,000 tips, it spent
  * 260-293 µs of backend CPU per tip against 297-353 through ledger_post (the bench's raw statement: 163-180).
- *   It writes nothing itself, and calls ledger_post in the same statement to work it out and word it, when the key
- * was used before (a replay or a conflict), an account is unknown, the legs do not balance per currency, two legs on
- * one account net to zero, or a hot guarded account is debited (its deltas must be folded under its lock first); the
- * call is made only then (a one-time filter on the transaction row it did not write). The transaction
- * row goes first and every other row hangs off it. When more than one row changes in place, they are locked in id
- * order before any is updated (the one lock order everyone uses, ledger_post's loop included), so transfers between
- * the same wallets in opposite directions cannot deadlock; a refused guarded debit calls ledger_refuse_debits,
- * whose raise takes back every row the statement wrote.
+ *   The transaction row goes first and every other row hangs off it. When more than one row changes in place, they
+ * are locked in id order before any is updated (the one lock order everyone uses, ledger_post's loop included), so
+ * transfers between the same wallets in opposite directions cannot deadlock; a refused guarded debit calls
+ * ledger_refuse_debits, whose raise takes back every row the statement wrote. It writes nothing itself, and calls
+ * ledger_post in the same statement to work it out and word it, when the key was used before (a replay or a
+ * conflict), an account is unknown, the legs do not balance per currency, two legs on one account net to zero, or a
+ * hot guarded account is debited (its deltas must be folded under its lock first); only then, as the call waits on
+ * a one-time filter: no transaction row written.
  */
 export function oneStatementPostingSql(legs: number): string {
   const values = Array.from({ length: legs }, (_, k) => `(${k + 1}, $${9 + 2 * k}::text, $${10 + 2 * k}::bigint)`);
