@@ -131,6 +131,9 @@ UNION ALL
 SELECT g.transaction_id, g.replayed, NULL FROM general g`;
 }
 
+/** oneStatementPostingSql for 1 to ONE_STATEMENT_MAX_LEGS legs, built once: a connection sends the text only to prepare it. */
+const ONE_STATEMENT_POSTING_SQL = Array.from({ length: ONE_STATEMENT_MAX_LEGS }, (_, index) => oneStatementPostingSql(index + 1));
+
 /**
  * Posts one balanced transaction in one round trip: idempotency, the guard on every debited guarded account, the
  * cached balances and the entries all change together or not at all. Up to six legs it is oneStatementPostingSql,
@@ -143,7 +146,7 @@ export async function post(db: Queryable, posting: Posting): Promise<PostingResu
   try {
     const { rows } = await db.query<{ transaction_id: string; replayed: boolean }>({
       name: `ledger_post_${posting.legs.length}`,
-      text: oneStatementPostingSql(posting.legs.length),
+      text: ONE_STATEMENT_POSTING_SQL[posting.legs.length - 1]!,
       values: [...params, ...posting.legs.flatMap((leg) => [leg.account, leg.amount.toString()])],
     });
     const posted = rows[0];

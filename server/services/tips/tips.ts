@@ -141,6 +141,9 @@ SELECT s.transaction_id, s.replayed, s.performer_share, s.rate_bps, s.stage_name
        ${wakeRelayWhenIdleSql("NOT s.replayed")} AS woke_relay
   FROM sale s`;
 
+/** The tip's two statements, built once: a connection sends the text only to prepare it. */
+const TIP_SQL = { id: tipSql("id"), username: tipSql("username") };
+
 /**
  * A member tips a performer: the amount leaves the member's active wallet, the performer's share at the
  * TIP rate in effect at the database's clock goes to their pending earnings, the rest to revenue; one ledger
@@ -166,7 +169,7 @@ async function postTip(tipper: Tipper, input: SendTipInput, db: Queryable): Prom
   const { rows } = await db
     .query<{ transaction_id: string; replayed: boolean; performer_share: string; rate_bps: number; stage_name: string }>({
       name: who.performerId ? "send_tip_by_id" : "send_tip_by_username",
-      text: tipSql(who.performerId ? "id" : "username"),
+      text: TIP_SQL[who.performerId ? "id" : "username"],
       values: [
         who.performerId ?? who.performerUsername,
         memberId,
