@@ -13,7 +13,7 @@ import { isLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { type OutboxMessage, enqueue, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { MEMBERSHIP_GRANTS_ACCESS_SQL } from "../memberships/access";
-import { DEFAULT_HOLD, findSellingPerformer, ledgerSaleCall, postSale } from "../sales/sales";
+import { DEFAULT_HOLD, findSellingPerformer, ledgerSaleCall, postSale, sellingPerformerSql } from "../sales/sales";
 import { payingWallet } from "../wallet/spending";
 import { type UnlockContentInput, unlockContentSchema } from "./inputs";
 import { insertUnlock, itemForUnlock, lockUnlock, unlockLockSql, unlockOf } from "./queries";
@@ -87,7 +87,7 @@ WITH buyer AS MATERIALIZED (
     JOIN users u ON u.id = i.performer_id
     JOIN performer_profiles pp ON pp.user_id = i.performer_id
    WHERE i.status = 'PUBLISHED' AND NOT i.members_only AND ($3::bigint IS NULL OR i.price = $3::bigint)
-     AND u.role = 'PERFORMER' AND u.status = 'ACTIVE' AND pp.status = 'APPROVED' AND coalesce(pp.stage_name, '') <> ''
+     AND ${sellingPerformerSql("u", "pp")}
      AND NOT EXISTS (SELECT 1 FROM content_unlocks cu WHERE cu.item_id = i.id AND cu.member_id = buyer.id)
      AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.plan_id = i.plan_id AND m.member_id = buyer.id AND ${MEMBERSHIP_GRANTS_ACCESS_SQL})
 ), wallet AS MATERIALIZED (

@@ -15,7 +15,7 @@ import { CREDITS_WALLET } from "@/server/domain/wallets";
 import { earlierPosting, mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { enqueue, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
-import { DEFAULT_HOLD, findSellingPerformer } from "../sales/sales";
+import { DEFAULT_HOLD, findSellingPerformer, sellingPerformerSql } from "../sales/sales";
 import { payingWallet } from "../wallet/spending";
 import { grantsAccessAt } from "./access";
 import { chargePeriod, loadPlan, memberContact, membershipChargeMessage, planTitle } from "./charges";
@@ -74,8 +74,7 @@ WITH plan AS MATERIALIZED (
     FROM membership_plans p LEFT JOIN performer_profiles pp ON pp.user_id = p.performer_id
    WHERE p.id = $1::uuid AND p.active AND ($3::bigint IS NULL OR p.price = $3::bigint)
      AND (p.performer_id IS NULL OR (
-           p.performer_id <> $2::uuid AND pp.status = 'APPROVED' AND coalesce(pp.stage_name, '') <> ''
-           AND EXISTS (SELECT 1 FROM users u WHERE u.id = p.performer_id AND u.role = 'PERFORMER' AND u.status = 'ACTIVE')))
+           p.performer_id <> $2::uuid AND EXISTS (SELECT 1 FROM users u WHERE u.id = p.performer_id AND ${sellingPerformerSql("u", "pp")})))
      AND EXISTS (SELECT 1 FROM users m WHERE m.id = $2::uuid
                     AND ($8::int IS NULL OR (m.status = 'ACTIVE' AND m.session_version = $8::int)))
      AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = $5)

@@ -19,7 +19,7 @@ import type { StoreItemKind } from "@/server/generated/prisma/enums";
 import { payments } from "@/server/integrations/payments";
 import { isLedgerError, post } from "@/server/ledger/post";
 import { wakeRelayWhenIdleSql } from "@/server/outbox/messages";
-import { type SaleArgumentsInSql, findSellingPerformer, ledgerSaleSql, postSale, saleParams } from "../sales/sales";
+import { type SaleArgumentsInSql, findSellingPerformer, ledgerSaleSql, postSale, saleParams, sellingPerformerSql } from "../sales/sales";
 import { SETTINGS, getSetting } from "../settings/settings";
 import { payingWallet } from "../wallet/spending";
 import { announceOrderChange } from "./notifications";
@@ -211,8 +211,7 @@ WITH buyer AS MATERIALIZED (
      AND CASE i.kind WHEN 'DIGITAL' THEN i.storage_key IS NOT NULL AND $4::int = 1 ELSE $9::jsonb IS NOT NULL END
      AND (i.seller_id IS NULL OR EXISTS (
        SELECT 1 FROM users s JOIN performer_profiles p ON p.user_id = s.id
-        WHERE s.id = i.seller_id AND s.id <> $2::uuid AND s.role = 'PERFORMER' AND s.status = 'ACTIVE'
-          AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> ''))
+        WHERE s.id = i.seller_id AND s.id <> $2::uuid AND ${sellingPerformerSql("s", "p")}))
   RETURNING i.id, i.kind, i.title, i.price, i.price * $4::int AS total, i.seller_id, w.id AS wallet_type_id, w.account
 ), sale AS MATERIALIZED (
   SELECT item.*, s.transaction_id

@@ -9,7 +9,7 @@ import { mapLedgerError } from "@/server/ledger/post";
 import { requestHash } from "@/server/ledger/request-hash";
 import { type OutboxMessage, wakeRelayWhenIdleSql } from "@/server/outbox/messages";
 import { realtimeEvent } from "@/server/outbox/realtime";
-import { DEFAULT_HOLD, findSellingPerformer } from "../sales/sales";
+import { DEFAULT_HOLD, findSellingPerformer, sellingPerformerSql } from "../sales/sales";
 
 export const MAX_TIP = 100_000n;
 export const MAX_TIP_MESSAGE = 280;
@@ -68,8 +68,7 @@ interface StoredTipMetadata {
 const tipSql = (performerBy: "id" | "username") => `
 WITH performer AS MATERIALIZED (
   SELECT u.id, p.stage_name FROM users u JOIN performer_profiles p ON p.user_id = u.id
-   WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND u.role = 'PERFORMER'
-     AND u.status = 'ACTIVE' AND p.status = 'APPROVED' AND coalesce(p.stage_name, '') <> '' AND u.id <> $2::uuid
+   WHERE ${performerBy === "id" ? "u.id = $1::uuid" : "u.username = lower($1)"} AND ${sellingPerformerSql("u", "p")} AND u.id <> $2::uuid
      AND EXISTS (SELECT 1 FROM users tipper WHERE tipper.id = $2::uuid
                     AND ($8::int IS NULL OR (tipper.status = 'ACTIVE' AND tipper.session_version = $8::int)))
 ), source AS MATERIALIZED (
