@@ -122,8 +122,10 @@ export async function settleRequestInTransaction(event: GatewayEvent, requestId:
   const checkout = subject.checkout;
   const outcome = cardOutcome(checkout);
   return withTransaction(pool, async (db) => {
-    if (!(await insertStripeEvent(db, event.id, event.type))) return "duplicate" as const;
+    // The request is locked before the event is recorded, in the order paidCheckoutSql takes them, so the two never
+    // wait for each other on one event: the second waits for the request, then finds the event recorded.
     const row = await lockRequest(db, requestId);
+    if (!(await insertStripeEvent(db, event.id, event.type))) return "duplicate" as const;
     if (!row) return "ignored" as const;
     const stored = {
       checkoutSessionId: row.stripe_checkout_session_id,

@@ -39,6 +39,7 @@ let app: {
   makeMember: typeof import("@/server/testing/users").makeMember;
   makePerformer: typeof import("@/server/testing/users").makePerformer;
   countRoundTrips: typeof import("@/server/testing/round-trips").countRoundTrips;
+  raceQueuedBehindRowLock: typeof import("@/server/testing/lock-queue").raceQueuedBehindRowLock;
   crashNextRelayPass: typeof import("@/server/testing/relay-crash").crashNextRelayPass;
   deliverAllDue: typeof import("@/server/outbox/relay").deliverAllDue;
   deliverDue: typeof import("@/server/outbox/relay").deliverDue;
@@ -55,12 +56,13 @@ let luna: SessionUser;
 
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 100 } });
-  const [db, api, factories, users, roundTrips, relayCrash, relay, payments, cardEvents, notices, events, rooms] = await Promise.all([
+  const [db, api, factories, users, roundTrips, lockQueue, relayCrash, relay, payments, cardEvents, notices, events, rooms] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/testing/factories"),
     import("@/server/testing/users"),
     import("@/server/testing/round-trips"),
+    import("@/server/testing/lock-queue"),
     import("@/server/testing/relay-crash"),
     import("@/server/outbox/relay"),
     import("@/server/integrations/payments"),
@@ -80,6 +82,7 @@ beforeAll(async () => {
     makeMember: users.makeMember,
     makePerformer: users.makePerformer,
     countRoundTrips: roundTrips.countRoundTrips,
+    raceQueuedBehindRowLock: lockQueue.raceQueuedBehindRowLock,
     crashNextRelayPass: relayCrash.crashNextRelayPass,
     deliverAllDue: relay.deliverAllDue,
     deliverDue: relay.deliverDue,
@@ -347,6 +350,27 @@ describe("a paid checkout delivered at once", () => {
     const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => stripeHarness.outcomeOf(delivery))));
     expect(outcomes.filter((outcome) => outcome === "processed")).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome === "duplicate")).toHaveLength(4);
+    expect(await salesOf(request.requestId)).toBe(1);
+    expect(await statusOf(request.requestId)).toBe("PAID");
+  });
+
+  it("through the statement and through the transaction, queued for the request in that order: one posting, no deadlock", async () => {
+    // The statement locks the request, then records the event; the transaction does both in the same order, so
+    // the one that comes second waits for the first and finds the event recorded, instead of each holding what the
+    // other waits for.
+    const request = await cardRequest();
+    const [delivery] = await stripeHarness.payHeld(request.sessionId, ["checkout.session.completed"]);
+    const { event, subject } = await eventOf(delivery!);
+    const outcomes = await app.raceQueuedBehindRowLock(
+      app.pool,
+      { text: "SELECT 1 FROM payment_requests WHERE id = $1 FOR UPDATE", values: [request.requestId] },
+      () => app.cardEvents.handlePaymentRequestEvent(event, request.requestId, subject),
+      () => app.cardEvents.settleRequestInTransaction(event, request.requestId, subject),
+    );
+    expect(outcomes).toEqual([
+      { status: "fulfilled", value: "processed" },
+      { status: "fulfilled", value: "duplicate" },
+    ]);
     expect(await salesOf(request.requestId)).toBe(1);
     expect(await statusOf(request.requestId)).toBe("PAID");
   });

@@ -47,13 +47,12 @@ export const paidCheckoutMatchesSql = (alias: string, columns: { session: string
 export const recordEventSql = (from: string) => `INSERT INTO stripe_events (id, type) SELECT $5::text, $6::text FROM ${from} ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 const UNIQUE_VIOLATION = "23505";
-const DEADLOCK = "40P01";
 
 /**
  * Runs a settlement statement: its row, or null when it settled nothing, which sends the event to the transaction.
- * A unique violation (something the statement writes exists already), a deadlock (the statement locks the row
- * before recording the event, a transaction records it first; in the rare race of the two on one event, one is
- * chosen to fail) and a refusal of the ledger all roll the whole statement back, so it settled nothing either.
+ * A unique violation (something the statement writes exists already) and a refusal of the ledger roll the whole
+ * statement back, so it settled nothing either. The statement locks its row, then records the event, as the
+ * transactions do (settleRequestInTransaction, settleStoreOrderInTransaction): the two never deadlock on one event.
  */
 export async function settleInOneStatement<Row extends QueryResultRow>(query: QueryConfig): Promise<Row | null> {
   try {
@@ -61,7 +60,7 @@ export async function settleInOneStatement<Row extends QueryResultRow>(query: Qu
     return rows[0] ?? null;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === UNIQUE_VIOLATION || code === DEADLOCK || isLedgerError(error)) return null;
+    if (code === UNIQUE_VIOLATION || isLedgerError(error)) return null;
     throw error;
   }
 }

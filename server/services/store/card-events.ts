@@ -135,8 +135,10 @@ async function settlePaidCheckout(orderId: string, paid: PaidCheckout): Promise<
 export async function settleStoreOrderInTransaction(event: GatewayEvent, orderId: string, subject: PaymentSubject): Promise<WebhookOutcome> {
   const outcome = subject.kind === "checkout" ? cardOutcome(subject.checkout) : null;
   const result = await withTransaction(pool, async (db) => {
-    if (!(await insertStripeEvent(db, event.id, event.type))) return { outcome: "duplicate" as const };
+    // The order is locked before the event is recorded, in the order paidCheckoutSql takes them (see
+    // settleRequestInTransaction).
     const order = await lockOrder(db, orderId);
+    if (!(await insertStripeEvent(db, event.id, event.type))) return { outcome: "duplicate" as const };
     if (!order) return { outcome: "ignored" as const };
     const stored = { checkoutSessionId: order.stripeCheckoutSessionId, amountMinor: order.cardAmountMinor, currency: order.currency ?? "" };
     if (!(await paymentMatches(db, event, { type: "store_order", id: order.id }, stored, subject))) return { outcome: "mismatch" as const };

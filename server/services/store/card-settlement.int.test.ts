@@ -38,6 +38,7 @@ let app: {
   makeMember: typeof import("@/server/testing/users").makeMember;
   makePerformer: typeof import("@/server/testing/users").makePerformer;
   countRoundTrips: typeof import("@/server/testing/round-trips").countRoundTrips;
+  raceQueuedBehindRowLock: typeof import("@/server/testing/lock-queue").raceQueuedBehindRowLock;
   crashNextRelayPass: typeof import("@/server/testing/relay-crash").crashNextRelayPass;
   deliverAllDue: typeof import("@/server/outbox/relay").deliverAllDue;
   deliverDue: typeof import("@/server/outbox/relay").deliverDue;
@@ -53,12 +54,13 @@ let seller: SessionUser;
 
 beforeAll(async () => {
   stripeHarness = await startStripeWebhooksHarness({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, emulator: { asyncPaymentDelayMs: 100 } });
-  const [db, api, factories, users, roundTrips, relayCrash, relay, payments, cardEvents, orders, notifications, transaction] = await Promise.all([
+  const [db, api, factories, users, roundTrips, lockQueue, relayCrash, relay, payments, cardEvents, orders, notifications, transaction] = await Promise.all([
     import("@/server/db/client"),
     import("@/server/testing/api"),
     import("@/server/testing/factories"),
     import("@/server/testing/users"),
     import("@/server/testing/round-trips"),
+    import("@/server/testing/lock-queue"),
     import("@/server/testing/relay-crash"),
     import("@/server/outbox/relay"),
     import("@/server/integrations/payments"),
@@ -77,6 +79,7 @@ beforeAll(async () => {
     makeMember: users.makeMember,
     makePerformer: users.makePerformer,
     countRoundTrips: roundTrips.countRoundTrips,
+    raceQueuedBehindRowLock: lockQueue.raceQueuedBehindRowLock,
     crashNextRelayPass: relayCrash.crashNextRelayPass,
     deliverAllDue: relay.deliverAllDue,
     deliverDue: relay.deliverDue,
@@ -329,6 +332,27 @@ describe("a paid checkout delivered at once", () => {
     const outcomes = await Promise.all(deliveries.flatMap((delivery) => Array.from({ length: 3 }, () => stripeHarness.outcomeOf(delivery))));
     expect(outcomes.filter((outcome) => outcome === "processed")).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome === "duplicate")).toHaveLength(4);
+    expect(await salesOf(order.orderId)).toBe(1);
+    const { rows } = await app.pool.query("SELECT status, (SELECT count(*)::int FROM store_order_events e WHERE e.order_id = o.id AND e.status = 'PAID') AS paid_events FROM store_orders o WHERE id = $1", [order.orderId]);
+    expect(rows[0]).toEqual({ status: "PAID", paid_events: 1 });
+  });
+});
+
+describe("a paid checkout through the statement and through the transaction, queued for the order in that order", () => {
+  it("posts once and does not deadlock: the statement settles it, the transaction finds the event recorded", async () => {
+    const order = await cardOrder(40n);
+    const [delivery] = await stripeHarness.payHeld(order.sessionId, ["checkout.session.completed"]);
+    const { event, subject } = await eventOf(delivery!);
+    const outcomes = await app.raceQueuedBehindRowLock(
+      app.pool,
+      { text: "SELECT 1 FROM store_orders WHERE id = $1 FOR UPDATE", values: [order.orderId] },
+      () => app.cardEvents.handleStoreOrderEvent(event, order.orderId, subject),
+      () => app.cardEvents.settleStoreOrderInTransaction(event, order.orderId, subject),
+    );
+    expect(outcomes).toEqual([
+      { status: "fulfilled", value: "processed" },
+      { status: "fulfilled", value: "duplicate" },
+    ]);
     expect(await salesOf(order.orderId)).toBe(1);
     const { rows } = await app.pool.query("SELECT status, (SELECT count(*)::int FROM store_order_events e WHERE e.order_id = o.id AND e.status = 'PAID') AS paid_events FROM store_orders o WHERE id = $1", [order.orderId]);
     expect(rows[0]).toEqual({ status: "PAID", paid_events: 1 });
