@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Queryable } from "@/server/db/transaction";
 import { PAYMENT_REQUEST_TYPE_LABELS } from "@/server/domain/payment-requests";
 import { type PaymentRequestUpdatedPayload, userChannel } from "@/server/domain/realtime-events";
@@ -13,7 +14,9 @@ import { type PaymentRequestListRow, selectRequestDetails } from "./queries";
 /**
  * What both sides of a request hear when it changes: the change on each one's private channel (their room's chat
  * and lists refetch it), and once paid, both wallets and a receipt email each. Written to the outbox in the
- * change's own transaction; each key names the request and the change, which happens once.
+ * change's own transaction; each key names the request and the change, which happens once, except the shipping
+ * address: the member may correct it as often as they like, and each correction's key names it apart (the outbox
+ * would drop a second message under the first one's key, and nobody would see the correction).
  */
 
 export type PaymentRequestChange = PaymentRequestUpdatedPayload["change"];
@@ -72,7 +75,7 @@ export async function paidRequestAnnouncements(db: Queryable, requestId: string)
 }
 
 function requestChangeMessages(request: PaymentRequestListRow, change: PaymentRequestChange): OutboxMessage[] {
-  const about = `payment-request:${request.id}:${change}`;
+  const about = change === "shipping" ? `payment-request:${request.id}:shipping:${randomUUID()}` : `payment-request:${request.id}:${change}`;
   const payload: PaymentRequestUpdatedPayload = {
     id: request.id,
     performerId: request.performer_id,

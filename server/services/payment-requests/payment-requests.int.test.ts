@@ -400,6 +400,13 @@ describe("after payment", () => {
     await app.callerAs(member).paymentRequests.giveShipping({ ...id, address: ADDRESS });
     const seen = (await app.callerAs(luna).paymentRequests.sent({ status: "PAID" })).find((r) => r.id === request.id);
     expect(seen?.shippingAddress).toMatchObject(ADDRESS);
+    // A correction is a change of its own: both sides hear it too, and the performer sees the corrected address.
+    const corrected = { ...ADDRESS, line2: "Flat 3" };
+    await app.callerAs(member).paymentRequests.giveShipping({ ...id, address: corrected });
+    await app.deliverOutbox();
+    expect(updatesSeen(request.id)).toEqual(["sent:2", "paid:2", "shipping:2", "shipping:2"]);
+    const seenAgain = (await app.callerAs(luna).paymentRequests.sent({ status: "PAID" })).find((r) => r.id === request.id);
+    expect(seenAgain?.shippingAddress).toMatchObject(corrected);
   });
 });
 
